@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
+
+describe('canonicalJson', () => {
+  it('sorts object keys at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 0, y: 1 }], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[1,{"y":1,"z":0}]},"b":1}',
+    );
+  });
+
+  it('gives equal text for equal values built in different orders', () => {
+    expect(canonicalJson({ x: 1, y: 2 })).toBe(canonicalJson({ y: 2, x: 1 }));
+  });
+
+  it('drops undefined members and writes undefined array items as null', () => {
+    expect(canonicalJson({ a: undefined, b: [undefined] })).toBe('{"b":[null]}');
+  });
+
+  it('rejects non-finite numbers instead of writing null', () => {
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson(Number.POSITIVE_INFINITY)).toThrow(TypeError);
+  });
+
+  it('escapes strings exactly as JSON.stringify does', () => {
+    expect(canonicalJson('a"b\n\u2028')).toBe(JSON.stringify('a"b\n\u2028'));
+  });
+});

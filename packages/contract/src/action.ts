@@ -1,0 +1,125 @@
+/** Wire types of the HTTP contract. JSON is snake_case, as the seed documents publish it. */
+
+export const STATUSES = [
+  'allowed',
+  'denied',
+  'pending_approval',
+  'approved',
+  'executing',
+  'succeeded',
+  'failed',
+  'expired',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const DECISIONS = ['allow', 'deny', 'require_approval'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const EVENT_TYPES = [
+  'created',
+  'decision_made',
+  'approved',
+  'denied',
+  'started',
+  'succeeded',
+  'failed',
+  'expired',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export type JsonObject = { [key: string]: unknown };
+
+/** The rule that decided an action: its 0-based position in `rules` and its description. */
+export interface MatchedRule {
+  index: number;
+  description: string | null;
+}
+
+export interface Action {
+  id: string;
+  agent_id: string;
+  tool: string;
+  operation: string;
+  params: JsonObject;
+  context: JsonObject;
+  status: Status;
+  decision: Decision;
+  reason: string | null;
+  reason_code: string;
+  risk_level: RiskLevel;
+  /** Name of the risk rule that set `risk_level`, or null when none matched (risk defaults to low). */
+  risk_rule: string | null;
+  matched_rule: MatchedRule | null;
+  policy_version: string;
+  policy_hash: string;
+  request_hash: string;
+  /** Only shown to approver and admin roles (and in open mode); never to agents. */
+  approval_token?: string | null;
+  approval_expires_at: string | null;
+  approval_decided_by: string | null;
+  approval_decided_at: string | null;
+  approval_reason: string | null;
+  submitted_by: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  result_error: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface ActionEvent {
+  id: string;
+  /** Global, monotonic position in the ledger; the SSE `id:`. */
+  seq: number;
+  action_id: string;
+  event_type: EventType;
+  meta: JsonObject;
+  created_at: string;
+  /** sha256 of the previous event's hash and this event's canonical JSON (hash chain). */
+  hash: string;
+  prev_hash: string;
+}
+
+export interface ActionList {
+  items: Action[];
+  total: number;
+  limit: number;
+  offset: number;
+  /** Opaque cursor for the next page in keyset mode, or null at the end. */
+  next_cursor: string | null;
+}
+
+/** `data:` of one SSE frame: the full action after the change, plus the ledger event. */
+export interface StreamFrame {
+  action: Action;
+  event: ActionEvent;
+}
+
+/** SSE `event:` names. */
+export const STREAM_EVENT_NAMES = {
+  created: 'action.created',
+  decision_made: 'action.decided',
+  approved: 'action.approved',
+  denied: 'action.denied',
+  started: 'action.started',
+  succeeded: 'action.succeeded',
+  failed: 'action.failed',
+  expired: 'action.expired',
+} as const satisfies Record<EventType, string>;
+
+export type Role = 'agent' | 'approver' | 'admin';
+
+export interface PolicyEvaluation {
+  decision: Decision;
+  reason: string | null;
+  reason_code: string;
+  risk_level: RiskLevel;
+  risk_rule: string | null;
+  matched_rule: MatchedRule | null;
+  policy_version: string;
+  policy_hash: string;
+}

@@ -1,0 +1,46 @@
+/**
+ * Stable error codes of the HTTP contract, the same in every SDK, with the status each maps to.
+ * The body is always `{"error": {"code", "message", "details"}}`.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation_failed: 400,
+  invalid_id: 400,
+  invalid_cursor: 400,
+  body_too_deep: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  action_not_found: 404,
+  ambiguous_prefix: 409,
+  invalid_transition: 409,
+  version_conflict: 409,
+  idempotency_conflict: 409,
+  approval_token_invalid: 403,
+  approval_expired: 409,
+  self_approval_forbidden: 403,
+  method_not_allowed: 405,
+  rate_limited: 429,
+  policy_invalid: 422,
+  policy_unavailable: 503,
+  store_unavailable: 503,
+  not_ready: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    details: unknown;
+  };
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}

@@ -1,0 +1,35 @@
+export {
+  type Action,
+  type ActionEvent,
+  type ActionList,
+  type Decision,
+  DECISIONS,
+  EVENT_TYPES,
+  type EventType,
+  type JsonObject,
+  type MatchedRule,
+  type PolicyEvaluation,
+  RISK_LEVELS,
+  type RiskLevel,
+  type Role,
+  STATUSES,
+  STREAM_EVENT_NAMES,
+  type Status,
+  type StreamFrame,
+} from './action.js';
+export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
+export { COMMAND_EVENTS, type Command, isTerminal, nextStatus, TERMINAL_STATUSES, TRANSITIONS } from './lifecycle.js';
+export {
+  type ApprovalRequest,
+  approvalSchema,
+  type ListActionsQuery,
+  listActionsQuerySchema,
+  type PlaygroundEvalRequest,
+  playgroundEvalSchema,
+  type ResultRequest,
+  resultSchema,
+  type StreamQuery,
+  streamQuerySchema,
+  type SubmitActionRequest,
+  submitActionSchema,
+} from './requests.js';

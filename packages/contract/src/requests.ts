@@ -1,0 +1,139 @@
+import type { JsonObject, RiskLevel, Status } from './action.js';
+
+/**
+ * Request bodies and queries of the HTTP contract, each as a TypeScript type and the JSON Schema the
+ * server validates it with (and publishes in its OpenAPI document). Unknown fields are rejected.
+ */
+
+const name = { type: 'string', minLength: 1, maxLength: 256, pattern: '\\S' } as const;
+const jsonObject = { type: 'object' } as const;
+
+export interface SubmitActionRequest {
+  /** Required, unless `context.agent_id` carries it (the seed's Python SDK sends it there). */
+  agent_id?: string;
+  tool: string;
+  operation: string;
+  params?: JsonObject;
+  context?: JsonObject;
+}
+
+export const submitActionSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tool', 'operation'],
+  properties: {
+    agent_id: name,
+    tool: name,
+    operation: name,
+    params: jsonObject,
+    context: jsonObject,
+  },
+} as const;
+
+export interface ApprovalRequest {
+  token: string;
+  approve: boolean;
+  reason?: string | null;
+  /** When given, must equal the action's request_hash: the approver saw exactly this action. */
+  request_hash?: string;
+}
+
+export const approvalSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['token', 'approve'],
+  properties: {
+    token: { type: 'string', minLength: 1, maxLength: 512 },
+    approve: { type: 'boolean' },
+    reason: { type: ['string', 'null'], maxLength: 4096 },
+    request_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+} as const;
+
+export interface ResultRequest {
+  success: boolean;
+  error?: string | null;
+}
+
+export const resultSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['success'],
+  properties: {
+    success: { type: 'boolean' },
+    error: { type: ['string', 'null'], maxLength: 65536 },
+  },
+} as const;
+
+export interface ListActionsQuery {
+  limit?: number;
+  offset?: number;
+  cursor?: string;
+  status?: Status;
+  tool?: string;
+  agent_id?: string;
+  risk_level?: RiskLevel;
+  /** ISO 8601 lower bound (inclusive) on created_at. */
+  since?: string;
+  /** ISO 8601 upper bound (exclusive) on created_at. */
+  until?: string;
+  /** Case-insensitive substring over id, agent_id, tool and operation. */
+  q?: string;
+}
+
+export const listActionsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
+    offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
+    cursor: { type: 'string', maxLength: 512 },
+    status: {
+      type: 'string',
+      enum: ['allowed', 'denied', 'pending_approval', 'approved', 'executing', 'succeeded', 'failed', 'expired'],
+    },
+    tool: name,
+    agent_id: name,
+    risk_level: { type: 'string', enum: ['low', 'medium', 'high'] },
+    since: { type: 'string', format: 'date-time' },
+    until: { type: 'string', format: 'date-time' },
+    q: { type: 'string', minLength: 1, maxLength: 256 },
+  },
+} as const;
+
+export interface StreamQuery {
+  status?: Status;
+  agent_id?: string;
+  tool?: string;
+  action_id?: string;
+}
+
+export const streamQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: listActionsQuerySchema.properties.status,
+    agent_id: name,
+    tool: name,
+    action_id: { type: 'string', format: 'uuid' },
+    /** Browsers' EventSource can't set headers: the resume point may come as a query parameter. */
+    last_event_id: { type: 'string', pattern: '^[0-9]{1,18}$' },
+    /** EventSource can't send Authorization either; the token may come as a query parameter. */
+    access_token: { type: 'string', maxLength: 512 },
+  },
+} as const;
+
+export interface PlaygroundEvalRequest extends SubmitActionRequest {
+  /** Optional policy YAML to evaluate against instead of the server's loaded policy. */
+  policy?: string;
+}
+
+export const playgroundEvalSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tool', 'operation'],
+  properties: {
+    ...submitActionSchema.properties,
+    policy: { type: 'string', maxLength: 1_000_000 },
+  },
+} as const;

@@ -1,0 +1,198 @@
+/**
+ * The storage interface every adapter implements (memory, SQLite, PostgreSQL) and the shared
+ * contract suite checks. The store is a leaf: it knows nothing of policies, HTTP or roles. It keeps
+ * actions and their append-only, hash-chained event ledger, and guarantees that a state change and
+ * its ledger event commit together, exactly once, guarded by an optimistic `version`.
+ *
+ * Timestamps are given by the caller (`at`), so the store has no clock of its own.
+ */
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface ActionRecord {
+  id: string;
+  agent_id: string;
+  tool: string;
+  operation: string;
+  params: JsonObject;
+  context: JsonObject;
+  status: string;
+  decision: string;
+  reason: string | null;
+  reason_code: string;
+  risk_level: string;
+  risk_rule: string | null;
+  matched_rule: { index: number; description: string | null } | null;
+  policy_version: string;
+  policy_hash: string;
+  request_hash: string;
+  approval_token: string | null;
+  approval_expires_at: string | null;
+  approval_decided_by: string | null;
+  approval_decided_at: string | null;
+  approval_reason: string | null;
+  submitted_by: string | null;
+  idempotency_key: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  result_error: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface EventRecord {
+  /** Global ledger position, strictly increasing in commit order, starting at 1. */
+  seq: number;
+  id: string;
+  action_id: string;
+  event_type: string;
+  meta: JsonObject;
+  created_at: string;
+  prev_hash: string;
+  hash: string;
+  /** The action as it was right after this event, with `approval_token` always null. */
+  action: ActionRecord;
+}
+
+/** An event to append; the store assigns `seq`, hashes and the snapshot. */
+export interface NewEvent {
+  id: string;
+  event_type: string;
+  meta: JsonObject;
+}
+
+/** The action to insert: every field but `version` (starts at 1) and `updated_at` (= created_at). */
+export type NewAction = Omit<ActionRecord, 'version' | 'updated_at'>;
+
+export interface CreateActionInput {
+  action: NewAction;
+  /** Appended in order, in the same transaction as the insert (e.g. created, decision_made). */
+  events: NewEvent[];
+}
+
+export interface CreateActionResult {
+  action: ActionRecord;
+  events: EventRecord[];
+  /**
+   * False when `action.idempotency_key` was already used by the same `submitted_by`: nothing was
+   * written and `action`/`events` are the earlier ones.
+   */
+  created: boolean;
+}
+
+/** Fields a transition may change; everything else stays as it was. */
+export type ActionPatch = Partial<
+  Pick<
+    ActionRecord,
+    | 'status'
+    | 'approval_token'
+    | 'approval_decided_by'
+    | 'approval_decided_at'
+    | 'approval_reason'
+    | 'started_at'
+    | 'finished_at'
+    | 'result_error'
+  >
+>;
+
+export interface TransitionInput {
+  id: string;
+  /** Compare-and-set guard: the write happens only if the stored version still equals this. */
+  expected_version: number;
+  patch: ActionPatch;
+  /** One or more events recorded with the change (e.g. started + succeeded for a direct result). */
+  events: NewEvent[];
+  at: string;
+}
+
+export interface TransitionResult {
+  action: ActionRecord;
+  events: EventRecord[];
+}
+
+export interface ActionFilter {
+  status?: string;
+  tool?: string;
+  agent_id?: string;
+  risk_level?: string;
+  submitted_by?: string;
+  /** created_at >= since */
+  since?: string;
+  /** created_at < until */
+  until?: string;
+  /** Case-insensitive substring of id, agent_id, tool or operation. */
+  q?: string;
+}
+
+/** Newest first: ordered by (created_at DESC, id DESC). */
+export interface ListInput {
+  filter: ActionFilter;
+  limit: number;
+  offset?: number;
+  /** Keyset paging: only rows strictly after this one in the ordering (older). Overrides offset. */
+  after?: { created_at: string; id: string };
+}
+
+export interface ListResult {
+  items: ActionRecord[];
+  /** Count of all rows matching the filter, ignoring paging. */
+  total: number;
+}
+
+export interface EventStreamFilter {
+  action_id?: string;
+  agent_id?: string;
+  tool?: string;
+  /** Matches the action's status right after the event (its snapshot). */
+  status?: string;
+}
+
+export interface StoreInfo {
+  backend: 'memory' | 'sqlite' | 'postgres';
+  schema_version: number;
+  /** Human-readable durability settings, e.g. { journal_mode: 'wal', synchronous: 'full' }. */
+  durability: Record<string, string>;
+  location: string;
+}
+
+export interface Store {
+  /** Applies pending versioned migrations; returns the versions before and after. */
+  migrate(): Promise<{ from: number; to: number }>;
+  createAction(input: CreateActionInput): Promise<CreateActionResult>;
+  getAction(id: string): Promise<ActionRecord | null>;
+  /** Actions whose id starts with `prefix` (lowercase hex and dashes), at most `limit`. */
+  findByIdPrefix(prefix: string, limit: number): Promise<ActionRecord[]>;
+  listActions(input: ListInput): Promise<ListResult>;
+  /** Throws StoreError `not_found` or `version_conflict`; on success the change and its events are committed. */
+  transition(input: TransitionInput): Promise<TransitionResult>;
+  listEvents(actionId: string): Promise<EventRecord[]>;
+  /** Ledger events with seq > afterSeq, ascending, at most `limit`, optionally filtered. */
+  eventsAfter(afterSeq: number, limit: number, filter?: EventStreamFilter): Promise<EventRecord[]>;
+  /** The highest committed seq, 0 for an empty ledger. */
+  latestSeq(): Promise<number>;
+  /** pending_approval actions whose approval_expires_at <= at, oldest first, at most `limit`. */
+  listExpiredPending(at: string, limit: number): Promise<ActionRecord[]>;
+  /** Counts of actions by status (for /metrics gauges and the dashboard). */
+  countByStatus(): Promise<Record<string, number>>;
+  /** Throws StoreError `unavailable` when the database can't answer. */
+  ping(): Promise<void>;
+  info(): Promise<StoreInfo>;
+  close(): Promise<void>;
+}
+
+export type StoreErrorCode = 'not_found' | 'version_conflict' | 'unavailable' | 'corrupt' | 'invalid_input';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** prev_hash of the first event in the ledger. */
+export const GENESIS_HASH = '0'.repeat(64);
