@@ -2,8 +2,8 @@ export {
   type Action,
   type ActionEvent,
   type ActionList,
-  type Decision,
   DECISIONS,
+  type Decision,
   EVENT_TYPES,
   type EventType,
   type JsonObject,
@@ -29,7 +29,7 @@ export {
   type ResultRequest,
   resultSchema,
   type StreamQuery,
-  streamQuerySchema,
   type SubmitActionRequest,
+  streamQuerySchema,
   submitActionSchema,
 } from './requests.js';
