@@ -118,8 +118,6 @@ export const streamQuerySchema = {
     action_id: { type: 'string', format: 'uuid' },
     /** Browsers' EventSource can't set headers: the resume point may come as a query parameter. */
     last_event_id: { type: 'string', pattern: '^[0-9]{1,18}$' },
-    /** EventSource can't send Authorization either; the token may come as a query parameter. */
-    access_token: { type: 'string', maxLength: 512 },
   },
 } as const;
 

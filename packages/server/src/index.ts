@@ -1,1 +1,8 @@
-export {};
+export { Authenticator, OPEN_PRINCIPAL, type Principal } from './auth/authenticator.js';
+export { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig, type TokenSpec } from './config/config.js';
+export { parseDotenv } from './config/dotenv.js';
+export { ApiError } from './http/api-error.js';
+export { buildApp } from './http/app.js';
+export { loadServerConfig, runServe, type ServeOptions, StartupError } from './main.js';
+export { PolicyLoadError } from './policy/policy-holder.js';
+export { type CreateServerOptions, createServer, type FarameshServer, type ServerLogger } from './server.js';

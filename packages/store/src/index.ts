@@ -1,1 +1,25 @@
-export {};
+export { eventHash, type LedgerVerdict, verifyLedger } from './hash-chain.js';
+export { createMemoryStore } from './memory/memory-store.js';
+export { SCHEMA_VERSION } from './schema-version.js';
+export { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export {
+  type ActionFilter,
+  type ActionPatch,
+  type ActionRecord,
+  type CreateActionInput,
+  type CreateActionResult,
+  type EventRecord,
+  type EventStreamFilter,
+  GENESIS_HASH,
+  type JsonObject,
+  type ListInput,
+  type ListResult,
+  type NewAction,
+  type NewEvent,
+  type Store,
+  StoreError,
+  type StoreErrorCode,
+  type StoreInfo,
+  type TransitionInput,
+  type TransitionResult,
+} from './store.js';

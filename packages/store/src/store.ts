@@ -181,7 +181,14 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type StoreErrorCode = 'not_found' | 'version_conflict' | 'unavailable' | 'corrupt' | 'invalid_input';
+export type StoreErrorCode =
+  | 'not_found'
+  | 'version_conflict'
+  | 'unavailable'
+  | 'corrupt'
+  | 'invalid_input'
+  /** The database was migrated by a newer Faramesh; this build must not read or write it. */
+  | 'schema_too_new';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -1,0 +1,39 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { App } from '../app.js';
+import type { Context } from '../context.js';
+import { paintStatus } from '../output/colour.js';
+import { shortId } from '../output/format.js';
+
+/** `approve`/`allow`/`deny <id>`: decides a pending action (approver or admin token). */
+export async function decide(ctx: Context, id: string, approve: boolean, options: { reason?: string }): Promise<number> {
+  const call = approve ? ctx.client.approve.bind(ctx.client) : ctx.client.deny.bind(ctx.client);
+  const action = await call(id, options.reason === undefined ? {} : { reason: options.reason });
+  if (ctx.json) {
+    ctx.out.json(action);
+    return 0;
+  }
+  const verb = approve ? 'Approved' : 'Denied';
+  const mark = approve ? ctx.out.c.green('✓') : ctx.out.c.red('✗');
+  ctx.out.line(`${mark} ${verb} ${shortId(action.id)} (${action.tool} ${action.operation}): ${paintStatus(ctx.out.c, action.status)}`);
+  return 0;
+}
+
+export function registerApproval(program: Command, app: App): void {
+  program
+    .command('approve')
+    .alias('allow')
+    .description('approve a pending action (id or prefix)')
+    .argument('<id>', 'action id or prefix')
+    .option('--reason <text>', 'why (recorded in the ledger)')
+    .action(async (id, opts, cmd) => {
+      app.exitCode = await decide(app.context(cmd), id, true, opts);
+    });
+  program
+    .command('deny')
+    .description('deny a pending action (id or prefix)')
+    .argument('<id>', 'action id or prefix')
+    .option('--reason <text>', 'why (recorded in the ledger)')
+    .action(async (id, opts, cmd) => {
+      app.exitCode = await decide(app.context(cmd), id, false, opts);
+    });
+}

@@ -1,0 +1,51 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { App } from '../app.js';
+import type { Context } from '../context.js';
+import { paintDecision, paintRisk, paintStatus } from '../output/colour.js';
+import { inlineJson, shortId } from '../output/format.js';
+import { traceLines } from '../output/trace.js';
+
+/** `explain <id>`: why the action was decided so, with the engine's full rule trace. */
+export async function explain(ctx: Context, id: string): Promise<number> {
+  const answer = await ctx.client.explain(id);
+  if (ctx.json) {
+    ctx.out.json(answer);
+    return 0;
+  }
+  const { action, explanation } = answer;
+  const policy = await ctx.client.policy().catch(() => null);
+  const { c } = ctx.out;
+  const out = (line = ''): void => ctx.out.line(line);
+  out(`Action Explanation: ${shortId(action.id)}`);
+  out();
+  out(`Status: ${paintStatus(c, action.status)}`);
+  out(`Decision: ${paintDecision(c, action.decision)}`);
+  out(`Reason: ${action.reason ?? action.reason_code}`);
+  out(`Risk Level: ${paintRisk(c, action.risk_level)}${action.risk_rule ? ` (risk rule: ${action.risk_rule})` : ''}`);
+  out();
+  if (policy) out(`Policy File: ${policy.file}`);
+  out(`Policy Version: ${action.policy_version}`);
+  out();
+  out(`Tool: ${action.tool}`);
+  out(`Operation: ${action.operation}`);
+  out(`Params: ${inlineJson(action.params)}`);
+  out();
+  const currentHash = explanation.policy_hash ?? policy?.hash;
+  if (currentHash !== undefined && currentHash !== action.policy_hash) {
+    out(c.yellow(`The policy changed since this action was decided (${action.policy_hash.slice(0, 12)} → ${currentHash.slice(0, 12)}).`));
+    out(`Under the current policy it would be: ${paintDecision(c, explanation.decision)}, risk ${paintRisk(c, explanation.risk_level)}.`);
+    out();
+  }
+  for (const line of traceLines(explanation, c)) out(line);
+  return 0;
+}
+
+export function registerExplain(program: Command, app: App): void {
+  program
+    .command('explain')
+    .description('explain why an action was allowed/denied: every rule tried and why it matched or not')
+    .argument('<id>', 'action id or prefix')
+    .action(async (id, _opts, cmd) => {
+      app.exitCode = await explain(app.context(cmd), id);
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything a command touches outside itself: output streams, environment, working directory,
+ * an interrupt signal. Commands receive it, so tests run them in process with captured output.
+ */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborts long-running commands (tail, logs --follow); bin.ts ties it to SIGINT. */
+  signal?: AbortSignal;
+  /** fetch used by the SDK client; tests inject one that talks to an in-process server. */
+  fetch?: typeof fetch;
+}
+
+/** The process's real streams and environment. */
+export function processIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}
+
+/**
+ * An AbortSignal that fires on the first SIGINT/SIGTERM. Installed only by commands that run until
+ * interrupted, so `serve` keeps its own signal handling.
+ */
+export function interruptSignal(io: Io): AbortSignal {
+  if (io.signal) return io.signal;
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  controller.signal.addEventListener('abort', () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  });
+  return controller.signal;
+}

@@ -1,0 +1,59 @@
+import type { Action } from '@faramesh/contract';
+import { type Colours, paintDecision, paintRisk, paintStatus } from './colour.js';
+import { formatDateTime, inlineJson, shortId, truncate } from './format.js';
+
+/** The columns of `list`, as the seed's table shows them. */
+export const LIST_HEAD = ['ID', 'Status', 'Risk', 'Tool', 'Operation', 'Params', 'Created'];
+
+export function listRow(action: Action, c: Colours, full: boolean): string[] {
+  return [
+    full ? action.id : shortId(action.id),
+    paintStatus(c, action.status),
+    paintRisk(c, action.risk_level),
+    action.tool,
+    action.operation,
+    truncate(inlineJson(action.params), full ? 80 : 36),
+    formatDateTime(action.created_at),
+  ];
+}
+
+/** Every field of one action as `Label: value` lines (for `get` and the answers of approve/deny). */
+export function actionDetail(action: Action, c: Colours): string[] {
+  const rows: Array<[string, string | null | undefined]> = [
+    ['Status', paintStatus(c, action.status)],
+    ['Decision', paintDecision(c, action.decision)],
+    ['Reason', action.reason ? `${action.reason} (${action.reason_code})` : action.reason_code],
+    ['Risk Level', `${paintRisk(c, action.risk_level)}${action.risk_rule ? ` (risk rule: ${action.risk_rule})` : ''}`],
+    [
+      'Matched Rule',
+      action.matched_rule
+        ? `#${action.matched_rule.index}${action.matched_rule.description ? ` ${action.matched_rule.description}` : ''}`
+        : 'none (default deny)',
+    ],
+    ['Agent', action.agent_id],
+    ['Tool', action.tool],
+    ['Operation', action.operation],
+    ['Params', inlineJson(action.params)],
+    ['Context', Object.keys(action.context).length > 0 ? inlineJson(action.context) : null],
+    ['Policy', `${action.policy_version} (${action.policy_hash.slice(0, 12)})`],
+    ['Request Hash', action.request_hash],
+    ['Submitted By', action.submitted_by],
+    ['Approval Token', action.approval_token ?? null],
+    ['Approval Expires', action.approval_expires_at ? formatDateTime(action.approval_expires_at) : null],
+    [
+      'Decided By',
+      action.approval_decided_by
+        ? `${action.approval_decided_by}${action.approval_decided_at ? ` at ${formatDateTime(action.approval_decided_at)}` : ''}`
+        : null,
+    ],
+    ['Decision Reason', action.approval_reason],
+    ['Started', action.started_at ? formatDateTime(action.started_at) : null],
+    ['Finished', action.finished_at ? formatDateTime(action.finished_at) : null],
+    ['Error', action.result_error],
+    ['Created', formatDateTime(action.created_at)],
+    ['Updated', `${formatDateTime(action.updated_at)} (version ${action.version})`],
+  ];
+  const shown = rows.filter((row): row is [string, string] => row[1] !== null && row[1] !== undefined && row[1] !== '');
+  const width = Math.max(...shown.map(([label]) => label.length)) + 1;
+  return shown.map(([label, value]) => `${`${label}:`.padEnd(width + 1)}${value}`);
+}

@@ -1,0 +1,53 @@
+import pc from 'picocolors';
+import type { OutputStream } from '../io.js';
+
+export type Colours = ReturnType<typeof pc.createColors>;
+
+/**
+ * Colour only for a terminal: off when the stream is piped, when NO_COLOR is set or TERM=dumb;
+ * FORCE_COLOR (not "0") forces it on.
+ */
+export function colourEnabled(stream: OutputStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+export function colours(enabled: boolean): Colours {
+  return pc.createColors(enabled);
+}
+
+/** Status colour: green for go, red for stop, yellow for waiting on a human. */
+export function paintStatus(c: Colours, status: string): string {
+  switch (status) {
+    case 'allowed':
+    case 'approved':
+    case 'succeeded':
+      return c.green(status);
+    case 'denied':
+    case 'failed':
+    case 'expired':
+      return c.red(status);
+    case 'pending_approval':
+      return c.yellow(status);
+    case 'executing':
+      return c.cyan(status);
+    default:
+      return status;
+  }
+}
+
+export function paintRisk(c: Colours, risk: string): string {
+  if (risk === 'high') return c.red(risk);
+  if (risk === 'medium') return c.yellow(risk);
+  if (risk === 'low') return c.green(risk);
+  return risk;
+}
+
+export function paintDecision(c: Colours, decision: string): string {
+  if (decision === 'allow') return c.green(decision);
+  if (decision === 'deny') return c.red(decision);
+  if (decision === 'require_approval') return c.yellow(decision);
+  return decision;
+}

@@ -1,0 +1,9 @@
+import { type Diagnostic, formatDiagnostic } from '@faramesh/policy';
+import type { Colours } from './colour.js';
+
+/** `file:line:col error code: message`, with the severity coloured. */
+export function diagnosticLine(d: Diagnostic, c: Colours): string {
+  const text = formatDiagnostic(d);
+  const paint = d.severity === 'error' ? c.red : c.yellow;
+  return text.replace(` ${d.severity} `, ` ${paint(d.severity)} `);
+}

@@ -1,0 +1,59 @@
+import type { ConditionTrace, Explanation, RiskTrace, RuleTrace } from '@faramesh/sdk';
+import { type Colours, paintDecision, paintRisk } from './colour.js';
+import { inlineJson, truncate } from './format.js';
+
+/**
+ * The engine's full trace as text: every rule in order with each condition (expected vs actual),
+ * which one decided, the risk rule that fired, and a high-risk upgrade if one happened.
+ */
+export function traceLines(explanation: Explanation, c: Colours): string[] {
+  const lines: string[] = [];
+  lines.push(c.bold('Rule trace (first match wins):'));
+  if (explanation.rules.length === 0) lines.push('  (no rules)');
+  for (const rule of explanation.rules) lines.push(...ruleLines(rule, c));
+  if (!explanation.rules.some((r) => r.status === 'matched')) {
+    lines.push(`  ${c.red('→')} no rule matched: ${paintDecision(c, 'deny')} by default`);
+  }
+  lines.push('');
+  lines.push(c.bold('Risk rules (first match sets the risk):'));
+  if (explanation.risk.length === 0) lines.push('  (no risk rules)');
+  for (const risk of explanation.risk) lines.push(...riskLines(risk, c));
+  if (!explanation.risk.some((r) => r.status === 'matched')) {
+    lines.push(`  → no risk rule matched: risk ${paintRisk(c, 'low')}`);
+  }
+  if (explanation.reason_code === 'high_risk_upgrade') {
+    lines.push('');
+    lines.push(`${c.yellow('!')} high risk turned ${paintDecision(c, 'allow')} into ${paintDecision(c, 'require_approval')}`);
+  }
+  if (explanation.normalized_command) {
+    lines.push('');
+    lines.push(`Normalized command: ${explanation.normalized_command}`);
+  }
+  return lines;
+}
+
+function ruleLines(rule: RuleTrace, c: Colours): string[] {
+  const label = `#${rule.index}${rule.name ? ` ${rule.name}` : ''}${rule.description ? ` ${rule.description}` : ''}`;
+  const effect = `[${paintDecision(c, rule.effect)}]`;
+  if (rule.status === 'not_evaluated') return [c.dim(`  · ${label} [${rule.effect}] (not evaluated)`)];
+  if (rule.status === 'matched') {
+    return [`  ${c.green('✓')} ${label} ${effect} ${c.green('← decided')}`, ...conditionLines(rule.conditions, c)];
+  }
+  return [`  ${c.red('✗')} ${label} ${effect}`, ...conditionLines(rule.conditions, c)];
+}
+
+function riskLines(risk: RiskTrace, c: Colours): string[] {
+  const label = `${risk.name} → ${paintRisk(c, risk.risk_level)}`;
+  if (risk.status === 'not_evaluated') return [c.dim(`  · ${risk.name} → ${risk.risk_level} (not evaluated)`)];
+  if (risk.status === 'matched') return [`  ${c.green('✓')} ${label} ${c.green('← fired')}`, ...conditionLines(risk.conditions, c)];
+  return [`  ${c.red('✗')} ${label}`, ...conditionLines(risk.conditions, c)];
+}
+
+function conditionLines(conditions: ConditionTrace[], c: Colours): string[] {
+  return conditions.map((cond) => {
+    const mark = cond.matched ? c.green('✓') : c.red('✗');
+    const expected = truncate(inlineJson(cond.expected), 60);
+    const actual = cond.actual === undefined ? 'missing' : truncate(inlineJson(cond.actual), 60);
+    return `      ${mark} ${cond.key}: expected ${expected}, got ${actual}`;
+  });
+}

@@ -1,0 +1,85 @@
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { App } from './app.js';
+import { EXIT } from './cli-error.js';
+import { registerApproval } from './commands/approval.js';
+import { registerCurl } from './commands/curl.js';
+import { registerEvents } from './commands/events.js';
+import { registerExplain } from './commands/explain.js';
+import { registerGet } from './commands/get.js';
+import { registerList } from './commands/list.js';
+import { registerLogs } from './commands/logs.js';
+import { registerPolicyRefresh } from './commands/policy-refresh.js';
+import { registerReplay } from './commands/replay.js';
+import { registerServe } from './commands/serve.js';
+import { registerTail } from './commands/tail.js';
+import type { Io } from './io.js';
+import { Printer } from './output/printer.js';
+import { reportError } from './report.js';
+import { VERSION } from './version.js';
+
+/** Builds the `faramesh` command tree; `bin.ts` and the tests run it with their own Io. */
+export function buildProgram(app: App, name = 'faramesh'): Command {
+  const { io } = app;
+  const err = new Printer(io);
+  const program = new Command(name)
+    .description('Faramesh: policy, approval and audit gate for AI agent tool calls')
+    .version(VERSION, '-V, --version')
+    .option('--host <host>', 'server host (env FARAMESH_HOST; default 127.0.0.1)')
+    .option('--port <port>', 'server port (env FARAMESH_PORT; default 8000)')
+    .option('--token <token>', 'API token (env FARAMESH_TOKEN)')
+    .option('--json', 'machine-readable JSON output only')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's "error: …\n(Did you mean …?)" becomes one usage line.
+      outputError: (text, write) => write(`${oneLine(text, err)}\n`),
+    });
+
+  registerServe(program, io, (code) => {
+    app.exitCode = code;
+  });
+  registerCommands(program, app);
+  return program;
+}
+
+/** Every command but serve, in the order `--help` lists them. */
+function registerCommands(program: Command, app: App): void {
+  registerList(program, app);
+  registerGet(program, app);
+  registerExplain(program, app);
+  registerEvents(program, app);
+  registerApproval(program, app);
+  registerReplay(program, app);
+  registerCurl(program, app);
+  registerTail(program, app);
+  registerLogs(program, app);
+  registerPolicyRefresh(program, app);
+}
+
+function oneLine(text: string, out: Printer): string {
+  const trimmed = text.trim().replace(/^error: /, '');
+  const [first, ...rest] = trimmed.split('\n');
+  const hint = rest.join(' ').trim();
+  const suggestion = /\(Did you mean (.+)\?\)/.exec(hint)?.[1];
+  const tail = suggestion ? ` (did you mean ${suggestion}?)` : hint ? ` ${hint}` : '';
+  return `${out.ce.red('usage error')}: ${first}${tail}; see --help`;
+}
+
+/** Runs the CLI with `argv` (without node and script) and answers the exit code. */
+export async function run(argv: string[], io: Io, name = 'faramesh'): Promise<number> {
+  const app = new App(io);
+  const program = buildProgram(app, name);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return app.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(error, new Printer(io), io.env);
+  }
+}

@@ -1,0 +1,171 @@
+import { canonicalJson } from '@faramesh/canonical';
+import { type ActionView, PATTERN_INPUT_CAP } from './action-view.js';
+import { compileGlob } from './glob.js';
+import { amountOf, lookupPath, pathOf, stringParam } from './param-lookup.js';
+import type { SafeRegex } from './safe-regex.js';
+import type { MatchSpec } from './types.js';
+
+/** One compiled match key. A rule matches when all of its conditions hold. */
+export interface Condition {
+  readonly key: string;
+  readonly expected: unknown;
+  test(view: ActionView): boolean;
+  /** The value the condition looked at, for `explain`. */
+  actual(view: ActionView): unknown;
+}
+
+/**
+ * How a `pattern` resolves when a searched text exceeds the input cap and the searched prefix did
+ * not match: `true` for deny / require_approval / risk rules, `false` for allow rules, so an
+ * over-long input can only make the outcome stricter, never looser.
+ */
+export type WhenUndecidable = boolean;
+
+/**
+ * Compiles a validated match mapping. The returned list is ordered cheapest first (tool, op,
+ * agent first; text searches last) because conditions short-circuit on the hot path.
+ */
+export function compileConditions(
+  spec: MatchSpec,
+  regex: SafeRegex | null,
+  whenUndecidable: WhenUndecidable,
+): Condition[] {
+  const conditions: Condition[] = [];
+  if (spec.tool !== undefined) conditions.push(globCondition('tool', spec.tool, (v) => v.action.tool));
+  if (spec.op !== undefined) conditions.push(globCondition('op', spec.op, (v) => v.action.operation));
+  if (spec.agent_id !== undefined) conditions.push(globCondition('agent_id', spec.agent_id, (v) => v.action.agent_id));
+  if (spec.method !== undefined) conditions.push(methodCondition(spec.method));
+  if (spec.branch !== undefined) {
+    const branch = spec.branch;
+    const glob = compileGlob(branch);
+    conditions.push({
+      key: 'branch',
+      expected: branch,
+      test: (v) => {
+        const actual = stringParam(v.action.params, 'branch');
+        return actual !== null && glob(actual);
+      },
+      actual: (v) => stringParam(v.action.params, 'branch'),
+    });
+  }
+  for (const [key, compare] of AMOUNT_COMPARISONS) {
+    const bound = spec[key];
+    if (bound !== undefined) {
+      conditions.push({
+        key,
+        expected: bound,
+        test: (v) => compare(amountOf(v.action.params), bound),
+        actual: (v) => v.action.params.amount ?? null,
+      });
+    }
+  }
+  for (const [key, test] of PATH_TESTS) {
+    const needle = spec[key];
+    if (needle !== undefined) {
+      conditions.push({
+        key,
+        expected: needle,
+        test: (v) => {
+          const path = pathOf(v.action.params);
+          return path !== null && test(path, needle);
+        },
+        actual: (v) => pathOf(v.action.params),
+      });
+    }
+  }
+  if (spec.field !== undefined) conditions.push(fieldCondition(spec.field, spec.value));
+  if (spec.contains !== undefined) conditions.push(containsCondition(spec.contains));
+  if (spec.pattern !== undefined && regex !== null) conditions.push(patternCondition(regex, whenUndecidable));
+  return conditions;
+}
+
+function globCondition(key: string, glob: string, read: (view: ActionView) => string): Condition {
+  const matches = compileGlob(glob);
+  return { key, expected: glob, test: (v) => matches(read(v)), actual: read };
+}
+
+function methodCondition(method: string): Condition {
+  const expected = method.toUpperCase();
+  return {
+    key: 'method',
+    expected: method,
+    test: (v) => stringParam(v.action.params, 'method')?.toUpperCase() === expected,
+    actual: (v) => stringParam(v.action.params, 'method'),
+  };
+}
+
+type AmountKey = 'amount_gt' | 'amount_lt' | 'amount_gte' | 'amount_lte';
+// Every comparison with NaN is false, which is how a missing or non-numeric amount never satisfies.
+const AMOUNT_COMPARISONS: ReadonlyArray<readonly [AmountKey, (amount: number, bound: number) => boolean]> = [
+  ['amount_gt', (a, b) => a > b],
+  ['amount_lt', (a, b) => a < b],
+  ['amount_gte', (a, b) => a >= b],
+  ['amount_lte', (a, b) => a <= b],
+];
+
+type PathKey = 'path_contains' | 'path_starts_with' | 'path_ends_with';
+const PATH_TESTS: ReadonlyArray<readonly [PathKey, (path: string, needle: string) => boolean]> = [
+  ['path_contains', (p, n) => p.includes(n)],
+  ['path_starts_with', (p, n) => p.startsWith(n)],
+  ['path_ends_with', (p, n) => p.endsWith(n)],
+];
+
+function fieldCondition(field: string, value: unknown): Condition {
+  const inContext = field.startsWith('context.');
+  const segments = (inContext ? field.slice('context.'.length) : field).split('.');
+  const expectedJson = canonicalJson(value);
+  const read = (v: ActionView) => lookupPath(inContext ? v.action.context : v.action.params, segments);
+  return {
+    key: 'field',
+    expected: { field, value },
+    test: (v) => {
+      const found = read(v);
+      return found.found && sameJson(found.value, expectedJson);
+    },
+    actual: (v) => {
+      const found = read(v);
+      return found.found ? found.value : null;
+    },
+  };
+}
+
+function sameJson(actual: unknown, expectedJson: string): boolean {
+  try {
+    return canonicalJson(actual) === expectedJson;
+  } catch {
+    return false;
+  }
+}
+
+function containsCondition(needle: string): Condition {
+  return {
+    key: 'contains',
+    expected: needle,
+    test: (v) => v.paramsText().includes(needle) || (v.command()?.includes(needle) ?? false),
+    actual: (v) => searchedTexts(v),
+  };
+}
+
+function patternCondition(regex: SafeRegex, whenUndecidable: WhenUndecidable): Condition {
+  const searchOne = (text: string | null): 'match' | 'no_match' | 'undecidable' => {
+    if (text === null) return 'no_match';
+    if (text.length <= PATTERN_INPUT_CAP) return regex.test(text) ? 'match' : 'no_match';
+    return regex.test(text.slice(0, PATTERN_INPUT_CAP)) ? 'match' : 'undecidable';
+  };
+  return {
+    key: 'pattern',
+    expected: regex.source,
+    test: (v) => {
+      const inParams = searchOne(v.paramsText());
+      if (inParams === 'match') return true;
+      const inCommand = searchOne(v.command());
+      if (inCommand === 'match') return true;
+      return inParams === 'undecidable' || inCommand === 'undecidable' ? whenUndecidable : false;
+    },
+    actual: (v) => ({ ...searchedTexts(v), engine: regex.engine }),
+  };
+}
+
+function searchedTexts(view: ActionView): { params_json: string; command: string | null } {
+  return { params_json: view.paramsText(), command: view.command() };
+}

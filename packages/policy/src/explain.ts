@@ -1,0 +1,86 @@
+import { ActionView } from './action-view.js';
+import type { CompiledPolicy } from './compiled-policy.js';
+import type { Condition } from './condition.js';
+import { decide } from './decide.js';
+import type { ActionInput, Decision, Evaluation, RiskLevel } from './types.js';
+
+/** One condition of a rule as it was checked. */
+export interface ConditionTrace {
+  key: string;
+  expected: unknown;
+  actual: unknown;
+  matched: boolean;
+}
+
+/** `not_evaluated`: a rule after the deciding one, never looked at. */
+export type TraceStatus = 'matched' | 'not_matched' | 'not_evaluated';
+
+export interface RuleTrace {
+  index: number;
+  name: string | null;
+  description: string | null;
+  effect: Decision;
+  status: TraceStatus;
+  /** Every condition of the rule (not short-circuited); empty when not evaluated. */
+  conditions: ConditionTrace[];
+}
+
+export interface RiskTrace {
+  index: number;
+  name: string;
+  risk_level: RiskLevel;
+  status: TraceStatus;
+  conditions: ConditionTrace[];
+}
+
+export interface Explanation extends Evaluation {
+  rules: RuleTrace[];
+  risk: RiskTrace[];
+  /** The shell command as normalized for `contains`/`pattern`, or null when params has no `cmd`/`command` string. */
+  normalized_command: string | null;
+}
+
+/**
+ * Evaluates like `evaluate` but scans every rule in file order (no index) and records each
+ * condition, so the trace shows exactly why each rule did or didn't match.
+ */
+export function explain(policy: CompiledPolicy, action: ActionInput): Explanation {
+  const view = new ActionView(action);
+  const { rules, riskRules } = policy.internals;
+  const ruleTraces: RuleTrace[] = [];
+  let matched = null;
+  for (const rule of rules) {
+    const { name, description, effect, index } = rule.info;
+    if (matched !== null) {
+      ruleTraces.push({ index, name, description, effect, status: 'not_evaluated', conditions: [] });
+      continue;
+    }
+    const conditions = trace(rule.conditions, view);
+    const hit = conditions.every((c) => c.matched);
+    if (hit) matched = rule;
+    ruleTraces.push({ index, name, description, effect, status: hit ? 'matched' : 'not_matched', conditions });
+  }
+  const riskTraces: RiskTrace[] = [];
+  let fired = null;
+  for (const riskRule of riskRules) {
+    const { index, name, risk_level } = riskRule.info;
+    if (fired !== null) {
+      riskTraces.push({ index, name, risk_level, status: 'not_evaluated', conditions: [] });
+      continue;
+    }
+    const conditions = trace(riskRule.conditions, view);
+    const hit = conditions.every((c) => c.matched);
+    if (hit) fired = riskRule;
+    riskTraces.push({ index, name, risk_level, status: hit ? 'matched' : 'not_matched', conditions });
+  }
+  return { ...decide(matched, fired), rules: ruleTraces, risk: riskTraces, normalized_command: view.command() };
+}
+
+function trace(conditions: readonly Condition[], view: ActionView): ConditionTrace[] {
+  return conditions.map((condition) => ({
+    key: condition.key,
+    expected: condition.expected,
+    actual: condition.actual(view),
+    matched: condition.test(view),
+  }));
+}

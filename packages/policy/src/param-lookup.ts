@@ -1,0 +1,49 @@
+/** Result of looking a value up: found (possibly `null`) or absent. */
+export type Lookup = { found: true; value: unknown } | { found: false };
+
+const ABSENT: Lookup = { found: false };
+
+/**
+ * Follows a dotted path (`customer.tier`, `items.0.sku`) through own properties of objects and
+ * indexes of arrays. Own properties only, so `__proto__` or `constructor` never resolve to
+ * something the agent didn't send.
+ */
+export function lookupPath(root: unknown, segments: readonly string[]): Lookup {
+  let current: unknown = root;
+  for (const segment of segments) {
+    if (typeof current !== 'object' || current === null) return ABSENT;
+    if (!Object.hasOwn(current, segment)) return ABSENT;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return { found: true, value: current };
+}
+
+// A string amount counts only when it is entirely a plain decimal number: no spaces, exponents or hex.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** `params.amount` as a number, or NaN when missing or not numeric (NaN fails every comparison). */
+export function amountOf(params: Record<string, unknown>): number {
+  const amount = Object.hasOwn(params, 'amount') ? params.amount : undefined;
+  if (typeof amount === 'number') return Number.isFinite(amount) ? amount : Number.NaN;
+  if (typeof amount === 'string' && DECIMAL.test(amount)) return Number(amount);
+  return Number.NaN;
+}
+
+/** `params.path` when it is a string, else the pathname of `params.url` when it parses as an absolute URL. */
+export function pathOf(params: Record<string, unknown>): string | null {
+  const path = Object.hasOwn(params, 'path') ? params.path : undefined;
+  if (typeof path === 'string') return path;
+  const url = Object.hasOwn(params, 'url') ? params.url : undefined;
+  if (typeof url !== 'string') return null;
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return null;
+  }
+}
+
+/** A string param by name, or null. */
+export function stringParam(params: Record<string, unknown>, key: string): string | null {
+  const value = Object.hasOwn(params, key) ? params[key] : undefined;
+  return typeof value === 'string' ? value : null;
+}

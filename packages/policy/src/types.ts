@@ -1,0 +1,75 @@
+/** The three outcomes of a policy decision, as they appear on the wire. */
+export type Decision = 'allow' | 'deny' | 'require_approval';
+
+/** Risk levels in ascending order of severity. */
+export type RiskLevel = 'low' | 'medium' | 'high';
+
+/** A tool call as the engine sees it: the submitted action minus its ids and timestamps. */
+export interface ActionInput {
+  agent_id: string;
+  tool: string;
+  operation: string;
+  params: Record<string, unknown>;
+  context: Record<string, unknown>;
+}
+
+export type ReasonCode = 'rule_allow' | 'rule_deny' | 'rule_require_approval' | 'high_risk_upgrade' | 'no_rule_matched';
+
+/** The result of evaluating one action against a policy. */
+export interface Evaluation {
+  decision: Decision;
+  reason: string | null;
+  reason_code: ReasonCode;
+  risk_level: RiskLevel;
+  risk_rule: string | null;
+  matched_rule: { index: number; description: string | null } | null;
+}
+
+/** The normalized match mapping of a rule (`operation:` is reported as `op`). */
+export interface MatchSpec {
+  tool?: string;
+  op?: string;
+  agent_id?: string;
+  contains?: string;
+  pattern?: string;
+  amount_gt?: number;
+  amount_lt?: number;
+  amount_gte?: number;
+  amount_lte?: number;
+  path_contains?: string;
+  path_starts_with?: string;
+  path_ends_with?: string;
+  method?: string;
+  branch?: string;
+  field?: string;
+  value?: unknown;
+}
+
+/** Public description of one policy rule, in file order. */
+export interface RuleInfo {
+  index: number;
+  name: string | null;
+  description: string | null;
+  effect: Decision;
+  risk: RiskLevel | null;
+  match: MatchSpec;
+  line: number;
+  column: number;
+}
+
+/** Public description of one risk rule, in file order. */
+export interface RiskRuleInfo {
+  index: number;
+  name: string;
+  risk_level: RiskLevel;
+  when: MatchSpec;
+  line: number;
+  column: number;
+}
+
+const RISK_ORDER: Readonly<Record<RiskLevel, number>> = { low: 0, medium: 1, high: 2 };
+
+/** The more severe of two risk levels. */
+export function maxRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
+  return RISK_ORDER[a] >= RISK_ORDER[b] ? a : b;
+}

@@ -1,0 +1,269 @@
+import type {
+  Action,
+  ActionEvent,
+  ActionList,
+  ListActionsQuery,
+  PlaygroundEvalRequest,
+  ResultRequest,
+  SubmitActionRequest,
+} from '@faramesh/contract';
+import { FarameshError, TimeoutError } from './errors.js';
+import { followStream, type StreamEvent, type StreamOptions } from './stream.js';
+import { type QueryValue, sleep, Transport } from './transport.js';
+import type { ExplainResponse, Health, PlaygroundResult, PolicyInfo, Readiness, WhoAmI } from './types.js';
+
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
+
+export interface ClientOptions {
+  /** Default: FARAMESH_BASE_URL, then http://127.0.0.1:8000. */
+  baseUrl?: string;
+  /** Bearer token. Default: FARAMESH_TOKEN (its first entry when comma-separated). */
+  token?: string | null;
+  /** Per-request timeout. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** Extra attempts for retryable requests (GETs, keyed submits). Default 2. */
+  retries?: number;
+  /** A fetch implementation; default the global one. */
+  fetch?: typeof fetch;
+  /** Headers sent with every request (e.g. a user-agent). */
+  headers?: Record<string, string>;
+  /** Waits between retries; tests inject an instant one. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface SubmitOptions extends CallOptions {
+  /** Reuse a key to make a retried submission a no-op on the server. Default: a new random UUID. */
+  idempotencyKey?: string;
+}
+
+export interface ApprovalOptions extends CallOptions {
+  /** The action's approval_token; fetched with getAction when omitted. */
+  token?: string;
+  reason?: string;
+}
+
+export interface WaitOptions extends CallOptions {
+  /** Total time to wait for a decision. Default 300 000 ms. */
+  timeoutMs?: number;
+}
+
+function env(name: string): string | undefined {
+  return typeof process === 'undefined' ? undefined : process.env?.[name];
+}
+
+/**
+ * Typed client of the Faramesh HTTP API. Errors are thrown as FarameshError (with the server's
+ * stable `code`), ConnectionError or TimeoutError.
+ */
+export class FarameshClient {
+  readonly baseUrl: string;
+  private readonly transport: Transport;
+
+  /** Accepts options, or a base URL string as in the seed's examples. */
+  constructor(options: ClientOptions | string = {}) {
+    const opts: ClientOptions = typeof options === 'string' ? { baseUrl: options } : options;
+    this.baseUrl = (opts.baseUrl ?? env('FARAMESH_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const token = opts.token === undefined ? env('FARAMESH_TOKEN')?.split(',')[0]?.trim() : opts.token;
+    const fetchImpl = opts.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') throw new TypeError('no fetch available: pass options.fetch');
+    this.transport = new Transport({
+      baseUrl: this.baseUrl,
+      token: token || null,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      retries: opts.retries ?? 2,
+      fetch: (input, init) => fetchImpl(input, init),
+      headers: opts.headers ?? {},
+      sleep: opts.sleep ?? sleep,
+    });
+  }
+
+  /** Full URL of an API path, e.g. for printing curl commands. */
+  url(path: string, query?: Record<string, QueryValue>): string {
+    return this.transport.url(path, query);
+  }
+
+  /**
+   * Submits a tool call for a decision. Sent with an Idempotency-Key, so retries after a lost
+   * answer never create a second action.
+   */
+  async submitAction(request: SubmitActionRequest, options: SubmitOptions = {}): Promise<Action> {
+    const key = options.idempotencyKey ?? crypto.randomUUID();
+    return this.call<Action>({
+      method: 'POST',
+      path: '/v1/actions',
+      body: request,
+      headers: { 'idempotency-key': key },
+      retry: true,
+      signal: options.signal,
+    });
+  }
+
+  /** An action by full id or by id prefix (4+ hex chars, resolved by the server). */
+  getAction(id: string, options: CallOptions = {}): Promise<Action> {
+    return this.get<Action>(`/v1/actions/${enc(id)}`, undefined, options);
+  }
+
+  listActions(query: ListActionsQuery = {}, options: CallOptions = {}): Promise<ActionList> {
+    return this.get<ActionList>('/v1/actions', query as Record<string, QueryValue>, options);
+  }
+
+  /** The action's ledger events, oldest first. */
+  getEvents(id: string, options: CallOptions = {}): Promise<ActionEvent[]> {
+    return this.get<ActionEvent[]>(`/v1/actions/${enc(id)}/events`, undefined, options);
+  }
+
+  /** The current policy's full rule trace for an action. */
+  explain(id: string, options: CallOptions = {}): Promise<ExplainResponse> {
+    return this.get<ExplainResponse>(`/v1/actions/${enc(id)}/explain`, undefined, options);
+  }
+
+  approve(id: string, options: ApprovalOptions = {}): Promise<Action> {
+    return this.decide(id, true, options);
+  }
+
+  deny(id: string, options: ApprovalOptions = {}): Promise<Action> {
+    return this.decide(id, false, options);
+  }
+
+  /** Records that the agent began executing an allowed or approved action. */
+  start(id: string, options: CallOptions = {}): Promise<Action> {
+    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(id)}/start`, body: {}, signal: options.signal });
+  }
+
+  /** Records how the execution ended: `reportResult(id, {success, error})` or `reportResult(id, success, error)`. */
+  reportResult(id: string, result: ResultRequest | boolean, error?: string | null, options: CallOptions = {}) {
+    const body: ResultRequest = typeof result === 'boolean' ? { success: result, error: error ?? null } : result;
+    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(id)}/result`, body, signal: options.signal });
+  }
+
+  /** Submits the same call again under the current policy; answers the new action. */
+  replay(id: string, options: CallOptions = {}): Promise<Action> {
+    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(id)}/replay`, body: {}, signal: options.signal });
+  }
+
+  /**
+   * Resolves as soon as the action leaves `pending_approval` (long-poll, no polling interval).
+   * Throws TimeoutError (fail closed) when no decision arrives within `timeoutMs`.
+   */
+  async waitForDecision(id: string, options: WaitOptions = {}): Promise<Action> {
+    const total = options.timeoutMs ?? 300_000;
+    const deadline = Date.now() + total;
+    for (;;) {
+      const remaining = Math.max(0, deadline - Date.now());
+      const waitMs = Math.min(remaining, 60_000);
+      const action = await this.get<Action>(
+        `/v1/actions/${enc(id)}/wait`,
+        { timeout_ms: waitMs },
+        { ...options, timeoutMs: waitMs + 15_000 },
+      );
+      if (action.status !== 'pending_approval') return action;
+      if (Date.now() >= deadline) {
+        const error = new TimeoutError(this.url(`/v1/actions/${id}/wait`), total, `no decision on ${id} within ${total} ms`);
+        throw Object.assign(error, { action });
+      }
+    }
+  }
+
+  policy(options: CallOptions = {}): Promise<PolicyInfo> {
+    return this.get<PolicyInfo>('/v1/policy', undefined, options);
+  }
+
+  /** Re-reads the server's policy file (admin). Throws `policy_invalid` with diagnostics; the old policy stays active. */
+  reloadPolicy(options: CallOptions = {}): Promise<PolicyInfo> {
+    return this.call<PolicyInfo>({ method: 'POST', path: '/v1/policy/reload', body: {}, signal: options.signal });
+  }
+
+  whoami(options: CallOptions = {}): Promise<WhoAmI> {
+    return this.get<WhoAmI>('/v1/auth/whoami', undefined, options);
+  }
+
+  health(options: CallOptions = {}): Promise<Health> {
+    return this.get<Health>('/health', undefined, options);
+  }
+
+  /** Readiness with its checks; a 503 "not ready" is answered, not thrown. */
+  async ready(options: CallOptions = {}): Promise<Readiness> {
+    const answer = await this.transport.request<Readiness>({
+      method: 'GET',
+      path: '/ready',
+      acceptStatus: [503],
+      ...signalOf(options),
+    });
+    if (answer.status === 503 && typeof answer.body?.ready !== 'boolean') {
+      throw new FarameshError('not_ready', 'server not ready', { status: 503, details: answer.body });
+    }
+    return answer.body;
+  }
+
+  /** Evaluates a call against the server's policy (or `policy` YAML) without storing anything. */
+  playgroundEval(request: PlaygroundEvalRequest, options: CallOptions = {}): Promise<PlaygroundResult> {
+    return this.call<PlaygroundResult>({ method: 'POST', path: '/playground/eval', body: request, signal: options.signal });
+  }
+
+  /** Live ledger events as an async iterator; reconnects and resumes with Last-Event-ID. */
+  stream(options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
+    return followStream(this.transport, options);
+  }
+
+  private async decide(id: string, approve: boolean, options: ApprovalOptions): Promise<Action> {
+    let token = options.token;
+    let target = id;
+    let requestHash: string | undefined;
+    if (token === undefined) {
+      const action = await this.getAction(id, options);
+      target = action.id;
+      requestHash = action.request_hash;
+      if (action.status !== 'pending_approval') {
+        throw new FarameshError('not_pending', `action ${action.id} is ${action.status}, not pending_approval`, {
+          details: { status: action.status },
+        });
+      }
+      if (!action.approval_token) {
+        throw new FarameshError(
+          'approval_token_unavailable',
+          `the approval token of ${action.id} is not visible with this token (needs the approver or admin role)`,
+        );
+      }
+      token = action.approval_token;
+    }
+    const body: Record<string, unknown> = { token, approve };
+    if (options.reason !== undefined) body.reason = options.reason;
+    if (requestHash !== undefined) body.request_hash = requestHash;
+    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(target)}/approval`, body, signal: options.signal });
+  }
+
+  private async get<T>(
+    path: string,
+    query: Record<string, QueryValue> | undefined,
+    options: CallOptions & { timeoutMs?: number },
+  ): Promise<T> {
+    const spec = { method: 'GET' as const, path, retry: true, ...signalOf(options) };
+    if (query !== undefined) Object.assign(spec, { query });
+    if (options.timeoutMs !== undefined) Object.assign(spec, { timeoutMs: options.timeoutMs });
+    return (await this.transport.request<T>(spec)).body;
+  }
+
+  private async call<T>(spec: {
+    method: 'POST';
+    path: string;
+    body: unknown;
+    headers?: Record<string, string>;
+    retry?: boolean;
+    signal: AbortSignal | undefined;
+  }): Promise<T> {
+    const { signal, ...rest } = spec;
+    return (await this.transport.request<T>({ ...rest, ...signalOf({ signal }) })).body;
+  }
+}
+
+function signalOf(options: { signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}

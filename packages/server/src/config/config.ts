@@ -1,0 +1,177 @@
+import { isAbsolute, resolve } from 'node:path';
+
+/**
+ * The one place that reads configuration. Precedence: flag > environment > `.env` > default.
+ * Legacy names of the seed documents (FARACORE_*, FARA_API_*, FARA_AUTH_TOKEN) are read as fallbacks.
+ */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Admin tokens (FARAMESH_TOKEN) and role-scoped tokens (FARAMESH_TOKENS). */
+  tokens: TokenSpec[];
+  enableCors: boolean;
+  corsOrigins: string[];
+  demo: boolean;
+  hotReload: boolean;
+  policyFile: string;
+  dbBackend: 'sqlite' | 'postgres';
+  sqlitePath: string;
+  postgresDsn: string | null;
+  /** Seconds a pending approval stays open before it expires (denied by default); 0 = never. */
+  approvalTtlSeconds: number;
+  maxBodyBytes: number;
+  sseHeartbeatMs: number;
+  logLevel: string;
+  logRequests: boolean;
+  uiDir: string | null;
+}
+
+export interface TokenSpec {
+  name: string;
+  role: 'agent' | 'approver' | 'admin';
+  token: string;
+}
+
+export interface ConfigFlags {
+  host?: string | undefined;
+  port?: number | undefined;
+  hotReload?: boolean | undefined;
+  demo?: boolean | undefined;
+  policyFile?: string | undefined;
+  dbPath?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'config_invalid';
+}
+
+type Source = Record<string, string | undefined>;
+
+/** Builds the configuration from flags, the process environment and the parsed `.env` values. */
+export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, cwd: string): ServerConfig {
+  const problems: string[] = [];
+  const get = (...names: string[]): string | undefined => {
+    for (const source of [env, dotenv]) {
+      for (const name of names) {
+        const value = source[name];
+        if (value !== undefined && value !== '') return value;
+      }
+    }
+    return undefined;
+  };
+  const bool = (names: string[], fallback: boolean): boolean => {
+    const raw = get(...names);
+    if (raw === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    problems.push(`${names[0]}=${raw} is not a boolean (use 1 or 0)`);
+    return fallback;
+  };
+  const int = (names: string[], fallback: number, min: number, max: number): number => {
+    const raw = get(...names);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${names[0]}=${raw} must be an integer between ${min} and ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+  const path = (value: string): string => (isAbsolute(value) ? value : resolve(cwd, value));
+
+  const port = flags.port ?? int(['FARAMESH_PORT', 'FARACORE_PORT', 'FARA_API_PORT'], 8000, 0, 65535);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`port ${port} is out of range`);
+
+  const backend = get('FARA_DB_BACKEND') ?? 'sqlite';
+  if (backend !== 'sqlite' && backend !== 'postgres') {
+    problems.push(`FARA_DB_BACKEND=${backend} is not supported (use sqlite or postgres)`);
+  }
+  const dsn = get('FARA_POSTGRES_DSN') ?? null;
+  if (backend === 'postgres' && dsn === null) problems.push('FARA_DB_BACKEND=postgres needs FARA_POSTGRES_DSN');
+
+  const tokens = parseTokens(
+    get('FARAMESH_TOKEN', 'FARACORE_TOKEN', 'FARA_AUTH_TOKEN'),
+    get('FARAMESH_TOKENS'),
+    problems,
+  );
+
+  const corsOrigins = (get('FARAMESH_CORS_ORIGINS') ?? '*')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+
+  const uiDir = get('FARAMESH_UI_DIR');
+  const config: ServerConfig = {
+    host: flags.host ?? get('FARAMESH_HOST', 'FARACORE_HOST', 'FARA_API_HOST') ?? '127.0.0.1',
+    port,
+    tokens,
+    enableCors: bool(['FARAMESH_ENABLE_CORS', 'FARACORE_ENABLE_CORS'], false),
+    corsOrigins,
+    demo: flags.demo ?? bool(['FARAMESH_DEMO', 'FARACORE_DEMO'], false),
+    hotReload: flags.hotReload ?? bool(['FARAMESH_HOT_RELOAD', 'FARACORE_HOT_RELOAD'], false),
+    policyFile: path(flags.policyFile ?? get('FARA_POLICY_FILE') ?? 'policies/default.yaml'),
+    dbBackend: backend === 'postgres' ? 'postgres' : 'sqlite',
+    sqlitePath: path(flags.dbPath ?? get('FARA_SQLITE_PATH') ?? 'data/actions.db'),
+    postgresDsn: dsn,
+    approvalTtlSeconds: int(['FARAMESH_APPROVAL_TTL'], 3600, 0, 31_536_000),
+    maxBodyBytes: int(['FARAMESH_MAX_BODY_BYTES'], 1_048_576, 1024, 67_108_864),
+    sseHeartbeatMs: int(['FARAMESH_SSE_HEARTBEAT_MS'], 15_000, 100, 600_000),
+    logLevel: get('FARAMESH_LOG_LEVEL') ?? 'info',
+    logRequests: bool(['FARAMESH_LOG_REQUESTS'], false),
+    uiDir: uiDir === undefined ? null : path(uiDir),
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return config;
+}
+
+const ROLES = new Set(['agent', 'approver', 'admin']);
+
+/**
+ * FARAMESH_TOKEN: one admin token, or several separated by commas (seed-compatible: any token there
+ * is an admin token). FARAMESH_TOKENS: `name:role:token` entries separated by commas.
+ */
+function parseTokens(adminRaw: string | undefined, scopedRaw: string | undefined, problems: string[]): TokenSpec[] {
+  const tokens: TokenSpec[] = [];
+  const admin = (adminRaw ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  admin.forEach((token, index) => {
+    tokens.push({ name: admin.length === 1 ? 'admin' : `admin-${index + 1}`, role: 'admin', token });
+  });
+  for (const entry of (scopedRaw ?? '').split(',')) {
+    const trimmed = entry.trim();
+    if (trimmed === '') continue;
+    const first = trimmed.indexOf(':');
+    const second = trimmed.indexOf(':', first + 1);
+    if (first <= 0 || second <= first + 1 || second === trimmed.length - 1) {
+      problems.push('FARAMESH_TOKENS entries must look like name:role:token');
+      continue;
+    }
+    const name = trimmed.slice(0, first);
+    const role = trimmed.slice(first + 1, second);
+    const token = trimmed.slice(second + 1);
+    if (!ROLES.has(role)) {
+      problems.push(`FARAMESH_TOKENS: role "${role}" of "${name}" must be agent, approver or admin`);
+      continue;
+    }
+    tokens.push({ name, role: role as TokenSpec['role'], token });
+  }
+  for (const spec of tokens) {
+    if (spec.token.length < 8) problems.push(`token of "${spec.name}" is shorter than 8 characters`);
+  }
+  const names = new Set<string>();
+  for (const spec of tokens) {
+    if (names.has(spec.name)) problems.push(`token name "${spec.name}" is used twice`);
+    names.add(spec.name);
+  }
+  const values = new Set<string>();
+  for (const spec of tokens) {
+    if (values.has(spec.token)) problems.push(`the token of "${spec.name}" is also given to another name`);
+    values.add(spec.token);
+  }
+  return tokens;
+}

@@ -1,0 +1,29 @@
+import type { Store } from '@faramesh/store';
+import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { ServerConfig } from '../config/config.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { PolicyHolder } from '../policy/policy-holder.js';
+import type { ActionService } from '../service/action-service.js';
+import type { EventHub } from '../stream/event-hub.js';
+import type { SseConnection } from '../stream/sse-connection.js';
+
+/** Everything the HTTP layer needs, built by the composition root and injected. */
+export interface AppContext {
+  config: ServerConfig;
+  store: Store;
+  policy: PolicyHolder;
+  service: ActionService;
+  hub: EventHub;
+  metrics: Metrics;
+  auth: Authenticator;
+  streams: Set<SseConnection>;
+  /** Reloads the policy file and reports the outcome (used by the admin endpoint and hot reload). */
+  reloadPolicy: () => Promise<import('../policy/policy-holder.js').ReloadOutcome>;
+  now: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}

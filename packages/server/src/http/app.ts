@@ -1,0 +1,117 @@
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { registerActionRoutes } from '../routes/action-routes.js';
+import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
+import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
+import { registerPolicyRoutes } from '../routes/policy-routes.js';
+import { registerStreamRoutes } from '../routes/stream-routes.js';
+import { registerUiRoutes } from '../routes/ui-routes.js';
+import { ApiError } from './api-error.js';
+import type { AppContext } from './app-context.js';
+import { parseJsonBody } from './json-body-parser.js';
+import { OpenApiCollector } from './openapi.js';
+import { isCrossSiteWrite } from './origin-guard.js';
+import { BASE_SECURITY_HEADERS } from './security-headers.js';
+import { toApiError } from './to-api-error.js';
+import { createValidatorCompiler } from './validator.js';
+
+declare module 'fastify' {
+  interface FastifySchema {
+    /** One line for the OpenAPI document. */
+    summary?: string;
+    /** Left out of the OpenAPI document. */
+    hide?: boolean;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a token (health, metrics, the dashboard's static files). */
+    public?: boolean;
+  }
+}
+
+export interface BuildAppOptions {
+  /** Pass a pino logger config or false; the composition root decides. */
+  logger?: boolean | Record<string, unknown>;
+  version?: string;
+}
+
+/** The HTTP application, built from injected dependencies; no I/O happens until it listens. */
+export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: !ctx.config.logRequests }),
+    bodyLimit: ctx.config.maxBodyBytes,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+  const openapi = new OpenApiCollector();
+  app.addHook('onRoute', (route) => openapi.collect(route));
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.removeAllContentTypeParsers();
+  const jsonParser = (_request: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => {
+    try {
+      done(null, parseJsonBody(body.toString()));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
+  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'string' }, jsonParser);
+  app.decorateRequest('principal', null as never);
+
+  const corsOrigins = ctx.config.enableCors ? ctx.config.corsOrigins : [];
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(BASE_SECURITY_HEADERS);
+    const origin = request.headers.origin;
+    if (origin !== undefined && (corsOrigins.includes('*') || corsOrigins.includes(origin))) {
+      reply.header('access-control-allow-origin', corsOrigins.includes('*') ? '*' : origin).header('vary', 'Origin');
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+          .header('access-control-allow-headers', 'authorization, content-type, idempotency-key, last-event-id')
+          .header('access-control-max-age', '600')
+          .send();
+      }
+    }
+    if (isCrossSiteWrite(request.method, request.headers, corsOrigins)) {
+      throw new ApiError('forbidden', 'cross-site request refused');
+    }
+    if (request.routeOptions.config.public === true) return;
+    const principal = ctx.auth.authenticate(request.headers.authorization);
+    if (principal === null) {
+      reply.header('www-authenticate', 'Bearer realm="faramesh"');
+      throw new ApiError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
+    }
+    request.principal = principal;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const endpoint = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.requests.inc({ method: request.method, endpoint, status: String(reply.statusCode) });
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { apiError, unexpected } = toApiError(error);
+    if (unexpected) request.log.error({ err: error }, 'request failed');
+    ctx.metrics.errors.inc({ error_type: apiError.code });
+    return reply.code(apiError.status).send(apiError.toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    ctx.metrics.errors.inc({ error_type: error.code });
+    return reply.code(404).send(error.toBody());
+  });
+
+  registerHealthRoutes(app, ctx);
+  registerActionRoutes(app, ctx);
+  registerLifecycleRoutes(app, ctx);
+  registerStreamRoutes(app, ctx);
+  registerPolicyRoutes(app, ctx);
+  registerPlaygroundRoutes(app, ctx);
+  registerUiRoutes(app, ctx);
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    openapi.document(options.version ?? '0.1.0'),
+  );
+  return app;
+}

@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig } from './config/config.js';
+import { parseDotenv } from './config/dotenv.js';
+import { createServer, type ServerLogger } from './server.js';
+
+export interface ServeOptions extends ConfigFlags {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Where start-up and lifecycle messages go (stderr by default). */
+  logger?: ServerLogger;
+}
+
+/** An error that stops `faramesh serve` with a printable message and a stable code. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+  constructor(
+    readonly code: 'config_invalid' | 'policy_invalid' | 'store_unavailable' | 'port_in_use',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const stderrLogger: ServerLogger = {
+  info: (m) => process.stderr.write(`${m}\n`),
+  warn: (m) => process.stderr.write(`warning: ${m}\n`),
+  error: (m) => process.stderr.write(`error: ${m}\n`),
+};
+
+/** Reads `.env` from cwd (if any) and resolves the server configuration. */
+export async function loadServerConfig(options: ServeOptions): Promise<ServerConfig> {
+  const text = await readFile(join(options.cwd, '.env'), 'utf8').catch(() => '');
+  const dotenv = parseDotenv(text);
+  if (dotenv.problems.length > 0) {
+    const lines = dotenv.problems.map((p) => `  .env:${p.line}: ${p.message}`).join('\n');
+    throw new StartupError('config_invalid', `invalid .env file:\n${lines}`);
+  }
+  try {
+    const config = resolveConfig(options, options.env, dotenv.values, options.cwd);
+    return config.uiDir === null ? { ...config, uiDir: defaultUiDir() } : config;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StartupError('config_invalid', error.message);
+    throw error;
+  }
+}
+
+/** The monorepo's built dashboard, next to this package. */
+function defaultUiDir(): string {
+  return fileURLToPath(new URL('../../web/dist', import.meta.url));
+}
+
+/**
+ * `faramesh serve`: the composition root. Starts the server, logs where it listens, and resolves
+ * after a graceful shutdown on SIGINT/SIGTERM.
+ */
+export async function runServe(options: ServeOptions): Promise<void> {
+  const log = options.logger ?? stderrLogger;
+  const config = await loadServerConfig(options);
+  let server: Awaited<ReturnType<typeof createServer>>;
+  try {
+    server = await createServer(config, { logger: log });
+  } catch (error) {
+    throw asStartupError(error);
+  }
+  let address: { url: string };
+  try {
+    address = await server.listen();
+  } catch (error) {
+    await server.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError('port_in_use', `port ${config.port} on ${config.host} is already in use (try --port)`);
+    }
+    throw error;
+  }
+  const info = await server.context.store.info();
+  log.info(`Faramesh listening on ${address.url}`);
+  log.info(`  policy:   ${config.policyFile} (version ${server.context.policy.current().version})`);
+  log.info(`  database: ${info.backend} ${info.location} (schema ${info.schema_version})`);
+  if (config.tokens.length === 0) {
+    log.warn(
+      'no tokens configured (FARAMESH_TOKEN / FARAMESH_TOKENS): open mode, anyone who can reach this port can approve actions',
+    );
+  } else {
+    log.info(
+      `  auth:     ${config.tokens.length} token(s): ${config.tokens.map((t) => `${t.name} (${t.role})`).join(', ')}`,
+    );
+  }
+  if (config.hotReload) log.info('  hot reload: watching the policy file');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info(`${signal}: shutting down`);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      server.close().then(resolve, (error: unknown) => {
+        log.error(`shutdown failed: ${(error as Error).message}`);
+        resolve();
+      });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+}
+
+function asStartupError(error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'policy_invalid') return new StartupError('policy_invalid', (error as Error).message);
+  if (error instanceof StartupError) return error;
+  if (code === 'store_unavailable' || (error as Error).name === 'StoreError') {
+    return new StartupError('store_unavailable', `cannot open the database: ${(error as Error).message}`);
+  }
+  return error as Error;
+}

@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Distinct tool label values kept before folding the rest into "other": tools are agent input. */
+const MAX_TOOL_LABELS = 200;
+
+/** The FAQ's metric names, each really incremented, plus a few gauges. One registry per server. */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly tools = new Set<string>();
+
+  readonly requests = new Counter({
+    name: 'faramesh_requests_total',
+    help: 'HTTP requests by method, route and status code',
+    labelNames: ['method', 'endpoint', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly errors = new Counter({
+    name: 'faramesh_errors_total',
+    help: 'Errors answered, by error code',
+    labelNames: ['error_type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly actions = new Counter({
+    name: 'faramesh_actions_total',
+    help: 'Actions entering each status, by tool',
+    labelNames: ['status', 'tool'] as const,
+    registers: [this.registry],
+  });
+
+  readonly actionDuration = new Histogram({
+    name: 'faramesh_action_duration_seconds',
+    help: 'Execution time of actions, from start to reported result',
+    labelNames: ['tool', 'outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  readonly decisionLatency = new Histogram({
+    name: 'faramesh_decision_latency_seconds',
+    help: 'Time from an approval request to the human decision',
+    labelNames: ['outcome'] as const,
+    buckets: [1, 5, 15, 30, 60, 300, 900, 3600, 14400],
+    registers: [this.registry],
+  });
+
+  readonly streamClients = new Gauge({
+    name: 'faramesh_sse_clients',
+    help: 'Open SSE connections',
+    registers: [this.registry],
+  });
+
+  readonly policyReloads = new Counter({
+    name: 'faramesh_policy_reloads_total',
+    help: 'Policy reload attempts by result',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  countAction(status: string, tool: string): void {
+    this.actions.inc({ status, tool: this.toolLabel(tool) });
+  }
+
+  observeExecution(tool: string, outcome: 'succeeded' | 'failed', seconds: number): void {
+    this.actionDuration.observe({ tool: this.toolLabel(tool), outcome }, Math.max(0, seconds));
+  }
+
+  private toolLabel(tool: string): string {
+    if (this.tools.has(tool)) return tool;
+    if (this.tools.size >= MAX_TOOL_LABELS) return 'other';
+    this.tools.add(tool);
+    return tool;
+  }
+}

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { type CompiledPolicy, type Diagnostic, formatDiagnostic, loadPolicy } from '@faramesh/policy';
+
+export interface PolicyStatus {
+  file: string;
+  version: string;
+  hash: string;
+  rules: number;
+  risk_rules: number;
+  loaded_at: string;
+  /** Why the last reload failed (the previous policy stayed active), or null. */
+  last_error: { message: string; diagnostics: Diagnostic[]; at: string } | null;
+}
+
+export type ReloadOutcome =
+  | { ok: true; changed: boolean; status: PolicyStatus }
+  | { ok: false; message: string; diagnostics: Diagnostic[]; status: PolicyStatus };
+
+export class PolicyLoadError extends Error {
+  override readonly name = 'PolicyLoadError';
+  readonly code = 'policy_invalid';
+  constructor(
+    message: string,
+    readonly diagnostics: Diagnostic[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Holds the active compiled policy. Loading at start is all-or-nothing (an invalid file stops the
+ * server, it never becomes a silent deny-all); a reload that fails keeps the last good policy and
+ * remembers why.
+ */
+export class PolicyHolder {
+  private constructor(
+    private policy: CompiledPolicy,
+    private loadedAt: string,
+    private lastError: PolicyStatus['last_error'],
+    private readonly now: () => Date,
+  ) {}
+
+  static async load(file: string, now: () => Date): Promise<PolicyHolder> {
+    const result = await readAndCompile(file);
+    if (!result.ok) throw new PolicyLoadError(result.message, result.diagnostics);
+    return new PolicyHolder(result.policy, now().toISOString(), null, now);
+  }
+
+  current(): CompiledPolicy {
+    return this.policy;
+  }
+
+  status(): PolicyStatus {
+    return {
+      file: this.policy.file,
+      version: this.policy.version,
+      hash: this.policy.hash,
+      rules: this.policy.rules.length,
+      risk_rules: this.policy.riskRules.length,
+      loaded_at: this.loadedAt,
+      last_error: this.lastError,
+    };
+  }
+
+  /** Re-reads the policy file; on failure the active policy is kept and the reason recorded. */
+  async reload(): Promise<ReloadOutcome> {
+    const result = await readAndCompile(this.policy.file);
+    const at = this.now().toISOString();
+    if (!result.ok) {
+      this.lastError = { message: result.message, diagnostics: result.diagnostics, at };
+      return { ok: false, message: result.message, diagnostics: result.diagnostics, status: this.status() };
+    }
+    const changed = result.policy.hash !== this.policy.hash;
+    this.policy = result.policy;
+    this.lastError = null;
+    if (changed) this.loadedAt = at;
+    return { ok: true, changed, status: this.status() };
+  }
+}
+
+type CompileResult = { ok: true; policy: CompiledPolicy } | { ok: false; message: string; diagnostics: Diagnostic[] };
+
+async function readAndCompile(file: string): Promise<CompileResult> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const diagnostic: Diagnostic = {
+      severity: 'error',
+      code: 'policy_file_unreadable',
+      message: reason,
+      file,
+      line: 0,
+      column: 0,
+      path: '',
+    };
+    return { ok: false, message: `cannot read policy ${file}: ${reason}`, diagnostics: [diagnostic] };
+  }
+  const loaded = loadPolicy(source, file);
+  if (!loaded.ok) {
+    const lines = loaded.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n');
+    return {
+      ok: false,
+      message: `policy ${file} is invalid (${loaded.diagnostics.length} problem(s)):\n${lines}`,
+      diagnostics: loaded.diagnostics,
+    };
+  }
+  return { ok: true, policy: loaded.policy };
+}

@@ -1,0 +1,106 @@
+import {
+  type ListActionsQuery,
+  listActionsQuerySchema,
+  type SubmitActionRequest,
+  submitActionSchema,
+} from '@faramesh/contract';
+import { explain } from '@faramesh/policy';
+import type { FastifyInstance } from 'fastify';
+import { can } from '../auth/permissions.js';
+import { ApiError } from '../http/api-error.js';
+import type { AppContext } from '../http/app-context.js';
+import { actionToWire, eventToWire } from '../service/wire.js';
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
+} as const;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Submitting and reading actions. */
+export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: SubmitActionRequest }>(
+    '/v1/actions',
+    { schema: { body: submitActionSchema, summary: 'Submit an action for a decision' } },
+    async (request, reply) => {
+      if (!can(request.principal.role, 'action:submit')) {
+        throw new ApiError('forbidden', `role "${request.principal.role}" may not submit actions`);
+      }
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+        throw new ApiError('validation_failed', 'Idempotency-Key must be 1-200 visible ASCII characters', [
+          { path: 'header.idempotency-key', message: 'invalid' },
+        ]);
+      }
+      const { record, created } = await ctx.service.submit(request.body, request.principal, key ?? null);
+      reply.header('location', `/v1/actions/${record.id}`);
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return reply.code(created ? 201 : 200).send(actionToWire(record, request.principal));
+    },
+  );
+
+  app.get<{ Querystring: ListActionsQuery }>(
+    '/v1/actions',
+    { schema: { querystring: listActionsQuerySchema, summary: 'List actions, newest first' } },
+    async (request) => {
+      const page = await ctx.service.list(request.query, request.principal);
+      return { ...page, items: page.items.map((record) => actionToWire(record, request.principal)) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/actions/:id',
+    { schema: { params: idParams, summary: 'Get an action by id or unique id prefix' } },
+    async (request) => actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal),
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { timeout_ms: number } }>(
+    '/v1/actions/:id/wait',
+    {
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { timeout_ms: { type: 'integer', minimum: 0, maximum: 60_000, default: 30_000 } },
+        },
+        summary: 'Long-poll until the action leaves pending_approval',
+      },
+    },
+    async (request) => {
+      const abort = new AbortController();
+      request.raw.on('close', () => abort.abort());
+      const record = await ctx.service.waitForDecision(
+        request.params.id,
+        request.principal,
+        request.query.timeout_ms,
+        abort.signal,
+      );
+      return actionToWire(record, request.principal);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/actions/:id/events',
+    { schema: { params: idParams, summary: 'The ledger events of one action, in order' } },
+    async (request) => (await ctx.service.events(request.params.id, request.principal)).map(eventToWire),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/actions/:id/explain',
+    { schema: { params: idParams, summary: 'Full policy trace for an action under the current policy' } },
+    async (request) => {
+      const record = await ctx.service.get(request.params.id, request.principal);
+      const policy = ctx.policy.current();
+      const explanation = explain(policy, record);
+      return {
+        action: actionToWire(record, request.principal),
+        policy: { file: policy.file, version: policy.version, hash: policy.hash },
+        decided_by_current_policy: record.policy_hash === policy.hash,
+        explanation,
+      };
+    },
+  );
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { can } from '../auth/permissions.js';
+import { ApiError } from '../http/api-error.js';
+import type { AppContext } from '../http/app-context.js';
+
+/** The active policy, its reload, and who the caller is. */
+export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/v1/policy', { schema: { summary: 'The active policy and the last reload error' } }, async (request) => {
+    if (!can(request.principal.role, 'policy:read')) throw new ApiError('forbidden', 'may not read the policy');
+    return ctx.policy.status();
+  });
+
+  app.post('/v1/policy/reload', { schema: { summary: 'Re-read the policy file (admin)' } }, async (request) => {
+    if (!can(request.principal.role, 'policy:reload')) {
+      throw new ApiError('forbidden', `role "${request.principal.role}" may not reload the policy`);
+    }
+    const outcome = await ctx.reloadPolicy();
+    if (!outcome.ok) {
+      throw new ApiError('policy_invalid', `${outcome.message}\nthe previous policy stays active`, {
+        diagnostics: outcome.diagnostics,
+        active: outcome.status,
+      });
+    }
+    return { ...outcome.status, changed: outcome.changed };
+  });
+
+  app.get('/v1/auth/whoami', { schema: { summary: 'The role of the presented token' } }, async (request) => ({
+    name: request.principal.name,
+    role: request.principal.role,
+    open_mode: request.principal.openMode,
+  }));
+}

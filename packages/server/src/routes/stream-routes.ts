@@ -1,0 +1,70 @@
+import { type StreamQuery, streamQuerySchema } from '@faramesh/contract';
+import type { EventRecord } from '@faramesh/store';
+import type { FastifyInstance } from 'fastify';
+import { can } from '../auth/permissions.js';
+import { ApiError } from '../http/api-error.js';
+import type { AppContext } from '../http/app-context.js';
+import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
+import { actionToWire, eventToWire } from '../service/wire.js';
+import { SseConnection } from '../stream/sse-connection.js';
+
+const SEQ = /^[0-9]{1,15}$/;
+
+/** `GET /v1/events`: the ledger as Server-Sent Events, resumable with Last-Event-ID. */
+export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Querystring: StreamQuery & { last_event_id?: string } }>(
+    '/v1/events',
+    { schema: { querystring: streamQuerySchema, summary: 'Live ledger events (SSE)' } },
+    async (request, reply) => {
+      const principal = request.principal;
+      const header = request.headers['last-event-id'];
+      const resume = typeof header === 'string' && header !== '' ? header : request.query.last_event_id;
+      if (resume !== undefined && !SEQ.test(resume)) {
+        throw new ApiError('validation_failed', 'Last-Event-ID must be an event id (a non-negative integer)', [
+          { path: 'header.last-event-id', message: 'invalid' },
+        ]);
+      }
+      const lastSeq = resume === undefined ? await ctx.store.latestSeq() : Number(resume);
+      const { status, agent_id, tool, action_id } = request.query;
+      const ownOnly = !can(principal.role, 'action:read_all');
+      const accept = (event: EventRecord): boolean =>
+        (action_id === undefined || event.action_id === action_id) &&
+        (agent_id === undefined || event.action.agent_id === agent_id) &&
+        (tool === undefined || event.action.tool === tool) &&
+        (status === undefined || event.action.status === status) &&
+        (!ownOnly || event.action.submitted_by === principal.name);
+      // Frames never carry approval tokens, whoever listens: render as the least privileged reader.
+      const frameReader = { ...principal, role: 'agent' as const };
+      const render = (event: EventRecord): string =>
+        JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
+
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        ...BASE_SECURITY_HEADERS,
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      response.flushHeaders();
+      ctx.metrics.streamClients.inc();
+      const connection = new SseConnection({
+        response,
+        store: ctx.store,
+        hub: ctx.hub,
+        lastSeq,
+        heartbeatMs: ctx.config.sseHeartbeatMs,
+        accept,
+        render,
+        onClose: () => {
+          ctx.streams.delete(connection);
+          ctx.metrics.streamClients.dec();
+        },
+      });
+      ctx.streams.add(connection);
+      connection.start();
+    },
+  );
+}

@@ -1,0 +1,122 @@
+import type { Database } from 'better-sqlite3';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { StoreError } from '../store.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every schema change, in order. Never edit an applied migration: append a new one and bump
+ * SCHEMA_VERSION. Each runs in the same transaction as its schema_migrations row.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'actions and hash-chained ledger',
+    sql: `
+      CREATE TABLE actions (
+        id TEXT PRIMARY KEY NOT NULL,
+        agent_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        params TEXT NOT NULL,
+        context TEXT NOT NULL,
+        status TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        reason TEXT,
+        reason_code TEXT NOT NULL,
+        risk_level TEXT NOT NULL,
+        risk_rule TEXT,
+        matched_rule TEXT,
+        policy_version TEXT NOT NULL,
+        policy_hash TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        approval_token TEXT,
+        approval_expires_at TEXT,
+        approval_decided_by TEXT,
+        approval_decided_at TEXT,
+        approval_reason TEXT,
+        submitted_by TEXT,
+        idempotency_key TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        result_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL
+      );
+      CREATE INDEX actions_newest ON actions (created_at DESC, id DESC);
+      CREATE INDEX actions_status_newest ON actions (status, created_at DESC, id DESC);
+      CREATE INDEX actions_agent_newest ON actions (agent_id, created_at DESC, id DESC);
+      CREATE INDEX actions_tool_newest ON actions (tool, created_at DESC, id DESC);
+      -- A NULL submitter is one scope of its own: the empty blob x'' never equals any text value.
+      CREATE UNIQUE INDEX actions_idempotency ON actions (coalesce(submitted_by, x''), idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX actions_pending_expiry ON actions (approval_expires_at, id)
+        WHERE status = 'pending_approval';
+
+      CREATE TABLE action_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        action_id TEXT NOT NULL REFERENCES actions (id),
+        event_type TEXT NOT NULL,
+        meta TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        -- The snapshot's status, copied out so the SSE status filter doesn't parse JSON per row.
+        status TEXT NOT NULL,
+        action_snapshot TEXT NOT NULL
+      );
+      CREATE INDEX action_events_action ON action_events (action_id, seq);
+    `,
+  },
+];
+
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/** The highest applied version, 0 for a fresh database. */
+export function appliedVersion(db: Database): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+  if (table === undefined) return 0;
+  const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+/** Refuses a database migrated by a newer build: reading it with an older schema could corrupt it. */
+export function assertNotTooNew(db: Database, location: string): number {
+  const version = appliedVersion(db);
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'schema_too_new',
+      `${location} has schema version ${version}, but this build knows only up to ${SCHEMA_VERSION}; upgrade Faramesh`,
+    );
+  }
+  return version;
+}
+
+/** Applies pending migrations in one IMMEDIATE transaction, so two processes can't both apply them. */
+export function migrate(db: Database, location: string, migrations: readonly Migration[] = MIGRATIONS) {
+  return db
+    .transaction(() => {
+      db.exec(CREATE_MIGRATIONS_TABLE);
+      const from = assertNotTooNew(db, location);
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      let to = from;
+      for (const migration of migrations) {
+        if (migration.version <= from) continue;
+        db.exec(migration.sql);
+        record.run(migration.version, migration.name, new Date().toISOString());
+        to = migration.version;
+      }
+      return { from, to };
+    })
+    .immediate();
+}

@@ -1,0 +1,83 @@
+import { canonicalJson } from '@faramesh/canonical';
+import type { ActionRecord, EventRecord } from '../store.js';
+
+/** Column order of the actions table; the insert statement and the row mapping both follow it. */
+export const ACTION_COLUMNS = [
+  'id',
+  'agent_id',
+  'tool',
+  'operation',
+  'params',
+  'context',
+  'status',
+  'decision',
+  'reason',
+  'reason_code',
+  'risk_level',
+  'risk_rule',
+  'matched_rule',
+  'policy_version',
+  'policy_hash',
+  'request_hash',
+  'approval_token',
+  'approval_expires_at',
+  'approval_decided_by',
+  'approval_decided_at',
+  'approval_reason',
+  'submitted_by',
+  'idempotency_key',
+  'started_at',
+  'finished_at',
+  'result_error',
+  'created_at',
+  'updated_at',
+  'version',
+] as const satisfies ReadonlyArray<keyof ActionRecord>;
+
+export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | null>;
+
+export interface EventRow {
+  seq: number;
+  id: string;
+  action_id: string;
+  event_type: string;
+  meta: string;
+  created_at: string;
+  prev_hash: string;
+  hash: string;
+  status: string;
+  action_snapshot: string;
+}
+
+/** JSON columns hold canonical JSON, so what is read back re-hashes to exactly the stored hash. */
+export function actionToRow(action: ActionRecord): ActionRow {
+  return {
+    ...action,
+    params: canonicalJson(action.params),
+    context: canonicalJson(action.context),
+    matched_rule: action.matched_rule === null ? null : canonicalJson(action.matched_rule),
+  };
+}
+
+export function rowToAction(row: ActionRow): ActionRecord {
+  return {
+    ...(row as unknown as ActionRecord),
+    params: JSON.parse(row.params as string),
+    context: JSON.parse(row.context as string),
+    matched_rule: row.matched_rule === null ? null : JSON.parse(row.matched_rule as string),
+  };
+}
+
+export function rowToEvent(row: EventRow): EventRecord {
+  return {
+    seq: row.seq,
+    id: row.id,
+    action_id: row.action_id,
+    event_type: row.event_type,
+    meta: JSON.parse(row.meta),
+    created_at: row.created_at,
+    prev_hash: row.prev_hash,
+    hash: row.hash,
+    action: JSON.parse(row.action_snapshot),
+  };
+}

@@ -1,0 +1,170 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../hash-chain.js';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { describeStoreContract, expectStoreError, newEvents, sampleAction } from '../store.contract.js';
+import type { Store } from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+import { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-store-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describeStoreContract('sqlite', async () => {
+  const dir = tempDir();
+  const path = join(dir, 'nested', 'actions.db');
+  let current = createSqliteStore({ path });
+  return {
+    store: current,
+    reopen: async () => {
+      await current.close();
+      current = createSqliteStore({ path });
+      return current;
+    },
+    cleanup: async () => {
+      await current.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('sqlite store', () => {
+  const stores: Store[] = [];
+  const open = async (options: Partial<SqliteStoreOptions> = {}) => {
+    const store = createSqliteStore({ path: join(tempDir(), 'actions.db'), ...options });
+    stores.push(store);
+    await store.migrate();
+    return store;
+  };
+
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports WAL and synchronous=FULL by default, NORMAL when asked', async () => {
+    expect((await (await open()).info()).durability).toEqual({ journal_mode: 'wal', synchronous: 'full' });
+    const normal = await open({ synchronous: 'normal' });
+    expect((await normal.info()).durability).toEqual({ journal_mode: 'wal', synchronous: 'normal' });
+    expect((await normal.info()).backend).toBe('sqlite');
+  });
+
+  it('ends the migration list at SCHEMA_VERSION with consecutive versions', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  });
+
+  it('shares one commit among concurrent writes', async () => {
+    const batches: CommitStats[] = [];
+    const store = await open({ onCommit: (stats) => batches.push(stats) });
+    batches.length = 0;
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => store.createAction({ action: sampleAction(), events: newEvents('created') })),
+    );
+    expect(results).toHaveLength(200);
+    expect(batches.reduce((n, b) => n + b.ops, 0)).toBe(200);
+    expect(batches.length).toBeLessThanOrEqual(5);
+    expect(batches.every((b) => b.committed)).toBe(true);
+    expect(verifyLedger(await store.eventsAfter(0, 1000))).toEqual({ ok: true });
+  });
+
+  it('caps a batch at maxBatch writes', async () => {
+    const batches: CommitStats[] = [];
+    const store = await open({ maxBatch: 16, onCommit: (stats) => batches.push(stats) });
+    batches.length = 0;
+    await Promise.all(
+      Array.from({ length: 100 }, () => store.createAction({ action: sampleAction(), events: newEvents('created') })),
+    );
+    expect(Math.max(...batches.map((b) => b.ops))).toBe(16);
+    expect(batches.length).toBe(7);
+  });
+
+  it('settles a write only after its batch committed', async () => {
+    const order: string[] = [];
+    const store = await open({ onCommit: () => order.push('commit') });
+    order.length = 0;
+    await Promise.all([
+      store.createAction({ action: sampleAction(), events: newEvents('created') }).then(() => order.push('a')),
+      store.createAction({ action: sampleAction(), events: newEvents('created') }).then(() => order.push('b')),
+    ]);
+    expect(order).toEqual(['commit', 'a', 'b']);
+  });
+
+  it('rejects a whole batch as unavailable when the commit fails', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'actions.db');
+    const store = createSqliteStore({ path, busyTimeoutMs: 50 });
+    stores.push(store);
+    await store.migrate();
+    // Another connection holding the write lock makes BEGIN IMMEDIATE fail with SQLITE_BUSY.
+    const other = new Database(path);
+    other.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const writes = Array.from({ length: 3 }, () =>
+        store.createAction({ action: sampleAction(), events: newEvents('created') }),
+      );
+      for (const write of writes) {
+        const error = await expectStoreError(write, 'unavailable');
+        expect(error.cause).toBeDefined();
+      }
+    } finally {
+      other.prepare('ROLLBACK').run();
+      other.close();
+    }
+    expect(await store.latestSeq()).toBe(0);
+    await store.createAction({ action: sampleAction(), events: newEvents('created') });
+    expect(await store.latestSeq()).toBe(1);
+  });
+
+  it('refuses a database migrated by a newer build', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'actions.db');
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    await store.close();
+    const raw = new Database(path);
+    raw
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(SCHEMA_VERSION + 1, 'from the future', new Date().toISOString());
+    raw.close();
+    let error: unknown;
+    try {
+      createSqliteStore({ path });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'StoreError', code: 'schema_too_new' });
+  });
+
+  it('reports a file that is not SQLite as corrupt', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const path = join(tempDir(), 'actions.db');
+    writeFileSync(path, 'this is not a database, just text that is long enough to have a header'.repeat(20));
+    expect(() => createSqliteStore({ path })).toThrow(expect.objectContaining({ code: 'corrupt' }));
+  });
+
+  it('finds ids by prefix with a primary-key range scan', async () => {
+    const store = await open();
+    await store.findByIdPrefix('ab', 1);
+    const raw = new Database(String((await store.info()).location), { readonly: true });
+    try {
+      const plan = raw
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT id FROM actions
+           WHERE id >= @prefix AND id < @upper AND substr(id, 1, length(@prefix)) = @prefix ORDER BY id LIMIT 3`,
+        )
+        .all({ prefix: 'ab', upper: 'ac' }) as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(' ')).toMatch(
+        /SEARCH actions USING (COVERING )?INDEX sqlite_autoindex_actions_1 \(id>\? AND id<\?\)/,
+      );
+    } finally {
+      raw.close();
+    }
+  });
+});

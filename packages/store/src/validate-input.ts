@@ -1,0 +1,62 @@
+import { canonicalJson } from '@faramesh/canonical';
+import { type CreateActionInput, type JsonObject, type NewEvent, StoreError, type TransitionInput } from './store.js';
+
+/**
+ * Checks what TypeScript can't: non-empty event lists (every state change is recorded) and JSON that
+ * the hash chain can canonicalize. Runs before any write, so a bad input never reaches a transaction.
+ */
+export function validateCreate(input: CreateActionInput): void {
+  const { action } = input;
+  for (const key of ['id', 'agent_id', 'tool', 'operation', 'status', 'created_at'] as const) {
+    if (typeof action[key] !== 'string' || action[key] === '') {
+      throw new StoreError('invalid_input', `action.${key} must be a non-empty string`);
+    }
+  }
+  requireJsonObject(action.params, 'action.params');
+  requireJsonObject(action.context, 'action.context');
+  if (action.matched_rule !== null) requireJsonObject(action.matched_rule, 'action.matched_rule');
+  validateEvents(input.events);
+}
+
+export function validateTransition(input: TransitionInput): void {
+  if (typeof input.id !== 'string' || input.id === '') throw new StoreError('invalid_input', 'id is required');
+  if (!Number.isSafeInteger(input.expected_version)) {
+    throw new StoreError('invalid_input', 'expected_version must be an integer');
+  }
+  if (typeof input.at !== 'string' || input.at === '') throw new StoreError('invalid_input', 'at is required');
+  validateEvents(input.events);
+}
+
+function validateEvents(events: NewEvent[]): void {
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new StoreError('invalid_input', 'a state change must record at least one event');
+  }
+  const ids = new Set<string>();
+  for (const [index, event] of events.entries()) {
+    if (typeof event.id !== 'string' || event.id === '') {
+      throw new StoreError('invalid_input', `events[${index}].id is required`);
+    }
+    if (ids.has(event.id)) throw new StoreError('invalid_input', `events[${index}].id is repeated`);
+    ids.add(event.id);
+    if (typeof event.event_type !== 'string' || event.event_type === '') {
+      throw new StoreError('invalid_input', `events[${index}].event_type is required`);
+    }
+    requireJsonObject(event.meta, `events[${index}].meta`);
+  }
+}
+
+function requireJsonObject(value: unknown, where: string): asserts value is JsonObject {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new StoreError('invalid_input', `${where} must be a JSON object`);
+  }
+  try {
+    canonicalJson(value);
+  } catch (error) {
+    throw new StoreError('invalid_input', `${where} is not JSON: ${String(error)}`, error);
+  }
+}
+
+/** The stored form of a JSON value: canonical text, so that reading it back re-hashes identically. */
+export function normalizeJson<T>(value: T): T {
+  return JSON.parse(canonicalJson(value)) as T;
+}

@@ -1,0 +1,96 @@
+import type { Action, ActionEvent, ActionList, RiskLevel, Role, Status } from '@faramesh/contract';
+import type { HttpClient } from './http-client.js';
+
+export interface Whoami {
+  name: string;
+  role: Role;
+  open_mode: boolean;
+}
+
+export interface ActionQuery {
+  limit: number;
+  offset: number;
+  status?: Status | undefined;
+  risk_level?: RiskLevel | undefined;
+  agent_id?: string | undefined;
+  tool?: string | undefined;
+  q?: string | undefined;
+}
+
+/** `GET /v1/actions/{id}/explain`: the explanation's shape belongs to the policy engine. */
+export interface ExplainResponse {
+  action: Action;
+  policy?: { file: string; version: string; hash: string };
+  /** False when the policy changed since the decision: the trace shows what it would decide now. */
+  decided_by_current_policy?: boolean;
+  explanation: unknown;
+}
+
+export interface PlaygroundRequest {
+  agent_id?: string;
+  tool: string;
+  operation: string;
+  params?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  policy?: string;
+}
+
+export interface PlaygroundResult {
+  decision: Action['decision'];
+  reason: string | null;
+  reason_code: string;
+  risk_level: RiskLevel;
+  risk_rule: string | null;
+  matched_rule: Action['matched_rule'];
+  policy_version: string;
+  policy_hash: string;
+  explanation: unknown;
+}
+
+/** Every call the dashboard makes, typed by the contract. */
+export class FarameshApi {
+  readonly http: HttpClient;
+
+  constructor(http: HttpClient) {
+    this.http = http;
+  }
+
+  whoami(signal?: AbortSignal): Promise<Whoami> {
+    return this.http.request('/v1/auth/whoami', withSignal(signal));
+  }
+
+  listActions(query: ActionQuery, signal?: AbortSignal): Promise<ActionList> {
+    return this.http.request('/v1/actions', { query: { ...query }, ...withSignal(signal) });
+  }
+
+  getAction(id: string, signal?: AbortSignal): Promise<Action> {
+    return this.http.request(`/v1/actions/${encodeURIComponent(id)}`, withSignal(signal));
+  }
+
+  getEvents(id: string, signal?: AbortSignal): Promise<ActionEvent[]> {
+    return this.http.request(`/v1/actions/${encodeURIComponent(id)}/events`, withSignal(signal));
+  }
+
+  explain(id: string, signal?: AbortSignal): Promise<ExplainResponse> {
+    return this.http.request(`/v1/actions/${encodeURIComponent(id)}/explain`, withSignal(signal));
+  }
+
+  /** Approve or deny, bound to the request_hash the approver was shown. */
+  decide(action: Action, approve: boolean, reason: string): Promise<Action> {
+    const body: Record<string, unknown> = {
+      token: action.approval_token ?? '',
+      approve,
+      request_hash: action.request_hash,
+    };
+    if (reason.trim() !== '') body.reason = reason.trim();
+    return this.http.request(`/v1/actions/${encodeURIComponent(action.id)}/approval`, { method: 'POST', body });
+  }
+
+  evaluate(request: PlaygroundRequest, signal?: AbortSignal): Promise<PlaygroundResult> {
+    return this.http.request('/playground/eval', { method: 'POST', body: request, ...withSignal(signal) });
+  }
+}
+
+function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal === undefined ? {} : { signal };
+}

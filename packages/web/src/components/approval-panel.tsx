@@ -1,0 +1,126 @@
+import type { Action } from '@faramesh/contract';
+import { Ban, ShieldAlert, ShieldCheck } from 'lucide-react';
+import type { Whoami } from '../api/faramesh-api.js';
+import { canDecide } from '../auth/session-context.js';
+import type { Decision } from '../hooks/use-decision.js';
+import { RelativeTime } from './relative-time.js';
+import { SafeText } from './safe-text.js';
+
+interface ApprovalPanelProps {
+  action: Action;
+  me: Whoami;
+  reason: string;
+  onReasonChange: (reason: string) => void;
+  decision: Decision;
+}
+
+/** The approver's controls: an optional reason and two large buttons (thumb-sized on a phone). */
+export function ApprovalPanel({ action, me, reason, onReasonChange, decision }: ApprovalPanelProps) {
+  if (action.status !== 'pending_approval') return <DecidedNote action={action} />;
+  if (!canDecide(me)) {
+    return (
+      <div className="approval approval-readonly" role="note">
+        <ShieldAlert size={18} aria-hidden />
+        <p>
+          Waiting for an approver. You are signed in with an <strong>{me.role}</strong> token: agents can submit and
+          report on actions but can never approve or deny them (separation of duties).
+        </p>
+      </div>
+    );
+  }
+  if (!action.approval_token) {
+    return (
+      <div className="approval approval-readonly" role="note">
+        <ShieldAlert size={18} aria-hidden />
+        <p>The server did not give this session an approval token for this action, so it can't be decided here.</p>
+      </div>
+    );
+  }
+  return (
+    <section className="approval" aria-labelledby="approval-title">
+      <h3 id="approval-title" className="approval-title">
+        Waiting for your decision
+        {action.approval_expires_at !== null && (
+          <span className="muted approval-expiry">
+            {' '}
+            · expires <RelativeTime iso={action.approval_expires_at} />
+          </span>
+        )}
+      </h3>
+      <label htmlFor="approval-reason" className="field-label">
+        Reason <span className="muted">(optional, recorded in the ledger)</span>
+      </label>
+      <textarea
+        id="approval-reason"
+        rows={2}
+        maxLength={4096}
+        value={reason}
+        onChange={(event) => onReasonChange(event.target.value)}
+        onKeyDown={(event) => {
+          // Esc leaves the field (so a/d work) instead of closing the drawer.
+          if (event.key === 'Escape') {
+            event.stopPropagation();
+            event.currentTarget.blur();
+          }
+        }}
+      />
+      {decision.error !== null && (
+        <p className="field-error" role="alert">
+          {decision.error}
+        </p>
+      )}
+      <div className="approval-buttons">
+        <button
+          type="button"
+          className="button button-approve button-large"
+          onClick={() => void decision.decide(true)}
+          disabled={decision.busy !== null}
+          aria-keyshortcuts="a"
+        >
+          <ShieldCheck size={20} aria-hidden />
+          {decision.busy === 'approve' ? 'Approving…' : 'Approve'}
+          <kbd aria-hidden>a</kbd>
+        </button>
+        <button
+          type="button"
+          className="button button-deny button-large"
+          onClick={() => void decision.decide(false)}
+          disabled={decision.busy !== null}
+          aria-keyshortcuts="d"
+        >
+          <Ban size={20} aria-hidden />
+          {decision.busy === 'deny' ? 'Denying…' : 'Deny'}
+          <kbd aria-hidden>d</kbd>
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function DecidedNote({ action }: { action: Action }) {
+  if (action.approval_decided_at === null) return null;
+  const approved = action.decision === 'require_approval' && action.status !== 'denied' && action.status !== 'expired';
+  return (
+    <div className={approved ? 'approval approval-done approved' : 'approval approval-done'} role="status">
+      {approved ? <ShieldCheck size={18} aria-hidden /> : <Ban size={18} aria-hidden />}
+      <p>
+        {action.status === 'expired' ? 'Expired' : approved ? 'Approved' : 'Denied'}
+        {action.approval_decided_by !== null && (
+          <>
+            {' by '}
+            <strong>
+              <SafeText text={action.approval_decided_by} />
+            </strong>
+          </>
+        )}{' '}
+        <RelativeTime iso={action.approval_decided_at} />
+        {action.approval_reason !== null && (
+          <>
+            {': '}
+            <SafeText text={action.approval_reason} multiline />
+          </>
+        )}
+      </p>
+    </div>
+  );
+}

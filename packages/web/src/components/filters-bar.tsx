@@ -1,0 +1,101 @@
+import type { RiskLevel, Status } from '@faramesh/contract';
+import { RISK_LEVELS, STATUSES } from '@faramesh/contract';
+import { Search, X } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import type { ActionFilters } from '../actions/action-filters.js';
+import { RISK_LABELS, STATUS_LABELS } from '../actions/status-labels.js';
+
+interface FiltersBarProps {
+  filters: ActionFilters;
+  onChange: (filters: ActionFilters) => void;
+}
+
+/** Search and filters; text fields apply after a short pause so typing doesn't flood the server. */
+export function FiltersBar({ filters, onChange }: FiltersBarProps) {
+  const [q, setQ] = useState(filters.q ?? '');
+  const [agent, setAgent] = useState(filters.agent_id ?? '');
+  const [tool, setTool] = useState(filters.tool ?? '');
+
+  // Follow URL changes (back button, "clear filters").
+  useEffect(() => setQ(filters.q ?? ''), [filters.q]);
+  useEffect(() => setAgent(filters.agent_id ?? ''), [filters.agent_id]);
+  useEffect(() => setTool(filters.tool ?? ''), [filters.tool]);
+
+  useEffect(() => {
+    const typed = { q: clean(q), agent_id: clean(agent), tool: clean(tool) };
+    if (typed.q === filters.q && typed.agent_id === filters.agent_id && typed.tool === filters.tool) return;
+    const timer = setTimeout(() => onChange({ ...filters, ...typed }), 300);
+    return () => clearTimeout(timer);
+  }, [q, agent, tool, filters, onChange]);
+
+  const active = Object.values(filters).some((value) => value !== undefined);
+  return (
+    <div role="search" className="filters" aria-label="Filter actions">
+      <div className="filter filter-search">
+        <label htmlFor="filter-q" className="visually-hidden">
+          Search by id, agent, tool or operation
+        </label>
+        <Search size={16} aria-hidden className="filter-icon" />
+        <input
+          id="filter-q"
+          type="search"
+          placeholder="Search id, agent, tool, operation"
+          value={q}
+          onChange={(event) => setQ(event.target.value)}
+          maxLength={256}
+        />
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-status">Status</label>
+        <select
+          id="filter-status"
+          value={filters.status ?? ''}
+          onChange={(event) => onChange({ ...filters, status: (event.target.value || undefined) as Status | undefined })}
+        >
+          <option value="">Any</option>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABELS[status]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-risk">Risk</label>
+        <select
+          id="filter-risk"
+          value={filters.risk_level ?? ''}
+          onChange={(event) =>
+            onChange({ ...filters, risk_level: (event.target.value || undefined) as RiskLevel | undefined })
+          }
+        >
+          <option value="">Any</option>
+          {RISK_LEVELS.map((risk) => (
+            <option key={risk} value={risk}>
+              {RISK_LABELS[risk]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-agent">Agent</label>
+        <input id="filter-agent" value={agent} onChange={(event) => setAgent(event.target.value)} placeholder="agent id" maxLength={256} />
+      </div>
+      <div className="filter">
+        <label htmlFor="filter-tool">Tool</label>
+        <input id="filter-tool" value={tool} onChange={(event) => setTool(event.target.value)} placeholder="tool" maxLength={256} />
+      </div>
+      {active && (
+        <button type="button" className="button button-ghost" onClick={() => onChange({})}>
+          <X size={16} aria-hidden />
+          Clear
+        </button>
+      )}
+    </div>
+  );
+}
+
+function clean(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}

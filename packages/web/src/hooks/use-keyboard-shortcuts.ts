@@ -1,0 +1,34 @@
+import { useEffect, useRef } from 'react';
+
+/** True when a key press belongs to a text field, so single-letter shortcuts must not fire. */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag !== 'INPUT') return false;
+  const type = (target as HTMLInputElement).type;
+  return !['button', 'checkbox', 'radio', 'submit', 'reset'].includes(type);
+}
+
+/**
+ * Single-key shortcuts (no modifiers), ignored while typing. The handlers map is read at key time,
+ * so callers may pass a fresh object every render.
+ */
+export function useKeyboardShortcuts(handlers: Record<string, () => void>, enabled = true): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  useEffect(() => {
+    if (!enabled) return;
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTypingTarget(event.target)) return;
+      const handler = latest.current[event.key];
+      if (handler === undefined) return;
+      event.preventDefault();
+      handler();
+    }
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [enabled]);
+}
