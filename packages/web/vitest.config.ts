@@ -8,6 +8,5 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     environment: 'happy-dom',
-    setupFiles: ['src/test/setup.ts'],
   },
 });

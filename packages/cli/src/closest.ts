@@ -6,7 +6,10 @@ export function closest(input: string, choices: readonly string[]): string | und
     const a = input.toLowerCase();
     const b = choice.toLowerCase();
     // A mistyped prefix (`pendng` for pending_approval) counts as near too.
-    const d = Math.min(distance(a, b), a.length >= 3 ? distance(a, b.slice(0, a.length)) + 1 : Number.POSITIVE_INFINITY);
+    let d = distance(a, b);
+    if (a.length >= 3) {
+      for (let k = a.length - 1; k <= a.length + 1; k++) d = Math.min(d, distance(a, b.slice(0, k)) + 1);
+    }
     if (d < bestDistance) {
       best = choice;
       bestDistance = d;

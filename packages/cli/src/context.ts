@@ -40,6 +40,8 @@ export class Context {
         baseUrl,
         token,
         headers: { 'user-agent': 'faramesh-cli' },
+        // One quick retry: a person is waiting, and an unreachable server should say so fast.
+        retries: 1,
         ...(this.io.fetch ? { fetch: this.io.fetch } : {}),
       });
     }

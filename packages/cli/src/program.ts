@@ -2,6 +2,15 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { App } from './app.js';
 import { EXIT } from './cli-error.js';
 import { registerApproval } from './commands/approval.js';
+import { registerBuildUi } from './commands/build-ui.js';
+import { registerCompletion } from './commands/completion.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerInit } from './commands/init.js';
+import { registerInitDocker } from './commands/init-docker.js';
+import { registerPolicyGroup } from './commands/policy-cases.js';
+import { registerPolicyDiff } from './commands/policy-diff.js';
+import { registerPolicyTest } from './commands/policy-test.js';
+import { registerPolicyValidate } from './commands/policy-validate.js';
 import { registerCurl } from './commands/curl.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
@@ -57,6 +66,15 @@ function registerCommands(program: Command, app: App): void {
   registerTail(program, app);
   registerLogs(program, app);
   registerPolicyRefresh(program, app);
+  registerPolicyValidate(program, app);
+  registerPolicyTest(program, app);
+  registerPolicyGroup(program, app);
+  registerPolicyDiff(program, app);
+  registerInit(program, app);
+  registerInitDocker(program, app);
+  registerBuildUi(program, app);
+  registerDoctor(program, app);
+  registerCompletion(program, app);
 }
 
 function oneLine(text: string, out: Printer): string {
@@ -65,7 +83,7 @@ function oneLine(text: string, out: Printer): string {
   const hint = rest.join(' ').trim();
   const suggestion = /\(Did you mean (.+)\?\)/.exec(hint)?.[1];
   const tail = suggestion ? ` (did you mean ${suggestion}?)` : hint ? ` ${hint}` : '';
-  return `${out.ce.red('usage error')}: ${first}${tail}; see --help`;
+  return `${out.ce.red("usage error")}: ${first?.replace(/\.$/, "")}${tail}; see --help`;
 }
 
 /** Runs the CLI with `argv` (without node and script) and answers the exit code. */

@@ -5,8 +5,9 @@ export interface PolicyInfo {
   file: string;
   version: string;
   hash: string;
-  rules: unknown[];
-  risk_rules: unknown[];
+  /** Number of rules (older servers may list them). */
+  rules: number | unknown[];
+  risk_rules: number | unknown[];
   loaded_at: string;
   last_error: string | null;
 }
@@ -71,9 +72,11 @@ export interface Explanation extends Omit<PolicyEvaluation, 'policy_version' | '
 /** `GET /v1/actions/{id}/explain`. */
 export interface ExplainResponse {
   action: Action;
-  /** The trace under the current policy; policy_version/policy_hash say which one that is. */
+  /** The policy the trace was computed with: the server's current one. */
+  policy: { file: string; version: string; hash: string };
+  /** False when the policy changed since the action was decided (the trace may then disagree). */
+  decided_by_current_policy: boolean;
   explanation: Explanation;
-  [key: string]: unknown;
 }
 
 /** `POST /playground/eval`: a decision without storing anything. */

@@ -34,11 +34,12 @@ export function eventHashWithSnapshot(
   prevHash: string,
   fields: Omit<HashedEventFields, 'action'>,
   snapshotJson: string,
+  metaJson: string = canonicalJson(fields.meta),
 ): string {
   const body =
     `{"action":${snapshotJson},"action_id":${JSON.stringify(fields.action_id)},` +
     `"created_at":${JSON.stringify(fields.created_at)},"event_type":${JSON.stringify(fields.event_type)},` +
-    `"id":${JSON.stringify(fields.id)},"meta":${canonicalJson(fields.meta)}}`;
+    `"id":${JSON.stringify(fields.id)},"meta":${metaJson}}`;
   return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
 }
 

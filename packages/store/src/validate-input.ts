@@ -5,17 +5,27 @@ import { type CreateActionInput, type JsonObject, type NewEvent, StoreError, typ
  * Checks what TypeScript can't: non-empty event lists (every state change is recorded) and JSON that
  * the hash chain can canonicalize. Runs before any write, so a bad input never reaches a transaction.
  */
-export function validateCreate(input: CreateActionInput): void {
+/** Canonical JSON texts of the action's JSON columns, computed once while validating. */
+export interface ActionJson {
+  params: string;
+  context: string;
+  matched_rule: string | null;
+}
+
+export function validateCreate(input: CreateActionInput): ActionJson {
   const { action } = input;
   for (const key of ['id', 'agent_id', 'tool', 'operation', 'status', 'created_at'] as const) {
     if (typeof action[key] !== 'string' || action[key] === '') {
       throw new StoreError('invalid_input', `action.${key} must be a non-empty string`);
     }
   }
-  requireJsonObject(action.params, 'action.params');
-  requireJsonObject(action.context, 'action.context');
-  if (action.matched_rule !== null) requireJsonObject(action.matched_rule, 'action.matched_rule');
+  const json: ActionJson = {
+    params: requireJsonObject(action.params, 'action.params'),
+    context: requireJsonObject(action.context, 'action.context'),
+    matched_rule: action.matched_rule === null ? null : requireJsonObject(action.matched_rule, 'action.matched_rule'),
+  };
   validateEvents(input.events);
+  return json;
 }
 
 export function validateTransition(input: TransitionInput): void {
@@ -45,12 +55,13 @@ function validateEvents(events: NewEvent[]): void {
   }
 }
 
-function requireJsonObject(value: unknown, where: string): asserts value is JsonObject {
+/** Throws unless `value` is a JSON object; returns its canonical JSON text. */
+function requireJsonObject(value: unknown, where: string): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new StoreError('invalid_input', `${where} must be a JSON object`);
   }
   try {
-    canonicalJson(value);
+    return canonicalJson(value);
   } catch (error) {
     throw new StoreError('invalid_input', `${where} is not JSON: ${String(error)}`, error);
   }

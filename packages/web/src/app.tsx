@@ -1,6 +1,5 @@
 import { RefreshCw, ShieldAlert } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { FarameshApi } from './api/faramesh-api.js';
 import { canDecide, SessionProvider, useMe, useSession } from './auth/session-context.js';
 import { AppHeader } from './components/app-header.js';
 import { LoginScreen } from './components/login-screen.js';
@@ -13,10 +12,10 @@ import { ActionsPage } from './pages/actions-page.js';
 import { PlaygroundPage } from './pages/playground-page.js';
 import { usePathname } from './routing/location-store.js';
 
-/** The whole dashboard. `api` is injectable for component tests. */
-export function App({ api }: { api?: FarameshApi }) {
+/** The whole dashboard. `fetchImpl` is injectable for component tests. */
+export function App({ fetchImpl }: { fetchImpl?: typeof fetch }) {
   return (
-    <SessionProvider {...(api === undefined ? {} : { api })}>
+    <SessionProvider {...(fetchImpl === undefined ? {} : { fetchImpl })}>
       <SessionGate />
     </SessionProvider>
   );

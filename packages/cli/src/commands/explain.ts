@@ -12,8 +12,7 @@ export async function explain(ctx: Context, id: string): Promise<number> {
     ctx.out.json(answer);
     return 0;
   }
-  const { action, explanation } = answer;
-  const policy = await ctx.client.policy().catch(() => null);
+  const { action, explanation, policy } = answer;
   const { c } = ctx.out;
   const out = (line = ''): void => ctx.out.line(line);
   out(`Action Explanation: ${shortId(action.id)}`);
@@ -23,16 +22,15 @@ export async function explain(ctx: Context, id: string): Promise<number> {
   out(`Reason: ${action.reason ?? action.reason_code}`);
   out(`Risk Level: ${paintRisk(c, action.risk_level)}${action.risk_rule ? ` (risk rule: ${action.risk_rule})` : ''}`);
   out();
-  if (policy) out(`Policy File: ${policy.file}`);
+  out(`Policy File: ${policy.file}`);
   out(`Policy Version: ${action.policy_version}`);
   out();
   out(`Tool: ${action.tool}`);
   out(`Operation: ${action.operation}`);
   out(`Params: ${inlineJson(action.params)}`);
   out();
-  const currentHash = explanation.policy_hash ?? policy?.hash;
-  if (currentHash !== undefined && currentHash !== action.policy_hash) {
-    out(c.yellow(`The policy changed since this action was decided (${action.policy_hash.slice(0, 12)} → ${currentHash.slice(0, 12)}).`));
+  if (!answer.decided_by_current_policy) {
+    out(c.yellow(`The policy changed since this action was decided (version ${action.policy_version} → ${policy.version}).`));
     out(`Under the current policy it would be: ${paintDecision(c, explanation.decision)}, risk ${paintRisk(c, explanation.risk_level)}.`);
     out();
   }

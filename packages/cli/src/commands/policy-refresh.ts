@@ -12,7 +12,7 @@ export async function policyRefresh(ctx: Context): Promise<number> {
   ctx.out.success(`Policy reloaded: ${info.file}`);
   ctx.out.line(`  Version: ${info.version}`);
   ctx.out.line(`  Hash:    ${info.hash}`);
-  ctx.out.line(`  Rules:   ${info.rules.length} (${info.risk_rules.length} risk rules)`);
+  ctx.out.line(`  Rules:   ${count(info.rules)} (${count(info.risk_rules)} risk rules)`);
   return 0;
 }
 
@@ -23,4 +23,8 @@ export function registerPolicyRefresh(program: Command, app: App): void {
     .action(async (_opts, cmd) => {
       app.exitCode = await policyRefresh(app.context(cmd));
     });
+}
+
+function count(value: number | unknown[]): number {
+  return Array.isArray(value) ? value.length : value;
 }

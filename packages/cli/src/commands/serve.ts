@@ -12,21 +12,14 @@ export interface ServeFlags {
   dbPath?: string;
 }
 
-interface ServerModule {
-  runServe(options: ServeFlags & { cwd: string; env: NodeJS.ProcessEnv }): Promise<void>;
-}
-
 const START_FAILURES = new Set(['config_invalid', 'policy_invalid', 'store_unavailable', 'port_in_use']);
 
 /** Starts the server in this process and resolves after it has shut down. */
 export async function serve(flags: ServeFlags, io: Io): Promise<number> {
   // Loaded on demand: every other command stays fast and doesn't pay for the server's dependencies.
-  const server = (await import('@faramesh/server')) as unknown as Partial<ServerModule>;
-  if (typeof server.runServe !== 'function') {
-    throw new CliError('this build of @faramesh/server has no runServe(); rebuild with `npm run build`');
-  }
+  const { runServe } = await import('@faramesh/server');
   try {
-    await server.runServe({ ...flags, cwd: io.cwd, env: io.env });
+    await runServe({ ...flags, cwd: io.cwd, env: io.env });
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && START_FAILURES.has(code)) {

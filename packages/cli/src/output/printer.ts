@@ -11,9 +11,11 @@ export class Printer {
   /** Colour for stderr messages (errors, status), decided on stderr's own terminal-ness. */
   readonly ce: Colours;
   readonly tty: boolean;
+  private readonly colour: boolean;
 
   constructor(readonly io: Io) {
-    this.c = colours(colourEnabled(io.stdout, io.env));
+    this.colour = colourEnabled(io.stdout, io.env);
+    this.c = colours(this.colour);
     this.ce = colours(colourEnabled(io.stderr, io.env));
     this.tty = io.stdout.isTTY === true;
   }
@@ -32,7 +34,7 @@ export class Printer {
   }
 
   table(head: string[], rows: string[][]): void {
-    this.line(renderTable(head, rows, { boxed: this.tty }));
+    this.line(renderTable(head, rows, { boxed: this.tty, colour: this.colour }));
   }
 
   /** A diagnostic line on stderr. */

@@ -3,12 +3,17 @@ import Table from 'cli-table3';
 export interface TableOptions {
   /** Box-drawn table for a terminal; aligned plain columns otherwise (friendly to grep/awk). */
   boxed: boolean;
+  /** Bold header; off with NO_COLOR. */
+  colour: boolean;
 }
+
+// No separator lines between rows, as the seed's tables show.
+const NO_ROW_LINES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** Renders rows under a header. Cells may contain ANSI colour; widths ignore it. */
 export function renderTable(head: string[], rows: string[][], options: TableOptions): string {
   if (options.boxed) {
-    const table = new Table({ head, style: { head: ['bold'], border: [] } });
+    const table = new Table({ head, chars: NO_ROW_LINES, style: { head: options.colour ? ['bold'] : [], border: [] } });
     table.push(...rows);
     return table.toString();
   }

@@ -53,7 +53,18 @@ function conditionLines(conditions: ConditionTrace[], c: Colours): string[] {
   return conditions.map((cond) => {
     const mark = cond.matched ? c.green('✓') : c.red('✗');
     const expected = truncate(inlineJson(cond.expected), 60);
-    const actual = cond.actual === undefined ? 'missing' : truncate(inlineJson(cond.actual), 60);
+    const actual = truncate(actualText(cond.actual), 70);
     return `      ${mark} ${cond.key}: expected ${expected}, got ${actual}`;
   });
+}
+
+/** `contains`/`pattern` report what they searched: the normalized command and the params JSON. */
+function actualText(actual: unknown): string {
+  if (actual === undefined) return 'missing';
+  if (actual !== null && typeof actual === 'object' && !Array.isArray(actual)) {
+    const searched = actual as { command?: unknown; params_json?: unknown };
+    if (typeof searched.command === 'string') return `command ${JSON.stringify(searched.command)}`;
+    if (typeof searched.params_json === 'string') return `params ${searched.params_json}`;
+  }
+  return inlineJson(actual);
 }

@@ -11,26 +11,26 @@ type Ending = 'leave' | 'approve' | 'deny' | 'succeed' | 'fail' | 'start';
 interface DemoStep {
   request: SubmitActionRequest;
   /** What happens after the policy's decision, when the decision allows it. */
-  then: Ending[];
+  after: Ending[];
 }
 
 const STEPS: DemoStep[] = [
-  { request: req('support-bot', 'http', 'get', { url: 'https://api.example.com/orders/1042' }), then: ['succeed'] },
-  { request: req('support-bot', 'http', 'get', { url: 'https://status.example.com/health' }), then: ['start'] },
-  { request: req('ops-agent', 'shell', 'run', { cmd: 'df -h /var/lib' }), then: ['approve', 'succeed'] },
-  { request: req('ops-agent', 'shell', 'run', { cmd: 'rm -rf /tmp/build-cache' }), then: ['leave'] },
-  { request: req('ops-agent', 'shell', 'run', { cmd: 'systemctl restart nginx' }), then: ['deny'] },
-  { request: req('ops-agent', 'shell', 'run', { cmd: 'journalctl -u api --since -1h' }), then: ['approve', 'fail'] },
+  { request: req('support-bot', 'http', 'get', { url: 'https://api.example.com/orders/1042' }), after: ['succeed'] },
+  { request: req('support-bot', 'http', 'get', { url: 'https://status.example.com/health' }), after: ['start'] },
+  { request: req('ops-agent', 'shell', 'run', { cmd: 'df -h /var/lib' }), after: ['approve', 'succeed'] },
+  { request: req('ops-agent', 'shell', 'run', { cmd: 'rm -rf /tmp/build-cache' }), after: ['leave'] },
+  { request: req('ops-agent', 'shell', 'run', { cmd: 'systemctl restart nginx' }), after: ['deny'] },
+  { request: req('ops-agent', 'shell', 'run', { cmd: 'journalctl -u api --since -1h' }), after: ['approve', 'fail'] },
   {
     request: req('billing-agent', 'stripe', 'refund', { amount: 4999, currency: 'usd', charge: 'ch_3Nf' }),
-    then: ['leave'],
+    after: ['leave'],
   },
-  { request: req('billing-agent', 'stripe', 'refund', { amount: 120, currency: 'usd', charge: 'ch_9Kq' }), then: [] },
+  { request: req('billing-agent', 'stripe', 'refund', { amount: 120, currency: 'usd', charge: 'ch_9Kq' }), after: [] },
   {
     request: req('research-agent', 'http', 'post', { url: 'https://hooks.example.com/notify', body: { text: 'hi' } }),
-    then: [],
+    after: [],
   },
-  { request: req('ops-agent', 'shell', 'run', { cmd: 'kubectl get pods -n payments' }), then: ['leave'] },
+  { request: req('ops-agent', 'shell', 'run', { cmd: 'kubectl get pods -n payments' }), after: ['leave'] },
 ];
 
 function req(agent: string, tool: string, operation: string, params: Record<string, unknown>): SubmitActionRequest {
@@ -48,7 +48,7 @@ export async function seedDemoData(service: ActionService, store: Store): Promis
   for (const step of STEPS) {
     const { record } = await service.submit(step.request, DEMO_AGENT, null);
     let current = record;
-    for (const ending of step.then) {
+    for (const ending of step.after) {
       try {
         current = await apply(service, current.id, current.approval_token, ending);
       } catch {

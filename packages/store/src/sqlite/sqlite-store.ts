@@ -17,7 +17,7 @@ import {
   type TransitionInput,
   type TransitionResult,
 } from '../store.js';
-import { normalizeJson, validateCreate, validateTransition } from '../validate-input.js';
+import { type ActionJson, validateCreate, validateTransition } from '../validate-input.js';
 import { actionWhere, eventWhere, prefixUpperBound } from './list-query.js';
 import { assertNotTooNew, migrate } from './migrations.js';
 import { ACTION_COLUMNS, type ActionRow, actionToRow, type EventRow, rowToAction, rowToEvent } from './row-mapping.js';
@@ -40,6 +40,9 @@ export interface SqliteStoreOptions {
 export type { CommitStats };
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
+const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_EVENT = `INSERT INTO action_events (id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /**
@@ -101,19 +104,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const snapshotJson = canonicalJson(snapshot);
     const tip = sql('SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
     let prevHash = tip?.hash ?? GENESIS_HASH;
-    const insert = sql(
-      `INSERT INTO action_events (id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const insert = sql(INSERT_EVENT);
     return events.map((event) => {
-      const meta = normalizeJson(event.meta);
+      const { meta } = event;
+      const metaJson = canonicalJson(meta);
       const hashed = { id: event.id, action_id: actionId, event_type: event.event_type, meta, created_at: at };
-      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson);
+      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson, metaJson);
       const result = insert.run(
         event.id,
         actionId,
         event.event_type,
-        JSON.stringify(meta),
+        metaJson,
         at,
         prevHash,
         hash,
@@ -125,14 +126,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         ...hashed,
         prev_hash: prevHash,
         hash,
-        action: structuredClone(snapshot),
+        // One snapshot object per write, shared by its events: records are read-only to callers.
+        action: snapshot,
       };
       prevHash = hash;
       return record;
     });
   };
 
-  const createNow = (input: CreateActionInput): CreateActionResult => {
+  const createNow = (input: CreateActionInput, json: ActionJson): CreateActionResult => {
     const { action: newAction } = input;
     if (newAction.idempotency_key !== null) {
       const existing = sql(
@@ -144,12 +146,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         return { action, events: loadEvents(action.id), created: false };
       }
     }
-    // Normalizing makes the returned record identical to what a later read returns (canonical JSON).
-    const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
-    const row = actionToRow(action);
-    sql(`INSERT INTO actions (${COLUMNS}) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')})`).run(
-      ...ACTION_COLUMNS.map((column) => row[column]),
-    );
+    const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+    // The JSON columns were canonicalized once by validateCreate; reuse those texts.
+    const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
+    sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]));
     return { action, events: appendEvents(action.id, input.events, action.created_at, action), created: true };
   };
 
@@ -162,7 +162,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         `action ${input.id} is at version ${current.version}, expected ${input.expected_version}`,
       );
     }
-    const next = normalizeJson(applyPatch(current, input.patch, input.at));
+    // `current` was parsed from canonical JSON and the patch holds only scalars: no normalizing needed.
+    const next = applyPatch(current, input.patch, input.at);
     const row = actionToRow(next);
     const changed = ACTION_COLUMNS.filter((column) => column !== 'id');
     const update = sql(
@@ -185,8 +186,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async createAction(input) {
-      validateCreate(input);
-      return queue.enqueue(() => createNow(input));
+      const json = validateCreate(input);
+      return queue.enqueue(() => createNow(input, json));
     },
 
     async getAction(id) {

@@ -22,16 +22,16 @@ interface SessionValue {
 const SessionContext = createContext<SessionValue | null>(null);
 
 /** Owns the token and the identity; everything below it talks to the API through `api`. */
-export function SessionProvider({ children, api: injected }: { children: ReactNode; api?: FarameshApi }) {
+export function SessionProvider({ children, fetchImpl }: { children: ReactNode; fetchImpl?: typeof fetch }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const token = useRef<string | null>(readToken());
   const [attempt, setAttempt] = useState(0);
 
   const api = useMemo(
     () =>
-      injected ??
       new FarameshApi(
         new HttpClient({
+          ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
           getToken: () => token.current,
           onUnauthorized: () => {
             // A 401 mid-session: the token was revoked or the server restarted with other tokens.
@@ -45,7 +45,7 @@ export function SessionProvider({ children, api: injected }: { children: ReactNo
           },
         }),
       ),
-    [injected],
+    [fetchImpl],
   );
 
   useEffect(() => {

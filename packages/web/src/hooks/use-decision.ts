@@ -1,7 +1,7 @@
 import type { Action } from '@faramesh/contract';
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
-import { useSession } from '../auth/session-context.js';
+import { canDecide, useMe, useSession } from '../auth/session-context.js';
 import { useLive } from '../live/live-context.js';
 
 export interface Decision {
@@ -13,13 +13,15 @@ export interface Decision {
 /** Approve/deny one action with an optional reason, and apply the answer to every view at once. */
 export function useDecision(action: Action | null, reason: string): Decision {
   const { api } = useSession();
+  const me = useMe();
   const { publish } = useLive();
   const [busy, setBusy] = useState<'approve' | 'deny' | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const decide = useCallback(
     async (approve: boolean) => {
-      if (action === null || busy !== null || action.status !== 'pending_approval') return;
+      // The server refuses too; this keeps an agent's stray `a` key from even trying.
+      if (action === null || busy !== null || action.status !== 'pending_approval' || !canDecide(me)) return;
       setBusy(approve ? 'approve' : 'deny');
       setError(null);
       try {
@@ -32,7 +34,7 @@ export function useDecision(action: Action | null, reason: string): Decision {
         setBusy(null);
       }
     },
-    [action, api, busy, publish, reason],
+    [action, api, busy, me, publish, reason],
   );
 
   return { busy, error, decide };

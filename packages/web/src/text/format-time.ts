@@ -1,10 +1,10 @@
-/** "just now", "5 min ago", "3 h ago", "2 d ago"; absolute dates beyond a week. */
+/** "just now", "5 min ago", "3 h ago", "2 d ago", "in 10 min"; absolute dates beyond a week. */
 export function formatRelative(iso: string, now: number): string {
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return iso;
   const seconds = Math.round((now - then) / 1000);
   if (seconds < 10 && seconds > -10) return 'just now';
-  if (seconds < 0) return formatAbsolute(iso);
+  if (seconds < 0) return formatFuture(-seconds, iso);
   if (seconds < 60) return `${seconds} s ago`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes} min ago`;
@@ -12,6 +12,15 @@ export function formatRelative(iso: string, now: number): string {
   if (hours < 24) return `${hours} h ago`;
   const days = Math.floor(hours / 24);
   if (days < 7) return `${days} d ago`;
+  return formatAbsolute(iso);
+}
+
+function formatFuture(seconds: number, iso: string): string {
+  if (seconds < 60) return `in ${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `in ${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `in ${hours} h`;
   return formatAbsolute(iso);
 }
 

@@ -1,0 +1,57 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { App } from '../app.js';
+import { CliError } from '../cli-error.js';
+import type { Context } from '../context.js';
+import { findCaseFiles, runCaseFile } from '../local/case-files.js';
+import { diagnosticLine } from '../output/diagnostics.js';
+
+/**
+ * `policy test <dir|file...>`: runs policy case files (action → expected decision/risk, and
+ * expected diagnostics) like `opa test`; exit 1 when a case fails or a file is broken.
+ */
+export async function policyCases(ctx: Context, paths: string[], options: { verbose?: boolean }): Promise<number> {
+  const files = findCaseFiles(ctx.io.cwd, paths.length > 0 ? paths : ['policies']);
+  if (files.length === 0) throw new CliError(`no case files (*.cases.yaml) in ${paths.join(', ') || 'policies'}`);
+  const runs = files.map((file) => runCaseFile(ctx.io.cwd, file));
+  const total = runs.reduce((n, r) => n + r.results.length, 0);
+  const passed = runs.reduce((n, r) => n + r.results.filter((x) => x.passed).length, 0);
+  const broken = runs.filter((r) => r.diagnostics.length > 0).length;
+  const ok = passed === total && broken === 0;
+  if (ctx.json) {
+    ctx.out.json({ ok, passed, failed: total - passed, broken_files: broken, files: runs });
+    return ok ? 0 : 1;
+  }
+  const { c } = ctx.out;
+  for (const run of runs) {
+    ctx.out.line(`${c.bold(run.file)}${run.name ? c.dim(` (${run.name})`) : ''}`);
+    for (const d of run.diagnostics) ctx.out.line(`  ${diagnosticLine(d, c)}`);
+    for (const result of run.results) {
+      if (result.passed) {
+        if (options.verbose || ctx.out.tty) ctx.out.line(`  ${c.green('✓')} ${result.name}`);
+        continue;
+      }
+      ctx.out.line(`  ${c.red('✗')} ${result.name} ${c.dim(`(${run.file}:${result.line})`)}`);
+      for (const failure of result.failures) ctx.out.line(`      ${failure}`);
+    }
+  }
+  ctx.out.line();
+  const summary = `${passed}/${total} cases passed in ${runs.length} file${runs.length === 1 ? '' : 's'}`;
+  if (ok) ctx.out.line(`${c.green('PASS')}: ${summary}`);
+  else {
+    const brokenNote = broken > 0 ? `, ${broken} file${broken === 1 ? '' : 's'} with errors` : '';
+    ctx.out.line(`${c.red('FAIL')}: ${summary}, ${total - passed} failed${brokenNote}`);
+  }
+  return ok ? 0 : 1;
+}
+
+export function registerPolicyGroup(program: Command, app: App): void {
+  const policy = program.command('policy').description('policy as code: `policy test` runs case files');
+  policy
+    .command('test')
+    .description('run policy test cases (*.cases.yaml: action → expected decision/risk) with a pass/fail summary')
+    .argument('[paths...]', 'case files or directories (default: policies)')
+    .option('-v, --verbose', 'list passing cases too (always on a terminal)')
+    .action(async (paths, opts, cmd) => {
+      app.exitCode = await policyCases(app.context(cmd), paths, opts);
+    });
+}

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's chromium (`apt-get install chromium`); playwright's own download can't reach its CDN here. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const WEB_DIST = resolve(import.meta.dirname, '../dist');
+
+/** The e2e suites need the built dashboard; say how to build it rather than failing obscurely. */
+export function assertWebBuilt(): void {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) {
+    throw new Error(`packages/web/dist is missing: run \`npm run build -w @faramesh/web\` first`);
+  }
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** What a page did that a test may want to assert never happened. */
+export interface PageWatch {
+  dialogs: string[];
+  errors: string[];
+  cspViolations: string[];
+}
+
+/** A page that records dialogs (and dismisses them), uncaught errors and CSP violations. */
+export async function watchedPage(
+  context: BrowserContext,
+): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await context.newPage();
+  const watch: PageWatch = { dialogs: [], errors: [], cspViolations: [] };
+  page.on('dialog', (dialog) => {
+    watch.dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  page.on('pageerror', (error) => watch.errors.push(error.message));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) watch.cspViolations.push(message.text());
+  });
+  return { page, watch };
+}
+
+/** Waits until the header says the live stream is connected. */
+export async function waitLive(page: Page): Promise<void> {
+  await page.locator('[data-testid="connection"].connection-live').waitFor({ timeout: 10_000 });
+}

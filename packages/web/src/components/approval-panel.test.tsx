@@ -1,0 +1,59 @@
+// @vitest-environment happy-dom
+import '../test/setup.js';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import type { Decision } from '../hooks/use-decision.js';
+import { makeAction } from '../test/fake-server.js';
+import { ApprovalPanel } from './approval-panel.js';
+
+const idle = (): Decision => ({ busy: null, error: null, decide: vi.fn(async () => undefined) });
+
+describe('ApprovalPanel', () => {
+  it('gives an approver large approve and deny buttons', () => {
+    const decision = idle();
+    render(
+      <ApprovalPanel action={makeAction()} me={{ name: 'ann', role: 'approver', open_mode: false }} reason="" onReasonChange={() => undefined} decision={decision} />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: /approve/i }));
+    fireEvent.click(screen.getByRole('button', { name: /deny/i }));
+    expect(decision.decide).toHaveBeenNthCalledWith(1, true);
+    expect(decision.decide).toHaveBeenNthCalledWith(2, false);
+  });
+
+  it('shows an agent no buttons and says why', () => {
+    const { approval_token: _none, ...action } = makeAction();
+    render(
+      <ApprovalPanel action={action} me={{ name: 'bot', role: 'agent', open_mode: false }} reason="" onReasonChange={() => undefined} decision={idle()} />,
+    );
+    expect(screen.queryByRole('button', { name: /approve/i })).toBeNull();
+    expect(screen.getByRole('note').textContent).toMatch(/separation of duties/);
+  });
+
+  it('shows who decided, and the reason as text, once the action is decided', () => {
+    const action = makeAction({
+      status: 'denied',
+      approval_decided_by: 'ann',
+      approval_decided_at: new Date().toISOString(),
+      approval_reason: '<b>nope</b>',
+    });
+    const { container } = render(
+      <ApprovalPanel action={action} me={{ name: 'ann', role: 'approver', open_mode: false }} reason="" onReasonChange={() => undefined} decision={idle()} />,
+    );
+    expect(container.textContent).toContain('Denied by ann');
+    expect(container.textContent).toContain('<b>nope</b>');
+    expect(container.querySelector('b')).toBeNull();
+  });
+
+  it('shows the server error when a decision fails', () => {
+    render(
+      <ApprovalPanel
+        action={makeAction()}
+        me={{ name: 'ann', role: 'admin', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={{ ...idle(), error: 'This action was already decided or is no longer pending.' }}
+      />,
+    );
+    expect(screen.getByRole('alert').textContent).toMatch(/already decided/);
+  });
+});

@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+import '../test/setup.js';
+import { render } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Explanation } from '../api/explanation.js';
+import { PolicyTrace } from './policy-trace.js';
+
+const explanation: Explanation = {
+  decision: 'require_approval',
+  reason: 'Shell commands require approval',
+  reason_code: 'rule_require_approval',
+  risk_level: 'high',
+  risk_rule: 'dangerous_shell',
+  matched_rule: { index: 1, description: 'Shell commands require approval' },
+  rules: [
+    {
+      index: 0,
+      name: null,
+      description: 'Allow HTTP GET requests',
+      effect: 'allow',
+      status: 'not_matched',
+      conditions: [{ key: 'tool', expected: 'http', actual: 'shell', matched: false }],
+    },
+    { index: 1, name: null, description: 'Shell commands require approval', effect: 'require_approval', status: 'matched', conditions: [] },
+    { index: 2, name: null, description: 'Default deny rule', effect: 'deny', status: 'not_evaluated', conditions: [] },
+  ],
+  risk: [
+    {
+      index: 0,
+      name: 'dangerous_shell',
+      risk_level: 'high',
+      status: 'matched',
+      conditions: [{ key: 'pattern', expected: 'rm -rf', actual: 'rm -rf /\u202E', matched: true }],
+    },
+  ],
+  normalized_command: 'rm -rf /',
+};
+
+describe('PolicyTrace', () => {
+  it('lists every rule in order with why it matched, failed or was never reached', () => {
+    const { container } = render(<PolicyTrace explanation={explanation} />);
+    const items = [...container.querySelectorAll('.trace-item')].map((li) => li.textContent ?? '');
+    expect(items[0]).toMatch(/Allow HTTP GET requests.*did not match.*tool expected "http", got "shell"/);
+    expect(items[1]).toMatch(/Shell commands require approval.*matched/);
+    expect(items[2]).toMatch(/not reached/);
+    expect(items[3]).toMatch(/dangerous_shell.*High risk/);
+  });
+
+  it('reveals hidden characters in the values a condition saw', () => {
+    const { container } = render(<PolicyTrace explanation={explanation} />);
+    expect(container.textContent).toContain('⟨U+202E⟩');
+  });
+});
