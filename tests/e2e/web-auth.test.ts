@@ -1,7 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../packages/web/e2e/api.js';
-import { assertWebBuilt, HAS_CHROMIUM, launchChromium, waitLive, WEB_DIST, watchedPage } from '../../packages/web/e2e/browser.js';
+import {
+  assertWebBuilt,
+  HAS_CHROMIUM,
+  launchChromium,
+  WEB_DIST,
+  waitLive,
+  watchedPage,
+} from '../../packages/web/e2e/browser.js';
 import { type RunningServer, startServer } from './harness.js';
 
 if (!HAS_CHROMIUM) console.warn('web e2e skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
@@ -41,7 +48,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard with role tokens', () => {
     expect(await page.locator('.identity').textContent()).toContain('approver');
 
     // The stream carries the bearer header: an agent's submission appears live.
-    const action = await apiClient(server.url, AGENT).submit({ agent_id: 'bot', tool: 'shell', operation: 'run', params: { cmd: 'df -h' } });
+    const action = await apiClient(server.url, AGENT).submit({
+      agent_id: 'bot',
+      tool: 'shell',
+      operation: 'run',
+      params: { cmd: 'df -h' },
+    });
     const row = page.locator(`tr[data-action-id="${action.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     await row.locator('.row-open').click();
@@ -63,7 +75,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard with role tokens', () => {
   });
 
   it('shows an agent token no approve button, and says why', async () => {
-    const action = await apiClient(server.url, AGENT).submit({ agent_id: 'bot', tool: 'shell', operation: 'run', params: { cmd: 'reboot' } });
+    const action = await apiClient(server.url, AGENT).submit({
+      agent_id: 'bot',
+      tool: 'shell',
+      operation: 'run',
+      params: { cmd: 'reboot' },
+    });
     const context = await browser.newContext();
     const { page } = await watchedPage(context);
     await page.goto(`${server.url}/?action=${action.id}`);

@@ -1,7 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../packages/web/e2e/api.js';
-import { assertWebBuilt, HAS_CHROMIUM, launchChromium, type PageWatch, waitLive, WEB_DIST, watchedPage } from '../../packages/web/e2e/browser.js';
+import {
+  assertWebBuilt,
+  HAS_CHROMIUM,
+  launchChromium,
+  type PageWatch,
+  WEB_DIST,
+  waitLive,
+  watchedPage,
+} from '../../packages/web/e2e/browser.js';
 import { type RunningServer, startServer } from './harness.js';
 
 if (!HAS_CHROMIUM) console.warn('web e2e skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
@@ -35,7 +43,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
   });
 
   it('shows an action submitted over the API live, without a reload', async () => {
-    const action = await api.submit({ agent_id: 'e2e-agent', tool: 'shell', operation: 'run', params: { cmd: 'ls /tmp' } });
+    const action = await api.submit({
+      agent_id: 'e2e-agent',
+      tool: 'shell',
+      operation: 'run',
+      params: { cmd: 'ls /tmp' },
+    });
     const row = page.locator(`tr[data-action-id="${action.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     expect(await row.locator('[data-status]').textContent()).toBe('Pending approval');
@@ -44,7 +57,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
   });
 
   it('approves from the drawer, updates the row, and the API agrees', async () => {
-    const action = await api.submit({ agent_id: 'e2e-agent', tool: 'shell', operation: 'run', params: { cmd: 'uptime' } });
+    const action = await api.submit({
+      agent_id: 'e2e-agent',
+      tool: 'shell',
+      operation: 'run',
+      params: { cmd: 'uptime' },
+    });
     const row = page.locator(`tr[data-action-id="${action.id}"]`);
     await row.waitFor();
     await row.locator('.row-open').click();
@@ -65,7 +83,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
   });
 
   it('runs the approver loop from the keyboard: n opens the next pending action, d denies it', async () => {
-    const action = await api.submit({ agent_id: 'e2e-agent', tool: 'shell', operation: 'run', params: { cmd: 'whoami' } });
+    const action = await api.submit({
+      agent_id: 'e2e-agent',
+      tool: 'shell',
+      operation: 'run',
+      params: { cmd: 'whoami' },
+    });
     await page.locator(`tr[data-action-id="${action.id}"]`).waitFor();
     await page.locator('body').click({ position: { x: 5, y: 790 } });
     // Newest first: n walks to the first pending row; keep pressing until our action is open.
@@ -119,9 +142,14 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     const before = (await (await fetch(`${server.url}/v1/actions?limit=1`)).json()) as { total: number };
     await page.getByRole('link', { name: 'Playground' }).click();
     await page.getByRole('heading', { name: 'Policy playground' }).waitFor();
-    await page
-      .getByLabel('Action (JSON)')
-      .fill(JSON.stringify({ agent_id: 'a', tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /data <script>alert(7)</script>' } }));
+    await page.getByLabel('Action (JSON)').fill(
+      JSON.stringify({
+        agent_id: 'a',
+        tool: 'shell',
+        operation: 'run',
+        params: { cmd: 'rm -rf /data <script>alert(7)</script>' },
+      }),
+    );
     await page.getByRole('button', { name: /Evaluate/ }).click();
     const result = page.getByTestId('playground-result');
     await result.waitFor();
@@ -134,7 +162,9 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
 
     // A custom policy, evaluated without touching the server's.
     await page.getByLabel(/custom policy/).check();
-    await page.getByLabel('Policy (YAML)', { exact: true }).fill('rules:\n  - match:\n      tool: "shell"\n    deny: true\n    description: "No shell here"\n');
+    await page
+      .getByLabel('Policy (YAML)', { exact: true })
+      .fill('rules:\n  - match:\n      tool: "shell"\n    deny: true\n    description: "No shell here"\n');
     await page.getByRole('button', { name: /Evaluate/ }).click();
     await result.locator('[data-decision="deny"]').waitFor();
     expect(await result.textContent()).toContain('No shell here');
@@ -144,7 +174,9 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
   });
 
   it('shows invalid policy diagnostics in the playground', async () => {
-    await page.getByLabel('Policy (YAML)', { exact: true }).fill('rules:\n  - match:\n      tool: "shell"\n    allow: maybe\n    bogus_key: 1\n');
+    await page
+      .getByLabel('Policy (YAML)', { exact: true })
+      .fill('rules:\n  - match:\n      tool: "shell"\n    allow: maybe\n    bogus_key: 1\n');
     await page.getByRole('button', { name: /Evaluate/ }).click();
     await page.locator('.playground-result [role="alert"]').waitFor();
     expect(await page.locator('.playground-result [role="alert"]').textContent()).toMatch(/bogus_key|invalid/i);

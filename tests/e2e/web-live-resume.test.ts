@@ -1,7 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../packages/web/e2e/api.js';
-import { assertWebBuilt, HAS_CHROMIUM, launchChromium, waitLive, WEB_DIST, watchedPage } from '../../packages/web/e2e/browser.js';
+import {
+  assertWebBuilt,
+  HAS_CHROMIUM,
+  launchChromium,
+  WEB_DIST,
+  waitLive,
+  watchedPage,
+} from '../../packages/web/e2e/browser.js';
 import { type RunningServer, startServer, workDir } from './harness.js';
 
 if (!HAS_CHROMIUM) console.warn('web e2e skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
@@ -29,7 +36,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard live stream across a server restar
     await page.goto(server.url);
     await waitLive(page);
     const port = new URL(server.url).port;
-    const first = await apiClient(server.url).submit({ agent_id: 'a', tool: 'http', operation: 'get', params: { url: 'https://x' } });
+    const first = await apiClient(server.url).submit({
+      agent_id: 'a',
+      tool: 'http',
+      operation: 'get',
+      params: { url: 'https://x' },
+    });
     await page.locator(`li[data-action-id="${first.id}"]`).waitFor();
 
     await server.stop();
@@ -37,15 +49,24 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard live stream across a server restar
 
     server = await startServer({ dir, env: { FARAMESH_UI_DIR: WEB_DIST }, args: ['--port', port] });
     const api = apiClient(server.url);
-    const during = await Promise.all([1, 2, 3].map((n) => api.submit({ agent_id: 'a', tool: 'shell', operation: 'run', params: { n } })));
+    const during = await Promise.all(
+      [1, 2, 3].map((n) => api.submit({ agent_id: 'a', tool: 'shell', operation: 'run', params: { n } })),
+    );
     await waitLive(page);
     for (const action of during) await page.locator(`li[data-action-id="${action.id}"]`).waitFor({ timeout: 15_000 });
     expect(watch.errors).toEqual([]);
   });
 
   it('gives the phone layout cards and thumb-sized approve and deny buttons', async () => {
-    const { page } = await watchedPage(await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }));
-    const action = await apiClient(server.url).submit({ agent_id: 'a', tool: 'shell', operation: 'run', params: { cmd: 'id' } });
+    const { page } = await watchedPage(
+      await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true }),
+    );
+    const action = await apiClient(server.url).submit({
+      agent_id: 'a',
+      tool: 'shell',
+      operation: 'run',
+      params: { cmd: 'id' },
+    });
     await page.goto(server.url);
     const card = page.locator(`li[data-action-id="${action.id}"] .action-card`);
     await card.tap();
@@ -55,6 +76,6 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard live stream across a server restar
     expect(box?.height).toBeGreaterThanOrEqual(48);
     // Sticky at the bottom of the screen, reachable without scrolling.
     expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(844);
-    expect((box?.y ?? 0)).toBeGreaterThan(844 - 120);
+    expect(box?.y ?? 0).toBeGreaterThan(844 - 120);
   });
 });

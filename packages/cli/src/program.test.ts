@@ -18,7 +18,9 @@ describe('usage errors', () => {
   it('names an unknown command and the closest one, exit 2, one line', async () => {
     const out = await cli(['lst']);
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/^usage error: unknown command 'lst' \(did you mean (one of )?list\b.*\?\); see --help\n$/);
+    expect(out.stderr).toMatch(
+      /^usage error: unknown command 'lst' \(did you mean (one of )?list\b.*\?\); see --help\n$/,
+    );
     expect(out.stdout).toBe('');
   });
 
@@ -44,10 +46,32 @@ describe('usage errors', () => {
   it('prints help and version with exit 0', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'list', 'get', 'explain', 'events', 'approve|allow', 'deny', 'replay', 'curl', 'tail', 'logs']) {
+    for (const command of [
+      'serve',
+      'list',
+      'get',
+      'explain',
+      'events',
+      'approve|allow',
+      'deny',
+      'replay',
+      'curl',
+      'tail',
+      'logs',
+    ]) {
       expect(help.stdout).toContain(command);
     }
-    for (const command of ['init', 'init-docker', 'build-ui', 'doctor', 'policy-diff', 'policy-validate', 'policy-refresh', 'policy-test', 'completion']) {
+    for (const command of [
+      'init',
+      'init-docker',
+      'build-ui',
+      'doctor',
+      'policy-diff',
+      'policy-validate',
+      'policy-refresh',
+      'policy-test',
+      'completion',
+    ]) {
       expect(help.stdout).toContain(command);
     }
     expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
@@ -66,11 +90,25 @@ describe('server errors', () => {
 
   it('lists the candidates of an ambiguous prefix and exits 1', async () => {
     const candidates = [
-      { id: 'abcd1111-0000-4000-8000-000000000000', tool: 'shell', operation: 'run', status: 'allowed', created_at: '2026-01-12T10:00:00Z' },
-      { id: 'abcd2222-0000-4000-8000-000000000000', tool: 'http', operation: 'get', status: 'denied', created_at: '2026-01-12T10:00:01Z' },
+      {
+        id: 'abcd1111-0000-4000-8000-000000000000',
+        tool: 'shell',
+        operation: 'run',
+        status: 'allowed',
+        created_at: '2026-01-12T10:00:00Z',
+      },
+      {
+        id: 'abcd2222-0000-4000-8000-000000000000',
+        tool: 'http',
+        operation: 'get',
+        status: 'denied',
+        created_at: '2026-01-12T10:00:01Z',
+      },
     ];
     const fetch = (async () =>
-      json(409, { error: { code: 'ambiguous_prefix', message: 'prefix abcd matches 2 actions', details: { candidates } } })) as typeof globalThis.fetch;
+      json(409, {
+        error: { code: 'ambiguous_prefix', message: 'prefix abcd matches 2 actions', details: { candidates } },
+      })) as typeof globalThis.fetch;
     const out = await cli(['approve', 'abcd'], { fetch });
     expect(out.code).toBe(1);
     const lines = out.stderr.trim().split('\n');
@@ -82,7 +120,11 @@ describe('server errors', () => {
   it('prints validation details under the error line', async () => {
     const fetch = (async () =>
       json(400, {
-        error: { code: 'validation_failed', message: 'invalid query', details: [{ path: 'limit', message: 'must be <= 500' }] },
+        error: {
+          code: 'validation_failed',
+          message: 'invalid query',
+          details: [{ path: 'limit', message: 'must be <= 500' }],
+        },
       })) as typeof globalThis.fetch;
     const out = await cli(['list'], { fetch });
     expect(out.stderr).toBe('error validation_failed: invalid query\n  limit: must be <= 500\n');

@@ -4,23 +4,24 @@ import { EXIT } from './cli-error.js';
 import { registerApproval } from './commands/approval.js';
 import { registerBuildUi } from './commands/build-ui.js';
 import { registerCompletion } from './commands/completion.js';
-import { registerDoctor } from './commands/doctor.js';
-import { registerInit } from './commands/init.js';
-import { registerInitDocker } from './commands/init-docker.js';
-import { registerPolicyGroup } from './commands/policy-cases.js';
-import { registerPolicyDiff } from './commands/policy-diff.js';
-import { registerPolicyTest } from './commands/policy-test.js';
-import { registerPolicyValidate } from './commands/policy-validate.js';
 import { registerCurl } from './commands/curl.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerGet } from './commands/get.js';
+import { registerInit } from './commands/init.js';
+import { registerInitDocker } from './commands/init-docker.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerPolicyGroup } from './commands/policy-cases.js';
+import { registerPolicyDiff } from './commands/policy-diff.js';
 import { registerPolicyRefresh } from './commands/policy-refresh.js';
+import { registerPolicyTest } from './commands/policy-test.js';
+import { registerPolicyValidate } from './commands/policy-validate.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerTail } from './commands/tail.js';
+import { registerWait } from './commands/wait.js';
 import type { Io } from './io.js';
 import { Printer } from './output/printer.js';
 import { reportError } from './report.js';
@@ -65,6 +66,7 @@ function registerCommands(program: Command, app: App): void {
   registerCurl(program, app);
   registerTail(program, app);
   registerLogs(program, app);
+  registerWait(program, app);
   registerPolicyRefresh(program, app);
   registerPolicyValidate(program, app);
   registerPolicyTest(program, app);
@@ -83,7 +85,7 @@ function oneLine(text: string, out: Printer): string {
   const hint = rest.join(' ').trim();
   const suggestion = /\(Did you mean (.+)\?\)/.exec(hint)?.[1];
   const tail = suggestion ? ` (did you mean ${suggestion}?)` : hint ? ` ${hint}` : '';
-  return `${out.ce.red("usage error")}: ${first?.replace(/\.$/, "")}${tail}; see --help`;
+  return `${out.ce.red('usage error')}: ${first?.replace(/\.$/, '')}${tail}; see --help`;
 }
 
 /** Runs the CLI with `argv` (without node and script) and answers the exit code. */

@@ -15,7 +15,9 @@ export function reportError(err: unknown, out: Printer, env: NodeJS.ProcessEnv):
     return err.exitCode;
   }
   if (err instanceof ConnectionError) {
-    out.warn(`${red('error')}: cannot reach Faramesh at ${origin(err.url)} (${causeCode(err)}); start it with \`faramesh serve\` or set --host/--port or FARAMESH_BASE_URL`);
+    out.warn(
+      `${red('error')}: cannot reach Faramesh at ${origin(err.url)} (${causeCode(err)}); start it with \`faramesh serve\` or set --host/--port or FARAMESH_BASE_URL`,
+    );
     return EXIT.error;
   }
   if (err instanceof AmbiguousPrefixError) {
@@ -23,7 +25,8 @@ export function reportError(err: unknown, out: Printer, env: NodeJS.ProcessEnv):
     for (const c of err.candidates) {
       out.warn(`  ${c.id}  ${c.status.padEnd(16)}  ${c.tool} ${c.operation}  ${formatDateTime(c.created_at)}`);
     }
-    if (err.candidates.length > 0) out.warn(`use more characters of the id, e.g. ${shortId(err.candidates[0]?.id ?? '')}…`);
+    if (err.candidates.length > 0)
+      out.warn(`use more characters of the id, e.g. ${shortId(err.candidates[0]?.id ?? '')}…`);
     return EXIT.error;
   }
   if (err instanceof FarameshError) {
@@ -60,7 +63,14 @@ function detailLines(details: unknown): string[] {
       : [];
   return list.map((item) => {
     if (typeof item === 'string') return item;
-    const d = item as { path?: unknown; message?: unknown; file?: unknown; line?: unknown; column?: unknown; code?: unknown };
+    const d = item as {
+      path?: unknown;
+      message?: unknown;
+      file?: unknown;
+      line?: unknown;
+      column?: unknown;
+      code?: unknown;
+    };
     if (typeof d.line === 'number') {
       return `${String(d.file ?? '')}:${d.line}:${String(d.column ?? 1)}: ${String(d.message ?? '')}${d.code ? ` (${String(d.code)})` : ''}`;
     }

@@ -1,6 +1,6 @@
-import type { Action } from '@faramesh/contract';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Action } from '@faramesh/contract';
 import { describe, expect, it } from 'vitest';
 import { FarameshClient } from './client.js';
 import { AmbiguousPrefixError, ConnectionError, FarameshError, TimeoutError } from './errors.js';
@@ -107,7 +107,8 @@ describe('FarameshClient', () => {
 
   it('submits with an Idempotency-Key and retries with the same key after a lost answer', async () => {
     const { c, calls } = client((_call, n) => {
-      if (n === 1) throw new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) });
+      if (n === 1)
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) });
       return json(201, action());
     });
     await c.submitAction({ agent_id: 'a', tool: 'shell', operation: 'run' });

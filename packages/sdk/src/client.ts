@@ -131,7 +131,12 @@ export class FarameshClient {
 
   /** Records that the agent began executing an allowed or approved action. */
   start(id: string, options: CallOptions = {}): Promise<Action> {
-    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(id)}/start`, body: {}, signal: options.signal });
+    return this.call<Action>({
+      method: 'POST',
+      path: `/v1/actions/${enc(id)}/start`,
+      body: {},
+      signal: options.signal,
+    });
   }
 
   /** Records how the execution ended: `reportResult(id, {success, error})` or `reportResult(id, success, error)`. */
@@ -142,7 +147,12 @@ export class FarameshClient {
 
   /** Submits the same call again under the current policy; answers the new action. */
   replay(id: string, options: CallOptions = {}): Promise<Action> {
-    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(id)}/replay`, body: {}, signal: options.signal });
+    return this.call<Action>({
+      method: 'POST',
+      path: `/v1/actions/${enc(id)}/replay`,
+      body: {},
+      signal: options.signal,
+    });
   }
 
   /**
@@ -162,7 +172,11 @@ export class FarameshClient {
       );
       if (action.status !== 'pending_approval') return action;
       if (Date.now() >= deadline) {
-        const error = new TimeoutError(this.url(`/v1/actions/${id}/wait`), total, `no decision on ${id} within ${total} ms`);
+        const error = new TimeoutError(
+          this.url(`/v1/actions/${id}/wait`),
+          total,
+          `no decision on ${id} within ${total} ms`,
+        );
         throw Object.assign(error, { action });
       }
     }
@@ -201,7 +215,12 @@ export class FarameshClient {
 
   /** Evaluates a call against the server's policy (or `policy` YAML) without storing anything. */
   playgroundEval(request: PlaygroundEvalRequest, options: CallOptions = {}): Promise<PlaygroundResult> {
-    return this.call<PlaygroundResult>({ method: 'POST', path: '/playground/eval', body: request, signal: options.signal });
+    return this.call<PlaygroundResult>({
+      method: 'POST',
+      path: '/playground/eval',
+      body: request,
+      signal: options.signal,
+    });
   }
 
   /** Live ledger events as an async iterator; reconnects and resumes with Last-Event-ID. */
@@ -233,7 +252,12 @@ export class FarameshClient {
     const body: Record<string, unknown> = { token, approve };
     if (options.reason !== undefined) body.reason = options.reason;
     if (requestHash !== undefined) body.request_hash = requestHash;
-    return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(target)}/approval`, body, signal: options.signal });
+    return this.call<Action>({
+      method: 'POST',
+      path: `/v1/actions/${enc(target)}/approval`,
+      body,
+      signal: options.signal,
+    });
   }
 
   private async get<T>(

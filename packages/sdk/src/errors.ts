@@ -92,8 +92,7 @@ const STATUS_FALLBACK: Record<number, ErrorCode> = {
 export function errorFromResponse(status: number, body: unknown, url: string): FarameshError {
   const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
   const code = typeof error?.code === 'string' ? error.code : (STATUS_FALLBACK[status] ?? 'internal_error');
-  const message =
-    typeof error?.message === 'string' ? error.message : `unexpected HTTP ${status} from ${url}`;
+  const message = typeof error?.message === 'string' ? error.message : `unexpected HTTP ${status} from ${url}`;
   const details = error?.details ?? null;
   if (code === 'ambiguous_prefix') return new AmbiguousPrefixError(message, status, details);
   return new FarameshError(code, message, { status, details });

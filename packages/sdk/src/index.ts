@@ -21,8 +21,8 @@ export { type SseMessage, SseParser } from './sse-parser.js';
 export type { StreamEvent, StreamOptions, StreamStatus } from './stream.js';
 export type {
   ConditionTrace,
-  Explanation,
   ExplainResponse,
+  Explanation,
   Health,
   PlaygroundResult,
   PolicyInfo,

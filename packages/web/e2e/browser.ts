@@ -29,9 +29,7 @@ export interface PageWatch {
 }
 
 /** A page that records dialogs (and dismisses them), uncaught errors and CSP violations. */
-export async function watchedPage(
-  context: BrowserContext,
-): Promise<{ page: Page; watch: PageWatch }> {
+export async function watchedPage(context: BrowserContext): Promise<{ page: Page; watch: PageWatch }> {
   const page = await context.newPage();
   const watch: PageWatch = { dialogs: [], errors: [], cspViolations: [] };
   page.on('dialog', (dialog) => {

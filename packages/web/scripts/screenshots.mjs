@@ -15,8 +15,22 @@ async function serve(env = {}) {
   copyFileSync(join(ROOT, 'policies/default.yaml'), join(dir, 'policy.yaml'));
   const child = spawn(
     process.execPath,
-    [join(ROOT, 'packages/cli/dist/bin.js'), 'serve', '--port', '0', '--demo', '--policy', join(dir, 'policy.yaml'), '--db', join(dir, 'a.db')],
-    { cwd: dir, env: { PATH: process.env.PATH, FARAMESH_UI_DIR: join(ROOT, 'packages/web/dist'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      join(ROOT, 'packages/cli/dist/bin.js'),
+      'serve',
+      '--port',
+      '0',
+      '--demo',
+      '--policy',
+      join(dir, 'policy.yaml'),
+      '--db',
+      join(dir, 'a.db'),
+    ],
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH, FARAMESH_UI_DIR: join(ROOT, 'packages/web/dist'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let log = '';
   child.stdout.on('data', (c) => (log += c));
@@ -31,7 +45,11 @@ async function serve(env = {}) {
 
 const { url, child } = await serve();
 const post = (body) =>
-  fetch(`${url}/v1/actions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  fetch(`${url}/v1/actions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then((r) => r.json());
 const suspicious = await post({
   agent_id: 'ops-agent',
   tool: 'shell',
@@ -44,12 +62,16 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
-async function shoot(name, { width = 1280, height = 800, theme = 'light', path = '/', then } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: width < 600 ? 2 : 1, colorScheme: theme });
+async function shoot(name, { width = 1280, height = 800, theme = 'light', path = '/', prepare } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height },
+    deviceScaleFactor: width < 600 ? 2 : 1,
+    colorScheme: theme,
+  });
   const page = await context.newPage();
   await page.goto(url + path);
   await page.locator('[data-testid="connection"].connection-live').waitFor();
-  if (then) await then(page);
+  if (prepare) await prepare(page);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(OUT, `${name}.png`) });
   await context.close();
@@ -57,11 +79,26 @@ async function shoot(name, { width = 1280, height = 800, theme = 'light', path =
 }
 
 await shoot('actions-table');
-await shoot('action-drawer', { path: `/?action=${suspicious.id}`, then: (p) => p.getByTestId('action-drawer').getByRole('button', { name: /^Approve/ }).waitFor() });
+await shoot('action-drawer', {
+  path: `/?action=${suspicious.id}`,
+  prepare: (p) =>
+    p
+      .getByTestId('action-drawer')
+      .getByRole('button', { name: /^Approve/ })
+      .waitFor(),
+});
 await shoot('playground', {
   path: '/playground',
-  then: async (p) => {
-    await p.getByLabel('Action (JSON)').fill(JSON.stringify({ agent_id: 'ops-agent', tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /var/data' } }, null, 2));
+  prepare: async (p) => {
+    await p
+      .getByLabel('Action (JSON)')
+      .fill(
+        JSON.stringify(
+          { agent_id: 'ops-agent', tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /var/data' } },
+          null,
+          2,
+        ),
+      );
     await p.getByRole('button', { name: /Evaluate/ }).click();
     await p.getByTestId('playground-result').waitFor();
   },

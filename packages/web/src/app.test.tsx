@@ -30,7 +30,9 @@ describe('App', () => {
     server.actions.push(action);
     act(() => server.emit(action, 'created'));
     const row = await screen.findByRole('button', { name: /stripe refund, open details/ });
-    expect(screen.getByTestId('pending-announcer').textContent).toMatch(/waiting for approval: stripe refund from billing/);
+    expect(screen.getByTestId('pending-announcer').textContent).toMatch(
+      /waiting for approval: stripe refund from billing/,
+    );
 
     fireEvent.click(row);
     await screen.findByRole('dialog');

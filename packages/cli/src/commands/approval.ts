@@ -5,7 +5,12 @@ import { paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
 
 /** `approve`/`allow`/`deny <id>`: decides a pending action (approver or admin token). */
-export async function decide(ctx: Context, id: string, approve: boolean, options: { reason?: string }): Promise<number> {
+export async function decide(
+  ctx: Context,
+  id: string,
+  approve: boolean,
+  options: { reason?: string },
+): Promise<number> {
   const call = approve ? ctx.client.approve.bind(ctx.client) : ctx.client.deny.bind(ctx.client);
   const action = await call(id, options.reason === undefined ? {} : { reason: options.reason });
   if (ctx.json) {
@@ -14,7 +19,9 @@ export async function decide(ctx: Context, id: string, approve: boolean, options
   }
   const verb = approve ? 'Approved' : 'Denied';
   const mark = approve ? ctx.out.c.green('✓') : ctx.out.c.red('✗');
-  ctx.out.line(`${mark} ${verb} ${shortId(action.id)} (${action.tool} ${action.operation}): ${paintStatus(ctx.out.c, action.status)}`);
+  ctx.out.line(
+    `${mark} ${verb} ${shortId(action.id)} (${action.tool} ${action.operation}): ${paintStatus(ctx.out.c, action.status)}`,
+  );
   return 0;
 }
 

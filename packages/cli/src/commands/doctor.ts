@@ -1,13 +1,11 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
-import { FarameshError } from '@faramesh/sdk';
+import { formatDiagnostic } from '@faramesh/policy';
+import { FarameshClient, FarameshError } from '@faramesh/sdk';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
-import { loadPolicyFile } from '../local/policy-file.js';
-import { displayPath } from '../local/policy-file.js';
-import { formatDiagnostic } from '@faramesh/policy';
-import { FarameshClient } from '@faramesh/sdk';
+import { displayPath, loadPolicyFile } from '../local/policy-file.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -38,7 +36,12 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
     config = await server.loadServerConfig({ ...flags, cwd: ctx.io.cwd, env: ctx.io.env });
     checks.push({ name: 'config', status: 'ok', message: 'Configuration valid (flags, environment, .env)' });
   } catch (err) {
-    checks.push({ name: 'config', status: 'fail', message: 'Configuration invalid', details: [(err as Error).message] });
+    checks.push({
+      name: 'config',
+      status: 'fail',
+      message: 'Configuration invalid',
+      details: [(err as Error).message],
+    });
   }
 
   if (config) {
@@ -68,7 +71,11 @@ export function nodeCheck(version: string): Check {
   const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
   return ok
     ? { name: 'node', status: 'ok', message: `Node ${version}` }
-    : { name: 'node', status: 'fail', message: `Node ${version} is too old: Faramesh needs Node >= ${MIN_NODE.join('.')}` };
+    : {
+        name: 'node',
+        status: 'fail',
+        message: `Node ${version} is too old: Faramesh needs Node >= ${MIN_NODE.join('.')}`,
+      };
 }
 
 interface DoctorConfig {
@@ -89,9 +96,17 @@ async function databaseCheck(ctx: Context, config: DoctorConfig): Promise<Check>
   if (!existsSync(config.sqlitePath)) {
     const dir = firstExisting(dirname(config.sqlitePath));
     if (!writable(dir)) {
-      return { name: 'database', status: 'fail', message: `Database ${path} can't be created: ${displayPath(ctx.io.cwd, dir)} is not writable` };
+      return {
+        name: 'database',
+        status: 'fail',
+        message: `Database ${path} can't be created: ${displayPath(ctx.io.cwd, dir)} is not writable`,
+      };
     }
-    return { name: 'database', status: 'warn', message: `Database ${path} does not exist yet (\`faramesh serve\` creates it)` };
+    return {
+      name: 'database',
+      status: 'warn',
+      message: `Database ${path} does not exist yet (\`faramesh serve\` creates it)`,
+    };
   }
   if (!writable(config.sqlitePath) || !writable(dirname(config.sqlitePath))) {
     return { name: 'database', status: 'fail', message: `Database ${path} is not writable` };
@@ -102,7 +117,11 @@ async function databaseCheck(ctx: Context, config: DoctorConfig): Promise<Check>
     try {
       const info = await store.info();
       if (info.schema_version === SCHEMA_VERSION) {
-        return { name: 'database', status: 'ok', message: `Database exists, is writable and migrated: ${path} (schema ${info.schema_version})` };
+        return {
+          name: 'database',
+          status: 'ok',
+          message: `Database exists, is writable and migrated: ${path} (schema ${info.schema_version})`,
+        };
       }
       return {
         name: 'database',
@@ -113,14 +132,23 @@ async function databaseCheck(ctx: Context, config: DoctorConfig): Promise<Check>
       await store.close().catch(() => {});
     }
   } catch (err) {
-    return { name: 'database', status: 'fail', message: `Database ${path} can't be used`, details: [(err as Error).message] };
+    return {
+      name: 'database',
+      status: 'fail',
+      message: `Database ${path} can't be used`,
+      details: [(err as Error).message],
+    };
   }
 }
 
 function policyCheck(ctx: Context, file: string): Check {
   const path = displayPath(ctx.io.cwd, file);
   if (!existsSync(file)) {
-    return { name: 'policy', status: 'fail', message: `Policy file not found: ${path} (create one with \`faramesh init\`)` };
+    return {
+      name: 'policy',
+      status: 'fail',
+      message: `Policy file not found: ${path} (create one with \`faramesh init\`)`,
+    };
   }
   try {
     const loaded = loadPolicyFile(ctx.io.cwd, file);
@@ -169,11 +197,21 @@ function uiCheck(ctx: Context, uiDir: string | null): Check {
 
 async function serverCheck(ctx: Context): Promise<Check> {
   const { baseUrl, token } = ctx.connection;
-  const client = new FarameshClient({ baseUrl, token, timeoutMs: 3000, retries: 0, ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}) });
+  const client = new FarameshClient({
+    baseUrl,
+    token,
+    timeoutMs: 3000,
+    retries: 0,
+    ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}),
+  });
   try {
     await client.health();
   } catch {
-    return { name: 'server', status: 'warn', message: `Server not reachable at ${baseUrl} (start it with \`faramesh serve\`)` };
+    return {
+      name: 'server',
+      status: 'warn',
+      message: `Server not reachable at ${baseUrl} (start it with \`faramesh serve\`)`,
+    };
   }
   try {
     const ready = await client.ready();
@@ -188,9 +226,17 @@ async function serverCheck(ctx: Context): Promise<Check> {
     return { name: 'server', status: 'ok', message: `Server reachable and ready at ${baseUrl} (${who})` };
   } catch (err) {
     if (err instanceof FarameshError && err.code === 'unauthorized') {
-      return { name: 'server', status: 'fail', message: `Server at ${baseUrl} rejects the token (--token / FARAMESH_TOKEN)` };
+      return {
+        name: 'server',
+        status: 'fail',
+        message: `Server at ${baseUrl} rejects the token (--token / FARAMESH_TOKEN)`,
+      };
     }
-    return { name: 'server', status: 'fail', message: `Server at ${baseUrl} answered badly: ${(err as Error).message}` };
+    return {
+      name: 'server',
+      status: 'fail',
+      message: `Server at ${baseUrl} answered badly: ${(err as Error).message}`,
+    };
   }
 }
 

@@ -30,8 +30,14 @@ export async function explain(ctx: Context, id: string): Promise<number> {
   out(`Params: ${inlineJson(action.params)}`);
   out();
   if (!answer.decided_by_current_policy) {
-    out(c.yellow(`The policy changed since this action was decided (version ${action.policy_version} → ${policy.version}).`));
-    out(`Under the current policy it would be: ${paintDecision(c, explanation.decision)}, risk ${paintRisk(c, explanation.risk_level)}.`);
+    out(
+      c.yellow(
+        `The policy changed since this action was decided (version ${action.policy_version} → ${policy.version}).`,
+      ),
+    );
+    out(
+      `Under the current policy it would be: ${paintDecision(c, explanation.decision)}, risk ${paintRisk(c, explanation.risk_level)}.`,
+    );
     out();
   }
   for (const line of traceLines(explanation, c)) out(line);

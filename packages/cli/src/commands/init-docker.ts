@@ -27,7 +27,8 @@ export async function initDocker(ctx: Context, dir: string | undefined, options:
   for (const path of created) ctx.out.line(`  • ${path}`);
   ctx.out.line();
   ctx.out.line('Next steps:');
-  if (!existsSync(resolve(root, 'policies/default.yaml'))) ctx.out.line('  0. Run: faramesh init (the image copies policies/)');
+  if (!existsSync(resolve(root, 'policies/default.yaml')))
+    ctx.out.line('  0. Run: faramesh init (the image copies policies/)');
   ctx.out.line('  1. Run: docker compose up');
   ctx.out.line('  2. Open: http://localhost:8000');
   return 0;

@@ -48,7 +48,10 @@ describe('policy-validate', () => {
 describe('policy-test', () => {
   it('evaluates an action file locally and prints decision, risk, reason and trace', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'action.json'), JSON.stringify({ tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /' } }));
+    writeFileSync(
+      join(dir, 'action.json'),
+      JSON.stringify({ tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /' } }),
+    );
     const out = await cli(['policy-test', DEFAULT_POLICY, 'action.json'], { cwd: dir });
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('Decision: require_approval');
@@ -128,10 +131,14 @@ describe('policy-diff', () => {
     writeFileSync(join(dir, 'old.yaml'), readFileSync(DEFAULT_POLICY, 'utf8'));
     const out = await cli(['policy-diff', 'old.yaml', 'new.yaml'], { cwd: dir });
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^Policy Differences:\n\nOld: old\.yaml\nNew: new\.yaml\n\nOld rules: 3\nNew rules: 3\n/);
+    expect(out.stdout).toMatch(
+      /^Policy Differences:\n\nOld: old\.yaml\nNew: new\.yaml\n\nOld rules: 3\nNew rules: 3\n/,
+    );
     expect(out.stdout).toContain('Added rules:\n  + Allow all HTTP (allow)');
     expect(out.stdout).toContain('Removed rules:\n  - Allow HTTP GET requests (allow)');
-    expect(out.stdout).toContain('Changed rules:\n  ~ Shell commands require approval (require_approval)\n      risk: "medium" → "high"');
+    expect(out.stdout).toContain(
+      'Changed rules:\n  ~ Shell commands require approval (require_approval)\n      risk: "medium" → "high"',
+    );
     expect(out.stdout).toContain('Removed risk rules:');
   });
 
@@ -149,7 +156,9 @@ describe('policy-diff', () => {
     expect(out.stdout).toContain('Backtest: 2 stored actions from data/actions.db');
     expect(out.stdout).toContain('1 would be decided differently:');
     expect(out.stdout).toMatch(new RegExp(`${post.id.slice(0, 8)}\\s+http\\s+post\\s+deny\\s+allow`));
-    const json = JSON.parse((await cli(['--json', 'policy-diff', DEFAULT_POLICY, 'new.yaml', '--db', dbPath], { cwd: dir })).stdout);
+    const json = JSON.parse(
+      (await cli(['--json', 'policy-diff', DEFAULT_POLICY, 'new.yaml', '--db', dbPath], { cwd: dir })).stdout,
+    );
     expect(json.backtest.changed.map((c: { id: string }) => c.id)).toEqual([post.id]);
   });
 
@@ -167,7 +176,9 @@ describe('init / init-docker', () => {
     const dir = tempDir();
     const out = await cli(['init'], { cwd: dir });
     expect(out.code).toBe(0);
-    expect(out.stdout).toContain('✓ Created starter files:\n  • policies/\n  • policies/default.yaml\n  • policies/default.cases.yaml\n  • .env.example\n');
+    expect(out.stdout).toContain(
+      '✓ Created starter files:\n  • policies/\n  • policies/default.yaml\n  • policies/default.cases.yaml\n  • .env.example\n',
+    );
     expect(out.stdout).toContain('Run: faramesh serve');
     expect((await cli(['policy-validate', 'policies/default.yaml'], { cwd: dir })).code).toBe(0);
     expect((await cli(['policy', 'test', 'policies'], { cwd: dir })).code).toBe(0);
@@ -222,11 +233,21 @@ describe('doctor', () => {
     const store = createSqliteStore({ path: join(dir, 'data/actions.db') });
     await store.migrate();
     await store.close();
-    const out = await cli(['--json', 'doctor'], { cwd: dir, env: { FARAMESH_TOKEN: 'a-long-enough-token', FARAMESH_PORT: '1' } });
+    const out = await cli(['--json', 'doctor'], {
+      cwd: dir,
+      env: { FARAMESH_TOKEN: 'a-long-enough-token', FARAMESH_PORT: '1' },
+    });
     expect(out.code).toBe(1);
     const report = JSON.parse(out.stdout);
     const byName = Object.fromEntries(report.checks.map((c: { name: string; status: string }) => [c.name, c.status]));
-    expect(byName).toMatchObject({ node: 'ok', config: 'ok', database: 'ok', policy: 'fail', auth: 'ok', server: 'warn' });
+    expect(byName).toMatchObject({
+      node: 'ok',
+      config: 'ok',
+      database: 'ok',
+      policy: 'fail',
+      auth: 'ok',
+      server: 'warn',
+    });
   });
 });
 

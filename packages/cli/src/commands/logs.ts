@@ -39,7 +39,10 @@ export function transitions(events: ActionEvent[], start: Status | null = null):
     const meta = e.meta as Record<string, unknown>;
     let to: Status | null = null;
     if (e.event_type === 'decision_made') {
-      to = (typeof meta.status === 'string' ? (meta.status as Status) : undefined) ?? DECISION_STATUS[String(meta.decision)] ?? null;
+      to =
+        (typeof meta.status === 'string' ? (meta.status as Status) : undefined) ??
+        DECISION_STATUS[String(meta.decision)] ??
+        null;
     } else {
       to = EVENT_STATUS[e.event_type] ?? null;
     }

@@ -18,7 +18,9 @@ export async function policyDiff(
   const oldPolicy = requirePolicy(ctx.io.cwd, oldPath);
   const newPolicy = requirePolicy(ctx.io.cwd, newPath);
   const diff = diffPolicies(oldPolicy, newPolicy);
-  const tested = options.db ? await backtest(ctx.io.cwd, options.db, oldPolicy, newPolicy, options.limit ?? 10_000) : null;
+  const tested = options.db
+    ? await backtest(ctx.io.cwd, options.db, oldPolicy, newPolicy, options.limit ?? 10_000)
+    : null;
   if (ctx.json) {
     ctx.out.json({ old: oldPolicy.file, new: newPolicy.file, diff, backtest: tested });
     return 0;
@@ -46,8 +48,14 @@ export async function policyDiff(
     out(`${title}:`);
     for (const line of lines) out(`  ${line}`);
   };
-  section('Added rules', diff.rules.added.map((r) => `${c.green('+')} ${ruleLabel(r)}`));
-  section('Removed rules', diff.rules.removed.map((r) => `${c.red('-')} ${ruleLabel(r)}`));
+  section(
+    'Added rules',
+    diff.rules.added.map((r) => `${c.green('+')} ${ruleLabel(r)}`),
+  );
+  section(
+    'Removed rules',
+    diff.rules.removed.map((r) => `${c.red('-')} ${ruleLabel(r)}`),
+  );
   section(
     'Changed rules',
     diff.rules.changed.flatMap((ch) => [
@@ -55,9 +63,18 @@ export async function policyDiff(
       ...ch.fields.map((f) => `    ${f}: ${fieldText(ch.old, f)} → ${fieldText(ch.new, f)}`),
     ]),
   );
-  section('Reordered rules', diff.rules.reordered.map((m) => `${c.cyan('↕')} ${ruleLabel(m.rule)}: #${m.old_index} → #${m.new_index}`));
-  section('Added risk rules', diff.risk_rules.added.map((r) => `${c.green('+')} ${riskLabel(r)}`));
-  section('Removed risk rules', diff.risk_rules.removed.map((r) => `${c.red('-')} ${riskLabel(r)}`));
+  section(
+    'Reordered rules',
+    diff.rules.reordered.map((m) => `${c.cyan('↕')} ${ruleLabel(m.rule)}: #${m.old_index} → #${m.new_index}`),
+  );
+  section(
+    'Added risk rules',
+    diff.risk_rules.added.map((r) => `${c.green('+')} ${riskLabel(r)}`),
+  );
+  section(
+    'Removed risk rules',
+    diff.risk_rules.removed.map((r) => `${c.red('-')} ${riskLabel(r)}`),
+  );
   section(
     'Changed risk rules',
     diff.risk_rules.changed.flatMap((ch) => [
@@ -65,7 +82,10 @@ export async function policyDiff(
       ...ch.fields.map((f) => `    ${f}: ${fieldText(ch.old, f)} → ${fieldText(ch.new, f)}`),
     ]),
   );
-  section('Reordered risk rules', diff.risk_rules.reordered.map((m) => `${c.cyan('↕')} ${riskLabel(m.rule)}: #${m.old_index} → #${m.new_index}`));
+  section(
+    'Reordered risk rules',
+    diff.risk_rules.reordered.map((m) => `${c.cyan('↕')} ${riskLabel(m.rule)}: #${m.old_index} → #${m.new_index}`),
+  );
 
   if (tested) {
     out();
@@ -112,7 +132,11 @@ export function registerPolicyDiff(program: Command, app: App): void {
     .argument('<old>', 'old policy file')
     .argument('<new>', 'new policy file')
     .option('--db <path>', 'SQLite database whose actions to replay through both policies')
-    .option('--limit <n>', 'at most this many stored actions, newest first (default 10000)', intOption('--limit', 1, 10_000_000))
+    .option(
+      '--limit <n>',
+      'at most this many stored actions, newest first (default 10000)',
+      intOption('--limit', 1, 10_000_000),
+    )
     .action(async (oldPath, newPath, opts, cmd) => {
       app.exitCode = await policyDiff(app.context(cmd), oldPath, newPath, opts);
     });

@@ -26,7 +26,12 @@ export async function policyTest(
   const mismatched = options.expect !== undefined && results.some((r) => r.explanation.decision !== options.expect);
   if (ctx.json) {
     ctx.out.json(
-      results.map((r) => ({ action: r.action, ...r.explanation, policy_version: policy.version, policy_hash: policy.hash })),
+      results.map((r) => ({
+        action: r.action,
+        ...r.explanation,
+        policy_version: policy.version,
+        policy_hash: policy.hash,
+      })),
     );
     return mismatched ? 1 : 0;
   }
@@ -35,10 +40,14 @@ export async function policyTest(
     if (i > 0) ctx.out.line();
     ctx.out.line(`Action: ${action.tool} ${action.operation} ${inlineJson(action.params)} (agent ${action.agent_id})`);
     ctx.out.line(`Decision: ${paintDecision(c, explanation.decision)}`);
-    ctx.out.line(`Risk Level: ${paintRisk(c, explanation.risk_level)}${explanation.risk_rule ? ` (risk rule: ${explanation.risk_rule})` : ''}`);
+    ctx.out.line(
+      `Risk Level: ${paintRisk(c, explanation.risk_level)}${explanation.risk_rule ? ` (risk rule: ${explanation.risk_rule})` : ''}`,
+    );
     ctx.out.line(`Reason: ${explanation.reason ?? '(none)'} (${explanation.reason_code})`);
     const rule = explanation.matched_rule;
-    ctx.out.line(`Matched Rule: ${rule ? `#${rule.index}${rule.description ? ` ${rule.description}` : ''}` : 'none (default deny)'}`);
+    ctx.out.line(
+      `Matched Rule: ${rule ? `#${rule.index}${rule.description ? ` ${rule.description}` : ''}` : 'none (default deny)'}`,
+    );
     ctx.out.line(`Policy: ${policy.file} (version ${policy.version})`);
     ctx.out.line();
     for (const line of traceLines({ ...explanation }, c)) ctx.out.line(line);
@@ -57,7 +66,9 @@ export function registerPolicyTest(program: Command, app: App): void {
     .argument('<policy>', 'policy YAML file')
     .argument('<action>', 'action file: {tool, operation, params?, context?, agent_id?} or a list of them')
     .addOption(
-      new Option('--expect <decision>', 'exit 1 unless the decision is this').argParser(choiceOption('--expect', DECISIONS)),
+      new Option('--expect <decision>', 'exit 1 unless the decision is this').argParser(
+        choiceOption('--expect', DECISIONS),
+      ),
     )
     .action(async (policy, action, opts, cmd) => {
       app.exitCode = await policyTest(app.context(cmd), policy, action, opts);

@@ -1,6 +1,6 @@
 import { FarameshClient } from '@faramesh/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, type TestServer, startServer } from '../testing/harness.js';
+import { cli, startServer, type TestServer } from '../testing/harness.js';
 
 let srv: TestServer;
 let client: FarameshClient;
@@ -33,15 +33,21 @@ describe('list', () => {
 
   it('shows full ids with --full and filters by status, tool, agent, risk', async () => {
     const denied = await client.submitAction({ agent_id: 'other', tool: 'email', operation: 'send' });
-    const out = await cli(['list', '--full', '--status', 'denied', '--tool', 'email', '--agent', 'other', '--risk', 'high'], {
-      env: srv.env,
-    });
+    const out = await cli(
+      ['list', '--full', '--status', 'denied', '--tool', 'email', '--agent', 'other', '--risk', 'high'],
+      {
+        env: srv.env,
+      },
+    );
     expect(out.stdout).toContain(denied.id);
     expect(out.stdout).not.toContain('pending_approval');
   });
 
   it('prints only JSON with --json (global flag before or after the command)', async () => {
-    for (const argv of [['--json', 'list'], ['list', '--json', '--limit', '1']]) {
+    for (const argv of [
+      ['--json', 'list'],
+      ['list', '--json', '--limit', '1'],
+    ]) {
       const out = await cli(argv, { env: srv.env });
       const body = JSON.parse(out.stdout);
       expect(Array.isArray(body.items)).toBe(true);
@@ -176,15 +182,22 @@ describe('tail', () => {
     submitted = (await submitShell('echo live')).id;
     const out = await pending;
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] pending_approval  ${submitted.slice(0, 8)} \\| shell      \\| run\\n$`));
+    expect(out.stdout).toMatch(
+      new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] pending_approval  ${submitted.slice(0, 8)} \\| shell      \\| run\\n$`),
+    );
   });
 
   it('emits NDJSON frames with --json and resumes from --since-id', async () => {
     const a = await submitShell('echo replayed');
     const events = await client.getEvents(a.id);
     const first = events[0];
-    const out = await cli(['tail', '--json', '--since-id', String((first?.seq ?? 1) - 1), '--count', '2'], { env: srv.env });
-    const frames = out.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = await cli(['tail', '--json', '--since-id', String((first?.seq ?? 1) - 1), '--count', '2'], {
+      env: srv.env,
+    });
+    const frames = out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(frames.map((f) => f.data.event.event_type)).toEqual(['created', 'decision_made']);
     expect(frames[0].data.action.id).toBe(a.id);
   });
@@ -194,5 +207,45 @@ describe('tail', () => {
     setTimeout(() => controller.abort(), 200);
     const out = await cli(['tail'], { env: srv.env, signal: controller.signal });
     expect(out.code).toBe(0);
+  });
+});
+
+describe('wait / logs --follow', () => {
+  it('wait returns as soon as the action is approved, exit 0', async () => {
+    const a = await submitShell('echo wait');
+    setTimeout(() => void client.approve(a.id), 200);
+    const out = await cli(['wait', a.id.slice(0, 8), '--timeout', '10'], { env: srv.env });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(`${a.id.slice(0, 8)} approved\n`);
+  });
+
+  it('wait exits 1 when the action is denied', async () => {
+    const a = await submitShell('echo no');
+    setTimeout(() => void client.deny(a.id), 200);
+    const out = await cli(['wait', a.id.slice(0, 8)], { env: srv.env });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe(`${a.id.slice(0, 8)} denied\n`);
+  });
+
+  it('wait fails closed on timeout', async () => {
+    const a = await submitShell('echo slow');
+    const out = await cli(['wait', a.id, '--timeout', '0'], { env: srv.env });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^error timeout: no decision on /);
+  });
+
+  it('logs --follow prints new transitions until the action ends', async () => {
+    const a = await submitShell('echo follow');
+    setTimeout(async () => {
+      await client.approve(a.id);
+      await client.start(a.id);
+      await client.reportResult(a.id, { success: false, error: 'boom' });
+    }, 300);
+    const out = await cli(['logs', '-f', a.id.slice(0, 8)], { env: srv.env });
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trim().split('\n');
+    expect(lines.at(-3)).toMatch(/pending_approval → approved/);
+    expect(lines.at(-2)).toMatch(/approved → executing/);
+    expect(lines.at(-1)).toMatch(/executing → failed .*boom/);
   });
 });

@@ -39,7 +39,9 @@ export async function tail(ctx: Context, options: TailOptions): Promise<number> 
   const onStatus = (s: StreamStatus): void => {
     if (s.state === 'reconnecting') {
       reconnecting = true;
-      live.show(`connection to ${s.url} lost; reconnecting in ${(s.delayMs / 1000).toFixed(1)}s (attempt ${s.attempt})...`);
+      live.show(
+        `connection to ${s.url} lost; reconnecting in ${(s.delayMs / 1000).toFixed(1)}s (attempt ${s.attempt})...`,
+      );
     } else if (s.state === 'open' && reconnecting) {
       reconnecting = false;
       live.show('reconnected; resuming where the stream stopped');
@@ -78,11 +80,17 @@ export function registerTail(program: Command, app: App): void {
   program
     .command('tail')
     .description('stream live actions (SSE, like kubectl logs -f); reconnects and resumes')
-    .addOption(new Option('--status <status>', 'only actions now in this status').argParser(choiceOption('--status', STATUSES)))
+    .addOption(
+      new Option('--status <status>', 'only actions now in this status').argParser(choiceOption('--status', STATUSES)),
+    )
     .option('--tool <tool>', 'only this tool')
     .option('--agent <agent_id>', 'only this agent')
     .option('--action <id>', 'only this action (id or prefix)')
-    .option('--since-id <seq>', 'replay events after this ledger sequence number first', intOption('--since-id', 0, Number.MAX_SAFE_INTEGER))
+    .option(
+      '--since-id <seq>',
+      'replay events after this ledger sequence number first',
+      intOption('--since-id', 0, Number.MAX_SAFE_INTEGER),
+    )
     .option('-n, --count <n>', 'exit after this many events', intOption('--count', 1, Number.MAX_SAFE_INTEGER))
     .option('--all-events', 'also show `created` events (each submission is shown once by default)')
     .option('--full', 'show full UUIDs')

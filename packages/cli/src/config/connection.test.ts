@@ -7,7 +7,11 @@ import { parseDotenv } from './dotenv.js';
 
 describe('resolveConnection', () => {
   it('defaults to http://127.0.0.1:8000 without a token', () => {
-    expect(resolveConnection({}, {}, tempDir())).toEqual({ baseUrl: 'http://127.0.0.1:8000', token: null, tokenSource: null });
+    expect(resolveConnection({}, {}, tempDir())).toEqual({
+      baseUrl: 'http://127.0.0.1:8000',
+      token: null,
+      tokenSource: null,
+    });
   });
 
   it('prefers flags over environment over .env', () => {

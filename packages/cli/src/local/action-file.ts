@@ -30,7 +30,8 @@ function toAction(value: unknown, where: string): ActionInput {
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new CliError(`${where}: unknown field ${unknown.map((k) => `'${k}'`).join(', ')}`);
   const operation = raw.operation ?? raw.op;
-  if (typeof raw.tool !== 'string' || raw.tool === '') throw new CliError(`${where}: 'tool' must be a non-empty string`);
+  if (typeof raw.tool !== 'string' || raw.tool === '')
+    throw new CliError(`${where}: 'tool' must be a non-empty string`);
   if (typeof operation !== 'string' || operation === '') {
     throw new CliError(`${where}: 'operation' (or 'op') must be a non-empty string`);
   }

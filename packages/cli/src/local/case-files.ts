@@ -1,6 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type CaseResult, type CompiledPolicy, type Diagnostic, loadPolicy, parseCaseFile, runPolicyCases } from '@faramesh/policy';
+import {
+  type CaseResult,
+  type CompiledPolicy,
+  type Diagnostic,
+  loadPolicy,
+  parseCaseFile,
+  runPolicyCases,
+} from '@faramesh/policy';
 import { CliError } from '../cli-error.js';
 import { displayPath, readText } from './policy-file.js';
 
@@ -63,7 +70,12 @@ export function runCaseFile(cwd: string, abs: string): CaseFileRun {
     const source = ref.kind === 'file' ? readText(cwd, policyPath, 'policy file') : ref.source;
     const loaded = loadPolicy(source, displayPath(cwd, policyPath));
     if (!loaded.ok) {
-      return { file, name: parsed.file.name, diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'), results: [] };
+      return {
+        file,
+        name: parsed.file.name,
+        diagnostics: loaded.diagnostics.filter((d) => d.severity === 'error'),
+        results: [],
+      };
     }
     policy = loaded.policy;
   }

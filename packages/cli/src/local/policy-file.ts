@@ -38,5 +38,7 @@ export function requirePolicy(cwd: string, path: string): CompiledPolicy {
   if (loaded.ok) return loaded.policy;
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   const lines = errors.map((d) => `  ${d.file}:${d.line}:${d.column} ${d.code}: ${d.message}`);
-  throw new CliError(`${loaded.file} is not a valid policy (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+  throw new CliError(
+    `${loaded.file} is not a valid policy (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+  );
 }

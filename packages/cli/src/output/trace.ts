@@ -23,7 +23,9 @@ export function traceLines(explanation: Explanation, c: Colours): string[] {
   }
   if (explanation.reason_code === 'high_risk_upgrade') {
     lines.push('');
-    lines.push(`${c.yellow('!')} high risk turned ${paintDecision(c, 'allow')} into ${paintDecision(c, 'require_approval')}`);
+    lines.push(
+      `${c.yellow('!')} high risk turned ${paintDecision(c, 'allow')} into ${paintDecision(c, 'require_approval')}`,
+    );
   }
   if (explanation.normalized_command) {
     lines.push('');
@@ -45,7 +47,8 @@ function ruleLines(rule: RuleTrace, c: Colours): string[] {
 function riskLines(risk: RiskTrace, c: Colours): string[] {
   const label = `${risk.name} → ${paintRisk(c, risk.risk_level)}`;
   if (risk.status === 'not_evaluated') return [c.dim(`  · ${risk.name} → ${risk.risk_level} (not evaluated)`)];
-  if (risk.status === 'matched') return [`  ${c.green('✓')} ${label} ${c.green('← fired')}`, ...conditionLines(risk.conditions, c)];
+  if (risk.status === 'matched')
+    return [`  ${c.green('✓')} ${label} ${c.green('← fired')}`, ...conditionLines(risk.conditions, c)];
   return [`  ${c.red('✗')} ${label}`, ...conditionLines(risk.conditions, c)];
 }
 

@@ -14,7 +14,9 @@ export interface ScaffoldFile {
 export function writeScaffold(root: string, files: ScaffoldFile[], force: boolean): string[] {
   const existing = files.filter((f) => existsSync(resolve(root, f.path))).map((f) => f.path);
   if (existing.length > 0 && !force) {
-    throw new CliError(`${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`);
+    throw new CliError(
+      `${existing.join(', ')} already exist${existing.length === 1 ? 's' : ''}; use --force to overwrite`,
+    );
   }
   const created: string[] = [];
   for (const file of files) {

@@ -16,7 +16,7 @@ describe('curlCommands', () => {
     const pending = curlCommands(makeAction(), 'http://h', false).map((c) => c.label);
     expect(pending).toEqual(['Get action', 'Event timeline', 'Explain decision', 'Approve', 'Deny']);
     const approve = curlCommands(makeAction(), 'http://h', false)[3]?.command ?? '';
-    expect(approve).toContain('"request_hash":"' + 'b'.repeat(64));
+    expect(approve).toContain(`"request_hash":"${'b'.repeat(64)}`);
     expect(curlCommands(makeAction({ status: 'approved' }), 'http://h', false)).toHaveLength(3);
   });
 });

@@ -50,7 +50,10 @@ export function asExplanation(value: unknown): Explanation | null {
   const candidate = value as Partial<Explanation>;
   if (!Array.isArray(candidate.rules) || !Array.isArray(candidate.risk)) return null;
   const okTrace = (t: unknown) =>
-    typeof t === 'object' && t !== null && typeof (t as RuleTrace).status === 'string' && Array.isArray((t as RuleTrace).conditions);
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as RuleTrace).status === 'string' &&
+    Array.isArray((t as RuleTrace).conditions);
   if (!candidate.rules.every(okTrace) || !candidate.risk.every(okTrace)) return null;
   return candidate as Explanation;
 }

@@ -1,9 +1,9 @@
 import type { Action } from '@faramesh/contract';
 import { ChevronDown, ChevronUp, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
+import { isDemoAction } from '../actions/demo-action.js';
 import { asExplanation } from '../api/explanation.js';
 import { canDecide, useMe } from '../auth/session-context.js';
-import { isDemoAction } from '../actions/demo-action.js';
 import { useActionDetail } from '../hooks/use-action-detail.js';
 import { useDecision } from '../hooks/use-decision.js';
 import { useFocusTrap } from '../hooks/use-focus-trap.js';
@@ -103,13 +103,31 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
             )}
           </div>
           <div className="drawer-nav">
-            <button type="button" className="icon-button" onClick={() => onStep(-1)} aria-label="Previous action" title="Previous (k)">
+            <button
+              type="button"
+              className="icon-button step-button"
+              onClick={() => onStep(-1)}
+              aria-label="Previous action"
+              title="Previous (k)"
+            >
               <ChevronUp size={18} aria-hidden />
             </button>
-            <button type="button" className="icon-button" onClick={() => onStep(1)} aria-label="Next action" title="Next (j)">
+            <button
+              type="button"
+              className="icon-button step-button"
+              onClick={() => onStep(1)}
+              aria-label="Next action"
+              title="Next (j)"
+            >
               <ChevronDown size={18} aria-hidden />
             </button>
-            <button type="button" className="icon-button" onClick={onClose} aria-label="Close details" title="Close (Esc)">
+            <button
+              type="button"
+              className="icon-button"
+              onClick={onClose}
+              aria-label="Close details"
+              title="Close (Esc)"
+            >
               <X size={20} aria-hidden />
             </button>
           </div>
@@ -150,7 +168,10 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
                       Decided by rule #{action.matched_rule.index + 1}
                       {action.matched_rule.description !== null && (
                         <>
-                          : <strong><SafeText text={action.matched_rule.description} /></strong>
+                          :{' '}
+                          <strong>
+                            <SafeText text={action.matched_rule.description} />
+                          </strong>
                         </>
                       )}
                     </>

@@ -15,7 +15,14 @@ export function ActionFields({ action }: { action: Action }) {
     ['Reason', action.reason === null ? <Muted key="r" /> : <SafeText key="r" text={action.reason} multiline />],
     ['Reason code', <Mono key="rc" text={action.reason_code} />],
     ['Risk', <RiskBadge key="k" risk={action.risk_level} />],
-    ['Risk rule', action.risk_rule === null ? <Muted key="rr" text="none matched (default low)" /> : <SafeText key="rr" text={action.risk_rule} />],
+    [
+      'Risk rule',
+      action.risk_rule === null ? (
+        <Muted key="rr" text="none matched (default low)" />
+      ) : (
+        <SafeText key="rr" text={action.risk_rule} />
+      ),
+    ],
     [
       'Matched rule',
       action.matched_rule === null ? (
@@ -41,10 +48,20 @@ export function ActionFields({ action }: { action: Action }) {
     ['Approval expires', time(action.approval_expires_at)],
     ['Decided by', optional(action.approval_decided_by)],
     ['Decided at', time(action.approval_decided_at)],
-    ['Approval reason', action.approval_reason === null ? <Muted key="ar" /> : <SafeText key="ar" text={action.approval_reason} multiline />],
+    [
+      'Approval reason',
+      action.approval_reason === null ? (
+        <Muted key="ar" />
+      ) : (
+        <SafeText key="ar" text={action.approval_reason} multiline />
+      ),
+    ],
     ['Started', time(action.started_at)],
     ['Finished', time(action.finished_at)],
-    ['Result error', action.result_error === null ? <Muted key="re" /> : <SafeText key="re" text={action.result_error} multiline />],
+    [
+      'Result error',
+      action.result_error === null ? <Muted key="re" /> : <SafeText key="re" text={action.result_error} multiline />,
+    ],
     ['Policy version', <Mono key="pv" text={action.policy_version} />],
     ['Policy hash', <Mono key="ph" text={action.policy_hash} />],
     ['Request hash', <Mono key="rh" text={action.request_hash} />],

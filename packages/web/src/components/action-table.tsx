@@ -53,10 +53,7 @@ export function ActionTable({ items, selectedId, onOpen }: ActionListProps) {
                 }}
               >
                 <SafeText text={action.tool} />
-                <span className="visually-hidden">
-                  {' '}
-                  {action.operation}, open details
-                </span>
+                <span className="visually-hidden"> {action.operation}, open details</span>
               </button>
               {isDemoAction(action) && <DemoBadge />}
             </td>

@@ -46,7 +46,13 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
           <span className={`role-pill role-${me.role}`}>{me.role}</span>
           {!canDecide(me) && <span className="visually-hidden">, read-only: cannot approve</span>}
         </span>
-        <button type="button" className="icon-button hide-narrow" onClick={onShowHelp} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+        <button
+          type="button"
+          className="icon-button hide-narrow"
+          onClick={onShowHelp}
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+        >
           <Keyboard size={18} aria-hidden />
         </button>
         <ThemeToggle />

@@ -12,7 +12,13 @@ describe('ApprovalPanel', () => {
   it('gives an approver large approve and deny buttons', () => {
     const decision = idle();
     render(
-      <ApprovalPanel action={makeAction()} me={{ name: 'ann', role: 'approver', open_mode: false }} reason="" onReasonChange={() => undefined} decision={decision} />,
+      <ApprovalPanel
+        action={makeAction()}
+        me={{ name: 'ann', role: 'approver', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={decision}
+      />,
     );
     fireEvent.click(screen.getByRole('button', { name: /approve/i }));
     fireEvent.click(screen.getByRole('button', { name: /deny/i }));
@@ -23,7 +29,13 @@ describe('ApprovalPanel', () => {
   it('shows an agent no buttons and says why', () => {
     const { approval_token: _none, ...action } = makeAction();
     render(
-      <ApprovalPanel action={action} me={{ name: 'bot', role: 'agent', open_mode: false }} reason="" onReasonChange={() => undefined} decision={idle()} />,
+      <ApprovalPanel
+        action={action}
+        me={{ name: 'bot', role: 'agent', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
     );
     expect(screen.queryByRole('button', { name: /approve/i })).toBeNull();
     expect(screen.getByRole('note').textContent).toMatch(/separation of duties/);
@@ -37,7 +49,13 @@ describe('ApprovalPanel', () => {
       approval_reason: '<b>nope</b>',
     });
     const { container } = render(
-      <ApprovalPanel action={action} me={{ name: 'ann', role: 'approver', open_mode: false }} reason="" onReasonChange={() => undefined} decision={idle()} />,
+      <ApprovalPanel
+        action={action}
+        me={{ name: 'ann', role: 'approver', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
     );
     expect(container.textContent).toContain('Denied by ann');
     expect(container.textContent).toContain('<b>nope</b>');

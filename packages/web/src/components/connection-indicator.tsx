@@ -1,5 +1,5 @@
-import { useLive } from '../live/live-context.js';
 import { useNow } from '../hooks/use-now.js';
+import { useLive } from '../live/live-context.js';
 
 /** Shows whether the live stream is up, so nobody trusts a table that silently stopped updating. */
 export function ConnectionIndicator() {

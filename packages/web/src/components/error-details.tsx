@@ -34,8 +34,18 @@ function listDetails(details: unknown): string[] {
       : [];
   return list.slice(0, 50).map((item) => {
     if (typeof item !== 'object' || item === null) return String(item);
-    const { message, path, line, column } = item as { message?: unknown; path?: unknown; line?: unknown; column?: unknown };
-    const where = typeof line === 'number' ? `line ${line}${typeof column === 'number' ? `:${column}` : ''}: ` : typeof path === 'string' && path !== '' ? `${path}: ` : '';
+    const { message, path, line, column } = item as {
+      message?: unknown;
+      path?: unknown;
+      line?: unknown;
+      column?: unknown;
+    };
+    const where =
+      typeof line === 'number'
+        ? `line ${line}${typeof column === 'number' ? `:${column}` : ''}: `
+        : typeof path === 'string' && path !== ''
+          ? `${path}: `
+          : '';
     return typeof message === 'string' ? where + message : JSON.stringify(item);
   });
 }

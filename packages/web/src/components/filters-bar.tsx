@@ -1,9 +1,10 @@
 import type { RiskLevel, Status } from '@faramesh/contract';
 import { RISK_LEVELS, STATUSES } from '@faramesh/contract';
-import { Search, X } from 'lucide-react';
+import { ListFilter, Search, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { ActionFilters } from '../actions/action-filters.js';
 import { RISK_LABELS, STATUS_LABELS } from '../actions/status-labels.js';
+import { useMediaQuery } from '../hooks/use-media-query.js';
 
 interface FiltersBarProps {
   filters: ActionFilters;
@@ -29,8 +30,15 @@ export function FiltersBar({ filters, onChange }: FiltersBarProps) {
   }, [q, agent, tool, filters, onChange]);
 
   const active = Object.values(filters).some((value) => value !== undefined);
+  // On a phone the four field filters fold behind one button, so the list starts above the fold.
+  const narrow = useMediaQuery('(max-width: 760px)');
+  const [expanded, setExpanded] = useState(false);
+  const fieldCount = [filters.status, filters.risk_level, filters.agent_id, filters.tool].filter(
+    (v) => v !== undefined,
+  ).length;
+  const showFields = !narrow || expanded;
   return (
-    <div role="search" className="filters" aria-label="Filter actions">
+    <search className="filters" aria-label="Filter actions">
       <div className="filter filter-search">
         <label htmlFor="filter-q" className="visually-hidden">
           Search by id, agent, tool or operation
@@ -45,53 +53,83 @@ export function FiltersBar({ filters, onChange }: FiltersBarProps) {
           maxLength={256}
         />
       </div>
-      <div className="filter">
-        <label htmlFor="filter-status">Status</label>
-        <select
-          id="filter-status"
-          value={filters.status ?? ''}
-          onChange={(event) => onChange({ ...filters, status: (event.target.value || undefined) as Status | undefined })}
+      {narrow && (
+        <button
+          type="button"
+          className="button filters-toggle"
+          aria-expanded={expanded}
+          aria-controls="filter-fields"
+          onClick={() => setExpanded((v) => !v)}
         >
-          <option value="">Any</option>
-          {STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-risk">Risk</label>
-        <select
-          id="filter-risk"
-          value={filters.risk_level ?? ''}
-          onChange={(event) =>
-            onChange({ ...filters, risk_level: (event.target.value || undefined) as RiskLevel | undefined })
-          }
-        >
-          <option value="">Any</option>
-          {RISK_LEVELS.map((risk) => (
-            <option key={risk} value={risk}>
-              {RISK_LABELS[risk]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-agent">Agent</label>
-        <input id="filter-agent" value={agent} onChange={(event) => setAgent(event.target.value)} placeholder="agent id" maxLength={256} />
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-tool">Tool</label>
-        <input id="filter-tool" value={tool} onChange={(event) => setTool(event.target.value)} placeholder="tool" maxLength={256} />
-      </div>
+          <ListFilter size={16} aria-hidden />
+          Filters{fieldCount > 0 ? ` (${fieldCount})` : ''}
+        </button>
+      )}
+      {showFields && (
+        <div id="filter-fields" className="filter-fields">
+          <div className="filter">
+            <label htmlFor="filter-status">Status</label>
+            <select
+              id="filter-status"
+              value={filters.status ?? ''}
+              onChange={(event) =>
+                onChange({ ...filters, status: (event.target.value || undefined) as Status | undefined })
+              }
+            >
+              <option value="">Any</option>
+              {STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {STATUS_LABELS[status]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filter">
+            <label htmlFor="filter-risk">Risk</label>
+            <select
+              id="filter-risk"
+              value={filters.risk_level ?? ''}
+              onChange={(event) =>
+                onChange({ ...filters, risk_level: (event.target.value || undefined) as RiskLevel | undefined })
+              }
+            >
+              <option value="">Any</option>
+              {RISK_LEVELS.map((risk) => (
+                <option key={risk} value={risk}>
+                  {RISK_LABELS[risk]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="filter">
+            <label htmlFor="filter-agent">Agent</label>
+            <input
+              id="filter-agent"
+              value={agent}
+              onChange={(event) => setAgent(event.target.value)}
+              placeholder="agent id"
+              maxLength={256}
+            />
+          </div>
+          <div className="filter">
+            <label htmlFor="filter-tool">Tool</label>
+            <input
+              id="filter-tool"
+              value={tool}
+              onChange={(event) => setTool(event.target.value)}
+              placeholder="tool"
+              maxLength={256}
+            />
+          </div>
+        </div>
+      )}
       {active && (
         <button type="button" className="button button-ghost" onClick={() => onChange({})}>
           <X size={16} aria-hidden />
           Clear
         </button>
       )}
-    </div>
+    </search>
   );
 }
 

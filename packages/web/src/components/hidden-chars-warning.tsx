@@ -4,7 +4,13 @@ import { countInvisible } from '../text/reveal-invisible.js';
 
 /** Counts hidden characters anywhere in what the agent sent. */
 export function hiddenCharCount(action: Action): number {
-  const text = [action.agent_id, action.tool, action.operation, JSON.stringify(action.params), JSON.stringify(action.context)].join('\n');
+  const text = [
+    action.agent_id,
+    action.tool,
+    action.operation,
+    JSON.stringify(action.params),
+    JSON.stringify(action.context),
+  ].join('\n');
   // JSON.stringify escapes C0 controls; count them through their escapes too.
   const escapedControls = (text.match(/\\u00[01][0-9a-f]|\\u007f/gi) ?? []).length;
   return countInvisible(text.replaceAll('\n', ' ')) + escapedControls;

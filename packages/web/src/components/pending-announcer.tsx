@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import { type ActionUpdate, useActionUpdates } from '../live/live-context.js';
-import { revealInvisible } from '../text/reveal-invisible.js';
 import { codePointLabel } from '../text/invisible-chars.js';
+import { revealInvisible } from '../text/reveal-invisible.js';
 
 /** Flattens agent text for a screen reader, with hidden characters spelled out. */
 function speakable(text: string): string {

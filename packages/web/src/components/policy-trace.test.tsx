@@ -21,7 +21,14 @@ const explanation: Explanation = {
       status: 'not_matched',
       conditions: [{ key: 'tool', expected: 'http', actual: 'shell', matched: false }],
     },
-    { index: 1, name: null, description: 'Shell commands require approval', effect: 'require_approval', status: 'matched', conditions: [] },
+    {
+      index: 1,
+      name: null,
+      description: 'Shell commands require approval',
+      effect: 'require_approval',
+      status: 'matched',
+      conditions: [],
+    },
     { index: 2, name: null, description: 'Default deny rule', effect: 'deny', status: 'not_evaluated', conditions: [] },
   ],
   risk: [

@@ -1,6 +1,6 @@
 import { Check, Minus, X } from 'lucide-react';
-import type { ConditionTrace, Explanation, RiskTrace, RuleTrace } from '../api/explanation.js';
 import { DECISION_LABELS, RISK_LABELS } from '../actions/status-labels.js';
+import type { ConditionTrace, Explanation, RiskTrace, RuleTrace } from '../api/explanation.js';
 import { SafeText } from './safe-text.js';
 
 /** Every rule the engine tried, in order: which matched, which condition failed, which was never reached. */
@@ -13,11 +13,18 @@ export function PolicyTrace({ explanation }: { explanation: Explanation }) {
       ) : (
         <ol className="trace-list">
           {explanation.rules.map((rule) => (
-            <TraceItem key={`r${rule.index}`} trace={rule} title={ruleTitle(rule)} outcome={DECISION_LABELS[rule.effect] ?? rule.effect} />
+            <TraceItem
+              key={`r${rule.index}`}
+              trace={rule}
+              title={ruleTitle(rule)}
+              outcome={DECISION_LABELS[rule.effect] ?? rule.effect}
+            />
           ))}
         </ol>
       )}
-      {explanation.matched_rule === null && <p className="trace-note">No rule matched, so the action is denied by default.</p>}
+      {explanation.matched_rule === null && (
+        <p className="trace-note">No rule matched, so the action is denied by default.</p>
+      )}
       {explanation.risk.length > 0 && (
         <>
           <h4 className="trace-heading">Risk rules (first match sets the risk)</h4>
@@ -38,7 +45,10 @@ export function PolicyTrace({ explanation }: { explanation: Explanation }) {
       )}
       {explanation.normalized_command !== null && (
         <p className="trace-note">
-          Command as normalized for matching: <code><SafeText text={explanation.normalized_command} /></code>
+          Command as normalized for matching:{' '}
+          <code>
+            <SafeText text={explanation.normalized_command} />
+          </code>
         </p>
       )}
     </div>

@@ -40,7 +40,13 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="help-title" ref={dialog}>
         <div className="modal-header">
           <h2 id="help-title">Keyboard shortcuts</h2>
-          <button type="button" className="icon-button" onClick={onClose} aria-label="Close keyboard shortcuts" ref={close}>
+          <button
+            type="button"
+            className="icon-button"
+            onClick={onClose}
+            aria-label="Close keyboard shortcuts"
+            ref={close}
+          >
             <X size={20} aria-hidden />
           </button>
         </div>

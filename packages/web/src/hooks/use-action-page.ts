@@ -104,6 +104,8 @@ export function placeUpdate(
   if (offset > 0) return 'elsewhere';
   const last = rows[rows.length - 1];
   if (rows.length >= limit && last !== undefined && action.created_at < last.created_at) return rows;
-  const next = [...rows, action].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  const next = [...rows, action].sort((a, b) =>
+    a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0,
+  );
   return next.slice(0, limit);
 }

@@ -7,7 +7,11 @@ const FOCUSABLE =
  * Keeps Tab inside a modal while it is open, and gives focus back to whatever had it (the row
  * that opened the drawer) when it closes, as WAI-ARIA's dialog pattern asks.
  */
-export function useFocusTrap(container: RefObject<HTMLElement | null>, active: boolean, restoreTo?: () => HTMLElement | null): void {
+export function useFocusTrap(
+  container: RefObject<HTMLElement | null>,
+  active: boolean,
+  restoreTo?: () => HTMLElement | null,
+): void {
   useEffect(() => {
     if (!active) return;
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -22,7 +26,10 @@ export function useFocusTrap(container: RefObject<HTMLElement | null>, active: b
       if (event.shiftKey && (document.activeElement === first || !container.current.contains(document.activeElement))) {
         event.preventDefault();
         last.focus();
-      } else if (!event.shiftKey && (document.activeElement === last || !container.current.contains(document.activeElement))) {
+      } else if (
+        !event.shiftKey &&
+        (document.activeElement === last || !container.current.contains(document.activeElement))
+      ) {
         event.preventDefault();
         first.focus();
       }

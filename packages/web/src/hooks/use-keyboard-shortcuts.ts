@@ -12,7 +12,8 @@ export function isTypingTarget(target: EventTarget | null): boolean {
 }
 
 /**
- * Single-key shortcuts (no modifiers), ignored while typing. The handlers map is read at key time,
+ * Single-key shortcuts (no modifiers), ignored while typing. Keys are `KeyboardEvent.key` values,
+ * named keys in lower case. The handlers map is read at key time,
  * so callers may pass a fresh object every render.
  */
 export function useKeyboardShortcuts(handlers: Record<string, () => void>, enabled = true): void {
@@ -23,7 +24,9 @@ export function useKeyboardShortcuts(handlers: Record<string, () => void>, enabl
     function onKeyDown(event: KeyboardEvent) {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTypingTarget(event.target)) return;
-      const handler = latest.current[event.key];
+      // Named keys are matched in lower case ("arrowdown", "enter"); letters keep their case so
+      // Shift+A is not `a`.
+      const handler = latest.current[event.key.length > 1 ? event.key.toLowerCase() : event.key];
       if (handler === undefined) return;
       event.preventDefault();
       handler();

@@ -1,7 +1,10 @@
 import { useSyncExternalStore } from 'react';
 
 // One shared ticker per interval, so a table of 100 timestamps sets one timer, not 100.
-const tickers = new Map<number, { now: number; listeners: Set<() => void>; timer: ReturnType<typeof setInterval> | null }>();
+const tickers = new Map<
+  number,
+  { now: number; listeners: Set<() => void>; timer: ReturnType<typeof setInterval> | null }
+>();
 
 function ticker(intervalMs: number) {
   let entry = tickers.get(intervalMs);

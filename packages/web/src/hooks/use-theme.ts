@@ -24,18 +24,15 @@ export function applyTheme(theme: Theme = currentTheme()): void {
 }
 
 export function useTheme(): [Theme, () => void] {
-  const theme = useSyncExternalStore(
-    (listener) => {
-      listeners.add(listener);
-      const media = window.matchMedia?.('(prefers-color-scheme: dark)');
-      media?.addEventListener('change', listener);
-      return () => {
-        listeners.delete(listener);
-        media?.removeEventListener('change', listener);
-      };
-    },
-    currentTheme,
-  );
+  const theme = useSyncExternalStore((listener) => {
+    listeners.add(listener);
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
+    media?.addEventListener('change', listener);
+    return () => {
+      listeners.delete(listener);
+      media?.removeEventListener('change', listener);
+    };
+  }, currentTheme);
   const toggle = useCallback(() => {
     const next: Theme = currentTheme() === 'dark' ? 'light' : 'dark';
     try {

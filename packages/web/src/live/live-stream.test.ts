@@ -36,7 +36,10 @@ async function until(check: () => boolean) {
 
 describe('openLiveStream', () => {
   it('sends the bearer token, and resumes with Last-Event-ID after a drop without repeating frames', async () => {
-    const { seen, fetchImpl } = scripted([[frame(1, 'a'), frame(2, 'b')], [frame(2, 'b'), frame(3, 'c')]]);
+    const { seen, fetchImpl } = scripted([
+      [frame(1, 'a'), frame(2, 'b')],
+      [frame(2, 'b'), frame(3, 'c')],
+    ]);
     const http = new HttpClient({ getToken: () => 'secret', fetch: fetchImpl });
     const got: string[] = [];
     const stream = openLiveStream({

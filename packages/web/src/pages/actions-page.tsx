@@ -89,15 +89,16 @@ export function ActionsPage({ helpOpen }: ActionsPageProps) {
   useKeyboardShortcuts(
     {
       j: () => step(1),
-      ArrowDown: () => openId === null && step(1),
+      arrowdown: () => openId === null && step(1),
       k: () => step(-1),
-      ArrowUp: () => openId === null && step(-1),
+      arrowup: () => openId === null && step(-1),
       n: () => void nextPending(),
-      Enter: () => {
+      enter: () => {
         if (openId === null && selectedId !== null && document.activeElement === document.body) open(selectedId);
       },
       '/': () => document.getElementById('filter-q')?.focus(),
-      p: () => setFilters({ ...filters, status: filters.status === 'pending_approval' ? undefined : 'pending_approval' }),
+      p: () =>
+        setFilters({ ...filters, status: filters.status === 'pending_approval' ? undefined : 'pending_approval' }),
     },
     !helpOpen,
   );
@@ -119,7 +120,9 @@ export function ActionsPage({ helpOpen }: ActionsPageProps) {
           type="button"
           className={filters.status === 'pending_approval' ? 'chip chip-active' : 'chip'}
           aria-pressed={filters.status === 'pending_approval'}
-          onClick={() => setFilters({ ...filters, status: filters.status === 'pending_approval' ? undefined : 'pending_approval' })}
+          onClick={() =>
+            setFilters({ ...filters, status: filters.status === 'pending_approval' ? undefined : 'pending_approval' })
+          }
         >
           Pending only
         </button>

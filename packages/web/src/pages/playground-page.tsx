@@ -95,7 +95,11 @@ export function PlaygroundPage() {
             </p>
           </div>
           <label className="checkbox">
-            <input type="checkbox" checked={useCustomPolicy} onChange={(event) => setUseCustomPolicy(event.target.checked)} />
+            <input
+              type="checkbox"
+              checked={useCustomPolicy}
+              onChange={(event) => setUseCustomPolicy(event.target.checked)}
+            />
             Evaluate against a custom policy (YAML) instead of the server's
           </label>
           {useCustomPolicy && (
@@ -125,7 +129,9 @@ export function PlaygroundPage() {
             Result
           </h2>
           {error !== null && <ErrorDetails error={error} />}
-          {result === null && error === null && <p className="muted">Evaluate an action to see the decision and the rule trace.</p>}
+          {result === null && error === null && (
+            <p className="muted">Evaluate an action to see the decision and the rule trace.</p>
+          )}
           {result !== null && (
             <div className="result" data-testid="playground-result">
               <div className="result-head">
@@ -135,7 +141,13 @@ export function PlaygroundPage() {
               <dl className="fields">
                 <div className="field-row">
                   <dt>Reason</dt>
-                  <dd>{result.answer.reason === null ? <span className="muted">—</span> : <SafeText text={result.answer.reason} />}</dd>
+                  <dd>
+                    {result.answer.reason === null ? (
+                      <span className="muted">—</span>
+                    ) : (
+                      <SafeText text={result.answer.reason} />
+                    )}
+                  </dd>
                 </div>
                 <div className="field-row">
                   <dt>Reason code</dt>
@@ -161,7 +173,9 @@ export function PlaygroundPage() {
                 </div>
                 <div className="field-row">
                   <dt>Risk rule</dt>
-                  <dd>{result.answer.risk_rule === null ? 'none matched' : <SafeText text={result.answer.risk_rule} />}</dd>
+                  <dd>
+                    {result.answer.risk_rule === null ? 'none matched' : <SafeText text={result.answer.risk_rule} />}
+                  </dd>
                 </div>
                 <div className="field-row">
                   <dt>Policy</dt>

@@ -10,6 +10,8 @@ describe('parseActionInput', () => {
     expect(parseActionInput('{').ok).toBe(false);
     expect(parseActionInput('[]')).toMatchObject({ ok: false, error: expect.stringContaining('object') });
     expect(parseActionInput('{"tool":"x"}')).toMatchObject({ ok: false, error: expect.stringContaining('operation') });
-    expect(parseActionInput('{"tool":"x","operation":"y","extra":1}')).toMatchObject({ error: expect.stringContaining('extra') });
+    expect(parseActionInput('{"tool":"x","operation":"y","extra":1}')).toMatchObject({
+      error: expect.stringContaining('extra'),
+    });
   });
 });

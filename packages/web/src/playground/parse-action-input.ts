@@ -18,7 +18,8 @@ export function parseActionInput(text: string): ParsedAction {
   }
   const object = value as Record<string, unknown>;
   for (const key of ['tool', 'operation'] as const) {
-    if (typeof object[key] !== 'string' || object[key] === '') return { ok: false, error: `"${key}" must be a non-empty string.` };
+    if (typeof object[key] !== 'string' || object[key] === '')
+      return { ok: false, error: `"${key}" must be a non-empty string.` };
   }
   for (const key of ['params', 'context'] as const) {
     const field = object[key];
@@ -31,6 +32,7 @@ export function parseActionInput(text: string): ParsedAction {
   }
   const known = new Set(['agent_id', 'tool', 'operation', 'params', 'context']);
   const unknown = Object.keys(object).filter((key) => !known.has(key));
-  if (unknown.length > 0) return { ok: false, error: `Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` };
+  if (unknown.length > 0)
+    return { ok: false, error: `Unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` };
   return { ok: true, request: object as unknown as PlaygroundRequest };
 }

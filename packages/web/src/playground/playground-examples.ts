@@ -14,7 +14,12 @@ export const PLAYGROUND_EXAMPLES: ReadonlyArray<{ name: string; action: Record<s
   },
   {
     name: 'HTTP: GET an internal URL',
-    action: { agent_id: 'my-agent', tool: 'http', operation: 'get', params: { url: 'https://internal.example.com/api/users' } },
+    action: {
+      agent_id: 'my-agent',
+      tool: 'http',
+      operation: 'get',
+      params: { url: 'https://internal.example.com/api/users' },
+    },
   },
   {
     name: 'Hidden characters',

@@ -51,7 +51,11 @@ export function makeAction(overrides: Partial<Action> = {}): Action {
   };
 }
 
-export function makeEvent(action: Action, eventType: ActionEvent['event_type'], meta: Record<string, unknown> = {}): ActionEvent {
+export function makeEvent(
+  action: Action,
+  eventType: ActionEvent['event_type'],
+  meta: Record<string, unknown> = {},
+): ActionEvent {
   seq++;
   return {
     id: `ev-${seq}`,
@@ -93,9 +97,16 @@ export function createFakeServer(options: { tokens?: Record<string, { name: stri
       const json = (status: number, value: unknown) =>
         new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
       const auth = headers.Authorization?.replace(/^Bearer /, '');
-      const who = tokens.size === 0 ? { name: 'anonymous', role: 'admin' as Role } : auth === undefined ? undefined : tokens.get(auth);
-      if (who === undefined) return json(401, { error: { code: 'unauthorized', message: 'token required', details: null } });
-      const visible = (action: Action) => (who.role === 'agent' ? (({ approval_token: _t, ...rest }) => rest)(action) : action);
+      const who =
+        tokens.size === 0
+          ? { name: 'anonymous', role: 'admin' as Role }
+          : auth === undefined
+            ? undefined
+            : tokens.get(auth);
+      if (who === undefined)
+        return json(401, { error: { code: 'unauthorized', message: 'token required', details: null } });
+      const visible = (action: Action) =>
+        who.role === 'agent' ? (({ approval_token: _t, ...rest }) => rest)(action) : action;
       const path = url.pathname;
       if (path === '/v1/auth/whoami') return json(200, { ...who, open_mode: tokens.size === 0 });
       if (path === '/v1/events') {
@@ -116,23 +127,46 @@ export function createFakeServer(options: { tokens?: Record<string, { name: stri
         const items = server.actions.filter((a) => status === null || a.status === status);
         const limit = Number(url.searchParams.get('limit') ?? 20);
         const offset = Number(url.searchParams.get('offset') ?? 0);
-        return json(200, { items: items.slice(offset, offset + limit).map(visible), total: items.length, limit, offset, next_cursor: null });
+        return json(200, {
+          items: items.slice(offset, offset + limit).map(visible),
+          total: items.length,
+          limit,
+          offset,
+          next_cursor: null,
+        });
       }
       const match = /^\/v1\/actions\/([^/]+)(?:\/(events|explain|approval))?$/.exec(path);
       const action = match === null ? undefined : server.actions.find((a) => a.id === match[1]);
-      if (match === null || action === undefined) return json(404, { error: { code: 'action_not_found', message: 'no such action', details: null } });
+      if (match === null || action === undefined)
+        return json(404, { error: { code: 'action_not_found', message: 'no such action', details: null } });
       switch (match[2]) {
         case undefined:
           return json(200, visible(action));
         case 'events':
-          return json(200, server.events.filter((e) => e.action_id === action.id));
+          return json(
+            200,
+            server.events.filter((e) => e.action_id === action.id),
+          );
         case 'explain':
-          return json(200, { action: visible(action), decided_by_current_policy: true, explanation: { rules: [], risk: [], matched_rule: null, reason_code: 'rule_deny', normalized_command: null } });
+          return json(200, {
+            action: visible(action),
+            decided_by_current_policy: true,
+            explanation: {
+              rules: [],
+              risk: [],
+              matched_rule: null,
+              reason_code: 'rule_deny',
+              normalized_command: null,
+            },
+          });
         case 'approval': {
-          if (who.role === 'agent') return json(403, { error: { code: 'forbidden', message: 'agents cannot decide', details: null } });
+          if (who.role === 'agent')
+            return json(403, { error: { code: 'forbidden', message: 'agents cannot decide', details: null } });
           const request = body as { token: string; approve: boolean; reason?: string };
-          if (action.status !== 'pending_approval') return json(409, { error: { code: 'invalid_transition', message: 'not pending', details: null } });
-          if (request.token !== action.approval_token) return json(403, { error: { code: 'approval_token_invalid', message: 'bad token', details: null } });
+          if (action.status !== 'pending_approval')
+            return json(409, { error: { code: 'invalid_transition', message: 'not pending', details: null } });
+          if (request.token !== action.approval_token)
+            return json(403, { error: { code: 'approval_token_invalid', message: 'bad token', details: null } });
           Object.assign(action, {
             status: request.approve ? 'approved' : 'denied',
             approval_decided_by: who.name,

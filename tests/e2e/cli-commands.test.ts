@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, BIN, DEFAULT_POLICY, type RunningServer, startServer } from './harness.js';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the built `faramesh` binary; `until` ends it (SIGINT) once stdout satisfies it. */
+function faramesh(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; until?: (stdout: string) => boolean; bin?: string } = {},
+): Promise<Result> {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    cwd: options.cwd ?? tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (options.until?.(stdout)) child.kill('SIGINT');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return new Promise((done) => child.once('exit', (code) => done({ code, stdout, stderr })));
+}
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 'faramesh-cli-e2e-'));
+
+let server: RunningServer;
+let env: Record<string, string>;
+beforeAll(async () => {
+  server = await startServer();
+  env = { FARAMESH_BASE_URL: server.url };
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const submit = async (cmd: string) =>
+  (
+    await api(server.url, '/v1/actions', {
+      body: { agent_id: 'e2e', tool: 'shell', operation: 'run', params: { cmd } },
+    })
+  ).json;
+
+describe('faramesh against a running server', () => {
+  it('list shows submitted actions; --json prints only JSON', async () => {
+    const action = await submit('ls');
+    const table = await faramesh(['list'], { env });
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(action.id.slice(0, 8));
+    const json = await faramesh(['list', '--json'], { env });
+    expect(JSON.parse(json.stdout).items.some((a: { id: string }) => a.id === action.id)).toBe(true);
+  });
+
+  it('get resolves an id prefix; faracore is the same binary', async () => {
+    const action = await submit('pwd');
+    const out = await faramesh(['get', action.id.slice(0, 8)], { env });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`Action ${action.id}`);
+    const alias = join(tempDir(), 'faracore');
+    symlinkSync(BIN, alias);
+    const seedName = await faramesh(['get', action.id.slice(0, 8)], { env, bin: alias });
+    expect(seedName.stdout).toContain(`Action ${action.id}`);
+    expect((await faramesh(['--help'], { bin: alias })).stdout).toMatch(/^Usage: faracore /);
+  });
+
+  it('approve by prefix moves the action to approved', async () => {
+    const action = await submit('id');
+    const out = await faramesh([
+      '--port',
+      new URL(server.url).port,
+      'approve',
+      action.id.slice(0, 8),
+      '--reason',
+      'e2e',
+    ]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`Approved ${action.id.slice(0, 8)}`);
+    expect((await api(server.url, `/v1/actions/${action.id}`)).json.status).toBe('approved');
+  });
+
+  it('tail receives a live event', async () => {
+    let id = '';
+    const tail = faramesh(['tail'], { env, until: (out) => id !== '' && out.includes(id.slice(0, 8)) });
+    await new Promise((r) => setTimeout(r, 700));
+    id = (await submit('echo live')).id;
+    const out = await tail;
+    expect(out.stdout).toMatch(new RegExp(`\\] pending_approval  ${id.slice(0, 8)} \\| shell`));
+  });
+
+  it('an unreachable server is one line naming the URL, exit 1', async () => {
+    const out = await faramesh(['list'], { env: { FARAMESH_BASE_URL: 'http://127.0.0.1:9' } });
+    expect(out.code).toBe(1);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toContain('http://127.0.0.1:9');
+    expect(out.stderr).toContain('faramesh serve');
+  });
+
+  it('doctor checks the environment and the server', async () => {
+    const dir = tempDir();
+    await faramesh(['init'], { cwd: dir });
+    const out = await faramesh(['doctor'], { cwd: dir, env });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('✓ Policy file valid: policies/default.yaml');
+    expect(out.stdout).toContain(`✓ Server reachable and ready at ${server.url}`);
+  });
+});
+
+describe('local commands', () => {
+  it('policy-validate exits 0 on a good file and 1 with file:line:col on a broken one', async () => {
+    const good = await faramesh(['policy-validate', DEFAULT_POLICY]);
+    expect(good.code).toBe(0);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'broken.yaml'), 'rules:\n  - match: { tool: http }\n    allow: yes please\n');
+    const bad = await faramesh(['policy-validate', 'broken.yaml'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^broken\.yaml:3:\d+ error /m);
+  });
+
+  it('init scaffolds an empty folder', async () => {
+    const dir = tempDir();
+    const out = await faramesh(['init'], { cwd: dir });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('✓ Created starter files:');
+    for (const file of ['policies/default.yaml', 'policies/default.cases.yaml', '.env.example']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    expect(readFileSync(join(dir, '.env.example'), 'utf8')).toContain('FARA_POLICY_FILE=policies/default.yaml');
+    expect((await faramesh(['policy', 'test'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('an unknown command is a one-line usage error, exit 2', async () => {
+    const out = await faramesh(['aprove']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^usage error: unknown command 'aprove' \(did you mean approve\?\); see --help\n$/);
+  });
+});
