@@ -145,3 +145,37 @@ describe('local commands', () => {
     expect(out.stderr).toMatch(/^usage error: unknown command 'aprove' \(did you mean approve\?\); see --help\n$/);
   });
 });
+
+describe('serve and tail across a restart', () => {
+  it('tail reconnects to a restarted server and resumes', async () => {
+    const first = await startServer();
+    const port = new URL(first.url).port;
+    let id = '';
+    const tail = faramesh(['--port', port, 'tail'], { until: (out) => id !== '' && out.includes(id.slice(0, 8)) });
+    await new Promise((r) => setTimeout(r, 700));
+    await first.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await startServer({ dir: first.dir, args: ['--port', port] });
+    try {
+      id = (
+        await api(second.url, '/v1/actions', {
+          body: { agent_id: 'e2e', tool: 'http', operation: 'get', params: { url: 'https://example.com' } },
+        })
+      ).json.id;
+      const out = await tail;
+      expect(out.stdout).toMatch(new RegExp(`\\] allowed +${id.slice(0, 8)} \\| http`));
+      expect(out.stderr).toMatch(/reconnecting/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('serve on a port in use fails with one clear message, exit 1', async () => {
+    const port = new URL(server.url).port;
+    const out = await faramesh(['serve', '--port', port, '--policy', DEFAULT_POLICY, '--db', join(tempDir(), 'a.db')]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`port ${port}`);
+    expect(out.stderr).toContain('already in use');
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -78,8 +78,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     expect(events.map((e) => e.event_type)).toContain('approved');
     // The drawer's timeline received the approval too.
     await drawer.locator('[data-event-type="approved"]').waitFor();
+    // Focus stays inside the dialog on Tab, and returns to the row that opened it on Esc.
+    for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
+    expect(await drawer.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-row-open'))).toBe(action.id);
   });
 
   it('runs the approver loop from the keyboard: n opens the next pending action, d denies it', async () => {

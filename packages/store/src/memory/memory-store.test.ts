@@ -1,7 +1,11 @@
 import { describeStoreContract } from '../store.contract.js';
 import { createMemoryStore } from './memory-store.js';
 
-describeStoreContract('memory', async () => {
-  const store = createMemoryStore();
-  return { store, cleanup: () => store.close() };
-});
+describeStoreContract(
+  'memory',
+  async () => {
+    const store = createMemoryStore();
+    return { store, cleanup: () => store.close() };
+  },
+  { durable: false },
+);
