@@ -30,7 +30,14 @@ function faramesh(
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  return new Promise((done) => child.once('exit', (code) => done({ code, stdout, stderr })));
+  // Never leak a process when an expectation isn't met: a hung command is killed before the test times out.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((done) =>
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      done({ code, stdout, stderr });
+    }),
+  );
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'faramesh-cli-e2e-'));
@@ -147,23 +154,34 @@ describe('local commands', () => {
 });
 
 describe('serve and tail across a restart', () => {
-  it('tail reconnects to a restarted server and resumes', async () => {
+  it('tail reconnects to a restarted server and resumes without losing events', async () => {
     const first = await startServer();
     const port = new URL(first.url).port;
-    let id = '';
-    const tail = faramesh(['--port', port, 'tail'], { until: (out) => id !== '' && out.includes(id.slice(0, 8)) });
+    const submitHttp = async (url: string) =>
+      (await api(url, '/v1/actions', { body: { agent_id: 'e2e', tool: 'http', operation: 'get' } })).json.id as string;
+    let before = '';
+    let during = '';
+    let seenBefore!: () => void;
+    const beforeSeen = new Promise<void>((r) => {
+      seenBefore = r;
+    });
+    const tail = faramesh(['--port', port, 'tail'], {
+      until: (out) => {
+        if (before !== '' && out.includes(before.slice(0, 8))) seenBefore();
+        return during !== '' && out.includes(during.slice(0, 8));
+      },
+    });
     await new Promise((r) => setTimeout(r, 700));
+    before = await submitHttp(first.url);
+    await beforeSeen;
     await first.stop();
-    await new Promise((r) => setTimeout(r, 300));
     const second = await startServer({ dir: first.dir, args: ['--port', port] });
     try {
-      id = (
-        await api(second.url, '/v1/actions', {
-          body: { agent_id: 'e2e', tool: 'http', operation: 'get', params: { url: 'https://example.com' } },
-        })
-      ).json.id;
+      // Submitted before tail has reconnected: it must arrive through Last-Event-ID.
+      during = await submitHttp(second.url);
       const out = await tail;
-      expect(out.stdout).toMatch(new RegExp(`\\] allowed +${id.slice(0, 8)} \\| http`));
+      expect(out.stdout).toMatch(new RegExp(`\\] allowed +${before.slice(0, 8)} \\| http`));
+      expect(out.stdout).toMatch(new RegExp(`\\] allowed +${during.slice(0, 8)} \\| http`));
       expect(out.stderr).toMatch(/reconnecting/);
     } finally {
       await second.stop();

@@ -69,7 +69,7 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard with role tokens', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Access token').waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('faramesh.token'))).toBeNull();
+    expect(await page.evaluate("sessionStorage.getItem('faramesh.token')")).toBeNull();
     expect(watch.errors).toEqual([]);
     await context.close();
   });

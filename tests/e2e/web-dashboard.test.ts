@@ -32,9 +32,8 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     ({ page, watch } = await watchedPage(context));
     await page.goto(server.url);
     await waitLive(page);
-    await page.evaluate(() => {
-      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
-    });
+    // Expressions as strings: this file is type-checked with Node's lib only, without the DOM.
+    await page.evaluate('window.__sameDocument = true');
   });
 
   afterAll(async () => {
@@ -52,7 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     const row = page.locator(`tr[data-action-id="${action.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     expect(await row.locator('[data-status]').textContent()).toBe('Pending approval');
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(await page.locator('.count-pill').textContent()).toMatch(/^\d+/);
   });
 
@@ -80,10 +79,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     await drawer.locator('[data-event-type="approved"]').waitFor();
     // Focus stays inside the dialog on Tab, and returns to the row that opened it on Esc.
     for (let i = 0; i < 40; i++) await page.keyboard.press('Tab');
-    expect(await drawer.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    expect(
+      await page.evaluate(`document.querySelector('[data-testid="action-drawer"]').contains(document.activeElement)`),
+    ).toBe(true);
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-row-open'))).toBe(action.id);
+    expect(await page.evaluate("document.activeElement?.getAttribute('data-row-open')")).toBe(action.id);
   });
 
   it('runs the approver loop from the keyboard: n opens the next pending action, d denies it', async () => {
@@ -137,7 +138,7 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     await drawer.getByRole('alert').filter({ hasText: 'hidden or control character' }).waitFor();
     await page.waitForTimeout(300);
     expect(watch.dialogs).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img[src="x"], img[src="y"], iframe, svg[onload]').count()).toBe(0);
     await page.keyboard.press('Escape');
   });

@@ -202,7 +202,8 @@ describe('FarameshClient', () => {
   it('refuses to approve an action that is not pending, and says why without a token', async () => {
     const done = client(() => json(200, action({ status: 'allowed', approval_token: null })));
     await expect(done.c.approve('x')).rejects.toMatchObject({ code: 'not_pending' });
-    const hidden = client(() => json(200, action({ approval_token: undefined })));
+    const { approval_token: _hidden, ...agentView } = action();
+    const hidden = client(() => json(200, agentView));
     await expect(hidden.c.approve('x')).rejects.toMatchObject({ code: 'approval_token_unavailable' });
   });
 

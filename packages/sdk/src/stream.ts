@@ -24,7 +24,7 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** Called on every connection state change (e.g. to show "reconnecting…"). */
   onStatus?: (status: StreamStatus) => void;
-  /** First reconnection delay; doubles up to maxDelayMs. Default 500 ms. A server `retry:` overrides it. */
+  /** First reconnection delay, doubling up to maxDelayMs. Default 500 ms, or the server's `retry:`. */
   initialDelayMs?: number;
   /** Default 15 000 ms. */
   maxDelayMs?: number;
@@ -105,7 +105,9 @@ export async function* followStream(transport: Transport, options: StreamOptions
     }
     failures++;
     if (options.maxAttempts !== undefined && failures > options.maxAttempts) throw error;
-    const delayMs = serverRetry ?? Math.min(initialDelay * 2 ** (failures - 1), maxDelay);
+    // The server's `retry:` sets the first delay; repeated failures back off from there.
+    const base = serverRetry ?? initialDelay;
+    const delayMs = Math.min(base * 2 ** (failures - 1), Math.max(maxDelay, base));
     options.onStatus?.({ state: 'reconnecting', url, attempt: failures, delayMs, error });
     try {
       await transport.config.sleep(delayMs, options.signal);

@@ -1,5 +1,10 @@
 export { eventHash, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export { createMemoryStore } from './memory/memory-store.js';
+export {
+  type CommitStats as PostgresCommitStats,
+  createPostgresStore,
+  type PostgresStoreOptions,
+} from './postgres/postgres-store.js';
 export { SCHEMA_VERSION } from './schema-version.js';
 export { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export {

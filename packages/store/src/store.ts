@@ -178,6 +178,13 @@ export interface Store {
   /** Throws StoreError `unavailable` when the database can't answer. */
   ping(): Promise<void>;
   info(): Promise<StoreInfo>;
+  /**
+   * Calls `listener` whenever another process may have committed ledger events (PostgreSQL:
+   * LISTEN/NOTIFY), with the new head seq when known and `null` after a reconnect, when notifications
+   * may have been missed. A hint only: re-read the ledger with `eventsAfter`. Returns an unsubscribe
+   * function. Single-process adapters (memory, SQLite) omit it.
+   */
+  watch?(listener: (latestSeq: number | null) => void): () => void;
   close(): Promise<void>;
 }
 

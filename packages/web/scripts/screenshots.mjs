@@ -62,15 +62,18 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
-async function shoot(name, { width = 1280, height = 800, theme = 'light', path = '/', prepare } = {}) {
+async function shoot(
+  name,
+  { width = 1280, height = 800, theme = 'light', path = '/', prepare, base = url, live = true } = {},
+) {
   const context = await browser.newContext({
     viewport: { width, height },
     deviceScaleFactor: width < 600 ? 2 : 1,
     colorScheme: theme,
   });
   const page = await context.newPage();
-  await page.goto(url + path);
-  await page.locator('[data-testid="connection"].connection-live').waitFor();
+  await page.goto(base + path);
+  if (live) await page.locator('[data-testid="connection"].connection-live').waitFor();
   if (prepare) await prepare(page);
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(OUT, `${name}.png`) });
@@ -106,5 +109,9 @@ await shoot('playground', {
 await shoot('phone', { width: 390, height: 844 });
 await shoot('phone-drawer', { width: 390, height: 844, path: `/?action=${suspicious.id}` });
 await shoot('dark-theme', { theme: 'dark', path: `/?action=${suspicious.id}` });
+const secured = await serve({ FARAMESH_TOKENS: 'ann:approver:example-token-123' });
+await shoot('login', { base: secured.url, live: false, prepare: (p) => p.getByLabel('Access token').waitFor() });
+secured.child.kill('SIGTERM');
+
 await browser.close();
 child.kill('SIGTERM');

@@ -1,9 +1,15 @@
-import type { Command } from '@commander-js/extra-typings';
+import { type Command, Option } from '@commander-js/extra-typings';
+import { DECISIONS } from '@faramesh/contract';
 import type { App } from '../app.js';
 import { CliError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { findCaseFiles, runCaseFile } from '../local/case-files.js';
+import { choiceOption, intOption } from '../option-parsers.js';
 import { diagnosticLine } from '../output/diagnostics.js';
+import { policyDiff } from './policy-diff.js';
+import { policyRefresh } from './policy-refresh.js';
+import { policyTest } from './policy-test.js';
+import { policyValidate } from './policy-validate.js';
 
 /**
  * `policy test <dir|file...>`: runs policy case files (action → expected decision/risk, and
@@ -44,8 +50,51 @@ export async function policyCases(ctx: Context, paths: string[], options: { verb
   return ok ? 0 : 1;
 }
 
+/**
+ * The `policy` group: `policy test`, plus `validate`, `diff`, `refresh` and `eval` as spellings of
+ * the seed's flat commands (policy-validate, policy-diff, policy-refresh, policy-test).
+ */
 export function registerPolicyGroup(program: Command, app: App): void {
-  const policy = program.command('policy').description('policy as code: `policy test` runs case files');
+  const policy = program
+    .command('policy')
+    .description('policy as code: test, validate, diff, eval, refresh (policy test runs case files)');
+  policy
+    .command('validate')
+    .description('same as policy-validate')
+    .argument('<files...>', 'policy YAML files')
+    .option('--strict', 'treat warnings as errors')
+    .action(async (files, opts, cmd) => {
+      app.exitCode = await policyValidate(app.context(cmd), files, opts);
+    });
+  policy
+    .command('diff')
+    .description('same as policy-diff')
+    .argument('<old>', 'old policy file')
+    .argument('<new>', 'new policy file')
+    .option('--db <path>', 'SQLite database whose actions to replay through both policies')
+    .option('--limit <n>', 'at most this many stored actions', intOption('--limit', 1, 10_000_000))
+    .action(async (oldPath, newPath, opts, cmd) => {
+      app.exitCode = await policyDiff(app.context(cmd), oldPath, newPath, opts);
+    });
+  policy
+    .command('eval')
+    .description('same as policy-test: evaluate an action file against a policy file')
+    .argument('<policy>', 'policy YAML file')
+    .argument('<action>', 'action file (JSON or YAML)')
+    .addOption(
+      new Option('--expect <decision>', 'exit 1 unless the decision is this').argParser(
+        choiceOption('--expect', DECISIONS),
+      ),
+    )
+    .action(async (policyPath, action, opts, cmd) => {
+      app.exitCode = await policyTest(app.context(cmd), policyPath, action, opts);
+    });
+  policy
+    .command('refresh')
+    .description('same as policy-refresh')
+    .action(async (_opts, cmd) => {
+      app.exitCode = await policyRefresh(app.context(cmd));
+    });
   policy
     .command('test')
     .description('run policy test cases (*.cases.yaml: action → expected decision/risk) with a pass/fail summary')

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/harness.js';
 import { resolveConnection } from './connection.js';
-import { parseDotenv } from './dotenv.js';
 
 describe('resolveConnection', () => {
   it('defaults to http://127.0.0.1:8000 without a token', () => {
@@ -50,16 +49,5 @@ describe('resolveConnection', () => {
   it('falls back to the first admin entry of FARAMESH_TOKENS', () => {
     const env = { FARAMESH_TOKENS: 'bot:agent:x,root:admin:se:cret' };
     expect(resolveConnection({}, env, tempDir())).toMatchObject({ token: 'se:cret', tokenSource: 'FARAMESH_TOKENS' });
-  });
-});
-
-describe('parseDotenv', () => {
-  it('reads quotes, export and comments', () => {
-    expect(parseDotenv('# c\nexport A=1\nB="two words"\nC=\'x#y\'\nD=plain # note\n\nbad line')).toEqual({
-      A: '1',
-      B: 'two words',
-      C: 'x#y',
-      D: 'plain',
-    });
   });
 });

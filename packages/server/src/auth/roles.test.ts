@@ -82,7 +82,7 @@ describe('roles', () => {
     expect(res.json().error.code).toBe('self_approval_forbidden');
   });
 
-  it("shows an agent only its own actions, in lists, lookups and prefixes", async () => {
+  it('shows an agent only its own actions, in lists, lookups and prefixes', async () => {
     const mine = (await call(TOKENS.bot, 'POST', '/v1/actions', shell)).json();
     const theirs = (await call(TOKENS.other, 'POST', '/v1/actions', { ...shell, agent_id: 'other' })).json();
     const list = (await call(TOKENS.bot, 'GET', '/v1/actions')).json();
@@ -96,6 +96,10 @@ describe('roles', () => {
   it('lets only admins reload the policy and tells everyone who they are', async () => {
     expect((await call(TOKENS.ann, 'POST', '/v1/policy/reload')).statusCode).toBe(403);
     expect((await call(TOKENS.admin, 'POST', '/v1/policy/reload')).statusCode).toBe(200);
-    expect((await call(TOKENS.bot, 'GET', '/v1/auth/whoami')).json()).toEqual({ name: 'bot', role: 'agent', open_mode: false });
+    expect((await call(TOKENS.bot, 'GET', '/v1/auth/whoami')).json()).toEqual({
+      name: 'bot',
+      role: 'agent',
+      open_mode: false,
+    });
   });
 });

@@ -28,7 +28,11 @@ describe('policy reload', () => {
     expect(reloaded.json()).toMatchObject({ version: 'v2', changed: true, last_error: null });
     expect(reloaded.json().hash).not.toBe(before.hash);
     const action = (
-      await server.app.inject({ method: 'POST', url: '/v1/actions', payload: { agent_id: 'a', tool: 'ftp', operation: 'x' } })
+      await server.app.inject({
+        method: 'POST',
+        url: '/v1/actions',
+        payload: { agent_id: 'a', tool: 'ftp', operation: 'x' },
+      })
     ).json();
     expect(action).toMatchObject({ status: 'allowed', policy_version: 'v2', policy_hash: reloaded.json().hash });
   });

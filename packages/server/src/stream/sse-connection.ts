@@ -39,7 +39,9 @@ export class SseConnection {
 
   start(): void {
     const { response } = this.options;
-    response.write(': connected\nretry: 2000\n\n');
+    // The `id:` gives a client its resume point before any event arrives, so a reconnect with
+    // Last-Event-ID also covers events that happened while it was disconnected.
+    response.write(`: connected\nid: ${this.lastSeq}\nretry: 2000\n\n`);
     this.unsubscribe = this.options.hub.subscribe(() => this.wake());
     this.heartbeat = setInterval(() => {
       if (!this.closed) response.write(': heartbeat\n\n');

@@ -1,28 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { canonicalJson } from '@faramesh/canonical';
-import Database from 'better-sqlite3';
-import { applyPatch } from '../apply-patch.js';
-import { eventHashWithSnapshot } from '../hash-chain.js';
-import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { resolve } from 'node:path';
 import {
   type ActionRecord,
-  type CreateActionInput,
   type CreateActionResult,
   type EventRecord,
-  GENESIS_HASH,
-  type NewEvent,
   type Store,
   StoreError,
-  type TransitionInput,
   type TransitionResult,
 } from '../store.js';
-import { type ActionJson, validateCreate, validateTransition } from '../validate-input.js';
+import { validateCreate, validateTransition } from '../validate-input.js';
+import { inlineWriteChannel } from './inline-write-channel.js';
 import { actionWhere, eventWhere, prefixUpperBound } from './list-query.js';
-import { assertNotTooNew, migrate } from './migrations.js';
-import { ACTION_COLUMNS, type ActionRow, actionToRow, type EventRow, rowToAction, rowToEvent } from './row-mapping.js';
+import { assertNotTooNew } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from './row-mapping.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
-import { type CommitStats, WriteQueue } from './write-queue.js';
+import { statementCache } from './statement-cache.js';
+import { workerWriteChannel } from './worker-write-channel.js';
+import type { WriteChannel } from './write-channel.js';
+import { type CompactCreate, expandCreate } from './write-protocol.js';
+import type { CommitStats } from './write-queue.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its parent directory is created. */
@@ -35,14 +31,16 @@ export interface SqliteStoreOptions {
   onCommit?: (stats: CommitStats) => void;
   /** How long a write waits for another process's lock before failing as `unavailable`. */
   busyTimeoutMs?: number;
+  /**
+   * `worker` (default for files): a worker thread owns the writing connection, so inserts and the
+   * fsync of each commit run off the caller's thread. `inline`: same thread (always for `:memory:`).
+   */
+  writer?: 'worker' | 'inline';
 }
 
 export type { CommitStats };
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
-const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')})`;
-const INSERT_EVENT = `INSERT INTO action_events (id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /**
@@ -52,38 +50,20 @@ const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'f
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const location = options.path === ':memory:' ? options.path : resolve(options.path);
-  const synchronous = options.synchronous ?? 'full';
-  const db = guarded(`opening ${location}`, () => {
-    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-    const opened = new Database(location);
-    try {
-      opened.pragma('journal_mode = WAL');
-      opened.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-      opened.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      opened.pragma('foreign_keys = ON');
-      assertNotTooNew(opened, location);
-    } catch (error) {
-      opened.close();
-      throw error;
-    }
-    return opened;
-  });
-  const queue = new WriteQueue(db, {
-    maxBatch: options.maxBatch ?? 512,
-    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
-  });
+  const settings = {
+    location,
+    synchronous: options.synchronous ?? 'full',
+    busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+  } as const;
+  // This connection serves reads (and inline writes); opening it first sets WAL and checks the schema.
+  const db = openDatabase(settings);
+  const maxBatch = options.maxBatch ?? 512;
+  const inline = location === ':memory:' || options.writer === 'inline';
+  const writes: WriteChannel = inline
+    ? inlineWriteChannel(db, location, { maxBatch, ...(options.onCommit ? { onCommit: options.onCommit } : {}) })
+    : workerWriteChannel({ ...settings, maxBatch }, options.onCommit);
   let closed = false;
-
-  // Statements are prepared lazily: before migrate() the tables they name may not exist yet.
-  const cache = new Map<string, Database.Statement>();
-  const sql = (text: string): Database.Statement => {
-    let statement = cache.get(text);
-    if (!statement) {
-      statement = db.prepare(text);
-      cache.set(text, statement);
-    }
-    return statement;
-  };
+  const sql = statementCache(db);
 
   const read = <T>(doing: string, run: () => T): T => {
     if (closed) throw new StoreError('unavailable', 'the store is closed');
@@ -98,96 +78,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const loadEvents = (actionId: string): EventRecord[] =>
     (sql('SELECT * FROM action_events WHERE action_id = ? ORDER BY seq').all(actionId) as EventRow[]).map(rowToEvent);
 
-  /** Runs inside the batch transaction, so the chain tip read here can't move before the insert. */
-  const appendEvents = (actionId: string, events: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
-    const snapshot = ledgerSnapshot(action);
-    const snapshotJson = canonicalJson(snapshot);
-    const tip = sql('SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1').get() as { hash: string } | undefined;
-    let prevHash = tip?.hash ?? GENESIS_HASH;
-    const insert = sql(INSERT_EVENT);
-    return events.map((event) => {
-      const { meta } = event;
-      const metaJson = canonicalJson(meta);
-      const hashed = { id: event.id, action_id: actionId, event_type: event.event_type, meta, created_at: at };
-      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson, metaJson);
-      const result = insert.run(
-        event.id,
-        actionId,
-        event.event_type,
-        metaJson,
-        at,
-        prevHash,
-        hash,
-        snapshot.status,
-        snapshotJson,
-      );
-      const record: EventRecord = {
-        seq: Number(result.lastInsertRowid),
-        ...hashed,
-        prev_hash: prevHash,
-        hash,
-        // One snapshot object per write, shared by its events: records are read-only to callers.
-        action: snapshot,
-      };
-      prevHash = hash;
-      return record;
+  const write = (doing: string, run: () => Promise<unknown>): Promise<unknown> => {
+    if (closed) return Promise.reject(new StoreError('unavailable', 'the store is closed'));
+    return run().catch((error: unknown) => {
+      throw toStoreError(error, doing);
     });
-  };
-
-  const createNow = (input: CreateActionInput, json: ActionJson): CreateActionResult => {
-    const { action: newAction } = input;
-    if (newAction.idempotency_key !== null) {
-      const existing = sql(
-        `SELECT ${COLUMNS} FROM actions
-         WHERE coalesce(submitted_by, x'') = coalesce(?, x'') AND idempotency_key = ?`,
-      ).get(newAction.submitted_by, newAction.idempotency_key) as ActionRow | undefined;
-      if (existing) {
-        const action = rowToAction(existing);
-        return { action, events: loadEvents(action.id), created: false };
-      }
-    }
-    const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
-    // The JSON columns were canonicalized once by validateCreate; reuse those texts.
-    const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
-    sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]));
-    return { action, events: appendEvents(action.id, input.events, action.created_at, action), created: true };
-  };
-
-  const transitionNow = (input: TransitionInput): TransitionResult => {
-    const current = loadAction(input.id);
-    if (!current) throw new StoreError('not_found', `action ${input.id} not found`);
-    if (current.version !== input.expected_version) {
-      throw new StoreError(
-        'version_conflict',
-        `action ${input.id} is at version ${current.version}, expected ${input.expected_version}`,
-      );
-    }
-    // `current` was parsed from canonical JSON and the patch holds only scalars: no normalizing needed.
-    const next = applyPatch(current, input.patch, input.at);
-    const row = actionToRow(next);
-    const changed = ACTION_COLUMNS.filter((column) => column !== 'id');
-    const update = sql(
-      `UPDATE actions SET ${changed.map((column) => `${column} = ?`).join(', ')} WHERE id = ? AND version = ?`,
-    ).run(...changed.map((column) => row[column]), input.id, input.expected_version);
-    // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
-    if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
-    return { action: next, events: appendEvents(next.id, input.events, input.at, next) };
   };
 
   return {
     async migrate() {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
-      // Run through the queue so a migration never interleaves with a half-built write batch.
-      return queue
-        .enqueue(() => migrate(db, location))
-        .catch((error: unknown) => {
-          throw toStoreError(error, 'migrating');
-        });
+      // Through the writer, so a migration never interleaves with a half-built write batch.
+      return (await write('migrating', () => writes.request({ kind: 'migrate' }))) as { from: number; to: number };
     },
 
     async createAction(input) {
       const json = validateCreate(input);
-      return queue.enqueue(() => createNow(input, json));
+      const value = await write('writing', () => writes.request({ kind: 'create', input, json }));
+      return expandCreate(input, value as CompactCreate) satisfies CreateActionResult;
     },
 
     async getAction(id) {
@@ -231,7 +139,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async transition(input) {
       validateTransition(input);
-      return queue.enqueue(() => transitionNow(input));
+      return (await write('writing', () => writes.request({ kind: 'transition', input }))) as TransitionResult;
     },
 
     async listEvents(actionId) {
@@ -299,9 +207,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async close() {
       if (closed) return;
-      queue.close();
       closed = true;
-      guarded('closing', () => db.close());
+      try {
+        await writes.close();
+      } finally {
+        guarded('closing', () => db.close());
+      }
     },
   };
 }

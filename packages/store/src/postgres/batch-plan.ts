@@ -1,0 +1,166 @@
+import { canonicalJson } from '@faramesh/canonical';
+import { applyPatch } from '../apply-patch.js';
+import { eventHashWithSnapshot } from '../hash-chain.js';
+import { ledgerSnapshot } from '../ledger-snapshot.js';
+import type { ActionRow, EventRow } from '../sqlite/row-mapping.js';
+import {
+  type ActionRecord,
+  type CreateActionInput,
+  type CreateActionResult,
+  type EventRecord,
+  GENESIS_HASH,
+  type NewEvent,
+  StoreError,
+  type TransitionInput,
+  type TransitionResult,
+} from '../store.js';
+import type { ActionJson } from '../validate-input.js';
+
+export type WriteOp =
+  | { kind: 'create'; input: CreateActionInput; json: ActionJson }
+  | { kind: 'transition'; input: TransitionInput };
+
+export type OpOutcome =
+  | { ok: true; value: CreateActionResult | TransitionResult }
+  | { ok: false; error: StoreError }
+  /** An idempotent repeat of an action committed earlier: its stored events are fetched afterwards. */
+  | { ok: true; hit: { action: ActionRecord; laterEvents: EventRecord[] } };
+
+/** An action as fetched inside the batch transaction: the record and its stored row texts. */
+export interface LoadedAction {
+  action: ActionRecord;
+  row: ActionRow;
+}
+
+export interface BatchPlan {
+  outcomes: OpOutcome[];
+  inserts: ActionRow[];
+  updates: ActionRow[];
+  events: EventRow[];
+  /** The ledger head after this batch; unchanged when nothing is appended. */
+  lastSeq: number;
+}
+
+interface Tracked extends LoadedAction {
+  fresh: boolean;
+  touched: boolean;
+}
+
+const scopeKey = (submittedBy: string | null, key: string): string =>
+  `${submittedBy === null ? 'n' : `s${submittedBy}`}\u0000${key}`;
+
+/**
+ * Plans one group commit: replays the batch's ops in order against the rows read under the ledger
+ * lock, deciding each op's outcome (idempotent repeat, not_found, version_conflict or success),
+ * chaining hashes from the tip, and collecting the final rows to write. Pure: the caller runs the
+ * writes in the same transaction. Since every writer holds the lock while reading and writing, the
+ * rows it read can't change before COMMIT, which is what makes the compare-and-set hold across
+ * processes.
+ */
+export function planBatch(
+  ops: readonly WriteOp[],
+  loaded: readonly LoadedAction[],
+  tip: { seq: number; hash: string } | null,
+): BatchPlan {
+  const byId = new Map<string, Tracked>();
+  const byScope = new Map<string, string>();
+  for (const entry of loaded) {
+    byId.set(entry.action.id, { ...entry, fresh: false, touched: false });
+    const { submitted_by, idempotency_key } = entry.action;
+    if (idempotency_key !== null) byScope.set(scopeKey(submitted_by, idempotency_key), entry.action.id);
+  }
+  const batchEvents = new Map<string, EventRecord[]>();
+  const events: EventRow[] = [];
+  let seq = tip?.seq ?? 0;
+  let prevHash = tip?.hash ?? GENESIS_HASH;
+
+  const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
+    const snapshot = ledgerSnapshot(action);
+    const snapshotJson = canonicalJson(snapshot);
+    const records = newEvents.map((event) => {
+      const metaJson = canonicalJson(event.meta);
+      const hashed = {
+        id: event.id,
+        action_id: actionId,
+        event_type: event.event_type,
+        meta: event.meta,
+        created_at: at,
+      };
+      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson, metaJson);
+      seq += 1;
+      events.push({
+        seq,
+        id: event.id,
+        action_id: actionId,
+        event_type: event.event_type,
+        meta: metaJson,
+        created_at: at,
+        prev_hash: prevHash,
+        hash,
+        status: snapshot.status,
+        action_snapshot: snapshotJson,
+      });
+      // One snapshot object per write, shared by its events: records are read-only to callers.
+      const record: EventRecord = { seq, ...hashed, prev_hash: prevHash, hash, action: snapshot };
+      prevHash = hash;
+      return record;
+    });
+    batchEvents.set(actionId, [...(batchEvents.get(actionId) ?? []), ...records]);
+    return records;
+  };
+
+  const create = (input: CreateActionInput, json: ActionJson): OpOutcome => {
+    const { action: newAction } = input;
+    const scope =
+      newAction.idempotency_key === null ? null : scopeKey(newAction.submitted_by, newAction.idempotency_key);
+    const earlierId = scope === null ? undefined : byScope.get(scope);
+    const earlier = earlierId === undefined ? undefined : byId.get(earlierId);
+    if (earlier) {
+      const laterEvents = [...(batchEvents.get(earlier.action.id) ?? [])];
+      if (earlier.fresh) return { ok: true, value: { action: earlier.action, events: laterEvents, created: false } };
+      return { ok: true, hit: { action: earlier.action, laterEvents } };
+    }
+    if (byId.has(newAction.id)) {
+      return { ok: false, error: new StoreError('invalid_input', `action ${newAction.id} already exists`) };
+    }
+    const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+    // The JSON columns were canonicalized once by validateCreate; reuse those texts.
+    const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
+    byId.set(action.id, { action, row, fresh: true, touched: true });
+    if (scope !== null) byScope.set(scope, action.id);
+    return {
+      ok: true,
+      value: { action, events: append(action.id, input.events, action.created_at, action), created: true },
+    };
+  };
+
+  const transition = (input: TransitionInput): OpOutcome => {
+    const current = byId.get(input.id);
+    if (!current) return { ok: false, error: new StoreError('not_found', `action ${input.id} not found`) };
+    if (current.action.version !== input.expected_version) {
+      const message = `action ${input.id} is at version ${current.action.version}, expected ${input.expected_version}`;
+      return { ok: false, error: new StoreError('version_conflict', message) };
+    }
+    const next = applyPatch(current.action, input.patch, input.at);
+    // The patch holds only scalar columns, so the stored JSON texts carry over unchanged.
+    const row: ActionRow = {
+      ...current.row,
+      ...next,
+      params: current.row.params,
+      context: current.row.context,
+      matched_rule: current.row.matched_rule,
+    };
+    byId.set(input.id, { action: next, row, fresh: current.fresh, touched: true });
+    return { ok: true, value: { action: next, events: append(next.id, input.events, input.at, next) } };
+  };
+
+  const outcomes = ops.map((op) => (op.kind === 'create' ? create(op.input, op.json) : transition(op.input)));
+  const inserts: ActionRow[] = [];
+  const updates: ActionRow[] = [];
+  for (const entry of byId.values()) {
+    if (!entry.touched) continue;
+    // An action created and then changed within the batch is inserted once, in its final state.
+    (entry.fresh ? inserts : updates).push(entry.row);
+  }
+  return { outcomes, inserts, updates, events, lastSeq: seq };
+}

@@ -1,0 +1,50 @@
+import { likeContains } from '../sqlite/list-query.js';
+import type { ActionFilter, EventStreamFilter } from '../store.js';
+
+/** A WHERE clause with numbered placeholders ($1, $2, ...) and their values. */
+export class PgWhere {
+  readonly terms: string[] = [];
+  readonly params: unknown[] = [];
+
+  /** Adds a value and returns its placeholder. */
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  get sql(): string {
+    return this.terms.length > 0 ? this.terms.join(' AND ') : 'true';
+  }
+}
+
+/** The WHERE clause of listActions; `total` uses it without the keyset condition. */
+export function actionWhere(filter: ActionFilter): PgWhere {
+  const where = new PgWhere();
+  const equals = (column: string, value: string | undefined) => {
+    if (value !== undefined) where.terms.push(`${column} = ${where.param(value)}`);
+  };
+  equals('status', filter.status);
+  equals('tool', filter.tool);
+  equals('agent_id', filter.agent_id);
+  equals('risk_level', filter.risk_level);
+  equals('submitted_by', filter.submitted_by);
+  if (filter.since !== undefined) where.terms.push(`created_at >= ${where.param(filter.since)}`);
+  if (filter.until !== undefined) where.terms.push(`created_at < ${where.param(filter.until)}`);
+  if (filter.q !== undefined && filter.q !== '') {
+    const p = where.param(likeContains(filter.q));
+    const like = (column: string) => `${column} ILIKE ${p} ESCAPE '\\'`;
+    where.terms.push(`(${['id', 'agent_id', 'tool', 'operation'].map(like).join(' OR ')})`);
+  }
+  return where;
+}
+
+/** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
+export function eventWhere(afterSeq: number, filter: EventStreamFilter): PgWhere & { join: boolean } {
+  const where = new PgWhere();
+  where.terms.push(`e.seq > ${where.param(afterSeq)}`);
+  if (filter.action_id !== undefined) where.terms.push(`e.action_id = ${where.param(filter.action_id)}`);
+  if (filter.status !== undefined) where.terms.push(`e.status = ${where.param(filter.status)}`);
+  if (filter.agent_id !== undefined) where.terms.push(`a.agent_id = ${where.param(filter.agent_id)}`);
+  if (filter.tool !== undefined) where.terms.push(`a.tool = ${where.param(filter.tool)}`);
+  return Object.assign(where, { join: filter.agent_id !== undefined || filter.tool !== undefined });
+}

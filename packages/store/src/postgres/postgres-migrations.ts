@@ -1,0 +1,141 @@
+import type pg from 'pg';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { StoreError } from '../store.js';
+import { MIGRATION_LOCK } from './advisory-locks.js';
+
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Every schema change, in order; the same versions as the SQLite list. Never edit an applied
+ * migration: append one and bump SCHEMA_VERSION. Text columns use the "C" collation so that ordering
+ * (newest-first paging, id prefix ranges) is bytewise, exactly as in SQLite, whatever the database's
+ * default locale. Timestamps stay ISO 8601 text so they read back byte-identical (they are hashed).
+ */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'actions and hash-chained ledger',
+    sql: `
+      CREATE TABLE actions (
+        id text COLLATE "C" PRIMARY KEY,
+        agent_id text COLLATE "C" NOT NULL,
+        tool text COLLATE "C" NOT NULL,
+        operation text COLLATE "C" NOT NULL,
+        params text NOT NULL,
+        context text NOT NULL,
+        status text COLLATE "C" NOT NULL,
+        decision text NOT NULL,
+        reason text,
+        reason_code text NOT NULL,
+        risk_level text COLLATE "C" NOT NULL,
+        risk_rule text,
+        matched_rule text,
+        policy_version text NOT NULL,
+        policy_hash text NOT NULL,
+        request_hash text NOT NULL,
+        approval_token text,
+        approval_expires_at text COLLATE "C",
+        approval_decided_by text,
+        approval_decided_at text,
+        approval_reason text,
+        submitted_by text COLLATE "C",
+        idempotency_key text COLLATE "C",
+        started_at text,
+        finished_at text,
+        result_error text,
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text NOT NULL,
+        version integer NOT NULL
+      );
+      CREATE INDEX actions_newest ON actions (created_at DESC, id DESC);
+      CREATE INDEX actions_status_newest ON actions (status, created_at DESC, id DESC);
+      CREATE INDEX actions_agent_newest ON actions (agent_id, created_at DESC, id DESC);
+      CREATE INDEX actions_tool_newest ON actions (tool, created_at DESC, id DESC);
+      -- A NULL submitter is one scope of its own, distinct from ''. (NULLS NOT DISTINCT needs PG 15.)
+      CREATE UNIQUE INDEX actions_idempotency
+        ON actions ((submitted_by IS NULL), (coalesce(submitted_by, '')), idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+      CREATE INDEX actions_pending_expiry ON actions (approval_expires_at, id)
+        WHERE status = 'pending_approval';
+
+      -- seq is assigned by the writer holding the ledger lock (no sequence): no gaps, commit order.
+      CREATE TABLE action_events (
+        seq bigint PRIMARY KEY,
+        id text COLLATE "C" NOT NULL UNIQUE,
+        action_id text COLLATE "C" NOT NULL REFERENCES actions (id),
+        event_type text NOT NULL,
+        meta text NOT NULL,
+        created_at text NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL,
+        status text COLLATE "C" NOT NULL,
+        action_snapshot text NOT NULL
+      );
+      CREATE INDEX action_events_action ON action_events (action_id, seq);
+    `,
+  },
+];
+
+const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at text NOT NULL
+)`;
+
+/** The highest applied version, 0 for a fresh database. */
+export async function appliedVersion(client: pg.ClientBase | pg.Pool): Promise<number> {
+  const { rows } = await client.query<{ version: number | null }>(
+    `SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0
+       ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END AS version`,
+  );
+  return rows[0]?.version ?? 0;
+}
+
+/** Refuses a database migrated by a newer build: writing it with an older schema could corrupt it. */
+export function assertNotTooNew(version: number, location: string): number {
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'schema_too_new',
+      `${location} has schema version ${version}, but this build knows only up to ${SCHEMA_VERSION}; upgrade Faramesh`,
+    );
+  }
+  return version;
+}
+
+/**
+ * Applies pending migrations in one transaction (PostgreSQL DDL is transactional) under an advisory
+ * lock, so replicas starting together apply each migration once: the others wait, then find nothing
+ * left to do.
+ */
+export async function migratePostgres(
+  client: pg.ClientBase,
+  location: string,
+  migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
+): Promise<{ from: number; to: number }> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', MIGRATION_LOCK);
+    await client.query(CREATE_MIGRATIONS_TABLE);
+    const from = assertNotTooNew(await appliedVersion(client), location);
+    let to = from;
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+      to = migration.version;
+    }
+    await client.query('COMMIT');
+    return { from, to };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}

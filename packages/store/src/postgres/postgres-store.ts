@@ -1,0 +1,244 @@
+import pg from 'pg';
+import { prefixUpperBound } from '../sqlite/list-query.js';
+import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
+import type { CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
+import { StoreError } from '../store.js';
+import { validateCreate, validateTransition } from '../validate-input.js';
+import { describeDsn } from './describe-dsn.js';
+import { LedgerNotifications } from './ledger-listener.js';
+import { isConnectionError, toStoreError } from './postgres-errors.js';
+import { actionWhere, eventWhere } from './postgres-list-query.js';
+import { appliedVersion, assertNotTooNew, migratePostgres } from './postgres-migrations.js';
+import { type CommitStats, PostgresWriteQueue } from './postgres-write-queue.js';
+
+export interface PostgresStoreOptions {
+  /** libpq-style connection string, e.g. postgres://user:pass@host:5432/faramesh. */
+  dsn: string;
+  /** Pooled connections for reads and write batches (the LISTEN connection is extra). Default 10. */
+  poolSize?: number;
+  /** Most writes per group commit. Default 512. */
+  maxBatch?: number;
+  /** How long to wait for a connection before failing as `unavailable`. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Called after each group commit, e.g. to count batches in tests or metrics. */
+  onCommit?: (stats: CommitStats) => void;
+}
+
+export type { CommitStats };
+
+const COLUMNS = ACTION_COLUMNS.join(', ');
+
+// bigint (seq, count(*)) arrives as a string by default; ledger positions fit in a double for ~285,000
+// years at 1M events/s, so numbers are safe and keep EventRecord.seq a number as in every adapter.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * A Store on PostgreSQL (pg Pool). Writes are group-committed under one transaction-scoped advisory
+ * lock (see PostgresWriteQueue), so several processes or replicas can share the database with
+ * compare-and-set transitions and one gap-free, commit-ordered, hash-chained ledger. `watch` wakes
+ * listeners whenever any process appends (LISTEN/NOTIFY). Call `migrate()` before use.
+ */
+export function createPostgresStore(options: PostgresStoreOptions): Store & {
+  watch(listener: (latestSeq: number | null) => void): () => void;
+} {
+  const location = describeDsn(options.dsn);
+  const connection: pg.ClientConfig = {
+    connectionString: options.dsn,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    keepAlive: true,
+    application_name: 'faramesh',
+    types,
+  };
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  // An idle pooled connection cut by a database restart emits 'error'; unhandled, it would crash the
+  // process. The pool drops that client and the next query opens a fresh one.
+  pool.on('error', () => {});
+  const queue = new PostgresWriteQueue(pool, {
+    maxBatch: options.maxBatch ?? 512,
+    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+  });
+  const notifications = new LedgerNotifications(connection);
+  let closed = false;
+
+  /** Runs a read; a connection cut by a restart is retried once on a fresh one (reads are safe to repeat). */
+  const read = async <T>(doing: string, run: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StoreError('unavailable', 'the store is closed');
+    try {
+      return await run();
+    } catch (error) {
+      if (!isConnectionError(error)) throw toStoreError(error, doing);
+      try {
+        return await run();
+      } catch (again) {
+        throw toStoreError(again, `${doing} on ${location}`);
+      }
+    }
+  };
+
+  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> =>
+    (await pool.query<R>(text, values)).rows;
+
+  const schemaVersion = async (): Promise<number> => assertNotTooNew(await appliedVersion(pool), location);
+
+  return {
+    async migrate() {
+      if (closed) throw new StoreError('unavailable', 'the store is closed');
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw toStoreError(error, `connecting to ${location}`);
+      }
+      try {
+        const result = await migratePostgres(client, location);
+        client.release();
+        return result;
+      } catch (error) {
+        client.release(isConnectionError(error) ? (error as Error) : undefined);
+        throw toStoreError(error, `migrating ${location}`);
+      }
+    },
+
+    async createAction(input) {
+      const json = validateCreate(input);
+      return queue.enqueue<CreateActionResult>({ kind: 'create', input, json });
+    },
+
+    async transition(input) {
+      validateTransition(input);
+      return queue.enqueue<TransitionResult>({ kind: 'transition', input });
+    },
+
+    async getAction(id) {
+      return read('reading an action', async () => {
+        const [row] = await query<ActionRow>(`SELECT ${COLUMNS} FROM actions WHERE id = $1`, [id]);
+        return row ? rowToAction(row) : null;
+      });
+    },
+
+    async findByIdPrefix(prefix, limit) {
+      return read('finding actions by id prefix', async () => {
+        const upper = prefixUpperBound(prefix);
+        const n = Math.max(0, limit);
+        // A primary-key range scan; the left() check keeps it exact where JS and the collation disagree.
+        const rows =
+          upper === null
+            ? await query<ActionRow>(`SELECT ${COLUMNS} FROM actions WHERE id >= $1 ORDER BY id LIMIT $2`, [prefix, n])
+            : await query<ActionRow>(
+                `SELECT ${COLUMNS} FROM actions
+                 WHERE id >= $1 AND id < $2 AND left(id, length($1)) = $1 ORDER BY id LIMIT $3`,
+                [prefix, upper, n],
+              );
+        return rows.map(rowToAction);
+      });
+    },
+
+    async listActions(input) {
+      return read('listing actions', async () => {
+        const where = actionWhere(input.filter);
+        const counted = query<{ n: number }>(`SELECT count(*) AS n FROM actions WHERE ${where.sql}`, [...where.params]);
+        const { after } = input;
+        const keyset = after
+          ? ` AND (created_at, id) < (${where.param(after.created_at)}, ${where.param(after.id)})`
+          : '';
+        const limit = where.param(Math.max(0, input.limit));
+        const offset = where.param(after ? 0 : Math.max(0, input.offset ?? 0));
+        const [rows, total] = await Promise.all([
+          query<ActionRow>(
+            `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
+             ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
+            where.params,
+          ),
+          counted,
+        ]);
+        return { items: rows.map(rowToAction), total: total[0]?.n ?? 0 };
+      });
+    },
+
+    async listEvents(actionId) {
+      return read('listing events', async () =>
+        (await query<EventRow>('SELECT * FROM action_events WHERE action_id = $1 ORDER BY seq', [actionId])).map(
+          rowToEvent,
+        ),
+      );
+    },
+
+    async eventsAfter(afterSeq, limit, filter = {}) {
+      return read('reading the ledger', async () => {
+        const where = eventWhere(afterSeq, filter);
+        const from = where.join ? 'action_events e JOIN actions a ON a.id = e.action_id' : 'action_events e';
+        const rows = await query<EventRow>(
+          `SELECT e.* FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ${where.param(Math.max(0, limit))}`,
+          where.params,
+        );
+        return rows.map(rowToEvent);
+      });
+    },
+
+    async latestSeq() {
+      return read('reading the ledger head', async () => {
+        const [row] = await query<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM action_events');
+        return row?.seq ?? 0;
+      });
+    },
+
+    async listExpiredPending(at, limit) {
+      return read('listing expired approvals', async () =>
+        (
+          await query<ActionRow>(
+            `SELECT ${COLUMNS} FROM actions
+             WHERE status = 'pending_approval' AND approval_expires_at <= $1
+             ORDER BY approval_expires_at, id LIMIT $2`,
+            [at, Math.max(0, limit)],
+          )
+        ).map(rowToAction),
+      );
+    },
+
+    async countByStatus() {
+      return read('counting actions', async () => {
+        const rows = await query<{ status: string; n: number }>(
+          'SELECT status, count(*) AS n FROM actions GROUP BY status',
+        );
+        return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+      });
+    },
+
+    async ping() {
+      await read(`pinging ${location}`, () => query('SELECT 1'));
+    },
+
+    async info(): Promise<StoreInfo> {
+      return read('reading store info', async () => {
+        const [settings] = await query<Record<string, string>>(
+          `SELECT current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync,
+                  current_setting('full_page_writes') AS full_page_writes,
+                  current_setting('server_version') AS server_version`,
+        );
+        return {
+          backend: 'postgres' as const,
+          schema_version: await schemaVersion(),
+          durability: { ...settings },
+          location,
+        };
+      });
+    },
+
+    watch(listener) {
+      return notifications.watch(listener);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await queue.close();
+      await notifications.stop();
+      await pool.end().catch(() => {});
+    },
+  };
+}
