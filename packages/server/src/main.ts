@@ -64,16 +64,44 @@ export async function runServe(options: ServeOptions): Promise<void> {
   } catch (error) {
     throw asStartupError(error);
   }
+  // Signal handlers go in before listening, so a SIGTERM that arrives during start-up still shuts
+  // down gracefully (and the process exits 0) instead of dying by the default action.
+  let stopping = false;
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  const unhook = () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+  let stop: (signal: string) => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = (signal) => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: shutting down`);
+      unhook();
+      server.close().then(resolve, (error: unknown) => {
+        log.error(`shutdown failed: ${(error as Error).message}`);
+        resolve();
+      });
+    };
+  });
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
   let address: { url: string };
   try {
     address = await server.listen();
   } catch (error) {
+    if (stopping) return stopped;
+    unhook();
     await server.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError('port_in_use', `port ${config.port} on ${config.host} is already in use (try --port)`);
     }
     throw error;
   }
+  if (stopping) return stopped;
   const info = await server.context.store.info();
   log.info(`Faramesh listening on ${address.url}`);
   log.info(`  policy:   ${config.policyFile} (version ${server.context.policy.current().version})`);
@@ -88,22 +116,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     );
   }
   if (config.hotReload) log.info('  hot reload: watching the policy file');
-
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info(`${signal}: shutting down`);
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      server.close().then(resolve, (error: unknown) => {
-        log.error(`shutdown failed: ${(error as Error).message}`);
-        resolve();
-      });
-    };
-    const onInt = () => stop('SIGINT');
-    const onTerm = () => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+  return stopped;
 }
 
 function asStartupError(error: unknown): Error {

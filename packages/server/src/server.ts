@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, createSqliteStore, type Store } from '@faramesh/store';
+import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/authenticator.js';
 import type { ServerConfig } from './config/config.js';
@@ -11,6 +11,7 @@ import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
 import { ActionService } from './service/action-service.js';
 import { EventHub } from './stream/event-hub.js';
+import { followLedger } from './stream/ledger-follower.js';
 import type { SseConnection } from './stream/sse-connection.js';
 
 export interface ServerLogger {
@@ -57,6 +58,13 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     throw error;
   }
   const hub = new EventHub();
+  // Replicas sharing a database: bring the events committed elsewhere into this hub.
+  const follower = await followLedger(store, hub, (error) =>
+    log.warn(`following the ledger failed, will retry: ${(error as Error).message}`),
+  ).catch(async (error: unknown) => {
+    await store.close().catch(() => {});
+    throw error;
+  });
   const metrics = new Metrics();
   const service = new ActionService({
     store,
@@ -68,6 +76,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     approvalTtlSeconds: config.approvalTtlSeconds,
   });
   const streams = new Set<SseConnection>();
+  const shutdown = new AbortController();
 
   const reloadPolicy = async (): Promise<ReloadOutcome> => {
     const outcome = await policy.reload();
@@ -89,6 +98,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     streams,
     reloadPolicy,
     now,
+    shutdown: shutdown.signal,
   };
   const app = buildApp(context, { logger: options.httpLogger ?? false });
 
@@ -120,6 +130,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       closed = true;
       clearInterval(sweeper);
       watcher?.close();
+      shutdown.abort();
+      follower?.close();
       for (const stream of streams) stream.close();
       await app.close();
       await store.close();
@@ -129,12 +141,20 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
 
 async function openStore(config: ServerConfig): Promise<Store> {
   if (config.dbBackend === 'postgres') {
-    throw Object.assign(
-      new Error(
-        'FARA_DB_BACKEND=postgres: the PostgreSQL adapter is not part of this build yet; refusing to fall back to SQLite',
-      ),
-      { code: 'store_unavailable' },
-    );
+    // resolveConfig refuses postgres without a DSN; this guards direct callers.
+    const dsn = config.postgresDsn ?? '';
+    const store = createPostgresStore({ dsn });
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close().catch(() => {});
+      // Fail loudly at start: a configured PostgreSQL is never replaced by SQLite.
+      throw Object.assign(
+        new Error(`PostgreSQL is unreachable (${(error as Error).message}); refusing to start or fall back to SQLite`),
+        { code: 'store_unavailable' },
+      );
+    }
+    return store;
   }
   return createSqliteStore({ path: config.sqlitePath });
 }

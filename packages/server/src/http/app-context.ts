@@ -20,6 +20,8 @@ export interface AppContext {
   /** Reloads the policy file and reports the outcome (used by the admin endpoint and hot reload). */
   reloadPolicy: () => Promise<import('../policy/policy-holder.js').ReloadOutcome>;
   now: () => Date;
+  /** Aborted when the server begins to shut down: long-polls answer at once instead of holding it up. */
+  shutdown: AbortSignal;
 }
 
 declare module 'fastify' {

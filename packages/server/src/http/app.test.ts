@@ -392,3 +392,16 @@ describe('playground, policy and probes', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+describe('shutdown', () => {
+  it('answers a pending long-poll at once when the server closes', async () => {
+    const a = (await submit(shell)).json();
+    const waiting = server.app.inject({ url: `/v1/actions/${a.id}/wait?timeout_ms=60000` });
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = server.close();
+    const res = await waiting;
+    await closing;
+    expect(res.statusCode).toBe(200);
+    expect(res.json().status).toBe('pending_approval');
+  });
+});

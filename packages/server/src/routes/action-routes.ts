@@ -76,7 +76,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
         request.params.id,
         request.principal,
         request.query.timeout_ms,
-        abort.signal,
+        AbortSignal.any([abort.signal, ctx.shutdown]),
       );
       return actionToWire(record, request.principal);
     },

@@ -14,12 +14,16 @@ export class EventHub {
 
   constructor(private readonly capacity = 4096) {}
 
+  /**
+   * Adds committed events and wakes the listeners with those the ring didn't hold yet: with several
+   * replicas the same event may arrive twice (published locally, then read back by the ledger follower).
+   */
   publish(events: readonly EventRecord[]): void {
-    if (events.length === 0) return;
-    for (const event of events) this.insert(event);
+    const fresh = events.filter((event) => this.insert(event));
+    if (fresh.length === 0) return;
     for (const listener of this.listeners) {
       try {
-        listener(events);
+        listener(fresh);
       } catch {
         // A broken listener must not stop delivery to the others.
       }
@@ -49,16 +53,18 @@ export class EventHub {
     return out;
   }
 
-  private insert(event: EventRecord): void {
+  /** False when the ring already holds this seq. */
+  private insert(event: EventRecord): boolean {
     const last = this.ring[this.ring.length - 1];
     if (last === undefined || last.seq < event.seq) {
       this.ring.push(event);
     } else {
       const at = this.indexAfter(event.seq - 1);
-      if (this.ring[at]?.seq === event.seq) return;
+      if (this.ring[at]?.seq === event.seq) return false;
       this.ring.splice(at, 0, event);
     }
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    return true;
   }
 
   /** Index of the first event with seq > afterSeq (binary search; the ring is sorted by seq). */

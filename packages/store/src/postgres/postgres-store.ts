@@ -75,7 +75,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       try {
         return await run();
       } catch (again) {
-        throw toStoreError(again, `${doing} on ${location}`);
+        throw toStoreError(again, doing);
       }
     }
   };
