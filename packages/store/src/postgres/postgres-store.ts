@@ -58,6 +58,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
   // An idle pooled connection cut by a database restart emits 'error'; unhandled, it would crash the
   // process. The pool drops that client and the next query opens a fresh one.
   pool.on('error', () => {});
+  // The same can happen to a connection checked out between two queries of a write batch; the batch
+  // then fails on its next query and destroys that client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const queue = new PostgresWriteQueue(pool, {
     maxBatch: options.maxBatch ?? 512,
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),

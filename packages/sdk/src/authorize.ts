@@ -1,0 +1,85 @@
+import type { Action, SubmitActionRequest } from '@faramesh/contract';
+import type { CallOptions, FarameshClient } from './client.js';
+import { TimeoutError } from './errors.js';
+import {
+  ActionDeniedError,
+  ActionNotRunnableError,
+  ApprovalExpiredError,
+  ApprovalTimeoutError,
+} from './governance-errors.js';
+
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
+
+export interface AuthorizeOptions extends CallOptions {
+  /**
+   * The same key answers the same action, so a call submitted again (a retry, a resumed graph, a
+   * re-run agent step) is not a second action. Default: a new random UUID.
+   */
+  idempotencyKey?: string;
+  /** How long to wait for an approver. Default 300 000 ms; then ApprovalTimeoutError. */
+  approvalTimeoutMs?: number;
+}
+
+/**
+ * Submits a call and, when it requires approval, waits for the decision (long-poll). Resolves with
+ * the action once it is `allowed` or `approved`; throws ActionDeniedError, ApprovalExpiredError,
+ * ApprovalTimeoutError or ActionNotRunnableError otherwise, and the transport's errors as they are.
+ */
+export async function authorize(
+  client: FarameshClient,
+  request: SubmitActionRequest,
+  options: AuthorizeOptions = {},
+): Promise<Action> {
+  const action = await client.submitAction(request, {
+    idempotencyKey: options.idempotencyKey ?? crypto.randomUUID(),
+    ...signalOf(options),
+  });
+  return settle(client, action, options);
+}
+
+/** Waits out `pending_approval` (if needed) and answers the action only if it may run now. */
+export async function settle(
+  client: FarameshClient,
+  action: Action,
+  options: Pick<AuthorizeOptions, 'approvalTimeoutMs' | 'signal'> = {},
+): Promise<Action> {
+  if (action.status !== 'pending_approval') return runnable(action);
+  const timeoutMs = options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
+  try {
+    return runnable(await client.waitForDecision(action.id, { timeoutMs, ...signalOf(options) }));
+  } catch (err) {
+    // waitForDecision attaches the still-pending action when the decision (not a request) timed out.
+    const pending = (err as { action?: Action }).action;
+    if (err instanceof TimeoutError && pending !== undefined) throw new ApprovalTimeoutError(pending, timeoutMs);
+    throw err;
+  }
+}
+
+/** The action if its status lets it run now; otherwise the typed error explaining why not. */
+export function runnable(action: Action): Action {
+  switch (action.status) {
+    case 'allowed':
+    case 'approved':
+      return action;
+    case 'denied':
+      throw new ActionDeniedError(action);
+    case 'expired':
+      throw new ApprovalExpiredError(action);
+    case 'pending_approval':
+      throw new ApprovalTimeoutError(action, 0);
+    case 'executing':
+    case 'succeeded':
+    case 'failed':
+      throw new ActionNotRunnableError(action);
+    default:
+      return assertNever(action.status);
+  }
+}
+
+function assertNever(status: never): never {
+  throw new Error(`unknown action status ${String(status)}`);
+}
+
+function signalOf(options: { signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
+}

@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { verifyLedger } from '../hash-chain.js';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { appliedVersion } from '../sqlite/migrations.js';
+import { type EventRow, rowToEvent } from '../sqlite/row-mapping.js';
+import { GENESIS_HASH, StoreError } from '../store.js';
+import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
+import { describeDsn } from './describe-dsn.js';
+import { toStoreError } from './postgres-errors.js';
+import { createPostgresStore } from './postgres-store.js';
+
+export interface SqliteToPostgresOptions {
+  sqlitePath: string;
+  dsn: string;
+  /** Rows per INSERT. Default 1000. */
+  batchSize?: number;
+  onProgress?: (progress: { table: 'actions' | 'action_events'; copied: number; total: number }) => void;
+}
+
+export interface SqliteToPostgresResult {
+  actions: number;
+  events: number;
+  /** True when the target already held exactly this ledger (a repeated run): nothing was written. */
+  alreadyMigrated: boolean;
+  /** Hash of the last event, for anchoring. */
+  headHash: string;
+}
+
+interface LedgerHead {
+  actions: number;
+  events: number;
+  headHash: string;
+}
+
+/**
+ * Copies a SQLite database into an empty PostgreSQL one: every action and every ledger event with
+ * its seq, hashes and snapshot unchanged, so the hash chain still verifies afterwards (it is checked
+ * before COMMIT). Runs in one transaction under the ledger lock, in batches: an interrupted run leaves
+ * the target empty. Idempotent: when the target already holds the same ledger it reports
+ * `alreadyMigrated`; any other non-empty target is refused with `invalid_input`.
+ */
+export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions): Promise<SqliteToPostgresResult> {
+  const sqlitePath = resolve(options.sqlitePath);
+  const batchSize = Math.max(1, options.batchSize ?? 1000);
+  if (!existsSync(sqlitePath)) throw new StoreError('not_found', `${sqlitePath} does not exist`);
+  const source = new Database(sqlitePath, { readonly: true, fileMustExist: true });
+  const target = describeDsn(options.dsn);
+  try {
+    const version = appliedVersion(source);
+    if (version !== SCHEMA_VERSION) {
+      throw new StoreError(
+        version > SCHEMA_VERSION ? 'schema_too_new' : 'invalid_input',
+        `${sqlitePath} has schema version ${version}; this build migrates version ${SCHEMA_VERSION} (open it with \`faramesh serve\` once to upgrade it)`,
+      );
+    }
+    const head = sqliteHead(source);
+
+    // Creates the schema (or checks that it isn't newer than this build).
+    const store = createPostgresStore({ dsn: options.dsn, poolSize: 1 });
+    try {
+      await store.migrate();
+    } finally {
+      await store.close();
+    }
+
+    const client = new pg.Client({ connectionString: options.dsn, application_name: 'faramesh migrate' });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', LEDGER_LOCK);
+      const existing = await postgresHead(client);
+      if (existing.actions > 0 || existing.events > 0) {
+        await client.query('ROLLBACK');
+        if (existing.actions === head.actions && existing.events === head.events && existing.headHash === head.headHash) {
+          return { ...head, alreadyMigrated: true };
+        }
+        throw new StoreError(
+          'invalid_input',
+          `${target} already holds ${existing.actions} actions and ${existing.events} events that are not this database's; migrate into an empty database`,
+        );
+      }
+      await copyTable(source, client, 'actions', 'rowid', head.actions, batchSize, options.onProgress);
+      await copyTable(source, client, 'action_events', 'seq', head.events, batchSize, options.onProgress);
+      await verifyCopied(client, head, batchSize);
+      await client.query('SELECT pg_notify($1, $2)', [LEDGER_CHANNEL, String(head.events)]);
+      await client.query('COMMIT');
+      return { ...head, alreadyMigrated: false };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw toStoreError(error, `copying into ${target}`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  } finally {
+    source.close();
+  }
+}
+
+function sqliteHead(db: Database.Database): LedgerHead {
+  const actions = (db.prepare('SELECT count(*) AS n FROM actions').get() as { n: number }).n;
+  const events = (db.prepare('SELECT count(*) AS n FROM action_events').get() as { n: number }).n;
+  const last = db.prepare('SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1').get() as
+    | { hash: string }
+    | undefined;
+  return { actions, events, headHash: last?.hash ?? GENESIS_HASH };
+}
+
+async function postgresHead(client: pg.Client): Promise<LedgerHead> {
+  const { rows } = await client.query<{ actions: string; events: string; hash: string | null }>(
+    `SELECT (SELECT count(*) FROM actions) AS actions, (SELECT count(*) FROM action_events) AS events,
+            (SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1) AS hash`,
+  );
+  const row = rows[0];
+  return { actions: Number(row?.actions ?? 0), events: Number(row?.events ?? 0), headHash: row?.hash ?? GENESIS_HASH };
+}
+
+/** Keyset-paged copy: rows go over as JSON and are unpacked into the same columns. */
+async function copyTable(
+  source: Database.Database,
+  client: pg.Client,
+  table: 'actions' | 'action_events',
+  key: 'rowid' | 'seq',
+  total: number,
+  batchSize: number,
+  onProgress: SqliteToPostgresOptions['onProgress'],
+): Promise<void> {
+  const page = source.prepare(`SELECT ${key} AS k, * FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`);
+  let after = 0;
+  let copied = 0;
+  for (;;) {
+    const rows = page.all(after, batchSize) as ({ k: number } & Record<string, unknown>)[];
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.k;
+    const json = JSON.stringify(rows.map(({ k: _k, ...row }) => row));
+    await client.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`, [json]);
+    copied += rows.length;
+    onProgress?.({ table, copied, total });
+  }
+  if (copied !== total) {
+    throw new StoreError('unavailable', `${table} changed while copying (${copied} rows, expected ${total}); stop the server first`);
+  }
+}
+
+/** Re-reads the copied ledger inside the transaction and verifies the whole chain before COMMIT. */
+async function verifyCopied(client: pg.Client, head: LedgerHead, batchSize: number): Promise<void> {
+  let after = 0;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  for (;;) {
+    const { rows } = await client.query<EventRow>('SELECT * FROM action_events WHERE seq > $1 ORDER BY seq LIMIT $2', [
+      after,
+      batchSize,
+    ]);
+    if (rows.length === 0) break;
+    const events = rows.map((row) => rowToEvent({ ...row, seq: Number(row.seq) }));
+    const verdict = verifyLedger(events, { prevHash });
+    if (!verdict.ok) throw new StoreError('corrupt', `copied ledger fails verification at seq ${verdict.seq}: ${verdict.reason}`);
+    const last = events[events.length - 1]!;
+    after = last.seq;
+    prevHash = last.hash;
+    count += events.length;
+  }
+  if (count !== head.events || prevHash !== head.headHash) {
+    throw new StoreError('corrupt', 'copied ledger does not end where the SQLite ledger ends');
+  }
+}

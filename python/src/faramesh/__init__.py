@@ -1,0 +1,61 @@
+"""Faramesh Python SDK: govern AI agent tool calls with a self-hosted Faramesh server."""
+
+from .config import ClientConfig
+from .errors import (
+    ActionDeniedError,
+    ActionExpiredError,
+    ActionNotRunnableError,
+    AmbiguousPrefixError,
+    ApprovalTimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    FarameshConnectionError,
+    FarameshError,
+    FarameshTimeoutError,
+    GovernanceError,
+    IdempotencyConflictError,
+    InvalidIdError,
+    InvalidTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServiceUnavailableError,
+    ValidationError,
+)
+from .governed import authorize, governed, run_governed
+from .sdk.client import ActionPage, ExecutionGovernorClient
+from .sse import EventStream, StreamEvent
+
+Client = ExecutionGovernorClient
+
+__version__ = "0.1.0"
+__all__ = [
+    "ActionDeniedError",
+    "ActionExpiredError",
+    "ActionNotRunnableError",
+    "ActionPage",
+    "AmbiguousPrefixError",
+    "ApprovalTimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ClientConfig",
+    "ConflictError",
+    "EventStream",
+    "ExecutionGovernorClient",
+    "FarameshConnectionError",
+    "FarameshError",
+    "FarameshTimeoutError",
+    "GovernanceError",
+    "IdempotencyConflictError",
+    "InvalidIdError",
+    "InvalidTransitionError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "ServiceUnavailableError",
+    "StreamEvent",
+    "ValidationError",
+    "authorize",
+    "governed",
+    "run_governed",
+]
