@@ -19,9 +19,11 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalTokenMatches, newApprovalToken } from './approval-token.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import { resolveActionId } from './id-resolution.js';
+import { toListInput, toPage } from './list-input.js';
+import { newAction, normalizeRequest, submissionMeta } from './new-action.js';
 import { requestHash } from './request-hash.js';
+import { waitForChange } from './wait-for-change.js';
 
 export interface ActionServiceDeps {
   store: Store;
@@ -32,8 +34,6 @@ export interface ActionServiceDeps {
   newId: () => string;
   approvalTtlSeconds: number;
 }
-
-const STATUS_OF_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const;
 
 /**
  * The action lifecycle: submission (policy decision), approval, execution reports and expiry. Every
@@ -48,64 +48,22 @@ export class ActionService {
     principal: Principal,
     idempotencyKey: string | null,
   ): Promise<{ record: ActionRecord; created: boolean }> {
-    const params = request.params ?? {};
-    const context = request.context ?? {};
-    const agentId = request.agent_id ?? agentIdFromContext(context);
-    const input = { agent_id: agentId, tool: request.tool, operation: request.operation, params, context };
+    const input = normalizeRequest(request);
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
-    const verdict = evaluate(policy, input);
-    const status = STATUS_OF_DECISION[verdict.decision];
-    const at = this.deps.now().toISOString();
-    const pending = status === 'pending_approval';
-    const ttl = this.deps.approvalTtlSeconds;
-    const submittedBy = principal.openMode ? null : principal.name;
-
+    const action = newAction(input, evaluate(policy, input), policy, {
+      id: this.deps.newId(),
+      at: this.deps.now().toISOString(),
+      requestHash: hash,
+      submittedBy: principal.openMode ? null : principal.name,
+      idempotencyKey,
+      approvalToken: newApprovalToken(),
+      approvalTtlSeconds: this.deps.approvalTtlSeconds,
+    });
+    const meta = submissionMeta(action);
     const result = await this.deps.store.createAction({
-      action: {
-        id: this.deps.newId(),
-        ...input,
-        status,
-        decision: verdict.decision,
-        reason: verdict.reason,
-        reason_code: verdict.reason_code,
-        risk_level: verdict.risk_level,
-        risk_rule: verdict.risk_rule,
-        matched_rule: verdict.matched_rule,
-        policy_version: policy.version,
-        policy_hash: policy.hash,
-        request_hash: hash,
-        approval_token: pending ? newApprovalToken() : null,
-        approval_expires_at: pending && ttl > 0 ? new Date(Date.parse(at) + ttl * 1000).toISOString() : null,
-        approval_decided_by: null,
-        approval_decided_at: null,
-        approval_reason: null,
-        submitted_by: submittedBy,
-        idempotency_key: idempotencyKey,
-        started_at: null,
-        finished_at: null,
-        result_error: null,
-        created_at: at,
-      },
-      events: [
-        this.event('created', {
-          agent_id: agentId,
-          tool: request.tool,
-          operation: request.operation,
-          submitted_by: submittedBy,
-          request_hash: hash,
-        }),
-        this.event('decision_made', {
-          decision: verdict.decision,
-          reason: verdict.reason,
-          reason_code: verdict.reason_code,
-          risk_level: verdict.risk_level,
-          risk_rule: verdict.risk_rule,
-          matched_rule: verdict.matched_rule,
-          policy_version: policy.version,
-          policy_hash: policy.hash,
-        }),
-      ],
+      action,
+      events: [this.event('created', meta.created), this.event('decision_made', meta.decision_made)],
     });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
@@ -115,7 +73,7 @@ export class ActionService {
       }
       return { record: result.action, created: false };
     }
-    this.deps.metrics.countAction(status, request.tool);
+    this.deps.metrics.countAction(action.status, action.tool);
     this.deps.hub.publish(result.events);
     return { record: result.action, created: true };
   }
@@ -136,34 +94,8 @@ export class ActionService {
   }
 
   async list(query: ListActionsQuery, principal: Principal) {
-    const limit = query.limit ?? 20;
-    const offset = query.offset ?? 0;
-    const filter = {
-      ...(query.status !== undefined && { status: query.status }),
-      ...(query.tool !== undefined && { tool: query.tool }),
-      ...(query.agent_id !== undefined && { agent_id: query.agent_id }),
-      ...(query.risk_level !== undefined && { risk_level: query.risk_level }),
-      ...(query.since !== undefined && { since: new Date(query.since).toISOString() }),
-      ...(query.until !== undefined && { until: new Date(query.until).toISOString() }),
-      ...(query.q !== undefined && { q: query.q }),
-      ...(!can(principal.role, 'action:read_all') && { submitted_by: principal.name }),
-    };
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const page = await this.deps.store.listActions({
-      filter,
-      limit,
-      ...(after === undefined ? { offset } : { after }),
-    });
-    const last = page.items[page.items.length - 1];
-    const consumed = after === undefined ? offset + page.items.length : null;
-    const more = page.items.length === limit && (consumed === null || consumed < page.total);
-    return {
-      items: page.items,
-      total: page.total,
-      limit,
-      offset: after === undefined ? offset : 0,
-      next_cursor: more && last !== undefined ? encodeCursor(last) : null,
-    };
+    const input = toListInput(query, principal);
+    return toPage(input, await this.deps.store.listActions(input));
   }
 
   async events(idOrPrefix: string, principal: Principal): Promise<EventRecord[]> {
@@ -289,26 +221,7 @@ export class ActionService {
   async waitForDecision(idOrPrefix: string, principal: Principal, timeoutMs: number, signal: AbortSignal) {
     const initial = await this.get(idOrPrefix, principal);
     if (initial.status !== 'pending_approval' || timeoutMs === 0) return initial;
-    return new Promise<ActionRecord>((resolve, reject) => {
-      let settled = false;
-      const finish = () => {
-        if (settled) return;
-        settled = true;
-        unsubscribe();
-        clearTimeout(timer);
-        signal.removeEventListener('abort', finish);
-        this.deps.store.getAction(initial.id).then((record) => resolve(record ?? initial), reject);
-      };
-      const unsubscribe = this.deps.hub.subscribe((events) => {
-        if (events.some((e) => e.action_id === initial.id && e.action.status !== 'pending_approval')) finish();
-      });
-      const timer = setTimeout(finish, timeoutMs);
-      signal.addEventListener('abort', finish);
-      // Re-check after subscribing: the decision may have landed in between.
-      this.deps.store.getAction(initial.id).then((record) => {
-        if (record !== null && record.status !== 'pending_approval') finish();
-      }, reject);
-    });
+    return waitForChange(this.deps.store, this.deps.hub, initial, timeoutMs, signal);
   }
 
   private async expireIfDue(record: ActionRecord): Promise<ActionRecord> {
@@ -401,11 +314,3 @@ const STATUS_OF_EVENT: Readonly<Record<string, Status>> = {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function agentIdFromContext(context: JsonObject): string {
-  const value = context.agent_id;
-  if (typeof value === 'string' && value.trim() !== '' && value.length <= 256) return value;
-  throw new ApiError('validation_failed', 'agent_id is required (in the body, or as context.agent_id)', [
-    { path: 'body.agent_id', message: 'required' },
-  ]);
-}
