@@ -33,3 +33,17 @@ export {
   streamQuerySchema,
   submitActionSchema,
 } from './requests.js';
+export type {
+  ConditionTrace,
+  ExplainResponse,
+  Explanation,
+  Health,
+  PlaygroundResult,
+  PolicyDiagnostic,
+  PolicyStatus,
+  Readiness,
+  RiskTrace,
+  RuleTrace,
+  TraceStatus,
+  WhoAmI,
+} from './responses.js';

@@ -19,15 +19,15 @@ export interface ExecuteOptions extends CallOptions {
 export async function execute<T>(
   client: FarameshClient,
   action: Action,
-  run: () => T | Promise<T>,
+  run: () => T,
   options: ExecuteOptions = {},
-): Promise<T> {
+): Promise<Awaited<T>> {
   try {
     await client.start(action.id, signalOf(options));
   } catch (err) {
     if (!(options.failOpen && isUnreachable(err))) throw err;
   }
-  let value: T;
+  let value: Awaited<T>;
   try {
     value = await run();
   } catch (err) {

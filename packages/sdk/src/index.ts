@@ -1,3 +1,5 @@
+export { type AuthorizeOptions, authorize, DEFAULT_APPROVAL_TIMEOUT_MS, runnable, settle } from './authorize.js';
+export { canonicalJson } from './canonical-json.js';
 export {
   type ApprovalOptions,
   type CallOptions,
@@ -17,6 +19,24 @@ export {
   type PrefixCandidate,
   TimeoutError,
 } from './errors.js';
+export { type ExecuteOptions, execute } from './execute.js';
+export { defaultParams, type GovernOptions, govern, governed } from './govern.js';
+export {
+  ActionDeniedError,
+  ActionNotRunnableError,
+  ApprovalExpiredError,
+  ApprovalTimeoutError,
+  ArgumentsChangedError,
+} from './governance-errors.js';
+export { isUnreachable } from './reachability.js';
+export {
+  type RecordJob,
+  RecordQueue,
+  type RecordQueueOptions,
+  recordQueueOf,
+  type UnrecordedCall,
+  type UnreportedResult,
+} from './record-queue.js';
 export { type SseMessage, SseParser } from './sse-parser.js';
 export type { StreamEvent, StreamOptions, StreamStatus } from './stream.js';
 export type {

@@ -5,6 +5,11 @@ export {
   createPostgresStore,
   type PostgresStoreOptions,
 } from './postgres/postgres-store.js';
+export {
+  migrateSqliteToPostgres,
+  type SqliteToPostgresOptions,
+  type SqliteToPostgresResult,
+} from './postgres/sqlite-to-postgres.js';
 export { SCHEMA_VERSION } from './schema-version.js';
 export { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export {

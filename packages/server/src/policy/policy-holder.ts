@@ -1,16 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { PolicyStatus } from '@faramesh/contract';
 import { type CompiledPolicy, type Diagnostic, formatDiagnostic, loadPolicy } from '@faramesh/policy';
 
-export interface PolicyStatus {
-  file: string;
-  version: string;
-  hash: string;
-  rules: number;
-  risk_rules: number;
-  loaded_at: string;
-  /** Why the last reload failed (the previous policy stayed active), or null. */
-  last_error: { message: string; diagnostics: Diagnostic[]; at: string } | null;
-}
+export type { PolicyStatus };
 
 export type ReloadOutcome =
   | { ok: true; changed: boolean; status: PolicyStatus }

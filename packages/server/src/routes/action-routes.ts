@@ -1,4 +1,5 @@
 import {
+  type ExplainResponse,
   type ListActionsQuery,
   listActionsQuerySchema,
   type SubmitActionRequest,
@@ -100,7 +101,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
         policy: { file: policy.file, version: policy.version, hash: policy.hash },
         decided_by_current_policy: record.policy_hash === policy.hash,
         explanation,
-      };
+      } satisfies ExplainResponse;
     },
   );
 }

@@ -1,4 +1,4 @@
-import { type PlaygroundEvalRequest, playgroundEvalSchema } from '@faramesh/contract';
+import { type PlaygroundEvalRequest, type PlaygroundResult, playgroundEvalSchema } from '@faramesh/contract';
 import { type CompiledPolicy, explain, loadPolicy } from '@faramesh/policy';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
@@ -34,7 +34,7 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
         policy_version: policy.version,
         policy_hash: policy.hash,
         explanation,
-      };
+      } satisfies PlaygroundResult;
     },
   );
 }

@@ -1,3 +1,4 @@
+import type { WhoAmI } from '@faramesh/contract';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
 import { ApiError } from '../http/api-error.js';
@@ -24,9 +25,13 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
     return { ...outcome.status, changed: outcome.changed };
   });
 
-  app.get('/v1/auth/whoami', { schema: { summary: 'The role of the presented token' } }, async (request) => ({
-    name: request.principal.name,
-    role: request.principal.role,
-    open_mode: request.principal.openMode,
-  }));
+  app.get(
+    '/v1/auth/whoami',
+    { schema: { summary: 'The role of the presented token' } },
+    async (request): Promise<WhoAmI> => ({
+      name: request.principal.name,
+      role: request.principal.role,
+      open_mode: request.principal.openMode,
+    }),
+  );
 }

@@ -18,9 +18,13 @@ interface Racer {
 }
 
 function racer(dsn: string, id: string, version: number, index: number): Racer {
-  const child = spawn(process.execPath, [join(here, 'fixtures', 'cas-racer.mjs'), dsn, id, String(version), String(index)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(here, 'fixtures', 'cas-racer.mjs'), dsn, id, String(version), String(index)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -75,7 +75,11 @@ export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions):
       const existing = await postgresHead(client);
       if (existing.actions > 0 || existing.events > 0) {
         await client.query('ROLLBACK');
-        if (existing.actions === head.actions && existing.events === head.events && existing.headHash === head.headHash) {
+        if (
+          existing.actions === head.actions &&
+          existing.events === head.events &&
+          existing.headHash === head.headHash
+        ) {
           return { ...head, alreadyMigrated: true };
         }
         throw new StoreError(
@@ -141,7 +145,10 @@ async function copyTable(
     onProgress?.({ table, copied, total });
   }
   if (copied !== total) {
-    throw new StoreError('unavailable', `${table} changed while copying (${copied} rows, expected ${total}); stop the server first`);
+    throw new StoreError(
+      'unavailable',
+      `${table} changed while copying (${copied} rows, expected ${total}); stop the server first`,
+    );
   }
 }
 
@@ -158,7 +165,8 @@ async function verifyCopied(client: pg.Client, head: LedgerHead, batchSize: numb
     if (rows.length === 0) break;
     const events = rows.map((row) => rowToEvent({ ...row, seq: Number(row.seq) }));
     const verdict = verifyLedger(events, { prevHash });
-    if (!verdict.ok) throw new StoreError('corrupt', `copied ledger fails verification at seq ${verdict.seq}: ${verdict.reason}`);
+    if (!verdict.ok)
+      throw new StoreError('corrupt', `copied ledger fails verification at seq ${verdict.seq}: ${verdict.reason}`);
     const last = events[events.length - 1]!;
     after = last.seq;
     prevHash = last.hash;

@@ -1,48 +1,11 @@
-import type { Decision, MatchedRule, RiskLevel } from '@faramesh/contract';
+import type { Explanation, RuleTrace } from '@faramesh/contract';
+
+export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, TraceStatus } from '@faramesh/contract';
 
 /*
- * The policy engine's trace (`@faramesh/policy` explain.ts), restated here because the web package
- * depends on the wire contract only. Every field is read defensively: an older or newer server may
- * send a different shape, and then the raw JSON is shown instead.
+ * Every field of the trace is read defensively: an older or newer server may send a different
+ * shape, and then the raw JSON is shown instead.
  */
-
-export interface ConditionTrace {
-  key: string;
-  expected: unknown;
-  actual: unknown;
-  matched: boolean;
-}
-
-export type TraceStatus = 'matched' | 'not_matched' | 'not_evaluated';
-
-export interface RuleTrace {
-  index: number;
-  name: string | null;
-  description: string | null;
-  effect: Decision;
-  status: TraceStatus;
-  conditions: ConditionTrace[];
-}
-
-export interface RiskTrace {
-  index: number;
-  name: string;
-  risk_level: RiskLevel;
-  status: TraceStatus;
-  conditions: ConditionTrace[];
-}
-
-export interface Explanation {
-  decision: Decision;
-  reason: string | null;
-  reason_code: string;
-  risk_level: RiskLevel;
-  risk_rule: string | null;
-  matched_rule: MatchedRule | null;
-  rules: RuleTrace[];
-  risk: RiskTrace[];
-  normalized_command: string | null;
-}
 
 /** Narrows the server's `explanation` to the shape above, or null when it doesn't fit. */
 export function asExplanation(value: unknown): Explanation | null {

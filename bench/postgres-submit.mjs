@@ -1,0 +1,106 @@
+// Load benchmark of POST /v1/actions on PostgreSQL (synchronous_commit=on, fsync=on: every
+// acknowledged submit is durable) with one replica and with two replicas on the same database, next
+// to SQLite (WAL, synchronous=FULL) on the same machine.
+//
+//   npm run build && node bench/postgres-submit.mjs [seconds=10] [connections=64]
+//
+// PostgreSQL is a throwaway cluster (Debian's `postgresql` package) started by this script. With two
+// replicas, two autocannon runs (half the connections each) drive them at the same time and the
+// figures are summed. Everything (load generator, servers, database) shares this machine's cores, so
+// a second replica shows how the shared ledger lock scales, not a second machine's capacity.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startThrowawayCluster } from '../packages/store/dist/postgres/throwaway-cluster.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.argv[2] ?? 10);
+const connections = Number(process.argv[3] ?? 64);
+
+function serve(env) {
+  const args = ['packages/cli/dist/bin.js', 'serve', '--port', '0', '--policy', 'policies/default.yaml'];
+  const child = spawn(process.execPath, [...args, ...(env.DB ? ['--db', env.DB] : [])], {
+    cwd: root,
+    env: { ...process.env, FARAMESH_TOKEN: '', FARAMESH_TOKENS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const onData = (chunk) => {
+    log += chunk.toString();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return new Promise((done, fail) => {
+    const timer = setInterval(() => {
+      const match = /listening on (http:\/\/\S+)/.exec(log);
+      if (match) {
+        clearInterval(timer);
+        done({ url: match[1], child });
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      fail(new Error(`exited ${code}: ${log}`));
+    });
+  });
+}
+
+function load(url, conns, offset) {
+  let i = offset;
+  return autocannon({
+    url: `${url}/v1/actions`,
+    method: 'POST',
+    connections: conns,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          i += 1;
+          const body = {
+            agent_id: `bench-${i % 16}`,
+            tool: 'http',
+            operation: 'get',
+            params: { url: `https://api.example.com/items/${i}` },
+          };
+          return { ...req, body: JSON.stringify(body) };
+        },
+      },
+    ],
+  });
+}
+
+function report(label, results) {
+  const rps = results.reduce((sum, r) => sum + r.requests.average, 0);
+  const p50 = Math.max(...results.map((r) => r.latency.p50));
+  const p99 = Math.max(...results.map((r) => r.latency.p99));
+  const errors = results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
+  console.log(
+    `${label.padEnd(40)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${String(p50).padStart(4)} ms   p99 ${String(p99).padStart(4)} ms   errors ${errors}`,
+  );
+}
+
+console.log(`POST /v1/actions, ${connections} connections, ${seconds} s each, Node ${process.version}`);
+const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-'));
+const sqlite = await serve({ DB: join(dir, 'bench.db') });
+report('sqlite FULL, 1 server', [await load(sqlite.url, connections, 0)]);
+sqlite.child.kill();
+
+const cluster = await startThrowawayCluster();
+try {
+  const dsn = await cluster.createDatabase('bench');
+  const env = { FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: dsn };
+  const one = await serve(env);
+  report('postgres sync commit, 1 replica', [await load(one.url, connections, 1e9)]);
+  const two = await serve(env);
+  const half = Math.max(1, Math.floor(connections / 2));
+  report('postgres sync commit, 2 replicas', await Promise.all([load(one.url, half, 2e9), load(two.url, half, 3e9)]));
+  one.child.kill();
+  two.child.kill();
+} finally {
+  await cluster.destroy();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,43 @@
+import { execute as runGoverned, settle } from '@faramesh/sdk';
+import type { Tool, ToolExecutionOptions, ToolSet } from 'ai';
+import { type AiToolGovernance, callKey, callRequest } from './call-request.js';
+
+/**
+ * The tool with its `needsApproval` answered by Faramesh (true while the policy holds the call
+ * for a human) and its `execute` governed: it runs only when the action is allowed or approved,
+ * with the submitted input, and throws the SDK's typed errors otherwise (the AI SDK reports them
+ * as a tool error). The tool's own `needsApproval`, if any, is replaced.
+ */
+export function governTool<T extends Tool>(toolName: string, original: T, governance: AiToolGovernance): T {
+  const originalExecute = original.execute;
+  if (originalExecute === undefined) return original;
+  const { client } = governance;
+  return {
+    ...original,
+    needsApproval: async (input: unknown, options: { toolCallId: string }) => {
+      const action = await client.submitAction(callRequest(governance, toolName, input), {
+        idempotencyKey: callKey(options.toolCallId),
+      });
+      return action.status === 'pending_approval';
+    },
+    execute: async (input: unknown, options: ToolExecutionOptions) => {
+      const submitted = await client.submitAction(callRequest(governance, toolName, input), {
+        idempotencyKey: callKey(options.toolCallId),
+      });
+      // A replayed submission answers the action as first stored; its current state decides.
+      const current = submitted.status === 'pending_approval' ? await client.getAction(submitted.id) : submitted;
+      const action = await settle(client, current, {
+        ...(governance.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: governance.approvalTimeoutMs }),
+        ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
+      });
+      return runGoverned(client, action, () => (originalExecute as (i: unknown, o: ToolExecutionOptions) => unknown)(input, options));
+    },
+  } as T;
+}
+
+/** Every tool of a ToolSet governed (`governTool` on each, named by its key). */
+export function governTools<T extends ToolSet>(tools: T, governance: AiToolGovernance): T {
+  const governed: Record<string, Tool> = {};
+  for (const [name, t] of Object.entries(tools)) governed[name] = governTool(name, t as Tool, governance);
+  return governed as T;
+}

@@ -1,0 +1,2 @@
+export { governTool, governTools } from './govern-tool.js';
+export { paramsOfInput, type ToolGovernance } from './tool-governance.js';

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { verifyLedger } from '../hash-chain.js';
+import { createSqliteStore } from '../sqlite/sqlite-store.js';
+import { expectStoreError, newEvents, nextTime, sampleAction } from '../store.contract.js';
+import type { Store } from '../store.js';
+import { describeWithPostgres } from './postgres-cluster.test-support.js';
+import { createPostgresStore } from './postgres-store.js';
+import { migrateSqliteToPostgres } from './sqlite-to-postgres.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'faramesh-sqlite-to-pg-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A SQLite database with creates, transitions and idempotency keys: 120 actions, 260 events. */
+async function seededSqlite(name: string): Promise<string> {
+  const path = join(dir, `${name}.db`);
+  const store = createSqliteStore({ path });
+  await store.migrate();
+  for (let i = 0; i < 120; i++) {
+    const { action } = await store.createAction({
+      action: sampleAction({
+        status: i % 3 === 0 ? 'pending_approval' : 'allowed',
+        approval_token: i % 3 === 0 ? `tok-${i}` : null,
+        submitted_by: i % 2 === 0 ? 'key-a' : null,
+        idempotency_key: i % 4 === 0 ? `op-${i}` : null,
+      }),
+      events: newEvents('created', 'decision_made'),
+    });
+    if (i % 6 === 0) {
+      await store.transition({
+        id: action.id,
+        expected_version: 1,
+        patch: { status: 'approved', approval_decided_by: 'alice', approval_token: null },
+        events: newEvents('approved'),
+        at: nextTime(),
+      });
+    }
+  }
+  await store.close();
+  return path;
+}
+
+async function everything(store: Store) {
+  return {
+    actions: (await store.listActions({ filter: {}, limit: 10_000 })).items,
+    events: await store.eventsAfter(0, 100_000),
+  };
+}
+
+describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
+  it('copies every action and event so the chain verifies and new writes continue it', async () => {
+    const sqlitePath = await seededSqlite('full');
+    const dsn = await (await cluster()).createDatabase();
+    const progress: number[] = [];
+    const result = await migrateSqliteToPostgres({
+      sqlitePath,
+      dsn,
+      batchSize: 50,
+      onProgress: (p) => progress.push(p.copied),
+    });
+    expect(result).toMatchObject({ actions: 120, events: 260, alreadyMigrated: false });
+    expect(progress).toContain(260);
+
+    const sqlite = createSqliteStore({ path: sqlitePath });
+    const postgres = createPostgresStore({ dsn });
+    try {
+      const before = await everything(sqlite);
+      const after = await everything(postgres);
+      expect(after.actions).toEqual(before.actions);
+      expect(after.events).toEqual(before.events);
+      expect(after.events.at(-1)?.hash).toBe(result.headHash);
+      expect(verifyLedger(after.events)).toEqual({ ok: true });
+      expect((await postgres.getAction(before.actions.find((a) => a.approval_token)!.id))?.approval_token).toMatch(
+        /tok-/,
+      );
+
+      // Idempotency keys came along: a repeat on PostgreSQL returns the copied action.
+      const keyed = before.actions.find((a) => a.idempotency_key !== null)!;
+      const again = await postgres.createAction({
+        action: sampleAction({ submitted_by: keyed.submitted_by, idempotency_key: keyed.idempotency_key }),
+        events: newEvents('created'),
+      });
+      expect(again).toMatchObject({ created: false, action: { id: keyed.id } });
+
+      const next = await postgres.createAction({ action: sampleAction(), events: newEvents('created') });
+      expect(next.events[0]).toMatchObject({ seq: 261, prev_hash: result.headHash });
+      expect(verifyLedger(await postgres.eventsAfter(0, 100_000))).toEqual({ ok: true });
+    } finally {
+      await sqlite.close();
+      await postgres.close();
+    }
+  });
+
+  it('reports a repeated run as already migrated and writes nothing', async () => {
+    const sqlitePath = await seededSqlite('twice');
+    const dsn = await (await cluster()).createDatabase();
+    await migrateSqliteToPostgres({ sqlitePath, dsn });
+    expect(await migrateSqliteToPostgres({ sqlitePath, dsn })).toMatchObject({ alreadyMigrated: true, events: 260 });
+  });
+
+  it('refuses a target that holds other data', async () => {
+    const sqlitePath = await seededSqlite('refused');
+    const dsn = await (await cluster()).createDatabase();
+    const other = createPostgresStore({ dsn });
+    await other.migrate();
+    await other.createAction({ action: sampleAction(), events: newEvents('created') });
+    await other.close();
+    const error = await expectStoreError(migrateSqliteToPostgres({ sqlitePath, dsn }), 'invalid_input');
+    expect(error.message).toMatch(/empty database/);
+  });
+
+  it('refuses a missing SQLite file', async () => {
+    const dsn = await (await cluster()).createDatabase();
+    await expectStoreError(migrateSqliteToPostgres({ sqlitePath: join(dir, 'missing.db'), dsn }), 'not_found');
+  });
+});

@@ -1,0 +1,5 @@
+"""Alias of `faramesh.sdk`."""
+
+from faramesh.sdk import ActionPage, ExecutionGovernorClient
+
+__all__ = ["ActionPage", "ExecutionGovernorClient"]
