@@ -18,7 +18,9 @@ export function governTool<T extends Tool>(toolName: string, original: T, govern
       const action = await client.submitAction(callRequest(governance, toolName, input), {
         idempotencyKey: callKey(options.toolCallId),
       });
-      return action.status === 'pending_approval';
+      // The decision, not the status: the SDK asks again after the approval round trip and treats
+      // "no approval needed any more" as a denial.
+      return action.decision === 'require_approval';
     },
     execute: async (input: unknown, options: ToolExecutionOptions) => {
       const submitted = await client.submitAction(callRequest(governance, toolName, input), {

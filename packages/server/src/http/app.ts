@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { registerActionRoutes } from '../routes/action-routes.js';
+import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
@@ -108,6 +109,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerLifecycleRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
   registerPolicyRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

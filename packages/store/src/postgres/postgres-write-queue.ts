@@ -19,8 +19,11 @@ interface QueuedOp {
 }
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
-// One round trip: the lock is transaction-scoped, so it is held until COMMIT or ROLLBACK.
-const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${LEDGER_LOCK[0]}, ${LEDGER_LOCK[1]});
+// One round trip. The lock is transaction-scoped, so it is held until COMMIT or ROLLBACK; if this
+// process stalls mid-transaction (a half-open connection, a paused VM), the server ends the session
+// after 30 s instead of letting it block every replica's writes.
+const BEGIN_LOCKED = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = '30s';
+  SELECT pg_advisory_xact_lock(${LEDGER_LOCK[0]}, ${LEDGER_LOCK[1]});
   SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1`;
 const UPDATABLE = ACTION_COLUMNS.filter((column) => column !== 'id');
 // All rows of a batch go in one statement: JSON arrays of rows, unpacked by json_populate_recordset.
@@ -85,7 +88,7 @@ export class PostgresWriteQueue {
     try {
       client = await this.pool.connect();
       const results = (await client.query(BEGIN_LOCKED)) as unknown as pg.QueryResult[];
-      const tipRow = results[2]?.rows[0] as { seq: number; hash: string } | undefined;
+      const tipRow = results[3]?.rows[0] as { seq: number; hash: string } | undefined;
       const plan = planBatch(
         batch.map((queued) => queued.op),
         await this.#load(client, batch),
