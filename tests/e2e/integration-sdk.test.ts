@@ -92,7 +92,10 @@ describe('govern()', () => {
     const send = govern(tool.fn, { client: gov.agent(), tool: 'send_email', operation: 'send', agentId: 'sdk' });
     const args = { to: 'safe@example.com' };
     const call = send(args).catch((e: unknown) => e);
-    const approved = await gov.decideNext({ tool: 'send_email', match: (a) => a.params.to === 'safe@example.com' }, true);
+    const approved = await gov.decideNext(
+      { tool: 'send_email', match: (a) => a.params.to === 'safe@example.com' },
+      true,
+    );
     args.to = 'attacker@example.com';
     expect(await call).toBeInstanceOf(ArgumentsChangedError);
     expect(tool.calls).toEqual([]);
@@ -132,7 +135,13 @@ describe('govern() with failOpen', () => {
     await first.stop();
     const client = new FarameshClient({ baseUrl: first.url, token: AGENT_TOKEN, retries: 0 });
     const tool = countingFunction((args: { city: string }) => `sunny in ${args.city}`);
-    const weather = govern(tool.fn, { client, tool: 'get_weather', operation: 'lookup', agentId: 'sdk', failOpen: true });
+    const weather = govern(tool.fn, {
+      client,
+      tool: 'get_weather',
+      operation: 'lookup',
+      agentId: 'sdk',
+      failOpen: true,
+    });
 
     await expect(weather({ city: 'Lima' })).resolves.toBe('sunny in Lima');
     expect(tool.calls).toHaveLength(1);

@@ -40,7 +40,12 @@ function scriptedModel(toolName: string, input: Record<string, unknown>) {
           warnings: [],
         };
       }
-      return { content: [{ type: 'text', text: 'done' }], finishReason: { unified: 'stop', raw: undefined }, usage, warnings: [] };
+      return {
+        content: [{ type: 'text', text: 'done' }],
+        finishReason: { unified: 'stop', raw: undefined },
+        usage,
+        warnings: [],
+      };
     },
   });
 }

@@ -32,7 +32,9 @@ export function governTool<T extends Tool>(toolName: string, original: T, govern
         ...(governance.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: governance.approvalTimeoutMs }),
         ...(options.abortSignal === undefined ? {} : { signal: options.abortSignal }),
       });
-      return runGoverned(client, action, () => (originalExecute as (i: unknown, o: ToolExecutionOptions) => unknown)(input, options));
+      return runGoverned(client, action, () =>
+        (originalExecute as (i: unknown, o: ToolExecutionOptions) => unknown)(input, options),
+      );
     },
   } as T;
 }

@@ -9,8 +9,8 @@ import {
   startGovernanceServer,
   unreachableClient,
 } from '../../../tests/integrations/harness.js';
-import { governTool, governTools } from './govern-tool.js';
 import { farameshMiddleware } from './faramesh-middleware.js';
+import { governTool, governTools } from './govern-tool.js';
 
 let gov: GovernanceServer;
 beforeAll(async () => {
@@ -61,7 +61,12 @@ describe('governTool', () => {
     const { send } = emailTool();
     const governed = governTool(send, { client: gov.agent(), agentId: 'lc' });
     expect([governed.name, governed.description]).toEqual([send.name, send.description]);
-    const call = governed.invoke({ id: 'call-1', name: 'send_email', args: { to: 'tc@example.com' }, type: 'tool_call' });
+    const call = governed.invoke({
+      id: 'call-1',
+      name: 'send_email',
+      args: { to: 'tc@example.com' },
+      type: 'tool_call',
+    });
     await gov.decideNext({ tool: 'send_email', match: (a) => a.params.to === 'tc@example.com' }, true);
     const message = await call;
     expect(message).toBeInstanceOf(ToolMessage);
@@ -77,7 +82,11 @@ describe('governTool', () => {
 });
 
 describe('farameshMiddleware in createAgent', () => {
-  function agentCalling(calls: { name: string; args: Record<string, unknown> }[], tools: Parameters<typeof createAgent>[0]['tools'], client = gov.agent()) {
+  function agentCalling(
+    calls: { name: string; args: Record<string, unknown> }[],
+    tools: NonNullable<Parameters<typeof createAgent>[0]['tools']>,
+    client = gov.agent(),
+  ) {
     const model = new FakeToolCallingModel({
       toolCalls: [calls.map((c, i) => ({ ...c, id: `call-${i}`, type: 'tool_call' as const })), []],
     });
@@ -106,7 +115,11 @@ describe('farameshMiddleware in createAgent', () => {
 
   it('fails the run closed when the server is unreachable', async () => {
     const { body, send } = emailTool();
-    const agent = agentCalling([{ name: 'send_email', args: { to: 'down@example.com' } }], [send], await unreachableClient());
+    const agent = agentCalling(
+      [{ name: 'send_email', args: { to: 'down@example.com' } }],
+      [send],
+      await unreachableClient(),
+    );
     await expect(agent.invoke({ messages: [new HumanMessage('email')] })).rejects.toThrow(/cannot reach Faramesh/);
     expect(body.calls).toEqual([]);
   });

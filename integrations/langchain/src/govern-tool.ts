@@ -1,6 +1,6 @@
-import { type StructuredToolInterface, tool as defineTool } from '@langchain/core/tools';
-import type { ToolRunnableConfig } from '@langchain/core/tools';
 import { govern } from '@faramesh/sdk';
+import type { ToolRunnableConfig } from '@langchain/core/tools';
+import { tool as defineTool, type StructuredToolInterface } from '@langchain/core/tools';
 import { namesOf, paramsOfInput, type ToolGovernance } from './tool-governance.js';
 
 /**

@@ -1,8 +1,8 @@
-import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
+import type { FarameshClient } from '@faramesh/sdk';
+import { AIMessage, HumanMessage, type ToolMessage } from '@langchain/core/messages';
 import { tool } from '@langchain/core/tools';
 import { MemorySaver, MessagesAnnotation, StateGraph } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
-import type { FarameshClient } from '@faramesh/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -23,7 +23,12 @@ afterAll(async () => {
 });
 
 /** A graph whose scripted "model" asks for one tool call, then a ToolNode runs the governed tools. */
-function graphCalling(name: string, args: Record<string, unknown>, client: FarameshClient, checkpointer = new MemorySaver()) {
+function graphCalling(
+  name: string,
+  args: Record<string, unknown>,
+  client: FarameshClient,
+  checkpointer = new MemorySaver(),
+) {
   const email = countingFunction((a: { to: string }) => `sent to ${a.to}`);
   const remove = countingFunction((a: { path: string }) => `deleted ${a.path}`);
   const tools = governGraphTools(

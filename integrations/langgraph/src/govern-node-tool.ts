@@ -1,7 +1,7 @@
 import type { JsonObject, SubmitActionRequest } from '@faramesh/contract';
 import { execute, type FarameshClient, settle } from '@faramesh/sdk';
+import { tool as defineTool, type StructuredToolInterface, type ToolRunnableConfig } from '@langchain/core/tools';
 import { interrupt } from '@langchain/langgraph';
-import { type StructuredToolInterface, type ToolRunnableConfig, tool as defineTool } from '@langchain/core/tools';
 import { approvalInterrupt } from './approval-interrupt.js';
 
 export interface GraphToolGovernance {
@@ -50,7 +50,10 @@ export function governGraphTool<T extends StructuredToolInterface>(original: T, 
 }
 
 /** Every tool of a toolset governed the same way. */
-export function governGraphTools<T extends StructuredToolInterface>(tools: readonly T[], governance: GraphToolGovernance) {
+export function governGraphTools<T extends StructuredToolInterface>(
+  tools: readonly T[],
+  governance: GraphToolGovernance,
+) {
   return tools.map((t) => governGraphTool(t, governance));
 }
 

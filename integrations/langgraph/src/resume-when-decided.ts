@@ -9,10 +9,11 @@ interface InterruptLike {
 }
 
 /** The Faramesh approvals a graph run stopped on (from `result.__interrupt__` or a state's interrupts). */
-export function pendingApprovals(
-  source: { __interrupt__?: InterruptLike[] } | InterruptLike[],
-): (FarameshApprovalInterrupt & { interruptId: string | undefined })[] {
-  const list = Array.isArray(source) ? source : (source.__interrupt__ ?? []);
+export function pendingApprovals(source: object): (FarameshApprovalInterrupt & { interruptId: string | undefined })[] {
+  // A graph's invoke result is typed by its state, which doesn't declare `__interrupt__`.
+  const list: InterruptLike[] = Array.isArray(source)
+    ? source
+    : ((source as { __interrupt__?: InterruptLike[] }).__interrupt__ ?? []);
   return list.flatMap((i) => (isApprovalInterrupt(i.value) ? [{ ...i.value, interruptId: i.id }] : []));
 }
 
@@ -23,9 +24,9 @@ export function pendingApprovals(
  */
 export async function resumeWhenDecided(
   client: FarameshClient,
-  source: { __interrupt__?: InterruptLike[] } | InterruptLike[],
+  source: object,
   options: { timeoutMs?: number; signal?: AbortSignal } = {},
-): Promise<Command> {
+): Promise<Command<unknown, never, never>> {
   const pending = pendingApprovals(source);
   const decided = await Promise.all(pending.map((p) => client.waitForDecision(p.action_id, options)));
   if (decided.length === 1) return new Command({ resume: summary(decided[0] as Action) });

@@ -13,6 +13,7 @@ import { registerInit } from './commands/init.js';
 import { registerInitDocker } from './commands/init-docker.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerPolicyGroup } from './commands/policy-cases.js';
 import { registerPolicyDiff } from './commands/policy-diff.js';
 import { registerPolicyRefresh } from './commands/policy-refresh.js';
@@ -67,6 +68,7 @@ function registerCommands(program: Command, app: App): void {
   registerTail(program, app);
   registerLogs(program, app);
   registerWait(program, app);
+  registerMcp(program, app);
   registerPolicyRefresh(program, app);
   registerPolicyValidate(program, app);
   registerPolicyTest(program, app);

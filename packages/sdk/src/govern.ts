@@ -67,7 +67,8 @@ export function govern<A extends unknown[], R>(
     try {
       action = await client.submitAction(request, { idempotencyKey, ...signal });
     } catch (err) {
-      if (options.failOpen && isUnreachable(err)) return runUnrecorded(client, request, idempotencyKey, run('unrecorded'));
+      if (options.failOpen && isUnreachable(err))
+        return runUnrecorded(client, request, idempotencyKey, run('unrecorded'));
       throw err;
     }
     void recordQueueOf(client).flush();

@@ -41,9 +41,13 @@ export class ApprovalTimeoutError extends FarameshError {
   readonly timeoutMs: number;
 
   constructor(action: Action, timeoutMs: number) {
-    super('approval_timeout', `no decision on ${action.tool} ${action.operation} (${action.id}) within ${timeoutMs} ms`, {
-      details: { action_id: action.id },
-    });
+    super(
+      'approval_timeout',
+      `no decision on ${action.tool} ${action.operation} (${action.id}) within ${timeoutMs} ms`,
+      {
+        details: { action_id: action.id },
+      },
+    );
     this.action = action;
     this.timeoutMs = timeoutMs;
   }

@@ -156,7 +156,7 @@ async function openStore(config: ServerConfig): Promise<Store> {
     }
     return store;
   }
-  return createSqliteStore({ path: config.sqlitePath });
+  return createSqliteStore({ path: config.sqlitePath, writer: config.sqliteWriter });
 }
 
 export { createMemoryStore };

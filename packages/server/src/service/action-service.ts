@@ -57,8 +57,8 @@ export class ActionService {
       requestHash: hash,
       submittedBy: principal.openMode ? null : principal.name,
       idempotencyKey,
-      approvalToken: newApprovalToken(),
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
+      newApprovalToken,
     });
     const meta = submissionMeta(action);
     const result = await this.deps.store.createAction({

@@ -20,8 +20,8 @@ export interface NewActionFacts {
   requestHash: string;
   submittedBy: string | null;
   idempotencyKey: string | null;
-  /** Only used when the decision is require_approval. */
-  approvalToken: string;
+  /** Makes the approval token; called only when the decision is require_approval. */
+  newApprovalToken: () => string;
   approvalTtlSeconds: number;
 }
 
@@ -48,7 +48,7 @@ export function newAction(
     policy_version: policy.version,
     policy_hash: policy.hash,
     request_hash: facts.requestHash,
-    approval_token: pending ? facts.approvalToken : null,
+    approval_token: pending ? facts.newApprovalToken() : null,
     approval_expires_at: pending && ttl > 0 ? new Date(Date.parse(facts.at) + ttl * 1000).toISOString() : null,
     approval_decided_by: null,
     approval_decided_at: null,

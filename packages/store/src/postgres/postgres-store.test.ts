@@ -87,6 +87,27 @@ describeWithPostgres('postgres store', (cluster) => {
     expect(verifyLedger(await store.eventsAfter(0, 1000))).toEqual({ ok: true });
   });
 
+  it('inserts an action created and changed within one batch once, in its final state', async () => {
+    const batches: CommitStats[] = [];
+    const store = await open({ onCommit: (stats) => batches.push(stats) });
+    const action = sampleAction({ status: 'pending_approval' });
+    const [created, approved] = await Promise.all([
+      store.createAction({ action, events: newEvents('created') }),
+      store.transition({
+        id: action.id,
+        expected_version: 1,
+        patch: { status: 'approved' },
+        events: newEvents('approved'),
+        at: action.created_at,
+      }),
+    ]);
+    expect(batches).toEqual([expect.objectContaining({ ops: 2, committed: true })]);
+    expect(created.action.version).toBe(1);
+    expect(approved.action).toMatchObject({ status: 'approved', version: 2 });
+    expect(await store.getAction(action.id)).toEqual(approved.action);
+    expect((await store.listEvents(action.id)).map((e) => e.action.status)).toEqual(['pending_approval', 'approved']);
+  });
+
   it('fails only the write with a repeated event id, not the rest of its batch', async () => {
     const store = await open();
     const first = await write(store);

@@ -42,11 +42,13 @@ export function findPostgresBin(): string | null {
  * What a test file should do about PostgreSQL: run, or skip with a reason. Under CI (`CI` set) a
  * missing installation is an error, so the Postgres tests can never be skipped silently there.
  */
-export function postgresAvailability(): { available: true; bin: string } | { available: false; reason: string } {
-  const bin = findPostgresBin();
+export function postgresAvailability(
+  bin = findPostgresBin(),
+  ci = process.env.CI,
+): { available: true; bin: string } | { available: false; reason: string } {
   if (bin !== null) return { available: true, bin };
   const reason = 'PostgreSQL binaries not found (install Debian package `postgresql` or set FARAMESH_PG_BIN)';
-  if (process.env.CI) throw new Error(`${reason}; CI is set, so the PostgreSQL tests are mandatory`);
+  if (ci) throw new Error(`${reason}; CI is set, so the PostgreSQL tests are mandatory`);
   return { available: false, reason };
 }
 

@@ -59,8 +59,12 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'pending_approval';
 
       CREATE TABLE action_events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
+        -- Not AUTOINCREMENT: events are never deleted, so the rowid (max + 1) is already strictly
+        -- increasing, without an extra sqlite_sequence write per event.
+        seq INTEGER PRIMARY KEY,
+        -- Not UNIQUE: ids are random UUIDs made by the server and nothing looks events up by id;
+        -- a unique index on random keys cost more than half of each event insert.
+        id TEXT NOT NULL,
         action_id TEXT NOT NULL REFERENCES actions (id),
         event_type TEXT NOT NULL,
         meta TEXT NOT NULL,
