@@ -37,7 +37,10 @@ export function workDir(): { dir: string; policy: string; db: string } {
 
 /** Spawns the built `faramesh serve` on a free port and waits until it listens. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const base = options.dir === undefined ? workDir() : { dir: options.dir, policy: join(options.dir, 'policy.yaml'), db: join(options.dir, 'data', 'actions.db') };
+  const base =
+    options.dir === undefined
+      ? workDir()
+      : { dir: options.dir, policy: join(options.dir, 'policy.yaml'), db: join(options.dir, 'data', 'actions.db') };
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--port', '0', '--policy', base.policy, '--db', base.db, ...(options.args ?? [])],

@@ -67,7 +67,9 @@ describe('the README walkthrough over HTTP and SSE', () => {
     const onlyHttp = openStream(`${server.url}/v1/events?tool=http`);
     await new Promise((r) => setTimeout(r, 200));
     await api(server.url, '/v1/actions', { body: shell('echo filtered-out') });
-    const httpAction = (await api(server.url, '/v1/actions', { body: { agent_id: 'f', tool: 'http', operation: 'get' } })).json;
+    const httpAction = (
+      await api(server.url, '/v1/actions', { body: { agent_id: 'f', tool: 'http', operation: 'get' } })
+    ).json;
     const frames = await onlyHttp.waitFor(2);
     await onlyHttp.close();
     expect(frames.every((f) => JSON.parse(f.data).action.id === httpAction.id)).toBe(true);
@@ -77,7 +79,9 @@ describe('the README walkthrough over HTTP and SSE', () => {
     const action = (await api(server.url, '/v1/actions', { body: shell('reboot-ish') })).json;
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        api(server.url, `/v1/actions/${action.id}/approval`, { body: { token: action.approval_token, approve: i % 3 === 0 } }),
+        api(server.url, `/v1/actions/${action.id}/approval`, {
+          body: { token: action.approval_token, approve: i % 3 === 0 },
+        }),
       ),
     );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
@@ -92,7 +96,9 @@ describe('the README walkthrough over HTTP and SSE', () => {
     const action = (await api(server.url, '/v1/actions', { body: shell('echo wait') })).json;
     const waiting = api(server.url, `/v1/actions/${action.id}/wait?timeout_ms=20000`);
     await new Promise((r) => setTimeout(r, 200));
-    await api(server.url, `/v1/actions/${action.id}/approval`, { body: { token: action.approval_token, approve: true } });
+    await api(server.url, `/v1/actions/${action.id}/approval`, {
+      body: { token: action.approval_token, approve: true },
+    });
     const answered = await waiting;
     expect(answered.json.status).toBe('approved');
   });
@@ -100,7 +106,10 @@ describe('the README walkthrough over HTTP and SSE', () => {
   it('serves health, readiness, metrics and the playground page', async () => {
     expect((await api(server.url, '/health')).json).toEqual({ status: 'ok' });
     const ready = await api(server.url, '/ready');
-    expect(ready.json.checks.database).toMatchObject({ backend: 'sqlite', durability: { journal_mode: 'wal', synchronous: 'full' } });
+    expect(ready.json.checks.database).toMatchObject({
+      backend: 'sqlite',
+      durability: { journal_mode: 'wal', synchronous: 'full' },
+    });
     const metrics = await api(server.url, '/metrics');
     expect(metrics.json).toContain('faramesh_actions_total{status="pending_approval",tool="shell"}');
     const page = await fetch(`${server.url}/playground`);

@@ -8,7 +8,14 @@ describe('faramesh serve refuses to start on bad setup', () => {
     const dir = workDir();
     writeFileSync(
       dir.policy,
-      ['rules:', '  - match: { tool: shell, opp: run }', '    allow: true', '  - match: { tool: x }', '    deny: maybe', ''].join('\n'),
+      [
+        'rules:',
+        '  - match: { tool: shell, opp: run }',
+        '    allow: true',
+        '  - match: { tool: x }',
+        '    deny: maybe',
+        '',
+      ].join('\n'),
     );
     const { code, output } = await failToStart(dir);
     expect(code).toBe(1);
@@ -38,7 +45,10 @@ describe('faramesh serve refuses to start on bad setup', () => {
 
   it('names invalid configuration values', async () => {
     const dir = workDir();
-    const { code, output } = await failToStart({ ...dir, env: { FARAMESH_ENABLE_CORS: 'sometimes', FARAMESH_TOKENS: 'x' } });
+    const { code, output } = await failToStart({
+      ...dir,
+      env: { FARAMESH_ENABLE_CORS: 'sometimes', FARAMESH_TOKENS: 'x' },
+    });
     expect(code).toBe(1);
     expect(output).toContain('FARAMESH_ENABLE_CORS=sometimes');
     expect(output).toContain('name:role:token');

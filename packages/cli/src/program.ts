@@ -14,6 +14,7 @@ import { registerInitDocker } from './commands/init-docker.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerPolicyGroup } from './commands/policy-cases.js';
 import { registerPolicyDiff } from './commands/policy-diff.js';
 import { registerPolicyRefresh } from './commands/policy-refresh.js';
@@ -78,6 +79,7 @@ function registerCommands(program: Command, app: App): void {
   registerInitDocker(program, app);
   registerBuildUi(program, app);
   registerDoctor(program, app);
+  registerMigrate(program, app);
   registerCompletion(program, app);
 }
 

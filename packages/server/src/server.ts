@@ -109,8 +109,19 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
 
   const watcher = config.hotReload ? watchPolicyFile(config.policyFile, () => void reloadPolicy()) : null;
   const sweepMs = (options.expirySweepSeconds ?? 1) * 1000;
+  // While the database is down every sweep fails: say so once, and once more when it works again.
+  let sweepFailing = false;
   const sweeper = setInterval(() => {
-    service.expireDue().catch((error: unknown) => log.error(`expiry sweep failed: ${(error as Error).message}`));
+    service.expireDue().then(
+      () => {
+        if (sweepFailing) log.info('expiry sweep works again');
+        sweepFailing = false;
+      },
+      (error: unknown) => {
+        if (!sweepFailing) log.error(`expiry sweep failed (retrying every ${sweepMs} ms): ${(error as Error).message}`);
+        sweepFailing = true;
+      },
+    );
   }, sweepMs);
   sweeper.unref();
 

@@ -85,13 +85,7 @@ interface DoctorConfig {
 }
 
 async function databaseCheck(ctx: Context, config: DoctorConfig): Promise<Check> {
-  if (config.dbBackend === 'postgres') {
-    return {
-      name: 'database',
-      status: 'ok',
-      message: 'Database: PostgreSQL configured (FARA_POSTGRES_DSN); its health is checked through the server below',
-    };
-  }
+  if (config.dbBackend === 'postgres') return postgresCheck(config.postgresDsn ?? '');
   const path = displayPath(ctx.io.cwd, config.sqlitePath);
   if (!existsSync(config.sqlitePath)) {
     const dir = firstExisting(dirname(config.sqlitePath));
@@ -120,7 +114,7 @@ async function databaseCheck(ctx: Context, config: DoctorConfig): Promise<Check>
         return {
           name: 'database',
           status: 'ok',
-          message: `Database exists, is writable and migrated: ${path} (schema ${info.schema_version})`,
+          message: `Database exists, is writable and migrated: sqlite ${path} (schema ${info.schema_version}, ${durability(info.durability)})`,
         };
       }
       return {
@@ -139,6 +133,35 @@ async function databaseCheck(ctx: Context, config: DoctorConfig): Promise<Check>
       details: [(err as Error).message],
     };
   }
+}
+
+/** Connects to the configured PostgreSQL: reachable, migrated, and how durable its commits are. */
+async function postgresCheck(dsn: string): Promise<Check> {
+  const { createPostgresStore, SCHEMA_VERSION } = await import('@faramesh/store');
+  const store = createPostgresStore({ dsn, poolSize: 1 });
+  try {
+    await store.ping();
+    const info = await store.info();
+    const where = `postgres ${info.location} (schema ${info.schema_version}, ${durability(info.durability)})`;
+    if (info.schema_version === SCHEMA_VERSION) {
+      return { name: 'database', status: 'ok', message: `Database reachable and migrated: ${where}` };
+    }
+    return {
+      name: 'database',
+      status: 'warn',
+      message: `Database reachable: ${where}; \`faramesh serve\` migrates it to schema ${SCHEMA_VERSION}`,
+    };
+  } catch (err) {
+    return { name: 'database', status: 'fail', message: 'PostgreSQL unreachable', details: [(err as Error).message] };
+  } finally {
+    await store.close().catch(() => {});
+  }
+}
+
+function durability(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
 }
 
 function policyCheck(ctx: Context, file: string): Check {
