@@ -16,7 +16,11 @@ const seconds = Number(process.argv[2] ?? 10);
 const connections = Number(process.argv[3] ?? 64);
 
 function start(args, env = {}) {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const onData = (chunk) => {
     log += chunk.toString();
@@ -50,7 +54,12 @@ async function load(url, label) {
       {
         setupRequest: (req) => {
           i += 1;
-          const body = { agent_id: `bench-${i % 16}`, tool: 'http', operation: 'get', params: { url: `https://api.example.com/items/${i}` } };
+          const body = {
+            agent_id: `bench-${i % 16}`,
+            tool: 'http',
+            operation: 'get',
+            params: { url: `https://api.example.com/items/${i}` },
+          };
           return { ...req, body: JSON.stringify(body) };
         },
       },
@@ -69,7 +78,16 @@ const baseline = await start(['bench/baseline-server.mjs']);
 const base = await load(baseline.url, 'node:http JSON (ceiling)');
 baseline.child.kill();
 const faramesh = await start(
-  ['packages/cli/dist/bin.js', 'serve', '--port', '0', '--db', join(dir, 'bench.db'), '--policy', 'policies/default.yaml'],
+  [
+    'packages/cli/dist/bin.js',
+    'serve',
+    '--port',
+    '0',
+    '--db',
+    join(dir, 'bench.db'),
+    '--policy',
+    'policies/default.yaml',
+  ],
   { FARAMESH_TOKEN: '', FARAMESH_TOKENS: '' },
 );
 const ours = await load(faramesh.url, 'faramesh sqlite FULL (group commit)');
