@@ -1,5 +1,5 @@
 import { canonicalJson } from '@faramesh/canonical';
-import { type CreateActionInput, type JsonObject, type NewEvent, StoreError, type TransitionInput } from './store.js';
+import { type CreateActionInput, type NewEvent, StoreError, type TransitionInput } from './store.js';
 
 /**
  * Checks what TypeScript can't: non-empty event lists (every state change is recorded) and JSON that
