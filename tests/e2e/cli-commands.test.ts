@@ -3,42 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, BIN, DEFAULT_POLICY, type RunningServer, startServer } from './harness.js';
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the built `faramesh` binary; `until` ends it (SIGINT) once stdout satisfies it. */
-function faramesh(
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string>; until?: (stdout: string) => boolean; bin?: string } = {},
-): Promise<Result> {
-  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
-    cwd: options.cwd ?? tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (options.until?.(stdout)) child.kill('SIGINT');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  // Never leak a process when an expectation isn't met: a hung command is killed before the test times out.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((done) =>
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      done({ code, stdout, stderr });
-    }),
-  );
-}
+import { api, BIN, DEFAULT_POLICY, runCli as faramesh, type RunningServer, startServer } from './harness.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'faramesh-cli-e2e-'));
 

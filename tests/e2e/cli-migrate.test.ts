@@ -1,22 +1,12 @@
-import { spawn } from 'node:child_process';
 import { beforeAll, expect, it } from 'vitest';
 import { describeWithPostgres } from '../../packages/store/src/postgres/postgres-cluster.test-support.js';
 import type { ThrowawayCluster } from '../../packages/store/src/postgres/throwaway-cluster.js';
-import { api, BIN, startServer, workDir } from './harness.js';
+import { api, runCli, startServer, workDir } from './harness.js';
 
-function cli(args: string[], env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; out: string }>((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.on('exit', (code) => done({ code, out }));
-  });
-}
+const cli = async (args: string[], env: Record<string, string>, cwd: string) => {
+  const result = await runCli(args, { env, cwd });
+  return { code: result.code, out: result.stdout + result.stderr };
+};
 
 describeWithPostgres('faramesh migrate', (cluster) => {
   let pg: ThrowawayCluster;

@@ -187,3 +187,38 @@ export async function api(base: string, path: string, init: { method?: string; b
   }
   return { status: res.status, json, headers: res.headers };
 }
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the built `faramesh` binary; `until` ends it (SIGINT) once stdout satisfies it. */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; until?: (stdout: string) => boolean; bin?: string } = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    cwd: options.cwd ?? tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (options.until?.(stdout)) child.kill('SIGINT');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  // Never leak a process when an expectation isn't met: a hung command is killed before the test times out.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  return new Promise((done) =>
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      done({ code, stdout, stderr });
+    }),
+  );
+}

@@ -2,6 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { App } from './app.js';
 import { EXIT } from './cli-error.js';
 import { registerApproval } from './commands/approval.js';
+import { registerAudit } from './commands/audit.js';
 import { registerBuildUi } from './commands/build-ui.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCurl } from './commands/curl.js';
@@ -80,6 +81,7 @@ function registerCommands(program: Command, app: App): void {
   registerBuildUi(program, app);
   registerDoctor(program, app);
   registerMigrate(program, app);
+  registerAudit(program, app);
   registerCompletion(program, app);
 }
 

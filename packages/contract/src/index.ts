@@ -38,6 +38,7 @@ export type {
   ExplainResponse,
   Explanation,
   Health,
+  LedgerAudit,
   PlaygroundResult,
   PolicyDiagnostic,
   PolicyStatus,

@@ -98,3 +98,8 @@ export interface ExplainResponse {
 export interface PlaygroundResult extends PolicyEvaluation {
   explanation: Explanation;
 }
+
+/** `GET /v1/audit/verify`: the whole hash chain recomputed, or the first event that fails. */
+export type LedgerAudit =
+  | { ok: true; events: number; head: { seq: number; hash: string } | null }
+  | { ok: false; events: number; seq: number; reason: string };

@@ -10,7 +10,7 @@ import type {
 import { FarameshError, TimeoutError } from './errors.js';
 import { followStream, type StreamEvent, type StreamOptions } from './stream.js';
 import { type QueryValue, sleep, Transport } from './transport.js';
-import type { ExplainResponse, Health, PlaygroundResult, PolicyInfo, Readiness, WhoAmI } from './types.js';
+import type { ExplainResponse, Health, LedgerAudit, PlaygroundResult, PolicyInfo, Readiness, WhoAmI } from './types.js';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
 
@@ -221,6 +221,40 @@ export class FarameshClient {
       body: request,
       signal: options.signal,
     });
+  }
+
+  /** Recomputes the server's whole hash-chained ledger (approver or admin). */
+  auditVerify(options: CallOptions = {}): Promise<LedgerAudit> {
+    return this.get<LedgerAudit>('/v1/audit/verify', undefined, { ...options, timeoutMs: 600_000 });
+  }
+
+  /** The ledger from `after` on, one event (with its action snapshot) at a time, read as JSON lines. */
+  async *auditExport(options: CallOptions & { after?: number } = {}): AsyncGenerator<Record<string, unknown>> {
+    const abort = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
+    const res = await this.transport.open(
+      '/v1/audit/export',
+      { after: options.after ?? 0 },
+      { accept: 'application/x-ndjson' },
+      signal,
+    );
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline = buffer.indexOf('\n');
+        while (newline !== -1) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          if (line.trim() !== '') yield JSON.parse(line) as Record<string, unknown>;
+          newline = buffer.indexOf('\n');
+        }
+      }
+      if (buffer.trim() !== '') yield JSON.parse(buffer) as Record<string, unknown>;
+    } finally {
+      abort.abort();
+    }
   }
 
   /** Live ledger events as an async iterator; reconnects and resumes with Last-Event-ID. */

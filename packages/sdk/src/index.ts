@@ -44,6 +44,7 @@ export type {
   ExplainResponse,
   Explanation,
   Health,
+  LedgerAudit,
   PlaygroundResult,
   PolicyInfo,
   Readiness,

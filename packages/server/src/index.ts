@@ -1,3 +1,4 @@
+export { auditLedger, type LedgerAudit } from './audit/ledger-audit.js';
 export { Authenticator, OPEN_PRINCIPAL, type Principal } from './auth/authenticator.js';
 export { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig, type TokenSpec } from './config/config.js';
 export { parseDotenv } from './config/dotenv.js';

@@ -1,8 +1,7 @@
+import type { LedgerAudit } from '@faramesh/contract';
 import { type EventRecord, GENESIS_HASH, type Store, verifyLedger } from '@faramesh/store';
 
-export type LedgerAudit =
-  | { ok: true; events: number; head: { seq: number; hash: string } | null }
-  | { ok: false; events: number; seq: number; reason: string };
+export type { LedgerAudit };
 
 /**
  * Walks the whole ledger in seq order, page by page, recomputing every hash and checking every link,
