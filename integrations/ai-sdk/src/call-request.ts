@@ -1,28 +1,12 @@
-import type { JsonObject, SubmitActionRequest } from '@faramesh/contract';
-import type { FarameshClient } from '@faramesh/sdk';
+import type { SubmitActionRequest } from '@faramesh/contract';
+import { type ToolGovernance, toolCallRequest } from '@faramesh/sdk';
 
-export interface AiToolGovernance {
-  client: FarameshClient;
-  agentId: string;
-  /** The `tool` the policy sees. Default: the key of the tool in the ToolSet. */
-  tool?: (toolName: string) => string;
-  /** The `operation` the policy sees. Default: `execute`. */
-  operation?: (toolName: string) => string;
-  context?: JsonObject;
-  /** How long `execute` (and `approvalResponses`) wait for a decision. Default 300 000 ms. */
-  approvalTimeoutMs?: number;
-}
+/** The AI SDK's governance options: the SDK's, with `operation` defaulting to `execute`. */
+export type AiToolGovernance = ToolGovernance;
 
 /** The submission of one tool call; the same for needsApproval, execute and approvalResponses. */
 export function callRequest(governance: AiToolGovernance, toolName: string, input: unknown): SubmitActionRequest {
-  const request: SubmitActionRequest = {
-    agent_id: governance.agentId,
-    tool: governance.tool?.(toolName) ?? toolName,
-    operation: governance.operation?.(toolName) ?? 'execute',
-    params: input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as JsonObject) : { input },
-  };
-  if (governance.context !== undefined) request.context = governance.context;
-  return request;
+  return toolCallRequest(governance, toolName, input, 'execute');
 }
 
 /**

@@ -1,23 +1,13 @@
-import type { JsonObject, SubmitActionRequest } from '@faramesh/contract';
-import { execute, type FarameshClient, settle } from '@faramesh/sdk';
+import { execute, settle, type ToolGovernance, toolCallRequest } from '@faramesh/sdk';
 import { tool as defineTool, type StructuredToolInterface, type ToolRunnableConfig } from '@langchain/core/tools';
 import { interrupt } from '@langchain/langgraph';
 import { approvalInterrupt } from './approval-interrupt.js';
 
-export interface GraphToolGovernance {
-  client: FarameshClient;
-  agentId: string;
-  /** The `tool` the policy sees. Default: the tool's name. */
-  tool?: (toolName: string) => string;
-  /** The `operation` the policy sees. Default: `invoke`. */
-  operation?: (toolName: string) => string;
-  context?: JsonObject;
-  /**
-   * How long a resumed call waits for a decision that hasn't arrived yet. Default 300 000 ms.
-   * (While the graph is interrupted nothing waits: the checkpointer holds the pause.)
-   */
-  approvalTimeoutMs?: number;
-}
+/**
+ * The SDK's governance options. `approvalTimeoutMs` is how long a resumed call waits for a decision
+ * that hasn't arrived yet; while the graph is interrupted nothing waits: the checkpointer holds the pause.
+ */
+export type GraphToolGovernance = ToolGovernance;
 
 /**
  * A LangGraph tool (for a ToolNode) governed by Faramesh. On `require_approval` it calls
@@ -27,15 +17,10 @@ export interface GraphToolGovernance {
  * id) and reads Faramesh's decision, which is the only authority: a resume value can't approve.
  */
 export function governGraphTool<T extends StructuredToolInterface>(original: T, governance: GraphToolGovernance) {
-  const names = {
-    tool: governance.tool?.(original.name) ?? original.name,
-    operation: governance.operation?.(original.name) ?? 'invoke',
-  };
   return defineTool(
     async (input: unknown, config?: ToolRunnableConfig) => {
       const { client } = governance;
-      const request: SubmitActionRequest = { agent_id: governance.agentId, ...names, params: paramsOf(input) };
-      if (governance.context !== undefined) request.context = governance.context;
+      const request = toolCallRequest(governance, original.name, input, 'invoke');
       const key = idempotencyKey(config);
       const submitted = await client.submitAction(request, key === undefined ? {} : { idempotencyKey: key });
       if (submitted.status === 'pending_approval') interrupt(approvalInterrupt(submitted));
@@ -67,11 +52,6 @@ function idempotencyKey(config: ToolRunnableConfig | undefined): string | undefi
   if (thread === undefined || callId === undefined) return undefined;
   const ns = config?.configurable?.checkpoint_ns ?? '';
   return `langgraph:${String(thread)}:${String(ns)}:${callId}`;
-}
-
-function paramsOf(input: unknown): JsonObject {
-  if (input !== null && typeof input === 'object' && !Array.isArray(input)) return input as JsonObject;
-  return { input };
 }
 
 function timeoutOf(governance: GraphToolGovernance): { approvalTimeoutMs?: number } {

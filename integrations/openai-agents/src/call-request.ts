@@ -1,17 +1,8 @@
-import type { JsonObject, SubmitActionRequest } from '@faramesh/contract';
-import type { FarameshClient } from '@faramesh/sdk';
+import type { SubmitActionRequest } from '@faramesh/contract';
+import { type ToolGovernance, toolCallRequest } from '@faramesh/sdk';
 
-export interface AgentToolGovernance {
-  client: FarameshClient;
-  agentId: string;
-  /** The `tool` the policy sees. Default: the function tool's name. */
-  tool?: (toolName: string) => string;
-  /** The `operation` the policy sees. Default: `invoke`. */
-  operation?: (toolName: string) => string;
-  context?: JsonObject;
-  /** How long a call (or `resolveInterruptions`) waits for a decision. Default 300 000 ms. */
-  approvalTimeoutMs?: number;
-}
+/** The Agents SDK's governance options: the SDK's, with `operation` defaulting to `invoke`. */
+export type AgentToolGovernance = ToolGovernance;
 
 /** The submission of one function call; the same from needsApproval, the guardrail, invoke and resolveInterruptions. */
 export function callRequest(
@@ -19,15 +10,7 @@ export function callRequest(
   toolName: string,
   argumentsJson: string,
 ): SubmitActionRequest {
-  const input = parseArguments(argumentsJson);
-  const request: SubmitActionRequest = {
-    agent_id: governance.agentId,
-    tool: governance.tool?.(toolName) ?? toolName,
-    operation: governance.operation?.(toolName) ?? 'invoke',
-    params: input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as JsonObject) : { input },
-  };
-  if (governance.context !== undefined) request.context = governance.context;
-  return request;
+  return toolCallRequest(governance, toolName, parseArguments(argumentsJson), 'invoke');
 }
 
 /** One function call is one action, however often the SDK asks about it: keyed by its call id. */

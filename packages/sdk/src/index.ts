@@ -39,6 +39,7 @@ export {
 } from './record-queue.js';
 export { type SseMessage, SseParser } from './sse-parser.js';
 export type { StreamEvent, StreamOptions, StreamStatus } from './stream.js';
+export { paramsOfInput, type ToolGovernance, toolCallRequest } from './tool-call.js';
 export type {
   ConditionTrace,
   ExplainResponse,
