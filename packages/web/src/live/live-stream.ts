@@ -1,7 +1,7 @@
 import type { StreamFrame } from '@faramesh/contract';
+import { SseParser } from '@faramesh/sdk';
 import type { HttpClient } from '../api/http-client.js';
 import { isNewerEventId } from './event-id.js';
-import { SseParser } from './sse-parser.js';
 
 export type ConnectionState =
   | { status: 'connecting' }
@@ -81,12 +81,15 @@ export function openLiveStream(options: LiveStreamOptions): LiveStream {
         if (done) break;
         armSilence();
         attempt = 0; // data flowed: the next drop starts the backoff afresh
-        for (const message of parser.push(value)) {
-          if (message.id !== null && !isNewerEventId(message.id, lastId)) continue;
+        for (const message of parser.feed(value)) {
+          const id = message.id === '' ? null : message.id;
+          if (id !== null && !isNewerEventId(id, lastId)) continue;
           const frame = parseFrame(message.data);
-          if (message.id !== null) lastId = message.id;
-          if (frame !== null) options.onFrame(frame, message.id);
+          if (id !== null) lastId = id;
+          if (frame !== null) options.onFrame(frame, id);
         }
+        // The server's `id:` on connect is a resume point even before any event arrives.
+        if (parser.lastEventId !== '' && isNewerEventId(parser.lastEventId, lastId)) lastId = parser.lastEventId;
       }
       return 'ended';
     } finally {
