@@ -3,24 +3,20 @@ import { resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
-import { COMPOSE, DOCKERIGNORE, dockerfile } from '../scaffold/docker-templates.js';
+import { dockerTemplates, SOURCE_ROOT } from '../scaffold/docker-templates.js';
 import { writeScaffold } from '../scaffold/write-files.js';
-import { VERSION } from '../version.js';
 
-/** `init-docker [dir]`: writes Dockerfile, docker-compose.yaml and .dockerignore. */
+/**
+ * `init-docker [dir]`: writes the repository's own Dockerfile, docker-compose.yaml and .dockerignore.
+ * They build the image from a Faramesh checkout, so outside the checkout compose needs FARAMESH_SOURCE.
+ */
 export async function initDocker(ctx: Context, dir: string | undefined, options: { force?: boolean }): Promise<number> {
   const root = resolve(ctx.io.cwd, dir ?? '.');
-  const created = writeScaffold(
-    root,
-    [
-      { path: 'Dockerfile', content: dockerfile(VERSION) },
-      { path: 'docker-compose.yaml', content: COMPOSE },
-      { path: '.dockerignore', content: DOCKERIGNORE },
-    ],
-    options.force === true,
-  );
+  const created = writeScaffold(root, dockerTemplates(), options.force === true);
+  const source = resolve(SOURCE_ROOT);
+  const elsewhere = source !== root;
   if (ctx.json) {
-    ctx.out.json({ root, created });
+    ctx.out.json({ root, created, source });
     return 0;
   }
   ctx.out.success('Created Docker files:');
@@ -28,16 +24,17 @@ export async function initDocker(ctx: Context, dir: string | undefined, options:
   ctx.out.line();
   ctx.out.line('Next steps:');
   if (!existsSync(resolve(root, 'policies/default.yaml')))
-    ctx.out.line('  0. Run: faramesh init (the image copies policies/)');
-  ctx.out.line('  1. Run: docker compose up');
-  ctx.out.line('  2. Open: http://localhost:8000');
+    ctx.out.line('  0. Run: faramesh init (compose mounts ./policies)');
+  if (elsewhere) ctx.out.line(`  1. Run: FARAMESH_SOURCE=${source} docker compose up   (the images build from the checkout)`);
+  else ctx.out.line('  1. Run: docker compose up');
+  ctx.out.line('  2. Open: http://localhost:8000 and log in with demo-approver-token (see docker-compose.yaml)');
   return 0;
 }
 
 export function registerInitDocker(program: Command, app: App): void {
   program
     .command('init-docker')
-    .description('generate Dockerfile, docker-compose.yaml and .dockerignore')
+    .description('write the Dockerfile, docker-compose.yaml and .dockerignore of the Faramesh repository')
     .argument('[dir]', 'where to create the files (default: current directory)')
     .option('--force', 'overwrite existing files')
     .action(async (dir, opts, cmd) => {

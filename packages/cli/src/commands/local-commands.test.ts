@@ -197,13 +197,14 @@ describe('init / init-docker', () => {
     expect(readFileSync(join(dir, 'policies/default.yaml'), 'utf8')).toContain('rules:');
   });
 
-  it('writes Dockerfile, docker-compose.yaml and .dockerignore', async () => {
+  it("writes the repository's own Dockerfile, docker-compose.yaml and .dockerignore, byte for byte", async () => {
     const dir = tempDir();
     const out = await cli(['init-docker'], { cwd: dir });
     expect(out.code).toBe(0);
-    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('CMD ["faramesh", "serve"]');
-    expect(readFileSync(join(dir, 'docker-compose.yaml'), 'utf8')).toContain('FARAMESH_DEMO=1');
-    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toContain('node_modules');
+    for (const file of ['Dockerfile', 'docker-compose.yaml', '.dockerignore']) {
+      expect(readFileSync(join(dir, file), 'utf8')).toBe(readFileSync(join(REPO, file), 'utf8'));
+    }
+    expect(out.stdout).toContain(`FARAMESH_SOURCE=${REPO} docker compose up`);
     expect((await cli(['init-docker'], { cwd: dir })).code).toBe(1);
   });
 });

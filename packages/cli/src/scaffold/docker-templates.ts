@@ -1,53 +1,24 @@
-/** Files `faramesh init-docker` writes. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CliError } from '../cli-error.js';
+import type { ScaffoldFile } from './write-files.js';
 
-export function dockerfile(version: string): string {
-  return `# Faramesh server image. Build: docker build -t faramesh .
-FROM node:20-bookworm-slim AS build
-# better-sqlite3 compiles from source when no prebuilt binary matches.
-RUN apt-get update \\
-  && apt-get install -y --no-install-recommends python3 make g++ \\
-  && rm -rf /var/lib/apt/lists/*
-RUN npm install --global --omit=dev faramesh@${version}
+/**
+ * The Faramesh checkout this CLI runs from (src/ and dist/ sit at the same depth). Its Dockerfile,
+ * docker-compose.yaml and .dockerignore are the one source of what `init-docker` writes, so the
+ * files a user gets can't drift from the ones the repository's tests check.
+ */
+export const SOURCE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-FROM node:20-bookworm-slim
-COPY --from=build /usr/local/lib/node_modules /usr/local/lib/node_modules
-RUN ln -s ../lib/node_modules/faramesh/dist/bin.js /usr/local/bin/faramesh \\
-  && mkdir -p /app/data /app/policies && chown -R node:node /app
-WORKDIR /app
-COPY --chown=node:node policies ./policies
-USER node
-ENV FARAMESH_HOST=0.0.0.0 \\
-    FARAMESH_PORT=8000 \\
-    FARA_POLICY_FILE=/app/policies/default.yaml \\
-    FARA_SQLITE_PATH=/app/data/actions.db
-EXPOSE 8000
-VOLUME ["/app/data"]
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 \\
-  CMD node -e "fetch('http://127.0.0.1:8000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["faramesh", "serve"]
-`;
+export const DOCKER_FILES = ['Dockerfile', 'docker-compose.yaml', '.dockerignore'] as const;
+
+/** The repository's Docker files, byte for byte. */
+export function dockerTemplates(root: string = SOURCE_ROOT): ScaffoldFile[] {
+  return DOCKER_FILES.map((path) => {
+    try {
+      return { path, content: readFileSync(`${root}${path}`, 'utf8') };
+    } catch {
+      throw new CliError(`cannot read ${path} from the Faramesh checkout at ${root}`);
+    }
+  });
 }
-
-export const COMPOSE = `# docker compose up  →  http://localhost:8000
-services:
-  faramesh:
-    build: .
-    ports:
-      - "8000:8000"
-    environment:
-      - FARAMESH_DEMO=1
-      - FARAMESH_ENABLE_CORS=1
-      - FARA_POLICY_FILE=/app/policies/default.yaml
-      # - FARAMESH_TOKEN=change-me
-    volumes:
-      - ./data:/app/data
-      - ./policies:/app/policies
-    restart: unless-stopped
-`;
-
-export const DOCKERIGNORE = `node_modules
-data
-.env
-.git
-*.log
-`;
