@@ -23,6 +23,8 @@ export interface ServerConfig {
   approvalTtlSeconds: number;
   maxBodyBytes: number;
   sseHeartbeatMs: number;
+  /** Open SSE connections allowed at once; more get 429 (each holds a socket and a listener). */
+  maxStreams: number;
   logLevel: string;
   logRequests: boolean;
   uiDir: string | null;
@@ -127,6 +129,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     approvalTtlSeconds: int(['FARAMESH_APPROVAL_TTL'], 3600, 0, 31_536_000),
     maxBodyBytes: int(['FARAMESH_MAX_BODY_BYTES'], 1_048_576, 1024, 67_108_864),
     sseHeartbeatMs: int(['FARAMESH_SSE_HEARTBEAT_MS'], 15_000, 100, 600_000),
+    maxStreams: int(['FARAMESH_MAX_STREAMS'], 10_000, 1, 1_000_000),
     logLevel: get('FARAMESH_LOG_LEVEL') ?? 'info',
     logRequests: bool(['FARAMESH_LOG_REQUESTS'], false),
     uiDir: uiDir === undefined ? null : path(uiDir),

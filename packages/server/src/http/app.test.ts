@@ -405,3 +405,17 @@ describe('shutdown', () => {
     expect(res.json().status).toBe('pending_approval');
   });
 });
+
+describe('event stream limits', () => {
+  it('refuses streams beyond FARAMESH_MAX_STREAMS with 429', async () => {
+    await server.close();
+    server = await startTestServer({ env: { FARAMESH_MAX_STREAMS: '1' } });
+    const { url } = await server.listen();
+    const first = await fetch(`${url}/v1/events`);
+    expect(first.status).toBe(200);
+    const second = await fetch(`${url}/v1/events`);
+    expect(second.status).toBe(429);
+    expect((await second.json()).error.code).toBe('rate_limited');
+    await first.body?.cancel();
+  });
+});

@@ -24,6 +24,11 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
           { path: 'header.last-event-id', message: 'invalid' },
         ]);
       }
+      if (ctx.streams.size >= ctx.config.maxStreams) {
+        throw new ApiError('rate_limited', `too many open event streams (${ctx.config.maxStreams}); retry later`, {
+          max_streams: ctx.config.maxStreams,
+        });
+      }
       const lastSeq = resume === undefined ? await ctx.store.latestSeq() : Number(resume);
       const { status, agent_id, tool, action_id } = request.query;
       const ownOnly = !can(principal.role, 'action:read_all');
