@@ -1,7 +1,8 @@
 // The one test command (`npm test`): builds, runs every test suite, and ends with a plain
 // "N passed, N failed, N skipped" line that CI can read whatever the runner.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,6 +31,51 @@ if (existsSync(report)) {
 } else {
   failed = 1;
 }
-const ok = vitest.status === 0 && failed === 0 && passed > 0;
+const vitestOk = vitest.status === 0 && failed === 0 && passed > 0;
+
+const python = runPython();
+passed += python.passed;
+failed += python.failed;
+skipped += python.skipped;
+
+const ok = vitestOk && python.ok && failed === 0;
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(ok ? 0 : 1);
+
+// The Python SDK's pytest suite, in a venv at python/.venv (reinstalled when pyproject.toml changes).
+function runPython() {
+  const failure = (why) => {
+    console.error(`\npython: ${why}`);
+    return { ok: false, passed: 0, failed: 1, skipped: 0 };
+  };
+  const pyDir = join(root, 'python');
+  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return failure('python3 is missing: the Python SDK tests cannot run. Install Python 3.9+.');
+  const venv = join(pyDir, '.venv');
+  const venvPython = join(venv, 'bin', 'python');
+  if (!existsSync(venvPython)) {
+    console.log('\npython: creating python/.venv');
+    const made = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+    if (made.status !== 0) return failure('could not create python/.venv (is the python3-venv package installed?)');
+  }
+  const stamp = join(venv, '.faramesh-installed');
+  const want = createHash('sha256').update(readFileSync(join(pyDir, 'pyproject.toml'))).digest('hex');
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
+    console.log('python: installing the faramesh package with its test extras (first run takes a few minutes)');
+    const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', `${pyDir}[test]`], {
+      cwd: pyDir,
+      stdio: 'inherit',
+    });
+    if (pip.status !== 0) return failure('pip install of python/[test] failed');
+    writeFileSync(stamp, want);
+  }
+  const junit = join(mkdtempSync(join(tmpdir(), 'faramesh-pytest-')), 'pytest.xml');
+  const pytest = spawnSync(venvPython, ['-m', 'pytest', '-q', `--junitxml=${junit}`], { cwd: pyDir, stdio: 'inherit' });
+  if (!existsSync(junit)) return failure(`pytest did not run (exit ${pytest.status})`);
+  const xml = readFileSync(junit, 'utf8');
+  const attr = (name) => [...xml.matchAll(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
+  const tests = attr('tests');
+  const bad = attr('failures') + attr('errors');
+  const skip = attr('skipped');
+  return { ok: pytest.status === 0 && bad === 0 && tests > 0, passed: tests - bad - skip, failed: bad, skipped: skip };
+}

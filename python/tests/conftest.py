@@ -78,15 +78,18 @@ def decide_when_pending(approver: ExecutionGovernorClient) -> Iterator[Callable[
         def human() -> None:
             stream = approver.stream(agent_id=agent_id, status="pending_approval", last_event_id=0)
             seen: set[str] = set()
+            decided: list[str] = []
             for ev in stream:
                 aid = ev.action["id"]
                 if ev.action["status"] != "pending_approval" or aid in seen or aid in stale:
                     continue
                 seen.add(aid)
                 current: Action = approver.get_action(aid)
-                if current["status"] == "pending_approval":
-                    (approver.approve if approve else approver.deny)(aid, reason="test human")
-                if len(seen) >= count:
+                if current["status"] != "pending_approval":
+                    continue  # an older action of this agent, already settled
+                (approver.approve if approve else approver.deny)(aid, reason="test human")
+                decided.append(aid)
+                if len(decided) >= count:
                     stream.close()
                     return
 

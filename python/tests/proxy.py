@@ -77,6 +77,10 @@ class CuttableProxy:
     def stop(self) -> None:
         """Outage: stop listening and drop everything."""
         if self._listener is not None:
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
         self.cut()

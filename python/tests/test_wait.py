@@ -15,20 +15,21 @@ def test_returns_the_approved_action_as_soon_as_it_is_approved(
     agent: ExecutionGovernorClient, approver: ExecutionGovernorClient, unique: Callable[[str], str]
 ) -> None:
     action = agent.submit_action("shell", "run", {"cmd": "ls"}, agent_id=unique("wait"))
-    approved_at: list[float] = []
+    asked_at: list[float] = []
 
     def human() -> None:
         time.sleep(0.2)
+        asked_at.append(time.monotonic())
         approver.approve(action["id"])
-        approved_at.append(time.monotonic())
 
     threading.Thread(target=human).start()
-    decided = agent.wait_for_decision(action["id"], timeout=30)
-    returned_at = time.monotonic()
+    started = time.monotonic()
+    decided = agent.wait_for_decision(action["id"], timeout=120)
+    returned = time.monotonic()
     assert decided["status"] == "approved"
-    assert approved_at, "returned before anyone approved"
-    # The long-poll answered this approval, not a 30 s timeout or a later poll round.
-    assert returned_at - approved_at[0] < 15
+    assert asked_at and returned >= asked_at[0]
+    # Answered by the approval, long before the deadline (not by a timeout or a later poll round).
+    assert returned - started < 60
 
 
 def test_returns_a_denial(agent: ExecutionGovernorClient, approver: ExecutionGovernorClient, unique: Callable[[str], str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, Mapping, Optional
 
 from llama_index.core.tools import FunctionTool
@@ -35,14 +36,7 @@ def governed_function_tool(
         context={**dict(context or {}), "framework": "llamaindex"},
         approval_timeout=approval_timeout,
     )(fn)
-    return FunctionTool.from_defaults(
-        **({"async_fn": wrapped} if _is_async(fn) else {"fn": wrapped}),
-        name=tool_name,
-        description=description or (fn.__doc__ or tool_name).strip(),
-    )
-
-
-def _is_async(fn: Callable[..., Any]) -> bool:
-    import inspect
-
-    return inspect.iscoroutinefunction(fn)
+    text = description or (fn.__doc__ or tool_name).strip()
+    if inspect.iscoroutinefunction(fn):
+        return FunctionTool.from_defaults(async_fn=wrapped, name=tool_name, description=text)
+    return FunctionTool.from_defaults(fn=wrapped, name=tool_name, description=text)
