@@ -25,7 +25,8 @@ export async function initDocker(ctx: Context, dir: string | undefined, options:
   ctx.out.line('Next steps:');
   if (!existsSync(resolve(root, 'policies/default.yaml')))
     ctx.out.line('  0. Run: faramesh init (compose mounts ./policies)');
-  if (elsewhere) ctx.out.line(`  1. Run: FARAMESH_SOURCE=${source} docker compose up   (the images build from the checkout)`);
+  if (elsewhere)
+    ctx.out.line(`  1. Run: FARAMESH_SOURCE=${source} docker compose up   (the images build from the checkout)`);
   else ctx.out.line('  1. Run: docker compose up');
   ctx.out.line('  2. Open: http://localhost:8000 and log in with demo-approver-token (see docker-compose.yaml)');
   return 0;

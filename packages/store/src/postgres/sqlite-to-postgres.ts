@@ -5,7 +5,7 @@ import pg from 'pg';
 import { verifyLedger } from '../hash-chain.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { appliedVersion } from '../sqlite/migrations.js';
-import { type EventRow, rowToEvent } from '../sqlite/row-mapping.js';
+import { EVENT_SELECT, type EventRow, rowToEvent } from '../sqlite/row-mapping.js';
 import { GENESIS_HASH, StoreError } from '../store.js';
 import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
 import { describeDsn } from './describe-dsn.js';
@@ -132,7 +132,12 @@ async function copyTable(
   batchSize: number,
   onProgress: SqliteToPostgresOptions['onProgress'],
 ): Promise<void> {
-  const page = source.prepare(`SELECT ${key} AS k, * FROM ${table} WHERE ${key} > ? ORDER BY ${key} LIMIT ?`);
+  // Events are read with their shared snapshots resolved: PostgreSQL keeps one per event. The
+  // actions' event_seqs column has no PostgreSQL counterpart; json_populate_recordset skips it.
+  const columns = table === 'action_events' ? EVENT_SELECT : '*';
+  const page = source.prepare(
+    `SELECT e.${key} AS k, ${columns} FROM ${table} e WHERE e.${key} > ? ORDER BY e.${key} LIMIT ?`,
+  );
   let after = 0;
   let copied = 0;
   for (;;) {

@@ -1,4 +1,5 @@
 import type { ActionFilter, EventStreamFilter } from '../store.js';
+import { SEQS_OF_ACTION } from './row-mapping.js';
 
 export interface SqlWhere {
   sql: string;
@@ -48,7 +49,8 @@ export function eventWhere(afterSeq: number, filter: EventStreamFilter): SqlWher
   const terms = ['e.seq > ?'];
   const params: unknown[] = [afterSeq];
   if (filter.action_id !== undefined) {
-    terms.push('e.action_id = ?');
+    // The action's own seq list: rowid lookups instead of walking the ledger from afterSeq.
+    terms.push(`e.seq IN (${SEQS_OF_ACTION})`);
     params.push(filter.action_id);
   }
   if (filter.status !== undefined) {

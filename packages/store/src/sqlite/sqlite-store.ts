@@ -12,7 +12,15 @@ import { inlineWriteChannel } from './inline-write-channel.js';
 import { actionWhere, eventWhere, prefixUpperBound } from './list-query.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
-import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from './row-mapping.js';
+import {
+  ACTION_COLUMNS,
+  type ActionRow,
+  EVENT_SELECT,
+  type EventRow,
+  rowToAction,
+  rowToEvent,
+  SEQS_OF_ACTION,
+} from './row-mapping.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
 import { statementCache } from './statement-cache.js';
 import { workerWriteChannel } from './worker-write-channel.js';
@@ -76,7 +84,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 
   const loadEvents = (actionId: string): EventRecord[] =>
-    (sql('SELECT * FROM action_events WHERE action_id = ? ORDER BY seq').all(actionId) as EventRow[]).map(rowToEvent);
+    (
+      sql(`SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`).all(
+        actionId,
+      ) as EventRow[]
+    ).map(rowToEvent);
 
   const write = (doing: string, run: () => Promise<unknown>): Promise<unknown> => {
     if (closed) return Promise.reject(new StoreError('unavailable', 'the store is closed'));
@@ -152,7 +164,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         // CROSS JOIN pins the loop order: walk the ledger from afterSeq and stop at `limit`, instead of
         // collecting every event of every matching action and sorting them (SSE resumes near the head).
         const from = where.join ? 'action_events e CROSS JOIN actions a ON a.id = e.action_id' : 'action_events e';
-        const rows = sql(`SELECT e.* FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`).all(
+        const rows = sql(`SELECT ${EVENT_SELECT} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`).all(
           ...where.params,
           Math.max(0, limit),
         ) as EventRow[];

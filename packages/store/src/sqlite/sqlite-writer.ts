@@ -15,21 +15,45 @@ import {
 } from '../store.js';
 import type { ActionJson } from '../validate-input.js';
 import { migrate } from './migrations.js';
-import { ACTION_COLUMNS, type ActionRow, actionToRow, type EventRow, rowToAction, rowToEvent } from './row-mapping.js';
+import {
+  ACTION_COLUMNS,
+  type ActionRow,
+  actionToRow,
+  EVENT_SELECT,
+  type EventRow,
+  rowToAction,
+  rowToEvent,
+  SEQS_OF_ACTION,
+} from './row-mapping.js';
 import { statementCache } from './statement-cache.js';
 import type { AppendedEvent, CompactCreate } from './write-protocol.js';
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
 const SELECT_ACTION = `SELECT ${COLUMNS} FROM actions WHERE id = ?`;
-const SELECT_EVENTS = 'SELECT * FROM action_events WHERE action_id = ? ORDER BY seq';
+const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`;
 const SELECT_IDEMPOTENT = `SELECT ${COLUMNS} FROM actions
   WHERE coalesce(submitted_by, x'') = coalesce(?, x'') AND idempotency_key = ?`;
-const SELECT_TIP = 'SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1';
-const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')})`;
-const INSERT_EVENT = `INSERT INTO action_events (id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const SELECT_TIP = 'SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1';
+const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}, event_seqs) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')}, ?)`;
+const INSERT_EVENT = `INSERT INTO action_events
+  (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot, snapshot_seq)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const UPDATED_COLUMNS = ACTION_COLUMNS.filter((column) => column !== 'id');
-const UPDATE_ACTION = `UPDATE actions SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND version = ?`;
+// event_seqs is a JSON array: drop its closing bracket and append ",7,8]".
+const UPDATE_ACTION = `UPDATE actions SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')},
+  event_seqs = substr(event_seqs, 1, length(event_seqs) - 1) || ',' || ? || ']'
+  WHERE id = ? AND version = ?`;
+
+/** The chain tip: the next event gets seq + 1 and links to hash. */
+interface Tip {
+  seq: number;
+  hash: string;
+}
+
+/** The seqs the next `count` events will get, as a JSON array body ("7,8"). */
+function nextSeqs(tip: Tip, count: number): string {
+  return Array.from({ length: count }, (_, i) => tip.seq + 1 + i).join(',');
+}
 
 export interface SqliteWriter {
   create(input: CreateActionInput, json: ActionJson): CompactCreate;
@@ -50,13 +74,23 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     return row ? rowToAction(row) : null;
   };
 
-  const appendEvents = (actionId: string, events: NewEvent[], at: string, action: ActionRecord): AppendedEvent[] => {
+  const readTip = (): Tip => (sql(SELECT_TIP).get() as Tip | undefined) ?? { seq: 0, hash: GENESIS_HASH };
+
+  /** Appends after `tip`; only the first event stores the (shared) snapshot. */
+  const appendEvents = (
+    tip: Tip,
+    actionId: string,
+    events: NewEvent[],
+    at: string,
+    action: ActionRecord,
+  ): AppendedEvent[] => {
     const snapshot = ledgerSnapshot(action);
     const snapshotJson = canonicalJson(snapshot);
-    const tip = sql(SELECT_TIP).get() as { hash: string } | undefined;
-    let prevHash = tip?.hash ?? GENESIS_HASH;
+    const firstSeq = tip.seq + 1;
+    let prevHash = tip.hash;
     const insert = sql(INSERT_EVENT);
-    return events.map((event) => {
+    return events.map((event, index) => {
+      const seq = firstSeq + index;
       const metaJson = canonicalJson(event.meta);
       const fields = {
         id: event.id,
@@ -66,7 +100,9 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         created_at: at,
       };
       const hash = eventHashWithSnapshot(prevHash, fields, snapshotJson, metaJson);
-      const result = insert.run(
+      const shared = index > 0;
+      insert.run(
+        seq,
         event.id,
         actionId,
         event.event_type,
@@ -75,9 +111,10 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         prevHash,
         hash,
         snapshot.status,
-        snapshotJson,
+        shared ? null : snapshotJson,
+        shared ? firstSeq : null,
       );
-      const appended = { seq: Number(result.lastInsertRowid), prev_hash: prevHash, hash };
+      const appended = { seq, prev_hash: prevHash, hash };
       prevHash = hash;
       return appended;
     });
@@ -99,8 +136,9 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
       const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
-      sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]));
-      return { created: true, appended: appendEvents(action.id, input.events, action.created_at, action) };
+      const tip = readTip();
+      sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]), `[${nextSeqs(tip, input.events.length)}]`);
+      return { created: true, appended: appendEvents(tip, action.id, input.events, action.created_at, action) };
     },
 
     transition(input) {
@@ -115,10 +153,16 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       // `current` was parsed from canonical JSON and the patch holds only scalars: no normalizing needed.
       const next = applyPatch(current, input.patch, input.at);
       const row = actionToRow(next);
-      const update = sql(UPDATE_ACTION).run(...UPDATED_COLUMNS.map((c) => row[c]), input.id, input.expected_version);
+      const tip = readTip();
+      const update = sql(UPDATE_ACTION).run(
+        ...UPDATED_COLUMNS.map((c) => row[c]),
+        nextSeqs(tip, input.events.length),
+        input.id,
+        input.expected_version,
+      );
       // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
       if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
-      const appended = appendEvents(next.id, input.events, input.at, next);
+      const appended = appendEvents(tip, next.id, input.events, input.at, next);
       const snapshot = ledgerSnapshot(next);
       const events: EventRecord[] = input.events.map((event, index) => ({
         seq: appended[index]!.seq,
