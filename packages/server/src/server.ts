@@ -66,6 +66,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     throw error;
   });
   const metrics = new Metrics();
+  metrics.watchStore(() => store.countByStatus());
   const service = new ActionService({
     store,
     policy,

@@ -372,6 +372,8 @@ describe('playground, policy and probes', () => {
     expect(text).toMatch(/faramesh_errors_total\{error_type="invalid_id"\} 1/);
     expect(text).toMatch(/faramesh_actions_total\{status="pending_approval",tool="shell"\} 1/);
     expect(text).toContain('faramesh_action_duration_seconds');
+    expect(text).toMatch(/faramesh_pending_approvals 1/);
+    expect(text).toMatch(/faramesh_actions_by_status\{status="pending_approval"\} 1/);
   });
 
   it('answers unknown routes with a JSON 404 and publishes an OpenAPI document', async () => {
@@ -415,7 +417,7 @@ describe('event stream limits', () => {
     expect(first.status).toBe(200);
     const second = await fetch(`${url}/v1/events`);
     expect(second.status).toBe(429);
-    expect((await second.json()).error.code).toBe('rate_limited');
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     await first.body?.cancel();
   });
 });

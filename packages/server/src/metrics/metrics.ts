@@ -58,6 +58,41 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Actions by current status, read from the store at scrape time (exact across restarts and
+   * replicas, unlike a gauge kept in memory). `faramesh_pending_approvals` is the approver queue.
+   */
+  watchStore(countByStatus: () => Promise<Record<string, number>>): void {
+    // One query per scrape serves both gauges; a database that can't answer leaves them empty
+    // rather than failing the whole /metrics page.
+    let last: { at: number; counts: Promise<Record<string, number>> } | null = null;
+    const counts = (): Promise<Record<string, number>> => {
+      const now = Date.now();
+      if (last === null || now - last.at > 1000) {
+        last = { at: now, counts: countByStatus().catch(() => ({})) };
+      }
+      return last.counts;
+    };
+    new Gauge({
+      name: 'faramesh_actions_by_status',
+      help: 'Stored actions by current status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [status, count] of Object.entries(await counts())) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'faramesh_pending_approvals',
+      help: 'Actions waiting for a human decision',
+      registers: [this.registry],
+      async collect() {
+        this.set((await counts()).pending_approval ?? 0);
+      },
+    });
+  }
+
   countAction(status: string, tool: string): void {
     this.actions.inc({ status, tool: this.toolLabel(tool) });
   }
