@@ -16,7 +16,14 @@ if (build.status !== 0) {
 const report = join(mkdtempSync(join(tmpdir(), 'faramesh-tests-')), 'vitest.json');
 const vitest = spawnSync(
   process.execPath,
-  [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    join(root, 'node_modules/vitest/vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 
@@ -50,7 +57,8 @@ function runPython() {
   };
   const pyDir = join(root, 'python');
   const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) return failure('python3 is missing: the Python SDK tests cannot run. Install Python 3.9+.');
+  if (probe.error || probe.status !== 0)
+    return failure('python3 is missing: the Python SDK tests cannot run. Install Python 3.9+.');
   const venv = join(pyDir, '.venv');
   const venvPython = join(venv, 'bin', 'python');
   if (!existsSync(venvPython)) {
@@ -59,13 +67,19 @@ function runPython() {
     if (made.status !== 0) return failure('could not create python/.venv (is the python3-venv package installed?)');
   }
   const stamp = join(venv, '.faramesh-installed');
-  const want = createHash('sha256').update(readFileSync(join(pyDir, 'pyproject.toml'))).digest('hex');
+  const want = createHash('sha256')
+    .update(readFileSync(join(pyDir, 'pyproject.toml')))
+    .digest('hex');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
     console.log('python: installing the faramesh package with its test extras (first run takes a few minutes)');
-    const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', `${pyDir}[test]`], {
-      cwd: pyDir,
-      stdio: 'inherit',
-    });
+    const pip = spawnSync(
+      venvPython,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', `${pyDir}[test]`],
+      {
+        cwd: pyDir,
+        stdio: 'inherit',
+      },
+    );
     if (pip.status !== 0) return failure('pip install of python/[test] failed');
     writeFileSync(stamp, want);
   }
@@ -73,7 +87,8 @@ function runPython() {
   const pytest = spawnSync(venvPython, ['-m', 'pytest', '-q', `--junitxml=${junit}`], { cwd: pyDir, stdio: 'inherit' });
   if (!existsSync(junit)) return failure(`pytest did not run (exit ${pytest.status})`);
   const xml = readFileSync(junit, 'utf8');
-  const attr = (name) => [...xml.matchAll(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
+  const attr = (name) =>
+    [...xml.matchAll(new RegExp(`<testsuite [^>]*\\b${name}="(\\d+)"`, 'g'))].reduce((n, m) => n + Number(m[1]), 0);
   const tests = attr('tests');
   const bad = attr('failures') + attr('errors');
   const skip = attr('skipped');
