@@ -41,6 +41,7 @@ export function findPostgresBin(): string | null {
 /**
  * What a test file should do about PostgreSQL: run, or skip with a reason. Under CI (`CI` set) a
  * missing installation is an error, so the Postgres tests can never be skipped silently there.
+ * (Pass `''` for "not CI": an explicit `undefined` would fall back to the environment.)
  */
 export function postgresAvailability(
   bin = findPostgresBin(),
