@@ -4,7 +4,14 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 
 /** Debian's chromium (`apt-get install chromium`); playwright's own download can't reach its CDN here. */
 export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * Whether the browser suites can run. Outside CI a missing chromium skips them with a message; under
+ * CI (`CI` set, as `.ci/run` does) it is an error, so they can never be skipped silently there.
+ */
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
+if (!HAS_CHROMIUM && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing and CI is set: the browser tests are mandatory (apt-get install -y chromium)`);
+}
 export const WEB_DIST = resolve(import.meta.dirname, '../dist');
 
 /** The e2e suites need the built dashboard; say how to build it rather than failing obscurely. */
