@@ -2,7 +2,7 @@
 // acknowledged submit is durable) with one replica and with two replicas on the same database, next
 // to SQLite (WAL, synchronous=FULL) on the same machine.
 //
-//   npm run build && node bench/postgres-submit.mjs [seconds=10] [connections=64]
+//   node bench/postgres-submit.mjs [--smoke] [--seconds N] [--connections N]   (after `npm run build`)
 //
 // PostgreSQL is a throwaway cluster (Debian's `postgresql` package) started by this script. With two
 // replicas, two autocannon runs (half the connections each) drive them at the same time and the
@@ -15,10 +15,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startThrowawayCluster } from '../packages/store/dist/postgres/throwaway-cluster.js';
+import { header } from './lib/machine.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const seconds = Number(process.argv[2] ?? 10);
-const connections = Number(process.argv[3] ?? 64);
+const smoke = process.argv.includes('--smoke');
+const flag = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const seconds = flag('--seconds', smoke ? 1 : 10);
+const connections = flag('--connections', smoke ? 8 : 64);
 
 function serve(env) {
   const args = ['packages/cli/dist/bin.js', 'serve', '--port', '0', '--policy', 'policies/default.yaml'];
@@ -73,20 +79,22 @@ function load(url, conns, offset) {
   });
 }
 
+/** Prints one row; returns its summed req/s. */
 function report(label, results) {
   const rps = results.reduce((sum, r) => sum + r.requests.average, 0);
   const p50 = Math.max(...results.map((r) => r.latency.p50));
   const p99 = Math.max(...results.map((r) => r.latency.p99));
   const errors = results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
   console.log(
-    `${label.padEnd(40)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${String(p50).padStart(4)} ms   p99 ${String(p99).padStart(4)} ms   errors ${errors}`,
+    `  ${label.padEnd(36)} ${Math.round(rps).toString().padStart(7)} req/s   p50 ${String(p50).padStart(4)} ms   p99 ${String(p99).padStart(4)} ms   errors ${errors}`,
   );
+  return rps;
 }
 
-console.log(`POST /v1/actions, ${connections} connections, ${seconds} s each, Node ${process.version}`);
+header(`PostgreSQL submit: POST /v1/actions, ${connections} connections, ${seconds} s each`);
 const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-'));
 const sqlite = await serve({ DB: join(dir, 'bench.db') });
-report('sqlite FULL, 1 server', [await load(sqlite.url, connections, 0)]);
+const sqliteRps = report('sqlite FULL, 1 server (baseline)', [await load(sqlite.url, connections, 0)]);
 sqlite.child.kill();
 
 const cluster = await startThrowawayCluster();
@@ -94,10 +102,16 @@ try {
   const dsn = await cluster.createDatabase('bench');
   const env = { FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: dsn };
   const one = await serve(env);
-  report('postgres sync commit, 1 replica', [await load(one.url, connections, 1e9)]);
+  const oneRps = report('postgres sync commit, 1 replica', [await load(one.url, connections, 1e9)]);
   const two = await serve(env);
   const half = Math.max(1, Math.floor(connections / 2));
-  report('postgres sync commit, 2 replicas', await Promise.all([load(one.url, half, 2e9), load(two.url, half, 3e9)]));
+  const twoRps = report(
+    'postgres sync commit, 2 replicas',
+    await Promise.all([load(one.url, half, 2e9), load(two.url, half, 3e9)]),
+  );
+  console.log(
+    `  ratio: 1 replica ${((oneRps / sqliteRps) * 100).toFixed(0)}% of SQLite; 2 replicas ${(twoRps / oneRps).toFixed(2)}× 1 replica`,
+  );
   one.child.kill();
   two.child.kill();
 } finally {

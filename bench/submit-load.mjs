@@ -1,51 +1,59 @@
-// Load benchmark of POST /v1/actions on SQLite (WAL, synchronous=FULL: every acknowledged submit is
-// durable), against a plain node:http JSON server run side by side as the ceiling.
+// POST /v1/actions on SQLite (WAL, synchronous=FULL: every acknowledged submit is durable, with its
+// decision and two ledger events) at 1, 16, 64 and 256 connections and at a fixed offered rate of
+// 1,000/s (open loop, paced: lib/paced-load.mjs), each next to a plain node:http JSON server (the
+// ceiling for this machine) run in turn with the same load.
 //
-//   npm run build && node bench/submit-load.mjs [seconds=10] [connections=64]
+//   node bench/submit-load.mjs [--smoke] [--seconds N]        (after `npm run build`)
 //
-// Both servers run as child processes; autocannon drives them one after the other from this process.
-import { spawn } from 'node:child_process';
+// autocannon drives both servers from this process, so the load generator shares the machine.
+// "cpu/req" is the server process's CPU time per request (user + system, from /proc): less
+// sensitive to other load on the machine than req/s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { header } from './lib/machine.mjs';
+import { pacedLoad } from './lib/paced-load.mjs';
+import { cpuMicros, startBaseline, startFaramesh } from './lib/servers.mjs';
+import { int, ratio } from './lib/stats.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const seconds = Number(process.argv[2] ?? 10);
-const connections = Number(process.argv[3] ?? 64);
+const smoke = process.argv.includes('--smoke');
+const secondsFlag = process.argv.indexOf('--seconds');
+const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : smoke ? 1 : 10;
+const LEVELS = [
+  { connections: 1 },
+  { connections: 16 },
+  { connections: 64 },
+  { connections: 256 },
+  { rate: smoke ? 200 : 1000 },
+];
 
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const onData = (chunk) => {
-    log += chunk.toString();
+/** A submission body; bodies vary so request hashes and rows differ. */
+function body(i) {
+  return {
+    agent_id: `bench-${i % 16}`,
+    tool: 'http',
+    operation: 'get',
+    params: { url: `https://api.example.com/items/${i}` },
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return new Promise((done, fail) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/\S+)/.exec(log);
-      if (match) {
-        clearInterval(timer);
-        done({ url: match[1], child });
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`exited ${code}: ${log}`));
-    });
-  });
 }
 
-async function load(url, label) {
+/** The fixed-rate level: an open-loop paced load (lib/paced-load.mjs), latency from scheduled send. */
+async function paced(server, { rate }) {
+  const cpuBefore = cpuMicros(server.child.pid);
+  const r = await pacedLoad(`${server.url}/v1/actions`, { rate, seconds, body });
+  const cpu = cpuBefore === null ? null : (cpuMicros(server.child.pid) - cpuBefore) / Math.max(1, r.n);
+  const ms = (x) => Math.round(x * 10) / 10;
+  return { rps: r.rps, p50: ms(r.p50), p99: ms(r.p99), cpu, failed: r.failed };
+}
+
+/** Runs one closed-loop load (autocannon, `connections` in parallel) against `server`. */
+async function load(server, { connections, rate }) {
+  if (rate) return paced(server, { rate });
   let i = 0;
+  const cpuBefore = cpuMicros(server.child.pid);
   const result = await autocannon({
-    url: `${url}/v1/actions`,
+    url: `${server.url}/v1/actions`,
     method: 'POST',
     connections,
     duration: seconds,
@@ -54,44 +62,52 @@ async function load(url, label) {
       {
         setupRequest: (req) => {
           i += 1;
-          const body = {
-            agent_id: `bench-${i % 16}`,
-            tool: 'http',
-            operation: 'get',
-            params: { url: `https://api.example.com/items/${i}` },
-          };
-          return { ...req, body: JSON.stringify(body) };
+          return { ...req, body: JSON.stringify(body(i)) };
         },
       },
     ],
   });
-  const non2xx = result.non2xx + result.errors + result.timeouts;
-  console.log(
-    `${label.padEnd(34)} ${Math.round(result.requests.average).toString().padStart(7)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms   errors ${non2xx}`,
-  );
-  return result;
+  const cpu =
+    cpuBefore === null ? null : (cpuMicros(server.child.pid) - cpuBefore) / Math.max(1, result.requests.total);
+  const failed = result.non2xx + result.errors + result.timeouts;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu, failed };
 }
 
+function line(label, r) {
+  const cpu = r.cpu === null ? '' : `   cpu/req ${int(r.cpu).padStart(4)} µs`;
+  return `  ${label.padEnd(9)} ${int(r.rps).padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms${cpu}   failed ${r.failed}`;
+}
+
+header('POST /v1/actions: Faramesh on SQLite FULL vs the node:http ceiling');
 const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-'));
-console.log(`POST /v1/actions, ${connections} connections, ${seconds} s each, Node ${process.version}`);
-const baseline = await start(['bench/baseline-server.mjs']);
-const base = await load(baseline.url, 'node:http JSON (ceiling)');
-baseline.child.kill();
-const faramesh = await start(
-  [
-    'packages/cli/dist/bin.js',
-    'serve',
-    '--port',
-    '0',
-    '--db',
-    join(dir, 'bench.db'),
-    '--policy',
-    'policies/default.yaml',
-  ],
-  { FARAMESH_TOKEN: '', FARAMESH_TOKENS: '' },
+const baseline = await startBaseline();
+const faramesh = await startFaramesh({ db: join(dir, 'bench.db') });
+const rows = [];
+try {
+  // Warm both up (JIT, page cache) so the first level doesn't measure compilation.
+  for (const server of [baseline, faramesh]) {
+    await pacedLoad(`${server.url}/v1/actions`, { rate: 500, seconds: smoke ? 0.2 : 2, body });
+  }
+  for (const level of LEVELS) {
+    const title = level.rate ? `offered ${int(level.rate)}/s (open loop, paced)` : `${level.connections} connections`;
+    const base = await load(baseline, level);
+    const ours = await load(faramesh, level);
+    rows.push({ level, base, ours });
+    console.log(`${title}, ${seconds} s each`);
+    console.log(line('node:http', base));
+    console.log(line('faramesh', ours));
+    console.log(
+      `  ratio     ${((ours.rps / base.rps) * 100).toFixed(1)}% of the ceiling's throughput; p99 ${ratio(ours.p99 || 1, base.p99 || 1)}`,
+    );
+  }
+} finally {
+  await faramesh.stop();
+  await baseline.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+const at64 = rows.find((r) => r.level.connections === 64);
+const fixed = rows.find((r) => r.level.rate);
+console.log(
+  `targets: ≥ 8,000/s at 64 connections → ${int(at64.ours.rps)}/s; ≥ 25% of the ceiling → ${((at64.ours.rps / at64.base.rps) * 100).toFixed(1)}%; ` +
+    `p99 ≤ 10 ms at ${int(fixed.level.rate)}/s offered → ${fixed.ours.p99} ms`,
 );
-const ours = await load(faramesh.url, 'faramesh sqlite FULL (group commit)');
-faramesh.child.kill();
-rmSync(dir, { recursive: true, force: true });
-const ratio = ours.requests.average / base.requests.average;
-console.log(`ratio faramesh/ceiling: ${(ratio * 100).toFixed(1)}% of the plain node:http throughput`);

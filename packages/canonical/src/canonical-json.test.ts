@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
 
@@ -23,5 +24,33 @@ describe('canonicalJson', () => {
 
   it('escapes strings exactly as JSON.stringify does', () => {
     expect(canonicalJson('a"b\n\u2028')).toBe(JSON.stringify('a"b\n\u2028'));
+  });
+});
+
+describe('canonicalJson against a reference implementation', () => {
+  // The straightforward form this module's faster one must keep matching byte for byte.
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value))
+      return `[${value.map((item) => (item === undefined ? 'null' : reference(item))).join(',')}]`;
+    const record = value as Record<string, unknown>;
+    const parts = Object.keys(record)
+      .sort()
+      .filter((key) => record[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${reference(record[key])}`);
+    return `{${parts.join(',')}}`;
+  };
+
+  it('produces the same text for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('sorts keys that arrive partly in order', () => {
+    expect(canonicalJson({ a: 1, b: 2, d: 4, c: 3 })).toBe('{"a":1,"b":2,"c":3,"d":4}');
   });
 });

@@ -4,9 +4,35 @@
  * which is what request hashes, ledger hashes and policy text matching need.
  *
  * Non-finite numbers have no JSON form and are rejected instead of silently becoming `null`.
+ *
+ * This runs several times per submission (request hash, stored JSON columns, the ledger snapshot),
+ * so it builds strings directly instead of arrays joined at each level, skips the sort when the
+ * keys already come in order, and memoizes quoted keys (the same few dozen names recur).
  */
 export function canonicalJson(value: unknown): string {
   return write(value);
+}
+
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    // Bounded: keys come from agent-supplied params too.
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
+}
+
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) {
+    // `<` on strings compares UTF-16 code units, the same order as the default sort.
+    if ((keys[i] as string) < (keys[i - 1] as string)) return keys.sort();
+  }
+  return keys;
 }
 
 function write(value: unknown): string {
@@ -21,17 +47,25 @@ function write(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((item) => (item === undefined ? 'null' : write(item))).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (i > 0) out += ',';
+          out += item === undefined ? 'null' : write(item);
+        }
+        return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
-      const parts: string[] = [];
-      for (const key of keys) {
+      let out = '{';
+      let first = true;
+      for (const key of sortedKeys(record)) {
         const member = record[key];
         if (member === undefined) continue;
-        parts.push(`${JSON.stringify(key)}:${write(member)}`);
+        if (!first) out += ',';
+        first = false;
+        out += `${quotedKey(key)}:${write(member)}`;
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
       throw new TypeError(`canonicalJson: unsupported type ${typeof value}`);

@@ -8,6 +8,9 @@ import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 import { SseConnection } from '../stream/sse-connection.js';
 
+/** Rendered `data:` JSON per event object; the hub hands every connection the same objects. */
+const RENDERED = new WeakMap<EventRecord, string>();
+
 const SEQ = /^[0-9]{1,15}$/;
 
 /** `GET /v1/events`: the ledger as Server-Sent Events, resumable with Last-Event-ID. */
@@ -40,8 +43,16 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         (!ownOnly || event.action.submitted_by === principal.name);
       // Frames never carry approval tokens, whoever listens: render as the least privileged reader.
       const frameReader = { ...principal, role: 'agent' as const };
-      const render = (event: EventRecord): string =>
-        JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
+      const render = (event: EventRecord): string => {
+        // The frame depends only on the event, so each is serialized once however many clients
+        // receive it (1,000 subscribers would otherwise mean 1,000 JSON.stringify calls per event).
+        let frame = RENDERED.get(event);
+        if (frame === undefined) {
+          frame = JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
+          RENDERED.set(event, frame);
+        }
+        return frame;
+      };
 
       reply.hijack();
       const response = reply.raw;

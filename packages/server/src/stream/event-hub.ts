@@ -63,7 +63,8 @@ export class EventHub {
       if (this.ring[at]?.seq === event.seq) return false;
       this.ring.splice(at, 0, event);
     }
-    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    // Trimmed in steps of a quarter: dropping one event per insert shifted the whole array each time.
+    if (this.ring.length > this.capacity + (this.capacity >> 2)) this.ring.splice(0, this.ring.length - this.capacity);
     return true;
   }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { ActionCounts, CountDelta } from './action-counts.js';
 import { createSqliteWriter } from './sqlite-writer.js';
 import { runWrite, type WriteChannel } from './write-channel.js';
 import { type CommitStats, WriteQueue } from './write-queue.js';
@@ -11,11 +12,18 @@ export function inlineWriteChannel(
   db: Database.Database,
   location: string,
   options: { maxBatch: number; onCommit?: (stats: CommitStats) => void },
+  counts: ActionCounts,
 ): WriteChannel {
   const writer = createSqliteWriter(db, location);
   const queue = new WriteQueue(db, options);
   return {
-    request: (command) => queue.enqueue(() => runWrite(writer, command)),
+    request: (command) => {
+      const counted: CountDelta[] = [];
+      return queue.enqueue(
+        () => runWrite(writer, command, counted),
+        () => counts.apply(counted),
+      );
+    },
     async close() {
       queue.close();
     },

@@ -55,7 +55,8 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actions_newest ON actions (created_at DESC, id DESC);
       CREATE INDEX actions_status_newest ON actions (status, created_at DESC, id DESC);
       CREATE INDEX actions_agent_newest ON actions (agent_id, created_at DESC, id DESC);
-      CREATE INDEX actions_tool_newest ON actions (tool, created_at DESC, id DESC);
+      -- No tool index: tools are few, so a tool filter walks actions_newest and finds a page within a
+      -- few hundred rows, and the list's total comes from ActionCounts; each index costs every insert.
       -- A NULL submitter is one scope of its own: the empty blob x'' never equals any text value.
       CREATE UNIQUE INDEX actions_idempotency ON actions (coalesce(submitted_by, x''), idempotency_key)
         WHERE idempotency_key IS NOT NULL;

@@ -25,7 +25,6 @@ export function openDatabase(settings: ConnectionSettings): Database.Database {
       opened.pragma(`synchronous = ${settings.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       opened.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
       opened.pragma('foreign_keys = ON');
-      if (process.env.XCKPT) opened.pragma('wal_autocheckpoint = ' + process.env.XCKPT);
       assertNotTooNew(opened, location);
     } catch (error) {
       opened.close();

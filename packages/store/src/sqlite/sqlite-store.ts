@@ -8,6 +8,7 @@ import {
   type TransitionResult,
 } from '../store.js';
 import { validateCreate, validateTransition } from '../validate-input.js';
+import { ActionCounts } from './action-counts.js';
 import { inlineWriteChannel } from './inline-write-channel.js';
 import { actionWhere, eventWhere, prefixUpperBound } from './list-query.js';
 import { assertNotTooNew } from './migrations.js';
@@ -67,9 +68,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openDatabase(settings);
   const maxBatch = options.maxBatch ?? 512;
   const inline = location === ':memory:' || options.writer === 'inline';
-  const writes: WriteChannel = inline
-    ? inlineWriteChannel(db, location, { maxBatch, ...(options.onCommit ? { onCommit: options.onCommit } : {}) })
-    : workerWriteChannel({ ...settings, maxBatch }, options.onCommit);
+  // Kept only when this connection writes: with the worker, every commit is another connection's.
+  const counts = inline ? new ActionCounts(db) : null;
+  const writes: WriteChannel =
+    counts !== null
+      ? inlineWriteChannel(
+          db,
+          location,
+          { maxBatch, ...(options.onCommit ? { onCommit: options.onCommit } : {}) },
+          counts,
+        )
+      : workerWriteChannel({ ...settings, maxBatch }, options.onCommit);
   let closed = false;
   const sql = statementCache(db);
 
@@ -134,9 +143,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async listActions(input) {
       return read('listing actions', () => {
         const where = actionWhere(input.filter);
-        const total = (
-          sql(`SELECT count(*) AS n FROM actions WHERE ${where.sql}`).get(...where.params) as { n: number }
-        ).n;
+        const total =
+          counts?.lookup(input.filter) ??
+          (sql(`SELECT count(*) AS n FROM actions WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
         const { after } = input;
         // A row-value comparison lets SQLite seek the (created_at DESC, id DESC) indexes directly.
         const keyset = after ? ' AND (created_at, id) < (?, ?)' : '';
@@ -193,6 +202,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async countByStatus() {
       return read('counting actions', () => {
+        if (counts !== null) return counts.byStatus();
         const rows = sql('SELECT status, count(*) AS n FROM actions GROUP BY status').all() as {
           status: string;
           n: number;

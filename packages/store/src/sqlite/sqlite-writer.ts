@@ -14,6 +14,7 @@ import {
   type TransitionResult,
 } from '../store.js';
 import type { ActionJson } from '../validate-input.js';
+import type { CountDelta } from './action-counts.js';
 import { migrate } from './migrations.js';
 import {
   ACTION_COLUMNS,
@@ -56,8 +57,9 @@ function nextSeqs(tip: Tip, count: number): string {
 }
 
 export interface SqliteWriter {
-  create(input: CreateActionInput, json: ActionJson): CompactCreate;
-  transition(input: TransitionInput): TransitionResult;
+  /** `counted` collects the change for ActionCounts, applied only if the batch commits. */
+  create(input: CreateActionInput, json: ActionJson, counted?: CountDelta[]): CompactCreate;
+  transition(input: TransitionInput, counted?: CountDelta[]): TransitionResult;
   migrate(): { from: number; to: number };
 }
 
@@ -121,7 +123,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
   };
 
   return {
-    create(input, json) {
+    create(input, json, counted) {
       const { action: newAction } = input;
       if (newAction.idempotency_key !== null) {
         const existing = sql(SELECT_IDEMPOTENT).get(newAction.submitted_by, newAction.idempotency_key) as
@@ -138,10 +140,12 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
       const tip = readTip();
       sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]), `[${nextSeqs(tip, input.events.length)}]`);
-      return { created: true, appended: appendEvents(tip, action.id, input.events, action.created_at, action) };
+      const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
+      counted?.push({ kind: 'created', row: action });
+      return { created: true, appended };
     },
 
-    transition(input) {
+    transition(input, counted) {
       const current = loadAction(input.id);
       if (!current) throw new StoreError('not_found', `action ${input.id} not found`);
       if (current.version !== input.expected_version) {
@@ -163,6 +167,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
       if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
       const appended = appendEvents(tip, next.id, input.events, input.at, next);
+      counted?.push({ kind: 'moved', from: current.status, to: next.status });
       const snapshot = ledgerSnapshot(next);
       const events: EventRecord[] = input.events.map((event, index) => ({
         seq: appended[index]!.seq,

@@ -1,3 +1,4 @@
+import type { CountDelta } from './action-counts.js';
 import type { SqliteWriter } from './sqlite-writer.js';
 import type { WriteRequest, WriteValue } from './write-protocol.js';
 
@@ -16,12 +17,12 @@ export interface WriteChannel {
 }
 
 /** Runs one write command on the writer; called inside the group-commit transaction. */
-export function runWrite(writer: SqliteWriter, command: WriteCommand): WriteValue {
+export function runWrite(writer: SqliteWriter, command: WriteCommand, counted?: CountDelta[]): WriteValue {
   switch (command.kind) {
     case 'create':
-      return writer.create(command.input, command.json);
+      return writer.create(command.input, command.json, counted);
     case 'transition':
-      return writer.transition(command.input);
+      return writer.transition(command.input, counted);
     case 'migrate':
       return writer.migrate();
   }

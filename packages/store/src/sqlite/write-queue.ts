@@ -11,6 +11,8 @@ export interface CommitStats {
 
 interface WriteOp {
   run: () => unknown;
+  /** Runs synchronously after the COMMIT that made this op durable, before any other JavaScript. */
+  committed: (() => void) | undefined;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   outcome?: { ok: true; value: unknown } | { ok: false; error: StoreError };
@@ -49,10 +51,10 @@ export class WriteQueue {
   }
 
   /** Queues a synchronous write; resolves with its result once the batch holding it has committed. */
-  enqueue<T>(run: () => T): Promise<T> {
+  enqueue<T>(run: () => T, committed?: () => void): Promise<T> {
     if (this.#closed) return Promise.reject(new StoreError('unavailable', 'the store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.#pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.#pending.push({ run, committed, resolve: resolve as (value: unknown) => void, reject });
       this.#schedule();
     });
   }
@@ -99,8 +101,10 @@ export class WriteQueue {
       const { outcome } = op;
       if (outcome && !outcome.ok) op.reject(outcome.error);
       else if (failure) op.reject(failure);
-      else if (outcome) op.resolve(outcome.value);
-      else op.reject(new StoreError('unavailable', 'write was not executed'));
+      else if (outcome) {
+        op.committed?.();
+        op.resolve(outcome.value);
+      } else op.reject(new StoreError('unavailable', 'write was not executed'));
     }
   }
 }
