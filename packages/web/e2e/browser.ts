@@ -10,7 +10,9 @@ export const CHROMIUM = '/usr/bin/chromium';
  */
 export const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM && process.env.CI) {
-  throw new Error(`${CHROMIUM} is missing and CI is set: the browser tests are mandatory (apt-get install -y chromium)`);
+  throw new Error(
+    `${CHROMIUM} is missing and CI is set: the browser tests are mandatory (apt-get install -y chromium)`,
+  );
 }
 export const WEB_DIST = resolve(import.meta.dirname, '../dist');
 
