@@ -34,6 +34,7 @@ export class WriteQueue {
   readonly #maxBatch: number;
   readonly #onCommit: ((stats: CommitStats) => void) | undefined;
   readonly #batch: Transaction<(ops: WriteOp[]) => void>;
+  readonly #fastBatch: Transaction<(ops: WriteOp[]) => void>;
   readonly #savepoint: Transaction<(op: WriteOp) => unknown>;
   #pending: WriteOp[] = [];
   #scheduled = false;
@@ -47,6 +48,13 @@ export class WriteQueue {
     this.#savepoint = db.transaction((op: WriteOp) => op.run());
     this.#batch = db.transaction((ops: WriteOp[]) => {
       for (const op of ops) this.#runOne(op);
+    });
+    // The common case: no op fails, so no op needs a savepoint of its own (a savepoint per write
+    // cost ~15% of the write). The first failure aborts the whole transaction and the batch is run
+    // again the careful way. Ops have no effects outside the database until `committed`, so running
+    // one twice is safe.
+    this.#fastBatch = db.transaction((ops: WriteOp[]) => {
+      for (const op of ops) op.outcome = { ok: true, value: op.run() };
     });
   }
 
@@ -92,9 +100,14 @@ export class WriteQueue {
     const started = performance.now();
     let failure: StoreError | undefined;
     try {
-      this.#batch.immediate(ops);
-    } catch (error) {
-      failure = toStoreError(error, 'committing a batch of writes');
+      this.#fastBatch.immediate(ops);
+    } catch {
+      for (const op of ops) delete op.outcome;
+      try {
+        this.#batch.immediate(ops);
+      } catch (error) {
+        failure = toStoreError(error, 'committing a batch of writes');
+      }
     }
     this.#onCommit?.({ ops: ops.length, committed: failure === undefined, ms: performance.now() - started });
     for (const op of ops) {
