@@ -22,8 +22,8 @@ interface WriteOp {
  * Group commit. better-sqlite3 is synchronous and, with synchronous=FULL, each COMMIT costs an
  * fsync, so one transaction per write caps throughput at a few thousand writes per second.
  * Writes queued during one event-loop turn are flushed together on the next (`setImmediate`) in
- * ONE transaction, each in its own SAVEPOINT so that one op's failure (version_conflict, not_found)
- * rolls back only that op. Promises settle only after the outer COMMIT returned, i.e. once the
+ * ONE transaction. When an op fails (version_conflict, not_found), the batch is rolled back and run
+ * again with each op in its own SAVEPOINT, so that the failure rolls back only that op. Promises settle only after the outer COMMIT returned, i.e. once the
  * write is durable.
  *
  * Reads need no coordination: a flush runs synchronously from BEGIN to COMMIT, so no other
