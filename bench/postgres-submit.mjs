@@ -8,16 +8,15 @@
 // replicas, two autocannon runs (half the connections each) drive them at the same time and the
 // figures are summed. Everything (load generator, servers, database) shares this machine's cores, so
 // a second replica shows how the shared ledger lock scales, not a second machine's capacity.
-import { spawn } from 'node:child_process';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { startThrowawayCluster } from '../packages/store/dist/postgres/throwaway-cluster.js';
 import { header } from './lib/machine.mjs';
+import { startFaramesh } from './lib/servers.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const smoke = process.argv.includes('--smoke');
 const flag = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -26,32 +25,9 @@ const flag = (name, fallback) => {
 const seconds = flag('--seconds', smoke ? 1 : 10);
 const connections = flag('--connections', smoke ? 8 : 64);
 
-function serve(env) {
-  const args = ['packages/cli/dist/bin.js', 'serve', '--port', '0', '--policy', 'policies/default.yaml'];
-  const child = spawn(process.execPath, [...args, ...(env.DB ? ['--db', env.DB] : [])], {
-    cwd: root,
-    env: { ...process.env, FARAMESH_TOKEN: '', FARAMESH_TOKENS: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const onData = (chunk) => {
-    log += chunk.toString();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return new Promise((done, fail) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/\S+)/.exec(log);
-      if (match) {
-        clearInterval(timer);
-        done({ url: match[1], child });
-      }
-    }, 20);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`exited ${code}: ${log}`));
-    });
-  });
+/** Faramesh with `env` (DB: a SQLite path), through the suite's shared child-process starter. */
+function serve({ DB, ...env }) {
+  return startFaramesh({ ...(DB ? { db: DB } : {}), env });
 }
 
 function load(url, conns, offset) {
@@ -95,7 +71,7 @@ header(`PostgreSQL submit: POST /v1/actions, ${connections} connections, ${secon
 const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-'));
 const sqlite = await serve({ DB: join(dir, 'bench.db') });
 const sqliteRps = report('sqlite FULL, 1 server (baseline)', [await load(sqlite.url, connections, 0)]);
-sqlite.child.kill();
+await sqlite.stop();
 
 const cluster = await startThrowawayCluster();
 try {
@@ -112,8 +88,8 @@ try {
   console.log(
     `  ratio: 1 replica ${((oneRps / sqliteRps) * 100).toFixed(0)}% of SQLite; 2 replicas ${(twoRps / oneRps).toFixed(2)}× 1 replica`,
   );
-  one.child.kill();
-  two.child.kill();
+  await one.stop();
+  await two.stop();
 } finally {
   await cluster.destroy();
   rmSync(dir, { recursive: true, force: true });

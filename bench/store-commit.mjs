@@ -1,46 +1,12 @@
-// Group commit vs one transaction per write on the SQLite store: 64 concurrent writers,
-// WAL + synchronous=FULL, each write a createAction with two ledger events.
-// Run after `npx tsc -b packages/store`:  node bench/store-commit.mjs [seconds] [writers]
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '../packages/store/dist/index.js';
+import { input } from './lib/generate-actions.mjs';
 
 const seconds = Number(process.argv[2] ?? 5);
+const start = Date.now();
 const writers = Number(process.argv[3] ?? 64);
-
-function action(i) {
-  return {
-    id: randomUUID(),
-    agent_id: `agent-${i % 16}`,
-    tool: 'shell',
-    operation: 'run',
-    params: { cmd: 'ls', i },
-    context: {},
-    status: 'allowed',
-    decision: 'allow',
-    reason: 'ok',
-    reason_code: 'rule_matched',
-    risk_level: 'low',
-    risk_rule: null,
-    matched_rule: { index: 0, description: null },
-    policy_version: 'v1',
-    policy_hash: 'p',
-    request_hash: 'r',
-    approval_token: null,
-    approval_expires_at: null,
-    approval_decided_by: null,
-    approval_decided_at: null,
-    approval_reason: null,
-    submitted_by: null,
-    idempotency_key: null,
-    started_at: null,
-    finished_at: null,
-    result_error: null,
-    created_at: new Date().toISOString(),
-  };
-}
 
 async function run(label, maxBatch) {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-'));
@@ -55,13 +21,7 @@ async function run(label, maxBatch) {
     Array.from({ length: writers }, async () => {
       while (performance.now() < deadline) {
         const started = performance.now();
-        await store.createAction({
-          action: action(writes),
-          events: [
-            { id: randomUUID(), event_type: 'created', meta: {} },
-            { id: randomUUID(), event_type: 'decision_made', meta: {} },
-          ],
-        });
+        await store.createAction(input(writes, start));
         latencies.push(performance.now() - started);
         writes++;
       }

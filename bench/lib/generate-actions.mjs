@@ -23,7 +23,8 @@ function statusOf(x) {
   return { status: 'allowed', decision: 'allow' };
 }
 
-function input(i, start) {
+/** The i-th generated submission (action and its two events), as a store's createAction takes it. */
+export function input(i, start) {
   const { status, decision } = statusOf((i * 0.618033988749) % 1);
   const tool = TOOLS[i % TOOLS.length];
   const at = new Date(start + i * 10).toISOString();

@@ -1,38 +1,17 @@
 import { createMemoryStore, type NewAction, type Store } from '@faramesh/store';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../http/api-error.js';
+import { sampleAction } from '../testing/sample-action.js';
 import { resolveActionId } from './id-resolution.js';
 
 function action(id: string, submittedBy: string | null): NewAction {
-  return {
+  return sampleAction({
     id,
-    agent_id: 'a',
     tool: 'shell',
     operation: 'run',
-    params: {},
-    context: {},
-    status: 'allowed',
-    decision: 'allow',
-    reason: null,
-    reason_code: 'rule_allow',
-    risk_level: 'low',
-    risk_rule: null,
-    matched_rule: null,
-    policy_version: 'v',
-    policy_hash: 'h',
-    request_hash: 'r',
-    approval_token: null,
-    approval_expires_at: null,
-    approval_decided_by: null,
-    approval_decided_at: null,
-    approval_reason: null,
     submitted_by: submittedBy,
-    idempotency_key: null,
-    started_at: null,
-    finished_at: null,
-    result_error: null,
     created_at: '2026-01-01T00:00:00.000Z',
-  };
+  });
 }
 
 const A = '2755d4a8-1000-47e6-873c-b9fd535234ad';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStore, type EventRecord, type Store } from '@faramesh/store';
 import { describe, expect, it, vi } from 'vitest';
+import { sampleAction } from '../testing/sample-action.js';
 import { EventHub } from './event-hub.js';
 import { followLedger } from './ledger-follower.js';
 
@@ -20,35 +21,7 @@ function sharedStore() {
   const write = async () =>
     (
       await store.createAction({
-        action: {
-          id: randomUUID(),
-          agent_id: 'a',
-          tool: 'http',
-          operation: 'get',
-          params: {},
-          context: {},
-          status: 'allowed',
-          decision: 'allow',
-          reason: null,
-          reason_code: 'rule_matched',
-          risk_level: 'low',
-          risk_rule: null,
-          matched_rule: null,
-          policy_version: '1',
-          policy_hash: 'h',
-          request_hash: 'r',
-          approval_token: null,
-          approval_expires_at: null,
-          approval_decided_by: null,
-          approval_decided_at: null,
-          approval_reason: null,
-          submitted_by: null,
-          idempotency_key: null,
-          started_at: null,
-          finished_at: null,
-          result_error: null,
-          created_at: new Date().toISOString(),
-        },
+        action: sampleAction(),
         events: [{ id: randomUUID(), event_type: 'created', meta: {} }],
       })
     ).events;
