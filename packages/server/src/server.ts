@@ -168,7 +168,7 @@ async function openStore(config: ServerConfig): Promise<Store> {
     }
     return store;
   }
-  return createSqliteStore({ path: config.sqlitePath, writer: config.sqliteWriter });
+  return createSqliteStore({ path: config.sqlitePath });
 }
 
 export { createMemoryStore };

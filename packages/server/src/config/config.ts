@@ -16,8 +16,6 @@ export interface ServerConfig {
   policyFile: string;
   dbBackend: 'sqlite' | 'postgres';
   sqlitePath: string;
-  /** Where SQLite writes run: the request thread (default; measured faster on 2 cores) or a worker thread. */
-  sqliteWriter: 'worker' | 'inline';
   postgresDsn: string | null;
   /** Seconds a pending approval stays open before it expires (denied by default); 0 = never. */
   approvalTtlSeconds: number;
@@ -82,13 +80,6 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     }
     return value;
   };
-  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const raw = get(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name}=${raw} must be one of ${allowed.join(', ')}`);
-    return fallback;
-  };
   const path = (value: string): string => (isAbsolute(value) ? value : resolve(cwd, value));
 
   const port = flags.port ?? int(['FARAMESH_PORT', 'FARACORE_PORT', 'FARA_API_PORT'], 8000, 0, 65535);
@@ -124,7 +115,6 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     policyFile: path(flags.policyFile ?? get('FARA_POLICY_FILE') ?? 'policies/default.yaml'),
     dbBackend: backend === 'postgres' ? 'postgres' : 'sqlite',
     sqlitePath: path(flags.dbPath ?? get('FARA_SQLITE_PATH') ?? 'data/actions.db'),
-    sqliteWriter: choice('FARA_SQLITE_WRITER', ['inline', 'worker'] as const, 'inline'),
     postgresDsn: dsn,
     approvalTtlSeconds: int(['FARAMESH_APPROVAL_TTL'], 3600, 0, 31_536_000),
     maxBodyBytes: int(['FARAMESH_MAX_BODY_BYTES'], 1_048_576, 1024, 67_108_864),

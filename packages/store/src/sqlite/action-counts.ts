@@ -18,7 +18,7 @@ export type CountDelta =
  * budget; these counts cost one GROUP BY per column when first needed and a few Map updates per write.
  *
  * Only valid while this connection is the only writer: `PRAGMA data_version` changes when another
- * connection commits (a second process, the worker writer), and then the counts are read again.
+ * connection commits (a second process), and then the counts are read again.
  */
 export class ActionCounts {
   readonly #db: Database.Database;

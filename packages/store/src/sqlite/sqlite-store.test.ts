@@ -35,25 +35,6 @@ describeStoreContract('sqlite', async () => {
   };
 });
 
-// The same contract with writes on the caller's thread (the mode `:memory:` databases use).
-describeStoreContract('sqlite with an inline writer', async () => {
-  const dir = tempDir();
-  const path = join(dir, 'actions.db');
-  let current = createSqliteStore({ path, writer: 'inline' });
-  return {
-    store: current,
-    reopen: async () => {
-      await current.close();
-      current = createSqliteStore({ path, writer: 'inline' });
-      return current;
-    },
-    cleanup: async () => {
-      await current.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
-
 describe('sqlite store', () => {
   const stores: Store[] = [];
   const open = async (options: Partial<SqliteStoreOptions> = {}) => {

@@ -8,8 +8,8 @@ import {
   type TransitionResult,
 } from '../store.js';
 import { validateCreate, validateTransition } from '../validate-input.js';
-import { ActionCounts } from './action-counts.js';
-import { inlineWriteChannel } from './inline-write-channel.js';
+import { ActionCounts, type CountDelta } from './action-counts.js';
+import { expandCreate } from './created-records.js';
 import { actionWhere, eventWhere, prefixUpperBound } from './list-query.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
@@ -23,11 +23,9 @@ import {
   SEQS_OF_ACTION,
 } from './row-mapping.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
+import { createSqliteWriter } from './sqlite-writer.js';
 import { statementCache } from './statement-cache.js';
-import { workerWriteChannel } from './worker-write-channel.js';
-import type { WriteChannel } from './write-channel.js';
-import { type CompactCreate, expandCreate } from './write-protocol.js';
-import type { CommitStats } from './write-queue.js';
+import { type CommitStats, WriteQueue } from './write-queue.js';
 
 export interface SqliteStoreOptions {
   /** Database file; its parent directory is created. */
@@ -40,11 +38,6 @@ export interface SqliteStoreOptions {
   onCommit?: (stats: CommitStats) => void;
   /** How long a write waits for another process's lock before failing as `unavailable`. */
   busyTimeoutMs?: number;
-  /**
-   * `worker` (default for files): a worker thread owns the writing connection, so inserts and the
-   * fsync of each commit run off the caller's thread. `inline`: same thread (always for `:memory:`).
-   */
-  writer?: 'worker' | 'inline';
 }
 
 export type { CommitStats };
@@ -64,21 +57,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     synchronous: options.synchronous ?? 'full',
     busyTimeoutMs: options.busyTimeoutMs ?? 5000,
   } as const;
-  // This connection serves reads (and inline writes); opening it first sets WAL and checks the schema.
+  // One connection serves reads and writes; opening it sets WAL and checks the schema.
   const db = openDatabase(settings);
-  const maxBatch = options.maxBatch ?? 512;
-  const inline = location === ':memory:' || options.writer === 'inline';
-  // Kept only when this connection writes: with the worker, every commit is another connection's.
-  const counts = inline ? new ActionCounts(db) : null;
-  const writes: WriteChannel =
-    counts !== null
-      ? inlineWriteChannel(
-          db,
-          location,
-          { maxBatch, ...(options.onCommit ? { onCommit: options.onCommit } : {}) },
-          counts,
-        )
-      : workerWriteChannel({ ...settings, maxBatch }, options.onCommit);
+  const counts = new ActionCounts(db);
+  const writer = createSqliteWriter(db, location);
+  const queue = new WriteQueue(db, {
+    maxBatch: options.maxBatch ?? 512,
+    ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+  });
+  /** Queues a write; its count changes apply only once its batch has committed. */
+  const enqueue = <T>(run: (counted: CountDelta[]) => T): Promise<T> => {
+    const counted: CountDelta[] = [];
+    return queue.enqueue(
+      () => run(counted),
+      () => counts.apply(counted),
+    );
+  };
   let closed = false;
   const sql = statementCache(db);
 
@@ -110,13 +104,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async migrate() {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
       // Through the writer, so a migration never interleaves with a half-built write batch.
-      return (await write('migrating', () => writes.request({ kind: 'migrate' }))) as { from: number; to: number };
+      return (await write('migrating', () => queue.enqueue(() => writer.migrate()))) as { from: number; to: number };
     },
 
     async createAction(input) {
       const json = validateCreate(input);
-      const value = await write('writing', () => writes.request({ kind: 'create', input, json }));
-      return expandCreate(input, value as CompactCreate) satisfies CreateActionResult;
+      const value = await write('writing', () => enqueue((counted) => writer.create(input, json, counted)));
+      return expandCreate(input, value as ReturnType<typeof writer.create>) satisfies CreateActionResult;
     },
 
     async getAction(id) {
@@ -144,7 +138,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return read('listing actions', () => {
         const where = actionWhere(input.filter);
         const total =
-          counts?.lookup(input.filter) ??
+          counts.lookup(input.filter) ??
           (sql(`SELECT count(*) AS n FROM actions WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
         const { after } = input;
         // A row-value comparison lets SQLite seek the (created_at DESC, id DESC) indexes directly.
@@ -160,7 +154,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async transition(input) {
       validateTransition(input);
-      return (await write('writing', () => writes.request({ kind: 'transition', input }))) as TransitionResult;
+      return (await write('writing', () =>
+        enqueue((counted) => writer.transition(input, counted)),
+      )) as TransitionResult;
     },
 
     async listEvents(actionId) {
@@ -202,12 +198,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async countByStatus() {
       return read('counting actions', () => {
-        if (counts !== null) return counts.byStatus();
-        const rows = sql('SELECT status, count(*) AS n FROM actions GROUP BY status').all() as {
-          status: string;
-          n: number;
-        }[];
-        return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+        return counts.byStatus();
       });
     },
 
@@ -231,7 +222,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (closed) return;
       closed = true;
       try {
-        await writes.close();
+        queue.close();
       } finally {
         guarded('closing', () => db.close());
       }

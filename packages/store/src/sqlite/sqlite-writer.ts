@@ -15,6 +15,7 @@ import {
 } from '../store.js';
 import type { ActionJson } from '../validate-input.js';
 import type { CountDelta } from './action-counts.js';
+import type { AppendedEvent, CompactCreate } from './created-records.js';
 import { migrate } from './migrations.js';
 import {
   ACTION_COLUMNS,
@@ -27,7 +28,6 @@ import {
   SEQS_OF_ACTION,
 } from './row-mapping.js';
 import { statementCache } from './statement-cache.js';
-import type { AppendedEvent, CompactCreate } from './write-protocol.js';
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
 const SELECT_ACTION = `SELECT ${COLUMNS} FROM actions WHERE id = ?`;

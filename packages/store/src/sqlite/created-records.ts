@@ -1,0 +1,36 @@
+import { ledgerSnapshot } from '../ledger-snapshot.js';
+import type { ActionRecord, CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
+
+/**
+ * A fresh create's answer from the writer is compact: only the ledger positions and hashes it
+ * assigned. The store rebuilds the full records from the caller's input, which it already has.
+ */
+export interface AppendedEvent {
+  seq: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export type CompactCreate = { created: true; appended: AppendedEvent[] } | CreateActionResult;
+
+/** The full CreateActionResult from the caller's input and the writer's compact answer. */
+export function expandCreate(input: CreateActionInput, value: CompactCreate): CreateActionResult {
+  if (!('appended' in value)) return value;
+  const action: ActionRecord = { ...input.action, updated_at: input.action.created_at, version: 1 };
+  const snapshot = ledgerSnapshot(action);
+  const events: EventRecord[] = input.events.map((event, index) => {
+    const appended = value.appended[index]!;
+    return {
+      seq: appended.seq,
+      id: event.id,
+      action_id: action.id,
+      event_type: event.event_type,
+      meta: event.meta,
+      created_at: action.created_at,
+      prev_hash: appended.prev_hash,
+      hash: appended.hash,
+      action: snapshot,
+    };
+  });
+  return { action, events, created: true };
+}
