@@ -1,4 +1,3 @@
-import type { RiskLevel, Status } from '@faramesh/contract';
 import { RISK_LEVELS, STATUSES } from '@faramesh/contract';
 import { ListFilter, Search, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
@@ -67,40 +66,22 @@ export function FiltersBar({ filters, onChange }: FiltersBarProps) {
       )}
       {showFields && (
         <div id="filter-fields" className="filter-fields">
-          <div className="filter">
-            <label htmlFor="filter-status">Status</label>
-            <select
-              id="filter-status"
-              value={filters.status ?? ''}
-              onChange={(event) =>
-                onChange({ ...filters, status: (event.target.value || undefined) as Status | undefined })
-              }
-            >
-              <option value="">Any</option>
-              {STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {STATUS_LABELS[status]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="filter">
-            <label htmlFor="filter-risk">Risk</label>
-            <select
-              id="filter-risk"
-              value={filters.risk_level ?? ''}
-              onChange={(event) =>
-                onChange({ ...filters, risk_level: (event.target.value || undefined) as RiskLevel | undefined })
-              }
-            >
-              <option value="">Any</option>
-              {RISK_LEVELS.map((risk) => (
-                <option key={risk} value={risk}>
-                  {RISK_LABELS[risk]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectFilter
+            id="filter-status"
+            label="Status"
+            value={filters.status}
+            options={STATUSES}
+            labels={STATUS_LABELS}
+            onChange={(status) => onChange({ ...filters, status })}
+          />
+          <SelectFilter
+            id="filter-risk"
+            label="Risk"
+            value={filters.risk_level}
+            options={RISK_LEVELS}
+            labels={RISK_LABELS}
+            onChange={(risk_level) => onChange({ ...filters, risk_level })}
+          />
           <div className="filter">
             <label htmlFor="filter-agent">Agent</label>
             <input
@@ -136,4 +117,34 @@ export function FiltersBar({ filters, onChange }: FiltersBarProps) {
 function clean(value: string): string | undefined {
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
+}
+
+interface SelectFilterProps<T extends string> {
+  id: string;
+  label: string;
+  value: T | undefined;
+  options: readonly T[];
+  labels: Readonly<Record<T, string>>;
+  onChange: (value: T | undefined) => void;
+}
+
+/** One labelled choice among fixed values, with "Any" for no filter. */
+function SelectFilter<T extends string>({ id, label, value, options, labels, onChange }: SelectFilterProps<T>) {
+  return (
+    <div className="filter">
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        value={value ?? ''}
+        onChange={(event) => onChange((event.target.value || undefined) as T | undefined)}
+      >
+        <option value="">Any</option>
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {labels[option]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
