@@ -28,6 +28,7 @@ describe('path conditions in explain', () => {
         { at: 'destination', path: '/work/sandbox/b.txt' },
       ],
       possible: [{ at: 'note', path: '/etc/hosts' }],
+      unknown: [],
       unreadable: [],
     };
     expect(deny).toEqual({

@@ -17,9 +17,9 @@ export const PATH_CONDITION_KEYS: readonly PathKey[] = ['path_contains', 'path_s
 /**
  * A `path_*` condition over every path the action names (`ActionView.paths`). In deny,
  * require_approval and risk rules (`whenUndecidable` true) it holds when **any** reading of any
- * named or path-looking string satisfies it, or when some value can't be read. In allow rules it
- * holds only when at least one path is named, **every** reading of every named path is absolute
- * and satisfies it, nothing is unreadable and no path-looking string sits under another key.
+ * named or path-looking string satisfies it, or when a path string can't be read. In allow rules
+ * it holds only when at least one path is named, **every** reading of every named path is absolute
+ * and satisfies it, and nothing is unreadable, of unknown shape or merely path-looking.
  * A normalised path has no trailing slash, so it is also tested as a directory (`/a/b` as `/a/b/`):
  * `path_starts_with: /a/b/` covers the folder itself as well as everything in it.
  */
@@ -35,7 +35,7 @@ export function pathCondition(key: PathKey, needle: string, whenUndecidable: Whe
         set.possible.some((p) => satisfies(p.path))
       );
     }
-    if (set.unreadable.length > 0 || set.possible.length > 0 || set.named.length === 0) return false;
+    if (set.unreadable.length + set.unknown.length + set.possible.length > 0 || set.named.length === 0) return false;
     return set.named.every((p) => isAbsoluteReading(p.path) && satisfies(p.path));
   };
   return {

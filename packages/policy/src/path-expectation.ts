@@ -4,15 +4,16 @@ import { joinPath, readMapping, readSequence, readString, type YamlSource } from
 
 /**
  * A case's expected `paths`: the normalised readings of named and path-looking strings, and the
- * locations of unreadable values, each in scan order. Only the lists given are compared.
+ * locations of unknown shapes and unreadable values, each in scan order. Only the lists given are compared.
  */
 export interface PathsExpectation {
   named?: string[];
   possible?: string[];
+  unknown?: string[];
   unreadable?: string[];
 }
 
-const LISTS = ['named', 'possible', 'unreadable'] as const;
+const LISTS = ['named', 'possible', 'unknown', 'unreadable'] as const;
 
 /** Reads `expect.paths` of a case file, reporting type errors; null after reporting. */
 export function readPathsExpectation(yaml: YamlSource, node: Node | null, path: string): PathsExpectation | null {
@@ -38,6 +39,7 @@ export function pathsSummary(set: PathSet, expected: PathsExpectation): PathsExp
   const summary: PathsExpectation = {};
   if (expected.named !== undefined) summary.named = set.named.map((p) => p.path);
   if (expected.possible !== undefined) summary.possible = set.possible.map((p) => p.path);
+  if (expected.unknown !== undefined) summary.unknown = set.unknown.map((u) => u.at);
   if (expected.unreadable !== undefined) summary.unreadable = set.unreadable.map((u) => u.at);
   return summary;
 }

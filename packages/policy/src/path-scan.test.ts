@@ -33,9 +33,10 @@ describe('scanPaths', () => {
     };
     for (const [tool, params] of Object.entries(calls)) {
       const set = scanPaths(params);
-      expect({ tool, possible: set.possible, unreadable: set.unreadable }).toEqual({
+      expect({ tool, possible: set.possible, unknown: set.unknown, unreadable: set.unreadable }).toEqual({
         tool,
         possible: [],
+        unknown: [],
         unreadable: [],
       });
       expect(set.named.length).toBeGreaterThan(0);
@@ -57,7 +58,7 @@ describe('scanPaths', () => {
   });
 
   it('stops after the value bound and reports it', () => {
-    const set = scanPaths({ items: Array.from({ length: MAX_SCAN_VALUES + 1 }, (_, i) => i) });
+    const set = scanPaths({ items: Array.from({ length: MAX_SCAN_VALUES + 1 }, () => 'x') });
     expect(set.unreadable).toEqual([
       { at: `items.${MAX_SCAN_VALUES - 1}`, why: `more than ${MAX_SCAN_VALUES} values in params` },
     ]);
@@ -69,6 +70,18 @@ describe('scanPaths', () => {
     expect(set.unreadable).toEqual([
       { at: `paths.${MAX_PATH_READINGS}`, why: `more than ${MAX_PATH_READINGS} path readings in one action` },
     ]);
+  });
+
+  it('does not count numbers, booleans and null against the value bound', () => {
+    const numbers = Array.from({ length: MAX_SCAN_VALUES * 2 }, (_, i) =>
+      i % 3 === 0 ? i : i % 3 === 1 ? true : null,
+    );
+    expect(scanPaths({ path: '/s/a', vector: numbers })).toEqual({
+      named: [{ at: 'path', path: '/s/a' }],
+      possible: [],
+      unknown: [],
+      unreadable: [],
+    });
   });
 
   it('reads only own keys, so a __proto__ key is just a key', () => {

@@ -6,7 +6,7 @@ export interface SeenPath {
   path: string;
 }
 
-/** A place in params the policy can't read as paths, and why. */
+/** A place in params the policy can't read as paths (`unknown` shapes, `unreadable` strings), and why. */
 export interface UnreadablePath {
   at: string;
   why: string;
@@ -14,13 +14,14 @@ export interface UnreadablePath {
 
 /**
  * Every path an action's params name, as path conditions see them. `named`: strings under path
- * keys. `possible`: path-looking strings under other keys (maybe a path, maybe not).
- * `unreadable`: values under path keys that aren't strings or lists of strings, path strings that
- * can't be read (NUL, too long, …) and scan bounds that were hit.
+ * keys. `possible`: path-looking strings under other keys (maybe a path, maybe not). `unknown`:
+ * values under path keys that aren't strings or lists of strings (an object, a number, a nested
+ * list). `unreadable`: path strings that can't be read (NUL, too long, …) and scan bounds hit.
  */
 export interface PathSet {
   named: SeenPath[];
   possible: SeenPath[];
+  unknown: UnreadablePath[];
   unreadable: UnreadablePath[];
 }
 
@@ -84,91 +85,108 @@ class BoundReached extends Error {}
 
 /** Collects every path `params` names (see `PathSet`); bounded in depth, values and readings. */
 export function scanPaths(params: Record<string, unknown>): PathSet {
-  const set: PathSet = { named: [], possible: [], unreadable: [] };
-  let values = 0;
-  let readings = 0;
-
-  const addReadings = (into: SeenPath[], raw: string, at: string): void => {
-    const read = readPath(raw);
-    if (!read.ok) {
-      set.unreadable.push({ at, why: read.why });
-      return;
-    }
-    readings += read.readings.length;
-    if (readings > MAX_PATH_READINGS) {
-      set.unreadable.push({ at, why: `more than ${MAX_PATH_READINGS} path readings in one action` });
-      throw new BoundReached();
-    }
-    for (const path of read.readings) into.push({ at, path });
-  };
-
-  const count = (at: string, depth: number): void => {
-    values += 1;
-    if (values > MAX_SCAN_VALUES) {
-      set.unreadable.push({ at, why: `more than ${MAX_SCAN_VALUES} values in params` });
-      throw new BoundReached();
-    }
-    if (depth > MAX_SCAN_DEPTH) {
-      set.unreadable.push({ at, why: `nested deeper than ${MAX_SCAN_DEPTH} levels` });
-      throw new BoundReached();
-    }
-  };
-
-  const visitObject = (object: object, at: string, depth: number): void => {
-    for (const key of Object.keys(object)) {
-      const value = (object as Record<string, unknown>)[key];
-      const where = at === '' ? key : `${at}.${key}`;
-      if (isPathKey(key)) visitPathValue(value, where, depth + 1);
-      else visitOther(value, where, depth + 1);
-    }
-  };
-
-  // Under a path key: a string or a list of strings; null names nothing. Anything else is a shape
-  // the policy can't read as paths, yet its own path keys and path-looking strings still count.
-  const visitPathValue = (value: unknown, at: string, depth: number): void => {
-    count(at, depth);
-    if (value === null) return;
-    if (typeof value === 'string') {
-      addReadings(set.named, value, at);
-      return;
-    }
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        const where = `${at}.${index}`;
-        if (typeof item === 'string') {
-          count(where, depth + 1);
-          addReadings(set.named, item, where);
-        } else if (item !== null) {
-          set.unreadable.push({ at: where, why: 'a path list item that is not a string' });
-          visitOther(item, where, depth + 1);
-        }
-      });
-      return;
-    }
-    set.unreadable.push({
-      at,
-      why: `a path key holding ${typeof value === 'object' ? 'an object' : `a ${typeof value}`}`,
-    });
-    if (typeof value === 'object') visitObject(value as object, at, depth);
-  };
-
-  const visitOther = (value: unknown, at: string, depth: number): void => {
-    count(at, depth);
-    if (typeof value === 'string') {
-      if (isPathLooking(value)) addReadings(set.possible, value, at);
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        visitOther(item, `${at}.${index}`, depth + 1);
-      });
-    } else if (typeof value === 'object' && value !== null) {
-      visitObject(value, at, depth);
-    }
-  };
-
+  const scanner = new PathScanner();
   try {
-    visitObject(params, '', 0);
+    scanner.visitObject(params, 0);
   } catch (err) {
     if (!(err instanceof BoundReached)) throw err;
   }
-  return set;
+  return scanner.set;
+}
+
+// One walk over params. The location (`edits.0.path`) is kept as a stack of segments and joined
+// only when something is recorded, so the walk allocates nothing per value.
+class PathScanner {
+  readonly set: PathSet = { named: [], possible: [], unknown: [], unreadable: [] };
+  readonly #trail: string[] = [];
+  #values = 0;
+  #readings = 0;
+
+  visitObject(object: object, depth: number): void {
+    for (const key of Object.keys(object)) {
+      const value = (object as Record<string, unknown>)[key];
+      this.#trail.push(key);
+      if (isPathKey(key)) this.#visitPathValue(value, depth + 1);
+      else this.#visitOther(value, depth + 1);
+      this.#trail.pop();
+    }
+  }
+
+  // Under a path key: a string or a list of strings; null names nothing. Anything else has a shape
+  // the policy can't read as paths, yet its own path keys and path-looking strings still count.
+  #visitPathValue(value: unknown, depth: number): void {
+    this.#count(depth);
+    if (value === null) return;
+    if (typeof value === 'string') {
+      this.#addReadings(this.set.named, value);
+      return;
+    }
+    if (!Array.isArray(value)) {
+      this.set.unknown.push({ at: this.#at(), why: `a path key holding ${describeValue(value)}` });
+      if (typeof value === 'object') this.visitObject(value, depth);
+      return;
+    }
+    value.forEach((item, index) => {
+      this.#trail.push(String(index));
+      if (typeof item === 'string') {
+        this.#count(depth + 1);
+        this.#addReadings(this.set.named, item);
+      } else if (item !== null) {
+        this.set.unknown.push({ at: this.#at(), why: `a path list holding ${describeValue(item)}` });
+        this.#visitOther(item, depth + 1);
+      }
+      this.#trail.pop();
+    });
+  }
+
+  // Numbers, booleans and null can't be paths and aren't counted against the value bound.
+  #visitOther(value: unknown, depth: number): void {
+    if (typeof value === 'string') {
+      this.#count(depth);
+      if (isPathLooking(value)) this.#addReadings(this.set.possible, value);
+    } else if (typeof value === 'object' && value !== null) {
+      this.#count(depth);
+      if (!Array.isArray(value)) {
+        this.visitObject(value, depth);
+        return;
+      }
+      value.forEach((item, index) => {
+        this.#trail.push(String(index));
+        this.#visitOther(item, depth + 1);
+        this.#trail.pop();
+      });
+    }
+  }
+
+  #addReadings(into: SeenPath[], raw: string): void {
+    const read = readPath(raw);
+    if (!read.ok) {
+      this.set.unreadable.push({ at: this.#at(), why: read.why });
+      return;
+    }
+    this.#readings += read.readings.length;
+    if (this.#readings > MAX_PATH_READINGS) this.#stop(`more than ${MAX_PATH_READINGS} path readings in one action`);
+    const at = this.#at();
+    for (const path of read.readings) into.push({ at, path });
+  }
+
+  #count(depth: number): void {
+    this.#values += 1;
+    if (this.#values > MAX_SCAN_VALUES) this.#stop(`more than ${MAX_SCAN_VALUES} values in params`);
+    if (depth > MAX_SCAN_DEPTH) this.#stop(`nested deeper than ${MAX_SCAN_DEPTH} levels`);
+  }
+
+  #stop(why: string): never {
+    this.set.unreadable.push({ at: this.#at(), why });
+    throw new BoundReached();
+  }
+
+  #at(): string {
+    return this.#trail.join('.');
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
