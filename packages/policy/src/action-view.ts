@@ -1,4 +1,5 @@
 import { canonicalJson } from '@faramesh/canonical';
+import { type PathSet, scanPaths } from './path-scan.js';
 import { normalizeShellCommand } from './shell-normalize.js';
 import type { ActionInput } from './types.js';
 
@@ -17,6 +18,7 @@ export class ActionView {
   readonly action: ActionInput;
   #paramsText: string | undefined;
   #command: string | null | undefined;
+  #paths: PathSet | undefined;
 
   constructor(action: ActionInput) {
     this.action = action;
@@ -32,6 +34,12 @@ export class ActionView {
   command(): string | null {
     if (this.#command === undefined) this.#command = normalizedCommandOf(this.action.params);
     return this.#command;
+  }
+
+  /** Every path the params name, normalised, for the `path_*` conditions (see `path-scan.ts`). */
+  paths(): PathSet {
+    if (this.#paths === undefined) this.#paths = scanPaths(this.action.params);
+    return this.#paths;
   }
 }
 

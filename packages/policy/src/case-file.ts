@@ -1,5 +1,6 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostic.js';
+import { type PathsExpectation, readPathsExpectation } from './path-expectation.js';
 import type { ActionInput, Decision, ReasonCode, RiskLevel } from './types.js';
 import {
   type Entry,
@@ -24,6 +25,8 @@ export interface CaseExpectation {
   /** null, the rule's index, or `{index, description}`. */
   matched_rule?: null | number | { index: number; description?: string | null };
   normalized_command?: string | null;
+  /** The normalised paths path conditions see (see `path-expectation.ts`). */
+  paths?: PathsExpectation;
 }
 
 /** An expected diagnostic; `line`/`column` are relative to the case's inline policy text. */
@@ -67,6 +70,7 @@ const EXPECT_KEYS = [
   'risk_rule',
   'matched_rule',
   'normalized_command',
+  'paths',
 ];
 const DIAGNOSTIC_KEYS = ['code', 'line', 'column', 'path'];
 const DECISIONS = ['allow', 'deny', 'require_approval'];
@@ -201,6 +205,11 @@ function readExpectation(yaml: YamlSource, node: Node | null, path: string): Cas
     const entry = entries.get(key);
     if (entry === undefined) continue;
     expect[key] = isNull(entry.value) ? null : readString(yaml, entry, joinPath(path, key));
+  }
+  const paths = entries.get('paths');
+  if (paths !== undefined) {
+    const expected = readPathsExpectation(yaml, paths.value, joinPath(path, 'paths'));
+    if (expected !== null) expect.paths = expected;
   }
   const matched = entries.get('matched_rule');
   if (matched !== undefined) {

@@ -1,7 +1,8 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { type ActionView, PATTERN_INPUT_CAP } from './action-view.js';
 import { compileGlob } from './glob.js';
-import { amountOf, lookupPath, pathOf, stringParam } from './param-lookup.js';
+import { amountOf, lookupPath, stringParam } from './param-lookup.js';
+import { PATH_CONDITION_KEYS, pathCondition } from './path-condition.js';
 import type { SafeRegex } from './safe-regex.js';
 import type { MatchSpec } from './types.js';
 
@@ -17,7 +18,8 @@ export interface Condition {
 /**
  * How a `pattern` resolves when a searched text exceeds the input cap and the searched prefix did
  * not match: `true` for deny / require_approval / risk rules, `false` for allow rules, so an
- * over-long input can only make the outcome stricter, never looser.
+ * over-long input can only make the outcome stricter, never looser. Path conditions use the same
+ * flag to choose between "any path" and "every path" (see `path-condition.ts`).
  */
 export type WhenUndecidable = boolean;
 
@@ -59,19 +61,9 @@ export function compileConditions(
       });
     }
   }
-  for (const [key, test] of PATH_TESTS) {
+  for (const key of PATH_CONDITION_KEYS) {
     const needle = spec[key];
-    if (needle !== undefined) {
-      conditions.push({
-        key,
-        expected: needle,
-        test: (v) => {
-          const path = pathOf(v.action.params);
-          return path !== null && test(path, needle);
-        },
-        actual: (v) => pathOf(v.action.params),
-      });
-    }
+    if (needle !== undefined) conditions.push(pathCondition(key, needle, whenUndecidable));
   }
   if (spec.field !== undefined) conditions.push(fieldCondition(spec.field, spec.value));
   if (spec.contains !== undefined) conditions.push(containsCondition(spec.contains));
@@ -101,13 +93,6 @@ const AMOUNT_COMPARISONS: ReadonlyArray<readonly [AmountKey, (amount: number, bo
   ['amount_lt', (a, b) => a < b],
   ['amount_gte', (a, b) => a >= b],
   ['amount_lte', (a, b) => a <= b],
-];
-
-type PathKey = 'path_contains' | 'path_starts_with' | 'path_ends_with';
-const PATH_TESTS: ReadonlyArray<readonly [PathKey, (path: string, needle: string) => boolean]> = [
-  ['path_contains', (p, n) => p.includes(n)],
-  ['path_starts_with', (p, n) => p.startsWith(n)],
-  ['path_ends_with', (p, n) => p.endsWith(n)],
 ];
 
 function fieldCondition(field: string, value: unknown): Condition {

@@ -29,19 +29,6 @@ export function amountOf(params: Record<string, unknown>): number {
   return Number.NaN;
 }
 
-/** `params.path` when it is a string, else the pathname of `params.url` when it parses as an absolute URL. */
-export function pathOf(params: Record<string, unknown>): string | null {
-  const path = Object.hasOwn(params, 'path') ? params.path : undefined;
-  if (typeof path === 'string') return path;
-  const url = Object.hasOwn(params, 'url') ? params.url : undefined;
-  if (typeof url !== 'string') return null;
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return null;
-  }
-}
-
 /** A string param by name, or null. */
 export function stringParam(params: Record<string, unknown>, key: string): string | null {
   const value = Object.hasOwn(params, key) ? params[key] : undefined;

@@ -1,3 +1,4 @@
+import { ActionView } from './action-view.js';
 import type { CaseExpectation, ExpectedDiagnostic, PolicyCase } from './case-file.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -5,6 +6,7 @@ import { formatDiagnostic } from './diagnostic.js';
 import { evaluate } from './evaluate.js';
 import { explain } from './explain.js';
 import { loadPolicy } from './load-policy.js';
+import { pathsSummary } from './path-expectation.js';
 
 /** Outcome of one case; `failures` says what differed, one line per field. */
 export interface CaseResult {
@@ -43,8 +45,13 @@ function runCase(fallback: CompiledPolicy | null, testCase: PolicyCase): string[
   if (policy === null) return [...failures, 'no valid policy to evaluate the action against'];
   const evaluation = evaluate(policy, testCase.action);
   const explanation = explain(policy, testCase.action);
+  const paths = testCase.expect.paths && pathsSummary(new ActionView(testCase.action).paths(), testCase.expect.paths);
   failures.push(
-    ...compareExpectation(testCase.expect, { ...evaluation, normalized_command: explanation.normalized_command }),
+    ...compareExpectation(testCase.expect, {
+      ...evaluation,
+      normalized_command: explanation.normalized_command,
+      paths,
+    }),
   );
   for (const key of Object.keys(evaluation) as (keyof typeof evaluation)[]) {
     if (JSON.stringify(evaluation[key]) !== JSON.stringify(explanation[key])) {

@@ -60,6 +60,21 @@ describe('policy-test', () => {
     expect(out.stdout).toContain('← decided');
   });
 
+  it('shows the normalised paths a path condition read', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      'rules:\n  - { match: { tool: fs, path_starts_with: /srv/secret/ }, deny: true, description: secrets }\n',
+    );
+    const params = { paths: ['/srv/a.txt', '/srv/x/%2e%2e/secret/k'], backup: '/tmp/k' };
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ tool: 'fs', operation: 'read_multiple_files', params }));
+    const out = await cli(['policy-test', 'p.yaml', 'a.json'], { cwd: dir });
+    expect(out.stdout).toContain('Decision: deny');
+    expect(out.stdout).toContain(
+      '✓ path_starts_with: expected "/srv/secret/", got any path of ["/srv/a.txt", "/srv/x/%2e%2e/secret/k", "/srv/sec',
+    );
+  });
+
   it('reads YAML, and --expect fails with exit 1 on another decision', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.yaml'), 'tool: http\nop: post\n');

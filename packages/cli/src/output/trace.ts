@@ -68,6 +68,28 @@ function actualText(actual: unknown): string {
     const searched = actual as { command?: unknown; params_json?: unknown };
     if (typeof searched.command === 'string') return `command ${JSON.stringify(searched.command)}`;
     if (typeof searched.params_json === 'string') return `params ${searched.params_json}`;
+    const read = actual as PathsRead;
+    if (typeof read.applies_to === 'string' && Array.isArray(read.named)) return pathsText(read);
   }
   return inlineJson(actual);
+}
+
+/** `path_*` conditions report the normalised paths they read: `any path of ["/a"]; unreadable at paths.1`. */
+interface PathsRead {
+  applies_to?: unknown;
+  named?: unknown;
+  possible?: unknown;
+  unknown?: unknown;
+  unreadable?: unknown;
+}
+
+function pathsText(read: PathsRead): string {
+  const list = (items: unknown): string[] =>
+    Array.isArray(items) ? items.map((item: { path?: string; at?: string }) => item.path ?? item.at ?? '?') : [];
+  const parts = [`${String(read.applies_to)} of ${inlineJson(list(read.named))}`];
+  const possible = list(read.possible);
+  if (possible.length > 0) parts.push(`path-looking ${inlineJson(possible)}`);
+  const unreadable = [...list(read.unknown), ...list(read.unreadable)];
+  if (unreadable.length > 0) parts.push(`unreadable at ${unreadable.join(', ')}`);
+  return parts.join('; ');
 }
