@@ -12,6 +12,7 @@ import type { AppContext } from './app-context.js';
 import { parseJsonBody } from './json-body-parser.js';
 import { OpenApiCollector } from './openapi.js';
 import { isCrossSiteWrite } from './origin-guard.js';
+import { checkQueryText } from './query-text.js';
 import { BASE_SECURITY_HEADERS } from './security-headers.js';
 import { toApiError } from './to-api-error.js';
 import { createValidatorCompiler } from './validator.js';
@@ -50,13 +51,14 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   app.removeAllContentTypeParsers();
   const jsonParser = (_request: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
-      done(null, parseJsonBody(body.toString()));
+      done(null, parseJsonBody(body));
     } catch (error) {
       done(error as Error, undefined);
     }
   };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
-  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'string' }, jsonParser);
+  // As bytes: decoding to a string would silently turn invalid UTF-8 into U+FFFD.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonParser);
+  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'buffer' }, jsonParser);
   app.decorateRequest('principal', null as never);
 
   const corsOrigins = ctx.config.enableCors ? ctx.config.corsOrigins : [];
@@ -85,6 +87,8 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
     }
     request.principal = principal;
   });
+
+  app.addHook('preValidation', async (request) => checkQueryText(request.url));
 
   app.addHook('onResponse', async (request, reply) => {
     const endpoint = request.routeOptions.url ?? 'unmatched';
