@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
@@ -44,6 +44,13 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
     bodyLimit: ctx.config.maxBodyBytes,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // A URL the router can't decode (e.g. `%ed%a0%80` in the path) fails before any hook or error
+    // handler runs; without this, Fastify answers in its own error format instead of the contract's.
+    frameworkErrors: (error, _request, reply) => {
+      const { apiError } = toApiError(error);
+      ctx.metrics.errors.inc({ error_type: apiError.code });
+      return (reply as FastifyReply).headers(BASE_SECURITY_HEADERS).code(apiError.status).send(apiError.toBody());
+    },
   });
   const openapi = new OpenApiCollector();
   app.addHook('onRoute', (route) => openapi.collect(route));
