@@ -18,7 +18,9 @@ import {
   paramsLike,
   percentEncode,
   queryString,
+  queryValue,
   submissionBody,
+  timestampLike,
   toJsonText,
 } from '../testing/hostile-input.test-support.js';
 import { startTestServer } from '../testing/test-server.js';
@@ -37,6 +39,10 @@ const TOKENS = {
   approver: 'tok-approver-0003',
   admin: 'tok-admin-00000004',
 } as const;
+/** `FUZZ_SCALE=20 npx vitest run …` for a long local run; CI runs the default few thousand. */
+const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE ?? 1));
+const runs = (n: number) => ({ numRuns: n * SCALE });
+
 type Caller = keyof typeof TOKENS | 'anonymous' | 'wrong';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -388,7 +394,7 @@ describe('HTTP API under hostile input', () => {
           headers: { 'content-type': 'application/json' },
         });
       }),
-      { numRuns: 1200 },
+      runs(1200),
     );
   });
 
@@ -397,7 +403,30 @@ describe('HTTP API under hostile input', () => {
       fc.asyncProperty(anyRequest, async (request) => {
         await exchange(request);
       }),
-      { numRuns: 2500 },
+      runs(2500),
+    );
+  });
+
+  it('answers every query parameter within the contract', async () => {
+    const listQuery = fc.oneof(
+      fc
+        .record({ name: fc.constantFrom('since', 'until'), value: timestampLike })
+        .map(({ name, value }) => `${name}=${value.replace('+', '%2B')}`),
+      queryString(LIST_QUERY),
+    );
+    const request = fc.oneof(
+      fc
+        .record({ query: listQuery, caller })
+        .map(({ query, caller }) => ({ method: 'GET' as const, url: `/v1/actions?${query}`, caller })),
+      fc
+        .record({ after: queryValue, caller })
+        .map(({ after, caller }) => ({ method: 'GET' as const, url: `/v1/audit/export?after=${after}`, caller })),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        await exchange(r);
+      }),
+      runs(1000),
     );
   });
 
@@ -446,7 +475,7 @@ describe('HTTP API under hostile input', () => {
         });
         if (result.status === 200) expect(JSON.parse(result.body).status).toBe(success ? 'succeeded' : 'failed');
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 

@@ -201,16 +201,33 @@ export const timestampLike: fc.Arbitrary<string> = fc.oneof(
         year: fc.oneof(fc.constantFrom(0, 1, 1970, 2016, 2100, 9999), fc.integer({ min: 0, max: 9999 })),
         month: fc.oneof(fc.constantFrom(0, 2, 12, 13), fc.integer({ min: 1, max: 12 })),
         day: fc.oneof(fc.constantFrom(0, 28, 29, 30, 31, 32), fc.integer({ min: 1, max: 28 })),
-        hour: fc.constantFrom(0, 12, 23, 24),
-        minute: fc.constantFrom(0, 30, 59, 60),
-        second: fc.constantFrom(0, 30, 59, 60, 61),
-        fraction: fc.constantFrom('', '.5', '.123', '.123456789', '.1234567890'),
-        offset: fc.constantFrom('Z', 'Z', 'z', '+00:00', '-00:00', '+05:30', '-23:59', '+24:00', '+0500', ''),
+        // The last second of a UTC day, where leap seconds live, as often as any other edge.
+        time: fc.oneof(
+          fc.constantFrom('23:59:60', '23:59:59', '00:00:00', '24:00:00', '23:60:00', '00:59:60'),
+          fc
+            .tuple(fc.constantFrom(0, 12, 23, 24), fc.constantFrom(0, 30, 59, 60), fc.constantFrom(0, 30, 59, 60, 61))
+            .map(([h, m, sec]) => `${two(h)}:${two(m)}:${two(sec)}`),
+        ),
+        fraction: fc.constantFrom('', '', '.5', '.123', '.123456789', '.1234567890'),
+        offset: fc.constantFrom(
+          'Z',
+          'Z',
+          'Z',
+          'z',
+          '+00:00',
+          '-00:00',
+          '+01:00',
+          '+05:30',
+          '-23:59',
+          '+24:00',
+          '+0500',
+          '',
+        ),
         t: fc.constantFrom('T', 'T', 'T', 't', ' '),
       })
       .map(
         (d) =>
-          `${String(d.year).padStart(4, '0')}-${two(d.month)}-${two(d.day)}${d.t}${two(d.hour)}:${two(d.minute)}:${two(d.second)}${d.fraction}${d.offset}`,
+          `${String(d.year).padStart(4, '0')}-${two(d.month)}-${two(d.day)}${d.t}${d.time}${d.fraction}${d.offset}`,
       ),
   },
   {
