@@ -9,6 +9,7 @@ from typing import Callable
 import pytest
 
 from faramesh import (
+    BadRequestError,
     AuthenticationError,
     ExecutionGovernorClient,
     FarameshConnectionError,
@@ -98,3 +99,21 @@ def test_a_silent_server_raises_a_timeout() -> None:
         silent.close()
         for c in accepted:
             c.close()
+
+
+@pytest.mark.parametrize(
+    ("params", "agent_id", "code"),
+    [
+        ({"amount": float("inf")}, "a", "invalid_json"),  # Python writes Infinity, which is not JSON
+        ({"amount": float("nan")}, "a", "invalid_json"),
+        ({"amount": 10**400}, "a", "invalid_number"),  # beyond a double: it would parse to Infinity
+        ({"note": "x\ud800"}, "a", "invalid_unicode"),  # a lone surrogate, sent as a \ud800 escape
+        ({}, "bot\x00", "invalid_unicode"),
+    ],
+)
+def test_values_the_server_cannot_store_exactly_are_a_typed_bad_request(
+    agent: ExecutionGovernorClient, params: dict[str, object], agent_id: str, code: str
+) -> None:
+    with pytest.raises(BadRequestError) as err:
+        agent.submit_action(tool="http", operation="get", params=params, agent_id=agent_id)
+    assert (err.value.code, err.value.status) == (code, 400)

@@ -22,6 +22,12 @@ describe('canonicalJson', () => {
     expect(() => canonicalJson(Number.POSITIVE_INFINITY)).toThrow(TypeError);
   });
 
+  it('rejects lone surrogates in strings and keys, which no store keeps as sent', () => {
+    expect(() => canonicalJson({ agent_id: 'bot\ud800' })).toThrow(TypeError);
+    expect(() => canonicalJson({ '\udc00': 1 })).toThrow(TypeError);
+    expect(canonicalJson('\ud83d\ude00')).toBe(JSON.stringify('\ud83d\ude00'));
+  });
+
   it('escapes strings exactly as JSON.stringify does', () => {
     expect(canonicalJson('a"b\n\u2028')).toBe(JSON.stringify('a"b\n\u2028'));
   });

@@ -3,7 +3,9 @@
  * `undefined` members dropped. Two values that are equal as JSON always produce the same text,
  * which is what request hashes, ledger hashes and policy text matching need.
  *
- * Non-finite numbers have no JSON form and are rejected instead of silently becoming `null`.
+ * Non-finite numbers have no JSON form and are rejected instead of silently becoming `null`; strings
+ * and keys with lone surrogates are rejected too (as in RFC 8785): they print as escapes here but no
+ * store keeps them, so the hash of what was stored would differ from the hash of what was sent.
  *
  * This runs several times per submission (request hash, stored JSON columns, the ledger snapshot),
  * so it builds strings directly instead of arrays joined at each level, skips the sort when the
@@ -14,12 +16,21 @@ export function canonicalJson(value: unknown): string {
 }
 
 const QUOTED_KEYS = new Map<string, string>();
+
+/** With the `u` flag a surrogate pair is one code point, so only unpaired halves are in `Cs`. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function quote(text: string): string {
+  if (LONE_SURROGATE.test(text)) throw new TypeError('canonicalJson: string with a lone surrogate');
+  return JSON.stringify(text);
+}
+
 const MAX_QUOTED_KEYS = 4096;
 
 function quotedKey(key: string): string {
   let quoted = QUOTED_KEYS.get(key);
   if (quoted === undefined) {
-    quoted = JSON.stringify(key);
+    quoted = quote(key);
     // Bounded: keys come from agent-supplied params too.
     if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
   }
@@ -39,7 +50,7 @@ function write(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   invalid_id: 400,
   invalid_cursor: 400,
   body_too_deep: 400,
+  invalid_number: 400,
+  invalid_unicode: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
   unauthorized: 401,

@@ -19,6 +19,7 @@ export {
 } from './action.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export { COMMAND_EVENTS, type Command, isTerminal, nextStatus, TERMINAL_STATUSES, TRANSITIONS } from './lifecycle.js';
+export { isName, MAX_NAME_LENGTH, NAME_PATTERN, nameSchema } from './names.js';
 export {
   type ApprovalRequest,
   approvalSchema,
@@ -48,3 +49,4 @@ export type {
   TraceStatus,
   WhoAmI,
 } from './responses.js';
+export { parseTimestamp, TIMESTAMP_FORMAT_HINT } from './timestamp.js';

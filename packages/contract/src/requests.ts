@@ -1,11 +1,12 @@
 import type { JsonObject, RiskLevel, Status } from './action.js';
+import { nameSchema } from './names.js';
 
 /**
  * Request bodies and queries of the HTTP contract, each as a TypeScript type and the JSON Schema the
  * server validates it with (and publishes in its OpenAPI document). Unknown fields are rejected.
  */
 
-const name = { type: 'string', minLength: 1, maxLength: 256, pattern: '\\S' } as const;
+const name = nameSchema;
 const jsonObject = { type: 'object' } as const;
 
 export interface SubmitActionRequest {

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
@@ -12,6 +12,7 @@ import type { AppContext } from './app-context.js';
 import { parseJsonBody } from './json-body-parser.js';
 import { OpenApiCollector } from './openapi.js';
 import { isCrossSiteWrite } from './origin-guard.js';
+import { checkQueryText } from './query-text.js';
 import { BASE_SECURITY_HEADERS } from './security-headers.js';
 import { toApiError } from './to-api-error.js';
 import { createValidatorCompiler } from './validator.js';
@@ -43,6 +44,13 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
     bodyLimit: ctx.config.maxBodyBytes,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // A URL the router can't decode (e.g. `%ed%a0%80` in the path) fails before any hook or error
+    // handler runs; without this, Fastify answers in its own error format instead of the contract's.
+    frameworkErrors: (error, _request, reply) => {
+      const { apiError } = toApiError(error);
+      ctx.metrics.errors.inc({ error_type: apiError.code });
+      return (reply as FastifyReply).headers(BASE_SECURITY_HEADERS).code(apiError.status).send(apiError.toBody());
+    },
   });
   const openapi = new OpenApiCollector();
   app.addHook('onRoute', (route) => openapi.collect(route));
@@ -50,13 +58,14 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   app.removeAllContentTypeParsers();
   const jsonParser = (_request: unknown, body: string | Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
-      done(null, parseJsonBody(body.toString()));
+      done(null, parseJsonBody(body));
     } catch (error) {
       done(error as Error, undefined);
     }
   };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonParser);
-  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'string' }, jsonParser);
+  // As bytes: decoding to a string would silently turn invalid UTF-8 into U+FFFD.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonParser);
+  app.addContentTypeParser(/^application\/[a-z0-9.+-]*\+json$/, { parseAs: 'buffer' }, jsonParser);
   app.decorateRequest('principal', null as never);
 
   const corsOrigins = ctx.config.enableCors ? ctx.config.corsOrigins : [];
@@ -85,6 +94,8 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
     }
     request.principal = principal;
   });
+
+  app.addHook('preValidation', async (request) => checkQueryText(request.url));
 
   app.addHook('onResponse', async (request, reply) => {
     const endpoint = request.routeOptions.url ?? 'unmatched';

@@ -1,3 +1,4 @@
+import { NAME_PATTERN, TIMESTAMP_FORMAT_HINT } from '@faramesh/contract';
 import { StoreError } from '@faramesh/store';
 import { ApiError } from './api-error.js';
 
@@ -69,5 +70,8 @@ function describeIssue(
   const extra = issue.params?.additionalProperty ?? issue.params?.missingProperty;
   const path = [where, base, typeof extra === 'string' ? extra : ''].filter((part) => part !== '').join('.');
   if (issue.params?.additionalProperty !== undefined) return { path, message: 'unknown field' };
+  if (issue.params?.format === 'date-time') return { path, message: `must be ${TIMESTAMP_FORMAT_HINT}` };
+  if (issue.params?.pattern === NAME_PATTERN)
+    return { path, message: 'must not be blank or contain control characters' };
   return { path, message: issue.message ?? 'invalid' };
 }

@@ -25,7 +25,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { after: { type: 'integer', minimum: 0, default: 0 } },
+          properties: { after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 } },
         },
       },
     },

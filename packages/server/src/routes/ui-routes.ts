@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
 import { UI_CSP } from '../http/security-headers.js';
 
@@ -42,7 +43,7 @@ export function registerUiRoutes(app: FastifyInstance, ctx: AppContext): void {
       const file = root === null ? null : safeJoin(join(root, 'assets'), request.params['*']);
       const info = file === null ? null : await stat(file).catch(() => null);
       if (file === null || info === null || !info.isFile()) {
-        return reply.code(404).type('text/plain').send('not found');
+        throw new ApiError('not_found', 'no such dashboard asset');
       }
       return reply
         .header('content-security-policy', UI_CSP)

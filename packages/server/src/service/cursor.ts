@@ -1,4 +1,8 @@
+import { parseTimestamp } from '@faramesh/contract';
 import { ApiError } from '../http/api-error.js';
+
+/** An action id as the cursor carries it: visible ASCII only (ids are UUIDs; no NUL reaches SQL). */
+const CURSOR_ID = /^[\x21-\x7e]{1,64}$/;
 
 interface CursorPosition {
   created_at: string;
@@ -18,7 +22,9 @@ export function decodeCursor(cursor: string): CursorPosition {
       value.length === 2 &&
       typeof value[0] === 'string' &&
       typeof value[1] === 'string' &&
-      !Number.isNaN(Date.parse(value[0]))
+      CURSOR_ID.test(value[1]) &&
+      // Exactly the ISO text the server wrote: the stores compare created_at as text.
+      parseTimestamp(value[0]) === value[0]
     ) {
       return { created_at: value[0], id: value[1] };
     }

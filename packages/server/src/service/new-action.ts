@@ -1,4 +1,4 @@
-import type { JsonObject, SubmitActionRequest } from '@faramesh/contract';
+import { isName, type JsonObject, type SubmitActionRequest } from '@faramesh/contract';
 import type { CompiledPolicy, Evaluation } from '@faramesh/policy';
 import type { NewAction } from '@faramesh/store';
 import { ApiError } from '../http/api-error.js';
@@ -87,8 +87,15 @@ export function submissionMeta(action: NewAction): { created: JsonObject; decisi
 
 function agentIdFromContext(context: JsonObject): string {
   const value = context.agent_id;
-  if (typeof value === 'string' && value.trim() !== '' && value.length <= 256) return value;
-  throw new ApiError('validation_failed', 'agent_id is required (in the body, or as context.agent_id)', [
-    { path: 'body.agent_id', message: 'required' },
-  ]);
+  if (isName(value)) return value;
+  if (value === undefined) {
+    throw new ApiError('validation_failed', 'agent_id is required (in the body, or as context.agent_id)', [
+      { path: 'body.agent_id', message: 'required' },
+    ]);
+  }
+  throw new ApiError(
+    'validation_failed',
+    'context.agent_id must be a name: 1-256 characters, not blank, no control characters',
+    [{ path: 'body.context.agent_id', message: 'invalid name' }],
+  );
 }
