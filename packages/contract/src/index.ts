@@ -48,3 +48,4 @@ export type {
   TraceStatus,
   WhoAmI,
 } from './responses.js';
+export { type Submitter, submitterOf } from './submitter.js';

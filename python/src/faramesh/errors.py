@@ -25,6 +25,8 @@ ERROR_STATUS: Dict[str, int] = {
     "approval_token_invalid": 403,
     "approval_expired": 409,
     "self_approval_forbidden": 403,
+    "agent_id_not_allowed": 403,
+    "host_not_allowed": 421,
     "method_not_allowed": 405,
     "rate_limited": 429,
     "policy_invalid": 422,
@@ -76,7 +78,7 @@ class AuthenticationError(FarameshError):
 
 
 class PermissionDeniedError(FarameshError):
-    """The token's role may not do this (`forbidden`, `self_approval_forbidden`)."""
+    """The token may not do this (`forbidden`, `self_approval_forbidden`, `agent_id_not_allowed`)."""
 
 
 class ApprovalTokenInvalidError(PermissionDeniedError):
@@ -184,6 +186,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "unauthorized": AuthenticationError,
     "forbidden": PermissionDeniedError,
     "self_approval_forbidden": PermissionDeniedError,
+    "agent_id_not_allowed": PermissionDeniedError,
     "approval_token_invalid": ApprovalTokenInvalidError,
     "not_found": NotFoundError,
     "action_not_found": NotFoundError,
