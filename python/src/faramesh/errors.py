@@ -62,7 +62,8 @@ class FarameshError(Exception):
 
 
 class BadRequestError(FarameshError):
-    """The request was malformed or failed validation (400, 413, 415, 405)."""
+    """The request was malformed or failed validation (400, 413, 415, 405), or named a Host the
+    server doesn't answer to (421 `host_not_allowed`)."""
 
 
 class ValidationError(BadRequestError):
@@ -187,6 +188,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "forbidden": PermissionDeniedError,
     "self_approval_forbidden": PermissionDeniedError,
     "agent_id_not_allowed": PermissionDeniedError,
+    "host_not_allowed": BadRequestError,
     "approval_token_invalid": ApprovalTokenInvalidError,
     "not_found": NotFoundError,
     "action_not_found": NotFoundError,
