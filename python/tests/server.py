@@ -19,6 +19,9 @@ AGENT_TOKEN = "agent-token-0001"
 APPROVER_TOKEN = "approver-token-0001"
 ADMIN_TOKEN = "admin-token-0001"
 TOKENS = f"agent1:agent:{AGENT_TOKEN},alice:approver:{APPROVER_TOKEN},root:admin:{ADMIN_TOKEN}"
+# The suite runs many agents (one unique agent_id per test, and the seed examples' ids) under one
+# agent token, so that token is bound to every agent id; the binding itself is tested on the server.
+AGENT_BINDINGS = "agent1=*"
 
 
 @dataclass
@@ -46,7 +49,7 @@ def start_server(db_dir: Path, *, env: Optional[Dict[str, str]] = None, policy: 
     """`faramesh serve --port 0` on a fresh database; waits for its "listening on" line."""
     ensure_built()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("FARAMESH_", "FARACORE_", "FARA_"))}
-    full_env.update({"FARAMESH_TOKENS": TOKENS, "NO_COLOR": "1"})
+    full_env.update({"FARAMESH_TOKENS": TOKENS, "FARAMESH_AGENT_BINDINGS": AGENT_BINDINGS, "NO_COLOR": "1"})
     full_env.update(env or {})
     proc = subprocess.Popen(
         ["node", str(CLI), "serve", "--port", "0", "--policy", str(policy), "--db", str(db_dir / "faramesh.db")],

@@ -54,6 +54,22 @@ describe('faramesh serve refuses to start on bad setup', () => {
     expect(output).toContain('name:role:token');
   });
 
+  it('refuses open mode (no tokens) on a network address, saying how to proceed', async () => {
+    const dir = workDir();
+    const { code, output } = await failToStart({ ...dir, env: { FARAMESH_HOST: '0.0.0.0' } });
+    expect(code).toBe(1);
+    expect(output).toContain('refusing to start in open mode');
+    expect(output).toContain('FARAMESH_ALLOW_OPEN_NETWORK');
+    expect(output).not.toContain('listening');
+  });
+
+  it('refuses CORS for any origin in open mode', async () => {
+    const dir = workDir();
+    const { code, output } = await failToStart({ ...dir, env: { FARAMESH_ENABLE_CORS: '1' } });
+    expect(code).toBe(1);
+    expect(output).toContain('FARAMESH_CORS_ORIGINS=* in open mode');
+  });
+
   it('reports a malformed .env file by line', async () => {
     const dir = workDir();
     writeFileSync(join(dir.dir, '.env'), 'FARAMESH_PORT=8000\nthis is not an assignment\n');

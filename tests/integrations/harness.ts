@@ -72,12 +72,28 @@ export interface GovernanceServerOptions {
   dir?: string;
 }
 
+/** The agent ids the integration tests submit as (each integration names its own). */
+export const INTEGRATION_AGENT_IDS = [
+  'sdk',
+  'my-agent',
+  'lc',
+  'lc-agent',
+  'lg',
+  'ai-sdk',
+  'openai-agents',
+  'mcp-gateway',
+];
+
 export async function startGovernanceServer(options: GovernanceServerOptions = {}): Promise<GovernanceServer> {
   const dir = options.dir ?? workDir().dir;
   writeFileSync(join(dir, 'policy.yaml'), options.policy ?? INTEGRATION_POLICY);
   const server = await startServer({
     dir,
-    env: { FARAMESH_TOKENS: `agent:agent:${AGENT_TOKEN},approver:approver:${APPROVER_TOKEN}` },
+    env: {
+      FARAMESH_TOKENS: `agent:agent:${AGENT_TOKEN},approver:approver:${APPROVER_TOKEN}`,
+      // One agent token serves every integration under test; it may submit only as these agent ids.
+      FARAMESH_AGENT_BINDINGS: `agent=${INTEGRATION_AGENT_IDS.join('|')}`,
+    },
     ...(options.port === undefined ? {} : { args: ['--port', String(options.port)] }),
   });
   const approver = new FarameshClient({ baseUrl: server.url, token: APPROVER_TOKEN });

@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   approval_token_invalid: 403,
   approval_expired: 409,
   self_approval_forbidden: 403,
+  agent_id_not_allowed: 403,
+  host_not_allowed: 421,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

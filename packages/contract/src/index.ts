@@ -49,4 +49,5 @@ export type {
   TraceStatus,
   WhoAmI,
 } from './responses.js';
+export { type Submitter, submitterOf } from './submitter.js';
 export { parseTimestamp, TIMESTAMP_FORMAT_HINT } from './timestamp.js';

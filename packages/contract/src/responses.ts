@@ -36,10 +36,17 @@ export interface Health {
   status: string;
 }
 
-/** `GET /ready` (200 when ready, 503 otherwise; same body). */
+/**
+ * `GET /ready` (200 when ready, 503 otherwise; same body). `reasons` are stable codes of the failing
+ * checks (`database_unwritable`, `database_unavailable`, `disk_full`, …); `checks` (with paths,
+ * backend and errors) and `checked_at` only for an admin token (or open mode).
+ */
 export interface Readiness {
   ready: boolean;
-  checks: Record<string, { ok: boolean; [key: string]: unknown }>;
+  status: 'ready' | 'unready';
+  reasons: string[];
+  checks?: Record<string, { ok: boolean; reason?: string; [key: string]: unknown }>;
+  checked_at?: string;
 }
 
 /** One condition of a rule as the engine checked it. */

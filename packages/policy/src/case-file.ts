@@ -1,4 +1,5 @@
 import { isMap, isScalar, type Node } from 'yaml';
+import { readCasePrincipal } from './case-principal.js';
 import type { Diagnostic } from './diagnostic.js';
 import { type PathsExpectation, readPathsExpectation } from './path-expectation.js';
 import type { ActionInput, Decision, ReasonCode, RiskLevel } from './types.js';
@@ -61,7 +62,7 @@ export interface CaseFile {
 
 const FILE_KEYS = ['name', 'description', 'policy', 'policy_file', 'cases'];
 const CASE_KEYS = ['name', 'policy', 'action', 'expect', 'expect_errors', 'expect_warnings'];
-const ACTION_KEYS = ['agent_id', 'tool', 'operation', 'op', 'params', 'context'];
+const ACTION_KEYS = ['agent_id', 'tool', 'operation', 'op', 'params', 'context', 'principal'];
 const EXPECT_KEYS = [
   'decision',
   'reason',
@@ -181,7 +182,10 @@ function readAction(yaml: YamlSource, node: Node | null, path: string): ActionIn
   const params = readObject(yaml, entries.get('params'), joinPath(path, 'params'));
   const context = readObject(yaml, entries.get('context'), joinPath(path, 'context'));
   if (tool === null || operation === null || agent_id === null || params === null || context === null) return null;
-  return { agent_id, tool, operation, params, context };
+  const principalEntry = entries.get('principal');
+  if (principalEntry === undefined) return { agent_id, tool, operation, params, context };
+  const principal = readCasePrincipal(yaml, principalEntry.value, joinPath(path, 'principal'));
+  return principal === null ? null : { agent_id, tool, operation, params, context, principal };
 }
 
 function readObject(yaml: YamlSource, entry: Entry | undefined, path: string): Record<string, unknown> | null {

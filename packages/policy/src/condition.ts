@@ -3,6 +3,7 @@ import { type ActionView, PATTERN_INPUT_CAP } from './action-view.js';
 import { compileGlob } from './glob.js';
 import { amountOf, lookupPath, stringParam } from './param-lookup.js';
 import { PATH_CONDITION_KEYS, pathCondition } from './path-condition.js';
+import { principalConditions } from './principal-condition.js';
 import type { SafeRegex } from './safe-regex.js';
 import type { MatchSpec } from './types.js';
 
@@ -36,6 +37,7 @@ export function compileConditions(
   if (spec.tool !== undefined) conditions.push(globCondition('tool', spec.tool, (v) => v.action.tool));
   if (spec.op !== undefined) conditions.push(globCondition('op', spec.op, (v) => v.action.operation));
   if (spec.agent_id !== undefined) conditions.push(globCondition('agent_id', spec.agent_id, (v) => v.action.agent_id));
+  conditions.push(...principalConditions(spec, whenUndecidable));
   if (spec.method !== undefined) conditions.push(methodCondition(spec.method));
   if (spec.branch !== undefined) {
     const branch = spec.branch;

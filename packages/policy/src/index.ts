@@ -8,12 +8,15 @@ export { diffPolicies } from './diff-policies.js';
 export { evaluate } from './evaluate.js';
 export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, TraceStatus } from './explain.js';
 export { explain } from './explain.js';
+export type { GlobMatcher } from './glob.js';
+export { compileGlob } from './glob.js';
 export type { PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
 export type {
   ActionInput,
+  ActionPrincipal,
   Decision,
   Evaluation,
   MatchSpec,
@@ -22,3 +25,4 @@ export type {
   RiskRuleInfo,
   RuleInfo,
 } from './types.js';
+export { PRINCIPAL_ROLES } from './types.js';

@@ -5,6 +5,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { type ParsedPolicy, readPolicyDocument } from './policy-document.js';
 import { reachabilityWarnings } from './reachability.js';
 import { buildToolIndex } from './tool-index.js';
+import { untrustedGrantWarnings } from './untrusted-grants.js';
 import { YamlSource } from './yaml-document.js';
 
 export type PolicyLoadResult =
@@ -17,6 +18,7 @@ export function loadPolicy(source: string, file: string): PolicyLoadResult {
   const parsed = source.trim() === '' ? emptyFile(yaml) : readPolicyDocument(yaml);
   if (parsed === null || yaml.hasErrors()) return { ok: false, diagnostics: yaml.diagnostics };
   reachabilityWarnings(yaml, parsed);
+  untrustedGrantWarnings(yaml, parsed);
   const hash = createHash('sha256').update(source, 'utf8').digest('hex');
   return { ok: true, policy: compile(parsed, yaml, file, hash), warnings: yaml.diagnostics };
 }

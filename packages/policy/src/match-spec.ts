@@ -1,4 +1,5 @@
 import type { Node } from 'yaml';
+import { PRINCIPAL_KEYS, readPrincipalKeys } from './principal-match.js';
 import { compileSafeRegex, type SafeRegex } from './safe-regex.js';
 import type { MatchSpec } from './types.js';
 import { type Entry, joinPath, readMapping, readNumber, readString, type YamlSource } from './yaml-document.js';
@@ -9,6 +10,7 @@ export const MATCH_KEYS = [
   'op',
   'operation',
   'agent_id',
+  ...PRINCIPAL_KEYS,
   'contains',
   'pattern',
   'amount_gt',
@@ -65,6 +67,7 @@ export function readMatchSpec(yaml: YamlSource, node: Node | null, path: string,
     const value = readNumber(yaml, entry, joinPath(path, key));
     if (value !== null) spec[key] = value;
   }
+  Object.assign(spec, readPrincipalKeys(yaml, entries, path));
   const op = readOperation(yaml, entries, path);
   if (op !== null) spec.op = op;
   const pattern = entries.get('pattern');

@@ -11,6 +11,22 @@ export interface ActionInput {
   operation: string;
   params: Record<string, unknown>;
   context: Record<string, unknown>;
+  /**
+   * Who submitted the action, as the server authenticated it: a trusted fact, unlike everything
+   * above, which the agent writes. Absent when unknown (an old stored action, a bare action file);
+   * then `principal*` conditions resolve to the stricter outcome.
+   */
+  principal?: ActionPrincipal;
+}
+
+/** The roles a principal can have (the server's token roles). */
+export const PRINCIPAL_ROLES = ['agent', 'approver', 'admin'] as const;
+
+/** The authenticated identity behind an action: name, role and groups, never written by the agent. */
+export interface ActionPrincipal {
+  name: string;
+  role: (typeof PRINCIPAL_ROLES)[number];
+  groups: readonly string[];
 }
 
 export type ReasonCode = 'rule_allow' | 'rule_deny' | 'rule_require_approval' | 'high_risk_upgrade' | 'no_rule_matched';
@@ -30,6 +46,9 @@ export interface MatchSpec {
   tool?: string;
   op?: string;
   agent_id?: string;
+  principal?: string;
+  principal_role?: string;
+  principal_group?: string;
   contains?: string;
   pattern?: string;
   amount_gt?: number;

@@ -122,6 +122,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
 function asStartupError(error: unknown): Error {
   const code = (error as { code?: string }).code;
   if (code === 'policy_invalid') return new StartupError('policy_invalid', (error as Error).message);
+  if (error instanceof ConfigError) return new StartupError('config_invalid', error.message);
   if (error instanceof StartupError) return error;
   if (code === 'store_unavailable' || (error as Error).name === 'StoreError') {
     return new StartupError('store_unavailable', `cannot open the database: ${(error as Error).message}`);

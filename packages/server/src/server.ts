@@ -3,7 +3,12 @@ import { createMemoryStore, createPostgresStore, createSqliteStore, type Store }
 import type { FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/authenticator.js';
 import type { ServerConfig } from './config/config.js';
+import { checkOpenModeExposure } from './config/exposure-check.js';
 import { seedDemoData } from './demo/demo-seed.js';
+import { databaseCheck } from './health/database-check.js';
+import { diskSpaceCheck } from './health/disk-space-check.js';
+import { policyCheck } from './health/policy-check.js';
+import { Readiness } from './health/readiness.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/app-context.js';
 import { Metrics } from './metrics/metrics.js';
@@ -29,6 +34,8 @@ export interface CreateServerOptions {
   expirySweepSeconds?: number;
   /** Fastify/pino logger setting. */
   httpLogger?: boolean | Record<string, unknown>;
+  /** How long a /ready report is reused (default 1000 ms). */
+  readinessCacheMs?: number;
 }
 
 export interface FarameshServer {
@@ -49,6 +56,7 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
+  for (const warning of checkOpenModeExposure(config)) log.warn(warning);
   const policy = await PolicyHolder.load(config.policyFile, now);
   const store = options.store ?? (await openStore(config));
   try {
@@ -88,6 +96,13 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     return outcome;
   };
 
+  const readiness = new Readiness({ cacheMs: options.readinessCacheMs ?? 1000, timeoutMs: 5000, now });
+  readiness.add(databaseCheck(store, now));
+  if (config.dbBackend === 'sqlite' && options.store === undefined) {
+    readiness.add(diskSpaceCheck(config.sqlitePath, config.minFreeBytes));
+  }
+  readiness.add(policyCheck(policy));
+
   const context: AppContext = {
     config,
     store,
@@ -96,6 +111,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     hub,
     metrics,
     auth: new Authenticator(config.tokens),
+    readiness,
     streams,
     reloadPolicy,
     now,

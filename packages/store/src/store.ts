@@ -177,6 +177,12 @@ export interface Store {
   countByStatus(): Promise<Record<string, number>>;
   /** Throws StoreError `unavailable` when the database can't answer. */
   ping(): Promise<void>;
+  /**
+   * Commits a one-row write (the readiness probe table), so a database that can be read but not
+   * written (read-only file or transaction, I/O errors, lost write lock) throws StoreError
+   * `unavailable` here just as a submission would. Cheap, but a real commit: callers rate-limit it.
+   */
+  probeWrite(at: string): Promise<void>;
   info(): Promise<StoreInfo>;
   /**
    * Calls `listener` whenever another process may have committed ledger events (PostgreSQL:

@@ -27,6 +27,8 @@ ERROR_STATUS: Dict[str, int] = {
     "approval_token_invalid": 403,
     "approval_expired": 409,
     "self_approval_forbidden": 403,
+    "agent_id_not_allowed": 403,
+    "host_not_allowed": 421,
     "method_not_allowed": 405,
     "rate_limited": 429,
     "policy_invalid": 422,
@@ -62,7 +64,8 @@ class FarameshError(Exception):
 
 
 class BadRequestError(FarameshError):
-    """The request was malformed or failed validation (400, 413, 415, 405)."""
+    """The request was malformed or failed validation (400, 413, 415, 405), or named a Host the
+    server doesn't answer to (421 `host_not_allowed`)."""
 
 
 class ValidationError(BadRequestError):
@@ -78,7 +81,7 @@ class AuthenticationError(FarameshError):
 
 
 class PermissionDeniedError(FarameshError):
-    """The token's role may not do this (`forbidden`, `self_approval_forbidden`)."""
+    """The token may not do this (`forbidden`, `self_approval_forbidden`, `agent_id_not_allowed`)."""
 
 
 class ApprovalTokenInvalidError(PermissionDeniedError):
@@ -186,6 +189,8 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "unauthorized": AuthenticationError,
     "forbidden": PermissionDeniedError,
     "self_approval_forbidden": PermissionDeniedError,
+    "agent_id_not_allowed": PermissionDeniedError,
+    "host_not_allowed": BadRequestError,
     "approval_token_invalid": ApprovalTokenInvalidError,
     "not_found": NotFoundError,
     "action_not_found": NotFoundError,

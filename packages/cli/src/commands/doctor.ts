@@ -240,9 +240,13 @@ async function serverCheck(ctx: Context): Promise<Check> {
     const ready = await client.ready();
     const me = await client.whoami();
     if (!ready.ready) {
-      const failing = Object.entries(ready.checks)
-        .filter(([, v]) => v.ok === false)
-        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
+      // Check details come only with an admin token; otherwise the reason codes say what failed.
+      const failing =
+        ready.checks === undefined
+          ? ready.reasons
+          : Object.entries(ready.checks)
+              .filter(([, v]) => v.ok === false)
+              .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
       return { name: 'server', status: 'fail', message: `Server at ${baseUrl} is up but not ready`, details: failing };
     }
     const who = me.open_mode ? 'open mode' : `as ${me.name} (${me.role})`;

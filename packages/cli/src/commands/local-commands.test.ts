@@ -96,6 +96,35 @@ describe('policy-test', () => {
   });
 });
 
+describe('policy-test with a principal', () => {
+  const GROUP_POLICY = `rules:
+  - match: { tool: email, op: send, principal_group: senders }
+    allow: true
+  - match: { tool: "*" }
+    deny: true
+`;
+
+  it('evaluates principal rules with the principal given in the action file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'p.yaml'), GROUP_POLICY);
+    writeFileSync(
+      join(dir, 'in.yaml'),
+      'tool: email\nop: send\nprincipal: { name: sched, role: agent, groups: [senders] }\n',
+    );
+    writeFileSync(join(dir, 'out.yaml'), 'tool: email\nop: send\ncontext: { groups: [senders] }\n');
+    expect((await cli(['policy-test', 'p.yaml', 'in.yaml', '--expect', 'allow'], { cwd: dir })).code).toBe(0);
+    expect((await cli(['policy-test', 'p.yaml', 'out.yaml', '--expect', 'deny'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('refuses a malformed principal in one line', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.yaml'), 'tool: email\nop: send\nprincipal: { name: x, role: root }\n');
+    const out = await cli(['policy-test', DEFAULT_POLICY, 'a.yaml'], { cwd: dir });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe("error: a.yaml: 'principal' must be {name, role: agent|approver|admin, groups?: [..]}\n");
+  });
+});
+
 describe('policy test', () => {
   it('runs the repository case files and passes', async () => {
     const out = await cli(['policy', 'test', 'policies'], { cwd: REPO });
@@ -175,6 +204,34 @@ describe('policy-diff', () => {
       (await cli(['--json', 'policy-diff', DEFAULT_POLICY, 'new.yaml', '--db', dbPath], { cwd: dir })).stdout,
     );
     expect(json.backtest.changed.map((c: { id: string }) => c.id)).toEqual([post.id]);
+  });
+
+  it('backtests principal rules with the principal each action was submitted by', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'data', 'actions.db');
+    const env = {
+      FARAMESH_TOKENS: 'bot:agent:bot-token-1,sched:agent:sched-token-2',
+      FARAMESH_TOKEN_GROUPS: 'sched=senders',
+    };
+    const srv = await startServer({ store: createSqliteStore({ path: dbPath }), env });
+    const send = { tool: 'email', operation: 'send' };
+    const bySched = await new FarameshClient({ baseUrl: srv.url, token: 'sched-token-2' }).submitAction({
+      agent_id: 'sched',
+      ...send,
+    });
+    await new FarameshClient({ baseUrl: srv.url, token: 'bot-token-1' }).submitAction({ agent_id: 'bot', ...send });
+    await srv.close();
+    const denyAll = 'rules:\n  - match: { tool: "*" }\n    deny: true\n';
+    writeFileSync(join(dir, 'old.yaml'), denyAll);
+    writeFileSync(
+      join(dir, 'new.yaml'),
+      `rules:\n  - match: { principal_group: senders }\n    allow: true\n${denyAll.slice(7)}`,
+    );
+    const json = JSON.parse(
+      (await cli(['--json', 'policy-diff', 'old.yaml', 'new.yaml', '--db', dbPath], { cwd: dir })).stdout,
+    );
+    expect(json.backtest.scanned).toBe(2);
+    expect(json.backtest.changed.map((c: { id: string }) => c.id)).toEqual([bySched.id]);
   });
 
   it('refuses a missing database without creating it', async () => {

@@ -1,3 +1,4 @@
+import { submitterOf } from '@faramesh/contract';
 import type { ActionInput } from '@faramesh/policy';
 import { parse } from 'yaml';
 import { CliError } from '../cli-error.js';
@@ -5,7 +6,7 @@ import { displayPath, readText } from './policy-file.js';
 
 /**
  * Reads one action (or a list of actions) from JSON or YAML: `{tool, operation|op, agent_id?,
- * params?, context?}`. The shape of a submit request, so a real request body can be tested as is.
+ * params?, context?, principal?}`. The shape of a submit request, so a real request body can be tested as is.
  */
 export function readActionFile(cwd: string, path: string): ActionInput[] {
   const file = displayPath(cwd, path);
@@ -26,7 +27,7 @@ function toAction(value: unknown, where: string): ActionInput {
     throw new CliError(`${where}: expected an object with tool and operation`);
   }
   const raw = value as Record<string, unknown>;
-  const known = new Set(['agent_id', 'tool', 'operation', 'op', 'params', 'context']);
+  const known = new Set(['agent_id', 'tool', 'operation', 'op', 'params', 'context', 'principal']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new CliError(`${where}: unknown field ${unknown.map((k) => `'${k}'`).join(', ')}`);
   const operation = raw.operation ?? raw.op;
@@ -38,7 +39,20 @@ function toAction(value: unknown, where: string): ActionInput {
   const context = objectField(raw.context, 'context', where);
   const agent = raw.agent_id ?? context.agent_id ?? 'cli';
   if (typeof agent !== 'string') throw new CliError(`${where}: 'agent_id' must be a string`);
-  return { agent_id: agent, tool: raw.tool, operation, params: objectField(raw.params, 'params', where), context };
+  const action = {
+    agent_id: agent,
+    tool: raw.tool,
+    operation,
+    params: objectField(raw.params, 'params', where),
+    context,
+  };
+  if (raw.principal === undefined) return action;
+  // Who submits it, as the server would authenticate them: `{name, role, groups?}`.
+  const principal = submitterOf({ principal: { groups: [], ...objectField(raw.principal, 'principal', where) } });
+  if (principal === null) {
+    throw new CliError(`${where}: 'principal' must be {name, role: agent|approver|admin, groups?: [..]}`);
+  }
+  return { ...action, principal };
 }
 
 function objectField(value: unknown, name: string, where: string): Record<string, unknown> {

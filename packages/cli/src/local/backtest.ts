@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { submitterOf } from '@faramesh/contract';
 import { type CompiledPolicy, type Evaluation, evaluate } from '@faramesh/policy';
 import { CliError } from '../cli-error.js';
 import { displayPath } from './policy-file.js';
@@ -56,12 +57,17 @@ export async function backtest(
       });
       for (const action of page.items) {
         scanned++;
+        // Who submitted it (recorded in its `created` event): `principal*` rules need it; without
+        // it (older ledgers) they resolve to the stricter outcome.
+        const created = (await store.listEvents(action.id)).find((event) => event.event_type === 'created');
+        const principal = created === undefined ? null : submitterOf(created.meta);
         const input = {
           agent_id: action.agent_id,
           tool: action.tool,
           operation: action.operation,
           params: action.params,
           context: action.context,
+          ...(principal !== null && { principal }),
         };
         const before = evaluate(oldPolicy, input);
         const now = evaluate(newPolicy, input);

@@ -77,7 +77,15 @@ FARAMESH_PORT=8000
 # FARAMESH_TOKEN=change-me
 # Tokens with roles: name:role:token, roles agent | approver | admin.
 # FARAMESH_TOKENS=bot:agent:agent-secret,alice:approver:approver-secret
-FARAMESH_ENABLE_CORS=1
+# An agent token submits only as its own name (and name/...); bind it to other agent ids:
+# FARAMESH_AGENT_BINDINGS=bot=support-bot|billing-bot
+# Groups, for principal_group: in policies.
+# FARAMESH_TOKEN_GROUPS=alice=finance
+# CORS for browser apps on other origins (in open mode, list them: * is refused).
+# FARAMESH_ENABLE_CORS=1
+# FARAMESH_CORS_ORIGINS=http://localhost:3000
+# Host names besides localhost that may reach the server (open mode accepts only loopback names).
+# FARAMESH_ALLOWED_HOSTS=faramesh.internal
 # FARAMESH_DEMO=1
 # FARAMESH_HOT_RELOAD=1
 

@@ -1,19 +1,32 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Role } from '@faramesh/contract';
 import type { TokenSpec } from '../config/config.js';
+import { agentIdsOf } from './agent-binding.js';
 
-/** Who is calling. In open mode (no tokens configured) everyone is the anonymous admin. */
+/**
+ * Who is calling. In open mode (no tokens configured) everyone is the anonymous admin. `name`,
+ * `role` and `groups` are what policies can match (`principal*` keys); every source of identities
+ * (environment tokens today, database tokens and OpenID Connect later) produces this one shape.
+ */
 export interface Principal {
   name: string;
   role: Role;
+  groups: readonly string[];
   openMode: boolean;
+  /** Agent-id globs this principal may submit as (see agent-binding.ts). */
+  agentIds: readonly string[];
 }
 
-export const OPEN_PRINCIPAL: Principal = { name: 'anonymous', role: 'admin', openMode: true };
+export const OPEN_PRINCIPAL: Principal = {
+  name: 'anonymous',
+  role: 'admin',
+  groups: [],
+  openMode: true,
+  agentIds: ['*'],
+};
 
 interface StoredToken {
-  name: string;
-  role: Role;
+  principal: Principal;
   digest: Buffer;
 }
 
@@ -26,7 +39,16 @@ export class Authenticator {
   private readonly tokens: StoredToken[];
 
   constructor(specs: readonly TokenSpec[]) {
-    this.tokens = specs.map((spec) => ({ name: spec.name, role: spec.role, digest: digest(spec.token) }));
+    this.tokens = specs.map((spec) => ({
+      principal: {
+        name: spec.name,
+        role: spec.role,
+        groups: spec.groups ?? [],
+        openMode: false,
+        agentIds: agentIdsOf(spec),
+      },
+      digest: digest(spec.token),
+    }));
   }
 
   get openMode(): boolean {
@@ -42,7 +64,7 @@ export class Authenticator {
     for (const token of this.tokens) {
       if (timingSafeEqual(token.digest, presented) && match !== null) found = token;
     }
-    return found === null ? null : { name: found.name, role: found.role, openMode: false };
+    return found === null ? null : found.principal;
   }
 }
 

@@ -12,8 +12,14 @@ export type Permission =
   | 'policy:reload'
   | 'playground';
 
+/**
+ * Agents get neither the policy nor the playground: they need decisions, not the rule book, and the
+ * playground would let them probe the rules unrecorded. What an agent learns about the policy comes
+ * from what it really submits (decision, reason, and the explain trace of its own actions), and
+ * every such probe is in the ledger for people to see.
+ */
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  agent: new Set(['action:submit', 'action:read_own', 'action:execute', 'policy:read', 'playground']),
+  agent: new Set(['action:submit', 'action:read_own', 'action:execute']),
   approver: new Set(['action:read_all', 'action:decide', 'action:see_approval_token', 'policy:read', 'playground']),
   admin: new Set([
     'action:submit',

@@ -1,4 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
+import { applyTokenIdentities } from './token-identities.js';
 
 /**
  * The one place that reads configuration. Precedence: flag > environment > `.env` > default.
@@ -26,12 +28,30 @@ export interface ServerConfig {
   logLevel: string;
   logRequests: boolean;
   uiDir: string | null;
+  /**
+   * Host names (any port) the Host header may carry besides loopback (FARAMESH_ALLOWED_HOSTS, plus
+   * the host of FARAMESH_PUBLIC_URL). Enforced always in open mode, and with tokens when set.
+   */
+  allowedHosts: string[];
+  /** FARAMESH_PUBLIC_URL: where people reach this server; its host is allowed. */
+  publicUrl: string | null;
+  /** FARAMESH_ALLOW_OPEN_NETWORK: start in open mode on a non-loopback address anyway. */
+  allowOpenNetwork: boolean;
+  /** FARAMESH_MIN_FREE_BYTES: below this much free space on the SQLite filesystem, /ready says disk_full. */
+  minFreeBytes: number;
 }
 
 export interface TokenSpec {
   name: string;
   role: 'agent' | 'approver' | 'admin';
   token: string;
+  /** Groups of this identity (FARAMESH_TOKEN_GROUPS), for `principal_group:` in policies. */
+  groups?: string[];
+  /**
+   * Agent-id globs an agent token may submit as (FARAMESH_AGENT_BINDINGS); when absent, its own
+   * name and `name/*`. Admins may submit as any agent id; approvers don't submit.
+   */
+  agentIds?: string[];
 }
 
 export interface ConfigFlags {
@@ -97,6 +117,10 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     get('FARAMESH_TOKENS'),
     problems,
   );
+  applyTokenIdentities(tokens, get('FARAMESH_AGENT_BINDINGS'), get('FARAMESH_TOKEN_GROUPS'), problems);
+  const publicUrl = parsePublicUrl(get('FARAMESH_PUBLIC_URL'), problems);
+  const allowedHosts = parseAllowedHosts(get('FARAMESH_ALLOWED_HOSTS'), problems);
+  if (publicUrl !== null) allowedHosts.push(publicUrl.hostname.toLowerCase());
 
   const corsOrigins = (get('FARAMESH_CORS_ORIGINS') ?? '*')
     .split(',')
@@ -123,7 +147,17 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     logLevel: get('FARAMESH_LOG_LEVEL') ?? 'info',
     logRequests: bool(['FARAMESH_LOG_REQUESTS'], false),
     uiDir: uiDir === undefined ? null : path(uiDir),
+    allowedHosts: [...new Set(allowedHosts)],
+    publicUrl: publicUrl?.href ?? null,
+    allowOpenNetwork: bool(['FARAMESH_ALLOW_OPEN_NETWORK'], false),
+    minFreeBytes: int(['FARAMESH_MIN_FREE_BYTES'], 16 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
   };
+  // With no tokens every caller is admin; `*` would let any web page read and approve.
+  if (config.enableCors && tokens.length === 0 && corsOrigins.includes('*')) {
+    problems.push(
+      'FARAMESH_ENABLE_CORS=1 with FARAMESH_CORS_ORIGINS=* in open mode (no tokens) would let any web page approve actions; list the origins you trust in FARAMESH_CORS_ORIGINS, or configure FARAMESH_TOKEN/FARAMESH_TOKENS',
+    );
+  }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }

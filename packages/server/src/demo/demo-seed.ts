@@ -3,8 +3,8 @@ import type { Store } from '@faramesh/store';
 import type { Principal } from '../auth/authenticator.js';
 import type { ActionService } from '../service/action-service.js';
 
-const DEMO_AGENT: Principal = { name: 'demo-agent', role: 'admin', openMode: false };
-const DEMO_APPROVER: Principal = { name: 'demo-approver', role: 'approver', openMode: false };
+const DEMO_AGENT: Principal = { name: 'demo-agent', role: 'admin', groups: [], openMode: false, agentIds: ['*'] };
+const DEMO_APPROVER: Principal = { name: 'demo-approver', role: 'approver', groups: [], openMode: false, agentIds: [] };
 
 type Ending = 'leave' | 'approve' | 'deny' | 'succeed' | 'fail' | 'start';
 

@@ -1,6 +1,7 @@
 import type { Store } from '@faramesh/store';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { ServerConfig } from '../config/config.js';
+import type { Readiness } from '../health/readiness.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   hub: EventHub;
   metrics: Metrics;
   auth: Authenticator;
+  /** The named readiness checks behind /ready; add one with `readiness.add(check)`. */
+  readiness: Readiness;
   streams: Set<SseConnection>;
   /** Reloads the policy file and reports the outcome (used by the admin endpoint and hot reload). */
   reloadPolicy: () => Promise<import('../policy/policy-holder.js').ReloadOutcome>;

@@ -9,6 +9,7 @@ import { registerStreamRoutes } from '../routes/stream-routes.js';
 import { registerUiRoutes } from '../routes/ui-routes.js';
 import { ApiError } from './api-error.js';
 import type { AppContext } from './app-context.js';
+import { createHostCheck } from './host-guard.js';
 import { parseJsonBody } from './json-body-parser.js';
 import { OpenApiCollector } from './openapi.js';
 import { isCrossSiteWrite } from './origin-guard.js';
@@ -69,8 +70,16 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   app.decorateRequest('principal', null as never);
 
   const corsOrigins = ctx.config.enableCors ? ctx.config.corsOrigins : [];
+  const hostCheck = createHostCheck(ctx.config);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(BASE_SECURITY_HEADERS);
+    // First, before CORS, auth or any route (the dashboard and SSE included): see host-guard.ts.
+    if (hostCheck !== null && !hostCheck(request.headers.host)) {
+      throw new ApiError('host_not_allowed', 'this server does not answer to that Host name', {
+        host: request.headers.host?.slice(0, 256) ?? null,
+        hint: 'add it to FARAMESH_ALLOWED_HOSTS (or set FARAMESH_PUBLIC_URL)',
+      });
+    }
     const origin = request.headers.origin;
     if (origin !== undefined && (corsOrigins.includes('*') || corsOrigins.includes(origin))) {
       reply.header('access-control-allow-origin', corsOrigins.includes('*') ? '*' : origin).header('vary', 'Origin');
@@ -83,7 +92,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
           .send();
       }
     }
-    if (isCrossSiteWrite(request.method, request.headers, corsOrigins)) {
+    if (isCrossSiteWrite(request.method, request.headers, corsOrigins, hostCheck)) {
       throw new ApiError('forbidden', 'cross-site request refused');
     }
     if (request.routeOptions.config.public === true) return;

@@ -62,6 +62,9 @@ beforeAll(async () => {
     store: createSqliteStore({ path: join(dir, 'fuzz.db'), synchronous: 'normal' }),
     env: {
       FARAMESH_TOKENS: `agent-1:agent:${TOKENS.agent},agent-2:agent:${TOKENS.agent2},approver-1:approver:${TOKENS.approver},admin-1:admin:${TOKENS.admin}`,
+      // agent-1 may submit as any agent id so arbitrary ids reach the store; agent-2 keeps the
+      // default binding (its own name), so the 403 path is fuzzed too.
+      FARAMESH_AGENT_BINDINGS: 'agent-1=*',
       FARAMESH_UI_DIR: join(dir, 'ui'),
     },
   });

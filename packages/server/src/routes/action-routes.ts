@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
+import { recordedSubmitter } from '../service/recorded-submitter.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 
 const idParams = {
@@ -95,7 +96,9 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
     async (request) => {
       const record = await ctx.service.get(request.params.id, request.principal);
       const policy = ctx.policy.current();
-      const explanation = explain(policy, record);
+      // The policy sees who submitted (trusted facts), as it did when it decided.
+      const principal = await recordedSubmitter(ctx.store, record.id);
+      const explanation = explain(policy, principal === null ? record : { ...record, principal });
       return {
         action: actionToWire(record, request.principal),
         policy: { file: policy.file, version: policy.version, hash: policy.hash },

@@ -1,3 +1,4 @@
+import type { Readiness as ReadinessBody } from '@faramesh/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/app-context.js';
 
@@ -7,29 +8,22 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get(
     '/ready',
-    { config: { public: true }, schema: { summary: 'Readiness: database and policy' } },
-    async (_r, reply) => {
-      let database: Record<string, unknown>;
-      let databaseOk = true;
-      try {
-        await ctx.store.ping();
-        database = { ok: true, ...(await ctx.store.info()) };
-      } catch (error) {
-        databaseOk = false;
-        database = { ok: false, error: (error as Error).message };
-      }
-      const status = ctx.policy.status();
-      const policy = {
-        ok: true,
-        file: status.file,
-        version: status.version,
-        hash: status.hash,
-        rules: status.rules,
-        loaded_at: status.loaded_at,
-        last_reload_error: status.last_error?.message ?? null,
+    { config: { public: true }, schema: { summary: 'Readiness: the database is writable and a policy is loaded' } },
+    async (request, reply) => {
+      const report = await ctx.readiness.report();
+      const body: ReadinessBody = {
+        ready: report.ready,
+        status: report.ready ? 'ready' : 'unready',
+        reasons: report.checks.flatMap((check) => (check.ok || check.reason === undefined ? [] : [check.reason])),
       };
-      const ready = databaseOk && policy.ok;
-      return reply.code(ready ? 200 : 503).send({ ready, checks: { database, policy } });
+      // Paths, backends and errors are for admins only; a wrong token still gets the public answer.
+      if (ctx.auth.authenticate(request.headers.authorization)?.role === 'admin') {
+        body.checks = Object.fromEntries(
+          report.checks.map(({ name, ok, reason, details }) => [name, { ok, ...(reason && { reason }), ...details }]),
+        );
+        body.checked_at = report.checked_at;
+      }
+      return reply.code(report.ready ? 200 : 503).send(body);
     },
   );
 

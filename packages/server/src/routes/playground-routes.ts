@@ -2,6 +2,7 @@ import { type PlaygroundEvalRequest, type PlaygroundResult, playgroundEvalSchema
 import { type CompiledPolicy, explain, loadPolicy } from '@faramesh/policy';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
+import { policyPrincipal } from '../auth/policy-principal.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
 
@@ -11,7 +12,8 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
     '/playground/eval',
     { schema: { body: playgroundEvalSchema, summary: 'Evaluate an action without storing it' } },
     async (request) => {
-      if (!can(request.principal.role, 'playground')) throw new ApiError('forbidden', 'may not use the playground');
+      if (!can(request.principal.role, 'playground'))
+        throw new ApiError('forbidden', `role "${request.principal.role}" may not use the playground`);
       const body = request.body;
       const policy = body.policy === undefined ? ctx.policy.current() : compileInline(body.policy);
       const context = body.context ?? {};
@@ -23,6 +25,8 @@ export function registerPlaygroundRoutes(app: FastifyInstance, ctx: AppContext):
         operation: body.operation,
         params: body.params ?? {},
         context,
+        // The caller's own identity: the playground answers "what would happen if I submitted this".
+        principal: policyPrincipal(request.principal),
       });
       return {
         decision: explanation.decision,

@@ -7,7 +7,8 @@ import type { AppContext } from '../http/app-context.js';
 /** The active policy, its reload, and who the caller is. */
 export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/v1/policy', { schema: { summary: 'The active policy and the last reload error' } }, async (request) => {
-    if (!can(request.principal.role, 'policy:read')) throw new ApiError('forbidden', 'may not read the policy');
+    if (!can(request.principal.role, 'policy:read'))
+      throw new ApiError('forbidden', `role "${request.principal.role}" may not read the policy`);
     return ctx.policy.status();
   });
 

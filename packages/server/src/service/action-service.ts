@@ -12,8 +12,10 @@ import {
 } from '@faramesh/contract';
 import { evaluate } from '@faramesh/policy';
 import type { ActionPatch, ActionRecord, EventRecord, NewEvent, Store } from '@faramesh/store';
+import { assertMayActAs } from '../auth/agent-binding.js';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
+import { policyPrincipal } from '../auth/policy-principal.js';
 import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
@@ -49,9 +51,11 @@ export class ActionService {
     idempotencyKey: string | null,
   ): Promise<{ record: ActionRecord; created: boolean }> {
     const input = normalizeRequest(request);
+    assertMayActAs(principal, input.agent_id);
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
-    const action = newAction(input, evaluate(policy, input), policy, {
+    const submitter = policyPrincipal(principal);
+    const action = newAction(input, evaluate(policy, { ...input, principal: submitter }), policy, {
       id: this.deps.newId(),
       at: this.deps.now().toISOString(),
       requestHash: hash,
@@ -60,7 +64,7 @@ export class ActionService {
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
       newApprovalToken,
     });
-    const meta = submissionMeta(action);
+    const meta = submissionMeta(action, submitter);
     const result = await this.deps.store.createAction({
       action,
       events: [this.event('created', meta.created), this.event('decision_made', meta.decision_made)],

@@ -1,5 +1,5 @@
 import { isName, type JsonObject, type SubmitActionRequest } from '@faramesh/contract';
-import type { CompiledPolicy, Evaluation } from '@faramesh/policy';
+import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
 import type { NewAction } from '@faramesh/store';
 import { ApiError } from '../http/api-error.js';
 import type { HashedRequest } from './request-hash.js';
@@ -62,14 +62,21 @@ export function newAction(
   };
 }
 
-/** Meta of the two events every submission records: what was asked, and what the policy decided. */
-export function submissionMeta(action: NewAction): { created: JsonObject; decision_made: JsonObject } {
+/**
+ * Meta of the two events every submission records: what was asked (and by which authenticated
+ * principal, the trusted facts the policy saw), and what the policy decided.
+ */
+export function submissionMeta(
+  action: NewAction,
+  principal: ActionPrincipal,
+): { created: JsonObject; decision_made: JsonObject } {
   return {
     created: {
       agent_id: action.agent_id,
       tool: action.tool,
       operation: action.operation,
       submitted_by: action.submitted_by,
+      principal: { name: principal.name, role: principal.role, groups: [...principal.groups] },
       request_hash: action.request_hash,
     },
     decision_made: {

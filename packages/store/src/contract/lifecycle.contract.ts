@@ -15,6 +15,16 @@ export function describeLifecycleContract(s: ContractScope): void {
       expect(typeof info.location).toBe('string');
     });
 
+    it('commits the readiness probe write while open, repeatedly, without adding actions or events', async () => {
+      await s.fresh();
+      await s.store.probeWrite('2026-01-01T00:00:00.000Z');
+      await s.store.probeWrite('2026-01-01T00:00:01.000Z');
+      expect(await s.store.latestSeq()).toBe(0);
+      expect((await s.store.listActions({ filter: {}, limit: 1 })).total).toBe(0);
+      await s.store.close();
+      await expectStoreError(s.store.probeWrite('2026-01-01T00:00:02.000Z'), 'unavailable');
+    });
+
     it('rejects every operation with unavailable after close', async () => {
       await s.fresh();
       await s.create();

@@ -198,6 +198,10 @@ export function createMemoryStore(): Store {
       open();
     },
 
+    async probeWrite() {
+      open();
+    },
+
     async info() {
       open();
       return {

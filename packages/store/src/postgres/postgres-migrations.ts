@@ -78,6 +78,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX action_events_action ON action_events (action_id, seq);
     `,
   },
+  {
+    version: 2,
+    name: 'readiness probe',
+    sql: `CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), probed_at text NOT NULL);`,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

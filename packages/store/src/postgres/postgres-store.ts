@@ -216,6 +216,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       await read(`pinging ${location}`, () => query('SELECT 1'));
     },
 
+    async probeWrite(at) {
+      // An upsert of one row: safe to retry like a read, and it fails in a read-only transaction
+      // (a standby, default_transaction_read_only) with the same error a submission would get.
+      await read(`writing the readiness probe to ${location}`, () =>
+        query(
+          `INSERT INTO readiness_probe (id, probed_at) VALUES (1, $1)
+           ON CONFLICT (id) DO UPDATE SET probed_at = EXCLUDED.probed_at`,
+          [at],
+        ),
+      );
+    },
+
     async info(): Promise<StoreInfo> {
       return read('reading store info', async () => {
         const [settings] = await query<Record<string, string>>(

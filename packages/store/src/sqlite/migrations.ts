@@ -86,6 +86,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'readiness probe',
+    // One row, rewritten by every readiness probe: a real committed write, so /ready sees a
+    // read-only file or an I/O error the way a submission would (see Store.probeWrite).
+    sql: `CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);`,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

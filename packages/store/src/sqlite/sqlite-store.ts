@@ -43,6 +43,8 @@ export interface SqliteStoreOptions {
 export type { CommitStats };
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
+const PROBE_UPSERT =
+  'INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at';
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /**
@@ -204,6 +206,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async ping() {
       read('pinging', () => sql('SELECT 1').get());
+    },
+
+    async probeWrite(at) {
+      // Through the group-commit queue, so the probe commits (and fsyncs) like any other write.
+      await write('writing the readiness probe', () => queue.enqueue(() => sql(PROBE_UPSERT).run(at)));
     },
 
     async info() {
