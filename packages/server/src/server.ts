@@ -6,7 +6,11 @@ import type { ServerConfig } from './config/config.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/app-context.js';
+import { ByteBudget } from './limits/byte-budget.js';
+import { ConcurrencyGate } from './limits/concurrency-gate.js';
+import { RequestLimits } from './limits/request-limits.js';
 import { Metrics } from './metrics/metrics.js';
+import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
 import { ActionService } from './service/action-service.js';
@@ -57,7 +61,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     await store.close().catch(() => {});
     throw error;
   }
-  const hub = new EventHub();
+  const { limits } = config;
+  const hub = new EventHub({ maxBytes: limits.eventBufferBytes });
   // Replicas sharing a database: bring the events committed elsewhere into this hub.
   const follower = await followLedger(store, hub, (error) =>
     log.warn(`following the ledger failed, will retry: ${(error as Error).message}`),
@@ -78,6 +83,21 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
   const streams = new Set<SseConnection>();
   const shutdown = new AbortController();
+  const sseBudget = new ByteBudget(limits.sseBufferBytes);
+  const requestLimits = new RequestLimits(limits, config.maxBodyBytes, metrics);
+  const playground = new InlinePolicyEvaluator({
+    timeoutMs: limits.playgroundTimeoutMs,
+    maxQueue: limits.playgroundQueue,
+    onRefused: (limit) => metrics.limitRejections.inc({ limit }),
+  });
+  metrics.watchBounds(() => ({
+    bytes: {
+      event_buffer: hub.usage.bytes,
+      sse_buffers: sseBudget.held,
+      inflight_bodies: requestLimits.inflight.held,
+    },
+    rateLimiterCallers: requestLimits.limiter.size,
+  }));
 
   const reloadPolicy = async (): Promise<ReloadOutcome> => {
     const outcome = await policy.reload();
@@ -97,6 +117,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     metrics,
     auth: new Authenticator(config.tokens),
     streams,
+    sseBudget,
+    requestLimits,
+    waiters: new ConcurrencyGate(limits.maxWaiters),
+    playground,
     reloadPolicy,
     now,
     shutdown: shutdown.signal,
@@ -145,6 +169,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       shutdown.abort();
       follower?.close();
       for (const stream of streams) stream.close();
+      await playground.close();
       await app.close();
       await store.close();
     },

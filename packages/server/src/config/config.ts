@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { type ResourceLimits, resolveLimits } from './limits-config.js';
 
 /**
  * The one place that reads configuration. Precedence: flag > environment > `.env` > default.
@@ -26,6 +27,8 @@ export interface ServerConfig {
   logLevel: string;
   logRequests: boolean;
   uiDir: string | null;
+  /** Memory bounds and per-caller limits (limits-config.ts). */
+  limits: ResourceLimits;
 }
 
 export interface TokenSpec {
@@ -123,6 +126,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     logLevel: get('FARAMESH_LOG_LEVEL') ?? 'info',
     logRequests: bool(['FARAMESH_LOG_REQUESTS'], false),
     uiDir: uiDir === undefined ? null : path(uiDir),
+    limits: resolveLimits(get, int, problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -1,3 +1,4 @@
+import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
@@ -150,17 +151,24 @@ export function createMemoryStore(): Store {
       return copyEvents(eventsByAction.get(actionId));
     },
 
-    async eventsAfter(afterSeq: number, limit: number, filter: EventStreamFilter = {}) {
+    async eventsAfter(
+      afterSeq: number,
+      limit: number,
+      filter: EventStreamFilter = {},
+      maxBytes = Number.POSITIVE_INFINITY,
+    ) {
       open();
       const out: EventRecord[] = [];
+      let bytes = 0;
       // seq = index + 1, so the scan starts right after afterSeq.
-      for (let i = Math.max(0, afterSeq); i < ledger.length && out.length < limit; i++) {
+      for (let i = Math.max(0, afterSeq); i < ledger.length && out.length < limit && bytes < maxBytes; i++) {
         const event = ledger[i]!;
         if (filter.action_id !== undefined && event.action_id !== filter.action_id) continue;
         if (filter.agent_id !== undefined && event.action.agent_id !== filter.agent_id) continue;
         if (filter.tool !== undefined && event.action.tool !== filter.tool) continue;
         if (filter.status !== undefined && event.action.status !== filter.status) continue;
         out.push(event);
+        bytes += canonicalJson(event.action).length + canonicalJson(event.meta).length;
       }
       return structuredClone(out);
     },

@@ -171,12 +171,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       );
     },
 
-    async eventsAfter(afterSeq, limit, filter = {}) {
+    async eventsAfter(afterSeq, limit, filter = {}, maxBytes = Number.POSITIVE_INFINITY) {
       return read('reading the ledger', async () => {
         const where = eventWhere(afterSeq, filter);
         const from = where.join ? 'action_events e JOIN actions a ON a.id = e.action_id' : 'action_events e';
+        const page = `SELECT e.* FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ${where.param(Math.max(0, limit))}`;
+        if (maxBytes === Number.POSITIVE_INFINITY) return (await query<EventRow>(page, where.params)).map(rowToEvent);
+        // A running total in the database, so rows past maxBytes never travel (the driver buffers
+        // whole results): keep each row whose predecessors hold less than maxBytes.
+        const size = 'length(action_snapshot) + length(meta)';
         const rows = await query<EventRow>(
-          `SELECT e.* FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ${where.param(Math.max(0, limit))}`,
+          `SELECT * FROM (SELECT p.*, sum(${size}) OVER (ORDER BY seq) - ${size} AS before_bytes FROM (${page}) p) q
+           WHERE before_bytes < ${where.param(maxBytes)} ORDER BY seq`,
           where.params,
         );
         return rows.map(rowToEvent);

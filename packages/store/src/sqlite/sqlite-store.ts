@@ -163,17 +163,25 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return read('listing events', () => loadEvents(actionId));
     },
 
-    async eventsAfter(afterSeq, limit, filter = {}) {
+    async eventsAfter(afterSeq, limit, filter = {}, maxBytes = Number.POSITIVE_INFINITY) {
       return read('reading the ledger', () => {
         const where = eventWhere(afterSeq, filter);
         // CROSS JOIN pins the loop order: walk the ledger from afterSeq and stop at `limit`, instead of
         // collecting every event of every matching action and sorting them (SSE resumes near the head).
         const from = where.join ? 'action_events e CROSS JOIN actions a ON a.id = e.action_id' : 'action_events e';
-        const rows = sql(`SELECT ${EVENT_SELECT} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`).all(
-          ...where.params,
-          Math.max(0, limit),
-        ) as EventRow[];
-        return rows.map(rowToEvent);
+        const statement = sql(`SELECT ${EVENT_SELECT} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`);
+        if (maxBytes === Number.POSITIVE_INFINITY) {
+          return (statement.all(...where.params, Math.max(0, limit)) as EventRow[]).map(rowToEvent);
+        }
+        // Row by row, so reading stops (and nothing more is parsed) once the page holds maxBytes.
+        const events: EventRecord[] = [];
+        let bytes = 0;
+        for (const row of statement.iterate(...where.params, Math.max(0, limit)) as IterableIterator<EventRow>) {
+          events.push(rowToEvent(row));
+          bytes += row.action_snapshot.length + row.meta.length;
+          if (bytes >= maxBytes) break;
+        }
+        return events;
       });
     },
 
