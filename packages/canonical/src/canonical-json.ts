@@ -15,13 +15,15 @@ export function canonicalJson(value: unknown): string {
 
 const QUOTED_KEYS = new Map<string, string>();
 const MAX_QUOTED_KEYS = 4096;
+/** Longer keys aren't memoized, so the memo stays under ~1 MiB whatever keys agents send. */
+const MAX_QUOTED_KEY_LENGTH = 64;
 
 function quotedKey(key: string): string {
   let quoted = QUOTED_KEYS.get(key);
   if (quoted === undefined) {
     quoted = JSON.stringify(key);
     // Bounded: keys come from agent-supplied params too.
-    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS && key.length <= MAX_QUOTED_KEY_LENGTH) QUOTED_KEYS.set(key, quoted);
   }
   return quoted;
 }

@@ -88,6 +88,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const playground = new InlinePolicyEvaluator({
     timeoutMs: limits.playgroundTimeoutMs,
     maxQueue: limits.playgroundQueue,
+    // Compiling takes about 120 bytes of heap per byte of policy text: room for the largest allowed.
+    heapMb: Math.max(64, Math.ceil(limits.playgroundPolicyBytes / 4096)),
     onRefused: (limit) => metrics.limitRejections.inc({ limit }),
   });
   metrics.watchBounds(() => ({

@@ -25,7 +25,10 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-type WorkerReply = { id: number; outcome: InlineOutcome } | { id: number; failure: string };
+type WorkerReply = { id: number; outcome: InlineOutcome } | { id: number; failure: string } | { ready: true };
+
+/** A worker that hasn't loaded its modules by then is given up (answered like a timeout). */
+const STARTUP_MS = 15_000;
 
 /**
  * Evaluates pasted policies (`POST /playground/eval` with `policy`) on one worker thread, one job at a
@@ -35,6 +38,7 @@ type WorkerReply = { id: number; outcome: InlineOutcome } | { id: number; failur
  */
 export class InlinePolicyEvaluator {
   private worker: Worker | null = null;
+  private ready = false;
   private running: (Job & { timer: NodeJS.Timeout }) | null = null;
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -83,9 +87,20 @@ export class InlinePolicyEvaluator {
       clearTimeout(this.idle);
       this.idle = null;
     }
+    const worker = this.ensureWorker();
+    if (this.ready) this.dispatch(worker, job);
+    else {
+      const timer = setTimeout(() => this.fail(job.id, 'timeout'), STARTUP_MS);
+      this.running = { ...job, timer };
+    }
+  }
+
+  /** Sends the job and starts its time limit. */
+  private dispatch(worker: Worker, job: Job): void {
+    if (this.running !== null) clearTimeout(this.running.timer);
     const timer = setTimeout(() => this.fail(job.id, 'timeout'), this.options.timeoutMs);
     this.running = { ...job, timer };
-    this.ensureWorker().postMessage({ id: job.id, source: job.source, action: job.action });
+    worker.postMessage({ id: job.id, source: job.source, action: job.action });
   }
 
   private ensureWorker(): Worker {
@@ -95,14 +110,20 @@ export class InlinePolicyEvaluator {
       resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 },
     });
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    this.ready = false;
+    worker.on('message', (reply: WorkerReply) => {
+      if (!('ready' in reply)) return this.settle(reply);
+      if (this.worker !== worker) return;
+      this.ready = true;
+      if (this.running !== null) this.dispatch(worker, this.running);
+    });
     worker.on('error', () => this.lost(worker, 'died'));
     worker.on('exit', () => this.lost(worker, 'died'));
     this.worker = worker;
     return worker;
   }
 
-  private settle(reply: WorkerReply): void {
+  private settle(reply: Exclude<WorkerReply, { ready: true }>): void {
     const job = this.running;
     if (job === null || job.id !== reply.id) return;
     clearTimeout(job.timer);
@@ -138,6 +159,7 @@ export class InlinePolicyEvaluator {
   private async stopWorker(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.ready = false;
     if (worker !== null) await worker.terminate();
   }
 }

@@ -16,3 +16,6 @@ parentPort?.on('message', (job: { id: number; source: string; action: ActionInpu
   }
   parentPort?.postMessage(reply);
 });
+
+// Module loading is done: from here on a job's time limit measures only its own work.
+parentPort?.postMessage({ ready: true });
