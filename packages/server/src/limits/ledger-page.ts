@@ -1,7 +1,8 @@
 /**
- * Reading the ledger goes page by page. SSE catch-up and the replica follower pass LEDGER_PAGE_BYTES
- * as the store's `maxBytes`, so a page ends at that much snapshot and meta JSON (or 500 events); the
- * audit export and verify page by count, `ledgerPageEvents` of them, sized from the body limit.
+ * Reading the ledger goes page by page. The replica follower passes LEDGER_PAGE_BYTES as the store's
+ * `maxBytes`, so a page ends at that much snapshot and meta JSON (or 500 events); SSE connections use
+ * their smaller batch size the same way; the audit export and verify page by count,
+ * `ledgerPageEvents` of them, sized from the body limit.
  */
 export const LEDGER_PAGE_BYTES = 4 * 1024 * 1024;
 

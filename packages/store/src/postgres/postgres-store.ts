@@ -179,7 +179,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
         if (maxBytes === Number.POSITIVE_INFINITY) return (await query<EventRow>(page, where.params)).map(rowToEvent);
         // A running total in the database, so rows past maxBytes never travel (the driver buffers
         // whole results): keep each row whose predecessors hold less than maxBytes.
-        const size = 'length(action_snapshot) + length(meta)';
+        const size = '(length(action_snapshot) + length(meta))';
         const rows = await query<EventRow>(
           `SELECT * FROM (SELECT p.*, sum(${size}) OVER (ORDER BY seq) - ${size} AS before_bytes FROM (${page}) p) q
            WHERE before_bytes < ${where.param(maxBytes)} ORDER BY seq`,
