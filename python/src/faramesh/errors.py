@@ -198,6 +198,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "idempotency_conflict": IdempotencyConflictError,
     "rate_limited": RateLimitedError,
     "policy_invalid": PolicyInvalidError,
+    "policy_too_complex": PolicyInvalidError,
     "policy_unavailable": ServiceUnavailableError,
     "store_unavailable": ServiceUnavailableError,
     "not_ready": ServiceUnavailableError,
