@@ -132,12 +132,19 @@ export interface ListInput {
   offset?: number;
   /** Keyset paging: only rows strictly after this one in the ordering (older). Overrides offset. */
   after?: { created_at: string; id: string };
+  /**
+   * The page also ends after the row that brings the JSON text of its items' params and context to
+   * `maxBytes` (at least one row is returned), so a page of large actions stays bounded in memory.
+   */
+  maxBytes?: number;
 }
 
 export interface ListResult {
   items: ActionRecord[];
   /** Count of all rows matching the filter, ignoring paging. */
   total: number;
+  /** True when `maxBytes` ended the page before `limit` rows: more rows may follow. */
+  truncated?: boolean;
 }
 
 export interface EventStreamFilter {

@@ -126,7 +126,14 @@ export function createMemoryStore(): Store {
           )
         : (input.offset ?? 0);
       const items = start < 0 ? [] : matching.slice(start, start + Math.max(0, input.limit));
-      return { items: structuredClone(items), total: matching.length };
+      const maxBytes = input.maxBytes ?? Number.POSITIVE_INFINITY;
+      let bytes = 0;
+      const kept = items.findIndex((action) => {
+        bytes += canonicalJson(action.params).length + canonicalJson(action.context).length;
+        return bytes >= maxBytes;
+      });
+      if (kept === -1 || kept === items.length - 1) return { items: structuredClone(items), total: matching.length };
+      return { items: structuredClone(items.slice(0, kept + 1)), total: matching.length, truncated: true };
     },
 
     async transition(input: TransitionInput): Promise<TransitionResult> {

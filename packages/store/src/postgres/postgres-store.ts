@@ -151,14 +151,22 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
           : '';
         const limit = where.param(Math.max(0, input.limit));
         const offset = where.param(after ? 0 : Math.max(0, input.offset ?? 0));
-        const [rows, total] = await Promise.all([
-          query<ActionRow>(
-            `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
-             ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
-            where.params,
-          ),
-          counted,
-        ]);
+        const page = `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
+             ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`;
+        const size = '(length(params) + length(context))';
+        // With maxBytes, a running total in the database keeps rows past it from travelling at all.
+        const bounded =
+          input.maxBytes === undefined
+            ? page
+            : `SELECT ${COLUMNS} FROM (SELECT p.*, sum(${size}) OVER (ORDER BY created_at DESC, id DESC) - ${size}
+               AS before_bytes FROM (${page}) p) q WHERE before_bytes < ${where.param(input.maxBytes)}
+               ORDER BY created_at DESC, id DESC`;
+        const [rows, total] = await Promise.all([query<ActionRow>(bounded, where.params), counted]);
+        if (input.maxBytes !== undefined) {
+          const bytes = rows.reduce((sum, row) => sum + String(row.params).length + String(row.context).length, 0);
+          const truncated = bytes >= input.maxBytes && rows.length < input.limit;
+          return { items: rows.map(rowToAction), total: total[0]?.n ?? 0, truncated };
+        }
         return { items: rows.map(rowToAction), total: total[0]?.n ?? 0 };
       });
     },

@@ -144,11 +144,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         // A row-value comparison lets SQLite seek the (created_at DESC, id DESC) indexes directly.
         const keyset = after ? ' AND (created_at, id) < (?, ?)' : '';
         const params = after ? [...where.params, after.created_at, after.id] : where.params;
-        const rows = sql(
+        const statement = sql(
           `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
            ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-        ).all(...params, Math.max(0, input.limit), after ? 0 : Math.max(0, input.offset ?? 0)) as ActionRow[];
-        return { items: rows.map(rowToAction), total };
+        );
+        const args = [...params, Math.max(0, input.limit), after ? 0 : Math.max(0, input.offset ?? 0)];
+        const maxBytes = input.maxBytes ?? Number.POSITIVE_INFINITY;
+        if (maxBytes === Number.POSITIVE_INFINITY) {
+          return { items: (statement.all(...args) as ActionRow[]).map(rowToAction), total };
+        }
+        // Row by row, so reading stops (and nothing more is parsed) once the page holds maxBytes.
+        const items: ActionRecord[] = [];
+        let bytes = 0;
+        for (const row of statement.iterate(...args) as IterableIterator<ActionRow>) {
+          items.push(rowToAction(row));
+          bytes += String(row.params).length + String(row.context).length;
+          if (bytes >= maxBytes) break;
+        }
+        return { items, total, truncated: bytes >= maxBytes && items.length < input.limit };
       });
     },
 
