@@ -45,7 +45,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       : { dir: options.dir, policy: join(options.dir, 'policy.yaml'), db: join(options.dir, 'data', 'actions.db') };
   const child = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), BIN, 'serve', '--port', '0', '--policy', base.policy, '--db', base.db, ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--policy',
+      base.policy,
+      '--db',
+      base.db,
+      ...(options.args ?? []),
+    ],
     {
       cwd: base.dir,
       env: { PATH: process.env.PATH ?? '', FARAMESH_SSE_HEARTBEAT_MS: '500', ...options.env },
