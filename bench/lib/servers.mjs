@@ -47,11 +47,15 @@ function stop(child) {
   });
 }
 
-/** Faramesh on SQLite (`db` path) or with `env` selecting another backend; open mode (no tokens). */
+/**
+ * Faramesh on SQLite (`db` path) or with `env` selecting another backend; open mode (no tokens).
+ * The per-caller rate limit is off: the load generator is one client IP sending thousands of
+ * requests per second, which is what the benchmarks measure, not what one agent may do.
+ */
 export function startFaramesh({ db, env = {}, policy = 'policies/default.yaml' } = {}) {
   const args = ['packages/cli/dist/bin.js', 'serve', '--port', '0', '--policy', policy];
   if (db) args.push('--db', db);
-  return start(args, env);
+  return start(args, { FARAMESH_RATE_LIMIT: '0', ...env });
 }
 
 /** The ceiling: node:http parsing the JSON body and answering JSON, nothing else. */

@@ -25,6 +25,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   args?: string[];
   policySource?: string;
+  /** Node options before the script, e.g. `--max-old-space-size=256`. */
+  nodeArgs?: string[];
 }
 
 /** A fresh temp directory holding a copy of the default policy. */
@@ -43,7 +45,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       : { dir: options.dir, policy: join(options.dir, 'policy.yaml'), db: join(options.dir, 'data', 'actions.db') };
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--port', '0', '--policy', base.policy, '--db', base.db, ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--policy',
+      base.policy,
+      '--db',
+      base.db,
+      ...(options.args ?? []),
+    ],
     {
       cwd: base.dir,
       env: { PATH: process.env.PATH ?? '', FARAMESH_SSE_HEARTBEAT_MS: '500', ...options.env },

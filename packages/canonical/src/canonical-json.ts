@@ -26,13 +26,15 @@ function quote(text: string): string {
 }
 
 const MAX_QUOTED_KEYS = 4096;
+/** Longer keys aren't memoized, so the memo stays under ~1 MiB whatever keys agents send. */
+const MAX_QUOTED_KEY_LENGTH = 64;
 
 function quotedKey(key: string): string {
   let quoted = QUOTED_KEYS.get(key);
   if (quoted === undefined) {
     quoted = quote(key);
     // Bounded: keys come from agent-supplied params too.
-    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS && key.length <= MAX_QUOTED_KEY_LENGTH) QUOTED_KEYS.set(key, quoted);
   }
   return quoted;
 }

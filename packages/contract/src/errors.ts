@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   invalid_unicode: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  policy_too_large: 413,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -29,9 +30,11 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,
+  policy_too_complex: 422,
   policy_unavailable: 503,
   store_unavailable: 503,
   not_ready: 503,
+  server_busy: 503,
   internal_error: 500,
 } as const;
 

@@ -11,7 +11,11 @@ import { policyCheck } from './health/policy-check.js';
 import { Readiness } from './health/readiness.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/app-context.js';
+import { ByteBudget } from './limits/byte-budget.js';
+import { ConcurrencyGate } from './limits/concurrency-gate.js';
+import { RequestLimits } from './limits/request-limits.js';
 import { Metrics } from './metrics/metrics.js';
+import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
 import { ActionService } from './service/action-service.js';
@@ -65,7 +69,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     await store.close().catch(() => {});
     throw error;
   }
-  const hub = new EventHub();
+  const { limits } = config;
+  const hub = new EventHub({ maxBytes: limits.eventBufferBytes });
   // Replicas sharing a database: bring the events committed elsewhere into this hub.
   const follower = await followLedger(store, hub, (error) =>
     log.warn(`following the ledger failed, will retry: ${(error as Error).message}`),
@@ -86,6 +91,23 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
   const streams = new Set<SseConnection>();
   const shutdown = new AbortController();
+  const sseBudget = new ByteBudget(limits.sseBufferBytes);
+  const requestLimits = new RequestLimits(limits, config.maxBodyBytes, metrics);
+  const playground = new InlinePolicyEvaluator({
+    timeoutMs: limits.playgroundTimeoutMs,
+    maxQueue: limits.playgroundQueue,
+    // Compiling takes about 120 bytes of heap per byte of policy text: room for the largest allowed.
+    heapMb: Math.max(64, Math.ceil(limits.playgroundPolicyBytes / 4096)),
+    onRefused: (limit) => metrics.limitRejections.inc({ limit }),
+  });
+  metrics.watchBounds(() => ({
+    bytes: {
+      event_buffer: hub.usage.bytes,
+      sse_buffers: sseBudget.held,
+      inflight_bodies: requestLimits.inflight.held,
+    },
+    rateLimiterCallers: requestLimits.limiter.size,
+  }));
 
   const reloadPolicy = async (): Promise<ReloadOutcome> => {
     const outcome = await policy.reload();
@@ -113,6 +135,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     auth: new Authenticator(config.tokens),
     readiness,
     streams,
+    sseBudget,
+    requestLimits,
+    waiters: new ConcurrencyGate(limits.maxWaiters),
+    playground,
     reloadPolicy,
     now,
     shutdown: shutdown.signal,
@@ -161,6 +187,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       shutdown.abort();
       follower?.close();
       for (const stream of streams) stream.close();
+      await playground.close();
       await app.close();
       await store.close();
     },

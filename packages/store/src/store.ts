@@ -132,12 +132,19 @@ export interface ListInput {
   offset?: number;
   /** Keyset paging: only rows strictly after this one in the ordering (older). Overrides offset. */
   after?: { created_at: string; id: string };
+  /**
+   * The page also ends after the row that brings the JSON text of its items' params and context to
+   * `maxBytes` (at least one row is returned), so a page of large actions stays bounded in memory.
+   */
+  maxBytes?: number;
 }
 
 export interface ListResult {
   items: ActionRecord[];
   /** Count of all rows matching the filter, ignoring paging. */
   total: number;
+  /** True when `maxBytes` ended the page before `limit` rows: more rows may follow. */
+  truncated?: boolean;
 }
 
 export interface EventStreamFilter {
@@ -167,8 +174,13 @@ export interface Store {
   /** Throws StoreError `not_found` or `version_conflict`; on success the change and its events are committed. */
   transition(input: TransitionInput): Promise<TransitionResult>;
   listEvents(actionId: string): Promise<EventRecord[]>;
-  /** Ledger events with seq > afterSeq, ascending, at most `limit`, optionally filtered. */
-  eventsAfter(afterSeq: number, limit: number, filter?: EventStreamFilter): Promise<EventRecord[]>;
+  /**
+   * Ledger events with seq > afterSeq, ascending, at most `limit`, optionally filtered. With
+   * `maxBytes`, the page also ends after the event that brings the JSON text of the events' action
+   * snapshots and meta to `maxBytes` (at least one event is returned when there is one), so a page of
+   * large events stays bounded in memory; read on until a page comes back empty.
+   */
+  eventsAfter(afterSeq: number, limit: number, filter?: EventStreamFilter, maxBytes?: number): Promise<EventRecord[]>;
   /** The highest committed seq, 0 for an empty ledger. */
   latestSeq(): Promise<number>;
   /** pending_approval actions whose approval_expires_at <= at, oldest first, at most `limit`. */

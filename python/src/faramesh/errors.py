@@ -16,6 +16,7 @@ ERROR_STATUS: Dict[str, int] = {
     "invalid_unicode": 400,
     "unsupported_media_type": 415,
     "payload_too_large": 413,
+    "policy_too_large": 413,
     "unauthorized": 401,
     "forbidden": 403,
     "not_found": 404,
@@ -32,9 +33,11 @@ ERROR_STATUS: Dict[str, int] = {
     "method_not_allowed": 405,
     "rate_limited": 429,
     "policy_invalid": 422,
+    "policy_too_complex": 422,
     "policy_unavailable": 503,
     "store_unavailable": 503,
     "not_ready": 503,
+    "server_busy": 503,
     "internal_error": 500,
 }
 
@@ -125,7 +128,8 @@ class PolicyInvalidError(FarameshError):
 
 
 class ServiceUnavailableError(FarameshError):
-    """The server is up but cannot decide right now (`store_unavailable`, `policy_unavailable`, `not_ready`)."""
+    """The server is up but cannot decide right now (`store_unavailable`, `policy_unavailable`, `not_ready`,
+    `server_busy`)."""
 
 
 class ServerError(FarameshError):
@@ -201,9 +205,11 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "idempotency_conflict": IdempotencyConflictError,
     "rate_limited": RateLimitedError,
     "policy_invalid": PolicyInvalidError,
+    "policy_too_complex": PolicyInvalidError,
     "policy_unavailable": ServiceUnavailableError,
     "store_unavailable": ServiceUnavailableError,
     "not_ready": ServiceUnavailableError,
+    "server_busy": ServiceUnavailableError,
     "internal_error": ServerError,
 }
 

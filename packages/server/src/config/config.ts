@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
+import { type ResourceLimits, resolveLimits } from './limits-config.js';
 import { applyTokenIdentities } from './token-identities.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ServerConfig {
   allowOpenNetwork: boolean;
   /** FARAMESH_MIN_FREE_BYTES: below this much free space on the SQLite filesystem, /ready says disk_full. */
   minFreeBytes: number;
+  /** Memory bounds and per-caller limits (limits-config.ts). */
+  limits: ResourceLimits;
 }
 
 export interface TokenSpec {
@@ -151,6 +154,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     publicUrl: publicUrl?.href ?? null,
     allowOpenNetwork: bool(['FARAMESH_ALLOW_OPEN_NETWORK'], false),
     minFreeBytes: int(['FARAMESH_MIN_FREE_BYTES'], 16 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
+    limits: resolveLimits(get, int, problems),
   };
   // With no tokens every caller is admin; `*` would let any web page read and approve.
   if (config.enableCors && tokens.length === 0 && corsOrigins.includes('*')) {

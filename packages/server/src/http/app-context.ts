@@ -2,7 +2,11 @@ import type { Store } from '@faramesh/store';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Readiness } from '../health/readiness.js';
+import type { ByteBudget } from '../limits/byte-budget.js';
+import type { ConcurrencyGate } from '../limits/concurrency-gate.js';
+import type { RequestLimits } from '../limits/request-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { InlinePolicyEvaluator } from '../playground/inline-policy-evaluator.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
 import type { EventHub } from '../stream/event-hub.js';
@@ -20,6 +24,14 @@ export interface AppContext {
   /** The named readiness checks behind /ready; add one with `readiness.add(check)`. */
   readiness: Readiness;
   streams: Set<SseConnection>;
+  /** Bytes held for SSE clients whose sockets are full, all connections together. */
+  sseBudget: ByteBudget;
+  /** Body limits, rate limits and the in-flight body budget of write requests. */
+  requestLimits: RequestLimits;
+  /** Open long-polls. */
+  waiters: ConcurrencyGate;
+  /** Pasted playground policies, evaluated off the request thread. */
+  playground: InlinePolicyEvaluator;
   /** Reloads the policy file and reports the outcome (used by the admin endpoint and hot reload). */
   reloadPolicy: () => Promise<import('../policy/policy-holder.js').ReloadOutcome>;
   now: () => Date;

@@ -106,6 +106,9 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
 
   app.addHook('preValidation', async (request) => checkQueryText(request.url));
 
+  // After authentication: the limits depend on who is calling.
+  ctx.requestLimits.register(app);
+
   app.addHook('onResponse', async (request, reply) => {
     const endpoint = request.routeOptions.url ?? 'unmatched';
     ctx.metrics.requests.inc({ method: request.method, endpoint, status: String(reply.statusCode) });

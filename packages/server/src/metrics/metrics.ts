@@ -58,6 +58,41 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly limitRejections = new Counter({
+    name: 'faramesh_limit_rejections_total',
+    help: 'Requests refused by a limit (payload_too_large, rate_limited, server_busy, waiters, policy_too_large, playground_busy, policy_too_complex)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sseCutOffs = new Counter({
+    name: 'faramesh_sse_cutoffs_total',
+    help: 'SSE connections cut off because they fell too far behind (they resume with Last-Event-ID)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Bytes held by each bounded in-memory structure, and callers tracked by the rate limiter. */
+  watchBounds(read: () => { bytes: Record<string, number>; rateLimiterCallers: number }): void {
+    new Gauge({
+      name: 'faramesh_bounded_bytes',
+      help: 'Bytes held by each bounded in-memory structure (estimated; see docs/architecture.md)',
+      labelNames: ['structure'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [structure, bytes] of Object.entries(read().bytes)) this.set({ structure }, bytes);
+      },
+    });
+    new Gauge({
+      name: 'faramesh_rate_limiter_callers',
+      help: 'Callers (principals, or client IPs in open mode) the rate limiter tracks',
+      registers: [this.registry],
+      collect() {
+        this.set(read().rateLimiterCallers);
+      },
+    });
+  }
+
   /**
    * Actions by current status, read from the store at scrape time (exact across restarts and
    * replicas, unlike a gauge kept in memory). `faramesh_pending_approvals` is the approver queue.

@@ -72,15 +72,25 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
       },
     },
     async (request) => {
-      const abort = new AbortController();
-      request.raw.on('close', () => abort.abort());
-      const record = await ctx.service.waitForDecision(
-        request.params.id,
-        request.principal,
-        request.query.timeout_ms,
-        AbortSignal.any([abort.signal, ctx.shutdown]),
-      );
-      return actionToWire(record, request.principal);
+      if (!ctx.waiters.tryEnter()) {
+        ctx.metrics.limitRejections.inc({ limit: 'waiters' });
+        throw new ApiError('rate_limited', `too many open long-polls (${ctx.waiters.max}); retry later`, {
+          max_waiters: ctx.waiters.max,
+        });
+      }
+      try {
+        const abort = new AbortController();
+        request.raw.on('close', () => abort.abort());
+        const record = await ctx.service.waitForDecision(
+          request.params.id,
+          request.principal,
+          request.query.timeout_ms,
+          AbortSignal.any([abort.signal, ctx.shutdown]),
+        );
+        return actionToWire(record, request.principal);
+      } finally {
+        ctx.waiters.leave();
+      }
     },
   );
 

@@ -4,6 +4,7 @@ import { can } from '../auth/permissions.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
 import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
+import { ledgerPageEvents } from '../limits/ledger-page.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 
 /** The verifiable ledger: a full hash-chain check, and an export as JSON lines. */
@@ -13,7 +14,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
     { schema: { summary: 'Recompute the hash chain of the whole ledger' } },
     async (request) => {
       if (!can(request.principal.role, 'action:read_all')) throw new ApiError('forbidden', 'may not audit the ledger');
-      return auditLedger(ctx.store);
+      return auditLedger(ctx.store, ledgerPageEvents(ctx.config.maxBodyBytes));
     },
   );
 
@@ -41,7 +42,11 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void
         'content-disposition': 'attachment; filename="faramesh-ledger.jsonl"',
       });
       try {
-        for await (const page of ledgerPages(ctx.store, request.query.after)) {
+        for await (const page of ledgerPages(
+          ctx.store,
+          request.query.after,
+          ledgerPageEvents(ctx.config.maxBodyBytes),
+        )) {
           const text = page
             .map(
               (event) => `${JSON.stringify({ ...eventToWire(event), action: actionToWire(event.action, reader) })}\n`,

@@ -8,10 +8,10 @@ import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 import { SseConnection } from '../stream/sse-connection.js';
 
-/** Rendered `data:` JSON per event object; the hub hands every connection the same objects. */
-const RENDERED = new WeakMap<EventRecord, string>();
-
 const SEQ = /^[0-9]{1,15}$/;
+
+/** Estimated bytes of ring events, or JSON bytes of ledger events, per write to one client (at least one event). */
+const SSE_BATCH_BYTES = 256 * 1024;
 
 /** `GET /v1/events`: the ledger as Server-Sent Events, resumable with Last-Event-ID. */
 export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -43,16 +43,10 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         (!ownOnly || event.action.submitted_by === principal.name);
       // Frames never carry approval tokens, whoever listens: render as the least privileged reader.
       const frameReader = { ...principal, role: 'agent' as const };
-      const render = (event: EventRecord): string => {
-        // The frame depends only on the event, so each is serialized once however many clients
-        // receive it (1,000 subscribers would otherwise mean 1,000 JSON.stringify calls per event).
-        let frame = RENDERED.get(event);
-        if (frame === undefined) {
-          frame = JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
-          RENDERED.set(event, frame);
-        }
-        return frame;
-      };
+      // The frame depends only on the event: the hub caches it with the event (counted in its bytes),
+      // so each is serialized once however many clients receive it.
+      const render = (event: EventRecord): string =>
+        JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
 
       reply.hijack();
       const response = reply.raw;
@@ -74,6 +68,14 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         heartbeatMs: ctx.config.sseHeartbeatMs,
         accept,
         render,
+        limits: {
+          pageEvents: 500,
+          pageBytes: SSE_BATCH_BYTES,
+          batchBytes: SSE_BATCH_BYTES,
+          maxUnsentBytes: ctx.config.limits.sseClientBufferBytes,
+        },
+        budget: ctx.sseBudget,
+        onCutOff: (reason) => ctx.metrics.sseCutOffs.inc({ reason }),
         onClose: () => {
           ctx.streams.delete(connection);
           ctx.metrics.streamClients.dec();

@@ -5,6 +5,12 @@ import { can } from '../auth/permissions.js';
 import { ApiError } from '../http/api-error.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
+/**
+ * A page of actions ends at this much params and context JSON even before `limit` (it then carries a
+ * next_cursor): 500 actions of 1 MiB would otherwise be read, parsed and answered at once.
+ */
+export const LIST_PAGE_BYTES = 4 * 1024 * 1024;
+
 /** The store query for a list request; agents only ever see what they submitted. */
 export function toListInput(query: ListActionsQuery, principal: Principal): ListInput {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
@@ -20,6 +26,7 @@ export function toListInput(query: ListActionsQuery, principal: Principal): List
       ...(!can(principal.role, 'action:read_all') && { submitted_by: principal.name }),
     },
     limit: query.limit ?? 20,
+    maxBytes: LIST_PAGE_BYTES,
     ...(after === undefined ? { offset: query.offset ?? 0 } : { after }),
   };
 }
@@ -40,7 +47,8 @@ export function toPage(input: ListInput, page: ListResult): Omit<ActionList, 'it
   const offset = input.after === undefined ? (input.offset ?? 0) : 0;
   const last = page.items[page.items.length - 1];
   const consumed = input.after === undefined ? offset + page.items.length : null;
-  const more = page.items.length === input.limit && (consumed === null || consumed < page.total);
+  const full = page.items.length === input.limit || page.truncated === true;
+  const more = full && (consumed === null || consumed < page.total);
   return {
     items: page.items,
     total: page.total,

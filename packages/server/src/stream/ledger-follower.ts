@@ -1,4 +1,5 @@
 import type { Store } from '@faramesh/store';
+import { LEDGER_PAGE_BYTES } from '../limits/ledger-page.js';
 import type { EventHub } from './event-hub.js';
 
 const PAGE = 500;
@@ -38,13 +39,14 @@ export async function followLedger(
       again = false;
       let batch: Awaited<ReturnType<Store['eventsAfter']>>;
       do {
-        batch = await store.eventsAfter(cursor, PAGE);
+        // Pages end at LEDGER_PAGE_BYTES too, so a short page is not the end: read until one is empty.
+        batch = await store.eventsAfter(cursor, PAGE, {}, LEDGER_PAGE_BYTES);
         if (closed) return;
         // Publishing advances `cursor` through the subscription above.
         hub.publish(batch);
         const last = batch.at(-1);
         if (last !== undefined && last.seq > cursor) cursor = last.seq;
-      } while (batch.length >= PAGE);
+      } while (batch.length > 0);
     } while (again && !closed);
   };
 

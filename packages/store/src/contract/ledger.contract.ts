@@ -83,5 +83,22 @@ export function describeLedgerContract(s: ContractScope): void {
       expect(await seqs({ tool: 'shell' }, 2)).toEqual([5]);
       expect(await seqs({ action_id: b.action.id, tool: 'shell' })).toEqual([]);
     });
+
+    it('ends a page of events once it holds maxBytes, always returning at least one', async () => {
+      await s.fresh();
+      const big = 'x'.repeat(100_000);
+      for (let i = 0; i < 3; i++) await s.create({ params: { blob: big, i } });
+      const all = await s.allEvents();
+      expect(all).toHaveLength(6);
+      const seqs = async (after: number, maxBytes: number) =>
+        (await s.store.eventsAfter(after, 100, {}, maxBytes)).map((e) => e.seq);
+      // Every event carries a snapshot of over 100,000 characters.
+      expect(await seqs(0, 1)).toEqual([1]);
+      expect(await seqs(0, 150_000)).toEqual([1, 2]);
+      expect(await seqs(2, 250_000)).toEqual([3, 4, 5]);
+      expect(await seqs(0, 10_000_000)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(await seqs(6, 1)).toEqual([]);
+      expect(await s.store.eventsAfter(0, 100, {}, 150_000)).toEqual(all.slice(0, 2));
+    });
   });
 }

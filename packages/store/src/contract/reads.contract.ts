@@ -30,6 +30,22 @@ export function describeReadsContract(s: ContractScope): void {
       return rows.map((r) => r.action);
     };
 
+    it('ends a page once it holds maxBytes of params and context, saying it was cut short', async () => {
+      await s.fresh();
+      const big = 'x'.repeat(100_000);
+      for (let i = 0; i < 3; i++) await s.create({ params: { blob: big, i } });
+      const page = await s.store.listActions({ filter: {}, limit: 10, maxBytes: 150_000 });
+      expect(page.items.map((a) => a.params.i)).toEqual([2, 1]);
+      expect(page).toMatchObject({ total: 3, truncated: true });
+      const rest = await s.store.listActions({ filter: {}, limit: 10, offset: 2, maxBytes: 150_000 });
+      expect(rest.items.map((a) => a.params.i)).toEqual([0]);
+      expect(rest.truncated ?? false).toBe(false);
+      expect((await s.store.listActions({ filter: {}, limit: 10, maxBytes: 1 })).items).toHaveLength(1);
+      const all = await s.store.listActions({ filter: {}, limit: 10, maxBytes: 10_000_000 });
+      expect(all.items).toHaveLength(3);
+      expect(all.truncated ?? false).toBe(false);
+    });
+
     it('orders newest first, by id descending for equal timestamps, with total', async () => {
       await s.fresh();
       const rows = await seed();

@@ -1,3 +1,4 @@
+import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
@@ -125,7 +126,14 @@ export function createMemoryStore(): Store {
           )
         : (input.offset ?? 0);
       const items = start < 0 ? [] : matching.slice(start, start + Math.max(0, input.limit));
-      return { items: structuredClone(items), total: matching.length };
+      const maxBytes = input.maxBytes ?? Number.POSITIVE_INFINITY;
+      let bytes = 0;
+      const kept = items.findIndex((action) => {
+        bytes += canonicalJson(action.params).length + canonicalJson(action.context).length;
+        return bytes >= maxBytes;
+      });
+      if (kept === -1 || kept === items.length - 1) return { items: structuredClone(items), total: matching.length };
+      return { items: structuredClone(items.slice(0, kept + 1)), total: matching.length, truncated: true };
     },
 
     async transition(input: TransitionInput): Promise<TransitionResult> {
@@ -150,17 +158,24 @@ export function createMemoryStore(): Store {
       return copyEvents(eventsByAction.get(actionId));
     },
 
-    async eventsAfter(afterSeq: number, limit: number, filter: EventStreamFilter = {}) {
+    async eventsAfter(
+      afterSeq: number,
+      limit: number,
+      filter: EventStreamFilter = {},
+      maxBytes = Number.POSITIVE_INFINITY,
+    ) {
       open();
       const out: EventRecord[] = [];
+      let bytes = 0;
       // seq = index + 1, so the scan starts right after afterSeq.
-      for (let i = Math.max(0, afterSeq); i < ledger.length && out.length < limit; i++) {
+      for (let i = Math.max(0, afterSeq); i < ledger.length && out.length < limit && bytes < maxBytes; i++) {
         const event = ledger[i]!;
         if (filter.action_id !== undefined && event.action_id !== filter.action_id) continue;
         if (filter.agent_id !== undefined && event.action.agent_id !== filter.agent_id) continue;
         if (filter.tool !== undefined && event.action.tool !== filter.tool) continue;
         if (filter.status !== undefined && event.action.status !== filter.status) continue;
         out.push(event);
+        bytes += canonicalJson(event.action).length + canonicalJson(event.meta).length;
       }
       return structuredClone(out);
     },

@@ -151,14 +151,22 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
           : '';
         const limit = where.param(Math.max(0, input.limit));
         const offset = where.param(after ? 0 : Math.max(0, input.offset ?? 0));
-        const [rows, total] = await Promise.all([
-          query<ActionRow>(
-            `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
-             ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
-            where.params,
-          ),
-          counted,
-        ]);
+        const page = `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
+             ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}`;
+        const size = '(length(params) + length(context))';
+        // With maxBytes, a running total in the database keeps rows past it from travelling at all.
+        const bounded =
+          input.maxBytes === undefined
+            ? page
+            : `SELECT ${COLUMNS} FROM (SELECT p.*, sum(${size}) OVER (ORDER BY created_at DESC, id DESC) - ${size}
+               AS before_bytes FROM (${page}) p) q WHERE before_bytes < ${where.param(input.maxBytes)}
+               ORDER BY created_at DESC, id DESC`;
+        const [rows, total] = await Promise.all([query<ActionRow>(bounded, where.params), counted]);
+        if (input.maxBytes !== undefined) {
+          const bytes = rows.reduce((sum, row) => sum + String(row.params).length + String(row.context).length, 0);
+          const truncated = bytes >= input.maxBytes && rows.length < input.limit;
+          return { items: rows.map(rowToAction), total: total[0]?.n ?? 0, truncated };
+        }
         return { items: rows.map(rowToAction), total: total[0]?.n ?? 0 };
       });
     },
@@ -171,12 +179,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       );
     },
 
-    async eventsAfter(afterSeq, limit, filter = {}) {
+    async eventsAfter(afterSeq, limit, filter = {}, maxBytes = Number.POSITIVE_INFINITY) {
       return read('reading the ledger', async () => {
         const where = eventWhere(afterSeq, filter);
         const from = where.join ? 'action_events e JOIN actions a ON a.id = e.action_id' : 'action_events e';
+        const page = `SELECT e.* FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ${where.param(Math.max(0, limit))}`;
+        if (maxBytes === Number.POSITIVE_INFINITY) return (await query<EventRow>(page, where.params)).map(rowToEvent);
+        // A running total in the database, so rows past maxBytes never travel (the driver buffers
+        // whole results): keep each row whose predecessors hold less than maxBytes.
+        const size = '(length(action_snapshot) + length(meta))';
         const rows = await query<EventRow>(
-          `SELECT e.* FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ${where.param(Math.max(0, limit))}`,
+          `SELECT * FROM (SELECT p.*, sum(${size}) OVER (ORDER BY seq) - ${size} AS before_bytes FROM (${page}) p) q
+           WHERE before_bytes < ${where.param(maxBytes)} ORDER BY seq`,
           where.params,
         );
         return rows.map(rowToEvent);

@@ -7,6 +7,17 @@ type Counted = (typeof COUNTED)[number];
 /** '' is the unfiltered total. */
 type Dimension = Counted | '';
 
+/**
+ * Bound of one column's counts: tool, agent_id and submitted_by are agent input, and a map with one
+ * entry per distinct value would grow with every new name. Past this many characters of values (plus
+ * a fixed cost per entry) the column is no longer counted in memory and its totals come from SQL.
+ */
+export const MAX_COUNTED_CHARS = 1024 * 1024;
+const ENTRY_COST = 64;
+
+/** Marks a column whose distinct values outgrew MAX_COUNTED_CHARS. */
+const UNCOUNTED: ReadonlyMap<string, number> = new Map();
+
 /** A counted change made by one write; applied only once the batch holding it has committed. */
 export type CountDelta =
   | { kind: 'created'; row: Record<Counted, string | null> }
@@ -23,6 +34,8 @@ export type CountDelta =
 export class ActionCounts {
   readonly #db: Database.Database;
   readonly #dims = new Map<Dimension, Map<string, number>>();
+  /** Characters held per dimension (value lengths plus ENTRY_COST each). */
+  readonly #chars = new Map<Dimension, number>();
   #dataVersion = -1;
 
   constructor(db: Database.Database) {
@@ -40,10 +53,18 @@ export class ActionCounts {
     if (entry === undefined) return this.#dimension('').get('') ?? 0;
     const [name, value] = entry;
     if (!(COUNTED as readonly string[]).includes(name)) return null;
-    return this.#dimension(name as Counted).get(value as string) ?? 0;
+    const counts = this.#dimension(name as Counted);
+    return counts === UNCOUNTED ? null : (counts.get(value as string) ?? 0);
   }
 
-  /** Counts by status (for countByStatus). */
+  /** Characters of values held in memory, over all columns still counted. */
+  get heldChars(): number {
+    let chars = 0;
+    for (const [dimension, counts] of this.#dims) if (counts !== UNCOUNTED) chars += this.#chars.get(dimension) ?? 0;
+    return chars;
+  }
+
+  /** Counts by status (for countByStatus); statuses are few, so this column is always counted. */
   byStatus(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [status, n] of this.#dimension('status')) if (n > 0) out[status] = n;
@@ -68,13 +89,24 @@ export class ActionCounts {
 
   #add(dimension: Dimension, value: string, n: number): void {
     const counts = this.#dims.get(dimension);
-    if (counts !== undefined) counts.set(value, (counts.get(value) ?? 0) + n);
+    if (counts === undefined || counts === UNCOUNTED) return;
+    const before = counts.get(value);
+    if (before === undefined) {
+      const chars = (this.#chars.get(dimension) ?? 0) + value.length + ENTRY_COST;
+      if (chars > MAX_COUNTED_CHARS) {
+        this.#dims.set(dimension, UNCOUNTED as Map<string, number>);
+        return;
+      }
+      this.#chars.set(dimension, chars);
+    }
+    counts.set(value, (before ?? 0) + n);
   }
 
   #dimension(dimension: Dimension): Map<string, number> {
     const version = Number(this.#db.pragma('data_version', { simple: true }));
     if (version !== this.#dataVersion) {
       this.#dims.clear();
+      this.#chars.clear();
       this.#dataVersion = version;
     }
     let counts = this.#dims.get(dimension);
@@ -83,9 +115,19 @@ export class ActionCounts {
         dimension === ''
           ? "SELECT '' AS value, count(*) AS n FROM actions"
           : `SELECT ${dimension} AS value, count(*) AS n FROM actions WHERE ${dimension} IS NOT NULL GROUP BY ${dimension}`;
-      const rows = this.#db.prepare(sql).all() as { value: string; n: number }[];
-      counts = new Map(rows.map((row) => [row.value, row.n]));
+      // Row by row, so a column with too many distinct values is given up without loading them all.
+      counts = new Map();
+      let chars = 0;
+      for (const row of this.#db.prepare(sql).iterate() as IterableIterator<{ value: string; n: number }>) {
+        chars += row.value.length + ENTRY_COST;
+        if (chars > MAX_COUNTED_CHARS) {
+          counts = UNCOUNTED as Map<string, number>;
+          break;
+        }
+        counts.set(row.value, row.n);
+      }
       this.#dims.set(dimension, counts);
+      this.#chars.set(dimension, chars);
     }
     return counts;
   }

@@ -146,11 +146,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         // A row-value comparison lets SQLite seek the (created_at DESC, id DESC) indexes directly.
         const keyset = after ? ' AND (created_at, id) < (?, ?)' : '';
         const params = after ? [...where.params, after.created_at, after.id] : where.params;
-        const rows = sql(
+        const statement = sql(
           `SELECT ${COLUMNS} FROM actions WHERE ${where.sql}${keyset}
            ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-        ).all(...params, Math.max(0, input.limit), after ? 0 : Math.max(0, input.offset ?? 0)) as ActionRow[];
-        return { items: rows.map(rowToAction), total };
+        );
+        const args = [...params, Math.max(0, input.limit), after ? 0 : Math.max(0, input.offset ?? 0)];
+        const maxBytes = input.maxBytes ?? Number.POSITIVE_INFINITY;
+        if (maxBytes === Number.POSITIVE_INFINITY) {
+          return { items: (statement.all(...args) as ActionRow[]).map(rowToAction), total };
+        }
+        // Row by row, so reading stops (and nothing more is parsed) once the page holds maxBytes.
+        const items: ActionRecord[] = [];
+        let bytes = 0;
+        for (const row of statement.iterate(...args) as IterableIterator<ActionRow>) {
+          items.push(rowToAction(row));
+          bytes += String(row.params).length + String(row.context).length;
+          if (bytes >= maxBytes) break;
+        }
+        return { items, total, truncated: bytes >= maxBytes && items.length < input.limit };
       });
     },
 
@@ -165,17 +178,25 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return read('listing events', () => loadEvents(actionId));
     },
 
-    async eventsAfter(afterSeq, limit, filter = {}) {
+    async eventsAfter(afterSeq, limit, filter = {}, maxBytes = Number.POSITIVE_INFINITY) {
       return read('reading the ledger', () => {
         const where = eventWhere(afterSeq, filter);
         // CROSS JOIN pins the loop order: walk the ledger from afterSeq and stop at `limit`, instead of
         // collecting every event of every matching action and sorting them (SSE resumes near the head).
         const from = where.join ? 'action_events e CROSS JOIN actions a ON a.id = e.action_id' : 'action_events e';
-        const rows = sql(`SELECT ${EVENT_SELECT} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`).all(
-          ...where.params,
-          Math.max(0, limit),
-        ) as EventRow[];
-        return rows.map(rowToEvent);
+        const statement = sql(`SELECT ${EVENT_SELECT} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`);
+        if (maxBytes === Number.POSITIVE_INFINITY) {
+          return (statement.all(...where.params, Math.max(0, limit)) as EventRow[]).map(rowToEvent);
+        }
+        // Row by row, so reading stops (and nothing more is parsed) once the page holds maxBytes.
+        const events: EventRecord[] = [];
+        let bytes = 0;
+        for (const row of statement.iterate(...where.params, Math.max(0, limit)) as IterableIterator<EventRow>) {
+          events.push(rowToEvent(row));
+          bytes += row.action_snapshot.length + row.meta.length;
+          if (bytes >= maxBytes) break;
+        }
+        return events;
       });
     },
 

@@ -1,0 +1,27 @@
+/**
+ * Roughly the length of `value`'s JSON text, in characters, without building the text: string
+ * lengths plus quotes, a few characters per number, literal or separator. Strings count their UTF-16
+ * length (escapes and multi-byte characters are not expanded), so this is an estimate, cheap enough
+ * for every published event (a 1 MiB string costs one `.length`, not a copy).
+ * Walks iteratively: values reach here from stored JSON, but no depth should cost stack.
+ */
+export function approximateJsonSize(value: unknown): number {
+  let size = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') size += item.length + 2;
+    else if (item === null || typeof item !== 'object') size += 8;
+    else if (Array.isArray(item)) {
+      size += 2 + item.length;
+      for (const element of item) stack.push(element);
+    } else {
+      size += 2;
+      for (const key of Object.keys(item)) {
+        size += key.length + 4;
+        stack.push((item as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return size;
+}
