@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
+import { refuseWritesWhenInconsistent } from './audit/guarded-store.js';
+import { startLedgerIntegrity } from './audit/ledger-integrity.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { ServerConfig } from './config/config.js';
 import { seedDemoData } from './demo/demo-seed.js';
@@ -57,6 +59,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     await store.close().catch(() => {});
     throw error;
   }
+  // Before anything is served: a ledger found damaged gets no further appends (reads still work).
+  const ledger = await startLedgerIntegrity(store, config.ledger, now, log).catch(async (error: unknown) => {
+    await store.close().catch(() => {});
+    throw error;
+  });
   const hub = new EventHub();
   // Replicas sharing a database: bring the events committed elsewhere into this hub.
   const follower = await followLedger(store, hub, (error) =>
@@ -68,7 +75,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const metrics = new Metrics();
   metrics.watchStore(() => store.countByStatus());
   const service = new ActionService({
-    store,
+    store: refuseWritesWhenInconsistent(store, ledger.monitor),
     policy,
     hub,
     metrics,
@@ -100,6 +107,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     reloadPolicy,
     now,
     shutdown: shutdown.signal,
+    ledger,
   };
   const app = buildApp(context, { logger: options.httpLogger ?? false });
 
@@ -141,6 +149,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      ledger.close();
       watcher?.close();
       shutdown.abort();
       follower?.close();

@@ -31,6 +31,7 @@ ERROR_STATUS: Dict[str, int] = {
     "policy_unavailable": 503,
     "store_unavailable": 503,
     "not_ready": 503,
+    "ledger_inconsistent": 503,
     "internal_error": 500,
 }
 
@@ -197,6 +198,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "policy_unavailable": ServiceUnavailableError,
     "store_unavailable": ServiceUnavailableError,
     "not_ready": ServiceUnavailableError,
+    "ledger_inconsistent": ServiceUnavailableError,
     "internal_error": ServerError,
 }
 

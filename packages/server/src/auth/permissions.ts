@@ -10,6 +10,7 @@ export type Permission =
   | 'action:see_approval_token'
   | 'policy:read'
   | 'policy:reload'
+  | 'audit:checkpoint'
   | 'playground';
 
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
@@ -24,6 +25,7 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'action:see_approval_token',
     'policy:read',
     'policy:reload',
+    'audit:checkpoint',
     'playground',
   ]),
 };

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 
 /**
  * The one place that reads configuration. Precedence: flag > environment > `.env` > default.
@@ -26,6 +27,8 @@ export interface ServerConfig {
   logLevel: string;
   logRequests: boolean;
   uiDir: string | null;
+  /** Checkpoint key and file, check intervals (FARAMESH_LEDGER_KEY, FARAMESH_CHECKPOINT_*). */
+  ledger: LedgerConfig;
 }
 
 export interface TokenSpec {
@@ -123,6 +126,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     logLevel: get('FARAMESH_LOG_LEVEL') ?? 'info',
     logRequests: bool(['FARAMESH_LOG_REQUESTS'], false),
     uiDir: uiDir === undefined ? null : path(uiDir),
+    ledger: resolveLedgerConfig({ get, int, path }, problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

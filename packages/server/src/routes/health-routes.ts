@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/app-context.js';
+import { ledgerReadiness } from './ledger-readiness.js';
 
 /** Liveness, readiness and Prometheus metrics; public so probes and scrapers need no token. */
 export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -7,7 +8,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get(
     '/ready',
-    { config: { public: true }, schema: { summary: 'Readiness: database and policy' } },
+    { config: { public: true }, schema: { summary: 'Readiness: database, policy and ledger consistency' } },
     async (_r, reply) => {
       let database: Record<string, unknown>;
       let databaseOk = true;
@@ -28,8 +29,9 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
         loaded_at: status.loaded_at,
         last_reload_error: status.last_error?.message ?? null,
       };
-      const ready = databaseOk && policy.ok;
-      return reply.code(ready ? 200 : 503).send({ ready, checks: { database, policy } });
+      const ledger = ledgerReadiness(ctx);
+      const ready = databaseOk && policy.ok && ledger.ok;
+      return reply.code(ready ? 200 : 503).send({ ready, checks: { database, policy, ledger } });
     },
   );
 
