@@ -1,4 +1,4 @@
-export { eventHash, type LedgerVerdict, verifyLedger } from './hash-chain.js';
+export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
   AuditedAction,
   AuditedEvent,

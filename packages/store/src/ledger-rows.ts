@@ -13,11 +13,15 @@ export function toAuditedEvent(row: EventRow): AuditedEvent {
     hash: row.hash,
     prev_hash: row.prev_hash,
   };
+  const stored =
+    typeof row.meta === 'string' && typeof row.action_snapshot === 'string'
+      ? { meta: row.meta, snapshot: row.action_snapshot }
+      : null;
   try {
     const event = rowToEvent({ ...row, seq: key.seq });
-    return { ...key, event: isObject(event.action) && isObject(event.meta) ? event : null };
+    return { ...key, event: isObject(event.action) && isObject(event.meta) ? event : null, stored };
   } catch {
-    return { ...key, event: null };
+    return { ...key, event: null, stored };
   }
 }
 
@@ -33,7 +37,7 @@ export function toAuditedAction(row: ActionRow & { event_seqs: unknown }): Audit
   return { id: String(row.id), action, event_seqs: parseSeqList(seqs) };
 }
 
-function parseSeqList(value: unknown): number[] | null {
+export function parseSeqList(value: unknown): number[] | null {
   let list: unknown = value;
   if (typeof value === 'string') {
     try {

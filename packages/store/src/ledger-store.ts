@@ -12,8 +12,8 @@ export interface LedgerStore {
   count(): Promise<{ events: number; actions: number }>;
   /** Action rows in id order with id > `afterId` ('' = from the start), at most `limit`. */
   actionsAfter(afterId: string, limit: number): Promise<AuditedAction[]>;
-  /** The rows of these ids that exist, in id order; missing ids are left out. */
-  actionsById(ids: readonly string[]): Promise<AuditedAction[]>;
+  /** The seq lists of the actions with these ids that exist, in id order; missing ids are left out. */
+  seqLists(ids: readonly string[]): Promise<Array<Pick<AuditedAction, 'id' | 'event_seqs'>>>;
   /** Events with seq > `afterSeq`, ascending, at most `limit`; unreadable ones are returned, not thrown. */
   events(afterSeq: number, limit: number): Promise<AuditedEvent[]>;
   /** The events at these seqs, ascending; missing seqs are left out. */
@@ -65,6 +65,11 @@ export interface AuditedEvent extends EventKey {
   prev_hash: string;
   /** Null when the stored meta or snapshot isn't JSON (or the shared snapshot it points to is gone). */
   event: EventRecord | null;
+  /**
+   * The stored JSON texts of meta and snapshot (canonical JSON as written, so the hash can be
+   * recomputed without re-serializing); null where the adapter keeps objects, not text.
+   */
+  stored: { meta: string; snapshot: string } | null;
 }
 
 /** A statement that the ledger's event `seq` had hash `hash` at time `at`, optionally signed. */

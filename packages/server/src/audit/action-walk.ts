@@ -108,6 +108,8 @@ function checkAction(
   }
   const last = lastEvents.get(list.at(-1)!);
   if (row.action === null || last?.event == null || last.action_id !== action_id) return;
+  // Fast path: the row, as the ledger would snapshot it, is byte-equal to the stored snapshot.
+  if (last.stored !== null && sameJson({ ...row.action, approval_token: null }, last.stored.snapshot, true)) return;
   const fields = differingFields(row.action, last.event.action);
   if (fields.length > 0) {
     log.add({
@@ -128,9 +130,9 @@ function differingFields(row: ActionRecord, snapshot: ActionRecord): string[] {
   return names.filter((name) => !sameJson(a[name], b[name])).sort();
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown, bIsText = false): boolean {
   try {
-    return canonicalJson(a ?? null) === canonicalJson(b ?? null);
+    return canonicalJson(a ?? null) === (bIsText ? b : canonicalJson(b ?? null));
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { type AuditedEvent, eventHash, GENESIS_HASH, type LedgerStore } from '@faramesh/store';
+import { type AuditedEvent, eventHash, eventHashWithSnapshot, GENESIS_HASH, type LedgerStore } from '@faramesh/store';
 import type { ProblemLog } from './ledger-problems.js';
 
 export interface ChainWalk {
@@ -79,7 +79,11 @@ function checkContent(event: AuditedEvent, log: ProblemLog): void {
   }
   let expected: string | null;
   try {
-    expected = eventHash(event.prev_hash, event.event);
+    // The stored texts are what was hashed (canonical JSON): hashing them skips re-serializing, and
+    // a text edited into other but equivalent JSON still counts as edited.
+    expected = event.stored
+      ? eventHashWithSnapshot(event.prev_hash, event.event, event.stored.snapshot, event.stored.meta)
+      : eventHash(event.prev_hash, event.event);
   } catch {
     expected = null;
   }
@@ -124,6 +128,6 @@ function checkOwner(event: AuditedEvent, owners: Map<string, Set<number> | null>
 
 /** The seq lists of the actions a page of events names (null: the row's list is unreadable). */
 async function ownersOf(ledger: LedgerStore, page: AuditedEvent[]): Promise<Map<string, Set<number> | null>> {
-  const rows = await ledger.actionsById([...new Set(page.map((event) => event.action_id))]);
+  const rows = await ledger.seqLists([...new Set(page.map((event) => event.action_id))]);
   return new Map(rows.map((row) => [row.id, row.event_seqs === null ? null : new Set(row.event_seqs)]));
 }

@@ -30,7 +30,7 @@ export function describeLedgerBookkeepingContract(s: ContractScope): void {
       expect(await s.store.ledger.count()).toEqual({ events: 3, actions: 1 });
     });
 
-    it('pages actions in id order with their seq lists, and finds rows by id', async () => {
+    it('pages actions in id order with their seq lists, and finds seq lists by id', async () => {
       await s.fresh();
       const created = [await s.create(), await s.create(), await s.create({}, 'created')];
       const ids = created.map((c) => c.action.id).sort();
@@ -42,8 +42,13 @@ export function describeLedgerBookkeepingContract(s: ContractScope): void {
         expect(audited.action).toEqual(original.action);
         expect(audited.event_seqs).toEqual(original.events.map((e) => e.seq));
       }
-      const byId = await s.store.ledger.actionsById([ids[2]!, 'no-such-id', ids[0]!]);
-      expect(byId.map((a) => a.id)).toEqual([ids[0], ids[2]]);
+      const lists = await s.store.ledger.seqLists([ids[2]!, 'no-such-id', ids[0]!]);
+      expect(lists).toEqual(
+        [ids[0]!, ids[2]!].map((id) => ({
+          id,
+          event_seqs: created.find((c) => c.action.id === id)!.events.map((e) => e.seq),
+        })),
+      );
     });
 
     it('reads events by position, with and without their content', async () => {

@@ -17,6 +17,7 @@ const audited = (event: EventRecord): AuditedEvent => ({
   hash: event.hash,
   prev_hash: event.prev_hash,
   event: structuredClone(event),
+  stored: null,
 });
 
 /** `store.ledger` for the memory store. */
@@ -58,11 +59,11 @@ export function createMemoryLedger(state: MemoryLedgerState): LedgerStore {
         .slice(0, Math.max(0, limit))
         .map((id) => auditedAction(state.actions.get(id)!));
     },
-    async actionsById(ids) {
+    async seqLists(ids) {
       state.open();
       return [...new Set(ids)].sort().flatMap((id) => {
         const action = state.actions.get(id);
-        return action ? [auditedAction(action)] : [];
+        return action ? [{ id, event_seqs: auditedAction(action).event_seqs }] : [];
       });
     },
     async events(afterSeq, limit) {

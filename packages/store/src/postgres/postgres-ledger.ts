@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { toAuditedAction, toAuditedEvent } from '../ledger-rows.js';
+import { parseSeqList, toAuditedAction, toAuditedEvent } from '../ledger-rows.js';
 import type { EventKey, LedgerState, LedgerStore, StoredCheckpoint } from '../ledger-store.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow } from '../sqlite/row-mapping.js';
 
@@ -60,14 +60,15 @@ export function createPostgresLedger(
       );
     },
 
-    async actionsById(ids) {
+    async seqLists(ids) {
       return read('reading actions for verification', async () =>
-        actions(
-          await query<ActionWithSeqs>(
-            `SELECT ${ACTION_SELECT} FROM actions a WHERE a.id = ANY($1::text[]) ORDER BY a.id`,
+        (
+          await query<{ id: string; event_seqs: unknown }>(
+            `SELECT a.id, ARRAY(SELECT e.seq FROM action_events e WHERE e.action_id = a.id ORDER BY e.seq) AS event_seqs
+             FROM actions a WHERE a.id = ANY($1::text[]) ORDER BY a.id`,
             [[...ids]],
-          ),
-        ),
+          )
+        ).map((row) => ({ id: row.id, event_seqs: parseSeqList(row.event_seqs) })),
       );
     },
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { toAuditedAction, toAuditedEvent } from '../ledger-rows.js';
+import { parseSeqList, toAuditedAction, toAuditedEvent } from '../ledger-rows.js';
 import type { EventKey, LedgerState, LedgerStore, StoredCheckpoint } from '../ledger-store.js';
 import { ACTION_COLUMNS, type ActionRow, EVENT_SELECT, type EventRow } from './row-mapping.js';
 
@@ -51,13 +51,14 @@ export function createSqliteLedger(
       );
     },
 
-    async actionsById(ids) {
+    async seqLists(ids) {
       return read('reading actions for verification', () =>
         (
-          sql(`SELECT ${ACTION_SELECT} FROM actions WHERE id IN ${IN_LIST} ORDER BY id`).all(
-            JSON.stringify(ids),
-          ) as ActionWithSeqs[]
-        ).map(toAuditedAction),
+          sql(`SELECT id, event_seqs FROM actions WHERE id IN ${IN_LIST} ORDER BY id`).all(JSON.stringify(ids)) as {
+            id: string;
+            event_seqs: unknown;
+          }[]
+        ).map((row) => ({ id: row.id, event_seqs: parseSeqList(row.event_seqs) })),
       );
     },
 
