@@ -68,6 +68,8 @@ describe('ledger consistency guard', () => {
     const write = await submit(s, 9);
     expect(write.statusCode).toBe(503);
     expect(write.json().error.code).toBe('ledger_inconsistent');
+    // Writers may be agents: the kinds only, not which actions or files.
+    expect(write.json().error.details).toEqual({ kinds: ['ledger_truncated'], checked_at: expect.any(String) });
     expect((await s.app.inject({ url: '/v1/actions', headers: auth(APPROVER) })).statusCode).toBe(200);
     const verify = (await s.app.inject({ url: '/v1/audit/verify', headers: auth(APPROVER) })).json();
     expect(verify).toMatchObject({ ok: false, high_water: { seq: 6 }, head: { seq: 4 } });

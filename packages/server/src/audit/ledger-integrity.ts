@@ -40,8 +40,9 @@ export async function startLedgerIntegrity(
     const { health } = monitor;
     if (health.ok && !reported) log.info('ledger consistency checks pass again: writes are accepted');
     if (!health.ok && reported) {
+      const details = health.problems.map((p) => `${p.kind}: ${p.message}`).join('; ');
       log.error(
-        `ledger inconsistent, refusing writes until it is recovered: ${health.reason} (docs/ledger-verification.md#recovery)`,
+        `ledger inconsistent, refusing writes until it is recovered: ${details} (docs/ledger-verification.md#recovery)`,
       );
     }
     reported = health.ok;

@@ -3,7 +3,14 @@ import type { LedgerProblem } from './ledger-problems.js';
 
 export type LedgerHealth =
   | { ok: true; checked_at: string | null }
-  | { ok: false; reason: string; problems: LedgerProblem[]; checked_at: string };
+  | {
+      ok: false;
+      /** The problem kinds found: safe to show on the public `/ready` and to any writer. */
+      reason: string;
+      /** The first problems in full (they name actions and file paths): for logs and admins only. */
+      problems: LedgerProblem[];
+      checked_at: string;
+    };
 
 /**
  * Whether this server may append to its ledger. Once a consistency check finds the ledger behind
@@ -46,17 +53,23 @@ export class LedgerMonitor {
     this.#health =
       first === undefined
         ? { ok: true, checked_at }
-        : { ok: false, reason: `${first.kind}: ${first.message}`, problems: problems.slice(0, 10), checked_at };
+        : {
+            ok: false,
+            reason: [...new Set(problems.map((p) => p.kind))].join(', '),
+            problems: problems.slice(0, 10),
+            checked_at,
+          };
   }
 
   /** Throws 503 `ledger_inconsistent` when writes are refused. */
   assertWritable(): void {
     const health = this.#health;
     if (health.ok) return;
+    // Writers may be agents: they learn the kinds, not which actions or files are involved.
     throw new ApiError(
       'ledger_inconsistent',
-      `the audit ledger failed its consistency checks, so writes are refused: ${health.reason} (see docs/ledger-verification.md#recovery)`,
-      { problems: health.problems, checked_at: health.checked_at },
+      `the audit ledger failed its consistency checks (${health.reason}), so writes are refused until an operator recovers it`,
+      { kinds: health.reason.split(', '), checked_at: health.checked_at },
     );
   }
 }
