@@ -18,6 +18,7 @@ const SUITE = [
   'approval-roundtrip.mjs',
   'sse-fanout.mjs',
   'scale-list.mjs',
+  'ledger-verify.mjs',
   'postgres-submit.mjs',
 ];
 

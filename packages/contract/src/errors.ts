@@ -35,6 +35,8 @@ export const ERROR_STATUS = {
   store_unavailable: 503,
   not_ready: 503,
   server_busy: 503,
+  /** The ledger failed its consistency checks: writes are refused until an operator recovers it. */
+  ledger_inconsistent: 503,
   internal_error: 500,
 } as const;
 

@@ -106,7 +106,86 @@ export interface PlaygroundResult extends PolicyEvaluation {
   explanation: Explanation;
 }
 
-/** `GET /v1/audit/verify`: the whole hash chain recomputed, or the first event that fails. */
-export type LedgerAudit =
-  | { ok: true; events: number; head: { seq: number; hash: string } | null }
-  | { ok: false; events: number; seq: number; reason: string };
+/** What a ledger problem is; `docs/ledger-verification.md` lists which tampering each one catches. */
+export type LedgerProblemKind =
+  | 'seq_gap'
+  | 'seq_duplicate'
+  | 'broken_link'
+  | 'hash_mismatch'
+  | 'unreadable_event'
+  | 'snapshot_wrong_action'
+  | 'orphan_event'
+  | 'event_not_listed'
+  | 'event_count_mismatch'
+  | 'unreadable_action'
+  | 'action_without_events'
+  | 'seq_list_invalid'
+  | 'listed_event_missing'
+  | 'listed_event_foreign'
+  | 'seq_list_mismatch'
+  | 'history_invalid'
+  | 'action_differs_from_ledger'
+  | 'approval_token_unexpected'
+  | 'head_missing'
+  | 'head_mismatch'
+  | 'ledger_truncated'
+  | 'checkpoint_forged'
+  | 'checkpoint_mismatch'
+  | 'behind_checkpoint'
+  | 'checkpoint_file_invalid';
+
+export interface LedgerProblem {
+  kind: LedgerProblemKind;
+  message: string;
+  /** The ledger position concerned, when there is one. */
+  seq?: number;
+  action_id?: string;
+  /** For `action_differs_from_ledger`: the fields whose stored value differs from the ledger's. */
+  fields?: string[];
+}
+
+/** A signed (or unsigned) statement that the ledger's event `seq` had hash `hash` at `at`. */
+export interface LedgerCheckpointInfo {
+  seq: number;
+  hash: string;
+  at: string;
+  /** First 16 hex digits of sha256 of the Ed25519 public key that signed it; null when unsigned. */
+  key_id: string | null;
+  /** Ed25519 signature, base64url; null when no FARAMESH_LEDGER_KEY was configured. */
+  signature: string | null;
+}
+
+/**
+ * `GET /v1/audit/verify`: the hash chain recomputed, every action row compared with its ledger
+ * history, the high-water mark and every checkpoint checked. `problems` holds the first 100 found;
+ * `problem_count` and `problem_kinds` count them all.
+ */
+export interface LedgerAudit {
+  ok: boolean;
+  /** Events walked and action rows checked. */
+  events: number;
+  actions: number;
+  /** The newest event in the ledger, or null when it is empty. */
+  head: { seq: number; hash: string } | null;
+  /** The last seq ever assigned (it never moves back); above `head.seq` means the newest events were deleted. */
+  high_water: { seq: number; hash: string } | null;
+  problems: LedgerProblem[];
+  problem_count: number;
+  problem_kinds: Partial<Record<LedgerProblemKind, number>>;
+  checkpoints: {
+    /** Checkpoints compared with the ledger (database and file). */
+    checked: number;
+    /** Of those, signatures verified with the configured key. */
+    signed: number;
+    unsigned: number;
+    /** Signed by a key other than the configured one (or no key configured): not verifiable here. */
+    unverified: number;
+    latest: LedgerCheckpointInfo | null;
+  };
+  key: { configured: boolean; key_id: string | null };
+  /** What this verification could not detect, given its key and checkpoints. */
+  limitations: string[];
+  /** The first problem's seq and message (for clients of the earlier single-problem answer). */
+  seq?: number;
+  reason?: string;
+}

@@ -10,7 +10,16 @@ import type {
 import { FarameshError, TimeoutError } from './errors.js';
 import { followStream, type StreamEvent, type StreamOptions } from './stream.js';
 import { type QueryValue, sleep, Transport } from './transport.js';
-import type { ExplainResponse, Health, LedgerAudit, PlaygroundResult, PolicyInfo, Readiness, WhoAmI } from './types.js';
+import type {
+  ExplainResponse,
+  Health,
+  LedgerAudit,
+  LedgerCheckpointInfo,
+  PlaygroundResult,
+  PolicyInfo,
+  Readiness,
+  WhoAmI,
+} from './types.js';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
 
@@ -226,6 +235,16 @@ export class FarameshClient {
   /** Recomputes the server's whole hash-chained ledger (approver or admin). */
   auditVerify(options: CallOptions = {}): Promise<LedgerAudit> {
     return this.get<LedgerAudit>('/v1/audit/verify', undefined, { ...options, timeoutMs: 600_000 });
+  }
+
+  /** Verifies the ledger up to its head and records a (signed) checkpoint of it (admin). */
+  auditCheckpoint(options: CallOptions = {}): Promise<LedgerCheckpointInfo & { file: boolean }> {
+    return this.call<LedgerCheckpointInfo & { file: boolean }>({
+      method: 'POST',
+      path: '/v1/audit/checkpoints',
+      body: {},
+      signal: options.signal,
+    });
   }
 
   /** The ledger from `after` on, one event (with its action snapshot) at a time, read as JSON lines. */

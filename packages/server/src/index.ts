@@ -1,4 +1,12 @@
-export { auditLedger, type LedgerAudit } from './audit/ledger-audit.js';
+export { auditLedger, type LedgerAudit, type VerifyOptions } from './audit/ledger-audit.js';
+export {
+  generateLedgerKey,
+  LedgerKeyError,
+  type LedgerVerifyKey,
+  parseSigningKey,
+  parseVerifyKey,
+} from './audit/ledger-key.js';
+export { quickLedgerCheck } from './audit/quick-check.js';
 export { Authenticator, OPEN_PRINCIPAL, type Principal } from './auth/authenticator.js';
 export { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig, type TokenSpec } from './config/config.js';
 export { parseDotenv } from './config/dotenv.js';

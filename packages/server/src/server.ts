@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
+import { refuseWritesWhenInconsistent } from './audit/guarded-store.js';
+import { startLedgerIntegrity } from './audit/ledger-integrity.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { ServerConfig } from './config/config.js';
 import { checkOpenModeExposure } from './config/exposure-check.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { databaseCheck } from './health/database-check.js';
 import { diskSpaceCheck } from './health/disk-space-check.js';
+import { ledgerCheck } from './health/ledger-check.js';
 import { policyCheck } from './health/policy-check.js';
 import { Readiness } from './health/readiness.js';
 import { buildApp } from './http/app.js';
@@ -69,6 +72,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     await store.close().catch(() => {});
     throw error;
   }
+  // Before anything is served: a ledger found damaged gets no further appends (reads still work).
+  const ledger = await startLedgerIntegrity(store, config.ledger, now, log).catch(async (error: unknown) => {
+    await store.close().catch(() => {});
+    throw error;
+  });
   const { limits } = config;
   const hub = new EventHub({ maxBytes: limits.eventBufferBytes });
   // Replicas sharing a database: bring the events committed elsewhere into this hub.
@@ -81,7 +89,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const metrics = new Metrics();
   metrics.watchStore(() => store.countByStatus());
   const service = new ActionService({
-    store,
+    store: refuseWritesWhenInconsistent(store, ledger.monitor),
     policy,
     hub,
     metrics,
@@ -124,6 +132,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     readiness.add(diskSpaceCheck(config.sqlitePath, config.minFreeBytes));
   }
   readiness.add(policyCheck(policy));
+  readiness.add(ledgerCheck(ledger));
 
   const context: AppContext = {
     config,
@@ -142,6 +151,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     reloadPolicy,
     now,
     shutdown: shutdown.signal,
+    ledger,
   };
   const app = buildApp(context, { logger: options.httpLogger ?? false });
 
@@ -183,6 +193,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      ledger.close();
       watcher?.close();
       shutdown.abort();
       follower?.close();

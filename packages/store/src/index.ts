@@ -1,4 +1,13 @@
-export { eventHash, type LedgerVerdict, verifyLedger } from './hash-chain.js';
+export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
+export type {
+  AuditedAction,
+  AuditedEvent,
+  EventKey,
+  LedgerCheckpoint,
+  LedgerState,
+  LedgerStore,
+  StoredCheckpoint,
+} from './ledger-store.js';
 export { createMemoryStore } from './memory/memory-store.js';
 export {
   type CommitStats as PostgresCommitStats,

@@ -7,6 +7,7 @@ import { afterEach, describe } from 'vitest';
 import type { ContractScope } from './contract/contract-scope.js';
 import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } from './contract/fixtures.js';
 import { describeLedgerContract } from './contract/ledger.contract.js';
+import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
@@ -54,6 +55,7 @@ export function describeStoreContract(
 
     describeWritesContract(scope);
     describeLedgerContract(scope);
+    describeLedgerBookkeepingContract(scope);
     describeReadsContract(scope);
     describeLifecycleContract(scope);
   });

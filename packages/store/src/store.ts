@@ -7,6 +7,8 @@
  * Timestamps are given by the caller (`at`), so the store has no clock of its own.
  */
 
+import type { LedgerStore } from './ledger-store.js';
+
 export type JsonObject = { [key: string]: unknown };
 
 export interface ActionRecord {
@@ -203,6 +205,8 @@ export interface Store {
    * function. Single-process adapters (memory, SQLite) omit it.
    */
   watch?(listener: (latestSeq: number | null) => void): () => void;
+  /** The ledger's bookkeeping (high-water mark, checkpoints) and the paged reads verification uses. */
+  readonly ledger: LedgerStore;
   close(): Promise<void>;
 }
 

@@ -38,6 +38,7 @@ ERROR_STATUS: Dict[str, int] = {
     "store_unavailable": 503,
     "not_ready": 503,
     "server_busy": 503,
+    "ledger_inconsistent": 503,
     "internal_error": 500,
 }
 
@@ -210,6 +211,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "store_unavailable": ServiceUnavailableError,
     "not_ready": ServiceUnavailableError,
     "server_busy": ServiceUnavailableError,
+    "ledger_inconsistent": ServiceUnavailableError,
     "internal_error": ServerError,
 }
 

@@ -6,6 +6,7 @@ import { FarameshClient, FarameshError } from '@faramesh/sdk';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { displayPath, loadPolicyFile } from '../local/policy-file.js';
+import { ledgerCheck } from './doctor-ledger.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -46,6 +47,13 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
 
   if (config) {
     checks.push(await databaseCheck(ctx, config));
+    checks.push(
+      await ledgerCheck(config).catch((err: unknown) => ({
+        name: 'ledger',
+        status: 'fail' as const,
+        message: `Ledger can't be checked: ${(err as Error).message}`,
+      })),
+    );
     checks.push(policyCheck(ctx, config.policyFile));
     checks.push(authCheck(config.tokens));
     checks.push(uiCheck(ctx, config.uiDir));
@@ -285,7 +293,7 @@ function firstExisting(path: string): string {
 export function registerDoctor(program: Command, app: App): void {
   program
     .command('doctor')
-    .description('check the environment: Node, database, policy, auth, UI assets, server')
+    .description('check the environment: Node, database, ledger integrity, policy, auth, UI assets, server')
     .option('--policy <file>', 'policy file to check (default as `serve`)')
     .option('--db <path>', 'SQLite database to check (default as `serve`)')
     .action(async (opts, cmd) => {

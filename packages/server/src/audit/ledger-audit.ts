@@ -1,28 +1,19 @@
 import type { LedgerAudit } from '@faramesh/contract';
-import { type EventRecord, GENESIS_HASH, type Store, verifyLedger } from '@faramesh/store';
+import type { EventRecord, Store } from '@faramesh/store';
+import { type VerifyOptions, verifyLedger } from './ledger-verifier.js';
 
-export type { LedgerAudit };
+export type { LedgerAudit, VerifyOptions };
 
 /**
- * Walks the whole ledger in seq order, page by page, recomputing every hash and checking every link,
- * so an edited, inserted or deleted event is found. Deleting the newest events leaves a shorter valid
- * chain: keep the reported head somewhere else and compare it to detect truncation.
+ * Verifies a store's whole ledger: hash chain, action rows against their history, high-water mark
+ * and checkpoints (see `verifyLedger`). Without a key or a checkpoint file, re-hashing after an edit
+ * can't be detected; the answer's `limitations` says so.
  */
-export async function auditLedger(store: Store, pageSize = 1000): Promise<LedgerAudit> {
-  let prevHash = GENESIS_HASH;
-  let afterSeq = 0;
-  let events = 0;
-  for (;;) {
-    const page = await store.eventsAfter(afterSeq, pageSize);
-    const last = page[page.length - 1];
-    if (last === undefined) break;
-    const verdict = verifyLedger(page, { prevHash });
-    if (!verdict.ok) return { ok: false, events, seq: verdict.seq, reason: verdict.reason };
-    events += page.length;
-    prevHash = last.hash;
-    afterSeq = last.seq;
-  }
-  return { ok: true, events, head: events === 0 ? null : { seq: afterSeq, hash: prevHash } };
+export function auditLedger(
+  store: Store,
+  options: VerifyOptions = { key: null, checkpointFile: null },
+): Promise<LedgerAudit> {
+  return verifyLedger(store.ledger, options);
 }
 
 /** The ledger from `afterSeq` on, page by page, for export. */

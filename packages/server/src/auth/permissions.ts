@@ -10,6 +10,7 @@ export type Permission =
   | 'action:see_approval_token'
   | 'policy:read'
   | 'policy:reload'
+  | 'audit:checkpoint'
   | 'playground';
 
 /**
@@ -30,6 +31,7 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'action:see_approval_token',
     'policy:read',
     'policy:reload',
+    'audit:checkpoint',
     'playground',
   ]),
 };

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
+import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
 import { applyTokenIdentities } from './token-identities.js';
 
@@ -42,6 +43,8 @@ export interface ServerConfig {
   minFreeBytes: number;
   /** Memory bounds and per-caller limits (limits-config.ts). */
   limits: ResourceLimits;
+  /** Checkpoint key and file, check intervals (FARAMESH_LEDGER_KEY, FARAMESH_CHECKPOINT_*). */
+  ledger: LedgerConfig;
 }
 
 export interface TokenSpec {
@@ -155,6 +158,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     allowOpenNetwork: bool(['FARAMESH_ALLOW_OPEN_NETWORK'], false),
     minFreeBytes: int(['FARAMESH_MIN_FREE_BYTES'], 16 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     limits: resolveLimits(get, int, problems),
+    ledger: resolveLedgerConfig({ get, int, path }, problems),
   };
   // With no tokens every caller is admin; `*` would let any web page read and approve.
   if (config.enableCors && tokens.length === 0 && corsOrigins.includes('*')) {

@@ -1,4 +1,5 @@
 import type { Store } from '@faramesh/store';
+import type { LedgerIntegrity } from '../audit/ledger-integrity.js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Readiness } from '../health/readiness.js';
@@ -37,6 +38,8 @@ export interface AppContext {
   now: () => Date;
   /** Aborted when the server begins to shut down: long-polls answer at once instead of holding it up. */
   shutdown: AbortSignal;
+  /** Ledger consistency verdict (writes refused when damaged) and the checkpoint writer. */
+  ledger: LedgerIntegrity;
 }
 
 declare module 'fastify' {

@@ -7,14 +7,30 @@ import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
 import { ledgerPageEvents } from '../limits/ledger-page.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 
-/** The verifiable ledger: a full hash-chain check, and an export as JSON lines. */
+/** The verifiable ledger: full verification, checkpoints on demand, and an export as JSON lines. */
 export function registerAuditRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/v1/audit/verify',
-    { schema: { summary: 'Recompute the hash chain of the whole ledger' } },
+    {
+      schema: {
+        summary: 'Verify the whole ledger: hash chain, action rows against their history, high-water mark, checkpoints',
+      },
+    },
     async (request) => {
       if (!can(request.principal.role, 'action:read_all')) throw new ApiError('forbidden', 'may not audit the ledger');
-      return auditLedger(ctx.store, ledgerPageEvents(ctx.config.maxBodyBytes));
+      const { key, checkpointFile } = ctx.ledger.config;
+      return auditLedger(ctx.store, { key, checkpointFile, pageEvents: ledgerPageEvents(ctx.config.maxBodyBytes) });
+    },
+  );
+
+  app.post(
+    '/v1/audit/checkpoints',
+    { schema: { summary: 'Verify the ledger up to its head and record a (signed) checkpoint of it (admin)' } },
+    async (request, reply) => {
+      if (!can(request.principal.role, 'audit:checkpoint'))
+        throw new ApiError('forbidden', 'may not checkpoint the ledger');
+      const { id: _id, ...checkpoint } = await ctx.ledger.checkpointer.checkpoint();
+      return reply.code(201).send({ ...checkpoint, file: ctx.ledger.config.checkpointFile !== null });
     },
   );
 

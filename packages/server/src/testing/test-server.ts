@@ -49,6 +49,8 @@ export async function startTestServer(
   const config = resolveConfig({ policyFile, port: 0 }, { FARAMESH_SSE_HEARTBEAT_MS: '200', ...options.env }, {}, dir);
   const server = await createServer(config, {
     store: options.store ?? createMemoryStore(),
+    // Tests look at /ready right after changing what it checks: no cached report.
+    readinessCacheMs: 0,
     ...(options.now !== undefined && { now: options.now }),
   });
   return Object.assign(server, { dir, config });

@@ -7,6 +7,8 @@ export interface OpenedStore {
   store: Store;
   /** Closes `store` and opens the same data again; omitted by adapters without persistence. */
   reopen?: () => Promise<Store>;
+  /** Runs SQL on the database behind the store's back (tamper tests); durable SQL adapters only. */
+  raw?: (sql: string) => Promise<void>;
   cleanup: () => Promise<void>;
 }
 

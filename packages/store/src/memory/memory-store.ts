@@ -20,6 +20,7 @@ import {
 } from '../store.js';
 import { normalizeJson, validateCreate, validateTransition } from '../validate-input.js';
 import { matchesFilter, newestFirst } from './action-filter.js';
+import { createMemoryLedger } from './memory-ledger.js';
 
 /**
  * A Store kept in process memory, for tests and `--db memory` demos. Same semantics as the SQL
@@ -226,6 +227,8 @@ export function createMemoryStore(): Store {
         location: 'memory',
       };
     },
+
+    ledger: createMemoryLedger({ actions, eventsByAction, ledger, open }),
 
     async close() {
       closed = true;

@@ -39,6 +39,7 @@ export interface BatchPlan {
   events: EventRow[];
   /** The ledger head after this batch; unchanged when nothing is appended. */
   lastSeq: number;
+  lastHash: string;
 }
 
 interface Tracked extends LoadedAction {
@@ -162,5 +163,5 @@ export function planBatch(
     // An action created and then changed within the batch is inserted once, in its final state.
     (entry.fresh ? inserts : updates).push(entry.row);
   }
-  return { outcomes, inserts, updates, events, lastSeq: seq };
+  return { outcomes, inserts, updates, events, lastSeq: seq, lastHash: prevHash };
 }

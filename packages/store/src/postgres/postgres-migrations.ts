@@ -80,6 +80,32 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 2,
+    name: 'ledger high-water mark and checkpoints',
+    sql: `
+      -- The last seq ever assigned and its hash, updated with every append under the ledger lock:
+      -- deleting the newest events can't make a seq be used twice. Seeded from the ledger as it is.
+      CREATE TABLE ledger_head (
+        id integer PRIMARY KEY CHECK (id = 1),
+        seq bigint NOT NULL,
+        hash text NOT NULL
+      );
+      INSERT INTO ledger_head (id, seq, hash)
+        SELECT 1, coalesce(max(seq), 0),
+          coalesce((SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1), '${'0'.repeat(64)}')
+        FROM action_events;
+      CREATE TABLE ledger_checkpoints (
+        id bigserial PRIMARY KEY,
+        seq bigint NOT NULL,
+        hash text NOT NULL,
+        at text NOT NULL,
+        key_id text,
+        signature text
+      );
+      CREATE INDEX ledger_checkpoints_seq ON ledger_checkpoints (seq, id);
+    `,
+  },
+  {
+    version: 3,
     name: 'readiness probe',
     sql: `CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), probed_at text NOT NULL);`,
   },

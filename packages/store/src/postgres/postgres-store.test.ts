@@ -19,6 +19,15 @@ describeWithPostgres('postgres store', (cluster) => {
         current = createPostgresStore({ dsn });
         return current;
       },
+      raw: async (text) => {
+        const client = new pg.Client({ connectionString: dsn });
+        await client.connect();
+        try {
+          await client.query(text);
+        } finally {
+          await client.end();
+        }
+      },
       cleanup: async () => {
         await current.close();
       },

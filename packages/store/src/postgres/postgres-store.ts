@@ -7,6 +7,7 @@ import { validateCreate, validateTransition } from '../validate-input.js';
 import { describeDsn } from './describe-dsn.js';
 import { LedgerNotifications } from './ledger-listener.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
+import { createPostgresLedger } from './postgres-ledger.js';
 import { actionWhere, eventWhere } from './postgres-list-query.js';
 import { appliedVersion, assertNotTooNew, migratePostgres } from './postgres-migrations.js';
 import { type CommitStats, PostgresWriteQueue } from './postgres-write-queue.js';
@@ -261,6 +262,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     watch(listener) {
       return notifications.watch(listener);
     },
+
+    // A checkpoint insert is safe to repeat after a cut connection, so it may use `read`'s one retry.
+    ledger: createPostgresLedger(query, read),
 
     async close() {
       if (closed) return;

@@ -24,7 +24,7 @@ const COLUMNS = ACTION_COLUMNS.join(', ');
 // after 30 s instead of letting it block every replica's writes.
 const BEGIN_LOCKED = `BEGIN; SET LOCAL idle_in_transaction_session_timeout = '30s';
   SELECT pg_advisory_xact_lock(${LEDGER_LOCK[0]}, ${LEDGER_LOCK[1]});
-  SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1`;
+  SELECT seq, hash FROM ledger_head WHERE id = 1`;
 const UPDATABLE = ACTION_COLUMNS.filter((column) => column !== 'id');
 // All rows of a batch go in one statement: JSON arrays of rows, unpacked by json_populate_recordset.
 // The CTEs can't see each other's rows, which is why the plan never updates a row it inserts.
@@ -35,6 +35,8 @@ const WRITE = `WITH inserted AS (
     FROM json_populate_recordset(NULL::actions, $2::json) AS r WHERE a.id = r.id
   ), appended AS (
     INSERT INTO action_events SELECT * FROM json_populate_recordset(NULL::action_events, $3::json)
+  ), head AS (
+    UPDATE ledger_head SET seq = $5, hash = $6 WHERE id = 1
   )
   SELECT pg_notify('${LEDGER_CHANNEL}', $4)`;
 
@@ -89,10 +91,12 @@ export class PostgresWriteQueue {
       client = await this.pool.connect();
       const results = (await client.query(BEGIN_LOCKED)) as unknown as pg.QueryResult[];
       const tipRow = results[3]?.rows[0] as { seq: number; hash: string } | undefined;
+      // The tip is the high-water row, never max(seq): restarting from seq 1 would reuse positions.
+      if (tipRow === undefined) throw new StoreError('corrupt', 'the ledger high-water row is missing');
       const plan = planBatch(
         batch.map((queued) => queued.op),
         await this.#load(client, batch),
-        tipRow ?? null,
+        tipRow,
       );
       const hits = await this.#loadHitEvents(client, plan.outcomes);
       if (plan.events.length > 0) {
@@ -101,6 +105,8 @@ export class PostgresWriteQueue {
           rowsJson(plan.updates),
           eventsJson(plan.events),
           String(plan.lastSeq),
+          plan.lastSeq,
+          plan.lastHash,
         ]);
       }
       committing = true;

@@ -38,6 +38,7 @@ async function seededSqlite(name: string): Promise<string> {
       });
     }
   }
+  await store.ledger.addCheckpoint({ seq: 260, hash: 'h'.repeat(64), at: nextTime(), key_id: 'k1', signature: 'sig' });
   await store.close();
   return path;
 }
@@ -72,6 +73,11 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
       expect(after.events).toEqual(before.events);
       expect(after.events.at(-1)?.hash).toBe(result.headHash);
       expect(verifyLedger(after.events)).toEqual({ ok: true });
+      // The high-water mark and the checkpoints (signatures intact) came along too.
+      expect(await postgres.ledger.state()).toEqual(await sqlite.ledger.state());
+      expect((await postgres.ledger.checkpoints(null, 10)).map(({ id: _id, ...c }) => c)).toEqual(
+        (await sqlite.ledger.checkpoints(null, 10)).map(({ id: _id, ...c }) => c),
+      );
       expect((await postgres.getAction(before.actions.find((a) => a.approval_token)!.id))?.approval_token).toMatch(
         /tok-/,
       );

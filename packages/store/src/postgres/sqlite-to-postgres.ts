@@ -90,6 +90,7 @@ export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions):
       await copyTable(source, client, 'actions', 'rowid', head.actions, batchSize, options.onProgress);
       await copyTable(source, client, 'action_events', 'seq', head.events, batchSize, options.onProgress);
       await verifyCopied(client, head, batchSize);
+      await copyLedgerBookkeeping(source, client);
       await client.query('SELECT pg_notify($1, $2)', [LEDGER_CHANNEL, String(head.events)]);
       await client.query('COMMIT');
       return { ...head, alreadyMigrated: false };
@@ -179,5 +180,31 @@ async function verifyCopied(client: pg.Client, head: LedgerHead, batchSize: numb
   }
   if (count !== head.events || prevHash !== head.headHash) {
     throw new StoreError('corrupt', 'copied ledger does not end where the SQLite ledger ends');
+  }
+}
+
+/**
+ * The high-water mark goes over as it is (not recomputed from the copied events), so a gap the
+ * SQLite ledger had stays visible; checkpoints go over unchanged, keeping their signatures valid.
+ */
+async function copyLedgerBookkeeping(source: Database.Database, client: pg.Client): Promise<void> {
+  const head = source.prepare('SELECT seq, hash FROM ledger_head WHERE id = 1').get() as
+    | { seq: number; hash: string }
+    | undefined;
+  if (head === undefined) throw new StoreError('corrupt', 'the SQLite ledger high-water row is missing');
+  await client.query('UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1', [head.seq, head.hash]);
+  const page = source.prepare(
+    'SELECT id, seq, hash, at, key_id, signature FROM ledger_checkpoints WHERE id > ? ORDER BY id LIMIT 1000',
+  );
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after) as { id: number }[];
+    const last = rows.at(-1);
+    if (last === undefined) break;
+    after = last.id;
+    await client.query(
+      'INSERT INTO ledger_checkpoints (seq, hash, at, key_id, signature) SELECT seq, hash, at, key_id, signature FROM json_populate_recordset(NULL::ledger_checkpoints, $1::json) ORDER BY id',
+      [JSON.stringify(rows)],
+    );
   }
 }

@@ -88,6 +88,35 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    name: 'ledger high-water mark and checkpoints',
+    sql: `
+      -- The last seq ever assigned and its hash, updated with every append: the next event takes
+      -- seq + 1 from here, never from max(seq), so deleting the newest events can't make a seq be
+      -- used twice, and the gap they leave is visible. Seeded from the ledger as it is now.
+      CREATE TABLE ledger_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      );
+      INSERT INTO ledger_head (id, seq, hash)
+        SELECT 1, coalesce(max(seq), 0),
+          coalesce((SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1), '${'0'.repeat(64)}')
+        FROM action_events;
+      -- Signed statements "event seq had this hash": re-hashing or cutting the ledger at or below one
+      -- is detected. Also appended to a file outside the database when configured.
+      CREATE TABLE ledger_checkpoints (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        at TEXT NOT NULL,
+        key_id TEXT,
+        signature TEXT
+      );
+      CREATE INDEX ledger_checkpoints_seq ON ledger_checkpoints (seq, id);
+    `,
+  },
+  {
+    version: 3,
     name: 'readiness probe',
     // One row, rewritten by every readiness probe: a real committed write, so /ready sees a
     // read-only file or an I/O error the way a submission would (see Store.probeWrite).

@@ -28,6 +28,14 @@ describeStoreContract('sqlite', async () => {
       current = createSqliteStore({ path });
       return current;
     },
+    raw: async (text) => {
+      const db = new Database(path);
+      try {
+        db.exec(text);
+      } finally {
+        db.close();
+      }
+    },
     cleanup: async () => {
       await current.close();
       rmSync(dir, { recursive: true, force: true });
@@ -54,6 +62,24 @@ describe('sqlite store', () => {
     const normal = await open({ synchronous: 'normal' });
     expect((await normal.info()).durability).toEqual({ journal_mode: 'wal', synchronous: 'normal' });
     expect((await normal.info()).backend).toBe('sqlite');
+  });
+
+  it('seeds the high-water mark from the existing ledger when migrating a schema 1 database', async () => {
+    const path = join(tempDir(), 'old.db');
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    await store.createAction({ action: sampleAction(), events: newEvents('created', 'decision_made') });
+    const head = (await store.eventsAfter(0, 10)).at(-1)!;
+    await store.close();
+    const raw = new Database(path);
+    raw.exec(
+      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DELETE FROM schema_migrations WHERE version >= 2',
+    );
+    raw.close();
+    const reopened = createSqliteStore({ path });
+    stores.push(reopened);
+    expect(await reopened.migrate()).toEqual({ from: 1, to: SCHEMA_VERSION });
+    expect((await reopened.ledger.state()).high_water).toEqual({ seq: 2, hash: head.hash });
   });
 
   it('ends the migration list at SCHEMA_VERSION with consecutive versions', () => {

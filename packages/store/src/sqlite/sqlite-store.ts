@@ -23,6 +23,7 @@ import {
   SEQS_OF_ACTION,
 } from './row-mapping.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
+import { createSqliteLedger } from './sqlite-ledger.js';
 import { createSqliteWriter } from './sqlite-writer.js';
 import { statementCache } from './statement-cache.js';
 import { type CommitStats, WriteQueue } from './write-queue.js';
@@ -245,6 +246,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         location,
       }));
     },
+
+    ledger: createSqliteLedger(
+      sql,
+      read,
+      async (run) => (await write('writing a checkpoint', () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
 
     async close() {
       if (closed) return;

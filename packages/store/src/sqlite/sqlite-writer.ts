@@ -7,7 +7,6 @@ import {
   type ActionRecord,
   type CreateActionInput,
   type EventRecord,
-  GENESIS_HASH,
   type NewEvent,
   StoreError,
   type TransitionInput,
@@ -34,7 +33,9 @@ const SELECT_ACTION = `SELECT ${COLUMNS} FROM actions WHERE id = ?`;
 const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`;
 const SELECT_IDEMPOTENT = `SELECT ${COLUMNS} FROM actions
   WHERE coalesce(submitted_by, x'') = coalesce(?, x'') AND idempotency_key = ?`;
-const SELECT_TIP = 'SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1';
+// The tip comes from the high-water row, not max(seq): deleted events never give their seqs back.
+const SELECT_TIP = 'SELECT seq, hash FROM ledger_head WHERE id = 1';
+const UPDATE_TIP = 'UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1';
 const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}, event_seqs) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')}, ?)`;
 const INSERT_EVENT = `INSERT INTO action_events
   (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot, snapshot_seq)
@@ -76,7 +77,12 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     return row ? rowToAction(row) : null;
   };
 
-  const readTip = (): Tip => (sql(SELECT_TIP).get() as Tip | undefined) ?? { seq: 0, hash: GENESIS_HASH };
+  const readTip = (): Tip => {
+    const tip = sql(SELECT_TIP).get() as Tip | undefined;
+    // Never restart from seq 1: that would reuse positions readers already saw.
+    if (tip === undefined) throw new StoreError('corrupt', `${location}: the ledger high-water row is missing`);
+    return tip;
+  };
 
   /** Appends after `tip`; only the first event stores the (shared) snapshot. */
   const appendEvents = (
@@ -91,7 +97,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     const firstSeq = tip.seq + 1;
     let prevHash = tip.hash;
     const insert = sql(INSERT_EVENT);
-    return events.map((event, index) => {
+    const appended = events.map((event, index) => {
       const seq = firstSeq + index;
       const metaJson = canonicalJson(event.meta);
       const fields = {
@@ -116,10 +122,12 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         shared ? null : snapshotJson,
         shared ? firstSeq : null,
       );
-      const appended = { seq, prev_hash: prevHash, hash };
+      const entry = { seq, prev_hash: prevHash, hash };
       prevHash = hash;
-      return appended;
+      return entry;
     });
+    sql(UPDATE_TIP).run(firstSeq + events.length - 1, prevHash);
+    return appended;
   };
 
   return {
