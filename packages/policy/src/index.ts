@@ -6,14 +6,18 @@ export { formatDiagnostic } from './diagnostic.js';
 export type { PolicyDiff, RuleChange, RuleMove, SectionDiff } from './diff-policies.js';
 export { diffPolicies } from './diff-policies.js';
 export { evaluate } from './evaluate.js';
-export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, TraceStatus } from './explain.js';
+export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace, TraceStatus } from './explain.js';
 export { explain } from './explain.js';
 export type { PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
+export type { ShellAnalysis } from './shell-analysis.js';
+export { analyzeShell } from './shell-analysis.js';
+export type { ShellCommand, ShellRedirect } from './shell-walker.js';
 export type {
   ActionInput,
+  CommandAllowance,
   Decision,
   Evaluation,
   MatchSpec,

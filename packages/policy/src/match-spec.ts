@@ -1,5 +1,6 @@
 import type { Node } from 'yaml';
 import { compileSafeRegex, type SafeRegex } from './safe-regex.js';
+import { readShellKeys } from './shell-match-spec.js';
 import type { MatchSpec } from './types.js';
 import { type Entry, joinPath, readMapping, readNumber, readString, type YamlSource } from './yaml-document.js';
 
@@ -22,6 +23,9 @@ export const MATCH_KEYS = [
   'branch',
   'field',
   'value',
+  'commands',
+  'redirect_writes',
+  'any_command',
 ] as const;
 
 const STRING_KEYS = [
@@ -65,6 +69,7 @@ export function readMatchSpec(yaml: YamlSource, node: Node | null, path: string,
     const value = readNumber(yaml, entry, joinPath(path, key));
     if (value !== null) spec[key] = value;
   }
+  readShellKeys(yaml, entries, path, spec);
   const op = readOperation(yaml, entries, path);
   if (op !== null) spec.op = op;
   const pattern = entries.get('pattern');
