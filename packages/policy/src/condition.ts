@@ -76,12 +76,13 @@ export function compileConditions(
     }
   }
   if (spec.field !== undefined) conditions.push(fieldCondition(spec.field, spec.value));
-  if (spec.contains !== undefined) conditions.push(containsCondition(spec.contains, whenUndecidable));
-  if (spec.pattern !== undefined && regex !== null) conditions.push(patternCondition(regex, whenUndecidable));
+  // Set lookups over the (cached) shell analysis come before text searches, which may run a regex.
   if (spec.any_command !== undefined) conditions.push(anyCommandCondition(spec.any_command, whenUndecidable));
   if (spec.commands !== undefined) {
     conditions.push(commandsCondition(spec.commands, spec.redirect_writes, whenUndecidable));
   }
+  if (spec.contains !== undefined) conditions.push(containsCondition(spec.contains, whenUndecidable));
+  if (spec.pattern !== undefined && regex !== null) conditions.push(patternCondition(regex, whenUndecidable));
   return conditions;
 }
 

@@ -16,6 +16,16 @@ export function commandsCondition(
   whenUndecidable: WhenUndecidable,
 ): Condition {
   const allowlist: CommandAllowlist = compileCommandAllowlist(commands, redirectWrites ?? DEFAULT_REDIRECT_WRITES);
+  // Analyses are cached and immutable, so the verdict is remembered per analysis (weakly).
+  const verdicts = new WeakMap<ShellAnalysis, boolean>();
+  const allowed = (shell: ShellAnalysis): boolean => {
+    let verdict = verdicts.get(shell);
+    if (verdict === undefined) {
+      verdict = allowlist.refusal(shell) === null;
+      verdicts.set(shell, verdict);
+    }
+    return verdict;
+  };
   return {
     key: 'commands',
     expected: redirectWrites === undefined ? commands : { commands, redirect_writes: redirectWrites },
@@ -23,7 +33,7 @@ export function commandsCondition(
       const shell = v.shell();
       if (shell === null) return false;
       if (!shell.complete) return whenUndecidable;
-      return allowlist.refusal(shell) === null;
+      return allowed(shell);
     },
     actual: (v) => {
       const shell = v.shell();
@@ -36,8 +46,15 @@ export function commandsCondition(
 export function anyCommandCondition(names: readonly string[], whenUndecidable: WhenUndecidable): Condition {
   const exact = new Set(names.filter(isLiteralGlob));
   const globs = names.filter((name) => !isLiteralGlob(name)).map(compileGlob);
-  const found = (shell: ShellAnalysis): string | null =>
-    shell.commands.find((c) => exact.has(c.name) || globs.some((matches) => matches(c.name)))?.name ?? null;
+  const matching = new WeakMap<ShellAnalysis, string | null>();
+  const found = (shell: ShellAnalysis): string | null => {
+    let name = matching.get(shell);
+    if (name === undefined) {
+      name = shell.commands.find((c) => exact.has(c.name) || globs.some((matches) => matches(c.name)))?.name ?? null;
+      matching.set(shell, name);
+    }
+    return name;
+  };
   return {
     key: 'any_command',
     expected: names,

@@ -15,13 +15,30 @@ parser.setLanguage(bash);
 /** A node of a bash syntax tree (tree-sitter). */
 export type ShellNode = Node;
 
+/** Why a parse produced no tree. */
+export type ParseFailure = 'syntax_error' | 'too_costly';
+
 /**
  * Parses `text` as bash and hands the root node to `use`; the tree lives in WebAssembly memory and
- * is freed when `use` returns, so no node may escape it. Null when the parser gave up.
+ * is freed when `use` returns, so no node may escape it.
+ *
+ * The parse stops at the first syntax error (bash would reject the line anyway, and tree-sitter's
+ * error recovery can take quadratic time on hostile input) and after a number of parser steps
+ * proportional to the length: a budget counted in steps, not time, so the outcome never depends on
+ * the machine's speed.
  */
-export function withShellTree<T>(text: string, use: (root: ShellNode) => T): T | null {
-  const tree = parser.parse(text);
-  if (tree === null) return null;
+export function withShellTree<T>(text: string, use: (root: ShellNode) => T): T | ParseFailure {
+  let steps = 0;
+  let failure: ParseFailure = 'too_costly';
+  const budget = 16 + text.length / 4;
+  const tree = parser.parse(text, null, {
+    progressCallback: (state) => {
+      if (state.hasError) failure = 'syntax_error';
+      steps += 1;
+      return state.hasError || steps > budget;
+    },
+  });
+  if (tree === null) return failure;
   try {
     return use(tree.rootNode);
   } finally {

@@ -30,13 +30,15 @@ export interface ShellRedirect {
 /** Limits that bound the work one analysis may do; past any of them it is incomplete. */
 export const SHELL_LIMITS = {
   /** Characters of one command line. */
-  text: 64 * 1024,
+  text: 16 * 1024,
   /** Characters parsed in total, nested scripts (`bash -c`, `eval`) included. */
-  parsed: 256 * 1024,
-  /** Syntax nodes visited. */
-  nodes: 100_000,
-  /** Nesting of the syntax tree. */
-  depth: 200,
+  parsed: 64 * 1024,
+  /** Operator characters (`|&;()<>`) of one script: long pipelines parse in quadratic time. */
+  operators: 256,
+  /** Syntax nodes of one script (each costs microseconds to walk through WebAssembly). */
+  nodes: 5_000,
+  /** Nesting of the syntax tree (a list of N `&&`-joined commands nests N deep). */
+  depth: 1_000,
   /** Scripts inside scripts (`bash -c "eval '…'"`). */
   scripts: 8,
   /** Commands recorded. */
@@ -44,6 +46,18 @@ export const SHELL_LIMITS = {
 } as const;
 
 const MAX_PROBLEMS = 8;
+const NOT_PARSED = 'does not parse as a complete shell command line';
+
+function countOperators(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    // | & ; ( ) < >
+    if (code === 124 || code === 38 || code === 59 || code === 40 || code === 41 || code === 60 || code === 62)
+      count += 1;
+  }
+  return count;
+}
 
 /** Where a command's standard input comes from, as far as a shell reading it is concerned. */
 type Stdin =
@@ -145,7 +159,9 @@ export class ShellWalker {
           ? `longer than ${SHELL_LIMITS.text} characters`
           : this.#parsed + text.length > SHELL_LIMITS.parsed
             ? 'too much nested script text'
-            : null;
+            : countOperators(text) > SHELL_LIMITS.operators
+              ? `more than ${SHELL_LIMITS.operators} operators`
+              : null;
     if (over !== null) {
       this.problem(over);
       return;
@@ -158,16 +174,21 @@ export class ShellWalker {
     // reads it as a blank there, so such a word can't be trusted.
     if (/[^\s\\]\\\n[^\s]/.test(text)) this.problem('a line continuation inside a word');
     const walked = withShellTree(text, (root) => {
-      if (root.hasError) this.problem('does not parse as a complete shell command line');
-      this.node(root, scope, 0);
+      if (root.hasError) this.problem(NOT_PARSED);
+      // One call, so an over-large tree is refused before any of it is walked.
+      if (root.descendantCount > SHELL_LIMITS.nodes) this.problem(`more than ${SHELL_LIMITS.nodes} syntax nodes`);
+      else this.node(root, scope, 0);
       return true;
     });
-    if (walked === null) this.problem('the shell parser gave up');
+    if (walked === 'syntax_error') this.problem(NOT_PARSED);
+    if (walked === 'too_costly') this.problem('too costly to parse');
   }
 
   problem(text: string): void {
     this.complete = false;
-    if (this.problems.length < MAX_PROBLEMS && !this.problems.includes(text)) this.problems.push(text);
+    // Problems quote the input; keep them short.
+    const short = text.length > 120 ? `${text.slice(0, 119)}…` : text;
+    if (this.problems.length < MAX_PROBLEMS && !this.problems.includes(short)) this.problems.push(short);
   }
 
   node(node: ShellNode, scope: Scope, depth: number): void {
@@ -269,8 +290,7 @@ export class ShellWalker {
     return wordOf(node, (inner) => this.expression(inner, scope, depth + 1));
   }
 
-  command(node: ShellNode, scope: Scope, depth: number, outer: Redirections): void {
-    const slot = this.reserve();
+  command(node: ShellNode, scope: Scope, depth: number, outer: Redirections, slot = this.reserve()): void {
     const assignments: string[] = [];
     const words: ShellWord[] = [];
     const rendered: string[] = [];
@@ -382,6 +402,8 @@ export class ShellWalker {
 
   redirected(node: ShellNode, scope: Scope, depth: number): void {
     const body = node.childForFieldName('body');
+    // Reserved first so the command is listed before what its redirections run.
+    const slot = body?.type === 'command' ? this.reserve() : -1;
     const extra: ShellWord[] = [];
     const rendered: string[] = [];
     let stdin: Stdin | null = null;
@@ -396,7 +418,7 @@ export class ShellWalker {
       return;
     }
     if (body.type === 'command') {
-      this.command(body, scope, depth + 1, { extra, stdin, rendered });
+      this.command(body, scope, depth + 1, { extra, stdin, rendered }, slot);
       return;
     }
     if (extra.length > 0) this.problem('words after a redirection of a compound command');
