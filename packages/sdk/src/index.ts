@@ -51,6 +51,7 @@ export type {
   Readiness,
   RiskTrace,
   RuleTrace,
+  ShellTrace,
   TraceStatus,
   WhoAmI,
 } from './types.js';

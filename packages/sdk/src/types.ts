@@ -11,6 +11,7 @@ export type {
   Readiness,
   RiskTrace,
   RuleTrace,
+  ShellTrace,
   TraceStatus,
   WhoAmI,
 } from '@faramesh/contract';
