@@ -1,6 +1,6 @@
 import { compileGlob } from './glob.js';
 import type { ShellAnalysis } from './shell-analysis.js';
-import type { ShellCommand } from './shell-walker.js';
+import type { ShellCommand } from './shell-command.js';
 import type { CommandAllowance } from './types.js';
 
 /** Where writing redirections may point when a `commands:` rule doesn't say: nowhere but /dev/null. */

@@ -2,7 +2,7 @@ import { ActionView } from './action-view.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Condition } from './condition.js';
 import { decide } from './decide.js';
-import type { ShellCommand, ShellRedirect } from './shell-walker.js';
+import type { ShellCommand, ShellRedirect } from './shell-command.js';
 import type { ActionInput, Decision, Evaluation, RiskLevel } from './types.js';
 
 /** One condition of a rule as it was checked. */

@@ -14,7 +14,7 @@ export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
 export type { ShellAnalysis } from './shell-analysis.js';
 export { analyzeShell } from './shell-analysis.js';
-export type { ShellCommand, ShellRedirect } from './shell-walker.js';
+export type { ShellCommand, ShellRedirect } from './shell-command.js';
 export type {
   ActionInput,
   CommandAllowance,

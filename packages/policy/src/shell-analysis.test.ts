@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeShell } from './shell-analysis.js';
-import { SHELL_LIMITS } from './shell-walker.js';
+import { SHELL_LIMITS } from './shell-limits.js';
 
 const names = (text: string) => analyzeShell(text).commands.map((c) => c.name);
 const via = (text: string) => analyzeShell(text).commands.map((c) => [c.name, c.via.join(' > ')]);

@@ -1,5 +1,6 @@
 import { ByteLru } from './byte-lru.js';
-import { type ShellCommand, type ShellRedirect, ShellWalker, TOP_SCOPE } from './shell-walker.js';
+import type { ShellCommand, ShellRedirect } from './shell-command.js';
+import { ShellWalker, TOP_SCOPE } from './shell-walker.js';
 
 /** Everything a shell command line would run, as far as its text tells. */
 export interface ShellAnalysis {

@@ -1,63 +1,12 @@
+import type { ShellCommand, ShellRedirect } from './shell-command.js';
 import { type Launch, launchesOf } from './shell-launches.js';
+import { countOperators, SHELL_LIMITS } from './shell-limits.js';
 import { type ShellNode, withShellTree } from './shell-parser.js';
+import { backquotedSegments, basename, CONTAINERS, EXPRESSIONS, literal, quoteForDisplay } from './shell-syntax.js';
 import { type ShellWord, unescapeBackquoted, unescapeHereDoc, wordOf } from './shell-words.js';
-
-/** One command that would run. */
-export interface ShellCommand {
-  /** Basename of the command word after quote removal (`/usr/bin/'rm'` → `rm`). */
-  readonly name: string;
-  /** Its arguments after quote removal; unknown values keep their source text (`$HOME`). */
-  readonly args: readonly string[];
-  /** True when some argument is known only at run time (expansion, glob, or fed by xargs/find). */
-  readonly dynamic_args: boolean;
-  /** `NAME=value` assignments in front of it (or given to `env`). */
-  readonly assignments: readonly string[];
-  /** How it is reached, outermost first: `$(…)`, `bash -c`, `sudo`, `find -exec`…; empty at top level. */
-  readonly via: readonly string[];
-}
-
-/** One redirection to or from a file (descriptor duplications like `2>&1` are not files). */
-export interface ShellRedirect {
-  /** The operator with its descriptor: `>`, `2>>`, `&>`, `<`. */
-  readonly operator: string;
-  readonly target: string;
-  /** True when it creates, truncates or appends to the target. */
-  readonly writes: boolean;
-  /** True when the target is known only at run time. */
-  readonly dynamic: boolean;
-}
-
-/** Limits that bound the work one analysis may do; past any of them it is incomplete. */
-export const SHELL_LIMITS = {
-  /** Characters of one command line. */
-  text: 16 * 1024,
-  /** Characters parsed in total, nested scripts (`bash -c`, `eval`) included. */
-  parsed: 64 * 1024,
-  /** Operator characters (`|&;()<>`) of one script: long pipelines parse in quadratic time. */
-  operators: 256,
-  /** Syntax nodes of one script (each costs microseconds to walk through WebAssembly). */
-  nodes: 5_000,
-  /** Nesting of the syntax tree (a list of N `&&`-joined commands nests N deep). */
-  depth: 1_000,
-  /** Scripts inside scripts (`bash -c "eval '…'"`). */
-  scripts: 8,
-  /** Commands recorded. */
-  commands: 1_000,
-} as const;
 
 const MAX_PROBLEMS = 8;
 const NOT_PARSED = 'does not parse as a complete shell command line';
-
-function countOperators(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    // | & ; ( ) < >
-    if (code === 124 || code === 38 || code === 59 || code === 40 || code === 41 || code === 60 || code === 62)
-      count += 1;
-  }
-  return count;
-}
 
 /** Where a command's standard input comes from, as far as a shell reading it is concerned. */
 type Stdin =
@@ -82,61 +31,6 @@ const FD_TARGET = /^(\d+-?|-)$/;
 const PLAIN_NAME = /^[\x21-\x7e]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-
-// Nodes whose named children are statements or expressions, walked generically.
-const CONTAINERS = new Set([
-  'program',
-  'list',
-  'subshell',
-  'compound_statement',
-  'do_group',
-  'if_statement',
-  'elif_clause',
-  'else_clause',
-  'while_statement',
-  'case_statement',
-  'case_item',
-  'negated_command',
-  'c_style_for_statement',
-  'test_command',
-  'variable_assignments',
-]);
-
-// Nodes that are values: they run nothing themselves but may hold substitutions.
-const EXPRESSIONS = new Set([
-  'word',
-  'string',
-  'raw_string',
-  'ansi_c_string',
-  'translated_string',
-  'concatenation',
-  'number',
-  'simple_expansion',
-  'expansion',
-  'arithmetic_expansion',
-  'command_substitution',
-  'process_substitution',
-  'binary_expression',
-  'unary_expression',
-  'ternary_expression',
-  'postfix_expression',
-  'parenthesized_expression',
-  'variable_name',
-  'special_variable_name',
-  'test_operator',
-  'regex',
-  'extglob_pattern',
-  'brace_expression',
-  'subscript',
-  'array',
-  'string_content',
-  'heredoc_body',
-  'heredoc_content',
-  'heredoc_start',
-  'heredoc_end',
-  'file_descriptor',
-  'command_name',
-]);
 
 /** Walks bash syntax trees, collecting every command that would run and every file redirection. */
 export class ShellWalker {
@@ -578,41 +472,6 @@ interface Redirections {
   /** What the redirections make standard input, if anything. */
   readonly stdin: Stdin | null;
   readonly rendered: readonly string[];
-}
-
-// Shown in single quotes unless made only of characters that are never special to the shell.
-function quoteForDisplay(text: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./~^{}-]+$/.test(text)) return text;
-  return `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-/** The bodies of the unescaped `…` pairs in a text; an unclosed one runs to the end. */
-function backquotedSegments(text: string): string[] {
-  const segments: string[] = [];
-  let start = -1;
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i];
-    if (ch === '\\') i += 1;
-    else if (ch === '`') {
-      if (start < 0) start = i + 1;
-      else {
-        segments.push(text.slice(start, i));
-        start = -1;
-      }
-    }
-  }
-  if (start >= 0) segments.push(text.slice(start));
-  return segments;
-}
-
-function basename(word: string): string {
-  const trimmed = word.replace(/\/+$/, '');
-  const base = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  return base === '' ? word : base;
-}
-
-function literal(text: string): ShellWord {
-  return { text, dynamic: false, processSubstitution: false };
 }
 
 /** A scope for a top-level command line. */
