@@ -46,6 +46,7 @@ describe('benchmark suite (smoke run)', () => {
 
   it('compares every engine and server with its baseline', () => {
     expect(output).toMatch(/rules {2}faramesh p50 .+ cedar p50 .+ at p50/);
+    expect(output).toMatch(/shell pack {2}short, cold \(parse\) +p50 .+ µs/);
     expect(output).toMatch(/node:http .+ req\/s/);
     expect(output).toMatch(/ratio .+% of the ceiling/);
     expect(output).toMatch(/polling every 1000 ms/);

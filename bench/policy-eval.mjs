@@ -10,6 +10,14 @@
 // alternation (`like "*a*" || like "*b*"` in Cedar, which has no regexes), a substring, a path prefix
 // or a field equality. Cedar runs on a worker thread of this process (see lib/cedar-worker.mjs),
 // one engine at a time, so they never compete for a core.
+//
+// Then the shell pack (policies/packs/shell-limits.yaml), whose conditions parse params.cmd with
+// tree-sitter-bash: a decision whose command text was never seen (parse + analysis: a unique
+// comment defeats the cache), the same text again (the analysis cache), and a long command line
+// (~8 KB, 160 commands) both ways (cached ones first, so the cold runs' garbage doesn't land on them), and the widest line the analysis limits let through (16 KB of
+// words); baseline: a decision of the same policy on an action without a
+// command.
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { evaluate, loadPolicy } from '../packages/policy/dist/index.js';
 import { header } from './lib/machine.mjs';
@@ -61,3 +69,47 @@ const at100 = results.find((r) => r.size === 100);
 console.log(
   `target (100 rules): p50 ≤ 2 µs → ${num(at100.faramesh.p50)} µs; ≥ 50× Cedar → ${ratio(at100.cedar.p50, at100.faramesh.p50)} at p50`,
 );
+
+header('Shell pack: decisions that parse params.cmd (tree-sitter-bash) vs the same policy without a command');
+const shellPolicy = loadPolicy(
+  readFileSync(new URL('../policies/packs/shell-limits.yaml', import.meta.url), 'utf8'),
+  'shell-limits.yaml',
+);
+if (!shellPolicy.ok) throw new Error(JSON.stringify(shellPolicy.diagnostics));
+const shellAction = (cmd) => ({ agent_id: 'bench', tool: 'shell', operation: 'run', params: { cmd }, context: {} });
+const SHORT = 'ls -la /srv | grep -v node_modules && git log --oneline -n 5';
+const LONG = Array.from(
+  { length: 80 },
+  (_, i) => `grep -rn --include='*.ts' "TODO: item ${i} of the backlog" src/components/dir${i}/ | head -n 3`,
+).join(' && ');
+// The most expensive line that still passes the analysis limits: 16 KB, ~2,000 words.
+const WIDE = `echo${' abcdefg'.repeat(2040)}`;
+let unique = 0;
+const shellCases = [
+  ['baseline: no command', () => evaluate(shellPolicy.policy, { ...shellAction(''), params: {} })],
+  ['short, cached', () => evaluate(shellPolicy.policy, shellAction(SHORT))],
+  [`long ${(LONG.length / 1024).toFixed(1)} KB, cached`, () => evaluate(shellPolicy.policy, shellAction(LONG))],
+  ['short, cold (parse)', () => evaluate(shellPolicy.policy, shellAction(`${SHORT} # ${unique++}`))],
+  [
+    `long ${(LONG.length / 1024).toFixed(1)} KB, cold`,
+    () => evaluate(shellPolicy.policy, shellAction(`${LONG} # ${unique++}`)),
+  ],
+  [
+    `wide ${(WIDE.length / 1024).toFixed(1)} KB, cold`,
+    () => evaluate(shellPolicy.policy, shellAction(`${WIDE}#${unique++}`)),
+  ],
+];
+if (evaluate(shellPolicy.policy, shellAction(SHORT)).decision !== 'allow')
+  throw new Error('the shell pack should allow the short command');
+if (evaluate(shellPolicy.policy, shellAction(LONG)).decision !== 'allow')
+  throw new Error('the shell pack should allow the long command');
+const shellResults = new Map();
+for (const [label, decide] of shellCases) {
+  const stats = measure(decide, [null], SECONDS);
+  shellResults.set(label, stats);
+  console.log(
+    `shell pack  ${label.padEnd(24)} p50 ${num(stats.p50).padStart(7)} µs  p99 ${num(stats.p99).padStart(7)} µs  ${int(stats.perSecond).padStart(9)}/s`,
+  );
+}
+const cold = shellResults.get('short, cold (parse)');
+console.log(`target: a shell decision with a never-seen command p50 ≤ 200 µs → ${num(cold.p50)} µs`);

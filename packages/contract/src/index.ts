@@ -49,6 +49,8 @@ export type {
   Readiness,
   RiskTrace,
   RuleTrace,
+  ShellCommandTrace,
+  ShellTrace,
   TraceStatus,
   WhoAmI,
 } from './responses.js';

@@ -89,6 +89,27 @@ export interface Explanation {
   risk: RiskTrace[];
   /** The shell command as normalized for `contains`/`pattern`, or null. */
   normalized_command: string | null;
+  /** What the shell command line would run, as the engine's analysis found it (null without one). */
+  shell?: ShellTrace | null;
+}
+
+/** One command a shell command line would run. */
+export interface ShellCommandTrace {
+  name: string;
+  args: readonly string[];
+  dynamic_args: boolean;
+  assignments: readonly string[];
+  /** How it is reached, outermost first (`$(…)`, `bash -c`, `sudo`); empty at top level. */
+  via: readonly string[];
+}
+
+/** The engine's shell analysis of `params.cmd`/`params.command`. */
+export interface ShellTrace {
+  commands: readonly ShellCommandTrace[];
+  redirects: readonly { operator: string; target: string; writes: boolean; dynamic: boolean }[];
+  /** False when something couldn't be resolved: shell conditions then take the stricter outcome. */
+  complete: boolean;
+  problems: readonly string[];
 }
 
 /** `GET /v1/actions/{id}/explain`. */

@@ -1,6 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { type PathSet, scanPaths } from './path-scan.js';
-import { normalizeShellCommand } from './shell-normalize.js';
+import { analyzeShell, combineAnalyses, type ShellAnalysis } from './shell-analysis.js';
 import type { ActionInput } from './types.js';
 
 /**
@@ -17,8 +17,8 @@ export const PATTERN_INPUT_CAP = 64 * 1024;
 export class ActionView {
   readonly action: ActionInput;
   #paramsText: string | undefined;
-  #command: string | null | undefined;
   #paths: PathSet | undefined;
+  #shell: ShellAnalysis | null | undefined;
 
   constructor(action: ActionInput) {
     this.action = action;
@@ -32,8 +32,13 @@ export class ActionView {
 
   /** The normalized shell command from `params.cmd` and/or `params.command`, or null when neither is a string. */
   command(): string | null {
-    if (this.#command === undefined) this.#command = normalizedCommandOf(this.action.params);
-    return this.#command;
+    return this.shell()?.normalized ?? null;
+  }
+
+  /** What the shell command line(s) in `params.cmd` and/or `params.command` would run, or null. */
+  shell(): ShellAnalysis | null {
+    if (this.#shell === undefined) this.#shell = shellAnalysisOf(this.action.params);
+    return this.#shell;
   }
 
   /** Every path the params name, normalised, for the `path_*` conditions (see `path-scan.ts`). */
@@ -43,14 +48,14 @@ export class ActionView {
   }
 }
 
-/** Normalized text of the string `cmd` and `command` params, joined by ` ; ` when both exist. */
-export function normalizedCommandOf(params: Record<string, unknown>): string | null {
-  const parts: string[] = [];
+/** The analysis of the string `cmd` and `command` params (both, combined, when both exist). */
+export function shellAnalysisOf(params: Record<string, unknown>): ShellAnalysis | null {
+  const parts: ShellAnalysis[] = [];
   for (const key of ['cmd', 'command']) {
     const value = Object.hasOwn(params, key) ? params[key] : undefined;
-    if (typeof value === 'string') parts.push(normalizeShellCommand(value));
+    if (typeof value === 'string') parts.push(analyzeShell(value));
   }
-  return parts.length === 0 ? null : parts.join(' ; ');
+  return parts.length === 0 ? null : combineAnalyses(parts);
 }
 
 function paramsJson(params: Record<string, unknown>): string {

@@ -5,6 +5,7 @@ import { amountOf, lookupPath, stringParam } from './param-lookup.js';
 import { PATH_CONDITION_KEYS, pathCondition } from './path-condition.js';
 import { principalConditions } from './principal-condition.js';
 import type { SafeRegex } from './safe-regex.js';
+import { anyCommandCondition, commandsCondition, shellUndecidable } from './shell-conditions.js';
 import type { MatchSpec } from './types.js';
 
 /** One compiled match key. A rule matches when all of its conditions hold. */
@@ -17,10 +18,11 @@ export interface Condition {
 }
 
 /**
- * How a `pattern` resolves when a searched text exceeds the input cap and the searched prefix did
- * not match: `true` for deny / require_approval / risk rules, `false` for allow rules, so an
- * over-long input can only make the outcome stricter, never looser. Path conditions use the same
- * flag to choose between "any path" and "every path" (see `path-condition.ts`).
+ * How a condition resolves when it can't be decided — a `pattern` whose text exceeds the input cap
+ * and whose searched prefix did not match, or a shell command line that can't be fully analysed:
+ * `true` for deny / require_approval / risk rules, `false` for allow rules, so such an input can
+ * only make the outcome stricter, never looser. Path conditions use the same flag to choose
+ * between "any path" and "every path" (see `path-condition.ts`).
  */
 export type WhenUndecidable = boolean;
 
@@ -68,7 +70,12 @@ export function compileConditions(
     if (needle !== undefined) conditions.push(pathCondition(key, needle, whenUndecidable));
   }
   if (spec.field !== undefined) conditions.push(fieldCondition(spec.field, spec.value));
-  if (spec.contains !== undefined) conditions.push(containsCondition(spec.contains));
+  // Set lookups over the (cached) shell analysis come before text searches, which may run a regex.
+  if (spec.any_command !== undefined) conditions.push(anyCommandCondition(spec.any_command, whenUndecidable));
+  if (spec.commands !== undefined) {
+    conditions.push(commandsCondition(spec.commands, spec.redirect_writes, whenUndecidable));
+  }
+  if (spec.contains !== undefined) conditions.push(containsCondition(spec.contains, whenUndecidable));
   if (spec.pattern !== undefined && regex !== null) conditions.push(patternCondition(regex, whenUndecidable));
   return conditions;
 }
@@ -124,11 +131,16 @@ function sameJson(actual: unknown, expectedJson: string): boolean {
   }
 }
 
-function containsCondition(needle: string): Condition {
+// A shell command line that can't be fully analysed may run commands its normalized text doesn't
+// show, so a text search that found nothing there is undecidable, like an over-long input.
+function containsCondition(needle: string, whenUndecidable: WhenUndecidable): Condition {
   return {
     key: 'contains',
     expected: needle,
-    test: (v) => v.paramsText().includes(needle) || (v.command()?.includes(needle) ?? false),
+    test: (v) => {
+      if (v.paramsText().includes(needle) || (v.command()?.includes(needle) ?? false)) return true;
+      return shellUndecidable(v) ? whenUndecidable : false;
+    },
     actual: (v) => searchedTexts(v),
   };
 }
@@ -147,7 +159,8 @@ function patternCondition(regex: SafeRegex, whenUndecidable: WhenUndecidable): C
       if (inParams === 'match') return true;
       const inCommand = searchOne(v.command());
       if (inCommand === 'match') return true;
-      return inParams === 'undecidable' || inCommand === 'undecidable' ? whenUndecidable : false;
+      const undecidable = inParams === 'undecidable' || inCommand === 'undecidable' || shellUndecidable(v);
+      return undecidable ? whenUndecidable : false;
     },
     actual: (v) => ({ ...searchedTexts(v), engine: regex.engine }),
   };

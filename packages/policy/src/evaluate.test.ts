@@ -62,7 +62,13 @@ describe('evaluate', () => {
   it('agrees with explain on every field of the evaluation', () => {
     fc.assert(
       fc.property(actionArb, (action) => {
-        const { rules: _rules, risk: _risk, normalized_command: _command, ...fromExplain } = explain(MIXED, action);
+        const {
+          rules: _rules,
+          risk: _risk,
+          normalized_command: _command,
+          shell: _shell,
+          ...fromExplain
+        } = explain(MIXED, action);
         expect(fromExplain).toEqual(evaluate(MIXED, action));
       }),
       { numRuns: 300 },

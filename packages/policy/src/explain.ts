@@ -2,6 +2,7 @@ import { ActionView } from './action-view.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Condition } from './condition.js';
 import { decide } from './decide.js';
+import type { ShellCommand, ShellRedirect } from './shell-command.js';
 import type { ActionInput, Decision, Evaluation, RiskLevel } from './types.js';
 
 /** One condition of a rule as it was checked. */
@@ -38,6 +39,17 @@ export interface Explanation extends Evaluation {
   risk: RiskTrace[];
   /** The shell command as normalized for `contains`/`pattern`, or null when params has no `cmd`/`command` string. */
   normalized_command: string | null;
+  /** What the shell command line would run, as the analyzer found it, or null without one. */
+  shell: ShellTrace | null;
+}
+
+/** The shell analysis as `explain` shows it. */
+export interface ShellTrace {
+  commands: readonly ShellCommand[];
+  redirects: readonly ShellRedirect[];
+  complete: boolean;
+  /** Why the analysis is incomplete (then shell conditions resolve to the stricter outcome). */
+  problems: readonly string[];
 }
 
 /**
@@ -73,7 +85,17 @@ export function explain(policy: CompiledPolicy, action: ActionInput): Explanatio
     if (hit) fired = riskRule;
     riskTraces.push({ index, name, risk_level, status: hit ? 'matched' : 'not_matched', conditions });
   }
-  return { ...decide(matched, fired), rules: ruleTraces, risk: riskTraces, normalized_command: view.command() };
+  const shell = view.shell();
+  return {
+    ...decide(matched, fired),
+    rules: ruleTraces,
+    risk: riskTraces,
+    normalized_command: view.command(),
+    shell:
+      shell === null
+        ? null
+        : { commands: shell.commands, redirects: shell.redirects, complete: shell.complete, problems: shell.problems },
+  };
 }
 
 function trace(conditions: readonly Condition[], view: ActionView): ConditionTrace[] {

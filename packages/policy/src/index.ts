@@ -6,7 +6,7 @@ export { formatDiagnostic } from './diagnostic.js';
 export type { PolicyDiff, RuleChange, RuleMove, SectionDiff } from './diff-policies.js';
 export { diffPolicies } from './diff-policies.js';
 export { evaluate } from './evaluate.js';
-export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, TraceStatus } from './explain.js';
+export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace, TraceStatus } from './explain.js';
 export { explain } from './explain.js';
 export type { GlobMatcher } from './glob.js';
 export { compileGlob } from './glob.js';
@@ -14,9 +14,13 @@ export type { PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
+export type { ShellAnalysis } from './shell-analysis.js';
+export { analyzeShell } from './shell-analysis.js';
+export type { ShellCommand, ShellRedirect } from './shell-command.js';
 export type {
   ActionInput,
   ActionPrincipal,
+  CommandAllowance,
   Decision,
   Evaluation,
   MatchSpec,

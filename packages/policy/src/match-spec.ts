@@ -1,6 +1,7 @@
 import type { Node } from 'yaml';
 import { PRINCIPAL_KEYS, readPrincipalKeys } from './principal-match.js';
 import { compileSafeRegex, type SafeRegex } from './safe-regex.js';
+import { readShellKeys } from './shell-match-spec.js';
 import type { MatchSpec } from './types.js';
 import { type Entry, joinPath, readMapping, readNumber, readString, type YamlSource } from './yaml-document.js';
 
@@ -24,6 +25,9 @@ export const MATCH_KEYS = [
   'branch',
   'field',
   'value',
+  'commands',
+  'redirect_writes',
+  'any_command',
 ] as const;
 
 const STRING_KEYS = [
@@ -68,6 +72,7 @@ export function readMatchSpec(yaml: YamlSource, node: Node | null, path: string,
     if (value !== null) spec[key] = value;
   }
   Object.assign(spec, readPrincipalKeys(yaml, entries, path));
+  readShellKeys(yaml, entries, path, spec);
   const op = readOperation(yaml, entries, path);
   if (op !== null) spec.op = op;
   const pattern = entries.get('pattern');

@@ -62,6 +62,20 @@ export interface MatchSpec {
   branch?: string;
   field?: string;
   value?: unknown;
+  /** Shell allowlist: every command that would run is one of these, used as allowed (lists are normalized to `{name: {}}`). */
+  commands?: Record<string, CommandAllowance>;
+  /** Globs of files a writing redirection may target when `commands` holds; default `/dev/null` only. */
+  redirect_writes?: string[];
+  /** Names (globs) of commands: holds when any command that would run has one of them. */
+  any_command?: string[];
+}
+
+/** How one command of a `commands:` allowlist may be used. */
+export interface CommandAllowance {
+  /** When given, the first argument that is not an option must be one of these. */
+  subcommands?: string[];
+  /** Options it may not be given: `--output` (and its abbreviations, `--output=x`), `-o` (also inside `-xo`), `-delete` (exactly). */
+  forbid?: string[];
 }
 
 /** Public description of one policy rule, in file order. */

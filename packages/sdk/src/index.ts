@@ -54,6 +54,7 @@ export type {
   Readiness,
   RiskTrace,
   RuleTrace,
+  ShellTrace,
   TraceStatus,
   WhoAmI,
 } from './types.js';

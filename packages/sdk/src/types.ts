@@ -14,6 +14,7 @@ export type {
   Readiness,
   RiskTrace,
   RuleTrace,
+  ShellTrace,
   TraceStatus,
   WhoAmI,
 } from '@faramesh/contract';

@@ -129,7 +129,17 @@ describe('policy test', () => {
   it('runs the repository case files and passes', async () => {
     const out = await cli(['policy', 'test', 'policies'], { cwd: REPO });
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/PASS: \d+\/\d+ cases passed in 5 files\n$/);
+    expect(out.stdout).toMatch(/PASS: (\d+)\/\1 cases passed in \d+ files\n$/);
+  });
+
+  it('runs the shell pack evasion corpus (300+ cases) and every case passes', async () => {
+    const out = await cli(['--json', 'policy', 'test', 'policies/packs'], { cwd: REPO });
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as { files: { file: string; results: { passed: boolean }[] }[] };
+    const shell = report.files.filter((f) => f.file.includes('shell-limits'));
+    const results = shell.flatMap((f) => f.results);
+    expect(results.length).toBeGreaterThanOrEqual(300);
+    expect(results.filter((r) => !r.passed)).toEqual([]);
   });
 
   it('reports a failing case with what differed, exit 1', async () => {

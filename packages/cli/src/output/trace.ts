@@ -1,4 +1,4 @@
-import type { ConditionTrace, Explanation, RiskTrace, RuleTrace } from '@faramesh/sdk';
+import type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace } from '@faramesh/sdk';
 import { type Colours, paintDecision, paintRisk } from './colour.js';
 import { inlineJson, truncate } from './format.js';
 
@@ -30,6 +30,23 @@ export function traceLines(explanation: Explanation, c: Colours): string[] {
   if (explanation.normalized_command) {
     lines.push('');
     lines.push(`Normalized command: ${explanation.normalized_command}`);
+  }
+  if (explanation.shell) lines.push(...shellLines(explanation.shell, c));
+  return lines;
+}
+
+// The commands the engine found in the command line, and why its analysis is incomplete if it is.
+function shellLines(shell: ShellTrace, c: Colours): string[] {
+  const found = shell.commands.map((command) =>
+    command.via.length === 0 ? command.name : `${command.name} (via ${command.via.join(' › ')})`,
+  );
+  const lines = [`Commands that would run: ${found.length === 0 ? '(none)' : truncate(found.join(', '), 200)}`];
+  const writes = shell.redirects.filter((r) => r.writes).map((r) => `${r.operator} ${r.target}`);
+  if (writes.length > 0) lines.push(`Writes: ${truncate(writes.join(', '), 200)}`);
+  if (!shell.complete) {
+    lines.push(
+      `${c.yellow('!')} not fully understood (shell conditions take the stricter outcome): ${shell.problems.join('; ')}`,
+    );
   }
   return lines;
 }

@@ -38,7 +38,8 @@ risk:
       when:
         tool: shell
         operation: run
-        pattern: "rm -rf|shutdown|reboot|mkfs"
+        # Every command the line would run (also inside $(…), bash -c, sudo, xargs…).
+        any_command: [rm, shred, dd, mkfs, "mkfs.*", shutdown, reboot, poweroff]
       risk_level: high
 
     - name: large_payments

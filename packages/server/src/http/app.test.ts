@@ -336,6 +336,24 @@ describe('playground, policy and probes', () => {
     expect((await server.app.inject({ url: '/v1/actions' })).json().total).toBe(0);
   });
 
+  it('shows the commands a shell command line would run', async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/playground/eval',
+      payload: { tool: 'shell', operation: 'run', params: { cmd: "ls $(r'm' -r -f /)" } },
+    });
+    expect(res.json().explanation.normalized_command).toBe("ls $(r'm' -r -f /) ; rm -r -f /");
+    expect(res.json().explanation.shell).toEqual({
+      commands: [
+        { name: 'ls', args: ["$(r'm' -r -f /)"], dynamic_args: true, assignments: [], via: [] },
+        { name: 'rm', args: ['-r', '-f', '/'], dynamic_args: false, assignments: [], via: ['$(…)'] },
+      ],
+      redirects: [],
+      complete: true,
+      problems: [],
+    });
+  });
+
   it('evaluates against a pasted policy and lists its problems when invalid', async () => {
     const ok = await server.app.inject({
       method: 'POST',

@@ -57,4 +57,21 @@ describe('PolicyTrace', () => {
     const { container } = render(<PolicyTrace explanation={explanation} />);
     expect(container.textContent).toContain('⟨U+202E⟩');
   });
+
+  it('lists the commands the shell command line would run, and why it was not fully understood', () => {
+    const shell = {
+      commands: [
+        { name: 'ls', args: ['$(rm -rf /)'], dynamic_args: true, assignments: [], via: [] },
+        { name: 'rm', args: ['-rf', '/'], dynamic_args: false, assignments: [], via: ['$(…)'] },
+      ],
+      redirects: [],
+      complete: false,
+      problems: ['command name known only at run time: $X'],
+    };
+    const { container } = render(<PolicyTrace explanation={{ ...explanation, shell }} />);
+    expect(container.textContent).toContain('Commands that would run:');
+    expect(container.textContent).toContain('rm -rf / via $(…)');
+    expect(container.textContent).toContain('Not fully understood');
+    expect(container.textContent).toContain('command name known only at run time: $X');
+  });
 });

@@ -1,6 +1,6 @@
 import { Check, Minus, X } from 'lucide-react';
 import { DECISION_LABELS, RISK_LABELS } from '../actions/status-labels.js';
-import type { ConditionTrace, Explanation, RiskTrace, RuleTrace } from '../api/explanation.js';
+import type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace } from '../api/explanation.js';
 import { SafeText } from './safe-text.js';
 
 /** Every rule the engine tried, in order: which matched, which condition failed, which was never reached. */
@@ -49,6 +49,38 @@ export function PolicyTrace({ explanation }: { explanation: Explanation }) {
           <code>
             <SafeText text={explanation.normalized_command} />
           </code>
+        </p>
+      )}
+      {explanation.shell && <ShellCommands shell={explanation.shell} />}
+    </div>
+  );
+}
+
+/** The commands the engine found in the shell command line, and why it couldn't resolve it if it couldn't. */
+function ShellCommands({ shell }: { shell: ShellTrace }) {
+  return (
+    <div className="trace-note">
+      Commands that would run:
+      <ul className="trace-conditions">
+        {shell.commands.map((command, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: commands are positional
+          <li key={i}>
+            <code>
+              <SafeText text={[command.name, ...command.args].join(' ')} />
+            </code>
+            {command.via.length > 0 && (
+              <span className="muted">
+                {' '}
+                via <SafeText text={command.via.join(' › ')} />
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {!shell.complete && (
+        <p>
+          Not fully understood, so shell conditions take the stricter outcome:{' '}
+          <SafeText text={shell.problems.join('; ')} />
         </p>
       )}
     </div>

@@ -9,6 +9,10 @@ export const PLAYGROUND_EXAMPLES: ReadonlyArray<{ name: string; action: Record<s
     action: { agent_id: 'my-agent', tool: 'shell', operation: 'run', params: { cmd: 'rm -rf /var/data' } },
   },
   {
+    name: 'Shell: command hidden in a substitution',
+    action: { agent_id: 'my-agent', tool: 'shell', operation: 'run', params: { cmd: "ls $(r'm' -r -f /var/data)" } },
+  },
+  {
     name: 'Stripe: large refund',
     action: { agent_id: 'billing-bot', tool: 'stripe', operation: 'refund', params: { amount: 5000, currency: 'usd' } },
   },
@@ -28,10 +32,11 @@ export const PLAYGROUND_EXAMPLES: ReadonlyArray<{ name: string; action: Record<s
 ];
 
 export const POLICY_TEMPLATE = `rules:
+  # Every command the line would run counts, also inside $(…), bash -c, sudo, xargs, find -exec.
   - match:
       tool: "shell"
       op: "run"
-      pattern: "rm -rf"
+      any_command: [rm, shred, dd, "mkfs*"]
     deny: true
     description: "Destructive shell commands are never allowed"
 
@@ -52,6 +57,6 @@ risk:
     - name: dangerous_shell
       when:
         tool: shell
-        pattern: "rm -rf|shutdown|reboot"
+        any_command: [shutdown, reboot, poweroff]
       risk_level: high
 `;
