@@ -10,7 +10,7 @@ describe('Authenticator', () => {
   it('is open with no tokens and treats everyone as admin', () => {
     const auth = new Authenticator([]);
     expect(auth.openMode).toBe(true);
-    expect(auth.authenticate(undefined)).toEqual({ name: 'anonymous', role: 'admin', openMode: true });
+    expect(auth.authenticate(undefined)).toEqual({ name: 'anonymous', role: 'admin', openMode: true, shared: true });
   });
 
   it('returns the role and name of a matching bearer token', () => {

@@ -7,14 +7,17 @@ export interface Principal {
   name: string;
   role: Role;
   openMode: boolean;
+  /** A shared identity (open mode or a FARAMESH_TOKEN token): separation of duties can't apply to it. */
+  shared?: boolean;
 }
 
-export const OPEN_PRINCIPAL: Principal = { name: 'anonymous', role: 'admin', openMode: true };
+export const OPEN_PRINCIPAL: Principal = { name: 'anonymous', role: 'admin', openMode: true, shared: true };
 
 interface StoredToken {
   name: string;
   role: Role;
   digest: Buffer;
+  shared: boolean;
 }
 
 /**
@@ -26,7 +29,12 @@ export class Authenticator {
   private readonly tokens: StoredToken[];
 
   constructor(specs: readonly TokenSpec[]) {
-    this.tokens = specs.map((spec) => ({ name: spec.name, role: spec.role, digest: digest(spec.token) }));
+    this.tokens = specs.map((spec) => ({
+      name: spec.name,
+      role: spec.role,
+      digest: digest(spec.token),
+      shared: spec.shared === true,
+    }));
   }
 
   get openMode(): boolean {
@@ -42,7 +50,8 @@ export class Authenticator {
     for (const token of this.tokens) {
       if (timingSafeEqual(token.digest, presented) && match !== null) found = token;
     }
-    return found === null ? null : { name: found.name, role: found.role, openMode: false };
+    if (found === null) return null;
+    return { name: found.name, role: found.role, openMode: false, ...(found.shared && { shared: true }) };
   }
 }
 
