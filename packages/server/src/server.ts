@@ -6,6 +6,7 @@ import type { ServerConfig } from './config/config.js';
 import { seedDemoData } from './demo/demo-seed.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/app-context.js';
+import { drainConnections } from './http/connection-drain.js';
 import { Metrics } from './metrics/metrics.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
@@ -102,6 +103,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     shutdown: shutdown.signal,
   };
   const app = buildApp(context, { logger: options.httpLogger ?? false });
+  const connections = drainConnections(app.server);
 
   if (config.demo) {
     const seeded = await seedDemoData(service, store);
@@ -145,6 +147,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       shutdown.abort();
       follower?.close();
       for (const stream of streams) stream.close();
+      connections.closeIdle();
       await app.close();
       await store.close();
     },

@@ -1,4 +1,4 @@
-import { type StreamQuery, streamQuerySchema } from '@faramesh/contract';
+import { type StreamQuery, streamEventName, streamQuerySchema } from '@faramesh/contract';
 import type { EventRecord } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
@@ -48,7 +48,11 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         // receive it (1,000 subscribers would otherwise mean 1,000 JSON.stringify calls per event).
         let frame = RENDERED.get(event);
         if (frame === undefined) {
-          frame = JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
+          frame = JSON.stringify({
+            type: streamEventName(event.event_type),
+            action: actionToWire(event.action, frameReader),
+            event: eventToWire(event),
+          });
           RENDERED.set(event, frame);
         }
         return frame;
@@ -72,6 +76,7 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         hub: ctx.hub,
         lastSeq,
         heartbeatMs: ctx.config.sseHeartbeatMs,
+        named: request.query.format !== 'unnamed',
         accept,
         render,
         onClose: () => {
