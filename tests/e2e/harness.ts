@@ -222,3 +222,34 @@ export function runCli(
     }),
   );
 }
+
+/**
+ * Runs `npx <args>` from the repository root, as a user of a fresh clone would. `npm_config_yes=false`
+ * keeps npx from ever downloading a package of that name from the registry when the local bin is
+ * missing: then it fails, which is the point of the tests that use it.
+ */
+export function runNpx(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(FARAMESH_|FARACORE_|FARA_)/.test(name)),
+  ) as Record<string, string>;
+  const child = spawn('npx', args, {
+    cwd: ROOT,
+    env: { ...base, npm_config_yes: 'false', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  return new Promise((done) =>
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      done({ code, stdout, stderr });
+    }),
+  );
+}
