@@ -204,23 +204,7 @@ export function runCli(
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (options.until?.(stdout)) child.kill('SIGINT');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  // Never leak a process when an expectation isn't met: a hung command is killed before the test times out.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  return new Promise((done) =>
-    child.once('exit', (code) => {
-      clearTimeout(guard);
-      done({ code, stdout, stderr });
-    }),
-  );
+  return collect(child, options.until);
 }
 
 /**
@@ -237,15 +221,21 @@ export function runNpx(args: string[], env: Record<string, string> = {}): Promis
     env: { ...base, npm_config_yes: 'false', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return collect(child);
+}
+
+function collect(child: ChildProcess, until?: (stdout: string) => boolean): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (until?.(stdout)) child.kill('SIGINT');
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  // Never leak a process when an expectation isn't met: a hung command is killed before the test times out.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
   return new Promise((done) =>
     child.once('exit', (code) => {
       clearTimeout(guard);
