@@ -33,6 +33,19 @@ def test_streams_the_events_of_an_action(agent: ExecutionGovernorClient, unique:
     assert [e.seq for e in got] == sorted(e.seq for e in got)
 
 
+def test_names_unnamed_frames_from_their_type(agent: ExecutionGovernorClient, unique: Callable[[str], str]) -> None:
+    who = unique("unnamed")
+    agent.submit_action("http", "get", {}, agent_id=who)
+    got: List[StreamEvent] = []
+    with agent.stream(agent_id=who, last_event_id=0, format="unnamed") as stream:
+        for ev in stream:
+            got.append(ev)
+            if len(got) == 2:
+                break
+    assert [e.name for e in got] == ["action.created", "action.decided"]
+    assert [e.event_type for e in got] == ["created", "decision_made"]
+
+
 def test_resumes_with_last_event_id_after_a_disconnect(
     agent: ExecutionGovernorClient, proxy: CuttableProxy, unique: Callable[[str], str]
 ) -> None:

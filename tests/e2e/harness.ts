@@ -217,13 +217,34 @@ export function runCli(
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return collect(child, options.until);
+}
+
+/**
+ * Runs `npx <args>` from the repository root, as a user of a fresh clone would. `npm_config_yes=false`
+ * keeps npx from ever downloading a package of that name from the registry when the local bin is
+ * missing: then it fails, which is the point of the tests that use it.
+ */
+export function runNpx(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(FARAMESH_|FARACORE_|FARA_)/.test(name)),
+  ) as Record<string, string>;
+  const child = spawn('npx', args, {
+    cwd: ROOT,
+    env: { ...base, npm_config_yes: 'false', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return collect(child);
+}
+
+function collect(child: ChildProcess, until?: (stdout: string) => boolean): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
-    if (options.until?.(stdout)) child.kill('SIGINT');
+    if (until?.(stdout)) child.kill('SIGINT');
   });
-  child.stderr.on('data', (chunk: Buffer) => {
+  child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   // Never leak a process when an expectation isn't met: a hung command is killed before the test times out.

@@ -95,6 +95,11 @@ export interface ActionList {
 
 /** `data:` of one SSE frame: the full action after the change, plus the ledger event. */
 export interface StreamFrame {
+  /**
+   * The frame's event name (`action.created`, …), also in the data so that consumers of unnamed
+   * frames (`?format=unnamed`, `EventSource.onmessage`) can switch on it.
+   */
+  type: string;
   action: Action;
   event: ActionEvent;
 }
@@ -110,6 +115,11 @@ export const STREAM_EVENT_NAMES = {
   failed: 'action.failed',
   expired: 'action.expired',
 } as const satisfies Record<EventType, string>;
+
+/** The SSE event name of a ledger event type (`action.<type>` for a type this version doesn't know). */
+export function streamEventName(eventType: string): string {
+  return STREAM_EVENT_NAMES[eventType as EventType] ?? `action.${eventType}`;
+}
 
 export type Role = 'agent' | 'approver' | 'admin';
 

@@ -16,6 +16,7 @@ export {
   STREAM_EVENT_NAMES,
   type Status,
   type StreamFrame,
+  streamEventName,
 } from './action.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export { COMMAND_EVENTS, type Command, isTerminal, nextStatus, TERMINAL_STATUSES, TRANSITIONS } from './lifecycle.js';

@@ -107,6 +107,11 @@ export interface StreamQuery {
   agent_id?: string;
   tool?: string;
   action_id?: string;
+  /**
+   * `named` (default): frames carry `event: action.created` etc. `unnamed`: frames carry no `event:`
+   * line, so `EventSource.onmessage` receives every one (the name is in the data's `type`).
+   */
+  format?: 'named' | 'unnamed';
 }
 
 export const streamQuerySchema = {
@@ -117,6 +122,7 @@ export const streamQuerySchema = {
     agent_id: name,
     tool: name,
     action_id: { type: 'string', format: 'uuid' },
+    format: { type: 'string', enum: ['named', 'unnamed'] },
     /** Browsers' EventSource can't set headers: the resume point may come as a query parameter. */
     last_event_id: { type: 'string', pattern: '^[0-9]{1,18}$' },
   },

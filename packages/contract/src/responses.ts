@@ -29,6 +29,17 @@ export interface WhoAmI {
   name: string;
   role: Role;
   open_mode: boolean;
+  /**
+   * True for a shared identity: open mode, or a FARAMESH_TOKEN token (one identity for everyone who
+   * holds it, as in the seeds).
+   */
+  shared_identity: boolean;
+  /**
+   * Whether this identity is kept from deciding actions it submitted. False for a shared identity:
+   * it may approve its own submissions (recorded as `self_approval`); use FARAMESH_TOKENS for
+   * separate agent and approver identities.
+   */
+  separation_of_duties: boolean;
 }
 
 /** `GET /health`. */

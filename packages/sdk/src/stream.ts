@@ -85,7 +85,9 @@ export async function* followStream(transport: Transport, options: StreamOptions
             } catch {
               continue;
             }
-            yield { id: message.id, event: message.event, data };
+            // Unnamed frames (`format: 'unnamed'`) carry their name only in the data's `type`.
+            const event = message.event === 'message' && typeof data.type === 'string' ? data.type : message.event;
+            yield { id: message.id, event, data };
           }
           lastEventId = parser.lastEventId;
           serverRetry = parser.retryMs ?? serverRetry;

@@ -115,6 +115,12 @@ export async function runServe(options: ServeOptions): Promise<void> {
       `  auth:     ${config.tokens.length} token(s): ${config.tokens.map((t) => `${t.name} (${t.role})`).join(', ')}`,
     );
   }
+  const shared = config.tokens.filter((t) => t.shared === true).map((t) => t.name);
+  if (shared.length > 0) {
+    log.warn(
+      `FARAMESH_TOKEN is a shared identity (${shared.join(', ')}): whoever holds it can submit an action and approve it, so separation of duties is NOT enforced for it; give agents and approvers their own tokens with FARAMESH_TOKENS=name:role:token,…`,
+    );
+  }
   if (config.hotReload) log.info('  hot reload: watching the policy file');
   return stopped;
 }

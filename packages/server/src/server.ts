@@ -14,6 +14,7 @@ import { policyCheck } from './health/policy-check.js';
 import { Readiness } from './health/readiness.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/app-context.js';
+import { drainConnections } from './http/connection-drain.js';
 import { ByteBudget } from './limits/byte-budget.js';
 import { ConcurrencyGate } from './limits/concurrency-gate.js';
 import { RequestLimits } from './limits/request-limits.js';
@@ -154,6 +155,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     ledger,
   };
   const app = buildApp(context, { logger: options.httpLogger ?? false });
+  const connections = drainConnections(app.server);
 
   if (config.demo) {
     const seeded = await seedDemoData(service, store);
@@ -198,6 +200,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       shutdown.abort();
       follower?.close();
       for (const stream of streams) stream.close();
+      connections.closeIdle();
       await playground.close();
       await app.close();
       await store.close();

@@ -78,6 +78,14 @@ function Shell() {
           Open mode: the server has no tokens, so anyone who can reach it can approve actions.
         </div>
       )}
+      {!me.open_mode && me.shared_identity === true && (
+        <div className="mode-banner mode-open" role="note" data-testid="shared-identity-banner">
+          <ShieldAlert size={16} aria-hidden />
+          Shared token: everyone holding it is the same identity, so separation of duties is not enforced (approving
+          your own submission is recorded as a self-approval). Give agents and approvers their own tokens with
+          FARAMESH_TOKENS.
+        </div>
+      )}
       {!canDecide(me) && (
         <div className="mode-banner mode-readonly" role="note">
           <ShieldAlert size={16} aria-hidden />

@@ -131,7 +131,7 @@ class EventStream:
                 self.last_event_id = seq
                 yield StreamEvent(
                     seq=seq,
-                    name=frame.event or "message",
+                    name=frame.event or str(payload.get("type") or "message"),  # unnamed frames: name in `type`
                     action=payload.get("action", {}),
                     event=payload.get("event", {}),
                 )

@@ -203,7 +203,7 @@ function policyCheck(ctx: Context, file: string): Check {
   }
 }
 
-function authCheck(tokens: ReadonlyArray<{ name: string; role: string }>): Check {
+function authCheck(tokens: ReadonlyArray<{ name: string; role: string; shared?: boolean }>): Check {
   if (tokens.length === 0) {
     return {
       name: 'auth',
@@ -212,6 +212,13 @@ function authCheck(tokens: ReadonlyArray<{ name: string; role: string }>): Check
     };
   }
   const roles = [...new Set(tokens.map((t) => t.role))].join(', ');
+  if (tokens.some((t) => t.shared === true)) {
+    return {
+      name: 'auth',
+      status: 'warn',
+      message: `Auth token configured (${tokens.length} token(s), roles: ${roles}), but FARAMESH_TOKEN is one shared identity: separation of duties is not enforced for it (its holder can approve what it submitted); use FARAMESH_TOKENS=name:role:token for separate agents and approvers`,
+    };
+  }
   return { name: 'auth', status: 'ok', message: `Auth token configured (${tokens.length} token(s), roles: ${roles})` };
 }
 
@@ -257,7 +264,8 @@ async function serverCheck(ctx: Context): Promise<Check> {
               .map(([k, v]) => `${k}: ${JSON.stringify(v)}`);
       return { name: 'server', status: 'fail', message: `Server at ${baseUrl} is up but not ready`, details: failing };
     }
-    const who = me.open_mode ? 'open mode' : `as ${me.name} (${me.role})`;
+    const shared = me.shared_identity && !me.open_mode ? ', a shared identity: duties not separated' : '';
+    const who = me.open_mode ? 'open mode' : `as ${me.name} (${me.role}${shared})`;
     return { name: 'server', status: 'ok', message: `Server reachable and ready at ${baseUrl} (${who})` };
   } catch (err) {
     if (err instanceof FarameshError && err.code === 'unauthorized') {

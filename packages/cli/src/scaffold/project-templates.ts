@@ -74,9 +74,11 @@ export const ENV_EXAMPLE = `# Faramesh configuration. Copy to .env and adjust; r
 # Server
 FARAMESH_HOST=127.0.0.1
 FARAMESH_PORT=8000
-# Admin token(s), comma-separated. Without any token the server runs in open mode (everyone is admin).
-# FARAMESH_TOKEN=change-me
-# Tokens with roles: name:role:token, roles agent | approver | admin.
+# One shared admin token (8+ characters), as in the seeds: whoever holds it may submit and approve the
+# same action (no separation of duties). Without any token the server runs in open mode.
+# FARAMESH_TOKEN=change-me-please
+# Named identities (8+ character tokens): name:role:token, roles agent | approver | admin; nobody
+# decides their own action.
 # FARAMESH_TOKENS=bot:agent:agent-secret,alice:approver:approver-secret
 # An agent token submits only as its own name (and name/...); bind it to other agent ids:
 # FARAMESH_AGENT_BINDINGS=bot=support-bot|billing-bot

@@ -112,7 +112,10 @@ describe('ledger consistency guard', () => {
     sql(w.db, 'UPDATE ledger_head SET seq = 2');
     await s.context.ledger.monitor.check();
     expect((await submit(s, 3)).statusCode).toBe(201);
-    expect((await s.app.inject({ url: '/ready', headers: auth(ADMIN) })).json().checks.ledger).toMatchObject({ ok: true, signed: false });
+    expect((await s.app.inject({ url: '/ready', headers: auth(ADMIN) })).json().checks.ledger).toMatchObject({
+      ok: true,
+      signed: false,
+    });
     rmSync(w.dir, { recursive: true, force: true });
   });
 });

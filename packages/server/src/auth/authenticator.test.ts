@@ -16,6 +16,7 @@ describe('Authenticator', () => {
       groups: [],
       openMode: true,
       agentIds: ['*'],
+      shared: true,
     });
   });
 

@@ -15,6 +15,8 @@ export interface Principal {
   openMode: boolean;
   /** Agent-id globs this principal may submit as (see agent-binding.ts). */
   agentIds: readonly string[];
+  /** A shared identity (open mode or a FARAMESH_TOKEN token): separation of duties can't apply to it. */
+  shared?: boolean;
 }
 
 export const OPEN_PRINCIPAL: Principal = {
@@ -23,6 +25,7 @@ export const OPEN_PRINCIPAL: Principal = {
   groups: [],
   openMode: true,
   agentIds: ['*'],
+  shared: true,
 };
 
 interface StoredToken {
@@ -46,6 +49,7 @@ export class Authenticator {
         groups: spec.groups ?? [],
         openMode: false,
         agentIds: agentIdsOf(spec),
+        ...(spec.shared === true && { shared: true }),
       },
       digest: digest(spec.token),
     }));

@@ -7,6 +7,7 @@ const TOKENS = {
   bob: 'approver-bob-222',
   bot: 'agent-bot-333',
   other: 'agent-other-444',
+  root: 'admin-root-555',
 };
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -14,7 +15,7 @@ beforeEach(async () => {
   server = await startTestServer({
     env: {
       FARAMESH_TOKEN: TOKENS.admin,
-      FARAMESH_TOKENS: `ann:approver:${TOKENS.ann},bob:approver:${TOKENS.bob},bot:agent:${TOKENS.bot},other:agent:${TOKENS.other}`,
+      FARAMESH_TOKENS: `ann:approver:${TOKENS.ann},bob:approver:${TOKENS.bob},bot:agent:${TOKENS.bot},other:agent:${TOKENS.other},root:admin:${TOKENS.root}`,
     },
   });
 });
@@ -72,9 +73,9 @@ describe('roles', () => {
     expect((await call(TOKENS.bot, 'POST', `/v1/actions/${action.id}/start`)).json().status).toBe('executing');
   });
 
-  it('forbids approving your own action, even as admin', async () => {
-    const action = (await call(TOKENS.admin, 'POST', '/v1/actions', shell)).json();
-    const res = await call(TOKENS.admin, 'POST', `/v1/actions/${action.id}/approval`, {
+  it('forbids a named identity approving its own action, even an admin', async () => {
+    const action = (await call(TOKENS.root, 'POST', '/v1/actions', shell)).json();
+    const res = await call(TOKENS.root, 'POST', `/v1/actions/${action.id}/approval`, {
       token: action.approval_token,
       approve: true,
     });
@@ -100,6 +101,8 @@ describe('roles', () => {
       name: 'bot',
       role: 'agent',
       open_mode: false,
+      shared_identity: false,
+      separation_of_duties: true,
     });
   });
 });

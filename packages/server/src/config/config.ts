@@ -58,6 +58,11 @@ export interface TokenSpec {
    * name and `name/*`. Admins may submit as any agent id; approvers don't submit.
    */
   agentIds?: string[];
+  /**
+   * A seed-style shared token (FARAMESH_TOKEN): one identity for whoever holds it, so separation of
+   * duties can't be enforced for it (its holder may decide on actions it submitted; recorded as such).
+   */
+  shared?: boolean;
 }
 
 export interface ConfigFlags {
@@ -185,7 +190,7 @@ function parseTokens(adminRaw: string | undefined, scopedRaw: string | undefined
     .map((t) => t.trim())
     .filter((t) => t !== '');
   admin.forEach((token, index) => {
-    tokens.push({ name: admin.length === 1 ? 'admin' : `admin-${index + 1}`, role: 'admin', token });
+    tokens.push({ name: admin.length === 1 ? 'admin' : `admin-${index + 1}`, role: 'admin', token, shared: true });
   });
   for (const entry of (scopedRaw ?? '').split(',')) {
     const trimmed = entry.trim();

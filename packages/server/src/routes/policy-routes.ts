@@ -33,6 +33,8 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
       name: request.principal.name,
       role: request.principal.role,
       open_mode: request.principal.openMode,
+      shared_identity: request.principal.shared === true,
+      separation_of_duties: request.principal.shared !== true,
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { type StreamQuery, streamQuerySchema } from '@faramesh/contract';
+import { type StreamQuery, streamEventName, streamQuerySchema } from '@faramesh/contract';
 import type { EventRecord } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
@@ -46,7 +46,11 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
       // The frame depends only on the event: the hub caches it with the event (counted in its bytes),
       // so each is serialized once however many clients receive it.
       const render = (event: EventRecord): string =>
-        JSON.stringify({ action: actionToWire(event.action, frameReader), event: eventToWire(event) });
+        JSON.stringify({
+          type: streamEventName(event.event_type),
+          action: actionToWire(event.action, frameReader),
+          event: eventToWire(event),
+        });
 
       reply.hijack();
       const response = reply.raw;
@@ -66,6 +70,7 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         hub: ctx.hub,
         lastSeq,
         heartbeatMs: ctx.config.sseHeartbeatMs,
+        named: request.query.format !== 'unnamed',
         accept,
         render,
         limits: {

@@ -16,6 +16,7 @@ import { assertMayActAs } from '../auth/agent-binding.js';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
 import { policyPrincipal } from '../auth/policy-principal.js';
+import { isSelfDecision } from '../auth/separation-of-duties.js';
 import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
@@ -130,9 +131,7 @@ export class ActionService {
         request_hash: record.request_hash,
       });
     }
-    if (!principal.openMode && record.submitted_by === principal.name) {
-      throw new ApiError('self_approval_forbidden', 'the submitter of an action may not decide on it');
-    }
+    const selfApproval = isSelfDecision(record.submitted_by, principal);
     const at = this.deps.now().toISOString();
     const reason = body.reason ?? null;
     const updated = await this.move(
@@ -145,7 +144,7 @@ export class ActionService {
         approval_decided_at: at,
         approval_reason: reason,
       },
-      { by: principal.name, role: principal.role, reason },
+      { by: principal.name, role: principal.role, reason, ...(selfApproval && { self_approval: true }) },
     );
     this.deps.metrics.decisionLatency.observe(
       { outcome: command === 'approve' ? 'approved' : 'denied' },

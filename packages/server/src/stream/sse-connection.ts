@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { type EventType, STREAM_EVENT_NAMES } from '@faramesh/contract';
+import { streamEventName } from '@faramesh/contract';
 import type { EventRecord, Store } from '@faramesh/store';
 import type { ByteBudget } from '../limits/byte-budget.js';
 import type { EventHub } from './event-hub.js';
@@ -24,6 +24,8 @@ export interface SseConnectionOptions {
   /** Last seq the client has; frames start right after it. */
   lastSeq: number;
   heartbeatMs: number;
+  /** Whether frames carry `event:` (false: unnamed frames, for `EventSource.onmessage` consumers). */
+  named: boolean;
   /** Whether this client may see this event (filters and role). */
   accept: (event: EventRecord) => boolean;
   /** Serialises one event into the `data:` JSON of its frame. */
@@ -152,8 +154,8 @@ export class SseConnection {
   }
 
   private frame(event: EventRecord): string {
-    const name = STREAM_EVENT_NAMES[event.event_type as EventType] ?? `action.${event.event_type}`;
-    return `id: ${event.seq}\nevent: ${name}\ndata: ${this.options.hub.frame(event, this.options.render)}\n\n`;
+    const name = this.options.named ? `event: ${streamEventName(event.event_type)}\n` : '';
+    return `id: ${event.seq}\n${name}data: ${this.options.hub.frame(event, this.options.render)}\n\n`;
   }
 
   private async write(frames: string): Promise<void> {

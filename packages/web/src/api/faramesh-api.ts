@@ -5,6 +5,9 @@ export interface Whoami {
   name: string;
   role: Role;
   open_mode: boolean;
+  /** A shared token (FARAMESH_TOKEN) or open mode: its holder may approve what it submitted. */
+  shared_identity?: boolean;
+  separation_of_duties?: boolean;
 }
 
 export interface ActionQuery {

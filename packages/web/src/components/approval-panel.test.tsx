@@ -62,6 +62,37 @@ describe('ApprovalPanel', () => {
     expect(container.querySelector('b')).toBeNull();
   });
 
+  it('marks a decision by the action’s own submitter as a self-approval', () => {
+    const at = new Date().toISOString();
+    const action = makeAction({ status: 'approved', submitted_by: 'admin', approval_decided_by: 'admin' });
+    const me = { name: 'admin', role: 'admin' as const, open_mode: false, shared_identity: true };
+    const { container } = render(
+      <ApprovalPanel
+        action={{ ...action, approval_decided_at: at }}
+        me={me}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
+    );
+    expect(screen.getByTestId('self-approval').textContent).toMatch(/Self-approval/);
+    expect(container.textContent).toContain('Approved by admin');
+  });
+
+  it('tells a shared token that deciding its own submission is a self-approval', () => {
+    render(
+      <ApprovalPanel
+        action={makeAction({ submitted_by: 'admin' })}
+        me={{ name: 'admin', role: 'admin', open_mode: false, shared_identity: true }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
+    );
+    expect(screen.getByRole('note').textContent).toMatch(/recorded as a self-approval/);
+    expect(screen.getByRole('button', { name: /approve/i })).toBeDefined();
+  });
+
   it('shows the server error when a decision fails', () => {
     render(
       <ApprovalPanel

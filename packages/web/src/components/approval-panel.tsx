@@ -17,6 +17,7 @@ interface ApprovalPanelProps {
 /** The approver's controls: an optional reason and two large buttons (thumb-sized on a phone). */
 export function ApprovalPanel({ action, me, reason, onReasonChange, decision }: ApprovalPanelProps) {
   if (action.status !== 'pending_approval') return <DecidedNote action={action} />;
+  const ownSubmission = action.submitted_by !== null && action.submitted_by === me.name;
   if (!canDecide(me)) {
     return (
       <div className="approval approval-readonly" role="note">
@@ -47,6 +48,11 @@ export function ApprovalPanel({ action, me, reason, onReasonChange, decision }: 
           </span>
         )}
       </h3>
+      {ownSubmission && me.shared_identity === true && (
+        <p className="self-approval-hint" role="note">
+          You submitted this action with the same shared token: your decision is recorded as a self-approval.
+        </p>
+      )}
       <label htmlFor="approval-reason" className="field-label">
         Reason <span className="muted">(optional, recorded in the ledger)</span>
       </label>
@@ -120,7 +126,17 @@ function DecidedNote({ action }: { action: Action }) {
             <SafeText text={action.approval_reason} multiline />
           </>
         )}
+        {isSelfApproval(action) && (
+          <span className="self-approval" data-testid="self-approval">
+            Self-approval: decided by the identity that submitted it (a shared token, so duties were not separated).
+          </span>
+        )}
       </p>
     </div>
   );
+}
+
+/** The submitter decided its own action: only possible for a shared identity (FARAMESH_TOKEN). */
+function isSelfApproval(action: Action): boolean {
+  return action.submitted_by !== null && action.submitted_by === action.approval_decided_by;
 }

@@ -13,7 +13,10 @@ export function EventTimeline({ events }: { events: ActionEvent[] }) {
           <span className="timeline-dot" aria-hidden />
           <div className="timeline-body">
             <div className="timeline-head">
-              <strong>{EVENT_LABELS[event.event_type] ?? event.event_type}</strong>
+              <strong>
+                {EVENT_LABELS[event.event_type] ?? event.event_type}
+                {event.meta.self_approval === true && <span className="self-approval-badge">self-approval</span>}
+              </strong>
               <time dateTime={event.created_at}>{formatAbsolute(event.created_at)}</time>
             </div>
             <MetaList meta={event.meta} />

@@ -235,11 +235,13 @@ class ExecutionGovernorClient:
         reconnect: bool = True,
         max_reconnects: Optional[int] = None,
         read_timeout: float = 45.0,
+        format: Optional[str] = None,
     ) -> EventStream:
-        """Live ledger events (SSE). Iterating reconnects after a drop and resumes from the last event seen."""
+        """Live ledger events (SSE). Iterating reconnects after a drop and resumes from the last event seen.
+        `format="unnamed"` asks for frames without `event:` (the name is then read from the data's `type`)."""
         return EventStream(
             self._transport,
-            filters={"status": status, "agent_id": agent_id, "tool": tool, "action_id": action_id},
+            filters={"status": status, "agent_id": agent_id, "tool": tool, "action_id": action_id, "format": format},
             last_event_id=last_event_id,
             reconnect=reconnect,
             max_reconnects=max_reconnects,
