@@ -9,6 +9,7 @@ export const STATUSES = [
   'succeeded',
   'failed',
   'expired',
+  'cancelled',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -27,6 +28,7 @@ export const EVENT_TYPES = [
   'succeeded',
   'failed',
   'expired',
+  'cancelled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -109,6 +111,7 @@ export const STREAM_EVENT_NAMES = {
   succeeded: 'action.succeeded',
   failed: 'action.failed',
   expired: 'action.expired',
+  cancelled: 'action.cancelled',
 } as const satisfies Record<EventType, string>;
 
 export type Role = 'agent' | 'approver' | 'admin';
