@@ -218,6 +218,7 @@ def run_governed(
     params: Optional[Mapping[str, Any]] = None,
     context: Optional[Mapping[str, Any]] = None,
     approval_timeout: Optional[float] = None,
+    cancel_event: Optional[CancelSignal] = None,
     **kwargs: Any,
 ) -> Any:
     """One-off form of `governed`: `run_governed(client, fn, *args, tool=..., operation=..., **kwargs)`."""
@@ -229,5 +230,6 @@ def run_governed(
         agent_id=agent_id,
         context=context,
         approval_timeout=approval_timeout,
+        cancel_event=cancel_event,
     )
     return execute(client, action, lambda: fn(*args, **kwargs))
