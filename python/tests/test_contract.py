@@ -26,6 +26,7 @@ SDK_REQUESTS = [
     ("post", "/v1/actions/{id}/start", set()),
     ("post", "/v1/actions/{id}/result", {"success", "error"}),
     ("post", "/v1/actions/{id}/replay", set()),
+    ("post", "/v1/actions/{id}/cancel", {"reason"}),
     ("get", "/v1/events", None),
     ("get", "/v1/policy", None),
     ("get", "/v1/auth/whoami", None),
@@ -37,7 +38,17 @@ SDK_QUERIES = {
     ("get", "/v1/actions/{id}/wait"): {"timeout_ms"},
     ("get", "/v1/events"): {"status", "agent_id", "tool", "action_id"},
 }
-SDK_STATUSES = {"allowed", "denied", "pending_approval", "approved", "executing", "succeeded", "failed", "expired"}
+SDK_STATUSES = {
+    "allowed",
+    "denied",
+    "pending_approval",
+    "approved",
+    "executing",
+    "succeeded",
+    "failed",
+    "expired",
+    "cancelled",
+}
 
 
 @pytest.fixture(scope="module")

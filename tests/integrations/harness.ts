@@ -82,6 +82,7 @@ export const INTEGRATION_AGENT_IDS = [
   'ai-sdk',
   'openai-agents',
   'mcp-gateway',
+  'sdk-cancel',
 ];
 
 export async function startGovernanceServer(options: GovernanceServerOptions = {}): Promise<GovernanceServer> {

@@ -3,7 +3,13 @@ import { createMiddleware, ToolMessage } from 'langchain';
 import { namesOf, paramsOfInput, type ToolGovernance } from './tool-governance.js';
 
 /** Codes for calls Faramesh refused: the model is told, instead of the run failing. */
-const REFUSALS = new Set(['action_denied', 'approval_expired', 'approval_timeout', 'arguments_changed']);
+const REFUSALS = new Set([
+  'action_denied',
+  'approval_expired',
+  'action_cancelled',
+  'approval_timeout',
+  'arguments_changed',
+]);
 
 /**
  * LangChain v1 agent middleware (`createAgent({middleware: [farameshMiddleware(...)]})`) that

@@ -26,7 +26,9 @@ export function governGraphTool<T extends StructuredToolInterface>(original: T, 
       if (submitted.status === 'pending_approval') interrupt(approvalInterrupt(submitted));
       // The resume value is deliberately ignored; the server's current state decides.
       const current = submitted.status === 'pending_approval' ? await client.getAction(submitted.id) : submitted;
-      const action = await settle(client, current, timeoutOf(governance));
+      // An aborted run withdraws the action it was waiting on (settle cancels it on the server).
+      const signal = config?.signal === undefined ? {} : { signal: config.signal };
+      const action = await settle(client, current, { ...timeoutOf(governance), ...signal });
       const { toolCall: _toolCall, ...inner } = config ?? {};
       return execute(client, action, () => original.invoke(input as never, inner));
     },

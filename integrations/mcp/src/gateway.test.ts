@@ -124,6 +124,28 @@ describe('faramesh mcp', () => {
     expect(calls()).toEqual([]);
   });
 
+  it('withdraws the pending action when the client cancels the call while it waits', async () => {
+    const { client, calls } = await connectGateway(gov.url);
+    const abort = new AbortController();
+    const call = client
+      .callTool({ name: 'send_email', arguments: { to: 'cancel-mcp@example.com' } }, undefined, {
+        signal: abort.signal,
+      })
+      .catch((e: unknown) => e);
+    const pendingCall = async () =>
+      (await gov.approver.listActions({ status: 'pending_approval', tool: 'mcp:files' })).items.find(
+        (a) => a.params.to === 'cancel-mcp@example.com',
+      );
+    await expect.poll(pendingCall, { timeout: 10_000, interval: 25 }).toBeDefined();
+    const action = await pendingCall();
+    abort.abort();
+    expect(await call).toBeInstanceOf(Error);
+    await expect
+      .poll(async () => (await gov.approver.getAction(action!.id)).status, { timeout: 10_000 })
+      .toBe('cancelled');
+    expect(calls()).toEqual([]);
+  });
+
   it('fails closed when Faramesh is unreachable', async () => {
     const { client, calls } = await connectGateway(`http://127.0.0.1:${await freePort()}`);
     const result = await client.callTool({ name: 'get_weather', arguments: { city: 'Oslo' } });

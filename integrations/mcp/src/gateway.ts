@@ -68,12 +68,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) =>
-    gateToolCall(governance, request.params.name, request.params.arguments ?? {}, () =>
-      upstream.request({ method: 'tools/call', params: request.params }, CallToolResultSchema, {
-        signal: extra.signal,
-        // A long-running tool is the upstream's business; the client's own timeout still applies.
-        timeout: 24 * 60 * 60 * 1000,
-      }),
+    gateToolCall(
+      governance,
+      request.params.name,
+      request.params.arguments ?? {},
+      () =>
+        upstream.request({ method: 'tools/call', params: request.params }, CallToolResultSchema, {
+          signal: extra.signal,
+          // A long-running tool is the upstream's business; the client's own timeout still applies.
+          timeout: 24 * 60 * 60 * 1000,
+        }),
+      extra.signal,
     ),
   );
   server.fallbackRequestHandler = async (request, extra) =>

@@ -30,6 +30,8 @@ export async function gateToolCall(
   name: string,
   args: Record<string, unknown>,
   forward: () => Promise<CallToolResult>,
+  /** The client's cancellation of this call: while waiting for approval it withdraws the action. */
+  signal?: AbortSignal,
 ): Promise<CallToolResult> {
   const { client } = governance;
   const request: SubmitActionRequest = {
@@ -40,11 +42,10 @@ export async function gateToolCall(
   };
   try {
     const submitted = await client.submitAction(request);
-    const action = await settle(
-      client,
-      submitted,
-      governance.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: governance.approvalTimeoutMs },
-    );
+    const action = await settle(client, submitted, {
+      ...(governance.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: governance.approvalTimeoutMs }),
+      ...(signal === undefined ? {} : { signal }),
+    });
     return await execute(client, action, async () => {
       const result = await forward();
       if (result.isError) throw new UpstreamToolError(result);

@@ -19,7 +19,7 @@ export function farameshGuardrail(governance: AgentToolGovernance) {
             idempotencyKey: callKey(toolCall.callId),
           },
         );
-        if (action.status === 'denied' || action.status === 'expired') {
+        if (action.status === 'denied' || action.status === 'expired' || action.status === 'cancelled') {
           return ToolGuardrailFunctionOutputFactory.rejectContent(
             `Faramesh denied ${toolCall.name}: ${action.approval_reason ?? action.reason ?? 'no reason given'}`,
             { action_id: action.id },

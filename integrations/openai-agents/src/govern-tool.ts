@@ -29,11 +29,11 @@ export function governTool<T extends FunctionTool<any, any, any>>(original: T, g
         idempotencyKey: callKey(callId),
       });
       const current = submitted.status === 'pending_approval' ? await client.getAction(submitted.id) : submitted;
-      const action = await settle(
-        client,
-        current,
-        governance.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: governance.approvalTimeoutMs },
-      );
+      const action = await settle(client, current, {
+        ...(governance.approvalTimeoutMs === undefined ? {} : { approvalTimeoutMs: governance.approvalTimeoutMs }),
+        // An aborted run withdraws the action it was waiting on (settle cancels it on the server).
+        ...(details?.signal === undefined ? {} : { signal: details.signal }),
+      });
       return execute(client, action, () => original.invoke(runContext, input, details));
     },
   };

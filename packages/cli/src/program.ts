@@ -4,6 +4,7 @@ import { EXIT } from './cli-error.js';
 import { registerApproval } from './commands/approval.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBuildUi } from './commands/build-ui.js';
+import { registerCancel } from './commands/cancel.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerCurl } from './commands/curl.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -65,6 +66,7 @@ function registerCommands(program: Command, app: App): void {
   registerExplain(program, app);
   registerEvents(program, app);
   registerApproval(program, app);
+  registerCancel(program, app);
   registerReplay(program, app);
   registerCurl(program, app);
   registerTail(program, app);

@@ -9,6 +9,7 @@ export const STATUSES = [
   'succeeded',
   'failed',
   'expired',
+  'cancelled',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -27,6 +28,7 @@ export const EVENT_TYPES = [
   'succeeded',
   'failed',
   'expired',
+  'cancelled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -114,6 +116,7 @@ export const STREAM_EVENT_NAMES = {
   succeeded: 'action.succeeded',
   failed: 'action.failed',
   expired: 'action.expired',
+  cancelled: 'action.cancelled',
 } as const satisfies Record<EventType, string>;
 
 /** The SSE event name of a ledger event type (`action.<type>` for a type this version doesn't know). */

@@ -19,11 +19,21 @@ export {
   streamEventName,
 } from './action.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
-export { COMMAND_EVENTS, type Command, isTerminal, nextStatus, TERMINAL_STATUSES, TRANSITIONS } from './lifecycle.js';
+export {
+  CANCELLABLE_STATUSES,
+  COMMAND_EVENTS,
+  type Command,
+  isTerminal,
+  nextStatus,
+  TERMINAL_STATUSES,
+  TRANSITIONS,
+} from './lifecycle.js';
 export { isName, MAX_NAME_LENGTH, NAME_PATTERN, nameSchema } from './names.js';
 export {
   type ApprovalRequest,
   approvalSchema,
+  type CancelRequest,
+  cancelSchema,
   type ListActionsQuery,
   listActionsQuerySchema,
   type PlaygroundEvalRequest,

@@ -1,23 +1,28 @@
 import type { EventType, Status } from './action.js';
 
 /** What can happen to an action after it is created. */
-export type Command = 'approve' | 'deny' | 'start' | 'succeed' | 'fail' | 'expire';
+export type Command = 'approve' | 'deny' | 'start' | 'succeed' | 'fail' | 'expire' | 'cancel';
 
 /**
  * The one transition table of the action lifecycle. Any (status, command) pair not listed here is
- * rejected with `invalid_transition`. `denied`, `succeeded`, `failed` and `expired` are terminal.
- * Reporting a result on `allowed`/`approved` implies the start (the `started` event is recorded too);
- * that composition lives in the server, not here: every row is a single move.
+ * rejected with `invalid_transition`. `denied`, `succeeded`, `failed`, `expired` and `cancelled` are
+ * terminal. Reporting a result on `allowed`/`approved` implies the start (the `started` event is
+ * recorded too); that composition lives in the server, not here: every row is a single move.
+ *
+ * `expire` leaves `pending_approval` when nobody decided in time (FARAMESH_APPROVAL_TTL) and
+ * `approved` when execution did not start in time (FARAMESH_APPROVED_TTL). `cancel` withdraws an
+ * action that has not started: once `executing`, the agent reports a result instead.
  */
 export const TRANSITIONS: Readonly<Record<Status, Partial<Record<Command, Status>>>> = {
-  allowed: { start: 'executing' },
-  approved: { start: 'executing' },
-  pending_approval: { approve: 'approved', deny: 'denied', expire: 'expired' },
+  allowed: { start: 'executing', cancel: 'cancelled' },
+  approved: { start: 'executing', expire: 'expired', cancel: 'cancelled' },
+  pending_approval: { approve: 'approved', deny: 'denied', expire: 'expired', cancel: 'cancelled' },
   executing: { succeed: 'succeeded', fail: 'failed' },
   denied: {},
   succeeded: {},
   failed: {},
   expired: {},
+  cancelled: {},
 };
 
 /** The ledger event recorded by each command. */
@@ -28,9 +33,15 @@ export const COMMAND_EVENTS: Readonly<Record<Command, EventType>> = {
   succeed: 'succeeded',
   fail: 'failed',
   expire: 'expired',
+  cancel: 'cancelled',
 };
 
-export const TERMINAL_STATUSES: readonly Status[] = ['denied', 'succeeded', 'failed', 'expired'];
+export const TERMINAL_STATUSES: readonly Status[] = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
+
+/** The statuses an action may be cancelled from: those where it has not started yet. */
+export const CANCELLABLE_STATUSES: readonly Status[] = (Object.keys(TRANSITIONS) as Status[]).filter(
+  (status) => TRANSITIONS[status].cancel !== undefined,
+);
 
 /** The status a command leads to from `from`, or null when the move is not allowed. */
 export function nextStatus(from: Status, command: Command): Status | null {

@@ -1,4 +1,4 @@
-import type { JsonObject, RiskLevel, Status } from './action.js';
+import { type JsonObject, type RiskLevel, STATUSES, type Status } from './action.js';
 import { nameSchema } from './names.js';
 
 /**
@@ -66,6 +66,20 @@ export const resultSchema = {
   },
 } as const;
 
+export interface CancelRequest {
+  /** Why the submitter no longer needs the action; recorded in the `cancelled` event. */
+  reason?: string | null;
+}
+
+/** Optional: `curl -X POST` with no body cancels without a reason. */
+export const cancelSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: {
+    reason: { type: ['string', 'null'], maxLength: 4096 },
+  },
+} as const;
+
 export interface ListActionsQuery {
   limit?: number;
   offset?: number;
@@ -89,10 +103,8 @@ export const listActionsQuerySchema = {
     limit: { type: 'integer', minimum: 1, maximum: 500, default: 20 },
     offset: { type: 'integer', minimum: 0, maximum: 10_000_000, default: 0 },
     cursor: { type: 'string', maxLength: 512 },
-    status: {
-      type: 'string',
-      enum: ['allowed', 'denied', 'pending_approval', 'approved', 'executing', 'succeeded', 'failed', 'expired'],
-    },
+    // The one list of statuses, so a new status can't be missing from the filters.
+    status: { type: 'string', enum: STATUSES },
     tool: name,
     agent_id: name,
     risk_level: { type: 'string', enum: ['low', 'medium', 'high'] },

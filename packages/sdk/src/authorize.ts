@@ -2,11 +2,13 @@ import type { Action, SubmitActionRequest } from '@faramesh/contract';
 import type { CallOptions, FarameshClient } from './client.js';
 import { TimeoutError } from './errors.js';
 import {
+  ActionCancelledError,
   ActionDeniedError,
   ActionNotRunnableError,
   ApprovalExpiredError,
   ApprovalTimeoutError,
 } from './governance-errors.js';
+import { abortReason, withdraw } from './withdraw.js';
 
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 300_000;
 
@@ -23,7 +25,8 @@ export interface AuthorizeOptions extends CallOptions {
 /**
  * Submits a call and, when it requires approval, waits for the decision (long-poll). Resolves with
  * the action once it is `allowed` or `approved`; throws ActionDeniedError, ApprovalExpiredError,
- * ApprovalTimeoutError or ActionNotRunnableError otherwise, and the transport's errors as they are.
+ * ActionCancelledError, ApprovalTimeoutError or ActionNotRunnableError otherwise, and the
+ * transport's errors as they are. Aborting `signal` while waiting withdraws the action (see settle).
  */
 export async function authorize(
   client: FarameshClient,
@@ -37,7 +40,11 @@ export async function authorize(
   return settle(client, action, options);
 }
 
-/** Waits out `pending_approval` (if needed) and answers the action only if it may run now. */
+/**
+ * Waits out `pending_approval` (if needed) and answers the action only if it may run now. When
+ * `signal` aborts during the wait, the action is withdrawn (best effort, see `withdraw`) so it leaves
+ * the approvers' queue, and the call rejects with the signal's reason (an AbortError).
+ */
 export async function settle(
   client: FarameshClient,
   action: Action,
@@ -48,6 +55,10 @@ export async function settle(
   try {
     return runnable(await client.waitForDecision(action.id, { timeoutMs, ...signalOf(options) }));
   } catch (err) {
+    if (options.signal?.aborted) {
+      await withdraw(client, action.id, 'the waiting caller was interrupted');
+      throw abortReason(options.signal);
+    }
     // waitForDecision attaches the still-pending action when the decision (not a request) timed out.
     const pending = (err as { action?: Action }).action;
     if (err instanceof TimeoutError && pending !== undefined) throw new ApprovalTimeoutError(pending, timeoutMs);
@@ -65,6 +76,8 @@ export function runnable(action: Action): Action {
       throw new ActionDeniedError(action);
     case 'expired':
       throw new ApprovalExpiredError(action);
+    case 'cancelled':
+      throw new ActionCancelledError(action);
     case 'pending_approval':
       throw new ApprovalTimeoutError(action, 0);
     case 'executing':

@@ -2,6 +2,7 @@ import type {
   Action,
   ActionEvent,
   ActionList,
+  CancelRequest,
   ListActionsQuery,
   PlaygroundEvalRequest,
   ResultRequest,
@@ -52,6 +53,11 @@ export interface SubmitOptions extends CallOptions {
 export interface ApprovalOptions extends CallOptions {
   /** The action's approval_token; fetched with getAction when omitted. */
   token?: string;
+  reason?: string;
+}
+
+export interface CancelOptions extends CallOptions {
+  /** Why the action is no longer needed; recorded in the `cancelled` event. */
   reason?: string;
 }
 
@@ -152,6 +158,21 @@ export class FarameshClient {
   reportResult(id: string, result: ResultRequest | boolean, error?: string | null, options: CallOptions = {}) {
     const body: ResultRequest = typeof result === 'boolean' ? { success: result, error: error ?? null } : result;
     return this.call<Action>({ method: 'POST', path: `/v1/actions/${enc(id)}/result`, body, signal: options.signal });
+  }
+
+  /**
+   * Withdraws an action that has not started (`pending_approval`, `allowed` or `approved`): it ends
+   * `cancelled`. Only its submitter or an admin may (403 `forbidden` otherwise); 409
+   * `invalid_transition` once it started or ended. Takes a full id, never a prefix.
+   */
+  cancelAction(id: string, options: CancelOptions = {}): Promise<Action> {
+    const body: CancelRequest = options.reason === undefined ? {} : { reason: options.reason };
+    return this.call<Action>({
+      method: 'POST',
+      path: `/v1/actions/${enc(id)}/cancel`,
+      body,
+      signal: options.signal,
+    });
   }
 
   /** Submits the same call again under the current policy; answers the new action. */

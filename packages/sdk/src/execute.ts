@@ -2,6 +2,7 @@ import type { Action, ResultRequest } from '@faramesh/contract';
 import type { CallOptions, FarameshClient } from './client.js';
 import { isUnreachable } from './reachability.js';
 import { recordQueueOf } from './record-queue.js';
+import { withdraw } from './withdraw.js';
 
 export interface ExecuteOptions extends CallOptions {
   /**
@@ -25,6 +26,11 @@ export async function execute<T>(
   try {
     await client.start(action.id, signalOf(options));
   } catch (err) {
+    // Interrupted before the start: the allowed/approved action will never run, so withdraw it.
+    if (options.signal?.aborted) {
+      await withdraw(client, action.id, 'the caller was interrupted before execution started');
+      throw err;
+    }
     if (!(options.failOpen && isUnreachable(err))) throw err;
   }
   let value: Awaited<T>;

@@ -34,6 +34,19 @@ export class ApprovalExpiredError extends FarameshError {
   }
 }
 
+/** The action was withdrawn (by its submitter or an admin) before it ran; the function never ran. */
+export class ActionCancelledError extends FarameshError {
+  override name = 'ActionCancelledError';
+  readonly action: Action;
+
+  constructor(action: Action) {
+    super('action_cancelled', `${action.tool} ${action.operation} (${action.id}) was cancelled`, {
+      details: { action_id: action.id },
+    });
+    this.action = action;
+  }
+}
+
 /** No decision arrived within the caller's wait; the action may still be approved later, but this call won't run. */
 export class ApprovalTimeoutError extends FarameshError {
   override name = 'ApprovalTimeoutError';

@@ -3,6 +3,7 @@ export { canonicalJson } from './canonical-json.js';
 export {
   type ApprovalOptions,
   type CallOptions,
+  type CancelOptions,
   type ClientOptions,
   DEFAULT_BASE_URL,
   FarameshClient,
@@ -22,6 +23,7 @@ export {
 export { type ExecuteOptions, execute } from './execute.js';
 export { defaultParams, type GovernOptions, govern, governed } from './govern.js';
 export {
+  ActionCancelledError,
   ActionDeniedError,
   ActionNotRunnableError,
   ApprovalExpiredError,
@@ -58,3 +60,4 @@ export type {
   TraceStatus,
   WhoAmI,
 } from './types.js';
+export { WITHDRAW_TIMEOUT_MS, withdraw } from './withdraw.js';

@@ -97,6 +97,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     now,
     newId: randomUUID,
     approvalTtlSeconds: config.approvalTtlSeconds,
+    approvedTtlSeconds: config.approvedTtlSeconds,
   });
   const streams = new Set<SseConnection>();
   const shutdown = new AbortController();

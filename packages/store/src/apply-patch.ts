@@ -4,6 +4,7 @@ import type { ActionPatch, ActionRecord } from './store.js';
 const PATCHABLE = [
   'status',
   'approval_token',
+  'approval_expires_at',
   'approval_decided_by',
   'approval_decided_at',
   'approval_reason',

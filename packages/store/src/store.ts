@@ -89,6 +89,7 @@ export type ActionPatch = Partial<
     ActionRecord,
     | 'status'
     | 'approval_token'
+    | 'approval_expires_at'
     | 'approval_decided_by'
     | 'approval_decided_at'
     | 'approval_reason'
@@ -187,6 +188,12 @@ export interface Store {
   latestSeq(): Promise<number>;
   /** pending_approval actions whose approval_expires_at <= at, oldest first, at most `limit`. */
   listExpiredPending(at: string, limit: number): Promise<ActionRecord[]>;
+  /**
+   * approved actions whose approval_expires_at <= at (the approval lapsed before execution started),
+   * oldest first, at most `limit`. Approved actions are few (each starts or lapses within its TTL),
+   * so adapters may scan them without a dedicated index.
+   */
+  listExpiredApproved(at: string, limit: number): Promise<ActionRecord[]>;
   /** Counts of actions by status (for /metrics gauges and the dashboard). */
   countByStatus(): Promise<Record<string, number>>;
   /** Throws StoreError `unavailable` when the database can't answer. */

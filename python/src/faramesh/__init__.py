@@ -2,10 +2,12 @@
 
 from .config import ClientConfig
 from .errors import (
+    ActionCancelledError,
     ActionDeniedError,
     ActionExpiredError,
     ActionNotRunnableError,
     AmbiguousPrefixError,
+    ApprovalExpiredError,
     ApprovalTimeoutError,
     AuthenticationError,
     BadRequestError,
@@ -30,11 +32,13 @@ Client = ExecutionGovernorClient
 
 __version__ = "0.1.0"
 __all__ = [
+    "ActionCancelledError",
     "ActionDeniedError",
     "ActionExpiredError",
     "ActionNotRunnableError",
     "ActionPage",
     "AmbiguousPrefixError",
+    "ApprovalExpiredError",
     "ApprovalTimeoutError",
     "AuthenticationError",
     "BadRequestError",

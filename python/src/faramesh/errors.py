@@ -116,6 +116,11 @@ class AmbiguousPrefixError(ConflictError):
         return []
 
 
+class ApprovalExpiredError(ConflictError):
+    """`approval_expired`: the approval window closed before a decision, or the approval lapsed before
+    execution started (`FARAMESH_APPROVED_TTL`); `details["from"]` says which."""
+
+
 class IdempotencyConflictError(ConflictError):
     """`idempotency_conflict`: the Idempotency-Key was already used with a different request."""
 
@@ -180,6 +185,10 @@ class ActionExpiredError(GovernanceError):
     """Nobody decided before the approval expired; expiry means deny (`action_expired`)."""
 
 
+class ActionCancelledError(GovernanceError):
+    """The action was withdrawn (`cancelled`) by its submitter or an admin before it ran (`action_cancelled`)."""
+
+
 class ApprovalTimeoutError(GovernanceError, TimeoutError):
     """The client stopped waiting while the action was still pending (`approval_timeout`)."""
 
@@ -202,7 +211,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "ambiguous_prefix": AmbiguousPrefixError,
     "invalid_transition": InvalidTransitionError,
     "version_conflict": ConflictError,
-    "approval_expired": ConflictError,
+    "approval_expired": ApprovalExpiredError,
     "idempotency_conflict": IdempotencyConflictError,
     "rate_limited": RateLimitedError,
     "policy_invalid": PolicyInvalidError,

@@ -7,16 +7,20 @@ import functools
 import inspect
 import json
 import logging
+import threading
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, cast
 
 from .errors import (
+    ActionCancelledError,
     ActionDeniedError,
     ActionExpiredError,
     ActionNotRunnableError,
+    ApprovalExpiredError,
     FarameshConnectionError,
     FarameshTimeoutError,
 )
 from .sdk.client import Action, ExecutionGovernorClient
+from .withdraw import WITHDRAW_TIMEOUT_S, AnyOf, CancelSignal
 
 log = logging.getLogger("faramesh")
 
@@ -52,17 +56,19 @@ def authorize(
     context: Optional[Mapping[str, Any]] = None,
     approval_timeout: Optional[float] = None,
     idempotency_key: Optional[str] = None,
+    cancel_event: Optional[CancelSignal] = None,
 ) -> Action:
     """Submit and, if needed, wait for a human. Returns the allowed/approved action; raises otherwise.
 
-    Raises `ActionDeniedError`, `ActionExpiredError`, `ApprovalTimeoutError`, or the connection error
-    when the server is unreachable and the client is fail-closed.
+    Raises `ActionDeniedError`, `ActionExpiredError`, `ActionCancelledError`, `ApprovalTimeoutError`,
+    or the connection error when the server is unreachable and the client is fail-closed. Ctrl-C or
+    `cancel_event` while waiting withdraws the action (see `wait_for_decision`).
     """
     action = client.submit_action(
         tool, operation, params, context, agent_id=agent_id, idempotency_key=idempotency_key
     )
     if action.get("status") == "pending_approval":
-        action = client.wait_for_decision(str(action["id"]), timeout=approval_timeout)
+        action = client.wait_for_decision(str(action["id"]), timeout=approval_timeout, cancel_event=cancel_event)
     return require_runnable(action)
 
 
@@ -77,13 +83,15 @@ def require_runnable(action: Action) -> Action:
         raise ActionDeniedError(f"Faramesh denied {label}: {why}", code="action_denied", action=action)
     if status == "expired":
         raise ActionExpiredError(f"approval of {label} expired; expiry means deny", code="action_expired", action=action)
+    if status == "cancelled":
+        raise ActionCancelledError(f"{label} was cancelled before it ran", code="action_cancelled", action=action)
     raise ActionNotRunnableError(f"{label} is {status}; it may not run (again)", code="action_not_runnable", action=action)
 
 
 def execute(client: ExecutionGovernorClient, action: Action, fn: Callable[[], Any]) -> Any:
     """Record the start, run `fn` once, record success or the error; re-raise the function's error."""
     action_id = str(action["id"])
-    client.start(action_id)  # the server re-checks the state: nothing runs if it refuses
+    _start(client, action)  # the server re-checks the state: nothing runs if it refuses
     try:
         result = fn()
     except BaseException as err:
@@ -91,6 +99,33 @@ def execute(client: ExecutionGovernorClient, action: Action, fn: Callable[[], An
         raise
     _report(client, action_id, True, None)
     return result
+
+
+def _start(client: ExecutionGovernorClient, action: Action) -> None:
+    try:
+        client.start(str(action["id"]))
+    except ApprovalExpiredError as err:
+        # Approved, but not started within FARAMESH_APPROVED_TTL: as final as an expiry while pending.
+        raise ActionExpiredError(
+            f"the approval of {action.get('tool')}.{action.get('operation')} lapsed before it started: {err.message}",
+            code="action_expired",
+            action=action,
+        ) from err
+
+
+async def _authorize_cancellably(cancel_event: Optional[CancelSignal], **kwargs: Any) -> Action:
+    """`authorize` in a worker thread; if the awaiting task is cancelled, the wait withdraws its action
+    (bounded by the withdraw timeout) before the cancellation propagates."""
+    cancelled = threading.Event()
+    work = asyncio.ensure_future(asyncio.to_thread(authorize, cancel_event=AnyOf(cancel_event, cancelled), **kwargs))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        cancelled.set()
+        await asyncio.wait({work}, timeout=WITHDRAW_TIMEOUT_S + 1)
+        if work.done() and not work.cancelled():
+            work.exception()  # retrieved: the task's own cancellation is what propagates
+        raise
 
 
 def _report(client: ExecutionGovernorClient, action_id: str, success: bool, error: Optional[str]) -> None:
@@ -110,11 +145,15 @@ def governed(
     params: Optional[ParamsFrom] = None,
     context: Optional[Mapping[str, Any]] = None,
     approval_timeout: Optional[float] = None,
+    cancel_event: Optional[CancelSignal] = None,
 ) -> Callable[[F], F]:
     """Decorator: each call is submitted as `tool.operation` with the call's arguments as params
     (or `params(*args, **kwargs)`), and the function body runs only if allowed or approved.
 
     Works on plain and `async` functions. The client defaults to one configured from the environment.
+    A call interrupted while it waits for approval withdraws its action (`cancelled`) and re-raises:
+    Ctrl-C for plain functions, task cancellation for `async` ones, and `cancel_event` for both
+    (raising `ActionCancelledError`).
     """
 
     def wrap(fn: F) -> F:
@@ -128,9 +167,9 @@ def governed(
             @functools.wraps(fn)
             async def async_call(*args: Any, **kwargs: Any) -> Any:
                 p = params_for(args, kwargs)
-                action = await asyncio.to_thread(
-                    authorize,
-                    gate,
+                action = await _authorize_cancellably(
+                    cancel_event,
+                    client=gate,
                     tool=tool,
                     operation=operation,
                     params=p,
@@ -139,7 +178,7 @@ def governed(
                     approval_timeout=approval_timeout,
                 )
                 action_id = str(action["id"])
-                await asyncio.to_thread(gate.start, action_id)
+                await asyncio.to_thread(_start, gate, action)
                 try:
                     result = await fn(*args, **kwargs)
                 except BaseException as err:
@@ -160,6 +199,7 @@ def governed(
                 agent_id=agent_id,
                 context=context,
                 approval_timeout=approval_timeout,
+                cancel_event=cancel_event,
             )
             return execute(gate, action, lambda: fn(*args, **kwargs))
 
@@ -178,6 +218,7 @@ def run_governed(
     params: Optional[Mapping[str, Any]] = None,
     context: Optional[Mapping[str, Any]] = None,
     approval_timeout: Optional[float] = None,
+    cancel_event: Optional[CancelSignal] = None,
     **kwargs: Any,
 ) -> Any:
     """One-off form of `governed`: `run_governed(client, fn, *args, tool=..., operation=..., **kwargs)`."""
@@ -189,5 +230,6 @@ def run_governed(
         agent_id=agent_id,
         context=context,
         approval_timeout=approval_timeout,
+        cancel_event=cancel_event,
     )
     return execute(client, action, lambda: fn(*args, **kwargs))

@@ -30,6 +30,7 @@ const EVENT_STATUS: Record<string, Status> = {
   succeeded: 'succeeded',
   failed: 'failed',
   expired: 'expired',
+  cancelled: 'cancelled',
 };
 
 /** Replays the ledger events into status transitions (created → decided → approved → …). */

@@ -10,7 +10,7 @@ const GO = new Set(['allowed', 'approved', 'executing', 'succeeded']);
 
 /**
  * `wait <id>`: blocks until a pending action is decided (long-poll, no polling delay). Exit 0
- * when it may run (allowed/approved), 1 when denied, expired or failed, or on timeout, so
+ * when it may run (allowed/approved), 1 when denied, expired, cancelled or failed, or on timeout, so
  * scripts can write `faramesh wait $ID && deploy`.
  */
 export async function wait(ctx: Context, id: string, options: { timeout?: number }): Promise<number> {

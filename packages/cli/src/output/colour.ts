@@ -18,7 +18,7 @@ export function colours(enabled: boolean): Colours {
   return pc.createColors(enabled);
 }
 
-/** Status colour: green for go, red for stop, yellow for waiting on a human. */
+/** Status colour: green for go, red for stop, yellow for waiting on a human, dim for withdrawn. */
 export function paintStatus(c: Colours, status: string): string {
   switch (status) {
     case 'allowed':
@@ -33,6 +33,8 @@ export function paintStatus(c: Colours, status: string): string {
       return c.yellow(status);
     case 'executing':
       return c.cyan(status);
+    case 'cancelled':
+      return c.dim(status);
     default:
       return status;
   }

@@ -7,6 +7,8 @@ export type Permission =
   | 'action:read_own'
   | 'action:execute'
   | 'action:decide'
+  /** Cancel any action; everyone may cancel the actions they submitted. */
+  | 'action:cancel_any'
   | 'action:see_approval_token'
   | 'policy:read'
   | 'policy:reload'
@@ -28,6 +30,7 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'action:read_own',
     'action:execute',
     'action:decide',
+    'action:cancel_any',
     'action:see_approval_token',
     'policy:read',
     'policy:reload',

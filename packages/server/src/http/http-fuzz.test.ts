@@ -329,7 +329,7 @@ const anyRequest: fc.Arbitrary<Request> = fc.oneof(
     })),
   ),
   fc
-    .record({ id: idChoice, route: fc.constantFrom('start', 'result', 'replay'), body: resultBody, caller })
+    .record({ id: idChoice, route: fc.constantFrom('start', 'result', 'replay', 'cancel'), body: resultBody, caller })
     .map(({ id, route, body, caller }) => ({
       method: 'POST' as const,
       url: `/v1/actions/${resolveId(id)}/${route}`,

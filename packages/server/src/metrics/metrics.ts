@@ -29,6 +29,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly expirations = new Counter({
+    name: 'faramesh_expirations_total',
+    help: 'Actions expired, by the status they left: pending_approval (no decision in time) or approved (not started in time)',
+    labelNames: ['from'] as const,
+    registers: [this.registry],
+  });
+
+  readonly cancellations = new Counter({
+    name: 'faramesh_cancellations_total',
+    help: 'Actions withdrawn by their submitter or an admin, by the status they left',
+    labelNames: ['from'] as const,
+    registers: [this.registry],
+  });
+
   readonly actionDuration = new Histogram({
     name: 'faramesh_action_duration_seconds',
     help: 'Execution time of actions, from start to reported result',

@@ -1,4 +1,11 @@
-import { type ApprovalRequest, approvalSchema, type ResultRequest, resultSchema } from '@faramesh/contract';
+import {
+  type ApprovalRequest,
+  approvalSchema,
+  type CancelRequest,
+  cancelSchema,
+  type ResultRequest,
+  resultSchema,
+} from '@faramesh/contract';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/app-context.js';
 import { actionToWire } from '../service/wire.js';
@@ -12,7 +19,7 @@ const idParams = {
 /** An empty object body, or none at all (`curl -X POST` sends nothing). */
 const emptyBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
 
-/** Approval, execution reports and replay: every state change of an existing action. */
+/** Approval, execution reports, cancellation and replay: every state change of an existing action. */
 export function registerLifecycleRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Params: { id: string }; Body: ApprovalRequest }>(
     '/v1/actions/:id/approval',
@@ -32,6 +39,22 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: AppContext): 
     { schema: { params: idParams, body: resultSchema, summary: 'Record how execution ended' } },
     async (request) =>
       actionToWire(await ctx.service.result(request.params.id, request.body, request.principal), request.principal),
+  );
+
+  app.post<{ Params: { id: string }; Body: CancelRequest | null }>(
+    '/v1/actions/:id/cancel',
+    {
+      schema: {
+        params: idParams,
+        body: cancelSchema,
+        summary: 'Withdraw an action that has not started (its submitter or an admin)',
+      },
+    },
+    async (request) =>
+      actionToWire(
+        await ctx.service.cancel(request.params.id, request.body ?? null, request.principal),
+        request.principal,
+      ),
   );
 
   app.post<{ Params: { id: string } }>(

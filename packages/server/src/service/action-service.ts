@@ -1,5 +1,6 @@
 import {
   type ApprovalRequest,
+  type CancelRequest,
   COMMAND_EVENTS,
   type Command,
   type JsonObject,
@@ -11,7 +12,14 @@ import {
   TRANSITIONS,
 } from '@faramesh/contract';
 import { evaluate } from '@faramesh/policy';
-import type { ActionPatch, ActionRecord, EventRecord, NewEvent, Store } from '@faramesh/store';
+import {
+  type ActionPatch,
+  type ActionRecord,
+  type EventRecord,
+  type NewEvent,
+  type Store,
+  StoreError,
+} from '@faramesh/store';
 import { assertMayActAs } from '../auth/agent-binding.js';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
@@ -21,6 +29,7 @@ import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { EventHub } from '../stream/event-hub.js';
+import { approvalExpiredError, approvedDeadline, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { approvalTokenMatches, newApprovalToken } from './approval-token.js';
 import { resolveActionId } from './id-resolution.js';
 import { toListInput, toPage } from './list-input.js';
@@ -36,10 +45,13 @@ export interface ActionServiceDeps {
   now: () => Date;
   newId: () => string;
   approvalTtlSeconds: number;
+  /** How long an approval stays valid for starting execution; 0 = never lapses. */
+  approvedTtlSeconds: number;
 }
 
 /**
- * The action lifecycle: submission (policy decision), approval, execution reports and expiry. Every
+ * The action lifecycle: submission (policy decision), approval, execution reports, cancellation and
+ * expiry (of pending approvals and of approvals never started). Every
  * change is one compare-and-set store transition carrying its ledger events, published to the hub
  * only after it committed. Moves not in the contract's transition table are refused here.
  */
@@ -115,11 +127,7 @@ export class ActionService {
     }
     let record = await this.getExact(id, principal);
     record = await this.expireIfDue(record);
-    if (record.status === 'expired') {
-      throw new ApiError('approval_expired', 'the approval window of this action has closed', {
-        expired_at: record.approval_expires_at,
-      });
-    }
+    if (record.status === 'expired') throw approvalExpiredError(record);
     const command: Command = body.approve ? 'approve' : 'deny';
     this.assertMove(record, command);
     if (!approvalTokenMatches(record.approval_token, body.token)) {
@@ -140,6 +148,8 @@ export class ActionService {
       at,
       {
         approval_token: null,
+        // From here on the deadline is the approval's own: it lapses unless execution starts in time.
+        approval_expires_at: command === 'approve' ? approvedDeadline(at, this.deps.approvedTtlSeconds) : null,
         approval_decided_by: principal.name,
         approval_decided_at: at,
         approval_reason: reason,
@@ -154,28 +164,62 @@ export class ActionService {
   }
 
   async start(id: string, principal: Principal): Promise<ActionRecord> {
-    const record = await this.executable(id, principal);
-    const at = this.deps.now().toISOString();
-    return this.move(record, 'start', at, { started_at: at }, { by: principal.name });
+    const initial = await this.executable(id, principal);
+    return this.retryingOnce(initial, principal, async (record) => {
+      const at = this.deps.now().toISOString();
+      return this.move(record, 'start', at, { started_at: at }, { by: principal.name });
+    });
   }
 
   /** Records how execution ended; from allowed/approved it records the implied start as well. */
   async result(id: string, body: ResultRequest, principal: Principal): Promise<ActionRecord> {
-    let record = await this.executable(id, principal);
+    const initial = await this.executable(id, principal);
+    return this.retryingOnce(initial, principal, (record) => this.recordResult(record, body, principal));
+  }
+
+  /**
+   * Withdraws an action that has not started (pending_approval, allowed or approved): the agent no
+   * longer needs it. Only its submitter or an admin may; it ends `cancelled`, a final status.
+   */
+  async cancel(id: string, body: CancelRequest | null, principal: Principal): Promise<ActionRecord> {
+    const initial = await this.getExact(id, principal);
+    const own = !principal.openMode && initial.submitted_by !== null && initial.submitted_by === principal.name;
+    if (!own && !can(principal.role, 'action:cancel_any')) {
+      throw new ApiError('forbidden', 'only the submitter of an action or an admin may cancel it');
+    }
+    const reason = body?.reason ?? null;
+    return this.retryingOnce(
+      initial,
+      principal,
+      async (record) => {
+        const at = this.deps.now().toISOString();
+        const from = record.status;
+        const meta = { by: principal.name, role: principal.role, reason, from };
+        const updated = await this.move(record, 'cancel', at, { approval_token: null }, meta);
+        this.deps.metrics.cancellations.inc({ from });
+        return updated;
+      },
+      // Cancelling what already ended is refused like any other move out of a final status.
+      { expiredIsApprovalExpired: false },
+    );
+  }
+
+  private async recordResult(record: ActionRecord, body: ResultRequest, principal: Principal) {
     const at = this.deps.now().toISOString();
     const command: Command = body.success ? 'succeed' : 'fail';
     const error = body.success ? null : (body.error ?? null);
     const patch: ActionPatch = { finished_at: at, result_error: error };
     const events: NewEvent[] = [];
-    if (record.status === 'allowed' || record.status === 'approved') {
-      this.assertMove(record, 'start');
+    let current = record;
+    if (current.status === 'allowed' || current.status === 'approved') {
+      this.assertMove(current, 'start');
       events.push(this.event('started', { by: principal.name, implied: true }));
       patch.started_at = at;
-      record = { ...record, status: 'executing' };
+      current = { ...current, status: 'executing' };
     }
-    const next = this.assertMove(record, command);
+    const next = this.assertMove(current, command);
     events.push(this.event(COMMAND_EVENTS[command], { by: principal.name, error }));
-    const updated = await this.commit(record, { ...patch, status: next }, events, at);
+    const updated = await this.commit(current, { ...patch, status: next }, events, at);
     const started = updated.started_at ?? at;
     this.deps.metrics.observeExecution(
       updated.tool,
@@ -205,14 +249,19 @@ export class ActionService {
     return record;
   }
 
-  /** Expires every pending approval whose window has closed; returns how many. */
+  /**
+   * Expires every pending approval whose window has closed and every approval that lapsed before
+   * execution started; returns how many this call expired (another replica may take some first).
+   */
   async expireDue(): Promise<number> {
     const at = this.deps.now().toISOString();
-    const due = await this.deps.store.listExpiredPending(at, 200);
+    const due = [
+      ...(await this.deps.store.listExpiredPending(at, 200)),
+      ...(await this.deps.store.listExpiredApproved(at, 200)),
+    ];
     let expired = 0;
     for (const record of due) {
-      const after = await this.expireIfDue(record);
-      if (after.status === 'expired') expired += 1;
+      if ((await this.tryExpire(record)).expiredNow) expired += 1;
     }
     return expired;
   }
@@ -228,24 +277,50 @@ export class ActionService {
   }
 
   private async expireIfDue(record: ActionRecord): Promise<ActionRecord> {
+    return (await this.tryExpire(record)).record;
+  }
+
+  /**
+   * Expires `record` if its deadline has passed. The compare-and-set makes exactly one caller (a
+   * sweep on any replica, or a request) record it; the others get the action as it is now.
+   */
+  private async tryExpire(record: ActionRecord): Promise<{ record: ActionRecord; expiredNow: boolean }> {
     const at = this.deps.now().toISOString();
-    if (record.status !== 'pending_approval' || record.approval_expires_at === null) return record;
-    if (record.approval_expires_at > at) return record;
+    const from = dueExpiry(record, at);
+    if (from === null) return { record, expiredNow: false };
     try {
-      return await this.move(
-        record,
-        'expire',
-        at,
-        { approval_token: null },
-        {
-          reason: 'no decision before the approval window closed',
-          expires_at: record.approval_expires_at,
-        },
-      );
+      const expired = await this.move(record, 'expire', at, { approval_token: null }, expiryMeta(record, from));
+      this.deps.metrics.expirations.inc({ from });
+      return { record: expired, expiredNow: true };
     } catch (error) {
-      if (error instanceof ApiError) return record;
+      if (error instanceof ApiError) return { record, expiredNow: false };
       const fresh = await this.deps.store.getAction(record.id);
-      return fresh ?? record;
+      return { record: fresh ?? record, expiredNow: false };
+    }
+  }
+
+  /**
+   * Runs one move on the action after expiring it if due (an expired one answers 409
+   * `approval_expired`). If the action changed meanwhile (an expiry sweep, a cancel, a concurrent
+   * start on another replica) the compare-and-set fails; the move is then re-judged once against the
+   * fresh action, so the caller learns the real reason (`approval_expired`, `invalid_transition`).
+   */
+  private async retryingOnce(
+    initial: ActionRecord,
+    principal: Principal,
+    apply: (record: ActionRecord) => Promise<ActionRecord>,
+    options: { expiredIsApprovalExpired: boolean } = { expiredIsApprovalExpired: true },
+  ): Promise<ActionRecord> {
+    let record = initial;
+    for (let attempt = 0; ; attempt++) {
+      record = await this.expireIfDue(record);
+      if (record.status === 'expired' && options.expiredIsApprovalExpired) throw approvalExpiredError(record);
+      try {
+        return await apply(record);
+      } catch (error) {
+        if (attempt > 0 || !(error instanceof StoreError && error.code === 'version_conflict')) throw error;
+        record = await this.getExact(record.id, principal);
+      }
     }
   }
 
@@ -314,6 +389,7 @@ const STATUS_OF_EVENT: Readonly<Record<string, Status>> = {
   succeeded: 'succeeded',
   failed: 'failed',
   expired: 'expired',
+  cancelled: 'cancelled',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -170,6 +170,22 @@ export function describeReadsContract(s: ContractScope): void {
       expect(await s.store.listExpiredPending(t1.replace('2030', '2029'), 10)).toEqual([]);
     });
 
+    it('lists approvals that lapsed unstarted at a time, oldest first, limited, ignoring other statuses', async () => {
+      await s.fresh();
+      const t1 = nextTime();
+      const t2 = nextTime();
+      const t3 = nextTime();
+      const late = await s.create({ status: 'approved', approval_expires_at: t2 });
+      const early = await s.create({ status: 'approved', approval_expires_at: t1 });
+      await s.create({ status: 'approved', approval_expires_at: t3 });
+      await s.create({ status: 'approved', approval_expires_at: null });
+      await s.create({ status: 'pending_approval', approval_expires_at: t1 });
+      await s.create({ status: 'executing', approval_expires_at: t1 });
+      expect((await s.store.listExpiredApproved(t2, 10)).map((a) => a.id)).toEqual([early.action.id, late.action.id]);
+      expect((await s.store.listExpiredApproved(t2, 1)).map((a) => a.id)).toEqual([early.action.id]);
+      expect(await s.store.listExpiredApproved(t1.replace('2030', '2029'), 10)).toEqual([]);
+    });
+
     it('counts actions by status', async () => {
       await s.fresh();
       expect(await s.store.countByStatus()).toEqual({});

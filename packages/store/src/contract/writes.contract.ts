@@ -172,6 +172,31 @@ export function describeWritesContract(s: ContractScope): void {
       ]);
     });
 
+    it('moves approval_expires_at with the patch, to a new deadline or to null', async () => {
+      await s.fresh();
+      const { action } = await s.create({ status: 'pending_approval', approval_expires_at: nextTime() });
+      const deadline = nextTime();
+      const at = nextTime();
+      const approved = await s.store.transition({
+        id: action.id,
+        expected_version: 1,
+        patch: { status: 'approved', approval_expires_at: deadline },
+        events: newEvents('approved'),
+        at,
+      });
+      expect(approved.action.approval_expires_at).toBe(deadline);
+      expect((await s.store.getAction(action.id))?.approval_expires_at).toBe(deadline);
+      const cleared = await s.store.transition({
+        id: action.id,
+        expected_version: 2,
+        patch: { status: 'executing', approval_expires_at: null },
+        events: newEvents('started'),
+        at: nextTime(),
+      });
+      expect(cleared.action.approval_expires_at).toBeNull();
+      expect((await s.store.getAction(action.id))?.approval_expires_at).toBeNull();
+    });
+
     it('records several events with one change', async () => {
       await s.fresh();
       const { action } = await s.create();

@@ -68,6 +68,19 @@ export function createMemoryStore(): Store {
     return appended;
   };
 
+  /** Actions in `status` whose approval_expires_at <= at, oldest first (by deadline, then id). */
+  const listExpired = (status: string, at: string, limit: number): ActionRecord[] => {
+    open();
+    const due = [...actions.values()].filter(
+      (a) => a.status === status && a.approval_expires_at !== null && a.approval_expires_at <= at,
+    );
+    const key = (a: ActionRecord): string => `${a.approval_expires_at}\u0000${a.id}`;
+    return due
+      .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+      .slice(0, Math.max(0, limit))
+      .map((a) => structuredClone(a));
+  };
+
   const copyEvents = (events: EventRecord[] | undefined): EventRecord[] => structuredClone(events ?? []);
 
   return {
@@ -187,20 +200,11 @@ export function createMemoryStore(): Store {
     },
 
     async listExpiredPending(at, limit) {
-      open();
-      return [...actions.values()]
-        .filter((a) => a.status === 'pending_approval' && a.approval_expires_at !== null && a.approval_expires_at <= at)
-        .sort((a, b) => {
-          const byExpiry =
-            a.approval_expires_at! < b.approval_expires_at!
-              ? -1
-              : a.approval_expires_at! > b.approval_expires_at!
-                ? 1
-                : 0;
-          return byExpiry !== 0 ? byExpiry : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-        })
-        .slice(0, Math.max(0, limit))
-        .map((a) => structuredClone(a));
+      return listExpired('pending_approval', at, limit);
+    },
+
+    async listExpiredApproved(at, limit) {
+      return listExpired('approved', at, limit);
     },
 
     async countByStatus() {

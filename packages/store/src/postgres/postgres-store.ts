@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
-import type { CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
+import type { ActionRecord, CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
 import { StoreError } from '../store.js';
 import { validateCreate, validateTransition } from '../validate-input.js';
 import { describeDsn } from './describe-dsn.js';
@@ -86,6 +86,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
 
   const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> =>
     (await pool.query<R>(text, values)).rows;
+
+  /** Actions in `status` whose approval_expires_at <= at, oldest first (pending ones by their partial index). */
+  const listExpired = async (status: string, at: string, limit: number): Promise<ActionRecord[]> =>
+    (
+      await query<ActionRow>(
+        `SELECT ${COLUMNS} FROM actions
+         WHERE status = $1 AND approval_expires_at <= $2
+         ORDER BY approval_expires_at, id LIMIT $3`,
+        [status, at, Math.max(0, limit)],
+      )
+    ).map(rowToAction);
 
   const schemaVersion = async (): Promise<number> => assertNotTooNew(await appliedVersion(pool), location);
 
@@ -206,16 +217,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     },
 
     async listExpiredPending(at, limit) {
-      return read('listing expired approvals', async () =>
-        (
-          await query<ActionRow>(
-            `SELECT ${COLUMNS} FROM actions
-             WHERE status = 'pending_approval' AND approval_expires_at <= $1
-             ORDER BY approval_expires_at, id LIMIT $2`,
-            [at, Math.max(0, limit)],
-          )
-        ).map(rowToAction),
-      );
+      return read('listing expired approvals', () => listExpired('pending_approval', at, limit));
+    },
+
+    async listExpiredApproved(at, limit) {
+      return read('listing lapsed approvals', () => listExpired('approved', at, limit));
     },
 
     async countByStatus() {

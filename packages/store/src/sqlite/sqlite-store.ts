@@ -89,6 +89,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return row ? rowToAction(row) : null;
   };
 
+  /**
+   * Actions in `status` whose approval_expires_at <= at, oldest first; the index is pinned per status.
+   * The status is a literal of the statement (never caller input): the partial index needs it to apply.
+   */
+  const listExpired = (index: string, status: 'pending_approval' | 'approved', at: string, limit: number) =>
+    (
+      sql(
+        `SELECT ${COLUMNS} FROM actions INDEXED BY ${index}
+         WHERE status = '${status}' AND approval_expires_at <= ?
+         ORDER BY approval_expires_at, id LIMIT ?`,
+      ).all(at, Math.max(0, limit)) as ActionRow[]
+    ).map(rowToAction);
+
   const loadEvents = (actionId: string): EventRecord[] =>
     (
       sql(`SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`).all(
@@ -209,15 +222,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async listExpiredPending(at, limit) {
-      return read('listing expired approvals', () => {
-        const rows = sql(
-          // Without statistics the planner prefers actions_status_newest and then sorts every pending row.
-          `SELECT ${COLUMNS} FROM actions INDEXED BY actions_pending_expiry
-           WHERE status = 'pending_approval' AND approval_expires_at <= ?
-           ORDER BY approval_expires_at, id LIMIT ?`,
-        ).all(at, Math.max(0, limit)) as ActionRow[];
-        return rows.map(rowToAction);
-      });
+      // Without statistics the planner prefers actions_status_newest and then sorts every pending row.
+      return read('listing expired approvals', () =>
+        listExpired('actions_pending_expiry', 'pending_approval', at, limit),
+      );
+    },
+
+    async listExpiredApproved(at, limit) {
+      // No index of its own: approved rows are few (each starts or lapses within FARAMESH_APPROVED_TTL).
+      return read('listing lapsed approvals', () => listExpired('actions_status_newest', 'approved', at, limit));
     },
 
     async countByStatus() {

@@ -9,6 +9,7 @@ export const STATUS_LABELS: Readonly<Record<Status, string>> = {
   succeeded: 'Succeeded',
   failed: 'Failed',
   expired: 'Expired',
+  cancelled: 'Cancelled',
 };
 
 export const RISK_LABELS: Readonly<Record<RiskLevel, string>> = { low: 'Low', medium: 'Medium', high: 'High' };
@@ -28,4 +29,5 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   succeeded: 'Succeeded',
   failed: 'Failed',
   expired: 'Approval expired',
+  cancelled: 'Cancelled',
 };

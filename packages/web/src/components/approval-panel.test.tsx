@@ -105,4 +105,40 @@ describe('ApprovalPanel', () => {
     );
     expect(screen.getByRole('alert').textContent).toMatch(/already decided/);
   });
+
+  it('says an approval lapsed when the approved action was never started', () => {
+    const action = makeAction({
+      status: 'expired',
+      approval_decided_by: 'ann',
+      approval_decided_at: new Date(Date.now() - 20 * 60_000).toISOString(),
+      approval_expires_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+    });
+    const { container } = render(
+      <ApprovalPanel
+        action={action}
+        me={{ name: 'ann', role: 'approver', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
+    );
+    expect(container.textContent).toMatch(/Approved by ann .* the approval lapsed: execution did not start before/);
+    expect(container.querySelector('.approved')).toBeNull();
+    expect(screen.queryByRole('button', { name: /approve/i })).toBeNull();
+  });
+
+  it('tells the approver a cancelled action has nothing left to decide', () => {
+    const { container } = render(
+      <ApprovalPanel
+        action={makeAction({ status: 'cancelled', approval_token: null })}
+        me={{ name: 'ann', role: 'approver', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
+    );
+    expect(screen.getByRole('status').textContent).toMatch(/Cancelled .* nothing left to approve/);
+    expect(screen.queryByRole('button', { name: /approve/i })).toBeNull();
+    expect(container.textContent).not.toContain('Approved');
+  });
 });

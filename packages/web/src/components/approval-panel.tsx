@@ -1,5 +1,5 @@
 import type { Action } from '@faramesh/contract';
-import { Ban, ShieldAlert, ShieldCheck } from 'lucide-react';
+import { Ban, CircleSlash, ShieldAlert, ShieldCheck } from 'lucide-react';
 import type { Whoami } from '../api/faramesh-api.js';
 import { canDecide } from '../auth/session-context.js';
 import type { Decision } from '../hooks/use-decision.js';
@@ -104,13 +104,16 @@ export function ApprovalPanel({ action, me, reason, onReasonChange, decision }: 
 }
 
 function DecidedNote({ action }: { action: Action }) {
-  if (action.approval_decided_at === null) return null;
-  const approved = action.decision === 'require_approval' && action.status !== 'denied' && action.status !== 'expired';
+  if (action.approval_decided_at === null) return action.status === 'cancelled' ? <WithdrawnNote /> : null;
+  // A decided action ends `expired` only when its approval lapsed before execution started.
+  const lapsed = action.status === 'expired';
+  const approved = action.decision === 'require_approval' && action.status !== 'denied';
+  const live = approved && !lapsed && action.status !== 'cancelled';
   return (
-    <div className={approved ? 'approval approval-done approved' : 'approval approval-done'} role="status">
-      {approved ? <ShieldCheck size={18} aria-hidden /> : <Ban size={18} aria-hidden />}
+    <div className={live ? 'approval approval-done approved' : 'approval approval-done'} role="status">
+      {live ? <ShieldCheck size={18} aria-hidden /> : <Ban size={18} aria-hidden />}
       <p>
-        {action.status === 'expired' ? 'Expired' : approved ? 'Approved' : 'Denied'}
+        {approved ? 'Approved' : 'Denied'}
         {action.approval_decided_by !== null && (
           <>
             {' by '}
@@ -131,7 +134,24 @@ function DecidedNote({ action }: { action: Action }) {
             Self-approval: decided by the identity that submitted it (a shared token, so duties were not separated).
           </span>
         )}
+        {lapsed && action.approval_expires_at !== null && (
+          <>
+            {' · the approval lapsed: execution did not start before '}
+            <RelativeTime iso={action.approval_expires_at} />
+          </>
+        )}
+        {action.status === 'cancelled' && ' · then cancelled before execution started'}
       </p>
+    </div>
+  );
+}
+
+/** Withdrawn while pending: nothing left to decide (who and why are in the event timeline). */
+function WithdrawnNote() {
+  return (
+    <div className="approval approval-done" role="status">
+      <CircleSlash size={18} aria-hidden />
+      <p>Cancelled by its submitter or an admin before anyone decided; there is nothing left to approve.</p>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import type { Status } from '@faramesh/contract';
-import { Ban, CircleCheck, CircleX, Clock, LoaderCircle, Play, ShieldCheck, TimerOff } from 'lucide-react';
+import { Ban, CircleCheck, CircleSlash, CircleX, Clock, LoaderCircle, Play, ShieldCheck, TimerOff } from 'lucide-react';
 import type { ComponentType } from 'react';
 import { STATUS_LABELS } from '../actions/status-labels.js';
 
@@ -12,6 +12,7 @@ const ICONS: Readonly<Record<Status, ComponentType<{ size?: number; 'aria-hidden
   succeeded: CircleCheck,
   failed: CircleX,
   expired: TimerOff,
+  cancelled: CircleSlash,
 };
 
 /** A status as text plus icon (never colour alone, for colour-blind approvers). */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSession } from '../auth/session-context.js';
 import { type ActionUpdate, useActionUpdates, useLive } from '../live/live-context.js';
 
-const AFFECTS_PENDING = new Set(['created', 'decision_made', 'approved', 'denied', 'expired']);
+const AFFECTS_PENDING = new Set(['created', 'decision_made', 'approved', 'denied', 'expired', 'cancelled']);
 
 /** How many actions wait for a human, re-counted by the server whenever the stream says it changed. */
 export function usePendingCount(): number | null {

@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from ..config import ClientConfig
 from ..errors import (
+    ActionCancelledError,
     ApprovalTimeoutError,
     FarameshConnectionError,
     FarameshError,
@@ -22,6 +23,7 @@ from ..errors import (
 from ..outbox import Outbox, QueuedSubmission
 from ..sse import EventStream
 from ..transport import Transport
+from ..withdraw import WITHDRAW_TIMEOUT_S, CancelSignal, CancelWatcher
 
 log = logging.getLogger("faramesh")
 
@@ -29,6 +31,8 @@ Action = Dict[str, Any]
 LOCAL_ID_PREFIX = "local-"
 _UNREACHABLE = (FarameshConnectionError, FarameshTimeoutError, ServiceUnavailableError)
 _LONG_POLL_MAX_S = 60.0
+# With a cancel event, a failed cancel must not hold the caller for a whole 60 s long-poll.
+_CANCELLABLE_POLL_MAX_S = 10.0
 
 
 class ActionPage(List[Action]):
@@ -183,26 +187,61 @@ class ExecutionGovernorClient:
         body = {"success": bool(success), "error": None if error is None else str(error)[:65536]}
         return dict(self._transport.request("POST", f"/v1/actions/{_quote(action_id)}/result", body=body).body)
 
+    def cancel_action(self, action_id: str, reason: Optional[str] = None) -> Action:
+        """Withdraw an action that has not started (`pending_approval`, `allowed` or `approved`): it ends
+        `cancelled`. Only its submitter or an admin may (`PermissionDeniedError` otherwise); once it has
+        started or ended, `InvalidTransitionError`. Takes a full id, never a prefix.
+        """
+        body: Dict[str, Any] = {} if reason is None else {"reason": str(reason)[:4096]}
+        return dict(self._transport.request("POST", f"/v1/actions/{_quote(action_id)}/cancel", body=body).body)
+
     def replay(self, action_id: str) -> Action:
         """Submit the same request again under the current policy; a new action with `context.replay_of`."""
         return dict(self._transport.request("POST", f"/v1/actions/{_quote(action_id)}/replay", body={}).body)
 
     # --- beyond the seed ---------------------------------------------------------------------------
 
-    def wait_for_decision(self, action_id: str, timeout: Optional[float] = None) -> Action:
+    def wait_for_decision(
+        self,
+        action_id: str,
+        timeout: Optional[float] = None,
+        *,
+        cancel_event: Optional[CancelSignal] = None,
+        cancel_on_interrupt: bool = True,
+    ) -> Action:
         """Block until the action leaves `pending_approval` and return it (approved, denied, expired...).
 
         Uses the server's long-poll, so it returns as soon as someone decides. Raises
         `ApprovalTimeoutError` (with `.action`) if it is still pending after `timeout` seconds
         (default: the client's `approval_timeout`), and a connection error if the server stays
         unreachable past the deadline: never a silent "go ahead".
+
+        An agent that stops waiting withdraws its action, so it doesn't sit in the approvers' queue
+        until it expires: on Ctrl-C (`KeyboardInterrupt`, re-raised) unless `cancel_on_interrupt=False`,
+        and when `cancel_event` (e.g. a `threading.Event`) is set, which raises `ActionCancelledError`.
+        The cancel is best effort and bounded (5 s); only the submitter (or an admin) may cancel.
         """
+        watcher = None
+        if cancel_event is not None:
+            watcher = CancelWatcher(cancel_event, lambda: self._withdraw(action_id, "the waiting caller cancelled"))
+        try:
+            return self._wait(action_id, timeout, cancel_event)
+        except KeyboardInterrupt:
+            if cancel_on_interrupt:
+                self._withdraw(action_id, "the waiting caller was interrupted")
+            raise
+        finally:
+            if watcher is not None:
+                watcher.stop()
+
+    def _wait(self, action_id: str, timeout: Optional[float], cancel_event: Optional[CancelSignal]) -> Action:
         limit = self.config.approval_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
+        longest = _LONG_POLL_MAX_S if cancel_event is None else _CANCELLABLE_POLL_MAX_S
         last: Optional[Action] = None
         while True:
             remaining = deadline - time.monotonic()
-            wait_s = max(0.0, min(remaining, _LONG_POLL_MAX_S))
+            wait_s = max(0.0, min(remaining, longest))
             try:
                 resp = self._transport.request(
                     "GET",
@@ -211,12 +250,18 @@ class ExecutionGovernorClient:
                     timeout=self.config.timeout + wait_s,
                 )
                 last = dict(resp.body)
-                if last.get("status") != "pending_approval":
-                    return last
             except _UNREACHABLE:
                 if time.monotonic() >= deadline:
                     raise
                 time.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+            if cancel_event is not None and cancel_event.is_set():
+                raise ActionCancelledError(
+                    f"stopped waiting for action {action_id}: the caller cancelled it",
+                    code="action_cancelled",
+                    action=last,
+                )
+            if last is not None and last.get("status") != "pending_approval":
+                return last
             if time.monotonic() >= deadline:
                 raise ApprovalTimeoutError(
                     f"no decision on action {action_id} within {limit:g}s",
@@ -323,6 +368,19 @@ class ExecutionGovernorClient:
         if reason is not None:
             body["reason"] = reason
         return dict(self._transport.request("POST", f"/v1/actions/{_quote(current['id'])}/approval", body=body).body)
+
+    def _withdraw(self, action_id: str, reason: str) -> None:
+        """Best-effort, bounded cancel of an action the caller no longer waits for; never raises."""
+        try:
+            self._transport.request(
+                "POST",
+                f"/v1/actions/{_quote(action_id)}/cancel",
+                body={"reason": reason},
+                timeout=WITHDRAW_TIMEOUT_S,
+                retry=False,
+            )
+        except FarameshError as err:
+            log.warning("faramesh: could not withdraw action %s: %s", action_id, err)
 
     def _let_through(self, body: Dict[str, Any], key: str, err: Exception) -> Action:
         log.warning("faramesh: %s; fail-open: letting %s.%s through and queueing it", err, body["tool"], body["operation"])
