@@ -20,7 +20,7 @@ from ..errors import (
     ServiceUnavailableError,
 )
 from ..outbox import Outbox, QueuedSubmission
-from ..sse import EventStream
+from ..sse import EventStream, StatusCallback
 from ..transport import Transport
 
 log = logging.getLogger("faramesh")
@@ -235,6 +235,7 @@ class ExecutionGovernorClient:
         reconnect: bool = True,
         max_reconnects: Optional[int] = None,
         read_timeout: float = 45.0,
+        on_status: Optional[StatusCallback] = None,
     ) -> EventStream:
         """Live ledger events (SSE). Iterating reconnects after a drop and resumes from the last event seen."""
         return EventStream(
@@ -244,6 +245,7 @@ class ExecutionGovernorClient:
             reconnect=reconnect,
             max_reconnects=max_reconnects,
             read_timeout=read_timeout,
+            on_status=on_status,
         )
 
     def explain(self, action_id: str) -> Dict[str, Any]:
