@@ -16,6 +16,7 @@ from .errors import (
     FarameshConnectionError,
     FarameshTimeoutError,
 )
+from .refusal import gate
 from .sdk.client import Action, ExecutionGovernorClient
 
 log = logging.getLogger("faramesh")
@@ -58,12 +59,14 @@ def authorize(
     Raises `ActionDeniedError`, `ActionExpiredError`, `ApprovalTimeoutError`, or the connection error
     when the server is unreachable and the client is fail-closed.
     """
-    action = client.submit_action(
-        tool, operation, params, context, agent_id=agent_id, idempotency_key=idempotency_key
-    )
-    if action.get("status") == "pending_approval":
-        action = client.wait_for_decision(str(action["id"]), timeout=approval_timeout)
-    return require_runnable(action)
+    def decide() -> Action:
+        action = client.submit_action(tool, operation, params, context, agent_id=agent_id, idempotency_key=idempotency_key)
+        if action.get("status") == "pending_approval":
+            action = client.wait_for_decision(str(action["id"]), timeout=approval_timeout)
+        return require_runnable(action)
+
+    # Marked as refusals, so integrations can tell them from errors the tool itself raises later.
+    return gate(decide)
 
 
 def require_runnable(action: Action) -> Action:
@@ -76,8 +79,8 @@ def require_runnable(action: Action) -> Action:
         why = action.get("approval_reason") or action.get("reason") or "denied"
         raise ActionDeniedError(f"Faramesh denied {label}: {why}", code="action_denied", action=action)
     if status == "expired":
-        raise ActionExpiredError(f"approval of {label} expired; expiry means deny", code="action_expired", action=action)
-    raise ActionNotRunnableError(f"{label} is {status}; it may not run (again)", code="action_not_runnable", action=action)
+        raise ActionExpiredError(f"Faramesh: approval of {label} expired; expiry means deny", code="action_expired", action=action)
+    raise ActionNotRunnableError(f"Faramesh: {label} is {status}; it may not run (again)", code="action_not_runnable", action=action)
 
 
 def execute(client: ExecutionGovernorClient, action: Action, fn: Callable[[], Any]) -> Any:
