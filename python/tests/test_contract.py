@@ -10,6 +10,7 @@ from typing import Any, Dict
 
 import pytest
 
+from faramesh.cli.options import STATUSES as CLI_STATUSES
 from faramesh.errors import CODE_CLASSES, ERROR_STATUS, FarameshError, error_class_for
 
 from .server import REPO
@@ -73,6 +74,7 @@ def test_statuses_match_the_server(openapi: Dict[str, Any]) -> None:
     params = openapi["paths"]["/v1/actions"]["get"]["parameters"]
     status = next(p for p in params if p["name"] == "status")
     assert set(status["schema"]["enum"]) == SDK_STATUSES
+    assert set(CLI_STATUSES) == SDK_STATUSES  # the Python CLI's --status choices
 
 
 def _ts_error_table() -> Dict[str, int]:

@@ -10,7 +10,7 @@ import {
   waitLive,
   watchedPage,
 } from '../../packages/web/e2e/browser.js';
-import { type RunningServer, startServer } from './harness.js';
+import { type RunningServer, runCli, startServer } from './harness.js';
 
 if (!HAS_CHROMIUM) console.warn('web e2e skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
 
@@ -185,6 +185,37 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard (open mode)', () => {
     await page.getByRole('button', { name: /Evaluate/ }).click();
     await page.locator('.playground-result [role="alert"]').waitFor();
     expect(await page.locator('.playground-result [role="alert"]').textContent()).toMatch(/bogus_key|invalid/i);
+  });
+
+  // One numbering wherever a person reads a rule number: the shell rule is the second rule of
+  // policies/default.yaml (wire index 1), so the CLI, the drawer and the playground all say #2.
+  it('numbers rules from 1, the same in the CLI, the drawer and the playground', async () => {
+    const action = await api.submit({ agent_id: 'numbers', tool: 'shell', operation: 'run', params: { cmd: 'date' } });
+    expect(action.matched_rule?.index).toBe(1);
+    const env = { FARAMESH_BASE_URL: server.url };
+    expect((await runCli(['get', action.id], { env })).stdout).toMatch(
+      /Matched Rule:\s+#2 Shell commands require approval/,
+    );
+    expect((await runCli(['explain', action.id], { env })).stdout).toContain(
+      '✓ #2 Shell commands require approval [require_approval] ← decided',
+    );
+
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.getByLabel(/custom policy/).uncheck();
+    await page.getByLabel('Action (JSON)').fill(JSON.stringify({ agent_id: 'a', tool: 'shell', operation: 'run' }));
+    await page.getByRole('button', { name: /Evaluate/ }).click();
+    const result = page.getByTestId('playground-result');
+    await result.locator('[data-decision="require_approval"]').waitFor();
+    expect(await result.textContent()).toContain('#2 — Shell commands require approval');
+
+    await page.goto(server.url);
+    await waitLive(page);
+    const row = page.locator(`tr[data-action-id="${action.id}"]`);
+    await row.waitFor();
+    await row.locator('.row-open').click();
+    const drawer = page.getByTestId('action-drawer');
+    await drawer.waitFor();
+    expect(await drawer.textContent()).toContain('Decided by rule #2: Shell commands require approval');
   });
 
   it('loads under the strict CSP with no violation and no script error', async () => {

@@ -101,6 +101,51 @@ describe('governTools with generateText', () => {
     expect(email.calls).toEqual([]);
   });
 
+  it('turns arguments edited in the history after approval into a tool error the model reads, and never runs them', async () => {
+    const { tools, email, governance } = toolset(gov.agent());
+    const model = scriptedModel('send_email', { to: 'ok@example.com' });
+    const messages: ModelMessage[] = [{ role: 'user', content: 'email ok' }];
+    const first = await generateText({ model, tools, messages });
+    await gov.decideNext({ tool: 'send_email', match: (a) => a.params.to === 'ok@example.com' }, true);
+    const answer = await approvalResponses(governance, first.content);
+    // Someone rewrites the approved call in the stored history before the next turn.
+    const tampered = JSON.parse(
+      JSON.stringify(first.response.messages).replaceAll('ok@example.com', 'attacker@example.com'),
+    ) as ModelMessage[];
+    const next = await generateText({ model, tools, messages: [...messages, ...tampered, answer!] });
+    expect(next.text).toBe('done');
+    expect(email.calls).toEqual([]);
+    const prompt = JSON.stringify(model.doGenerateCalls.at(-1)?.prompt);
+    expect(prompt).toContain('error-text');
+    expect(prompt).toContain('no longer match what was approved, so the call was not run');
+  });
+
+  it('answers approvals without a reason when the approver gave none, never with the policy reason', async () => {
+    const { governance } = toolset(gov.agent());
+    const approvedCall = await generateText({
+      model: scriptedModel('send_email', { to: 'quiet-yes@example.com' }),
+      tools: toolset(gov.agent()).tools,
+      prompt: 'email',
+    });
+    await gov.decideNext({ tool: 'send_email', match: (a) => a.params.to === 'quiet-yes@example.com' }, true);
+    const yes = await approvalResponses(governance, approvedCall.content);
+    expect(yes?.content).toEqual([expect.objectContaining({ approved: true })]);
+    expect(yes?.content[0]).not.toHaveProperty('reason');
+
+    const deniedCall = await generateText({
+      model: scriptedModel('send_email', { to: 'quiet-no@example.com' }),
+      tools: toolset(gov.agent()).tools,
+      prompt: 'email',
+    });
+    const pending = (await gov.approver.listActions({ status: 'pending_approval', limit: 500 })).items.find(
+      (a) => a.params.to === 'quiet-no@example.com',
+    );
+    await gov.approver.deny(pending!.id);
+    const no = await approvalResponses(governance, deniedCall.content);
+    expect(no?.content).toEqual([expect.objectContaining({ approved: false })]);
+    expect(no?.content[0]).not.toHaveProperty('reason');
+  });
+
   it('never runs a tool the policy denies; the model sees a tool error', async () => {
     const { tools, remove } = toolset(gov.agent());
     const result = await generateText({ model: scriptedModel('delete_file', { path: '/' }), tools, prompt: 'rm' });

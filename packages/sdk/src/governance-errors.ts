@@ -86,9 +86,10 @@ export class ActionNotRunnableError extends FarameshError {
 export class ArgumentsChangedError extends FarameshError {
   override name = 'ArgumentsChangedError';
 
-  constructor(actionId: string) {
-    super('arguments_changed', `the arguments of ${actionId} changed after they were submitted; not running`, {
-      details: { action_id: actionId },
-    });
+  constructor(
+    actionId: string,
+    message = `the arguments of ${actionId} changed after they were submitted; not running`,
+  ) {
+    super('arguments_changed', message, { details: { action_id: actionId } });
   }
 }

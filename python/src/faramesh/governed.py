@@ -19,6 +19,7 @@ from .errors import (
     FarameshConnectionError,
     FarameshTimeoutError,
 )
+from .refusal import gate
 from .sdk.client import Action, ExecutionGovernorClient
 from .withdraw import WITHDRAW_TIMEOUT_S, AnyOf, CancelSignal
 
@@ -64,12 +65,14 @@ def authorize(
     or the connection error when the server is unreachable and the client is fail-closed. Ctrl-C or
     `cancel_event` while waiting withdraws the action (see `wait_for_decision`).
     """
-    action = client.submit_action(
-        tool, operation, params, context, agent_id=agent_id, idempotency_key=idempotency_key
-    )
-    if action.get("status") == "pending_approval":
-        action = client.wait_for_decision(str(action["id"]), timeout=approval_timeout, cancel_event=cancel_event)
-    return require_runnable(action)
+    def decide() -> Action:
+        action = client.submit_action(tool, operation, params, context, agent_id=agent_id, idempotency_key=idempotency_key)
+        if action.get("status") == "pending_approval":
+            action = client.wait_for_decision(str(action["id"]), timeout=approval_timeout, cancel_event=cancel_event)
+        return require_runnable(action)
+
+    # Marked as refusals, so integrations can tell them from errors the tool itself raises later.
+    return gate(decide)
 
 
 def require_runnable(action: Action) -> Action:
@@ -82,10 +85,10 @@ def require_runnable(action: Action) -> Action:
         why = action.get("approval_reason") or action.get("reason") or "denied"
         raise ActionDeniedError(f"Faramesh denied {label}: {why}", code="action_denied", action=action)
     if status == "expired":
-        raise ActionExpiredError(f"approval of {label} expired; expiry means deny", code="action_expired", action=action)
+        raise ActionExpiredError(f"Faramesh: approval of {label} expired; expiry means deny", code="action_expired", action=action)
     if status == "cancelled":
-        raise ActionCancelledError(f"{label} was cancelled before it ran", code="action_cancelled", action=action)
-    raise ActionNotRunnableError(f"{label} is {status}; it may not run (again)", code="action_not_runnable", action=action)
+        raise ActionCancelledError(f"Faramesh: {label} was cancelled before it ran", code="action_cancelled", action=action)
+    raise ActionNotRunnableError(f"Faramesh: {label} is {status}; it may not run (again)", code="action_not_runnable", action=action)
 
 
 def execute(client: ExecutionGovernorClient, action: Action, fn: Callable[[], Any]) -> Any:

@@ -6,7 +6,7 @@ import json
 import socket
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional
 
 from .errors import FarameshConnectionError, FarameshError, FarameshTimeoutError, ServiceUnavailableError
 from .transport import Transport
@@ -30,6 +30,8 @@ class StreamEvent:
     name: str
     action: Dict[str, Any]
     event: Dict[str, Any] = field(default_factory=dict)
+    data: Dict[str, Any] = field(default_factory=dict)
+    """The frame's whole JSON payload (`action`, `event`, and whatever else the server sends)."""
 
     @property
     def event_type(self) -> str:
@@ -65,6 +67,11 @@ def parse_frames(lines: Iterable[str]) -> Iterator[Frame]:
             frame.retry = int(value)
 
 
+StatusCallback = Callable[[str, int, float], None]
+"""`on_status(state, attempt, delay_s)`: `"reconnecting"` before each wait to reconnect, `"open"` once a
+connection is established again after one."""
+
+
 class EventStream:
     """Iterates ledger events; on a dropped connection it reconnects with `Last-Event-ID`, so no event
     is lost or repeated. `last_event_id` is the sequence of the last event delivered."""
@@ -78,8 +85,10 @@ class EventStream:
         reconnect: bool = True,
         max_reconnects: Optional[int] = None,
         read_timeout: float = 45.0,
+        on_status: Optional[StatusCallback] = None,
     ) -> None:
         self._transport = transport
+        self._on_status = on_status
         self._filters = {k: v for k, v in (filters or {}).items() if v is not None}
         self.last_event_id = last_event_id
         self._reconnect = reconnect
@@ -112,7 +121,10 @@ class EventStream:
             if self._max_reconnects is not None and self.reconnects >= self._max_reconnects:
                 raise FarameshConnectionError(self._transport.config.base_url, "event stream lost; gave up reconnecting")
             self.reconnects += 1
-            time.sleep(min(self._retry_ms / 1000.0 * max(failures, 1), 5.0) if failures else 0.05)
+            delay = min(self._retry_ms / 1000.0 * max(failures, 1), 5.0) if failures else 0.05
+            if self._on_status is not None:
+                self._on_status("reconnecting", self.reconnects, delay)
+            time.sleep(delay)
 
     def _one_connection(self) -> Iterator[StreamEvent]:
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
@@ -120,6 +132,8 @@ class EventStream:
             headers["Last-Event-ID"] = str(self.last_event_id)
         resp = self._transport.open("GET", "/v1/events", query=self._filters, headers=headers, timeout=self._read_timeout)
         self._response = resp
+        if self.reconnects and self._on_status is not None:
+            self._on_status("open", self.reconnects, 0.0)
         try:
             for frame in parse_frames(_lines(resp)):
                 if frame.retry is not None:
@@ -134,6 +148,7 @@ class EventStream:
                     name=frame.event or str(payload.get("type") or "message"),  # unnamed frames: name in `type`
                     action=payload.get("action", {}),
                     event=payload.get("event", {}),
+                    data=payload,
                 )
         finally:
             self._response = None

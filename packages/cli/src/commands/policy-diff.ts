@@ -7,6 +7,7 @@ import { requirePolicy } from '../local/policy-file.js';
 import { intOption } from '../option-parsers.js';
 import { paintDecision, paintRisk } from '../output/colour.js';
 import { inlineJson, shortId } from '../output/format.js';
+import { ruleNumber } from '../output/rule-number.js';
 
 /** `policy-diff old new [--db path]`: rule-by-rule differences, and optionally a backtest. */
 export async function policyDiff(
@@ -65,7 +66,9 @@ export async function policyDiff(
   );
   section(
     'Reordered rules',
-    diff.rules.reordered.map((m) => `${c.cyan('↕')} ${ruleLabel(m.rule)}: #${m.old_index} → #${m.new_index}`),
+    diff.rules.reordered.map(
+      (m) => `${c.cyan('↕')} ${ruleLabel(m.rule)}: ${ruleNumber(m.old_index)} → ${ruleNumber(m.new_index)}`,
+    ),
   );
   section(
     'Added risk rules',
@@ -84,7 +87,9 @@ export async function policyDiff(
   );
   section(
     'Reordered risk rules',
-    diff.risk_rules.reordered.map((m) => `${c.cyan('↕')} ${riskLabel(m.rule)}: #${m.old_index} → #${m.new_index}`),
+    diff.risk_rules.reordered.map(
+      (m) => `${c.cyan('↕')} ${riskLabel(m.rule)}: ${ruleNumber(m.old_index)} → ${ruleNumber(m.new_index)}`,
+    ),
   );
 
   if (tested) {

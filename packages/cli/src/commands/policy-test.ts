@@ -8,6 +8,7 @@ import { requirePolicy } from '../local/policy-file.js';
 import { choiceOption } from '../option-parsers.js';
 import { paintDecision, paintRisk } from '../output/colour.js';
 import { inlineJson } from '../output/format.js';
+import { ruleNumber } from '../output/rule-number.js';
 import { traceLines } from '../output/trace.js';
 
 /**
@@ -46,7 +47,7 @@ export async function policyTest(
     ctx.out.line(`Reason: ${explanation.reason ?? '(none)'} (${explanation.reason_code})`);
     const rule = explanation.matched_rule;
     ctx.out.line(
-      `Matched Rule: ${rule ? `#${rule.index}${rule.description ? ` ${rule.description}` : ''}` : 'none (default deny)'}`,
+      `Matched Rule: ${rule ? `${ruleNumber(rule.index)}${rule.description ? ` ${rule.description}` : ''}` : 'none (default deny)'}`,
     );
     ctx.out.line(`Policy: ${policy.file} (version ${policy.version})`);
     ctx.out.line();

@@ -82,6 +82,13 @@ describe('get / events / explain / logs / curl', () => {
     expect(JSON.parse(json.stdout).id).toBe(action.id);
   });
 
+  it('get numbers the matched rule from 1, as the dashboard does (wire index + 1)', async () => {
+    const action = await submitShell('uptime');
+    expect(action.matched_rule?.index).toBe(1);
+    const out = await cli(['get', action.id], { env: srv.env });
+    expect(out.stdout).toMatch(/Matched Rule:\s+#2 Shell commands require approval/);
+  });
+
   it('get of an unknown id prints the server error code and exits 1', async () => {
     const out = await cli(['get', 'ffffffff'], { env: srv.env });
     expect(out.code).toBe(1);
@@ -106,10 +113,10 @@ describe('get / events / explain / logs / curl', () => {
     expect(out.stdout).toContain('Decision: require_approval');
     expect(out.stdout).toContain('Risk Level: high (risk rule: dangerous_shell)');
     expect(out.stdout).toMatch(/Policy File: .*policies\/default\.yaml/);
-    expect(out.stdout).toContain('✗ #0 Allow HTTP GET requests [allow]');
+    expect(out.stdout).toContain('✗ #1 Allow HTTP GET requests [allow]');
     expect(out.stdout).toContain('✗ tool: expected "http", got "shell"');
-    expect(out.stdout).toContain('✓ #1 Shell commands require approval [require_approval] ← decided');
-    expect(out.stdout).toContain('· #2 Default deny rule [deny] (not evaluated)');
+    expect(out.stdout).toContain('✓ #2 Shell commands require approval [require_approval] ← decided');
+    expect(out.stdout).toContain('· #3 Default deny rule [deny] (not evaluated)');
     expect(out.stdout).toContain('✓ dangerous_shell → high ← fired');
   });
 

@@ -1,6 +1,7 @@
 import type { Action } from '@faramesh/contract';
 import { type Colours, paintDecision, paintRisk, paintStatus } from './colour.js';
 import { formatDateTime, inlineJson, shortId, truncate } from './format.js';
+import { ruleNumber } from './rule-number.js';
 
 /** The columns of `list`, as the seed's table shows them. */
 export const LIST_HEAD = ['ID', 'Status', 'Risk', 'Tool', 'Operation', 'Params', 'Created'];
@@ -27,7 +28,7 @@ export function actionDetail(action: Action, c: Colours): string[] {
     [
       'Matched Rule',
       action.matched_rule
-        ? `#${action.matched_rule.index}${action.matched_rule.description ? ` ${action.matched_rule.description}` : ''}`
+        ? `${ruleNumber(action.matched_rule.index)}${action.matched_rule.description ? ` ${action.matched_rule.description}` : ''}`
         : 'none (default deny)',
     ],
     ['Agent', action.agent_id],

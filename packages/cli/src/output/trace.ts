@@ -1,6 +1,7 @@
 import type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace } from '@faramesh/sdk';
 import { type Colours, paintDecision, paintRisk } from './colour.js';
 import { inlineJson, truncate } from './format.js';
+import { ruleNumber } from './rule-number.js';
 
 /**
  * The engine's full trace as text: every rule in order with each condition (expected vs actual),
@@ -52,7 +53,7 @@ function shellLines(shell: ShellTrace, c: Colours): string[] {
 }
 
 function ruleLines(rule: RuleTrace, c: Colours): string[] {
-  const label = `#${rule.index}${rule.name ? ` ${rule.name}` : ''}${rule.description ? ` ${rule.description}` : ''}`;
+  const label = `${ruleNumber(rule.index)}${rule.name ? ` ${rule.name}` : ''}${rule.description ? ` ${rule.description}` : ''}`;
   const effect = `[${paintDecision(c, rule.effect)}]`;
   if (rule.status === 'not_evaluated') return [c.dim(`  · ${label} [${rule.effect}] (not evaluated)`)];
   if (rule.status === 'matched') {

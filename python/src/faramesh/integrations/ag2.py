@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping, Optional
 from ag2 import tool as ag2_tool
 
 from ..governed import governed
+from ..refusal import answer_refusals
 from ..sdk.client import ExecutionGovernorClient
 
 
@@ -25,7 +26,8 @@ def governed_ag2_tool(
 ) -> Any:
     """An AG2 `FunctionTool` for `fn` whose body runs only when Faramesh allows it or a human approves.
 
-    A denial surfaces to the agent as a failed tool call carrying `ActionDeniedError`.
+    A refusal (denied, expired, approval timeout, Faramesh unreachable) is the tool's answer to the
+    model — one readable sentence — and `fn` does not run; AG2 would otherwise hand the model a traceback.
     """
     tool_name = name or fn.__name__
     wrapped = governed(
@@ -36,4 +38,5 @@ def governed_ag2_tool(
         context={**dict(context or {}), "framework": "ag2"},
         approval_timeout=approval_timeout,
     )(fn)
-    return ag2_tool(wrapped, name=tool_name, description=description or (fn.__doc__ or tool_name).strip())
+    answered = answer_refusals(wrapped)
+    return ag2_tool(answered, name=tool_name, description=description or (fn.__doc__ or tool_name).strip())

@@ -21,7 +21,7 @@ from ..errors import (
     ServiceUnavailableError,
 )
 from ..outbox import Outbox, QueuedSubmission
-from ..sse import EventStream
+from ..sse import EventStream, StatusCallback
 from ..transport import Transport
 from ..withdraw import WITHDRAW_TIMEOUT_S, CancelSignal, CancelWatcher
 
@@ -281,6 +281,7 @@ class ExecutionGovernorClient:
         max_reconnects: Optional[int] = None,
         read_timeout: float = 45.0,
         format: Optional[str] = None,
+        on_status: Optional[StatusCallback] = None,
     ) -> EventStream:
         """Live ledger events (SSE). Iterating reconnects after a drop and resumes from the last event seen.
         `format="unnamed"` asks for frames without `event:` (the name is then read from the data's `type`)."""
@@ -291,6 +292,7 @@ class ExecutionGovernorClient:
             reconnect=reconnect,
             max_reconnects=max_reconnects,
             read_timeout=read_timeout,
+            on_status=on_status,
         )
 
     def explain(self, action_id: str) -> Dict[str, Any]:

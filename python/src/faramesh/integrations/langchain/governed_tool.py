@@ -2,6 +2,11 @@
 
     governed = GovernedTool(tool=shell_tool, client=client, agent_id="my-langchain-agent")
     governed.run("ls -la")
+
+Called by a model (a tool call, as LangGraph's `ToolNode` and LangChain agents invoke tools), a refusal
+— denied, expired, approval timeout, or Faramesh unreachable — comes back as an error `ToolMessage` the
+model can read, and the run goes on without the tool having run. Called directly, it raises the typed
+error (`ActionDeniedError`, …, `FarameshConnectionError`).
 """
 
 from __future__ import annotations
@@ -9,10 +14,12 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence
 
 from langchain_core.callbacks import CallbackManagerForToolRun
+from langchain_core.messages import ToolMessage
 from langchain_core.tools import BaseTool
 from pydantic import ConfigDict, Field, model_validator
 
 from ...governed import authorize, execute, jsonable
+from ...refusal import refusal_of
 from ...sdk.client import ExecutionGovernorClient
 from ..mapping import faramesh_name, shell_params
 
@@ -73,6 +80,25 @@ class GovernedTool(BaseTool):
         )
         callbacks = run_manager.get_child() if run_manager else None
         return execute(self.client, action, lambda: self.tool.run(tool_input, callbacks=callbacks))
+
+    def run(self, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().run(tool_input, *args, **kwargs)
+        except Exception as err:
+            return self._refused(err, kwargs.get("tool_call_id"))
+
+    async def arun(self, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().arun(tool_input, *args, **kwargs)
+        except Exception as err:
+            return self._refused(err, kwargs.get("tool_call_id"))
+
+    def _refused(self, err: Exception, tool_call_id: Optional[str]) -> ToolMessage:
+        """A model's tool call gets the refusal as an error ToolMessage; anything else re-raises."""
+        message = refusal_of(err)
+        if message is None or tool_call_id is None:
+            raise err
+        return ToolMessage(content=message, tool_call_id=tool_call_id, name=self.name, status="error")
 
 
 def govern_tools(

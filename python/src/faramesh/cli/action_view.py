@@ -1,0 +1,73 @@
+"""One action as the Node CLI shows it: a `list` row, or every field for `get`
+(packages/cli/src/output/action-view.ts)."""
+
+from __future__ import annotations
+
+from typing import Any, List, Mapping, Optional, Tuple
+
+from .colour import Colours, paint_decision, paint_risk, paint_status
+from .rule_number import rule_number
+from .text import format_datetime, inline_json, safe, short_id, truncate
+
+Action = Mapping[str, Any]
+
+LIST_HEAD = ["ID", "Status", "Risk", "Tool", "Operation", "Params", "Created"]
+
+
+def list_row(action: Action, c: Colours, full: bool) -> List[str]:
+    return [
+        safe(action["id"]) if full else short_id(str(action["id"])),
+        paint_status(c, safe(action.get("status", ""))),
+        paint_risk(c, safe(action.get("risk_level", ""))),
+        safe(action.get("tool", "")),
+        safe(action.get("operation", "")),
+        truncate(inline_json(action.get("params", {})), 80 if full else 36),
+        format_datetime(str(action.get("created_at", ""))),
+    ]
+
+
+def matched_rule_text(rule: Optional[Mapping[str, Any]]) -> str:
+    if not rule:
+        return "none (default deny)"
+    description = rule.get("description")
+    return f"{rule_number(int(rule['index']))}{f' {safe(description)}' if description else ''}"
+
+
+def _when(value: Any) -> Optional[str]:
+    return format_datetime(str(value)) if value else None
+
+
+def action_detail(action: Action, c: Colours) -> List[str]:
+    """Every field of one action as `Label: value` lines."""
+    reason, code = action.get("reason"), safe(action.get("reason_code", ""))
+    risk_rule = action.get("risk_rule")
+    decided_by = action.get("approval_decided_by")
+    decided_at = action.get("approval_decided_at")
+    context = action.get("context") or {}
+    rows: List[Tuple[str, Optional[str]]] = [
+        ("Status", paint_status(c, safe(action.get("status", "")))),
+        ("Decision", paint_decision(c, safe(action.get("decision", "")))),
+        ("Reason", f"{safe(reason)} ({code})" if reason else code),
+        ("Risk Level", paint_risk(c, safe(action.get("risk_level", ""))) + (f" (risk rule: {safe(risk_rule)})" if risk_rule else "")),
+        ("Matched Rule", matched_rule_text(action.get("matched_rule"))),
+        ("Agent", safe(action.get("agent_id", ""))),
+        ("Tool", safe(action.get("tool", ""))),
+        ("Operation", safe(action.get("operation", ""))),
+        ("Params", inline_json(action.get("params", {}))),
+        ("Context", inline_json(context) if context else None),
+        ("Policy", f"{safe(action.get('policy_version', ''))} ({safe(str(action.get('policy_hash', ''))[:12])})"),
+        ("Request Hash", safe(action.get("request_hash", ""))),
+        ("Submitted By", safe(action["submitted_by"]) if action.get("submitted_by") else None),
+        ("Approval Token", safe(action["approval_token"]) if action.get("approval_token") else None),
+        ("Approval Expires", _when(action.get("approval_expires_at"))),
+        ("Decided By", f"{safe(decided_by)}{f' at {format_datetime(str(decided_at))}' if decided_at else ''}" if decided_by else None),
+        ("Decision Reason", safe(action["approval_reason"]) if action.get("approval_reason") else None),
+        ("Started", _when(action.get("started_at"))),
+        ("Finished", _when(action.get("finished_at"))),
+        ("Error", safe(action["result_error"]) if action.get("result_error") else None),
+        ("Created", format_datetime(str(action.get("created_at", "")))),
+        ("Updated", f"{format_datetime(str(action.get('updated_at', '')))} (version {safe(action.get('version', ''))})"),
+    ]
+    shown = [(label, value) for label, value in rows if value]
+    width = max(len(label) for label, _ in shown) + 1
+    return [f"{label}:".ljust(width + 1) + value for label, value in shown]

@@ -1,0 +1,1 @@
+"""One module per command (or small group), each with `register(subparsers, parent)` and its run function."""

@@ -1,0 +1,44 @@
+"""`approve <id>` (alias `allow`) and `deny <id>`: decide a pending action (approver or admin token)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ...errors import ConflictError, PermissionDeniedError
+from ..colour import paint_status
+from ..context import Context
+from ..text import safe, short_id
+
+
+def decide(ctx: Context, opts: argparse.Namespace, approve: bool) -> int:
+    action = ctx.client.get_action(opts.id)
+    if action.get("status") != "pending_approval":
+        raise ConflictError(f"action {action['id']} is {action.get('status')}, not pending_approval", code="not_pending")
+    if not action.get("approval_token"):
+        raise PermissionDeniedError(
+            f"the approval token of {action['id']} is not visible with this token (needs the approver or admin role)",
+            code="approval_token_unavailable",
+        )
+    call = ctx.client.approve if approve else ctx.client.deny
+    # The approval is bound to the action shown: its token and (inside the client) its request hash.
+    decided = call(str(action["id"]), token=str(action["approval_token"]), reason=opts.reason)
+    if ctx.json:
+        ctx.out.json(decided)
+        return 0
+    c = ctx.out.c
+    mark, verb = (c.green("✓"), "Approved") if approve else (c.red("✗"), "Denied")
+    what = f"{safe(decided.get('tool', ''))} {safe(decided.get('operation', ''))}"
+    ctx.out.line(f"{mark} {verb} {short_id(str(decided['id']))} ({what}): {paint_status(c, safe(decided.get('status', '')))}")
+    return 0
+
+
+def register(sub: Any, parent: argparse.ArgumentParser) -> None:
+    for name, aliases, approve, text in (
+        ("approve", ["allow"], True, "approve a pending action (id or prefix)"),
+        ("deny", [], False, "deny a pending action (id or prefix)"),
+    ):
+        p = sub.add_parser(name, aliases=aliases, parents=[parent], help=text)
+        p.add_argument("id", help="action id or prefix")
+        p.add_argument("--reason", metavar="TEXT", help="why (recorded in the ledger)")
+        p.set_defaults(run=lambda ctx, opts, approve=approve: decide(ctx, opts, approve))

@@ -1,0 +1,90 @@
+"""The policy engine's trace as text (packages/cli/src/output/trace.ts): every rule in order with each
+condition (expected vs actual), the rule that decided, the risk rule that fired, a high-risk upgrade."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, List, Mapping, Sequence
+
+from .colour import Colours, paint_decision, paint_risk
+from .rule_number import rule_number
+from .text import inline_json, safe, truncate
+
+
+def trace_lines(explanation: Mapping[str, Any], c: Colours) -> List[str]:
+    rules: Sequence[Mapping[str, Any]] = explanation.get("rules") or []
+    risks: Sequence[Mapping[str, Any]] = explanation.get("risk") or []
+    no_rule = f"  {c.red('→')} no rule matched: {paint_decision(c, 'deny')} by default"
+    lines = _section(c.bold("Rule trace (first match wins):"), rules, "  (no rules)", no_rule, lambda r: _rule_lines(r, c))
+    lines.append("")
+    no_risk = f"  → no risk rule matched: risk {paint_risk(c, 'low')}"
+    lines += _section(c.bold("Risk rules (first match sets the risk):"), risks, "  (no risk rules)", no_risk, lambda r: _risk_lines(r, c))
+    if explanation.get("reason_code") == "high_risk_upgrade":
+        upgrade = f"high risk turned {paint_decision(c, 'allow')} into {paint_decision(c, 'require_approval')}"
+        lines += ["", f"{c.yellow('!')} {upgrade}"]
+    if explanation.get("normalized_command"):
+        lines += ["", f"Normalized command: {safe(explanation['normalized_command'])}"]
+    return lines
+
+
+def _section(
+    title: str,
+    items: Sequence[Mapping[str, Any]],
+    empty: str,
+    none_matched: str,
+    render: Callable[[Mapping[str, Any]], List[str]],
+) -> List[str]:
+    lines = [title] + ([empty] if not items else [])
+    for item in items:
+        lines += render(item)
+    if not any(i.get("status") == "matched" for i in items):
+        lines.append(none_matched)
+    return lines
+
+
+def _rule_lines(rule: Mapping[str, Any], c: Colours) -> List[str]:
+    name = f" {safe(rule['name'])}" if rule.get("name") else ""
+    description = f" {safe(rule['description'])}" if rule.get("description") else ""
+    label = f"{rule_number(int(rule.get('index', 0)))}{name}{description}"
+    effect = safe(rule.get("effect", ""))
+    if rule.get("status") == "not_evaluated":
+        return [c.dim(f"  · {label} [{effect}] (not evaluated)")]
+    if rule.get("status") == "matched":
+        head = f"  {c.green('✓')} {label} [{paint_decision(c, effect)}] {c.green('← decided')}"
+    else:
+        head = f"  {c.red('✗')} {label} [{paint_decision(c, effect)}]"
+    return [head] + _condition_lines(rule.get("conditions") or [], c)
+
+
+def _risk_lines(risk: Mapping[str, Any], c: Colours) -> List[str]:
+    name, level = safe(risk.get("name", "")), safe(risk.get("risk_level", ""))
+    if risk.get("status") == "not_evaluated":
+        return [c.dim(f"  · {name} → {level} (not evaluated)")]
+    label = f"{name} → {paint_risk(c, level)}"
+    if risk.get("status") == "matched":
+        head = f"  {c.green('✓')} {label} {c.green('← fired')}"
+    else:
+        head = f"  {c.red('✗')} {label}"
+    return [head] + _condition_lines(risk.get("conditions") or [], c)
+
+
+def _condition_lines(conditions: Sequence[Mapping[str, Any]], c: Colours) -> List[str]:
+    out = []
+    for cond in conditions:
+        mark = c.green("✓") if cond.get("matched") else c.red("✗")
+        expected = truncate(inline_json(cond.get("expected")), 60)
+        actual = truncate(_actual_text(cond), 70)
+        out.append(f"      {mark} {safe(cond.get('key', ''))}: expected {expected}, got {actual}")
+    return out
+
+
+def _actual_text(cond: Mapping[str, Any]) -> str:
+    """`contains`/`pattern` report what they searched: the normalized command or the params JSON."""
+    if "actual" not in cond:
+        return "missing"
+    actual = cond["actual"]
+    if isinstance(actual, dict):
+        if isinstance(actual.get("command"), str):
+            return f"command {inline_json(actual['command'])}"
+        if isinstance(actual.get("params_json"), str):
+            return f"params {safe(actual['params_json'])}"
+    return inline_json(actual)
