@@ -1,5 +1,7 @@
 import { isMap, isScalar, type Node } from 'yaml';
+import type { ApprovalRequirement } from './approval-requirement.js';
 import { readCasePrincipal } from './case-principal.js';
+import { type QuorumCase, readQuorumCase } from './case-quorum.js';
 import type { Diagnostic } from './diagnostic.js';
 import { type PathsExpectation, readPathsExpectation } from './path-expectation.js';
 import type { ActionInput, Decision, ReasonCode, RiskLevel } from './types.js';
@@ -28,6 +30,8 @@ export interface CaseExpectation {
   normalized_command?: string | null;
   /** The normalised paths path conditions see (see `path-expectation.ts`). */
   paths?: PathsExpectation;
+  /** The approval requirement the decision carries (`Evaluation.approval`), compared as JSON. */
+  approval?: ApprovalRequirement | null;
 }
 
 /** An expected diagnostic; `line`/`column` are relative to the case's inline policy text. */
@@ -51,6 +55,8 @@ export interface PolicyCase {
   expect: CaseExpectation | null;
   expect_errors: ExpectedDiagnostic[] | null;
   expect_warnings: ExpectedDiagnostic[] | null;
+  /** A timeline of approvals played against the action's requirement (case-quorum.ts). */
+  quorum: QuorumCase | null;
 }
 
 export interface CaseFile {
@@ -61,7 +67,7 @@ export interface CaseFile {
 }
 
 const FILE_KEYS = ['name', 'description', 'policy', 'policy_file', 'cases'];
-const CASE_KEYS = ['name', 'policy', 'action', 'expect', 'expect_errors', 'expect_warnings'];
+const CASE_KEYS = ['name', 'policy', 'action', 'expect', 'expect_errors', 'expect_warnings', 'quorum'];
 const ACTION_KEYS = ['agent_id', 'tool', 'operation', 'op', 'params', 'context', 'principal'];
 const EXPECT_KEYS = [
   'decision',
@@ -72,6 +78,7 @@ const EXPECT_KEYS = [
   'matched_rule',
   'normalized_command',
   'paths',
+  'approval',
 ];
 const DIAGNOSTIC_KEYS = ['code', 'line', 'column', 'path'];
 const DECISIONS = ['allow', 'deny', 'require_approval'];
@@ -148,6 +155,11 @@ function readCase(yaml: YamlSource, node: Node, path: string, file: string): Pol
     warningsEntry === undefined
       ? null
       : readExpectedDiagnostics(yaml, warningsEntry.value, joinPath(path, 'expect_warnings'));
+  const quorumEntry = entries.get('quorum');
+  const quorum = quorumEntry === undefined ? null : readQuorumCase(yaml, quorumEntry.value, joinPath(path, 'quorum'));
+  if (quorumEntry !== undefined && actionEntry === undefined) {
+    yaml.error(quorumEntry.key, joinPath(path, 'quorum'), 'incomplete_case', '`quorum` needs the `action` it approves');
+  }
   if ((actionEntry === undefined) !== (expectEntry === undefined)) {
     yaml.error(node, path, 'incomplete_case', '`action` and `expect` go together');
   }
@@ -167,7 +179,7 @@ function readCase(yaml: YamlSource, node: Node, path: string, file: string): Pol
   }
   if (name === null) return null;
   const { line } = yaml.locate(node);
-  return { name, line, label: `${file}#${name}`, policy, action, expect, expect_errors, expect_warnings };
+  return { name, line, label: `${file}#${name}`, policy, action, expect, expect_errors, expect_warnings, quorum };
 }
 
 function readAction(yaml: YamlSource, node: Node | null, path: string): ActionInput | null {
@@ -214,6 +226,10 @@ function readExpectation(yaml: YamlSource, node: Node | null, path: string): Cas
   if (paths !== undefined) {
     const expected = readPathsExpectation(yaml, paths.value, joinPath(path, 'paths'));
     if (expected !== null) expect.paths = expected;
+  }
+  const approval = entries.get('approval');
+  if (approval !== undefined) {
+    expect.approval = isNull(approval.value) ? null : (approval.value?.toJSON() as ApprovalRequirement);
   }
   const matched = entries.get('matched_rule');
   if (matched !== undefined) {

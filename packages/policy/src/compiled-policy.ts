@@ -44,6 +44,8 @@ export interface CompiledPolicy {
   readonly description: string | null;
   readonly rules: readonly RuleInfo[];
   readonly riskRules: readonly RiskRuleInfo[];
+  /** The top-level `groups:`: name → members as written. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
   /** Opaque engine state. */
   readonly internals: PolicyInternals;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_REQUIREMENT } from './approval-requirement.js';
 import type { CompiledRiskRule, CompiledRule } from './compiled-policy.js';
 import { type Evaluation, maxRisk, type ReasonCode, type RiskLevel } from './types.js';
 
@@ -27,6 +28,7 @@ export function decide(rule: CompiledRule | null, riskRule: CompiledRiskRule | n
       risk_level: risk,
       risk_rule,
       matched_rule: null,
+      approval: null,
     };
   }
   const matched_rule = { index: rule.info.index, description: rule.info.description };
@@ -39,6 +41,7 @@ export function decide(rule: CompiledRule | null, riskRule: CompiledRiskRule | n
       risk_level: risk,
       risk_rule,
       matched_rule,
+      approval: DEFAULT_REQUIREMENT,
     };
   }
   return {
@@ -48,5 +51,6 @@ export function decide(rule: CompiledRule | null, riskRule: CompiledRiskRule | n
     risk_level: risk,
     risk_rule,
     matched_rule,
+    approval: rule.effect === 'require_approval' ? (rule.info.approval ?? DEFAULT_REQUIREMENT) : null,
   };
 }

@@ -68,6 +68,7 @@ const RULE_FIELDS: Fields<RuleInfo> = [
   ['description', (r) => r.description],
   ['risk', (r) => r.risk],
   ['name', (r) => r.name],
+  ['approval', (r) => r.approval],
 ];
 const RISK_PASSES: readonly Pass<RiskRuleInfo>[] = [(r) => r.name, (r) => canonicalJson(r.when)];
 const RISK_FIELDS: Fields<RiskRuleInfo> = [

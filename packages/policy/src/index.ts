@@ -1,3 +1,20 @@
+export type { DueEscalation } from './approval-escalation.js';
+export { approvalDeadline, dueEscalations, stepsReached } from './approval-escalation.js';
+export type {
+  MayDecide,
+  QuorumInput,
+  QuorumState,
+  QuorumStatus,
+  RecordedDecision,
+  RecordOutcome,
+  Refusal,
+  WaitingFor,
+} from './approval-quorum.js';
+export { describeWaitingFor, mayDecide, quorumStatus, recordDecision } from './approval-quorum.js';
+export type { ApprovalRequirement, EscalationStep } from './approval-requirement.js';
+export { DEFAULT_REQUIREMENT } from './approval-requirement.js';
+export { readApprovalRequirement } from './approval-requirement-json.js';
+export type { ApproverPrincipal } from './approver-set.js';
 export type { CaseExpectation, CaseFile, ExpectedDiagnostic, PolicyCase, PolicyRef } from './case-file.js';
 export { parseCaseFile } from './case-file.js';
 export type { CompiledPolicy } from './compiled-policy.js';

@@ -37,6 +37,7 @@ function compile(parsed: ParsedPolicy, yaml: YamlSource, file: string, hash: str
       effect: rule.effect,
       risk: rule.risk,
       match: rule.match.spec,
+      approval: rule.approval,
       ...yaml.locate(rule.node),
     },
     effect: rule.effect,
@@ -56,6 +57,7 @@ function compile(parsed: ParsedPolicy, yaml: YamlSource, file: string, hash: str
     description: parsed.description,
     rules: rules.map((rule) => rule.info),
     riskRules: riskRules.map((rule) => rule.info),
+    groups: Object.fromEntries([...parsed.groups].map(([name, members]) => [name, [...(members ?? [])]])),
     internals: {
       rules,
       riskRules,

@@ -1,4 +1,7 @@
 import { isScalar, type Node } from 'yaml';
+import { type DeclaredGroups, readGroups } from './approval-groups.js';
+import type { ApprovalRequirement } from './approval-requirement.js';
+import { APPROVAL_KEYS, readApprovalKeys } from './approval-rule.js';
 import { readMatchSpec, type ValidMatch } from './match-spec.js';
 import type { Decision, RiskLevel } from './types.js';
 import { type Entry, joinPath, readMapping, readSequence, readString, type YamlSource } from './yaml-document.js';
@@ -11,6 +14,8 @@ export interface ParsedRule {
   description: string | null;
   name: string | null;
   risk: RiskLevel | null;
+  /** What its approvals require; null unless the effect is require_approval. */
+  approval: ApprovalRequirement | null;
 }
 
 /** A validated risk rule. */
@@ -29,10 +34,12 @@ export interface ParsedPolicy {
   rules: ParsedRule[];
   riskRules: ParsedRiskRule[];
   rulesNode: Node | null;
+  /** The top-level `groups:` (all valid: a policy with errors is never returned). */
+  groups: DeclaredGroups;
 }
 
-const TOP_KEYS = ['rules', 'risk', 'version', 'name', 'description'];
-const RULE_KEYS = ['match', 'allow', 'deny', 'require_approval', 'description', 'risk', 'name'];
+const TOP_KEYS = ['rules', 'risk', 'version', 'name', 'description', 'groups'];
+const RULE_KEYS = ['match', 'allow', 'deny', 'require_approval', 'description', 'risk', 'name', ...APPROVAL_KEYS];
 const EFFECTS: readonly Decision[] = ['allow', 'deny', 'require_approval'];
 const RISK_KEYS = ['rules'];
 const RISK_RULE_KEYS = ['name', 'when', 'risk_level'];
@@ -51,16 +58,17 @@ export function readPolicyDocument(yaml: YamlSource): ParsedPolicy | null {
   const version = readVersion(yaml, top.get('version'));
   const name = optionalString(yaml, top.get('name'), 'name');
   const description = optionalString(yaml, top.get('description'), 'description');
+  const groups = readGroups(yaml, top.get('groups'));
   const rulesEntry = top.get('rules');
   if (rulesEntry === undefined) yaml.error(root, 'rules', 'missing_rules', 'the policy has no `rules:` list');
   const ruleNodes = rulesEntry === undefined ? null : readSequence(yaml, rulesEntry.value, 'rules', '`rules`');
   const rules = (ruleNodes ?? []).flatMap((node, index) => {
-    const rule = readRule(yaml, node, `rules[${index}]`);
+    const rule = readRule(yaml, node, `rules[${index}]`, groups);
     return rule === null ? [] : [rule];
   });
   const riskRules = readRiskSection(yaml, top.get('risk'));
   if (yaml.hasErrors()) return null;
-  return { version, name, description, rules, riskRules, rulesNode: rulesEntry?.value ?? null };
+  return { version, name, description, rules, riskRules, rulesNode: rulesEntry?.value ?? null, groups };
 }
 
 function readVersion(yaml: YamlSource, entry: Entry | undefined): string | null {
@@ -75,7 +83,7 @@ function optionalString(yaml: YamlSource, entry: Entry | undefined, path: string
   return entry === undefined ? null : readString(yaml, entry, path);
 }
 
-function readRule(yaml: YamlSource, node: Node, path: string): ParsedRule | null {
+function readRule(yaml: YamlSource, node: Node, path: string, groups: DeclaredGroups): ParsedRule | null {
   const entries = readMapping(yaml, node, path, 'a rule', RULE_KEYS);
   if (entries === null) return null;
   const matchEntry = entries.get('match');
@@ -87,8 +95,9 @@ function readRule(yaml: YamlSource, node: Node, path: string): ParsedRule | null
   const name = optionalString(yaml, entries.get('name'), joinPath(path, 'name'));
   const riskEntry = entries.get('risk');
   const risk = riskEntry === undefined ? null : readRiskLevel(yaml, riskEntry, joinPath(path, 'risk'));
+  const approval = readApprovalKeys(yaml, entries, path, effect, groups);
   if (match === null || effect === null || (riskEntry !== undefined && risk === null)) return null;
-  return { node, match, effect, description, name, risk };
+  return { node, match, effect, description, name, risk, approval };
 }
 
 // Exactly one effect, and its value must be literally `true`: `allow: false` reads like

@@ -7,6 +7,7 @@ import { evaluate } from './evaluate.js';
 import { explain } from './explain.js';
 import { loadPolicy } from './load-policy.js';
 import { pathsSummary } from './path-expectation.js';
+import { runQuorumCase } from './run-quorum.js';
 
 /** Outcome of one case; `failures` says what differed, one line per field. */
 export interface CaseResult {
@@ -53,6 +54,10 @@ function runCase(fallback: CompiledPolicy | null, testCase: PolicyCase): string[
       paths,
     }),
   );
+  if (testCase.quorum !== null) {
+    const submitter = testCase.action.principal?.name ?? null;
+    failures.push(...runQuorumCase(evaluation.approval, submitter, testCase.quorum));
+  }
   for (const key of Object.keys(evaluation) as (keyof typeof evaluation)[]) {
     if (JSON.stringify(evaluation[key]) !== JSON.stringify(explanation[key])) {
       failures.push(
@@ -83,8 +88,13 @@ function compareExpectation(expect: CaseExpectation, actual: Record<string, unkn
 }
 
 function sortKeys(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortKeys);
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, inner]) => [key, sortKeys(inner)]),
+  );
 }
 
 // Order-insensitive and exact: every expected diagnostic must match a distinct actual one on the

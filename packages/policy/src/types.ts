@@ -1,3 +1,5 @@
+import type { ApprovalRequirement } from './approval-requirement.js';
+
 /** The three outcomes of a policy decision, as they appear on the wire. */
 export type Decision = 'allow' | 'deny' | 'require_approval';
 
@@ -39,6 +41,11 @@ export interface Evaluation {
   risk_level: RiskLevel;
   risk_rule: string | null;
   matched_rule: { index: number; description: string | null } | null;
+  /**
+   * For `require_approval`: who may approve and how many, which the server stores on the pending
+   * action (plain JSON, see approval-requirement.ts); null for allow and deny.
+   */
+  approval: ApprovalRequirement | null;
 }
 
 /** The normalized match mapping of a rule (`operation:` is reported as `op`). */
@@ -86,6 +93,8 @@ export interface RuleInfo {
   effect: Decision;
   risk: RiskLevel | null;
   match: MatchSpec;
+  /** The rule's approval requirement; null unless its effect is require_approval. */
+  approval: ApprovalRequirement | null;
   line: number;
   column: number;
 }

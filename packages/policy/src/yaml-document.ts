@@ -149,6 +149,11 @@ export function describe(node: Node | null | undefined): string {
   return 'an unsupported node';
 }
 
+/** True for an absent value or an explicit YAML null. */
+export function isNull(node: Node | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
 export function joinPath(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
