@@ -9,6 +9,7 @@ import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } fro
 import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
+import { describeSearchContract } from './contract/search.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
 import type { Store } from './store.js';
 
@@ -56,5 +57,6 @@ export function describeStoreContract(
     describeLedgerContract(scope);
     describeReadsContract(scope);
     describeLifecycleContract(scope);
+    describeSearchContract(scope);
   });
 }

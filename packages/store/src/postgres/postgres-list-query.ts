@@ -1,3 +1,4 @@
+import { searchForms } from '../search-text.js';
 import { likeContains } from '../sqlite/list-query.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 
@@ -30,13 +31,20 @@ export function actionWhere(filter: ActionFilter): PgWhere {
   equals('submitted_by', filter.submitted_by);
   if (filter.since !== undefined) where.terms.push(`created_at >= ${where.param(filter.since)}`);
   if (filter.until !== undefined) where.terms.push(`created_at < ${where.param(filter.until)}`);
-  if (filter.q !== undefined && filter.q !== '') {
-    const p = where.param(likeContains(filter.q));
-    const like = (column: string) => `${column} ILIKE ${p} ESCAPE '\\'`;
-    where.terms.push(`(${['id', 'agent_id', 'tool', 'operation'].map(like).join(' OR ')})`);
+  const forms = searchForms(filter.q ?? '');
+  if (forms.length > 0) {
+    const like = (form: string) => `${SEARCH_TEXT} ILIKE ${where.param(likeContains(form))} ESCAPE '\\'`;
+    where.terms.push(`(${forms.map(like).join(' OR ')})`);
   }
   return where;
 }
+
+/**
+ * The search text of search-text.ts, exactly as migration 2 indexes it (pg_trgm GIN): the planner
+ * uses the index only for this very expression. ILIKE under "C" folds ASCII case only.
+ */
+const SEARCH_TEXT = `((id || E'\\n' || agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
+          left(params, 4096) || E'\\n' || left(context, 4096)) COLLATE "C")`;
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
 export function eventWhere(afterSeq: number, filter: EventStreamFilter): PgWhere & { join: boolean } {

@@ -1,3 +1,4 @@
+import { indexable, SEARCH_JSON_CHARS, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
 
@@ -11,8 +12,12 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The WHERE clause of listActions; `total` uses it without the keyset condition. */
-export function actionWhere(filter: ActionFilter): SqlWhere {
+/**
+ * The WHERE clause of listActions; `total` uses it without the keyset condition. `manyMatches`:
+ * the search matches many rows, so walk the newest-first index and probe the matches instead of
+ * looking every match up and sorting them all.
+ */
+export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere {
   const terms: string[] = [];
   const params: unknown[] = [];
   const equals = (column: string, value: string | undefined) => {
@@ -33,15 +38,48 @@ export function actionWhere(filter: ActionFilter): SqlWhere {
     terms.push('created_at < ?');
     params.push(filter.until);
   }
-  if (filter.q !== undefined && filter.q !== '') {
-    // SQLite's LIKE folds ASCII case only, matching the contract's case-insensitive substring for ids and names.
-    const pattern = likeContains(filter.q);
-    terms.push(
-      "(id LIKE ? ESCAPE '\\' OR agent_id LIKE ? ESCAPE '\\' OR tool LIKE ? ESCAPE '\\' OR operation LIKE ? ESCAPE '\\')",
-    );
-    params.push(pattern, pattern, pattern, pattern);
+  const search = searchWhere(filter.q, manyMatches);
+  if (search !== null) {
+    terms.push(search.sql);
+    params.push(...search.params);
   }
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
+}
+
+/** The search text of search-text.ts as SQL over the actions row (the same as the index trigger's). */
+const SEARCH_TEXT = `(id || char(10) || agent_id || char(10) || tool || char(10) || operation || char(10) ||
+  substr(params, 1, ${SEARCH_JSON_CHARS}) || char(10) || substr(context, 1, ${SEARCH_JSON_CHARS}))`;
+
+/**
+ * The `q` condition: through the FTS5 trigram index when every form has 3+ characters, else a scan
+ * of the same text with LIKE (which folds ASCII case, as the index's lowercased text does). The unary
+ * `+` keeps SQLite from driving the query by id lookups (one per match) when matches are many.
+ */
+export function searchWhere(q: string | undefined, manyMatches = false): SqlWhere | null {
+  const forms = searchForms(q ?? '');
+  if (forms.length === 0) return null;
+  if (indexable(forms)) {
+    const id = manyMatches ? '+id' : 'id';
+    return {
+      sql: `${id} IN (SELECT action_id FROM actions_search WHERE actions_search MATCH ?)`,
+      params: [ftsQuery(forms)],
+    };
+  }
+  return {
+    sql: `(${forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`).join(' OR ')})`,
+    params: forms.map(likeContains),
+  };
+}
+
+/** The FTS5 query for `q` when the index can answer it, else null. */
+export function indexedSearch(q: string | undefined): string | null {
+  const forms = searchForms(q ?? '');
+  return forms.length > 0 && indexable(forms) ? ftsQuery(forms) : null;
+}
+
+/** An FTS5 query for any of the forms, each one phrase (a substring, for the trigram tokenizer). */
+export function ftsQuery(forms: readonly string[]): string {
+  return forms.map((form) => `"${form.replaceAll('"', '""')}"`).join(' OR ');
 }
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
@@ -78,4 +116,13 @@ export function prefixUpperBound(prefix: string): string | null {
     if (code < 0xffff) return prefix.slice(0, i) + String.fromCharCode(code + 1);
   }
   return null;
+}
+
+/** How many actions an indexed search matches (the index alone: no join to actions). */
+export const COUNT_SEARCH_MATCHES = 'SELECT count(*) AS n FROM actions_search WHERE actions_search MATCH ?';
+
+/** Whether `q` is the filter's only condition (then the index's match count is the list's total). */
+export function onlySearch(filter: ActionFilter): boolean {
+  const { q: _q, ...rest } = filter;
+  return Object.values(rest).every((value) => value === undefined);
 }
