@@ -17,6 +17,7 @@ export {
   type Status,
   type StreamFrame,
 } from './action.js';
+export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export { COMMAND_EVENTS, type Command, isTerminal, nextStatus, TERMINAL_STATUSES, TRANSITIONS } from './lifecycle.js';
 export { isName, MAX_NAME_LENGTH, NAME_PATTERN, nameSchema } from './names.js';

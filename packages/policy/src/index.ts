@@ -1,3 +1,4 @@
+export { normalizedCommandOf } from './action-view.js';
 export type { CaseExpectation, CaseFile, ExpectedDiagnostic, PolicyCase, PolicyRef } from './case-file.js';
 export { parseCaseFile } from './case-file.js';
 export type { CompiledPolicy } from './compiled-policy.js';
@@ -10,6 +11,7 @@ export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, TraceStatus } f
 export { explain } from './explain.js';
 export type { PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
+export { PATH_KEYS } from './path-scan.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
 export type {
