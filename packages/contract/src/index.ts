@@ -19,6 +19,7 @@ export {
 } from './action.js';
 export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
+export { codePointLabel, codePointName, isInvisible } from './invisible-chars.js';
 export { COMMAND_EVENTS, type Command, isTerminal, nextStatus, TERMINAL_STATUSES, TRANSITIONS } from './lifecycle.js';
 export { isName, MAX_NAME_LENGTH, NAME_PATTERN, nameSchema } from './names.js';
 export {
@@ -50,4 +51,5 @@ export type {
   TraceStatus,
   WhoAmI,
 } from './responses.js';
+export { countInvisible, revealAsText, revealInvisible, type TextPiece } from './reveal-invisible.js';
 export { parseTimestamp, TIMESTAMP_FORMAT_HINT } from './timestamp.js';

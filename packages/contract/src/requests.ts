@@ -78,7 +78,7 @@ export interface ListActionsQuery {
   since?: string;
   /** ISO 8601 upper bound (exclusive) on created_at. */
   until?: string;
-  /** Case-insensitive substring over id, agent_id, tool and operation. */
+  /** Text search (ASCII case-insensitive substring) over id, agent_id, tool, operation, params and context: docs/api.md. */
   q?: string;
 }
 

@@ -33,6 +33,16 @@ export function describeSearchContract(s: ContractScope): void {
       expect(await ids({ q: 'nothing like this' })).toEqual([]);
     });
 
+    it('finds an action by the start of its id in any case, not by a part from its middle', async () => {
+      await s.fresh();
+      const a = await s.create({ id: 'cafe0000-1111-4222-8333-444455556666' });
+      await s.create({ id: 'beef0000-1111-4222-8333-444455556666' });
+      expect(await ids({ q: 'CAFE00' })).toEqual([a.action.id]);
+      expect(await ids({ q: 'ca' })).toEqual([a.action.id]);
+      expect(await ids({ q: 'cafe0000-1111' })).toEqual([a.action.id]);
+      expect(await ids({ q: '4222-8333' })).toEqual([]);
+    });
+
     it('searches params as canonical JSON text: keys, numbers and the JSON punctuation', async () => {
       await s.fresh();
       const a = await seed();

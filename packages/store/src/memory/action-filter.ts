@@ -1,5 +1,5 @@
 import { canonicalJson } from '@faramesh/canonical';
-import { searchForms, searchText } from '../search-text.js';
+import { idPrefix, searchForms, searchText } from '../search-text.js';
 import type { ActionFilter, ActionRecord } from '../store.js';
 
 /** In-memory equivalent of the SQL WHERE clause built for listActions. */
@@ -13,8 +13,9 @@ export function matchesFilter(action: ActionRecord, filter: ActionFilter): boole
   if (filter.until !== undefined && action.created_at >= filter.until) return false;
   const forms = searchForms(filter.q ?? '');
   if (forms.length > 0) {
+    const prefix = idPrefix(filter.q ?? '');
     const text = searchText(action, canonicalJson(action.params), canonicalJson(action.context));
-    if (!forms.some((form) => text.includes(form))) return false;
+    if (!(prefix !== null && action.id.startsWith(prefix)) && !forms.some((form) => text.includes(form))) return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
-import { searchForms } from '../search-text.js';
-import { likeContains } from '../sqlite/list-query.js';
+import { idPrefix, searchForms } from '../search-text.js';
+import { likeContains, prefixUpperBound } from '../sqlite/list-query.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 
 /** A WHERE clause with numbered placeholders ($1, $2, ...) and their values. */
@@ -34,7 +34,10 @@ export function actionWhere(filter: ActionFilter): PgWhere {
   const forms = searchForms(filter.q ?? '');
   if (forms.length > 0) {
     const like = (form: string) => `${SEARCH_TEXT} ILIKE ${where.param(likeContains(form))} ESCAPE '\\'`;
-    where.terms.push(`(${forms.map(like).join(' OR ')})`);
+    const terms = forms.map(like);
+    const prefix = idPrefix(filter.q ?? '');
+    if (prefix !== null) terms.push(idRange(where, prefix));
+    where.terms.push(`(${terms.join(' OR ')})`);
   }
   return where;
 }
@@ -43,7 +46,7 @@ export function actionWhere(filter: ActionFilter): PgWhere {
  * The search text of search-text.ts, exactly as migration 2 indexes it (pg_trgm GIN): the planner
  * uses the index only for this very expression. ILIKE under "C" folds ASCII case only.
  */
-const SEARCH_TEXT = `((id || E'\\n' || agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
+const SEARCH_TEXT = `((agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
           left(params, 4096) || E'\\n' || left(context, 4096)) COLLATE "C")`;
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
@@ -55,4 +58,11 @@ export function eventWhere(afterSeq: number, filter: EventStreamFilter): PgWhere
   if (filter.agent_id !== undefined) where.terms.push(`a.agent_id = ${where.param(filter.agent_id)}`);
   if (filter.tool !== undefined) where.terms.push(`a.tool = ${where.param(filter.tool)}`);
   return Object.assign(where, { join: filter.agent_id !== undefined || filter.tool !== undefined });
+}
+
+/** Ids starting with `prefix`: a primary-key range. */
+function idRange(where: PgWhere, prefix: string): string {
+  const upper = prefixUpperBound(prefix);
+  const from = `id >= ${where.param(prefix)}`;
+  return upper === null ? from : `(${from} AND id < ${where.param(upper)})`;
 }

@@ -89,7 +89,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     sql: `
       CREATE EXTENSION IF NOT EXISTS pg_trgm;
       CREATE INDEX actions_search ON actions USING gin ((
-        (id || E'\\n' || agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
+        (agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
           left(params, 4096) || E'\\n' || left(context, 4096)) COLLATE "C"
       ) gin_trgm_ops);
     `,

@@ -40,7 +40,7 @@ describeWithPostgres('postgres search index', (cluster) => {
     await raw.connect();
     try {
       await raw.query('SET enable_seqscan = off');
-      for (const q of ['kubectl', 'echo "hi']) {
+      for (const q of ['kubectl', 'echo "hi', 'deadbeef']) {
         const where = actionWhere({ q });
         const { rows } = await raw.query<{ 'QUERY PLAN': string }>(
           `EXPLAIN SELECT id FROM actions WHERE ${where.sql}`,

@@ -1,4 +1,4 @@
-import { indexable, SEARCH_JSON_CHARS, searchForms } from '../search-text.js';
+import { idPrefix, indexable, SEARCH_JSON_CHARS, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
 
@@ -47,8 +47,27 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
 }
 
 /** The search text of search-text.ts as SQL over the actions row (the same as the index trigger's). */
-const SEARCH_TEXT = `(id || char(10) || agent_id || char(10) || tool || char(10) || operation || char(10) ||
+const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
   substr(params, 1, ${SEARCH_JSON_CHARS}) || char(10) || substr(context, 1, ${SEARCH_JSON_CHARS}))`;
+
+/** The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null. */
+function indexedIds(q: string): SqlWhere | null {
+  const forms = searchForms(q);
+  if (forms.length === 0 || !indexable(forms)) return null;
+  const fts = 'SELECT action_id FROM actions_search WHERE actions_search MATCH ?';
+  const range = idRange(q);
+  return range === null
+    ? { sql: fts, params: [ftsQuery(forms)] }
+    : { sql: `${fts} UNION SELECT id FROM actions WHERE ${range.sql}`, params: [ftsQuery(forms), ...range.params] };
+}
+
+/** Ids starting with `q` when it can start an id: a primary-key range. */
+function idRange(q: string): SqlWhere | null {
+  const prefix = idPrefix(q);
+  if (prefix === null) return null;
+  const upper = prefixUpperBound(prefix);
+  return upper === null ? { sql: 'id >= ?', params: [prefix] } : { sql: 'id >= ? AND id < ?', params: [prefix, upper] };
+}
 
 /**
  * The `q` condition: through the FTS5 trigram index when every form has 3+ characters, else a scan
@@ -58,23 +77,22 @@ const SEARCH_TEXT = `(id || char(10) || agent_id || char(10) || tool || char(10)
 export function searchWhere(q: string | undefined, manyMatches = false): SqlWhere | null {
   const forms = searchForms(q ?? '');
   if (forms.length === 0) return null;
-  if (indexable(forms)) {
-    const id = manyMatches ? '+id' : 'id';
-    return {
-      sql: `${id} IN (SELECT action_id FROM actions_search WHERE actions_search MATCH ?)`,
-      params: [ftsQuery(forms)],
-    };
+  const ids = indexedIds(q ?? '');
+  if (ids !== null) return { sql: `${manyMatches ? '+id' : 'id'} IN (${ids.sql})`, params: ids.params };
+  const terms = forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`);
+  const params: unknown[] = forms.map(likeContains);
+  const range = idRange(q ?? '');
+  if (range !== null) {
+    terms.push(`(${range.sql})`);
+    params.push(...range.params);
   }
-  return {
-    sql: `(${forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`).join(' OR ')})`,
-    params: forms.map(likeContains),
-  };
+  return { sql: `(${terms.join(' OR ')})`, params };
 }
 
-/** The FTS5 query for `q` when the index can answer it, else null. */
-export function indexedSearch(q: string | undefined): string | null {
-  const forms = searchForms(q ?? '');
-  return forms.length > 0 && indexable(forms) ? ftsQuery(forms) : null;
+/** How many actions an indexed search matches, from the index and the id range alone; null if not indexed. */
+export function countSearchMatches(q: string | undefined): SqlWhere | null {
+  const ids = indexedIds(q ?? '');
+  return ids === null ? null : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params };
 }
 
 /** An FTS5 query for any of the forms, each one phrase (a substring, for the trigram tokenizer). */
@@ -117,9 +135,6 @@ export function prefixUpperBound(prefix: string): string | null {
   }
   return null;
 }
-
-/** How many actions an indexed search matches (the index alone: no join to actions). */
-export const COUNT_SEARCH_MATCHES = 'SELECT count(*) AS n FROM actions_search WHERE actions_search MATCH ?';
 
 /** Whether `q` is the filter's only condition (then the index's match count is the list's total). */
 export function onlySearch(filter: ActionFilter): boolean {

@@ -102,11 +102,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE TRIGGER actions_search_insert AFTER INSERT ON actions BEGIN
         INSERT INTO actions_search (action_id, text) VALUES (new.id, lower(
-          new.id || char(10) || new.agent_id || char(10) || new.tool || char(10) || new.operation || char(10) ||
+          new.agent_id || char(10) || new.tool || char(10) || new.operation || char(10) ||
           substr(new.params, 1, 4096) || char(10) || substr(new.context, 1, 4096)));
       END;
       INSERT INTO actions_search (action_id, text) SELECT id, lower(
-          id || char(10) || agent_id || char(10) || tool || char(10) || operation || char(10) ||
+          agent_id || char(10) || tool || char(10) || operation || char(10) ||
           substr(params, 1, 4096) || char(10) || substr(context, 1, 4096))
         FROM actions ORDER BY rowid;
     `,

@@ -57,8 +57,12 @@ describe('sqlite search index', () => {
     const db = openDatabase({ location: path, synchronous: 'normal', busyTimeoutMs: 1000 });
     try {
       migrate(db, path);
-      for (const manyMatches of [false, true]) {
-        const where = actionWhere({ q: 'kubectl' }, manyMatches);
+      for (const [q, manyMatches] of [
+        ['kubectl', false],
+        ['kubectl', true],
+        ['deadbeef', false],
+      ] as const) {
+        const where = actionWhere({ q }, manyMatches);
         const plan = db
           .prepare(`EXPLAIN QUERY PLAN SELECT id FROM actions WHERE ${where.sql} ORDER BY created_at DESC, id DESC`)
           .all(...where.params) as { detail: string }[];

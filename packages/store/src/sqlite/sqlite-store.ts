@@ -10,14 +10,7 @@ import {
 import { validateCreate, validateTransition } from '../validate-input.js';
 import { ActionCounts, type CountDelta } from './action-counts.js';
 import { expandCreate } from './created-records.js';
-import {
-  actionWhere,
-  COUNT_SEARCH_MATCHES,
-  eventWhere,
-  indexedSearch,
-  onlySearch,
-  prefixUpperBound,
-} from './list-query.js';
+import { actionWhere, countSearchMatches, eventWhere, onlySearch, prefixUpperBound } from './list-query.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import {
@@ -150,8 +143,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async listActions(input) {
       return read('listing actions', () => {
         const { filter } = input;
-        const search = indexedSearch(filter.q);
-        const matches = search === null ? null : (sql(COUNT_SEARCH_MATCHES).get(search) as { n: number }).n;
+        const count = countSearchMatches(filter.q);
+        const matches = count === null ? null : (sql(count.sql).get(...count.params) as { n: number }).n;
         const where = actionWhere(filter, matches !== null && matches > MANY_MATCHES);
         const total =
           counts.lookup(filter) ??
