@@ -78,7 +78,7 @@ export interface ListActionsQuery {
   since?: string;
   /** ISO 8601 upper bound (exclusive) on created_at. */
   until?: string;
-  /** Text search (ASCII case-insensitive substring) over id, agent_id, tool, operation, params and context: docs/api.md. */
+  /** An id prefix, or text (ASCII case-insensitive substring) in agent_id, tool, operation, params, context: docs/api.md. */
   q?: string;
 }
 

@@ -69,7 +69,7 @@ export function registerList(program: Command, app: App): void {
     .addOption(new Option('--risk <level>', 'only this risk level').argParser(choiceOption('--risk', RISK_LEVELS)))
     .option('--since <date>', 'created at or after (ISO 8601)', dateOption('--since'))
     .option('--until <date>', 'created before (ISO 8601)', dateOption('--until'))
-    .option('-q, --search <text>', 'text in id, agent, tool, operation, params or context (any case)')
+    .option('-q, --search <text>', 'id prefix, or text in agent, tool, operation, params or context (any case)')
     .action(async (opts, cmd) => {
       app.exitCode = await list(app.context(cmd), opts as ListOptions);
     });
