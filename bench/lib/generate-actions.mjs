@@ -38,7 +38,8 @@ export function input(i, start) {
       operation: tool === 'shell' ? 'run' : 'get',
       params:
         tool === 'shell'
-          ? { cmd: `ls -la /srv/app/${i}` }
+          ? // One shell command in a thousand is a kubectl call: a rare term for the params search.
+            { cmd: i % 1000 === 1 ? `kubectl delete pod web-${i}` : `ls -la /srv/app/${i}` }
           : { url: `https://api.example.com/items/${i}`, amount: i % 5000 },
       context: { session: `s-${i % 1000}` },
       status,

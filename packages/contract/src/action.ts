@@ -71,6 +71,14 @@ export interface Action {
   created_at: string;
   updated_at: string;
   version: number;
+  /**
+   * One line saying what the action will do (the normalized shell command, the method and URL, the
+   * amount, the paths, else compact params), at most 500 characters (a cut one ends in `…`). Derived
+   * by the server from params on every response, never stored; control and invisible characters are
+   * kept as sent, so show it the way you show params. Optional here only so that clients can read
+   * servers that predate it.
+   */
+  summary?: string;
 }
 
 export interface ActionEvent {

@@ -18,7 +18,9 @@ export {
   type StreamFrame,
   streamEventName,
 } from './action.js';
+export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
+export { codePointLabel, codePointName, isInvisible } from './invisible-chars.js';
 export {
   CANCELLABLE_STATUSES,
   COMMAND_EVENTS,
@@ -65,5 +67,6 @@ export type {
   TraceStatus,
   WhoAmI,
 } from './responses.js';
+export { countInvisible, revealAsText, revealInvisible, type TextPiece } from './reveal-invisible.js';
 export { type Submitter, submitterOf } from './submitter.js';
 export { parseTimestamp, TIMESTAMP_FORMAT_HINT } from './timestamp.js';

@@ -92,7 +92,7 @@ export interface ListActionsQuery {
   since?: string;
   /** ISO 8601 upper bound (exclusive) on created_at. */
   until?: string;
-  /** Case-insensitive substring over id, agent_id, tool and operation. */
+  /** An id prefix, or text (ASCII case-insensitive substring) in agent_id, tool, operation, params, context: docs/api.md. */
   q?: string;
 }
 

@@ -1,3 +1,4 @@
+export { shellAnalysisOf } from './action-view.js';
 export type { DueEscalation } from './approval-escalation.js';
 export { approvalDeadline, dueEscalations, stepsReached } from './approval-escalation.js';
 export type {
@@ -29,6 +30,7 @@ export type { GlobMatcher } from './glob.js';
 export { compileGlob } from './glob.js';
 export type { PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
+export { PATH_KEYS } from './path-scan.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
 export type { ShellAnalysis } from './shell-analysis.js';

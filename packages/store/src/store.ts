@@ -124,7 +124,10 @@ export interface ActionFilter {
   since?: string;
   /** created_at < until */
   until?: string;
-  /** Case-insensitive substring of id, agent_id, tool or operation. */
+  /**
+   * Substring (ASCII case-insensitive) of id, agent_id, tool, operation, or the canonical JSON of
+   * params or context (their first 4,096 characters); exact rules in `search-text.ts`.
+   */
   q?: string;
 }
 

@@ -59,7 +59,7 @@ export function registerList(program: Command, app: App): void {
     .command('list')
     .alias('ls')
     .description('list actions, newest first (truncated ids, colour-coded)')
-    .option('--full', 'show full UUIDs and longer params')
+    .option('--full', 'show full UUIDs and whole summaries')
     .option('--limit <n>', 'actions per page (1-500, default 20)', intOption('--limit', 1, 500))
     .option('--offset <n>', 'skip this many actions', intOption('--offset', 0, 10_000_000))
     .option('--all', 'fetch every page (for exports: `faramesh list --all --json`)')
@@ -69,7 +69,7 @@ export function registerList(program: Command, app: App): void {
     .addOption(new Option('--risk <level>', 'only this risk level').argParser(choiceOption('--risk', RISK_LEVELS)))
     .option('--since <date>', 'created at or after (ISO 8601)', dateOption('--since'))
     .option('--until <date>', 'created before (ISO 8601)', dateOption('--until'))
-    .option('-q, --search <text>', 'substring of id, agent, tool or operation')
+    .option('-q, --search <text>', 'id prefix, or text in agent, tool, operation, params or context (any case)')
     .action(async (opts, cmd) => {
       app.exitCode = await list(app.context(cmd), opts as ListOptions);
     });

@@ -25,7 +25,7 @@ describe('list', () => {
     const out = await cli(['list'], { env: srv.env });
     expect(out.code).toBe(0);
     const lines = out.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+Status\s+Risk\s+Tool\s+Operation\s+Params\s+Created$/);
+    expect(lines[0]).toMatch(/^ID\s+Status\s+Risk\s+Tool\s+Operation\s+Summary\s+Created$/);
     expect(out.stdout).toContain(`${action.id.slice(0, 8)}  pending_approval`);
     expect(out.stdout).not.toContain(action.id);
     expect(out.stdout).not.toMatch(ANSI);
@@ -62,6 +62,22 @@ describe('list', () => {
     const noColor = await cli(['list'], { env: { ...srv.env, NO_COLOR: '1' }, tty: true });
     expect(noColor.stdout).toContain('┌');
     expect(noColor.stdout).not.toMatch(ANSI);
+  });
+
+  it('tells shell actions apart by their summary column: cut to fit, whole with --full, hidden characters shown', async () => {
+    const long = `kubectl --namespace production delete deployment web-frontend-${'x'.repeat(40)}`;
+    const kubectl = await submitShell(long);
+    const hidden = await submitShell('rm\u200b -rf /tmp/cache');
+    const out = await cli(['list', '-q', 'kubectl --namespace'], { env: srv.env });
+    const row = out.stdout.split('\n').find((line) => line.startsWith(kubectl.id.slice(0, 8)));
+    expect(row).toContain('kubectl --namespace production delete deploym...');
+    const full = await cli(['list', '--full', '-q', 'kubectl --namespace'], { env: srv.env });
+    expect(full.stdout).toContain(long);
+    const rm = await cli(['list', '-q', '/tmp/cache'], { env: srv.env });
+    expect(rm.stdout.split('\n').find((line) => line.startsWith(hidden.id.slice(0, 8)))).toContain(
+      "'rm⟨U+200B⟩' -rf /tmp/cache",
+    );
+    expect(rm.stdout).not.toContain('\u200b');
   });
 
   it('rejects a bad --status with the closest choice, exit 2', async () => {

@@ -1,10 +1,11 @@
 import type { Action } from '@faramesh/contract';
 import { type Colours, paintDecision, paintRisk, paintStatus } from './colour.js';
-import { formatDateTime, inlineJson, shortId, truncate } from './format.js';
+import { formatDateTime, inlineJson, shortId } from './format.js';
 import { ruleNumber } from './rule-number.js';
+import { SUMMARY_WIDTH, summaryCell } from './summary-cell.js';
 
-/** The columns of `list`, as the seed's table shows them. */
-export const LIST_HEAD = ['ID', 'Status', 'Risk', 'Tool', 'Operation', 'Params', 'Created'];
+/** The columns of `list`, as the seed's table shows them, with the params as the action's one-line summary. */
+export const LIST_HEAD = ['ID', 'Status', 'Risk', 'Tool', 'Operation', 'Summary', 'Created'];
 
 export function listRow(action: Action, c: Colours, full: boolean): string[] {
   return [
@@ -13,7 +14,7 @@ export function listRow(action: Action, c: Colours, full: boolean): string[] {
     paintRisk(c, action.risk_level),
     action.tool,
     action.operation,
-    truncate(inlineJson(action.params), full ? 80 : 36),
+    full ? summaryCell(action) : summaryCell(action, SUMMARY_WIDTH),
     formatDateTime(action.created_at),
   ];
 }

@@ -24,6 +24,8 @@ declare module 'fastify' {
     summary?: string;
     /** Left out of the OpenAPI document. */
     hide?: boolean;
+    /** The success body's schema in the OpenAPI document's components (responses aren't validated). */
+    produces?: 'Action' | 'ActionList';
   }
   interface FastifyContextConfig {
     /** Reachable without a token (health, metrics, the dashboard's static files). */

@@ -1,3 +1,4 @@
+import { actionListSchema, actionSchema } from '@faramesh/contract';
 import type { RouteOptions } from 'fastify';
 
 interface CollectedRoute {
@@ -35,7 +36,15 @@ export class OpenApiCollector {
             description: 'Error',
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
           },
-          '2XX': { description: 'Success' },
+          '2XX':
+            route.schema.produces === undefined
+              ? { description: 'Success' }
+              : {
+                  description: 'Success',
+                  content: {
+                    'application/json': { schema: { $ref: `#/components/schemas/${route.schema.produces}` } },
+                  },
+                },
         },
       };
       if (route.schema.body !== undefined) {
@@ -49,6 +58,8 @@ export class OpenApiCollector {
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
         schemas: {
+          Action: actionSchema,
+          ActionList: actionListSchema,
           Error: {
             type: 'object',
             required: ['error'],

@@ -25,7 +25,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: SubmitActionRequest }>(
     '/v1/actions',
-    { schema: { body: submitActionSchema, summary: 'Submit an action for a decision' } },
+    { schema: { body: submitActionSchema, summary: 'Submit an action for a decision', produces: 'Action' } },
     async (request, reply) => {
       if (!can(request.principal.role, 'action:submit')) {
         throw new ApiError('forbidden', `role "${request.principal.role}" may not submit actions`);
@@ -45,7 +45,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get<{ Querystring: ListActionsQuery }>(
     '/v1/actions',
-    { schema: { querystring: listActionsQuerySchema, summary: 'List actions, newest first' } },
+    { schema: { querystring: listActionsQuerySchema, summary: 'List actions, newest first', produces: 'ActionList' } },
     async (request) => {
       const page = await ctx.service.list(request.query, request.principal);
       return { ...page, items: page.items.map((record) => actionToWire(record, request.principal)) };
@@ -54,7 +54,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get<{ Params: { id: string } }>(
     '/v1/actions/:id',
-    { schema: { params: idParams, summary: 'Get an action by id or unique id prefix' } },
+    { schema: { params: idParams, summary: 'Get an action by id or unique id prefix', produces: 'Action' } },
     async (request) => actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal),
   );
 

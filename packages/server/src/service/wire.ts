@@ -2,10 +2,11 @@ import type { Action, ActionEvent, Decision, EventType, RiskLevel, Status } from
 import type { ActionRecord, EventRecord } from '@faramesh/store';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
+import { actionSummary } from './action-summary.js';
 
 /**
  * Store records → wire objects. The approval token leaves the server only towards roles that may
- * decide; the idempotency key never leaves it.
+ * decide; the idempotency key never leaves it; `summary` is derived here, never stored.
  */
 export function actionToWire(record: ActionRecord, principal: Principal): Action {
   const { idempotency_key: _key, approval_token, ...rest } = record;
@@ -14,6 +15,7 @@ export function actionToWire(record: ActionRecord, principal: Principal): Action
     status: record.status as Status,
     decision: record.decision as Decision,
     risk_level: record.risk_level as RiskLevel,
+    summary: actionSummary(record.params),
   };
   if (can(principal.role, 'action:see_approval_token')) action.approval_token = approval_token;
   return action;

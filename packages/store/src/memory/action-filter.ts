@@ -1,3 +1,5 @@
+import { canonicalJson } from '@faramesh/canonical';
+import { idPrefix, searchForms, searchText } from '../search-text.js';
 import type { ActionFilter, ActionRecord } from '../store.js';
 
 /** In-memory equivalent of the SQL WHERE clause built for listActions. */
@@ -9,10 +11,11 @@ export function matchesFilter(action: ActionRecord, filter: ActionFilter): boole
   if (filter.submitted_by !== undefined && action.submitted_by !== filter.submitted_by) return false;
   if (filter.since !== undefined && action.created_at < filter.since) return false;
   if (filter.until !== undefined && action.created_at >= filter.until) return false;
-  if (filter.q !== undefined && filter.q !== '') {
-    const q = filter.q.toLowerCase();
-    const fields = [action.id, action.agent_id, action.tool, action.operation];
-    if (!fields.some((field) => field.toLowerCase().includes(q))) return false;
+  const forms = searchForms(filter.q ?? '');
+  if (forms.length > 0) {
+    const prefix = idPrefix(filter.q ?? '');
+    const text = searchText(action, canonicalJson(action.params), canonicalJson(action.context));
+    if (!(prefix !== null && action.id.startsWith(prefix)) && !forms.some((form) => text.includes(form))) return false;
   }
   return true;
 }

@@ -1,4 +1,5 @@
-import { likeContains } from '../sqlite/list-query.js';
+import { idPrefix, searchForms } from '../search-text.js';
+import { likeContains, prefixUpperBound } from '../sqlite/list-query.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 
 /** A WHERE clause with numbered placeholders ($1, $2, ...) and their values. */
@@ -30,13 +31,23 @@ export function actionWhere(filter: ActionFilter): PgWhere {
   equals('submitted_by', filter.submitted_by);
   if (filter.since !== undefined) where.terms.push(`created_at >= ${where.param(filter.since)}`);
   if (filter.until !== undefined) where.terms.push(`created_at < ${where.param(filter.until)}`);
-  if (filter.q !== undefined && filter.q !== '') {
-    const p = where.param(likeContains(filter.q));
-    const like = (column: string) => `${column} ILIKE ${p} ESCAPE '\\'`;
-    where.terms.push(`(${['id', 'agent_id', 'tool', 'operation'].map(like).join(' OR ')})`);
+  const forms = searchForms(filter.q ?? '');
+  if (forms.length > 0) {
+    const like = (form: string) => `${SEARCH_TEXT} ILIKE ${where.param(likeContains(form))} ESCAPE '\\'`;
+    const terms = forms.map(like);
+    const prefix = idPrefix(filter.q ?? '');
+    if (prefix !== null) terms.push(idRange(where, prefix));
+    where.terms.push(`(${terms.join(' OR ')})`);
   }
   return where;
 }
+
+/**
+ * The search text of search-text.ts, exactly as migration 2 indexes it (pg_trgm GIN): the planner
+ * uses the index only for this very expression. ILIKE under "C" folds ASCII case only.
+ */
+const SEARCH_TEXT = `((agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
+          left(params, 4096) || E'\\n' || left(context, 4096)) COLLATE "C")`;
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
 export function eventWhere(afterSeq: number, filter: EventStreamFilter): PgWhere & { join: boolean } {
@@ -47,4 +58,11 @@ export function eventWhere(afterSeq: number, filter: EventStreamFilter): PgWhere
   if (filter.agent_id !== undefined) where.terms.push(`a.agent_id = ${where.param(filter.agent_id)}`);
   if (filter.tool !== undefined) where.terms.push(`a.tool = ${where.param(filter.tool)}`);
   return Object.assign(where, { join: filter.agent_id !== undefined || filter.tool !== undefined });
+}
+
+/** Ids starting with `prefix`: a primary-key range. */
+function idRange(where: PgWhere, prefix: string): string {
+  const upper = prefixUpperBound(prefix);
+  const from = `id >= ${where.param(prefix)}`;
+  return upper === null ? from : `(${from} AND id < ${where.param(upper)})`;
 }

@@ -109,6 +109,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'readiness probe',
     sql: `CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), probed_at text NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'search index over params and context',
+    // The rules are in search-text.ts; postgres-list-query.ts repeats this expression exactly, or the
+    // planner can't use the index. Under the "C" collation ILIKE folds ASCII only, as SQLite does;
+    // pg_trgm's own case folding only makes the index find a superset, which ILIKE rechecks.
+    // pg_trgm ships with Debian's postgresql package and is a trusted extension (PostgreSQL 13+):
+    // the database owner may create it. The index build is the backfill (maintenance_work_mem bounds it).
+    sql: `
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+      CREATE INDEX actions_search ON actions USING gin ((
+        (agent_id || E'\\n' || tool || E'\\n' || operation || E'\\n' ||
+          left(params, 4096) || E'\\n' || left(context, 4096)) COLLATE "C"
+      ) gin_trgm_ops);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

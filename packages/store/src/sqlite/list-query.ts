@@ -1,3 +1,4 @@
+import { idPrefix, indexable, SEARCH_JSON_CHARS, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
 
@@ -11,8 +12,12 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The WHERE clause of listActions; `total` uses it without the keyset condition. */
-export function actionWhere(filter: ActionFilter): SqlWhere {
+/**
+ * The WHERE clause of listActions; `total` uses it without the keyset condition. `manyMatches`:
+ * the search matches many rows, so walk the newest-first index and probe the matches instead of
+ * looking every match up and sorting them all.
+ */
+export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere {
   const terms: string[] = [];
   const params: unknown[] = [];
   const equals = (column: string, value: string | undefined) => {
@@ -33,15 +38,66 @@ export function actionWhere(filter: ActionFilter): SqlWhere {
     terms.push('created_at < ?');
     params.push(filter.until);
   }
-  if (filter.q !== undefined && filter.q !== '') {
-    // SQLite's LIKE folds ASCII case only, matching the contract's case-insensitive substring for ids and names.
-    const pattern = likeContains(filter.q);
-    terms.push(
-      "(id LIKE ? ESCAPE '\\' OR agent_id LIKE ? ESCAPE '\\' OR tool LIKE ? ESCAPE '\\' OR operation LIKE ? ESCAPE '\\')",
-    );
-    params.push(pattern, pattern, pattern, pattern);
+  const search = searchWhere(filter.q, manyMatches);
+  if (search !== null) {
+    terms.push(search.sql);
+    params.push(...search.params);
   }
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
+}
+
+/** The search text of search-text.ts as SQL over the actions row (the same as the index trigger's). */
+const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
+  substr(params, 1, ${SEARCH_JSON_CHARS}) || char(10) || substr(context, 1, ${SEARCH_JSON_CHARS}))`;
+
+/** The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null. */
+function indexedIds(q: string): SqlWhere | null {
+  const forms = searchForms(q);
+  if (forms.length === 0 || !indexable(forms)) return null;
+  const fts = 'SELECT action_id FROM actions_search WHERE actions_search MATCH ?';
+  const range = idRange(q);
+  return range === null
+    ? { sql: fts, params: [ftsQuery(forms)] }
+    : { sql: `${fts} UNION SELECT id FROM actions WHERE ${range.sql}`, params: [ftsQuery(forms), ...range.params] };
+}
+
+/** Ids starting with `q` when it can start an id: a primary-key range. */
+function idRange(q: string): SqlWhere | null {
+  const prefix = idPrefix(q);
+  if (prefix === null) return null;
+  const upper = prefixUpperBound(prefix);
+  return upper === null ? { sql: 'id >= ?', params: [prefix] } : { sql: 'id >= ? AND id < ?', params: [prefix, upper] };
+}
+
+/**
+ * The `q` condition: through the FTS5 trigram index when every form has 3+ characters, else a scan
+ * of the same text with LIKE (which folds ASCII case, as the index's lowercased text does). The unary
+ * `+` keeps SQLite from driving the query by id lookups (one per match) when matches are many.
+ */
+export function searchWhere(q: string | undefined, manyMatches = false): SqlWhere | null {
+  const forms = searchForms(q ?? '');
+  if (forms.length === 0) return null;
+  const ids = indexedIds(q ?? '');
+  if (ids !== null) return { sql: `${manyMatches ? '+id' : 'id'} IN (${ids.sql})`, params: ids.params };
+  const terms = forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`);
+  const params: unknown[] = forms.map(likeContains);
+  const range = idRange(q ?? '');
+  if (range !== null) {
+    terms.push(`(${range.sql})`);
+    params.push(...range.params);
+  }
+  return { sql: `(${terms.join(' OR ')})`, params };
+}
+
+/** How many actions an indexed search matches, from the index and the id range alone; null if not indexed. */
+export function countSearchMatches(q: string | undefined): SqlWhere | null {
+  const ids = indexedIds(q ?? '');
+  return ids === null ? null : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params };
+}
+
+/** An FTS5 query for any of the forms, each one phrase (a substring, for the trigram tokenizer). */
+export function ftsQuery(forms: readonly string[]): string {
+  return forms.map((form) => `"${form.replaceAll('"', '""')}"`).join(' OR ');
 }
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
@@ -78,4 +134,10 @@ export function prefixUpperBound(prefix: string): string | null {
     if (code < 0xffff) return prefix.slice(0, i) + String.fromCharCode(code + 1);
   }
   return null;
+}
+
+/** Whether `q` is the filter's only condition (then the index's match count is the list's total). */
+export function onlySearch(filter: ActionFilter): boolean {
+  const { q: _q, ...rest } = filter;
+  return Object.values(rest).every((value) => value === undefined);
 }

@@ -122,6 +122,31 @@ export const MIGRATIONS: readonly Migration[] = [
     // read-only file or an I/O error the way a submission would (see Store.probeWrite).
     sql: `CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'search index over params and context',
+    // The rules are in search-text.ts. A contentless FTS5 trigram index (substring search) keeps only
+    // the action id beside the index, not a copy of the text; SQLite's lower() folds ASCII only.
+    // Filled by a trigger, so every writer (the store, the bench generator, a restore) indexes the
+    // same text; search fields never change after insert, so there is no update trigger. The backfill
+    // streams the existing rows (FTS5 flushes its in-memory terms every megabyte or so).
+    sql: `
+      CREATE VIRTUAL TABLE actions_search USING fts5(
+        action_id UNINDEXED, text,
+        content = '', contentless_unindexed = 1, columnsize = 0,
+        tokenize = 'trigram case_sensitive 1'
+      );
+      CREATE TRIGGER actions_search_insert AFTER INSERT ON actions BEGIN
+        INSERT INTO actions_search (action_id, text) VALUES (new.id, lower(
+          new.agent_id || char(10) || new.tool || char(10) || new.operation || char(10) ||
+          substr(new.params, 1, 4096) || char(10) || substr(new.context, 1, 4096)));
+      END;
+      INSERT INTO actions_search (action_id, text) SELECT id, lower(
+          agent_id || char(10) || tool || char(10) || operation || char(10) ||
+          substr(params, 1, 4096) || char(10) || substr(context, 1, 4096))
+        FROM actions ORDER BY rowid;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

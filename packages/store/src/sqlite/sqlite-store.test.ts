@@ -72,8 +72,11 @@ describe('sqlite store', () => {
     const head = (await store.eventsAfter(0, 10)).at(-1)!;
     await store.close();
     const raw = new Database(path);
+    // SQLite leaves a contentless_unindexed FTS5 table's `_content` shadow table behind on DROP, and
+    // defensive mode protects it: unsafe mode lets this test remove it to rebuild a schema-1 file.
+    raw.unsafeMode(true);
     raw.exec(
-      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DELETE FROM schema_migrations WHERE version >= 2',
+      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DROP TRIGGER actions_search_insert; DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content; DELETE FROM schema_migrations WHERE version >= 2',
     );
     raw.close();
     const reopened = createSqliteStore({ path });

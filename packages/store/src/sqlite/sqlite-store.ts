@@ -10,7 +10,7 @@ import {
 import { validateCreate, validateTransition } from '../validate-input.js';
 import { ActionCounts, type CountDelta } from './action-counts.js';
 import { expandCreate } from './created-records.js';
-import { actionWhere, eventWhere, prefixUpperBound } from './list-query.js';
+import { actionWhere, countSearchMatches, eventWhere, onlySearch, prefixUpperBound } from './list-query.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import {
@@ -46,6 +46,12 @@ export type { CommitStats };
 const COLUMNS = ACTION_COLUMNS.join(', ');
 const PROBE_UPSERT =
   'INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at';
+/**
+ * Above this many search matches a page walks the newest-first index probing the matches (about
+ * LIMIT × rows/matches steps) rather than looking up and sorting every match; measured on 200k rows:
+ * a term in 1 of 8 rows 70 vs 250 ms, one in 1,000 rows 27 vs 1 ms.
+ */
+const MANY_MATCHES = 2000;
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /**
@@ -152,9 +158,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
     async listActions(input) {
       return read('listing actions', () => {
-        const where = actionWhere(input.filter);
+        const { filter } = input;
+        const count = countSearchMatches(filter.q);
+        const matches = count === null ? null : (sql(count.sql).get(...count.params) as { n: number }).n;
+        const where = actionWhere(filter, matches !== null && matches > MANY_MATCHES);
         const total =
-          counts.lookup(input.filter) ??
+          counts.lookup(filter) ??
+          (matches !== null && onlySearch(filter) ? matches : null) ??
           (sql(`SELECT count(*) AS n FROM actions WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
         const { after } = input;
         // A row-value comparison lets SQLite seek the (created_at DESC, id DESC) indexes directly.

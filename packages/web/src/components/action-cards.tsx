@@ -1,4 +1,5 @@
 import { isDemoAction } from '../actions/demo-action.js';
+import { ActionSummary } from './action-summary.js';
 import type { ActionListProps } from './action-table.js';
 import { DemoBadge } from './demo-badge.js';
 import { RelativeTime } from './relative-time.js';
@@ -29,6 +30,9 @@ export function ActionCards({ items, selectedId, onOpen }: ActionListProps) {
                 {' · '}
               </span>
               <SafeText text={action.operation} />
+            </span>
+            <span className="card-summary">
+              <ActionSummary action={action} />
             </span>
             <span className="card-meta">
               <SafeText text={action.agent_id} />

@@ -1,5 +1,6 @@
 import type { Action } from '@faramesh/contract';
 import { isDemoAction } from '../actions/demo-action.js';
+import { ActionSummary } from './action-summary.js';
 import { DemoBadge } from './demo-badge.js';
 import { RelativeTime } from './relative-time.js';
 import { RiskBadge } from './risk-badge.js';
@@ -23,6 +24,9 @@ export function ActionTable({ items, selectedId, onOpen }: ActionListProps) {
           <th scope="col">Risk</th>
           <th scope="col">Tool</th>
           <th scope="col">Operation</th>
+          <th scope="col" className="col-summary">
+            Summary
+          </th>
           <th scope="col">Agent</th>
           <th scope="col">Time</th>
         </tr>
@@ -59,6 +63,9 @@ export function ActionTable({ items, selectedId, onOpen }: ActionListProps) {
             </td>
             <td className="cell-mono">
               <SafeText text={action.operation} />
+            </td>
+            <td className="cell-mono cell-summary">
+              <ActionSummary action={action} />
             </td>
             <td className="cell-mono">
               <SafeText text={action.agent_id} />

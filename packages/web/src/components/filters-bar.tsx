@@ -40,13 +40,13 @@ export function FiltersBar({ filters, onChange }: FiltersBarProps) {
     <search className="filters" aria-label="Filter actions">
       <div className="filter filter-search">
         <label htmlFor="filter-q" className="visually-hidden">
-          Search by id, agent, tool or operation
+          Search text in commands, URLs and other params, context, ids, agents, tools and operations
         </label>
         <Search size={16} aria-hidden className="filter-icon" />
         <input
           id="filter-q"
           type="search"
-          placeholder="Search id, agent, tool, operation"
+          placeholder="Search commands, URLs, params, ids, agents"
           value={q}
           onChange={(event) => setQ(event.target.value)}
           maxLength={256}

@@ -1,6 +1,5 @@
-import type { Action } from '@faramesh/contract';
+import { type Action, countInvisible } from '@faramesh/contract';
 import { TriangleAlert } from 'lucide-react';
-import { countInvisible } from '../text/reveal-invisible.js';
 
 /** Counts hidden characters anywhere in what the agent sent. */
 export function hiddenCharCount(action: Action): number {

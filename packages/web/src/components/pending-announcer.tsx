@@ -1,7 +1,6 @@
+import { codePointLabel, revealInvisible } from '@faramesh/contract';
 import { useCallback, useRef, useState } from 'react';
 import { type ActionUpdate, useActionUpdates } from '../live/live-context.js';
-import { codePointLabel } from '../text/invisible-chars.js';
-import { revealInvisible } from '../text/reveal-invisible.js';
 
 /** Flattens agent text for a screen reader, with hidden characters spelled out. */
 function speakable(text: string): string {

@@ -1,5 +1,4 @@
-import { codePointLabel, codePointName } from '../text/invisible-chars.js';
-import { revealInvisible } from '../text/reveal-invisible.js';
+import { codePointLabel, codePointName, revealInvisible } from '@faramesh/contract';
 
 interface SafeTextProps {
   text: string;

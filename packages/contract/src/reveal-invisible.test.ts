@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countInvisible, revealInvisible } from './reveal-invisible.js';
+import { countInvisible, revealAsText, revealInvisible } from './reveal-invisible.js';
 
 describe('revealInvisible', () => {
   it('turns a right-to-left override into a marker instead of letting it reorder text', () => {
@@ -37,5 +37,12 @@ describe('revealInvisible', () => {
 
   it('leaves ordinary text, accents and right-to-left scripts alone', () => {
     expect(countInvisible('café שלום مرحبا ❤️')).toBe(0);
+  });
+});
+
+describe('revealAsText', () => {
+  it('spells every hidden character as its marker in plain text', () => {
+    expect(revealAsText('rm\u200b -rf /\u001b[2J')).toBe('rm⟨U+200B⟩ -rf /⟨U+001B⟩[2J');
+    expect(revealAsText('plain text')).toBe('plain text');
   });
 });

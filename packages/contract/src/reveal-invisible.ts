@@ -1,4 +1,4 @@
-import { isInvisible } from './invisible-chars.js';
+import { codePointLabel, isInvisible } from './invisible-chars.js';
 
 /** A piece of agent-supplied text: plain text, or one invisible character to show as a marker. */
 export type TextPiece = { kind: 'text'; text: string } | { kind: 'hidden'; codePoint: number };
@@ -39,4 +39,11 @@ export function countInvisible(text: string): number {
   let n = 0;
   for (const piece of revealInvisible(text)) if (piece.kind === 'hidden') n++;
   return n;
+}
+
+/** `text` with each invisible character written as its `⟨U+202E⟩` marker: for plain-text outputs (terminals, tooltips). */
+export function revealAsText(text: string): string {
+  return revealInvisible(text)
+    .map((piece) => (piece.kind === 'text' ? piece.text : `⟨${codePointLabel(piece.codePoint)}⟩`))
+    .join('');
 }

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../schema-version.js';
+import { newEvents, sampleAction } from '../store.contract.js';
+import { validateCreate } from '../validate-input.js';
+import { actionWhere } from './list-query.js';
+import { MIGRATIONS, migrate } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import { createSqliteStore } from './sqlite-store.js';
+import { createSqliteWriter } from './sqlite-writer.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDb(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-search-'));
+  dirs.push(dir);
+  return join(dir, 'actions.db');
+}
+
+describe('sqlite search index', () => {
+  it('indexes the actions written before the search migration when it runs', async () => {
+    const path = tempDb();
+    const db = openDatabase({ location: path, synchronous: 'normal', busyTimeoutMs: 1000 });
+    // Every migration before the search index (the writer needs the ledger's high-water row).
+    migrate(db, path, MIGRATIONS.slice(0, -1));
+    const writer = createSqliteWriter(db, path);
+    const old = [
+      sampleAction({ params: { cmd: 'kubectl drain node-1' } }),
+      sampleAction({ params: { url: 'https://example.com' }, context: { ticket: 'OPS-7' } }),
+    ];
+    for (const action of old) {
+      const input = { action, events: newEvents('created') };
+      db.transaction(() => writer.create(input, validateCreate(input)))();
+    }
+    db.close();
+
+    const store = createSqliteStore({ path });
+    try {
+      expect(await store.migrate()).toEqual({ from: SCHEMA_VERSION - 1, to: SCHEMA_VERSION });
+      const found = async (q: string) => (await store.listActions({ filter: { q }, limit: 10 })).items.map((a) => a.id);
+      expect(await found('kubectl drain')).toEqual([old[0]!.id]);
+      expect(await found('ops-7')).toEqual([old[1]!.id]);
+      const added = await store.createAction({
+        action: sampleAction({ params: { cmd: 'kubectl get pods' } }),
+        events: newEvents('created'),
+      });
+      expect(await found('kubectl get')).toEqual([added.action.id]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers a search of three or more characters from the FTS5 index, not a table scan', () => {
+    const path = tempDb();
+    const db = openDatabase({ location: path, synchronous: 'normal', busyTimeoutMs: 1000 });
+    try {
+      migrate(db, path);
+      for (const [q, manyMatches] of [
+        ['kubectl', false],
+        ['kubectl', true],
+        ['deadbeef', false],
+      ] as const) {
+        const where = actionWhere({ q }, manyMatches);
+        const plan = db
+          .prepare(`EXPLAIN QUERY PLAN SELECT id FROM actions WHERE ${where.sql} ORDER BY created_at DESC, id DESC`)
+          .all(...where.params) as { detail: string }[];
+        const details = plan.map((step) => step.detail).join('\n');
+        expect(details).toContain('VIRTUAL TABLE');
+        // Never a full scan of the actions table (a walk of an index is fine: "SCAN actions USING INDEX").
+        expect(details).not.toMatch(/SCAN actions(?!_search)(?! USING)/);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
