@@ -79,7 +79,7 @@ def test_list_prints_a_plain_table_with_short_ids_when_piped(cli: Run, agent: Ex
     done = cli("list", "--agent", who)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.rstrip("\n").split("\n")
-    assert re.match(r"^ID\s+Status\s+Risk\s+Tool\s+Operation\s+Params\s+Created$", lines[0])
+    assert re.match(r"^ID\s+Status\s+Risk\s+Tool\s+Operation\s+Summary\s+Created$", lines[0])
     assert f"{action['id'][:8]}  pending_approval  medium  shell  run        {{\"cmd\": \"ls -la\"}}" in done.stdout
     assert action["id"] not in done.stdout and not ANSI.search(done.stdout)
     full = cli("ls", "--agent", who, "--full", "--status", "pending_approval", "--risk", "medium", "--tool", "shell")
@@ -122,7 +122,8 @@ def test_events_and_explain(cli: Run, agent: ExecutionGovernorClient, unique: Ca
     assert "  ✗ #1 Allow HTTP GET requests [allow]\n" in out
     assert "  ✓ #2 Shell commands require approval [require_approval] ← decided\n" in out
     assert "  · #3 Default deny rule [deny] (not evaluated)\n" in out
-    assert '      ✓ pattern: expected "rm -rf", got command "rm -rf /tmp/x"' in out
+    assert '      ✓ any_command: expected ["rm",' in out
+    assert "Commands that would run: rm\n" in out
     assert set(json.loads(cli("explain", action["id"], "--json").stdout)) >= {"action", "explanation", "policy"}
 
 
@@ -257,12 +258,13 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(server: RunningServer
 
 def test_agent_sent_control_characters_are_shown_escaped(cli: Run, agent: ExecutionGovernorClient, unique: Callable[[str], str]) -> None:
     who = unique("cli-esc")
-    action = agent.submit_action("evil\x1b[2Jtool", "run\x07", {"cmd": "x\x1b]0;pwned\x07"}, agent_id=who)
+    # Names can't hold control characters (the server refuses them); params and context can.
+    action = agent.submit_action("shell", "run", {"cmd": "x\x1b]0;pwned\x07"}, {"note": "evil\x1b[2J"}, agent_id=who)
     for args in (("list", "--agent", who), ("get", action["id"]), ("explain", action["id"]), ("events", action["id"], "--full")):
         done = cli(*args)
         assert done.returncode == 0, (args, done.stderr)
         assert "\x1b" not in done.stdout and "\x07" not in done.stdout, args
-    assert "evil\\u001b[2Jtool" in cli("get", action["id"]).stdout
+    assert "evil\\u001b[2J" in cli("get", action["id"]).stdout
 
 
 def test_matches_the_node_cli(server: RunningServer, agent: ExecutionGovernorClient, approver: ExecutionGovernorClient, unique: Callable[[str], str], tmp_path: Path) -> None:

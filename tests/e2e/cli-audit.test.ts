@@ -34,6 +34,7 @@ describe('faramesh audit', () => {
     raw.close();
     const tampered = await runCli(['audit', 'verify', '--db', dir.db]);
     expect(tampered.code).toBe(1);
-    expect(tampered.stderr).toContain('does NOT verify at event 3');
+    expect(tampered.stderr).toContain('Ledger does NOT verify: 1 problem(s)');
+    expect(tampered.stderr).toContain('hash_mismatch');
   });
 });

@@ -7,11 +7,12 @@ from typing import Any, List, Mapping, Optional, Tuple
 
 from .colour import Colours, paint_decision, paint_risk, paint_status
 from .rule_number import rule_number
-from .text import format_datetime, inline_json, safe, short_id, truncate
+from .summary_cell import SUMMARY_WIDTH, summary_cell
+from .text import format_datetime, inline_json, safe, short_id
 
 Action = Mapping[str, Any]
 
-LIST_HEAD = ["ID", "Status", "Risk", "Tool", "Operation", "Params", "Created"]
+LIST_HEAD = ["ID", "Status", "Risk", "Tool", "Operation", "Summary", "Created"]
 
 
 def list_row(action: Action, c: Colours, full: bool) -> List[str]:
@@ -21,7 +22,7 @@ def list_row(action: Action, c: Colours, full: bool) -> List[str]:
         paint_risk(c, safe(action.get("risk_level", ""))),
         safe(action.get("tool", "")),
         safe(action.get("operation", "")),
-        truncate(inline_json(action.get("params", {})), 80 if full else 36),
+        summary_cell(action) if full else summary_cell(action, SUMMARY_WIDTH),
         format_datetime(str(action.get("created_at", ""))),
     ]
 

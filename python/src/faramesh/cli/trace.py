@@ -23,6 +23,25 @@ def trace_lines(explanation: Mapping[str, Any], c: Colours) -> List[str]:
         lines += ["", f"{c.yellow('!')} {upgrade}"]
     if explanation.get("normalized_command"):
         lines += ["", f"Normalized command: {safe(explanation['normalized_command'])}"]
+    shell = explanation.get("shell")
+    if shell:
+        lines += _shell_lines(shell, c)
+    return lines
+
+
+def _shell_lines(shell: Mapping[str, Any], c: Colours) -> List[str]:
+    """The commands the engine found in the command line, and why its analysis is incomplete if it is."""
+    found = [
+        safe(cmd.get("name", "")) if not cmd.get("via") else f"{safe(cmd.get('name', ''))} (via {' › '.join(safe(v) for v in cmd['via'])})"
+        for cmd in shell.get("commands") or []
+    ]
+    lines = [f"Commands that would run: {'(none)' if not found else truncate(', '.join(found), 200)}"]
+    writes = [f"{safe(r.get('operator', ''))} {safe(r.get('target', ''))}" for r in shell.get("redirects") or [] if r.get("writes")]
+    if writes:
+        lines.append(f"Writes: {truncate(', '.join(writes), 200)}")
+    if not shell.get("complete", True):
+        problems = "; ".join(safe(p) for p in shell.get("problems") or [])
+        lines.append(f"{c.yellow('!')} not fully understood (shell conditions take the stricter outcome): {problems}")
     return lines
 
 
