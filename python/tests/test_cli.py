@@ -80,7 +80,7 @@ def test_list_prints_a_plain_table_with_short_ids_when_piped(cli: Run, agent: Ex
     assert done.returncode == 0, done.stderr
     lines = done.stdout.rstrip("\n").split("\n")
     assert re.match(r"^ID\s+Status\s+Risk\s+Tool\s+Operation\s+Summary\s+Created$", lines[0])
-    assert f"{action['id'][:8]}  pending_approval  medium  shell  run        {{\"cmd\": \"ls -la\"}}" in done.stdout
+    assert f"{action['id'][:8]}  pending_approval  medium  shell  run        ls -la " in done.stdout
     assert action["id"] not in done.stdout and not ANSI.search(done.stdout)
     full = cli("ls", "--agent", who, "--full", "--status", "pending_approval", "--risk", "medium", "--tool", "shell")
     assert action["id"] in full.stdout
