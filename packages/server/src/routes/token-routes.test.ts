@@ -223,6 +223,37 @@ describe('database tokens over HTTP', () => {
   });
 });
 
+describe('event streams of database tokens', () => {
+  it('closes the stream of a token within a heartbeat of its revocation, and keeps an env token’s open', async () => {
+    const call = await start();
+    const { secret } = (await call(ROOT, 'POST', '/v1/tokens', { name: 'alice', role: 'approver' })).json();
+    const { url } = await server!.listen();
+    const open = async (token: string) => {
+      const res = await fetch(`${url}/v1/events`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      await reader.read();
+      return reader;
+    };
+    const alice = await open(secret);
+    const root = await open(ROOT);
+    await call(ROOT, 'POST', '/v1/tokens/alice/revoke');
+    const started = Date.now();
+    // Heartbeats keep arriving until the re-check (every FARAMESH_SSE_HEARTBEAT_MS = 200 ms) ends it.
+    for (;;) {
+      const chunk = await alice.read();
+      if (chunk.done) break;
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+    const stillOpen = await Promise.race([
+      root.read().then((chunk) => !chunk.done),
+      new Promise((done) => setTimeout(() => done('timeout'), 1000)),
+    ]);
+    expect(stillOpen).toBe(true);
+    await root.cancel();
+  });
+});
+
 describe('bootstrapping from open mode', () => {
   it('lets open mode create the first admin token, and then requires tokens', async () => {
     const call = await start({});
