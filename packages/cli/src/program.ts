@@ -25,6 +25,7 @@ import { registerPolicyValidate } from './commands/policy-validate.js';
 import { registerReplay } from './commands/replay.js';
 import { registerServe } from './commands/serve.js';
 import { registerTail } from './commands/tail.js';
+import { registerToken } from './commands/token.js';
 import { registerWait } from './commands/wait.js';
 import type { Io } from './io.js';
 import { Printer } from './output/printer.js';
@@ -81,6 +82,7 @@ function registerCommands(program: Command, app: App): void {
   registerInit(program, app);
   registerInitDocker(program, app);
   registerBuildUi(program, app);
+  registerToken(program, app);
   registerDoctor(program, app);
   registerMigrate(program, app);
   registerAudit(program, app);

@@ -26,6 +26,10 @@ export const ERROR_STATUS = {
   approval_expired: 409,
   self_approval_forbidden: 403,
   agent_id_not_allowed: 403,
+  /** No database token has that id (or, for revocation, that name among tokens not revoked). */
+  token_not_found: 404,
+  /** The name belongs to an environment token or to a database token that isn't revoked. */
+  token_name_taken: 409,
   host_not_allowed: 421,
   method_not_allowed: 405,
   rate_limited: 429,

@@ -70,3 +70,14 @@ export type {
 export { countInvisible, revealAsText, revealInvisible, type TextPiece } from './reveal-invisible.js';
 export { type Submitter, submitterOf } from './submitter.js';
 export { parseTimestamp, TIMESTAMP_FORMAT_HINT } from './timestamp.js';
+export {
+  type ApiToken,
+  type CreatedToken,
+  type CreateTokenRequest,
+  createTokenSchema,
+  type ListTokensQuery,
+  listTokensQuerySchema,
+  MAX_TOKEN_NAME_LENGTH,
+  TOKEN_NAME_PATTERN,
+  type TokenList,
+} from './tokens.js';

@@ -40,6 +40,13 @@ export interface WhoAmI {
    * separate agent and approver identities.
    */
   separation_of_duties: boolean;
+  /** Groups of this identity (what `principal_group:` and approver groups match). */
+  groups: string[];
+  /** Where the identity comes from: open mode, an environment token, or a database token. */
+  source: 'open' | 'env' | 'database';
+  /** Database tokens only: the token's id and expiry (null: none). */
+  token_id?: string;
+  expires_at?: string | null;
 }
 
 /** `GET /health`. */

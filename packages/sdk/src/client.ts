@@ -2,11 +2,16 @@ import type {
   Action,
   ActionEvent,
   ActionList,
+  ApiToken,
   CancelRequest,
+  CreatedToken,
+  CreateTokenRequest,
   ListActionsQuery,
+  ListTokensQuery,
   PlaygroundEvalRequest,
   ResultRequest,
   SubmitActionRequest,
+  TokenList,
 } from '@faramesh/contract';
 import { FarameshError, TimeoutError } from './errors.js';
 import { followStream, type StreamEvent, type StreamOptions } from './stream.js';
@@ -223,6 +228,35 @@ export class FarameshClient {
 
   whoami(options: CallOptions = {}): Promise<WhoAmI> {
     return this.get<WhoAmI>('/v1/auth/whoami', undefined, options);
+  }
+
+  /**
+   * Creates a database token (admin). The answer carries the secret, this once: show it to the
+   * person who needs it and keep it nowhere else. Never retried: a second attempt would find the name
+   * taken.
+   */
+  createToken(request: CreateTokenRequest, options: CallOptions = {}): Promise<CreatedToken> {
+    return this.call<CreatedToken>({ method: 'POST', path: '/v1/tokens', body: request, signal: options.signal });
+  }
+
+  /** Database tokens, oldest first, without secrets (admin); page with `after: next_cursor`. */
+  listTokens(query: ListTokensQuery = {}, options: CallOptions = {}): Promise<TokenList> {
+    return this.get<TokenList>('/v1/tokens', query as Record<string, QueryValue>, options);
+  }
+
+  /** A database token by id, or by name while it isn't revoked (admin). */
+  getToken(ref: string, options: CallOptions = {}): Promise<ApiToken> {
+    return this.get<ApiToken>(`/v1/tokens/${enc(ref)}`, undefined, options);
+  }
+
+  /** Revokes a database token by id or name (admin); every replica refuses it from then on. */
+  revokeToken(ref: string, options: CallOptions = {}): Promise<ApiToken> {
+    return this.call<ApiToken>({
+      method: 'POST',
+      path: `/v1/tokens/${enc(ref)}/revoke`,
+      body: {},
+      signal: options.signal,
+    });
   }
 
   health(options: CallOptions = {}): Promise<Health> {

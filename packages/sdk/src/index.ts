@@ -43,7 +43,10 @@ export { type SseMessage, SseParser } from './sse-parser.js';
 export type { StreamEvent, StreamOptions, StreamStatus } from './stream.js';
 export { paramsOfInput, type ToolGovernance, toolCallRequest } from './tool-call.js';
 export type {
+  ApiToken,
   ConditionTrace,
+  CreatedToken,
+  CreateTokenRequest,
   ExplainResponse,
   Explanation,
   Health,
@@ -51,12 +54,14 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  ListTokensQuery,
   PlaygroundResult,
   PolicyInfo,
   Readiness,
   RiskTrace,
   RuleTrace,
   ShellTrace,
+  TokenList,
   TraceStatus,
   WhoAmI,
 } from './types.js';

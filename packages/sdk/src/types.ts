@@ -2,7 +2,10 @@ import type { PolicyStatus } from '@faramesh/contract';
 
 // Response shapes live in the contract, shared with the server that produces them.
 export type {
+  ApiToken,
   ConditionTrace,
+  CreatedToken,
+  CreateTokenRequest,
   ExplainResponse,
   Explanation,
   Health,
@@ -10,11 +13,13 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  ListTokensQuery,
   PlaygroundResult,
   Readiness,
   RiskTrace,
   RuleTrace,
   ShellTrace,
+  TokenList,
   TraceStatus,
   WhoAmI,
 } from '@faramesh/contract';

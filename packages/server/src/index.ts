@@ -8,6 +8,8 @@ export {
 } from './audit/ledger-key.js';
 export { quickLedgerCheck } from './audit/quick-check.js';
 export { Authenticator, OPEN_PRINCIPAL, type Principal } from './auth/authenticator.js';
+export { TokenAdmin, type TokenAdminOptions } from './auth/token-admin.js';
+export { isTokenSecret, TOKEN_PREFIX } from './auth/token-secret.js';
 export { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig, type TokenSpec } from './config/config.js';
 export { parseDotenv } from './config/dotenv.js';
 export { ApiError } from './http/api-error.js';

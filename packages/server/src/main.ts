@@ -106,13 +106,22 @@ export async function runServe(options: ServeOptions): Promise<void> {
   log.info(`Faramesh listening on ${address.url}`);
   log.info(`  policy:   ${config.policyFile} (version ${server.context.policy.current().version})`);
   log.info(`  database: ${info.backend} ${info.location} (schema ${info.schema_version})`);
-  if (config.tokens.length === 0) {
+  const databaseTokens = await server.context.store.tokens.count(new Date().toISOString());
+  if (await server.context.auth.openMode()) {
     log.warn(
-      'no tokens configured (FARAMESH_TOKEN / FARAMESH_TOKENS): open mode, anyone who can reach this port can approve actions',
+      'no tokens configured (FARAMESH_TOKEN / FARAMESH_TOKENS, or `faramesh token create`): open mode, anyone who can reach this port can approve actions',
     );
-  } else {
+  } else if (config.tokens.length > 0) {
     log.info(
       `  auth:     ${config.tokens.length} token(s): ${config.tokens.map((t) => `${t.name} (${t.role})`).join(', ')}`,
+    );
+  }
+  if (databaseTokens.total > 0) {
+    log.info(`  auth:     ${databaseTokens.active} active database token(s) (faramesh token list)`);
+  }
+  if (databaseTokens.expired > 0) {
+    log.warn(
+      `${databaseTokens.expired} database token(s) expired but not revoked; they are refused already (revoke them to free their names)`,
     );
   }
   const shared = config.tokens.filter((t) => t.shared === true).map((t) => t.name);

@@ -3,7 +3,11 @@ import { createMemoryStore, createPostgresStore, createSqliteStore, type Store }
 import type { FastifyInstance } from 'fastify';
 import { refuseWritesWhenInconsistent } from './audit/guarded-store.js';
 import { startLedgerIntegrity } from './audit/ledger-integrity.js';
-import { Authenticator } from './auth/authenticator.js';
+import { Authenticator, OPEN_PRINCIPAL } from './auth/authenticator.js';
+import { DatabaseTokenSource } from './auth/database-tokens.js';
+import { EnvTokenSource } from './auth/env-tokens.js';
+import { TokenAdmin } from './auth/token-admin.js';
+import { TokenUseRecorder } from './auth/token-use-recorder.js';
 import type { ServerConfig } from './config/config.js';
 import { checkOpenModeExposure } from './config/exposure-check.js';
 import { seedDemoData } from './demo/demo-seed.js';
@@ -64,11 +68,12 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
-  for (const warning of checkOpenModeExposure(config)) log.warn(warning);
   const policy = await PolicyHolder.load(config.policyFile, now);
   const store = options.store ?? (await openStore(config));
   try {
     await store.migrate();
+    const databaseTokens = (await store.tokens.count(now().toISOString())).total;
+    for (const warning of checkOpenModeExposure(config, databaseTokens)) log.warn(warning);
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
@@ -136,6 +141,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   readiness.add(policyCheck(policy));
   readiness.add(ledgerCheck(ledger));
 
+  const envTokens = new EnvTokenSource(config.tokens);
+  const tokenUses = new TokenUseRecorder(store.tokens, {
+    onError: (error) => log.warn(`recording when tokens were last used failed: ${(error as Error).message}`),
+  });
   const context: AppContext = {
     config,
     store,
@@ -143,7 +152,13 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     service,
     hub,
     metrics,
-    auth: new Authenticator(config.tokens),
+    auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)]),
+    tokens: new TokenAdmin({
+      tokens: store.tokens,
+      reservedNames: new Set([...envTokens.names, OPEN_PRINCIPAL.name]),
+      now,
+      newId: randomUUID,
+    }),
     readiness,
     streams,
     sseBudget,
@@ -204,6 +219,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       connections.closeIdle();
       await playground.close();
       await app.close();
+      await tokenUses.flush();
       await store.close();
     },
   };

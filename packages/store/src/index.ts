@@ -42,3 +42,4 @@ export {
   type TransitionInput,
   type TransitionResult,
 } from './store.js';
+export type { NewToken, TokenCounts, TokenListInput, TokenRecord, TokenStore } from './token-store.js';

@@ -8,6 +8,7 @@
  */
 
 import type { LedgerStore } from './ledger-store.js';
+import type { TokenStore } from './token-store.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -217,6 +218,8 @@ export interface Store {
   watch?(listener: (latestSeq: number | null) => void): () => void;
   /** The ledger's bookkeeping (high-water mark, checkpoints) and the paged reads verification uses. */
   readonly ledger: LedgerStore;
+  /** API tokens managed in the database (token-store.ts). */
+  readonly tokens: TokenStore;
   close(): Promise<void>;
 }
 
@@ -226,6 +229,8 @@ export type StoreErrorCode =
   | 'unavailable'
   | 'corrupt'
   | 'invalid_input'
+  /** A unique key is taken (e.g. the name of a token that isn't revoked). */
+  | 'already_exists'
   /** The database was migrated by a newer Faramesh; this build must not read or write it. */
   | 'schema_too_new';
 

@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { displayPath, loadPolicyFile } from '../local/policy-file.js';
 import { ledgerCheck } from './doctor-ledger.js';
+import { countDatabaseTokens, databaseTokensCheck } from './doctor-tokens.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -55,7 +56,10 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
       })),
     );
     checks.push(policyCheck(ctx, config.policyFile));
-    checks.push(authCheck(config.tokens));
+    const databaseTokens = await countDatabaseTokens(config);
+    checks.push(authCheck(config.tokens, databaseTokens?.total ?? 0));
+    const tokens = databaseTokensCheck(databaseTokens);
+    if (tokens !== null) checks.push(tokens);
     checks.push(uiCheck(ctx, config.uiDir));
   }
   checks.push(await serverCheck(ctx));
@@ -203,12 +207,16 @@ function policyCheck(ctx: Context, file: string): Check {
   }
 }
 
-function authCheck(tokens: ReadonlyArray<{ name: string; role: string; shared?: boolean }>): Check {
+function authCheck(tokens: ReadonlyArray<{ name: string; role: string; shared?: boolean }>, databaseTokens = 0): Check {
+  if (tokens.length === 0 && databaseTokens > 0) {
+    return { name: 'auth', status: 'ok', message: 'Auth: database tokens only (no environment tokens)' };
+  }
   if (tokens.length === 0) {
     return {
       name: 'auth',
       status: 'warn',
-      message: 'No auth token configured: the server runs in open mode (set FARAMESH_TOKEN or FARAMESH_TOKENS)',
+      message:
+        'No auth token configured: the server runs in open mode (set FARAMESH_TOKEN or FARAMESH_TOKENS, or `faramesh token create --local`)',
     };
   }
   const roles = [...new Set(tokens.map((t) => t.role))].join(', ');

@@ -8,7 +8,7 @@ import type { Principal } from './authenticator.js';
  * (token names can't contain `*` or `/`, so nobody else can claim that namespace); admins may act
  * as any agent; approvers never submit.
  */
-export function agentIdsOf(spec: TokenSpec): string[] {
+export function agentIdsOf(spec: Pick<TokenSpec, 'name' | 'role' | 'agentIds'>): string[] {
   if (spec.agentIds !== undefined) return spec.agentIds;
   if (spec.role === 'admin') return ['*'];
   if (spec.role === 'agent') return [spec.name, `${spec.name}/*`];

@@ -1,12 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Role } from '@faramesh/contract';
-import type { TokenSpec } from '../config/config.js';
-import { agentIdsOf } from './agent-binding.js';
+import type { PrincipalSource } from './principal-source.js';
 
 /**
- * Who is calling. In open mode (no tokens configured) everyone is the anonymous admin. `name`,
+ * Who is calling. In open mode (no identities anywhere) everyone is the anonymous admin. `name`,
  * `role` and `groups` are what policies can match (`principal*` keys); every source of identities
- * (environment tokens today, database tokens and OpenID Connect later) produces this one shape.
+ * (environment tokens, database tokens, dashboard sessions) produces this one shape.
  */
 export interface Principal {
   name: string;
@@ -17,6 +16,10 @@ export interface Principal {
   agentIds: readonly string[];
   /** A shared identity (open mode or a FARAMESH_TOKEN token): separation of duties can't apply to it. */
   shared?: boolean;
+  /** Where the identity comes from. */
+  source?: 'open' | 'env' | 'database';
+  /** Database tokens: the token's id and expiry. */
+  token?: { id: string; expiresAt: string | null };
 }
 
 export const OPEN_PRINCIPAL: Principal = {
@@ -26,52 +29,33 @@ export const OPEN_PRINCIPAL: Principal = {
   openMode: true,
   agentIds: ['*'],
   shared: true,
+  source: 'open',
 };
 
-interface StoredToken {
-  principal: Principal;
-  digest: Buffer;
-}
-
 /**
- * Checks bearer tokens in constant time: both sides are hashed to fixed-length digests and compared
- * with timingSafeEqual, and every configured token is compared on every call, so neither the length
- * nor the position of a match leaks through timing.
+ * Finds the principal of a request by asking each source in turn (environment tokens first, so
+ * they keep working while the database is down). Open mode is when no source has any identity.
  */
 export class Authenticator {
-  private readonly tokens: StoredToken[];
+  constructor(private readonly sources: readonly PrincipalSource[]) {}
 
-  constructor(specs: readonly TokenSpec[]) {
-    this.tokens = specs.map((spec) => ({
-      principal: {
-        name: spec.name,
-        role: spec.role,
-        groups: spec.groups ?? [],
-        openMode: false,
-        agentIds: agentIdsOf(spec),
-        ...(spec.shared === true && { shared: true }),
-      },
-      digest: digest(spec.token),
-    }));
+  /** True while no source has an identity: every caller is the anonymous admin. */
+  async openMode(): Promise<boolean> {
+    for (const source of this.sources) if (await source.hasIdentities()) return false;
+    return true;
   }
 
-  get openMode(): boolean {
-    return this.tokens.length === 0;
-  }
-
-  /** The principal for an Authorization header value, or null when it is missing or wrong. */
-  authenticate(authorization: string | undefined): Principal | null {
-    if (this.openMode) return OPEN_PRINCIPAL;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-    const presented = digest(match?.[1] ?? '');
-    let found: StoredToken | null = null;
-    for (const token of this.tokens) {
-      if (timingSafeEqual(token.digest, presented) && match !== null) found = token;
+  /**
+   * The principal for the request's headers, or null when its credentials are missing or wrong.
+   * Throws ApiError `unauthorized` with the reason for a token that is known but revoked or expired.
+   */
+  async authenticate(headers: IncomingHttpHeaders): Promise<Principal | null> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
+    const credentials = { bearer: match?.[1] ?? null, headers };
+    for (const source of this.sources) {
+      const principal = await source.authenticate(credentials);
+      if (principal !== null) return principal;
     }
-    return found === null ? null : found.principal;
+    return (await this.openMode()) ? OPEN_PRINCIPAL : null;
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

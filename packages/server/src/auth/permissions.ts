@@ -13,7 +13,9 @@ export type Permission =
   | 'policy:read'
   | 'policy:reload'
   | 'audit:checkpoint'
-  | 'playground';
+  | 'playground'
+  /** Create, list and revoke database tokens. */
+  | 'token:manage';
 
 /**
  * Agents get neither the policy nor the playground: they need decisions, not the rule book, and the
@@ -36,6 +38,7 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'policy:reload',
     'audit:checkpoint',
     'playground',
+    'token:manage',
   ]),
 };
 

@@ -103,6 +103,8 @@ describe('roles', () => {
       open_mode: false,
       shared_identity: false,
       separation_of_duties: true,
+      groups: [],
+      source: 'env',
     });
   });
 });

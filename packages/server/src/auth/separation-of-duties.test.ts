@@ -62,6 +62,8 @@ describe('separation of duties', () => {
       open_mode: false,
       shared_identity: true,
       separation_of_duties: false,
+      groups: [],
+      source: 'env',
     });
     expect((await call(ROOT, 'GET', '/v1/auth/whoami')).json()).toMatchObject({
       name: 'root',

@@ -85,7 +85,10 @@ describe('allowed hosts and public URL', () => {
 
 describe('open mode on a network address', () => {
   it('refuses to start on 0.0.0.0 without tokens', async () => {
-    const config = resolveConfig({ host: '0.0.0.0', port: 0 }, {}, {}, '/tmp');
+    // The check runs once the database is open (a database token also ends open mode).
+    const dir = mkdtempSync(join(tmpdir(), 'faramesh-open-'));
+    writeFileSync(join(dir, 'policy.yaml'), TEST_POLICY);
+    const config = resolveConfig({ host: '0.0.0.0', port: 0, policyFile: 'policy.yaml' }, {}, {}, dir);
     await expect(createServer(config, { store: createMemoryStore() })).rejects.toThrow(
       /refusing to start in open mode/,
     );

@@ -1,6 +1,7 @@
 import type { Store } from '@faramesh/store';
 import type { LedgerIntegrity } from '../audit/ledger-integrity.js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { TokenAdmin } from '../auth/token-admin.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Readiness } from '../health/readiness.js';
 import type { ByteBudget } from '../limits/byte-budget.js';
@@ -22,6 +23,8 @@ export interface AppContext {
   hub: EventHub;
   metrics: Metrics;
   auth: Authenticator;
+  /** Database tokens: create, list, revoke (the admin endpoints). */
+  tokens: TokenAdmin;
   /** The named readiness checks behind /ready; add one with `readiness.add(check)`. */
   readiness: Readiness;
   streams: Set<SseConnection>;

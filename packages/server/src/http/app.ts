@@ -6,6 +6,7 @@ import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
 import { registerPolicyRoutes } from '../routes/policy-routes.js';
 import { registerStreamRoutes } from '../routes/stream-routes.js';
+import { registerTokenRoutes } from '../routes/token-routes.js';
 import { registerUiRoutes } from '../routes/ui-routes.js';
 import { ApiError } from './api-error.js';
 import type { AppContext } from './app-context.js';
@@ -32,6 +33,8 @@ declare module 'fastify' {
     public?: boolean;
   }
 }
+
+const BEARER_REALM = 'Bearer realm="faramesh"';
 
 export interface BuildAppOptions {
   /** Pass a pino logger config or false; the composition root decides. */
@@ -98,9 +101,12 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
       throw new ApiError('forbidden', 'cross-site request refused');
     }
     if (request.routeOptions.config.public === true) return;
-    const principal = ctx.auth.authenticate(request.headers.authorization);
+    const principal = await ctx.auth.authenticate(request.headers).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'unauthorized') reply.header('www-authenticate', BEARER_REALM);
+      throw error;
+    });
     if (principal === null) {
-      reply.header('www-authenticate', 'Bearer realm="faramesh"');
+      reply.header('www-authenticate', BEARER_REALM);
       throw new ApiError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
     }
     request.principal = principal;
@@ -136,6 +142,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerPolicyRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     openapi.document(options.version ?? '0.1.0'),

@@ -27,6 +27,7 @@ export function toApiError(error: unknown): { apiError: ApiError; unexpected: bo
           unexpected: false,
         };
       case 'invalid_input':
+      case 'already_exists':
         return { apiError: new ApiError('validation_failed', error.message), unexpected: false };
       default:
         return { apiError: new ApiError('store_unavailable', 'the database is unavailable'), unexpected: true };

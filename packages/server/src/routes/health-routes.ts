@@ -16,8 +16,10 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
         status: report.ready ? 'ready' : 'unready',
         reasons: report.checks.flatMap((check) => (check.ok || check.reason === undefined ? [] : [check.reason])),
       };
-      // Paths, backends and errors are for admins only; a wrong token still gets the public answer.
-      if (ctx.auth.authenticate(request.headers.authorization)?.role === 'admin') {
+      // Paths, backends and errors are for admins only; a wrong token (or a database that can't look
+      // one up) still gets the public answer.
+      const caller = await ctx.auth.authenticate(request.headers).catch(() => null);
+      if (caller?.role === 'admin') {
         body.checks = Object.fromEntries(
           report.checks.map(({ name, ok, reason, details }) => [name, { ok, ...(reason && { reason }), ...details }]),
         );

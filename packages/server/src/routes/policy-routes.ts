@@ -28,13 +28,19 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get(
     '/v1/auth/whoami',
-    { schema: { summary: 'The role of the presented token' } },
+    { schema: { summary: 'Who the caller is: name, role, groups and where the identity comes from' } },
     async (request): Promise<WhoAmI> => ({
       name: request.principal.name,
       role: request.principal.role,
       open_mode: request.principal.openMode,
       shared_identity: request.principal.shared === true,
       separation_of_duties: request.principal.shared !== true,
+      groups: [...request.principal.groups],
+      source: request.principal.source ?? 'env',
+      ...(request.principal.token !== undefined && {
+        token_id: request.principal.token.id,
+        expires_at: request.principal.token.expiresAt,
+      }),
     }),
   );
 }

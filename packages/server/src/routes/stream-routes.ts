@@ -7,6 +7,7 @@ import type { AppContext } from '../http/app-context.js';
 import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 import { SseConnection } from '../stream/sse-connection.js';
+import { revalidateStream } from '../stream/stream-revalidation.js';
 
 const SEQ = /^[0-9]{1,15}$/;
 
@@ -82,10 +83,15 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
         budget: ctx.sseBudget,
         onCutOff: (reason) => ctx.metrics.sseCutOffs.inc({ reason }),
         onClose: () => {
+          stopRevalidating();
           ctx.streams.delete(connection);
           ctx.metrics.streamClients.dec();
         },
       });
+      // A revoked or expired database token keeps no stream open for longer than a heartbeat.
+      const stopRevalidating = revalidateStream(ctx.auth, request.headers, principal, ctx.config.sseHeartbeatMs, () =>
+        connection.close(),
+      );
       ctx.streams.add(connection);
       connection.start();
     },

@@ -21,6 +21,7 @@ import {
 import { normalizeJson, validateCreate, validateTransition } from '../validate-input.js';
 import { matchesFilter, newestFirst } from './action-filter.js';
 import { createMemoryLedger } from './memory-ledger.js';
+import { createMemoryTokens } from './memory-tokens.js';
 
 /**
  * A Store kept in process memory, for tests and `--db memory` demos. Same semantics as the SQL
@@ -233,6 +234,7 @@ export function createMemoryStore(): Store {
     },
 
     ledger: createMemoryLedger({ actions, eventsByAction, ledger, open }),
+    tokens: createMemoryTokens(open),
 
     async close() {
       closed = true;

@@ -125,6 +125,29 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ) gin_trgm_ops);
     `,
   },
+  {
+    version: 5,
+    name: 'api tokens',
+    sql: `
+      CREATE TABLE api_tokens (
+        id text COLLATE "C" PRIMARY KEY,
+        name text COLLATE "C" NOT NULL,
+        role text NOT NULL,
+        groups text NOT NULL,
+        agent_ids text,
+        secret_hash text COLLATE "C" NOT NULL UNIQUE,
+        prefix text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        created_by text NOT NULL,
+        last_used_at text COLLATE "C",
+        expires_at text COLLATE "C",
+        revoked_at text,
+        revoked_by text
+      );
+      CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
+      CREATE INDEX api_tokens_created ON api_tokens (created_at, id);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

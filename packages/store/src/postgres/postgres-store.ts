@@ -10,6 +10,7 @@ import { isConnectionError, toStoreError } from './postgres-errors.js';
 import { createPostgresLedger } from './postgres-ledger.js';
 import { actionWhere, eventWhere } from './postgres-list-query.js';
 import { appliedVersion, assertNotTooNew, migratePostgres } from './postgres-migrations.js';
+import { createPostgresTokens } from './postgres-tokens.js';
 import { type CommitStats, PostgresWriteQueue } from './postgres-write-queue.js';
 
 export interface PostgresStoreOptions {
@@ -271,6 +272,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
 
     // A checkpoint insert is safe to repeat after a cut connection, so it may use `read`'s one retry.
     ledger: createPostgresLedger(query, read),
+
+    tokens: createPostgresTokens(query, read, () => {
+      if (closed) throw new StoreError('unavailable', 'the store is closed');
+    }),
 
     async close() {
       if (closed) return;

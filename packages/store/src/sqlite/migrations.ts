@@ -147,6 +147,31 @@ export const MIGRATIONS: readonly Migration[] = [
         FROM actions ORDER BY rowid;
     `,
   },
+  {
+    version: 5,
+    name: 'api tokens',
+    // Only a digest of each secret is kept; the unique digest index is the lookup of every request.
+    // A name is unique among tokens not revoked, so revoking frees it for the person's next token.
+    sql: `
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        groups TEXT NOT NULL,
+        agent_ids TEXT,
+        secret_hash TEXT NOT NULL UNIQUE,
+        prefix TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        last_used_at TEXT,
+        expires_at TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT
+      );
+      CREATE UNIQUE INDEX api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
+      CREATE INDEX api_tokens_created ON api_tokens (created_at, id);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

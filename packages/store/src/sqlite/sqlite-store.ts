@@ -24,6 +24,7 @@ import {
 } from './row-mapping.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
 import { createSqliteLedger } from './sqlite-ledger.js';
+import { createSqliteTokens } from './sqlite-tokens.js';
 import { createSqliteWriter } from './sqlite-writer.js';
 import { statementCache } from './statement-cache.js';
 import { type CommitStats, WriteQueue } from './write-queue.js';
@@ -274,6 +275,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sql,
       read,
       async (run) => (await write('writing a checkpoint', () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+
+    tokens: createSqliteTokens(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
 
     async close() {
