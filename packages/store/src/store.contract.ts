@@ -10,6 +10,7 @@ import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
+import { describeSessionsContract } from './contract/sessions.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
 import type { Store } from './store.js';
 
@@ -58,5 +59,6 @@ export function describeStoreContract(
     describeLedgerBookkeepingContract(scope);
     describeReadsContract(scope);
     describeLifecycleContract(scope);
+    describeSessionsContract(scope);
   });
 }

@@ -8,6 +8,7 @@
  */
 
 import type { LedgerStore } from './ledger-store.js';
+import type { SessionStore } from './sessions/session-store.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -214,6 +215,8 @@ export interface Store {
   watch?(listener: (latestSeq: number | null) => void): () => void;
   /** The ledger's bookkeeping (high-water mark, checkpoints) and the paged reads verification uses. */
   readonly ledger: LedgerStore;
+  /** Dashboard login sessions (OpenID Connect), shared by every replica. */
+  readonly sessions: SessionStore;
   close(): Promise<void>;
 }
 

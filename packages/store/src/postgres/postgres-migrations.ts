@@ -109,6 +109,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'readiness probe',
     sql: `CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), probed_at text NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'login sessions',
+    sql: `
+      CREATE TABLE sessions (
+        id_hash text COLLATE "C" PRIMARY KEY,
+        subject text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        role text NOT NULL,
+        groups text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        last_seen_at text NOT NULL,
+        expires_at text NOT NULL,
+        idle_expires_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX sessions_subject ON sessions (subject, created_at);
+      CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

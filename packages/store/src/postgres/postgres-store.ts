@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPostgresSessions } from '../sessions/postgres-sessions.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
 import type { ActionRecord, CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
@@ -271,6 +272,19 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
 
     // A checkpoint insert is safe to repeat after a cut connection, so it may use `read`'s one retry.
     ledger: createPostgresLedger(query, read),
+
+    sessions: createPostgresSessions(
+      query,
+      async (text, values) => (await pool.query(text, values)).rowCount ?? 0,
+      read,
+      // Not retried: a session insert cut after its COMMIT would fail as a duplicate the second time.
+      async (doing, run) => {
+        if (closed) throw new StoreError('unavailable', 'the store is closed');
+        return run().catch((error: unknown) => {
+          throw toStoreError(error, doing);
+        });
+      },
+    ),
 
     async close() {
       if (closed) return;

@@ -122,6 +122,27 @@ export const MIGRATIONS: readonly Migration[] = [
     // read-only file or an I/O error the way a submission would (see Store.probeWrite).
     sql: `CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'login sessions',
+    // Dashboard sessions (OpenID Connect), keyed by a hash of the session id. Not part of the
+    // ledger: rows come and go; who decided what is recorded in the ledger by name.
+    sql: `
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY NOT NULL,
+        subject TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        groups TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        idle_expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_subject ON sessions (subject, created_at);
+      CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -73,7 +73,7 @@ describe('sqlite store', () => {
     await store.close();
     const raw = new Database(path);
     raw.exec(
-      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DELETE FROM schema_migrations WHERE version >= 2',
+      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 2',
     );
     raw.close();
     const reopened = createSqliteStore({ path });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
 import {
   type ActionRecord,
   type CreateActionResult,
@@ -264,6 +265,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       sql,
       read,
       async (run) => (await write('writing a checkpoint', () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+
+    sessions: createSqliteSessions(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
 
     async close() {
