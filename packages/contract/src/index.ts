@@ -18,6 +18,7 @@ export {
   type StreamFrame,
   streamEventName,
 } from './action.js';
+export type { AuthConfig, AuthSession, LogoutResult } from './auth-session.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export {
   CANCELLABLE_STATUSES,

@@ -29,6 +29,10 @@ export interface WhoAmI {
   name: string;
   role: Role;
   open_mode: boolean;
+  /** How the caller signed in: open mode, a bearer token, or a dashboard single sign-on session. */
+  source?: 'open' | 'token' | 'oidc';
+  /** The caller's groups (from FARAMESH_TOKEN_GROUPS or the provider's groups claim). */
+  groups?: string[];
   /**
    * True for a shared identity: open mode, or a FARAMESH_TOKEN token (one identity for everyone who
    * holds it, as in the seeds).

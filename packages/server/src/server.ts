@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { refuseWritesWhenInconsistent } from './audit/guarded-store.js';
 import { startLedgerIntegrity } from './audit/ledger-integrity.js';
 import { Authenticator } from './auth/authenticator.js';
+import { OidcLogin } from './auth/oidc-login.js';
+import { SessionAuthenticator } from './auth/session-principal.js';
 import type { ServerConfig } from './config/config.js';
 import { checkOpenModeExposure } from './config/exposure-check.js';
 import { seedDemoData } from './demo/demo-seed.js';
@@ -53,6 +55,8 @@ export interface FarameshServer {
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
+
+const SESSION_SWEEP_MS = 60_000;
 
 const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 
@@ -136,6 +140,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   readiness.add(policyCheck(policy));
   readiness.add(ledgerCheck(ledger));
 
+  // Single sign-on: discovery is tried now; if the provider is down, in the background (oidc-login.ts).
+  const oidc = config.oidc === null ? null : new OidcLogin(config.oidc, log);
+  await oidc?.start();
+  const sessions = config.oidc === null ? null : new SessionAuthenticator(store.sessions, config.sessions, now);
+
   const context: AppContext = {
     config,
     store,
@@ -143,7 +152,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     service,
     hub,
     metrics,
-    auth: new Authenticator(config.tokens),
+    auth: new Authenticator(config.tokens, { closed: config.oidc !== null }),
+    sessions,
+    oidc,
     readiness,
     streams,
     sseBudget,
@@ -180,6 +191,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     );
   }, sweepMs);
   sweeper.unref();
+  // Ended sessions are refused on lookup anyway; this only keeps the table from growing.
+  const sessionSweeper =
+    sessions === null
+      ? null
+      : setInterval(() => {
+          sessions.sweep().catch((error: unknown) => log.warn(`session sweep failed: ${(error as Error).message}`));
+        }, SESSION_SWEEP_MS);
+  sessionSweeper?.unref();
 
   let closed = false;
   return {
@@ -196,6 +215,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      if (sessionSweeper !== null) clearInterval(sessionSweeper);
+      oidc?.close();
       ledger.close();
       watcher?.close();
       shutdown.abort();

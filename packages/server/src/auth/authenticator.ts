@@ -17,6 +17,8 @@ export interface Principal {
   agentIds: readonly string[];
   /** A shared identity (open mode or a FARAMESH_TOKEN token): separation of duties can't apply to it. */
   shared?: boolean;
+  /** Where the identity comes from; absent means a bearer token (or open mode). */
+  source?: 'oidc';
 }
 
 export const OPEN_PRINCIPAL: Principal = {
@@ -40,8 +42,11 @@ interface StoredToken {
  */
 export class Authenticator {
   private readonly tokens: StoredToken[];
+  private readonly closed: boolean;
 
-  constructor(specs: readonly TokenSpec[]) {
+  /** `closed`: another sign-in (OpenID Connect) is configured, so no tokens does not mean open mode. */
+  constructor(specs: readonly TokenSpec[], options: { closed?: boolean } = {}) {
+    this.closed = options.closed === true;
     this.tokens = specs.map((spec) => ({
       principal: {
         name: spec.name,
@@ -56,7 +61,7 @@ export class Authenticator {
   }
 
   get openMode(): boolean {
-    return this.tokens.length === 0;
+    return this.tokens.length === 0 && !this.closed;
   }
 
   /** The principal for an Authorization header value, or null when it is missing or wrong. */

@@ -101,6 +101,8 @@ describe('roles', () => {
       name: 'bot',
       role: 'agent',
       open_mode: false,
+      source: 'token',
+      groups: [],
       shared_identity: false,
       separation_of_duties: true,
     });

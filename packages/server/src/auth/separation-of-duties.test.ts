@@ -60,6 +60,8 @@ describe('separation of duties', () => {
       name: 'admin',
       role: 'admin',
       open_mode: false,
+      source: 'token',
+      groups: [],
       shared_identity: true,
       separation_of_duties: false,
     });

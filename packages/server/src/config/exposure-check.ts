@@ -8,7 +8,7 @@ import { isLoopbackBind } from './host-config.js';
  * only); then it starts with a loud warning. Returns the warnings to log.
  */
 export function checkOpenModeExposure(config: ServerConfig): string[] {
-  if (config.tokens.length > 0 || isLoopbackBind(config.host)) return [];
+  if (config.tokens.length > 0 || config.oidc !== null || isLoopbackBind(config.host)) return [];
   if (!config.allowOpenNetwork) {
     throw new ConfigError(
       `refusing to start in open mode (no FARAMESH_TOKEN / FARAMESH_TOKENS) on ${config.host}: anyone who can reach it could approve actions. ` +

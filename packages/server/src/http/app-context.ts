@@ -1,6 +1,8 @@
 import type { Store } from '@faramesh/store';
 import type { LedgerIntegrity } from '../audit/ledger-integrity.js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { OidcLogin } from '../auth/oidc-login.js';
+import type { SessionAuthenticator } from '../auth/session-principal.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Readiness } from '../health/readiness.js';
 import type { ByteBudget } from '../limits/byte-budget.js';
@@ -22,6 +24,9 @@ export interface AppContext {
   hub: EventHub;
   metrics: Metrics;
   auth: Authenticator;
+  /** Dashboard sessions (cookie) and the OpenID Connect login that opens them; null without SSO. */
+  sessions: SessionAuthenticator | null;
+  oidc: OidcLogin | null;
   /** The named readiness checks behind /ready; add one with `readiness.add(check)`. */
   readiness: Readiness;
   streams: Set<SseConnection>;

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
+import { registerAuthRoutes } from '../routes/auth-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
@@ -96,6 +97,14 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
       throw new ApiError('forbidden', 'cross-site request refused');
     }
     if (request.routeOptions.config.public === true) return;
+    // A dashboard session cookie, when no bearer token is presented (a token always wins).
+    if (ctx.sessions !== null && request.headers.authorization === undefined) {
+      const person = await ctx.sessions.authenticate(request.method, request.headers);
+      if (person !== null) {
+        request.principal = person;
+        return;
+      }
+    }
     const principal = ctx.auth.authenticate(request.headers.authorization);
     if (principal === null) {
       reply.header('www-authenticate', 'Bearer realm="faramesh"');
@@ -134,6 +143,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerPolicyRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     openapi.document(options.version ?? '0.1.0'),

@@ -28,11 +28,13 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
 
   app.get(
     '/v1/auth/whoami',
-    { schema: { summary: 'The role of the presented token' } },
+    { schema: { summary: 'Who the caller is: name, role, groups and how they signed in' } },
     async (request): Promise<WhoAmI> => ({
       name: request.principal.name,
       role: request.principal.role,
       open_mode: request.principal.openMode,
+      source: request.principal.source ?? (request.principal.openMode ? 'open' : 'token'),
+      groups: [...request.principal.groups],
       shared_identity: request.principal.shared === true,
       separation_of_duties: request.principal.shared !== true,
     }),
