@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusedLoopbackPort } from '../../packages/server/src/testing/free-port.js';
 import { apiClient } from '../../packages/web/e2e/api.js';
 import {
   assertWebBuilt,
@@ -31,14 +31,6 @@ const ACCOUNTS: TestAccount[] = [
   },
 ];
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
-
 /** Clicks "Sign in with SSO" and signs in on the provider's own form. */
 async function signInAtProvider(page: Page, login: string, password: string): Promise<void> {
   await page.getByRole('link', { name: 'Sign in with SSO' }).click();
@@ -63,7 +55,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard single sign-on with a real OpenID prov
   beforeAll(async () => {
     assertWebBuilt();
     // The redirect URL is registered at the provider before Faramesh starts, so its port is chosen first.
-    base = `http://127.0.0.1:${await freePort()}`;
+    base = `http://127.0.0.1:${await unusedLoopbackPort()}`;
     provider = await startTestProvider(ACCOUNTS, {
       clientId: 'faramesh',
       clientSecret: CLIENT_SECRET,
@@ -87,6 +79,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard single sign-on with a real OpenID prov
       },
     });
     expect(server.url).toBe(base);
+    expect(server.output()).toContain(`sso:      ${provider.issuer}/ → ${base}/auth/callback`);
     browser = await launchChromium();
   }, 60_000);
 

@@ -106,11 +106,17 @@ export async function runServe(options: ServeOptions): Promise<void> {
   log.info(`Faramesh listening on ${address.url}`);
   log.info(`  policy:   ${config.policyFile} (version ${server.context.policy.current().version})`);
   log.info(`  database: ${info.backend} ${info.location} (schema ${info.schema_version})`);
-  if (config.tokens.length === 0) {
+  if (config.oidc !== null) {
+    const { roles } = config.oidc;
+    log.info(
+      `  sso:      ${config.oidc.issuer} → ${config.oidc.redirectUri} (admin: ${roles.admin.join('|') || 'none'}; approver: ${roles.approver.join('|') || 'none'})`,
+    );
+  }
+  if (config.tokens.length === 0 && config.oidc === null) {
     log.warn(
       'no tokens configured (FARAMESH_TOKEN / FARAMESH_TOKENS): open mode, anyone who can reach this port can approve actions',
     );
-  } else {
+  } else if (config.tokens.length > 0) {
     log.info(
       `  auth:     ${config.tokens.length} token(s): ${config.tokens.map((t) => `${t.name} (${t.role})`).join(', ')}`,
     );

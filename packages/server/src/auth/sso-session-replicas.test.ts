@@ -1,7 +1,7 @@
-import { createServer as createNetServer } from 'node:net';
 import { createPostgresStore } from '@faramesh/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithPostgres } from '../../../store/src/postgres/postgres-cluster.test-support.js';
+import { unusedLoopbackPort } from '../testing/free-port.js';
 import { startTestServer } from '../testing/test-server.js';
 
 type Replica = Awaited<ReturnType<typeof startTestServer>>;
@@ -13,10 +13,7 @@ describeWithPostgres('dashboard sessions across replicas (PostgreSQL)', (cluster
 
   beforeAll(async () => {
     const dsn = await (await cluster()).createDatabase('sessions');
-    const probe = createNetServer();
-    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-    const { port } = probe.address() as { port: number };
-    await new Promise<void>((done) => probe.close(() => done()));
+    const port = await unusedLoopbackPort();
     for (let i = 0; i < 2; i++) {
       replicas.push(
         await startTestServer({

@@ -1,6 +1,6 @@
-import { createServer as createNetServer } from 'node:net';
 import { createMemoryStore, type Store } from '@faramesh/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unusedLoopbackPort } from '../testing/free-port.js';
 import { startTestServer } from '../testing/test-server.js';
 import type { OidcIdentity } from './oidc-identity.js';
 import { hashSessionId } from './session-id.js';
@@ -19,15 +19,6 @@ const ALICE: OidcIdentity & { role: 'approver' } = {
   role: 'approver',
 };
 
-/** A loopback port nothing listens on: discovery there fails at once. */
-async function closedPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
-
 let clock: Date;
 let store: Store;
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -38,7 +29,7 @@ async function start(env: Record<string, string> = {}, tokens = `bot:agent:${BOT
     now: () => clock,
     env: {
       ...(tokens !== '' && { FARAMESH_TOKENS: tokens }),
-      FARAMESH_OIDC_ISSUER: `http://127.0.0.1:${await closedPort()}`,
+      FARAMESH_OIDC_ISSUER: `http://127.0.0.1:${await unusedLoopbackPort()}`,
       FARAMESH_OIDC_CLIENT_ID: 'faramesh',
       FARAMESH_OIDC_ROLES: 'admin=platform-admins,approver=finance',
       FARAMESH_PUBLIC_URL: 'https://faramesh.test',
