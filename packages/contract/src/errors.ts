@@ -31,6 +31,14 @@ export const ERROR_STATUS = {
   /** The name belongs to an environment token or to a database token that isn't revoked. */
   token_name_taken: 409,
   host_not_allowed: 421,
+  /** A cookie-authenticated (dashboard session) write without the session's X-Faramesh-CSRF token. */
+  csrf_token_invalid: 403,
+  /** Single sign-on: the provider sent the person back with an error, or the login state didn't match. */
+  sso_login_failed: 400,
+  /** Single sign-on: the person signed in, but none of their groups is mapped to a role. */
+  sso_no_role: 403,
+  /** Single sign-on: the identity provider can't be reached (discovery is retried in the background). */
+  sso_unavailable: 503,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

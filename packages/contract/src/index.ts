@@ -19,6 +19,7 @@ export {
   streamEventName,
 } from './action.js';
 export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
+export type { AuthConfig, AuthSession, LogoutResult } from './auth-session.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export { codePointLabel, codePointName, isInvisible } from './invisible-chars.js';
 export {

@@ -40,10 +40,10 @@ export interface WhoAmI {
    * separate agent and approver identities.
    */
   separation_of_duties: boolean;
-  /** Groups of this identity (what `principal_group:` and approver groups match). */
+  /** Groups of this identity (FARAMESH_TOKEN_GROUPS, a database token, or the provider's groups claim). */
   groups: string[];
-  /** Where the identity comes from: open mode, an environment token, or a database token. */
-  source: 'open' | 'env' | 'database';
+  /** Where the identity comes from: open mode, an environment token, a database token, or a dashboard single sign-on session. */
+  source: 'open' | 'env' | 'database' | 'oidc';
   /** Database tokens only: the token's id and expiry (null: none). */
   token_id?: string;
   expires_at?: string | null;

@@ -106,6 +106,12 @@ export async function runServe(options: ServeOptions): Promise<void> {
   log.info(`Faramesh listening on ${address.url}`);
   log.info(`  policy:   ${config.policyFile} (version ${server.context.policy.current().version})`);
   log.info(`  database: ${info.backend} ${info.location} (schema ${info.schema_version})`);
+  if (config.oidc !== null) {
+    const { roles } = config.oidc;
+    log.info(
+      `  sso:      ${config.oidc.issuer} → ${config.oidc.redirectUri} (admin: ${roles.admin.join('|') || 'none'}; approver: ${roles.approver.join('|') || 'none'})`,
+    );
+  }
   const databaseTokens = await server.context.store.tokens.count(new Date().toISOString());
   if (await server.context.auth.openMode()) {
     log.warn(

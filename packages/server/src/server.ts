@@ -6,6 +6,8 @@ import { startLedgerIntegrity } from './audit/ledger-integrity.js';
 import { Authenticator, OPEN_PRINCIPAL } from './auth/authenticator.js';
 import { DatabaseTokenSource } from './auth/database-tokens.js';
 import { EnvTokenSource } from './auth/env-tokens.js';
+import { OidcLogin } from './auth/oidc-login.js';
+import { SessionAuthenticator } from './auth/session-principal.js';
 import { TokenAdmin } from './auth/token-admin.js';
 import { TokenUseRecorder } from './auth/token-use-recorder.js';
 import type { ServerConfig } from './config/config.js';
@@ -57,6 +59,8 @@ export interface FarameshServer {
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
+
+const SESSION_SWEEP_MS = 60_000;
 
 const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 
@@ -145,6 +149,12 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const tokenUses = new TokenUseRecorder(store.tokens, {
     onError: (error) => log.warn(`recording when tokens were last used failed: ${(error as Error).message}`),
   });
+
+  // Single sign-on: discovery is tried now; if the provider is down, in the background (oidc-login.ts).
+  const oidc = config.oidc === null ? null : new OidcLogin(config.oidc, log);
+  await oidc?.start();
+  const sessions = config.oidc === null ? null : new SessionAuthenticator(store.sessions, config.sessions, now);
+
   const context: AppContext = {
     config,
     store,
@@ -152,13 +162,17 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     service,
     hub,
     metrics,
-    auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)]),
+    auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
+      closed: config.oidc !== null,
+    }),
     tokens: new TokenAdmin({
       tokens: store.tokens,
       reservedNames: new Set([...envTokens.names, OPEN_PRINCIPAL.name]),
       now,
       newId: randomUUID,
     }),
+    sessions,
+    oidc,
     readiness,
     streams,
     sseBudget,
@@ -195,6 +209,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     );
   }, sweepMs);
   sweeper.unref();
+  // Ended sessions are refused on lookup anyway; this only keeps the table from growing.
+  const sessionSweeper =
+    sessions === null
+      ? null
+      : setInterval(() => {
+          sessions.sweep().catch((error: unknown) => log.warn(`session sweep failed: ${(error as Error).message}`));
+        }, SESSION_SWEEP_MS);
+  sessionSweeper?.unref();
 
   let closed = false;
   return {
@@ -211,6 +233,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
+      if (sessionSweeper !== null) clearInterval(sessionSweeper);
+      oidc?.close();
       ledger.close();
       watcher?.close();
       shutdown.abort();

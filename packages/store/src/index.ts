@@ -20,6 +20,7 @@ export {
   type SqliteToPostgresResult,
 } from './postgres/sqlite-to-postgres.js';
 export { SCHEMA_VERSION } from './schema-version.js';
+export type { SessionRecord, SessionStore } from './sessions/session-store.js';
 export { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export {
   type ActionFilter,

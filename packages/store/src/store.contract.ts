@@ -11,6 +11,7 @@ import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
+import { describeSessionsContract } from './contract/sessions.contract.js';
 import { describeTokensContract } from './contract/tokens.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
 import type { Store } from './store.js';
@@ -62,5 +63,6 @@ export function describeStoreContract(
     describeLifecycleContract(scope);
     describeSearchContract(scope);
     describeTokensContract(scope);
+    describeSessionsContract(scope);
   });
 }

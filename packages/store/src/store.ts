@@ -8,6 +8,7 @@
  */
 
 import type { LedgerStore } from './ledger-store.js';
+import type { SessionStore } from './sessions/session-store.js';
 import type { TokenStore } from './token-store.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -220,6 +221,8 @@ export interface Store {
   readonly ledger: LedgerStore;
   /** API tokens managed in the database (token-store.ts). */
   readonly tokens: TokenStore;
+  /** Dashboard login sessions (OpenID Connect), shared by every replica. */
+  readonly sessions: SessionStore;
   close(): Promise<void>;
 }
 

@@ -17,7 +17,7 @@ export interface Principal {
   /** A shared identity (open mode or a FARAMESH_TOKEN token): separation of duties can't apply to it. */
   shared?: boolean;
   /** Where the identity comes from. */
-  source?: 'open' | 'env' | 'database';
+  source?: 'open' | 'env' | 'database' | 'oidc';
   /** Database tokens: the token's id and expiry. */
   token?: { id: string; expiresAt: string | null };
 }
@@ -37,10 +37,15 @@ export const OPEN_PRINCIPAL: Principal = {
  * they keep working while the database is down). Open mode is when no source has any identity.
  */
 export class Authenticator {
-  constructor(private readonly sources: readonly PrincipalSource[]) {}
+  /** `closed`: another sign-in (OpenID Connect) is configured, so no tokens does not mean open mode. */
+  constructor(
+    private readonly sources: readonly PrincipalSource[],
+    private readonly options: { closed?: boolean } = {},
+  ) {}
 
-  /** True while no source has an identity: every caller is the anonymous admin. */
+  /** True while no source has an identity (and no other sign-in is configured): every caller is the anonymous admin. */
   async openMode(): Promise<boolean> {
+    if (this.options.closed === true) return false;
     for (const source of this.sources) if (await source.hasIdentities()) return false;
     return true;
   }

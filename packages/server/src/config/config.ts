@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
+import { type OidcConfig, resolveOidcConfig, resolveSessionSettings, type SessionSettings } from './oidc-config.js';
 import { applyTokenIdentities } from './token-identities.js';
 
 /**
@@ -47,6 +48,10 @@ export interface ServerConfig {
   limits: ResourceLimits;
   /** Checkpoint key and file, check intervals (FARAMESH_LEDGER_KEY, FARAMESH_CHECKPOINT_*). */
   ledger: LedgerConfig;
+  /** Single sign-on for the dashboard (FARAMESH_OIDC_*); null when not configured. */
+  oidc: OidcConfig | null;
+  /** Dashboard session timeouts and cap (FARAMESH_SESSION_*); used with `oidc`. */
+  sessions: SessionSettings;
 }
 
 export interface TokenSpec {
@@ -167,6 +172,8 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     minFreeBytes: int(['FARAMESH_MIN_FREE_BYTES'], 16 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
     limits: resolveLimits(get, int, problems),
     ledger: resolveLedgerConfig({ get, int, path }, problems),
+    oidc: resolveOidcConfig({ get, int, bool, path }, publicUrl, problems),
+    sessions: resolveSessionSettings({ get, int, bool, path }, publicUrl, problems),
   };
   // With no tokens every caller is admin; `*` would let any web page read and approve.
   if (config.enableCors && tokens.length === 0 && corsOrigins.includes('*')) {

@@ -10,7 +10,7 @@ import { isLoopbackBind } from './host-config.js';
  * the warnings to log.
  */
 export function checkOpenModeExposure(config: ServerConfig, databaseTokens = 0): string[] {
-  if (config.tokens.length > 0 || databaseTokens > 0 || isLoopbackBind(config.host)) return [];
+  if (config.tokens.length > 0 || databaseTokens > 0 || config.oidc !== null || isLoopbackBind(config.host)) return [];
   if (!config.allowOpenNetwork) {
     throw new ConfigError(
       `refusing to start in open mode (no FARAMESH_TOKEN / FARAMESH_TOKENS) on ${config.host}: anyone who can reach it could approve actions. ` +

@@ -46,7 +46,8 @@ export function applyTokenIdentities(
   }
 }
 
-function listEntries(variable: string, raw: string | undefined, problems: string[]): Array<[string, string[]]> {
+/** Parses `name=item|item,name=item` lists (FARAMESH_AGENT_BINDINGS, FARAMESH_TOKEN_GROUPS, FARAMESH_OIDC_ROLES). */
+export function listEntries(variable: string, raw: string | undefined, problems: string[]): Array<[string, string[]]> {
   const entries: Array<[string, string[]]> = [];
   for (const entry of (raw ?? '').split(',')) {
     const trimmed = entry.trim();

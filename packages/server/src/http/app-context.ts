@@ -1,6 +1,8 @@
 import type { Store } from '@faramesh/store';
 import type { LedgerIntegrity } from '../audit/ledger-integrity.js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { OidcLogin } from '../auth/oidc-login.js';
+import type { SessionAuthenticator } from '../auth/session-principal.js';
 import type { TokenAdmin } from '../auth/token-admin.js';
 import type { ServerConfig } from '../config/config.js';
 import type { Readiness } from '../health/readiness.js';
@@ -25,6 +27,9 @@ export interface AppContext {
   auth: Authenticator;
   /** Database tokens: create, list, revoke (the admin endpoints). */
   tokens: TokenAdmin;
+  /** Dashboard sessions (cookie) and the OpenID Connect login that opens them; null without SSO. */
+  sessions: SessionAuthenticator | null;
+  oidc: OidcLogin | null;
   /** The named readiness checks behind /ready; add one with `readiness.add(check)`. */
   readiness: Readiness;
   streams: Set<SseConnection>;

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
+import { registerAuthRoutes } from '../routes/auth-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
@@ -101,6 +102,14 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
       throw new ApiError('forbidden', 'cross-site request refused');
     }
     if (request.routeOptions.config.public === true) return;
+    // A dashboard session cookie, when no bearer token is presented (a token always wins).
+    if (ctx.sessions !== null && request.headers.authorization === undefined) {
+      const person = await ctx.sessions.authenticate(request.method, request.headers);
+      if (person !== null) {
+        request.principal = person;
+        return;
+      }
+    }
     const principal = await ctx.auth.authenticate(request.headers).catch((error: unknown) => {
       if (error instanceof ApiError && error.code === 'unauthorized') reply.header('www-authenticate', BEARER_REALM);
       throw error;
@@ -143,6 +152,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     openapi.document(options.version ?? '0.1.0'),

@@ -12,8 +12,11 @@ export type HostCheck = (hostHeader: string | undefined) => boolean;
  * FARAMESH_PUBLIC_URL is set: a rebinding page can't present a bearer token it doesn't know, and
  * servers behind load balancers and probes (Kubernetes sends the pod IP) see many Host values.
  */
-export function createHostCheck(config: Pick<ServerConfig, 'tokens' | 'allowedHosts'>): HostCheck | null {
-  if (config.tokens.length > 0 && config.allowedHosts.length === 0) return null;
+export function createHostCheck(
+  config: Pick<ServerConfig, 'tokens' | 'allowedHosts'> & { oidc?: unknown },
+): HostCheck | null {
+  const closed = config.tokens.length > 0 || (config.oidc ?? null) !== null;
+  if (closed && config.allowedHosts.length === 0) return null;
   const allowed = new Set([...LOOPBACK_HOSTS, ...config.allowedHosts]);
   return (hostHeader) => {
     const name = hostNameOf(hostHeader);

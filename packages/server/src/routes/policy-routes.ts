@@ -36,7 +36,7 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
       shared_identity: request.principal.shared === true,
       separation_of_duties: request.principal.shared !== true,
       groups: [...request.principal.groups],
-      source: request.principal.source ?? 'env',
+      source: request.principal.source ?? (request.principal.openMode ? 'open' : 'env'),
       ...(request.principal.token !== undefined && {
         token_id: request.principal.token.id,
         expires_at: request.principal.token.expiresAt,

@@ -3,6 +3,7 @@ import { applyPatch } from '../apply-patch.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
+import { createMemorySessions } from '../sessions/memory-sessions.js';
 import {
   type ActionRecord,
   type CreateActionInput,
@@ -235,6 +236,8 @@ export function createMemoryStore(): Store {
 
     ledger: createMemoryLedger({ actions, eventsByAction, ledger, open }),
     tokens: createMemoryTokens(open),
+
+    sessions: createMemorySessions(open),
 
     async close() {
       closed = true;

@@ -148,6 +148,25 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX api_tokens_created ON api_tokens (created_at, id);
     `,
   },
+  {
+    version: 6,
+    name: 'login sessions',
+    sql: `
+      CREATE TABLE sessions (
+        id_hash text COLLATE "C" PRIMARY KEY,
+        subject text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        role text NOT NULL,
+        groups text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        last_seen_at text NOT NULL,
+        expires_at text NOT NULL,
+        idle_expires_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX sessions_subject ON sessions (subject, created_at);
+      CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPostgresSessions } from '../sessions/postgres-sessions.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
 import type { ActionRecord, CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
@@ -276,6 +277,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     tokens: createPostgresTokens(query, read, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
+    sessions: createPostgresSessions(
+      query,
+      async (text, values) => (await pool.query(text, values)).rowCount ?? 0,
+      read,
+      // Not retried: a session insert cut after its COMMIT would fail as a duplicate the second time.
+      async (doing, run) => {
+        if (closed) throw new StoreError('unavailable', 'the store is closed');
+        return run().catch((error: unknown) => {
+          throw toStoreError(error, doing);
+        });
+      },
+    ),
 
     async close() {
       if (closed) return;

@@ -172,6 +172,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX api_tokens_created ON api_tokens (created_at, id);
     `,
   },
+  {
+    version: 6,
+    name: 'login sessions',
+    // Dashboard sessions (OpenID Connect), keyed by a hash of the session id. Not part of the
+    // ledger: rows come and go; who decided what is recorded in the ledger by name.
+    sql: `
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY NOT NULL,
+        subject TEXT NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        groups TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        idle_expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_subject ON sessions (subject, created_at);
+      CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
 import {
   type ActionRecord,
   type CreateActionResult,
@@ -278,6 +279,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ),
 
     tokens: createSqliteTokens(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+    sessions: createSqliteSessions(
       sql,
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,

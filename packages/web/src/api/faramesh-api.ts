@@ -1,10 +1,23 @@
-import type { Action, ActionEvent, ActionList, RiskLevel, Role, Status } from '@faramesh/contract';
+import type {
+  Action,
+  ActionEvent,
+  ActionList,
+  AuthConfig,
+  AuthSession,
+  LogoutResult,
+  RiskLevel,
+  Role,
+  Status,
+} from '@faramesh/contract';
 import type { HttpClient } from './http-client.js';
 
 export interface Whoami {
   name: string;
   role: Role;
   open_mode: boolean;
+  /** How this person signed in: open mode, a token, or single sign-on. */
+  source?: 'open' | 'env' | 'database' | 'oidc';
+  groups?: string[];
   /** A shared token (FARAMESH_TOKEN) or open mode: its holder may approve what it submitted. */
   shared_identity?: boolean;
   separation_of_duties?: boolean;
@@ -56,6 +69,21 @@ export class FarameshApi {
 
   constructor(http: HttpClient) {
     this.http = http;
+  }
+
+  /** How this server lets people sign in (public). */
+  authConfig(signal?: AbortSignal): Promise<AuthConfig> {
+    return this.http.request('/auth/config', { ...withSignal(signal), quietUnauthorized: true });
+  }
+
+  /** The single sign-on session of this browser's cookie; rejects with a 401 ApiError when there is none. */
+  authSession(signal?: AbortSignal): Promise<AuthSession> {
+    return this.http.request('/auth/session', { ...withSignal(signal), quietUnauthorized: true });
+  }
+
+  /** Ends the single sign-on session (server-side); may name the provider's logout page. */
+  logout(): Promise<LogoutResult> {
+    return this.http.request('/auth/logout', { method: 'POST', quietUnauthorized: true });
   }
 
   whoami(signal?: AbortSignal): Promise<Whoami> {

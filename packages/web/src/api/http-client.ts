@@ -3,6 +3,8 @@ import { ApiError } from './api-error.js';
 export interface HttpClientOptions {
   /** Read on every request, so signing in or out applies at once. */
   getToken: () => string | null;
+  /** The dashboard session's CSRF token (single sign-on), sent with every write; null with a token. */
+  getCsrfToken?: () => string | null;
   /** Called once per 401 answer: the session is over. */
   onUnauthorized?: () => void;
   fetch?: typeof fetch;
@@ -15,6 +17,8 @@ export interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /** A 401 is an answer, not the end of the session (e.g. asking whether there is a session). */
+  quietUnauthorized?: boolean;
 }
 
 /** The one place that talks HTTP: adds the bearer token, encodes JSON, and turns errors into ApiError. */
@@ -36,16 +40,23 @@ export class HttpClient {
     return headers;
   }
 
-  /** Raw fetch with auth headers, for streams. 401 is reported to onUnauthorized. */
-  async raw(path: string, init: RequestInit & { headers?: Record<string, string> }): Promise<Response> {
+  /**
+   * Raw fetch with auth headers, for streams. 401 is reported to onUnauthorized. Same-origin
+   * credentials: a single sign-on session is an HttpOnly cookie the browser adds by itself.
+   */
+  async raw(
+    path: string,
+    init: RequestInit & { headers?: Record<string, string> },
+    quietUnauthorized = false,
+  ): Promise<Response> {
     const doFetch = this.#options.fetch ?? globalThis.fetch.bind(globalThis);
     const response = await doFetch(this.baseUrl + path, {
       ...init,
       headers: this.headers(init.headers),
-      credentials: 'omit',
+      credentials: 'same-origin',
       cache: 'no-store',
     });
-    if (response.status === 401) this.#options.onUnauthorized?.();
+    if (response.status === 401 && !quietUnauthorized) this.#options.onUnauthorized?.();
     return response;
   }
 
@@ -59,15 +70,21 @@ export class HttpClient {
       // cross-site HTML form can't send without a CORS preflight.
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body ?? {});
+      const csrf = this.#options.getCsrfToken?.() ?? null;
+      if (csrf !== null) headers['X-Faramesh-CSRF'] = csrf;
     }
     let response: Response;
     try {
-      response = await this.raw(url, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
+      response = await this.raw(
+        url,
+        {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        },
+        options.quietUnauthorized === true,
+      );
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError(0, 'network_error', 'The server could not be reached.');

@@ -1,3 +1,4 @@
+import type { AuthConfig } from '@faramesh/contract';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
 import { FarameshApi, type Whoami } from '../api/faramesh-api.js';
@@ -13,8 +14,11 @@ export type SessionState =
 interface SessionValue {
   state: SessionState;
   api: FarameshApi;
+  /** Single sign-on as the server offers it (null until known, or when the server can't say). */
+  sso: AuthConfig['sso'] | null;
   /** Checks the token with whoami; resolves to an error message, or null when signed in. */
   signIn: (token: string) => Promise<string | null>;
+  /** Ends a token login here, or a single sign-on session on the server (and at the provider if set up). */
   signOut: () => void;
   retry: () => void;
 }
@@ -25,6 +29,9 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children, fetchImpl }: { children: ReactNode; fetchImpl?: typeof fetch }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const token = useRef<string | null>(readToken());
+  // The CSRF token of a single sign-on session: the session itself is an HttpOnly cookie.
+  const csrf = useRef<string | null>(null);
+  const [sso, setSso] = useState<AuthConfig['sso'] | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   const api = useMemo(
@@ -33,14 +40,22 @@ export function SessionProvider({ children, fetchImpl }: { children: ReactNode; 
         new HttpClient({
           ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
           getToken: () => token.current,
+          getCsrfToken: () => (token.current === null ? csrf.current : null),
           onUnauthorized: () => {
-            // A 401 mid-session: the token was revoked or the server restarted with other tokens.
+            // A 401 mid-session: the token was revoked, the server restarted with other tokens, or
+            // the single sign-on session ended (logout elsewhere, idle or absolute timeout).
             const hadToken = token.current !== null;
+            const hadSession = csrf.current !== null;
             token.current = null;
+            csrf.current = null;
             writeToken(null);
             setState({
               status: 'signed-out',
-              notice: hadToken ? 'Your token was not accepted any more. Sign in again.' : null,
+              notice: hadToken
+                ? 'Your token was not accepted any more. Sign in again.'
+                : hadSession
+                  ? 'Your session has ended. Sign in again.'
+                  : null,
             });
           },
         }),
@@ -51,10 +66,23 @@ export function SessionProvider({ children, fetchImpl }: { children: ReactNode; 
   useEffect(() => {
     void attempt;
     const controller = new AbortController();
-    api.whoami(controller.signal).then(
-      (me) => setState({ status: 'signed-in', me }),
+    const { signal } = controller;
+    (async () => {
+      // An older server without /auth/config simply offers no single sign-on.
+      const config = await api.authConfig(signal).catch(() => null);
+      if (signal.aborted) return;
+      setSso(config?.sso ?? null);
+      if (token.current === null && config?.sso.enabled === true) {
+        const session = await api.authSession(signal).catch(() => null);
+        csrf.current = session?.csrf_token ?? null;
+      }
+      return api.whoami(signal);
+    })().then(
+      (me) => {
+        if (me !== undefined) setState({ status: 'signed-in', me });
+      },
       (error: unknown) => {
-        if (controller.signal.aborted) return;
+        if (signal.aborted) return;
         if (error instanceof ApiError && error.status === 401) return; // onUnauthorized already ran
         setState({ status: 'unreachable', message: error instanceof Error ? error.message : String(error) });
       },
@@ -83,17 +111,36 @@ export function SessionProvider({ children, fetchImpl }: { children: ReactNode; 
   );
 
   const signOut = useCallback(() => {
+    const hadSession = token.current === null && csrf.current !== null;
     token.current = null;
     writeToken(null);
-    setState({ status: 'signed-out', notice: 'Signed out.' });
-  }, []);
+    if (!hadSession) {
+      setState({ status: 'signed-out', notice: 'Signed out.' });
+      return;
+    }
+    // The cookie session ends on the server, for every tab and replica; then, if the server says
+    // so, at the identity provider too.
+    void api.logout().then(
+      (result) => {
+        csrf.current = null;
+        if (result.end_session_url !== null) window.location.assign(result.end_session_url);
+        else setState({ status: 'signed-out', notice: 'Signed out.' });
+      },
+      (error: unknown) => {
+        setState({
+          status: 'unreachable',
+          message: `signing out failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      },
+    );
+  }, [api]);
 
   const retry = useCallback(() => {
     setState({ status: 'loading' });
     setAttempt((n) => n + 1);
   }, []);
 
-  const value = useMemo(() => ({ state, api, signIn, signOut, retry }), [state, api, signIn, signOut, retry]);
+  const value = useMemo(() => ({ state, api, sso, signIn, signOut, retry }), [state, api, sso, signIn, signOut, retry]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

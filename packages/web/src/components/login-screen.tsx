@@ -1,10 +1,10 @@
-import { Eye, EyeOff, KeyRound } from 'lucide-react';
+import { Eye, EyeOff, KeyRound, LogIn } from 'lucide-react';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useSession } from '../auth/session-context.js';
 
-/** Asks for a bearer token when the server has tokens configured. */
+/** Asks for a bearer token, and offers single sign-on when the server has it configured. */
 export function LoginScreen({ notice }: { notice: string | null }) {
-  const { signIn } = useSession();
+  const { signIn, sso } = useSession();
   const [token, setToken] = useState('');
   const [visible, setVisible] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -40,12 +40,18 @@ export function LoginScreen({ notice }: { notice: string | null }) {
         </div>
         <h1 id="login-title">Sign in</h1>
         <p className="muted">
-          This server requires a token. Use an <strong>approver</strong> token to approve and deny actions.
+          {sso?.enabled === true
+            ? 'Sign in with your organisation account, or with a token.'
+            : 'This server requires a token.'}{' '}
+          Use an <strong>approver</strong> identity to approve and deny actions.
         </p>
         {notice !== null && (
           <p className="notice" role="status">
             {notice}
           </p>
+        )}
+        {sso?.enabled === true && sso.login_url !== null && (
+          <SsoSignIn loginUrl={sso.login_url} available={sso.available} />
         )}
         <label htmlFor="token" className="field-label">
           Access token
@@ -92,5 +98,33 @@ export function LoginScreen({ notice }: { notice: string | null }) {
         </button>
       </form>
     </main>
+  );
+}
+
+/**
+ * A plain link (a top-level navigation, not a fetch): the server redirects it to the identity
+ * provider, which sends the browser back to /auth/callback and then to where the person was.
+ */
+function SsoSignIn({ loginUrl, available }: { loginUrl: string; available: boolean }) {
+  const returnTo = `${window.location.pathname}${window.location.search}`;
+  return (
+    <div className="sso-sign-in">
+      <a
+        className="button button-primary button-large"
+        href={`${loginUrl}?return_to=${encodeURIComponent(returnTo)}`}
+        aria-describedby={available ? undefined : 'sso-unavailable'}
+      >
+        <LogIn size={18} aria-hidden />
+        Sign in with SSO
+      </a>
+      {!available && (
+        <p id="sso-unavailable" className="field-help">
+          The identity provider can't be reached right now; try again in a minute, or use a token.
+        </p>
+      )}
+      <p className="login-divider" aria-hidden>
+        or with a token
+      </p>
+    </div>
   );
 }

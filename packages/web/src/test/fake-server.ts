@@ -7,6 +7,8 @@ export interface FakeServer {
   actions: Action[];
   events: ActionEvent[];
   tokens: Map<string, { name: string; role: Role }>;
+  /** Single sign-on: offered when set; `session` is the person of this browser's cookie (if any). */
+  sso: { available: boolean; session: { name: string; role: Role; csrf: string } | null } | null;
   requests: Array<{ method: string; path: string; headers: Record<string, string>; body: unknown }>;
   /** Pushes one SSE frame to every open stream. */
   emit: (action: Action, eventType: ActionEvent['event_type']) => void;
@@ -69,7 +71,9 @@ export function makeEvent(
   };
 }
 
-export function createFakeServer(options: { tokens?: Record<string, { name: string; role: Role }> } = {}): FakeServer {
+export function createFakeServer(
+  options: { tokens?: Record<string, { name: string; role: Role }>; sso?: FakeServer['sso'] } = {},
+): FakeServer {
   const tokens = new Map(Object.entries(options.tokens ?? {}));
   const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
   const encoder = new TextEncoder();
@@ -77,6 +81,7 @@ export function createFakeServer(options: { tokens?: Record<string, { name: stri
     actions: [],
     events: [],
     tokens,
+    sso: options.sso ?? null,
     requests: [],
     emit(action, eventType) {
       const event = makeEvent(action, eventType);
@@ -97,18 +102,53 @@ export function createFakeServer(options: { tokens?: Record<string, { name: stri
       const json = (status: number, value: unknown) =>
         new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
       const auth = headers.Authorization?.replace(/^Bearer /, '');
+      const session = server.sso?.session ?? null;
+      if (url.pathname === '/auth/config') {
+        const sso = server.sso;
+        return json(200, {
+          token_login: true,
+          sso: { enabled: sso !== null, available: sso?.available ?? false, login_url: sso ? '/auth/login' : null },
+        });
+      }
+      if (url.pathname === '/auth/session') {
+        if (session === null)
+          return json(401, { error: { code: 'unauthorized', message: 'no session', details: null } });
+        return json(200, {
+          name: session.name,
+          role: session.role,
+          groups: [],
+          source: 'oidc',
+          csrf_token: session.csrf,
+        });
+      }
+      if (url.pathname === '/auth/logout') {
+        if (server.sso !== null) server.sso.session = null;
+        return json(200, { logged_out: session !== null, end_session_url: null });
+      }
+      // Like the server: a cookie session's writes need its CSRF token.
+      if (auth === undefined && session !== null && method !== 'GET' && headers['X-Faramesh-CSRF'] !== session.csrf) {
+        return json(403, { error: { code: 'csrf_token_invalid', message: 'csrf token missing', details: null } });
+      }
       const who =
-        tokens.size === 0
+        tokens.size === 0 && server.sso === null
           ? { name: 'anonymous', role: 'admin' as Role }
           : auth === undefined
-            ? undefined
+            ? (session ?? undefined)
             : tokens.get(auth);
       if (who === undefined)
         return json(401, { error: { code: 'unauthorized', message: 'token required', details: null } });
       const visible = (action: Action) =>
         who.role === 'agent' ? (({ approval_token: _t, ...rest }) => rest)(action) : action;
       const path = url.pathname;
-      if (path === '/v1/auth/whoami') return json(200, { ...who, open_mode: tokens.size === 0 });
+      if (path === '/v1/auth/whoami') {
+        const source = auth === undefined && session !== null ? 'oidc' : 'env';
+        return json(200, {
+          name: who.name,
+          role: who.role,
+          open_mode: tokens.size === 0 && server.sso === null,
+          source,
+        });
+      }
       if (path === '/v1/events') {
         const stream = new ReadableStream<Uint8Array>({
           start(controller) {
