@@ -2,7 +2,9 @@ export {
   type Action,
   type ActionEvent,
   type ActionList,
+  type ApprovalVote,
   DECISIONS,
+  type DecisionRight,
   type Decision,
   EVENT_TYPES,
   type EventType,
@@ -17,6 +19,7 @@ export {
   type Status,
   type StreamFrame,
   streamEventName,
+  type WaitingFor,
 } from './action.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export {

@@ -94,6 +94,8 @@ export interface ListActionsQuery {
   until?: string;
   /** Case-insensitive substring over id, agent_id, tool and operation. */
   q?: string;
+  /** `me`: only actions pending approval that the caller may approve now ("waiting for me"). */
+  awaiting?: 'me';
 }
 
 export const listActionsQuerySchema = {
@@ -111,6 +113,7 @@ export const listActionsQuerySchema = {
     since: { type: 'string', format: 'date-time' },
     until: { type: 'string', format: 'date-time' },
     q: { type: 'string', minLength: 1, maxLength: 256 },
+    awaiting: { type: 'string', enum: ['me'] },
   },
 } as const;
 

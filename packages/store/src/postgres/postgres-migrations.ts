@@ -109,6 +109,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'readiness probe',
     sql: `CREATE TABLE readiness_probe (id integer PRIMARY KEY CHECK (id = 1), probed_at text NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'approval state of pending actions',
+    // Text, not jsonb: the column holds canonical JSON that must read back byte-identical (hashed).
+    sql: `
+      ALTER TABLE actions ADD COLUMN approval text;
+      CREATE INDEX actions_escalation_due ON actions (((approval::jsonb) ->> 'next_escalation_at'), id)
+        WHERE status = 'pending_approval';
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

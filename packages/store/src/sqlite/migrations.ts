@@ -122,6 +122,18 @@ export const MIGRATIONS: readonly Migration[] = [
     // read-only file or an I/O error the way a submission would (see Store.probeWrite).
     sql: `CREATE TABLE readiness_probe (id INTEGER PRIMARY KEY CHECK (id = 1), probed_at TEXT NOT NULL);`,
   },
+  {
+    version: 4,
+    name: 'approval state of pending actions',
+    // The requirement an action was decided under, its decisions so far and the escalation steps
+    // fired, as canonical JSON (NULL for actions that never needed approval). The escalation sweeper
+    // finds due steps through an index on the JSON's next_escalation_at, pending actions only.
+    sql: `
+      ALTER TABLE actions ADD COLUMN approval TEXT;
+      CREATE INDEX actions_escalation_due ON actions (json_extract(approval, '$.next_escalation_at'), id)
+        WHERE status = 'pending_approval';
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

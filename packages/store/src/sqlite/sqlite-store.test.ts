@@ -73,13 +73,37 @@ describe('sqlite store', () => {
     await store.close();
     const raw = new Database(path);
     raw.exec(
-      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DELETE FROM schema_migrations WHERE version >= 2',
+      'DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DELETE FROM schema_migrations WHERE version >= 2',
     );
     raw.close();
     const reopened = createSqliteStore({ path });
     stores.push(reopened);
     expect(await reopened.migrate()).toEqual({ from: 1, to: SCHEMA_VERSION });
     expect((await reopened.ledger.state()).high_water).toEqual({ seq: 2, hash: head.hash });
+  });
+
+  it('migrates a schema 3 database whose actions then read back exactly as their snapshots', async () => {
+    const path = join(tempDir(), 'v3.db');
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const { action } = await store.createAction({
+      action: sampleAction({ status: 'pending_approval', approval_token: 'tok' }),
+      events: newEvents('created', 'decision_made'),
+    });
+    await store.close();
+    const raw = new Database(path);
+    raw.exec(
+      'DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DELETE FROM schema_migrations WHERE version >= 4',
+    );
+    raw.close();
+    const reopened = createSqliteStore({ path });
+    stores.push(reopened);
+    expect(await reopened.migrate()).toEqual({ from: 3, to: SCHEMA_VERSION });
+    const stored = await reopened.getAction(action.id);
+    const [, last] = await reopened.listEvents(action.id);
+    expect(stored !== null && 'approval' in stored).toBe(false);
+    expect({ ...stored, approval_token: null }).toEqual(last?.action);
+    expect(await reopened.listDueEscalations('2100-01-01T00:00:00.000Z', 10)).toEqual([]);
   });
 
   it('ends the migration list at SCHEMA_VERSION with consecutive versions', () => {
