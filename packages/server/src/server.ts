@@ -190,17 +190,17 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       .expireDue()
       .then(() => escalations.sweep())
       .then(
-      () => {
-        if (sweepFailing) log.info('expiry and escalation sweep works again');
-        sweepFailing = false;
-      },
-      (error: unknown) => {
-        if (!sweepFailing) {
-          log.error(`expiry and escalation sweep failed (retrying every ${sweepMs} ms): ${(error as Error).message}`);
-        }
-        sweepFailing = true;
-      },
-    );
+        () => {
+          if (sweepFailing) log.info('expiry and escalation sweep works again');
+          sweepFailing = false;
+        },
+        (error: unknown) => {
+          if (!sweepFailing) {
+            log.error(`expiry and escalation sweep failed (retrying every ${sweepMs} ms): ${(error as Error).message}`);
+          }
+          sweepFailing = true;
+        },
+      );
   }, sweepMs);
   sweeper.unref();
 

@@ -30,7 +30,11 @@ export function isSelfDecision(submittedBy: string | null, principal: Principal)
  * submitter and a shared identity; otherwise whether the submitter was a shared identity when it
  * submitted (recorded with the action), so a shared submitter's own earlier approval still counts.
  */
-export function submitterMayDecide(submittedBy: string | null, principal: Principal, submitterShared: boolean): boolean {
+export function submitterMayDecide(
+  submittedBy: string | null,
+  principal: Principal,
+  submitterShared: boolean,
+): boolean {
   const self = selfDecision(submittedBy, principal);
   return self === 'other' ? submitterShared : self === 'shared';
 }

@@ -59,7 +59,8 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
   app.get<{ Params: { id: string } }>(
     '/v1/actions/:id',
     { schema: { params: idParams, summary: 'Get an action by id or unique id prefix' } },
-    async (request) => actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal, ctx.now()),
+    async (request) =>
+      actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal, ctx.now()),
   );
 
   app.get<{ Params: { id: string }; Querystring: { timeout_ms: number } }>(

@@ -25,20 +25,29 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: AppContext): 
     '/v1/actions/:id/approval',
     { schema: { params: idParams, body: approvalSchema, summary: 'Approve or deny a pending action' } },
     async (request) =>
-      actionToWire(await ctx.approvals.decide(request.params.id, request.body, request.principal), request.principal, ctx.now()),
+      actionToWire(
+        await ctx.approvals.decide(request.params.id, request.body, request.principal),
+        request.principal,
+        ctx.now(),
+      ),
   );
 
   app.post<{ Params: { id: string } }>(
     '/v1/actions/:id/start',
     { schema: { params: idParams, body: emptyBody, summary: 'Record that execution began' } },
-    async (request) => actionToWire(await ctx.service.start(request.params.id, request.principal), request.principal, ctx.now()),
+    async (request) =>
+      actionToWire(await ctx.service.start(request.params.id, request.principal), request.principal, ctx.now()),
   );
 
   app.post<{ Params: { id: string }; Body: ResultRequest }>(
     '/v1/actions/:id/result',
     { schema: { params: idParams, body: resultSchema, summary: 'Record how execution ended' } },
     async (request) =>
-      actionToWire(await ctx.service.result(request.params.id, request.body, request.principal), request.principal, ctx.now()),
+      actionToWire(
+        await ctx.service.result(request.params.id, request.body, request.principal),
+        request.principal,
+        ctx.now(),
+      ),
   );
 
   app.post<{ Params: { id: string }; Body: CancelRequest | null }>(

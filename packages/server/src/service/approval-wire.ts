@@ -1,5 +1,5 @@
 import type { DecisionRight, WaitingFor } from '@faramesh/contract';
-import { describeWaitingFor, mayDecide, quorumStatus, type WaitingFor as QuorumWaitingFor } from '@faramesh/policy';
+import { describeWaitingFor, mayDecide, type WaitingFor as QuorumWaitingFor, quorumStatus } from '@faramesh/policy';
 import type { ActionRecord } from '@faramesh/store';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
@@ -67,7 +67,13 @@ export function decisionRight(record: ActionRecord, principal: Principal, nowMs:
   if (selfDecision(record.submitted_by, principal) === 'forbidden') {
     return { ok: false, code: 'self_approval_forbidden', reason: 'you submitted this action and may not decide on it' };
   }
-  const input = quorumInputOf(record, state, submitterMayDecide(record.submitted_by, principal, state.submitter_shared));
+  const input = quorumInputOf(
+    record,
+    state,
+    submitterMayDecide(record.submitted_by, principal, state.submitter_shared),
+  );
   const verdict = mayDecide(input, principal, nowMs);
-  return verdict.ok ? { ok: true, code: 'ok', reason: null } : { ok: false, code: verdict.code, reason: verdict.message };
+  return verdict.ok
+    ? { ok: true, code: 'ok', reason: null }
+    : { ok: false, code: verdict.code, reason: verdict.message };
 }

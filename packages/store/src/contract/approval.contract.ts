@@ -30,7 +30,8 @@ export function describeApprovalContract(s: ContractScope): void {
       const { action, events } = await s.create({ status: 'pending_approval', approval_token: 'tok', approval });
       expect(action.approval).toEqual(approval);
       expect((await s.store.getAction(action.id))?.approval).toEqual(approval);
-      for (const event of [...events, ...(await s.store.listEvents(action.id))]) expect(event.action.approval).toEqual(approval);
+      for (const event of [...events, ...(await s.store.listEvents(action.id))])
+        expect(event.action.approval).toEqual(approval);
       const page = await s.store.listActions({ filter: { status: 'pending_approval' }, limit: 10 });
       expect(page.items[0]?.approval).toEqual(approval);
       expect(verifyLedger(await s.allEvents())).toEqual({ ok: true });
@@ -61,7 +62,11 @@ export function describeApprovalContract(s: ContractScope): void {
 
     it('records decisions one compare-and-set at a time, and refuses a stale one', async () => {
       await s.fresh();
-      const { action } = await s.create({ status: 'pending_approval', approval_token: 'tok', approval: approvalState() });
+      const { action } = await s.create({
+        status: 'pending_approval',
+        approval_token: 'tok',
+        approval: approvalState(),
+      });
       const first = { by: 'alice', approve: true, at: nextTime(), reason: 'fine' };
       const partial = await s.store.transition({
         id: action.id,
@@ -144,6 +149,5 @@ export function describeApprovalContract(s: ContractScope): void {
       expect((await s.store.listDueEscalations(at(30), 10)).map((action) => action.id)).toEqual([exactlyNow]);
       expect((await s.store.getAction(soon))?.approval?.escalations_fired).toBe(1);
     });
-
   });
 }
