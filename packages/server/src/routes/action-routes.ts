@@ -63,7 +63,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
       actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal, ctx.now()),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { timeout_ms: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { timeout_ms: number; after_version?: number } }>(
     '/v1/actions/:id/wait',
     {
       schema: {
@@ -71,9 +71,13 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { timeout_ms: { type: 'integer', minimum: 0, maximum: 60_000, default: 30_000 } },
+          properties: {
+            timeout_ms: { type: 'integer', minimum: 0, maximum: 60_000, default: 30_000 },
+            // Also answer once the action changed past this version (partial approvals, escalations).
+            after_version: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+          },
         },
-        summary: 'Long-poll until the action leaves pending_approval',
+        summary: 'Long-poll until the action leaves pending_approval (or changes past after_version)',
       },
     },
     async (request) => {
@@ -91,6 +95,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
           request.principal,
           request.query.timeout_ms,
           AbortSignal.any([abort.signal, ctx.shutdown]),
+          request.query.after_version,
         );
         return actionToWire(record, request.principal, ctx.now());
       } finally {

@@ -224,13 +224,21 @@ export class ActionService {
   }
 
   /**
-   * Resolves as soon as the action leaves pending_approval, or after timeoutMs with its current
-   * state. Subscribes before reading, so a decision between the two can't be missed.
+   * Resolves as soon as the action leaves pending_approval (or changes past `afterVersion`: approval
+   * progress), or after timeoutMs with its current state. Subscribes before reading, so a decision
+   * between the two can't be missed.
    */
-  async waitForDecision(idOrPrefix: string, principal: Principal, timeoutMs: number, signal: AbortSignal) {
+  async waitForDecision(
+    idOrPrefix: string,
+    principal: Principal,
+    timeoutMs: number,
+    signal: AbortSignal,
+    afterVersion?: number,
+  ) {
     const initial = await this.get(idOrPrefix, principal);
-    if (initial.status !== 'pending_approval' || timeoutMs === 0) return initial;
-    return waitForChange(this.deps.store, this.deps.hub, initial, timeoutMs, signal);
+    const moved = afterVersion !== undefined && initial.version > afterVersion;
+    if (initial.status !== 'pending_approval' || moved || timeoutMs === 0) return initial;
+    return waitForChange(this.deps.store, this.deps.hub, initial, timeoutMs, signal, afterVersion);
   }
 
   /** Expires `record` first if its deadline has passed; answers the action as it is now. */
