@@ -35,8 +35,8 @@ SDK_REQUESTS = [
     ("post", "/playground/eval", {"agent_id", "tool", "operation", "params", "context", "policy"}),
 ]
 SDK_QUERIES = {
-    ("get", "/v1/actions"): {"limit", "offset", "cursor", "status", "tool", "agent_id", "risk_level", "since", "until", "q"},
-    ("get", "/v1/actions/{id}/wait"): {"timeout_ms"},
+    ("get", "/v1/actions"): {"limit", "offset", "cursor", "status", "tool", "agent_id", "risk_level", "since", "until", "q", "awaiting"},
+    ("get", "/v1/actions/{id}/wait"): {"timeout_ms", "after_version"},
     ("get", "/v1/events"): {"status", "agent_id", "tool", "action_id"},
 }
 SDK_STATUSES = {

@@ -60,7 +60,15 @@ describe('the seed flow with one shared token', () => {
     expect(out.stdout).toContain(`Approved ${action.id.slice(0, 8)}`);
     const events = (await api(server.url, `/v1/actions/${action.id}/events`, { token: SHARED })).json;
     expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['created', 'decision_made', 'approved']);
-    expect(events[2].meta).toEqual({ by: 'admin', role: 'admin', reason: 'Looks safe', self_approval: true });
+    expect(events[2].meta).toEqual({
+      by: 'admin',
+      role: 'admin',
+      reason: 'Looks safe',
+      self_approval: true,
+      approvals: ['admin'],
+      approvals_required: 1,
+      remaining: 0,
+    });
   });
 
   it('denies with `faramesh deny <prefix>` and the same token too', async () => {
@@ -79,6 +87,8 @@ describe('the seed flow with one shared token', () => {
       open_mode: false,
       shared_identity: true,
       separation_of_duties: false,
+      groups: [],
+      source: 'env',
     });
     const dir = mkdtempSync(join(tmpdir(), 'faramesh-doctor-'));
     const doctor = await runCli(['doctor', '--policy', server.policy], { cwd: dir, env: cliEnv });
@@ -125,6 +135,13 @@ describe('named identities', () => {
     });
     expect(other.code).toBe(0);
     const events = (await api(server.url, `/v1/actions/${action.id}/events`, { token: ROOT_TOKEN })).json;
-    expect(events[2].meta).toEqual({ by: 'ann', role: 'approver', reason: null });
+    expect(events[2].meta).toEqual({
+      by: 'ann',
+      role: 'approver',
+      reason: null,
+      approvals: ['ann'],
+      approvals_required: 1,
+      remaining: 0,
+    });
   });
 });

@@ -29,6 +29,10 @@ export const EVENT_TYPES = [
   'failed',
   'expired',
   'cancelled',
+  /** An approval that did not complete the quorum yet: the action stays pending_approval. */
+  'approval_recorded',
+  /** An escalation step fired: who may decide widened and/or people were to be notified. */
+  'escalated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -79,6 +83,53 @@ export interface Action {
    * servers that predate it.
    */
   summary?: string;
+  /** Distinct approvals needed; null when the action never needed approval. */
+  approvals_required: number | null;
+  /** The approvals that count so far, in order (each identity once). */
+  approvals: ApprovalVote[];
+  /** Who may still approve, while pending_approval; null otherwise. */
+  waiting_for: WaitingFor | null;
+  /** Escalation steps in effect (0 = none yet) and how many the rule has. */
+  escalation_step: number;
+  escalation_steps: number;
+  /** When the next escalation step fires; null when none is left or the window closes first. */
+  next_escalation_at: string | null;
+  /**
+   * Whether the caller may approve or deny it now, and if not why: only in answers to one caller
+   * (never in SSE frames or exports) and only while pending_approval.
+   */
+  you_may_decide?: DecisionRight;
+}
+
+/** One approval that counts towards an action's quorum. */
+export interface ApprovalVote {
+  by: string;
+  at: string;
+  reason: string | null;
+}
+
+/** Who may still approve a pending action. */
+export interface WaitingFor {
+  /** The rule names no approvers: any approver or admin may. */
+  any_approver: boolean;
+  /** References in effect (the rule's approvers plus every escalation step reached), as written. */
+  approvers: string[];
+  /** Known identities that may still approve (submitter and those who approved left out). */
+  identities: string[];
+  /** Identity-provider groups (`group:` references) whose members may also approve. */
+  runtime_groups: string[];
+  /** For people: "finance, group:sre" or "any approver". */
+  text: string;
+}
+
+/**
+ * The caller's right to decide: `ok`, or a stable code (`forbidden`, `self_approval_forbidden`,
+ * `not_an_approver`, `already_approved`, `expired`) with the reason in words.
+ */
+export interface DecisionRight {
+  ok: boolean;
+  code: string;
+  reason: string | null;
 }
 
 export interface ActionEvent {
@@ -125,6 +176,8 @@ export const STREAM_EVENT_NAMES = {
   failed: 'action.failed',
   expired: 'action.expired',
   cancelled: 'action.cancelled',
+  approval_recorded: 'action.approval_recorded',
+  escalated: 'action.escalated',
 } as const satisfies Record<EventType, string>;
 
 /** The SSE event name of a ledger event type (`action.<type>` for a type this version doesn't know). */

@@ -25,6 +25,10 @@ export const ERROR_STATUS = {
   approval_token_invalid: 403,
   approval_expired: 409,
   self_approval_forbidden: 403,
+  /** The caller is not among the approvers the action's rule names (details: who may). */
+  not_an_approver: 403,
+  /** The caller already approved this action; each identity counts once. */
+  already_approved: 409,
   agent_id_not_allowed: 403,
   /** No database token has that id (or, for revocation, that name among tokens not revoked). */
   token_not_found: 404,

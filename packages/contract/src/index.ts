@@ -2,8 +2,10 @@ export {
   type Action,
   type ActionEvent,
   type ActionList,
+  type ApprovalVote,
   DECISIONS,
   type Decision,
+  type DecisionRight,
   EVENT_TYPES,
   type EventType,
   type JsonObject,
@@ -17,6 +19,7 @@ export {
   type Status,
   type StreamFrame,
   streamEventName,
+  type WaitingFor,
 } from './action.js';
 export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export type { AuthConfig, AuthSession, LogoutResult } from './auth-session.js';

@@ -94,6 +94,8 @@ export interface ListActionsQuery {
   until?: string;
   /** An id prefix, or text (ASCII case-insensitive substring) in agent_id, tool, operation, params, context: docs/api.md. */
   q?: string;
+  /** `me`: only actions pending approval that the caller may approve now ("waiting for me"). */
+  awaiting?: 'me';
 }
 
 export const listActionsQuerySchema = {
@@ -111,6 +113,7 @@ export const listActionsQuerySchema = {
     since: { type: 'string', format: 'date-time' },
     until: { type: 'string', format: 'date-time' },
     q: { type: 'string', minLength: 1, maxLength: 256 },
+    awaiting: { type: 'string', enum: ['me'] },
   },
 } as const;
 

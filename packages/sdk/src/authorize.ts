@@ -20,6 +20,8 @@ export interface AuthorizeOptions extends CallOptions {
   idempotencyKey?: string;
   /** How long to wait for an approver. Default 300 000 ms; then ApprovalTimeoutError. */
   approvalTimeoutMs?: number;
+  /** Hears approval progress while waiting (see WaitOptions.onProgress); the wait ends only on the final decision. */
+  onProgress?: (action: Action) => void;
 }
 
 /**
@@ -48,12 +50,13 @@ export async function authorize(
 export async function settle(
   client: FarameshClient,
   action: Action,
-  options: Pick<AuthorizeOptions, 'approvalTimeoutMs' | 'signal'> = {},
+  options: Pick<AuthorizeOptions, 'approvalTimeoutMs' | 'signal' | 'onProgress'> = {},
 ): Promise<Action> {
   if (action.status !== 'pending_approval') return runnable(action);
   const timeoutMs = options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS;
   try {
-    return runnable(await client.waitForDecision(action.id, { timeoutMs, ...signalOf(options) }));
+    const progress = options.onProgress === undefined ? {} : { onProgress: options.onProgress };
+    return runnable(await client.waitForDecision(action.id, { timeoutMs, ...signalOf(options), ...progress }));
   } catch (err) {
     if (options.signal?.aborted) {
       await withdraw(client, action.id, 'the waiting caller was interrupted');

@@ -72,6 +72,12 @@ function action(overrides: Partial<Action> = {}): Action {
     created_at: '2026-01-12T10:00:00Z',
     updated_at: '2026-01-12T10:00:00Z',
     version: 1,
+    approvals_required: 1,
+    approvals: [],
+    waiting_for: null,
+    escalation_step: 0,
+    escalation_steps: 0,
+    next_escalation_at: null,
     ...overrides,
   };
 }

@@ -69,6 +69,12 @@ export interface CancelOptions extends CallOptions {
 export interface WaitOptions extends CallOptions {
   /** Total time to wait for a decision. Default 300 000 ms. */
   timeoutMs?: number;
+  /**
+   * Called with the still-pending action each time its approval progress changes (an approval of
+   * a quorum recorded, an escalation step fired): `approvals`, `approvals_required`,
+   * `waiting_for`, `escalation_step`. Waiting still resolves only on the final decision.
+   */
+  onProgress?: (action: Action) => void;
 }
 
 function env(name: string): string | undefined {
@@ -191,21 +197,29 @@ export class FarameshClient {
   }
 
   /**
-   * Resolves as soon as the action leaves `pending_approval` (long-poll, no polling interval).
-   * Throws TimeoutError (fail closed) when no decision arrives within `timeoutMs`.
+   * Resolves as soon as the action leaves `pending_approval` (long-poll, no polling interval), never
+   * on a partial approval; `onProgress` hears those. Throws TimeoutError (fail closed) when no
+   * decision arrives within `timeoutMs`.
    */
   async waitForDecision(id: string, options: WaitOptions = {}): Promise<Action> {
     const total = options.timeoutMs ?? 300_000;
     const deadline = Date.now() + total;
+    const { onProgress, timeoutMs: _total, ...callOptions } = options;
+    let seen: number | undefined;
     for (;;) {
       const remaining = Math.max(0, deadline - Date.now());
-      const waitMs = Math.min(remaining, 60_000);
-      const action = await this.get<Action>(
-        `/v1/actions/${enc(id)}/wait`,
-        { timeout_ms: waitMs },
-        { ...options, timeoutMs: waitMs + 15_000 },
-      );
+      // With a progress listener, a first look (no wait) learns the version the later long-polls
+      // watch: they then also answer when the action changes while still pending.
+      const waitMs = onProgress !== undefined && seen === undefined ? 0 : Math.min(remaining, 60_000);
+      const query: Record<string, QueryValue> = { timeout_ms: waitMs };
+      if (onProgress !== undefined && seen !== undefined) query.after_version = seen;
+      const action = await this.get<Action>(`/v1/actions/${enc(id)}/wait`, query, {
+        ...callOptions,
+        timeoutMs: waitMs + 15_000,
+      });
       if (action.status !== 'pending_approval') return action;
+      if (onProgress !== undefined && seen !== undefined && action.version > seen) onProgress(action);
+      seen = action.version;
       if (Date.now() >= deadline) {
         const error = new TimeoutError(
           this.url(`/v1/actions/${id}/wait`),

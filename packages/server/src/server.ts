@@ -28,7 +28,10 @@ import { Metrics } from './metrics/metrics.js';
 import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
+import { quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
+import { ApprovalService } from './service/approval-service.js';
+import { EscalationSweeper } from './service/escalation-sweeper.js';
 import { EventHub } from './stream/event-hub.js';
 import { followLedger } from './stream/ledger-follower.js';
 import type { SseConnection } from './stream/sse-connection.js';
@@ -73,6 +76,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
   const policy = await PolicyHolder.load(config.policyFile, now);
+  for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
   const store = options.store ?? (await openStore(config));
   try {
     await store.migrate();
@@ -98,8 +102,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
   const metrics = new Metrics();
   metrics.watchStore(() => store.countByStatus());
+  const guardedStore = refuseWritesWhenInconsistent(store, ledger.monitor);
   const service = new ActionService({
-    store: refuseWritesWhenInconsistent(store, ledger.monitor),
+    store: guardedStore,
     policy,
     hub,
     metrics,
@@ -108,6 +113,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     approvalTtlSeconds: config.approvalTtlSeconds,
     approvedTtlSeconds: config.approvedTtlSeconds,
   });
+  const approvals = new ApprovalService({
+    store: guardedStore,
+    actions: service,
+    metrics,
+    now,
+    approvedTtlSeconds: config.approvedTtlSeconds,
+  });
+  const escalations = new EscalationSweeper({ store: guardedStore, actions: service, now });
   const streams = new Set<SseConnection>();
   const shutdown = new AbortController();
   const sseBudget = new ByteBudget(limits.sseBufferBytes);
@@ -131,8 +144,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const reloadPolicy = async (): Promise<ReloadOutcome> => {
     const outcome = await policy.reload();
     metrics.policyReloads.inc({ result: outcome.ok ? 'ok' : 'invalid' });
-    if (outcome.ok && outcome.changed)
+    if (outcome.ok && outcome.changed) {
       log.info(`policy reloaded: ${outcome.status.file} (version ${outcome.status.version})`);
+      for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
+    }
     if (!outcome.ok) log.warn(`policy reload failed, keeping version ${outcome.status.version}:\n${outcome.message}`);
     return outcome;
   };
@@ -160,6 +175,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     store,
     policy,
     service,
+    approvals,
+    escalations,
     hub,
     metrics,
     auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
@@ -188,7 +205,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const connections = drainConnections(app.server);
 
   if (config.demo) {
-    const seeded = await seedDemoData(service, store);
+    const seeded = await seedDemoData(service, approvals, store);
     if (seeded > 0) log.info(`demo mode: seeded ${seeded} demo actions`);
   }
 
@@ -197,16 +214,22 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   // While the database is down every sweep fails: say so once, and once more when it works again.
   let sweepFailing = false;
   const sweeper = setInterval(() => {
-    service.expireDue().then(
-      () => {
-        if (sweepFailing) log.info('expiry sweep works again');
-        sweepFailing = false;
-      },
-      (error: unknown) => {
-        if (!sweepFailing) log.error(`expiry sweep failed (retrying every ${sweepMs} ms): ${(error as Error).message}`);
-        sweepFailing = true;
-      },
-    );
+    // Expiry first: an action whose window closed is expired, never escalated.
+    service
+      .expireDue()
+      .then(() => escalations.sweep())
+      .then(
+        () => {
+          if (sweepFailing) log.info('expiry and escalation sweep works again');
+          sweepFailing = false;
+        },
+        (error: unknown) => {
+          if (!sweepFailing) {
+            log.error(`expiry and escalation sweep failed (retrying every ${sweepMs} ms): ${(error as Error).message}`);
+          }
+          sweepFailing = true;
+        },
+      );
   }, sweepMs);
   sweeper.unref();
   // Ended sessions are refused on lookup anyway; this only keeps the table from growing.

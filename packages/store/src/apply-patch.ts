@@ -11,6 +11,7 @@ const PATCHABLE = [
   'started_at',
   'finished_at',
   'result_error',
+  'approval',
 ] as const satisfies ReadonlyArray<keyof ActionPatch>;
 
 /** The action after a successful compare-and-set: patch applied, version bumped, updated_at = at. */

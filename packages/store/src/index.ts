@@ -26,6 +26,8 @@ export {
   type ActionFilter,
   type ActionPatch,
   type ActionRecord,
+  type ApprovalDecisionRecord,
+  type ApprovalState,
   type CreateActionInput,
   type CreateActionResult,
   type EventRecord,

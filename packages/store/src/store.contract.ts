@@ -4,6 +4,7 @@
  * database is underneath. The parts live in `contract/`, one file per area.
  */
 import { afterEach, describe } from 'vitest';
+import { describeApprovalContract } from './contract/approval.contract.js';
 import type { ContractScope } from './contract/contract-scope.js';
 import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } from './contract/fixtures.js';
 import { describeLedgerContract } from './contract/ledger.contract.js';
@@ -64,5 +65,6 @@ export function describeStoreContract(
     describeSearchContract(scope);
     describeTokensContract(scope);
     describeSessionsContract(scope);
+    describeApprovalContract(scope);
   });
 }

@@ -43,6 +43,38 @@ export interface ActionRecord {
   created_at: string;
   updated_at: string;
   version: number;
+  /**
+   * The approval state of an action that needed approval: absent on actions decided allow or deny,
+   * and on actions stored before schema version 4 (so their rows still equal their snapshots).
+   */
+  approval?: ApprovalState;
+}
+
+/**
+ * What an action awaiting approval keeps besides its status: the requirement it was decided under
+ * (so a policy reload never changes it), the decisions recorded so far and the escalation steps
+ * fired. The store treats `requirement` as opaque JSON; the server's approval rules give it meaning.
+ * Bounded: each identity decides at most once, and the requirement comes from the policy, not agents.
+ */
+export interface ApprovalState {
+  /** The policy's requirement (approvers, approvals, expires_in_ms, escalate, groups snapshot). */
+  requirement: JsonObject;
+  /** Approvals and denials in the order they were recorded. */
+  decisions: ApprovalDecisionRecord[];
+  /** How many escalation steps have been recorded (steps fire in order, each once). */
+  escalations_fired: number;
+  /** When the next escalation step is due (the sweeper's index), or null when none is left. */
+  next_escalation_at: string | null;
+  /** The submitter was a shared identity (one token for everyone), so it may decide its own action. */
+  submitter_shared: boolean;
+}
+
+/** One approval or denial recorded on an action. */
+export interface ApprovalDecisionRecord {
+  by: string;
+  approve: boolean;
+  at: string;
+  reason: string | null;
 }
 
 export interface EventRecord {
@@ -98,6 +130,7 @@ export type ActionPatch = Partial<
     | 'started_at'
     | 'finished_at'
     | 'result_error'
+    | 'approval'
   >
 >;
 
@@ -199,6 +232,11 @@ export interface Store {
    * so adapters may scan them without a dedicated index.
    */
   listExpiredApproved(at: string, limit: number): Promise<ActionRecord[]>;
+  /**
+   * pending_approval actions whose `approval.next_escalation_at` <= at, soonest first, at most
+   * `limit` (for the escalation sweeper; adapters index it).
+   */
+  listDueEscalations(at: string, limit: number): Promise<ActionRecord[]>;
   /** Counts of actions by status (for /metrics gauges and the dashboard). */
   countByStatus(): Promise<Record<string, number>>;
   /** Throws StoreError `unavailable` when the database can't answer. */

@@ -10,6 +10,7 @@ export interface ActionJson {
   params: string;
   context: string;
   matched_rule: string | null;
+  approval: string | null;
 }
 
 export function validateCreate(input: CreateActionInput): ActionJson {
@@ -23,6 +24,7 @@ export function validateCreate(input: CreateActionInput): ActionJson {
     params: requireJsonObject(action.params, 'action.params'),
     context: requireJsonObject(action.context, 'action.context'),
     matched_rule: action.matched_rule === null ? null : requireJsonObject(action.matched_rule, 'action.matched_rule'),
+    approval: action.approval === undefined ? null : requireJsonObject(action.approval, 'action.approval'),
   };
   validateEvents(input.events);
   return json;
@@ -34,6 +36,7 @@ export function validateTransition(input: TransitionInput): void {
     throw new StoreError('invalid_input', 'expected_version must be an integer');
   }
   if (typeof input.at !== 'string' || input.at === '') throw new StoreError('invalid_input', 'at is required');
+  if (input.patch.approval !== undefined) requireJsonObject(input.patch.approval, 'patch.approval');
   validateEvents(input.events);
 }
 

@@ -28,6 +28,8 @@ ERROR_STATUS: Dict[str, int] = {
     "approval_token_invalid": 403,
     "approval_expired": 409,
     "self_approval_forbidden": 403,
+    "not_an_approver": 403,
+    "already_approved": 409,
     "agent_id_not_allowed": 403,
     "host_not_allowed": 421,
     "csrf_token_invalid": 403,
@@ -89,7 +91,7 @@ class AuthenticationError(FarameshError):
 
 
 class PermissionDeniedError(FarameshError):
-    """The token may not do this (`forbidden`, `self_approval_forbidden`, `agent_id_not_allowed`)."""
+    """The token may not do this (`forbidden`, `self_approval_forbidden`, `not_an_approver`, `agent_id_not_allowed`)."""
 
 
 class ApprovalTokenInvalidError(PermissionDeniedError):
@@ -207,6 +209,8 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "unauthorized": AuthenticationError,
     "forbidden": PermissionDeniedError,
     "self_approval_forbidden": PermissionDeniedError,
+    "not_an_approver": PermissionDeniedError,
+    "already_approved": ConflictError,
     "agent_id_not_allowed": PermissionDeniedError,
     "host_not_allowed": BadRequestError,
     "approval_token_invalid": ApprovalTokenInvalidError,

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
+import { approvalProgress } from '../output/approval-progress.js';
 import { paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
 
@@ -19,9 +20,13 @@ export async function decide(
   }
   const verb = approve ? 'Approved' : 'Denied';
   const mark = approve ? ctx.out.c.green('✓') : ctx.out.c.red('✗');
-  ctx.out.line(
-    `${mark} ${verb} ${shortId(action.id)} (${action.tool} ${action.operation}): ${paintStatus(ctx.out.c, action.status)}`,
-  );
+  // A partial approval leaves the action pending: say how far the quorum got and whom it waits for.
+  const progress = approvalProgress(action);
+  const outcome =
+    action.status === 'pending_approval' && progress !== null
+      ? progress
+      : `${paintStatus(ctx.out.c, action.status)}${approve && progress !== null ? ` (${progress})` : ''}`;
+  ctx.out.line(`${mark} ${verb} ${shortId(action.id)} (${action.tool} ${action.operation}): ${outcome}`);
   return 0;
 }
 

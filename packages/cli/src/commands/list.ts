@@ -11,6 +11,7 @@ export interface ListOptions extends Omit<ListActionsQuery, 'agent_id' | 'risk_l
   agent?: string;
   risk?: ListActionsQuery['risk_level'];
   search?: string;
+  mine?: boolean;
 }
 
 /** `list`: a page of actions (newest first), or every page with --all. */
@@ -24,6 +25,8 @@ export async function list(ctx: Context, options: ListOptions): Promise<number> 
   if (options.since !== undefined) query.since = options.since;
   if (options.until !== undefined) query.until = options.until;
   if (options.search !== undefined) query.q = options.search;
+  // The server decides who may decide (approvers, quorum, escalation): "waiting for me".
+  if (options.mine === true) query.awaiting = 'me';
 
   let page = await ctx.client.listActions(query);
   const result: ActionList = { ...page, items: [...page.items] };
@@ -39,7 +42,7 @@ export async function list(ctx: Context, options: ListOptions): Promise<number> 
     return 0;
   }
   if (result.items.length === 0) {
-    ctx.out.line('No actions found.');
+    ctx.out.line(options.mine === true ? 'Nothing is waiting for you.' : 'No actions found.');
     return 0;
   }
   ctx.out.table(
@@ -70,6 +73,7 @@ export function registerList(program: Command, app: App): void {
     .option('--since <date>', 'created at or after (ISO 8601)', dateOption('--since'))
     .option('--until <date>', 'created before (ISO 8601)', dateOption('--until'))
     .option('-q, --search <text>', 'id prefix, or text in agent, tool, operation, params or context (any case)')
+    .option('--mine', 'only pending actions you may approve or deny now (waiting for you)')
     .action(async (opts, cmd) => {
       app.exitCode = await list(app.context(cmd), opts as ListOptions);
     });

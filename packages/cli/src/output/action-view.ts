@@ -1,4 +1,5 @@
 import type { Action } from '@faramesh/contract';
+import { approvalRows } from './approval-progress.js';
 import { type Colours, paintDecision, paintRisk, paintStatus } from './colour.js';
 import { formatDateTime, inlineJson, shortId } from './format.js';
 import { ruleNumber } from './rule-number.js';
@@ -49,6 +50,7 @@ export function actionDetail(action: Action, c: Colours): string[] {
         : null,
     ],
     ['Decision Reason', action.approval_reason],
+    ...approvalRows(action),
     ['Started', action.started_at ? formatDateTime(action.started_at) : null],
     ['Finished', action.finished_at ? formatDateTime(action.finished_at) : null],
     ['Error', action.result_error],

@@ -2,6 +2,7 @@ import type { SubmitActionRequest } from '@faramesh/contract';
 import type { Store } from '@faramesh/store';
 import type { Principal } from '../auth/authenticator.js';
 import type { ActionService } from '../service/action-service.js';
+import type { ApprovalService } from '../service/approval-service.js';
 
 const DEMO_AGENT: Principal = { name: 'demo-agent', role: 'admin', groups: [], openMode: false, agentIds: ['*'] };
 const DEMO_APPROVER: Principal = { name: 'demo-approver', role: 'approver', groups: [], openMode: false, agentIds: [] };
@@ -42,7 +43,7 @@ function req(agent: string, tool: string, operation: string, params: Record<stri
  * the loaded policy and recorded with its events, then some are approved, denied, run or failed.
  * Returns how many actions were created (0 when the database already had actions).
  */
-export async function seedDemoData(service: ActionService, store: Store): Promise<number> {
+export async function seedDemoData(service: ActionService, approvals: ApprovalService, store: Store): Promise<number> {
   const counts = await store.countByStatus();
   if (Object.values(counts).some((n) => n > 0)) return 0;
   for (const step of STEPS) {
@@ -50,7 +51,7 @@ export async function seedDemoData(service: ActionService, store: Store): Promis
     let current = record;
     for (const ending of step.after) {
       try {
-        current = await apply(service, current.id, current.approval_token, ending);
+        current = await apply(service, approvals, current.id, current.approval_token, ending);
       } catch {
         break; // The policy decided otherwise (e.g. denied): leave the action as it is.
       }
@@ -59,13 +60,19 @@ export async function seedDemoData(service: ActionService, store: Store): Promis
   return STEPS.length;
 }
 
-async function apply(service: ActionService, id: string, token: string | null, ending: Ending) {
+async function apply(
+  service: ActionService,
+  approvals: ApprovalService,
+  id: string,
+  token: string | null,
+  ending: Ending,
+) {
   switch (ending) {
     case 'leave':
       return service.getExact(id, DEMO_AGENT);
     case 'approve':
     case 'deny':
-      return service.decide(id, { token: token ?? '', approve: ending === 'approve', reason: 'demo' }, DEMO_APPROVER);
+      return approvals.decide(id, { token: token ?? '', approve: ending === 'approve', reason: 'demo' }, DEMO_APPROVER);
     case 'start':
       return service.start(id, DEMO_AGENT);
     case 'succeed':

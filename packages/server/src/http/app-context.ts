@@ -13,6 +13,8 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { InlinePolicyEvaluator } from '../playground/inline-policy-evaluator.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
+import type { ApprovalService } from '../service/approval-service.js';
+import type { EscalationSweeper } from '../service/escalation-sweeper.js';
 import type { EventHub } from '../stream/event-hub.js';
 import type { SseConnection } from '../stream/sse-connection.js';
 
@@ -22,6 +24,10 @@ export interface AppContext {
   store: Store;
   policy: PolicyHolder;
   service: ActionService;
+  /** Approve/deny under the action's stored approval requirement (quorum, approvers). */
+  approvals: ApprovalService;
+  /** Fires due escalation steps (the server's sweep timer calls it every second). */
+  escalations: EscalationSweeper;
   hub: EventHub;
   metrics: Metrics;
   auth: Authenticator;

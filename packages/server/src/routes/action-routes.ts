@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
+import { listAwaiting } from '../service/awaiting-list.js';
 import { recordedSubmitter } from '../service/recorded-submitter.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 
@@ -39,7 +40,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
       const { record, created } = await ctx.service.submit(request.body, request.principal, key ?? null);
       reply.header('location', `/v1/actions/${record.id}`);
       if (!created) reply.header('idempotent-replayed', 'true');
-      return reply.code(created ? 201 : 200).send(actionToWire(record, request.principal));
+      return reply.code(created ? 201 : 200).send(actionToWire(record, request.principal, ctx.now()));
     },
   );
 
@@ -47,18 +48,22 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
     '/v1/actions',
     { schema: { querystring: listActionsQuerySchema, summary: 'List actions, newest first', produces: 'ActionList' } },
     async (request) => {
-      const page = await ctx.service.list(request.query, request.principal);
-      return { ...page, items: page.items.map((record) => actionToWire(record, request.principal)) };
+      const page =
+        request.query.awaiting === 'me'
+          ? await listAwaiting(ctx.store, request.query, request.principal, ctx.now())
+          : await ctx.service.list(request.query, request.principal);
+      return { ...page, items: page.items.map((record) => actionToWire(record, request.principal, ctx.now())) };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/actions/:id',
     { schema: { params: idParams, summary: 'Get an action by id or unique id prefix', produces: 'Action' } },
-    async (request) => actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal),
+    async (request) =>
+      actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal, ctx.now()),
   );
 
-  app.get<{ Params: { id: string }; Querystring: { timeout_ms: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { timeout_ms: number; after_version?: number } }>(
     '/v1/actions/:id/wait',
     {
       schema: {
@@ -66,9 +71,13 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { timeout_ms: { type: 'integer', minimum: 0, maximum: 60_000, default: 30_000 } },
+          properties: {
+            timeout_ms: { type: 'integer', minimum: 0, maximum: 60_000, default: 30_000 },
+            // Also answer once the action changed past this version (partial approvals, escalations).
+            after_version: { type: 'integer', minimum: 0, maximum: 2_147_483_647 },
+          },
         },
-        summary: 'Long-poll until the action leaves pending_approval',
+        summary: 'Long-poll until the action leaves pending_approval (or changes past after_version)',
       },
     },
     async (request) => {
@@ -86,8 +95,9 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
           request.principal,
           request.query.timeout_ms,
           AbortSignal.any([abort.signal, ctx.shutdown]),
+          request.query.after_version,
         );
-        return actionToWire(record, request.principal);
+        return actionToWire(record, request.principal, ctx.now());
       } finally {
         ctx.waiters.leave();
       }
@@ -110,7 +120,7 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
       const principal = await recordedSubmitter(ctx.store, record.id);
       const explanation = explain(policy, principal === null ? record : { ...record, principal });
       return {
-        action: actionToWire(record, request.principal),
+        action: actionToWire(record, request.principal, ctx.now()),
         policy: { file: policy.file, version: policy.version, hash: policy.hash },
         decided_by_current_policy: record.policy_hash === policy.hash,
         explanation,

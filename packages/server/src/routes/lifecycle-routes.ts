@@ -25,20 +25,29 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: AppContext): 
     '/v1/actions/:id/approval',
     { schema: { params: idParams, body: approvalSchema, summary: 'Approve or deny a pending action' } },
     async (request) =>
-      actionToWire(await ctx.service.decide(request.params.id, request.body, request.principal), request.principal),
+      actionToWire(
+        await ctx.approvals.decide(request.params.id, request.body, request.principal),
+        request.principal,
+        ctx.now(),
+      ),
   );
 
   app.post<{ Params: { id: string } }>(
     '/v1/actions/:id/start',
     { schema: { params: idParams, body: emptyBody, summary: 'Record that execution began' } },
-    async (request) => actionToWire(await ctx.service.start(request.params.id, request.principal), request.principal),
+    async (request) =>
+      actionToWire(await ctx.service.start(request.params.id, request.principal), request.principal, ctx.now()),
   );
 
   app.post<{ Params: { id: string }; Body: ResultRequest }>(
     '/v1/actions/:id/result',
     { schema: { params: idParams, body: resultSchema, summary: 'Record how execution ended' } },
     async (request) =>
-      actionToWire(await ctx.service.result(request.params.id, request.body, request.principal), request.principal),
+      actionToWire(
+        await ctx.service.result(request.params.id, request.body, request.principal),
+        request.principal,
+        ctx.now(),
+      ),
   );
 
   app.post<{ Params: { id: string }; Body: CancelRequest | null }>(
@@ -54,6 +63,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: AppContext): 
       actionToWire(
         await ctx.service.cancel(request.params.id, request.body ?? null, request.principal),
         request.principal,
+        ctx.now(),
       ),
   );
 
@@ -63,7 +73,7 @@ export function registerLifecycleRoutes(app: FastifyInstance, ctx: AppContext): 
     async (request, reply) => {
       const record = await ctx.service.replay(request.params.id, request.principal);
       reply.header('location', `/v1/actions/${record.id}`);
-      return reply.code(201).send(actionToWire(record, request.principal));
+      return reply.code(201).send(actionToWire(record, request.principal, ctx.now()));
     },
   );
 }

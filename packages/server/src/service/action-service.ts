@@ -1,5 +1,4 @@
 import {
-  type ApprovalRequest,
   type CancelRequest,
   COMMAND_EVENTS,
   type Command,
@@ -24,13 +23,12 @@ import { assertMayActAs } from '../auth/agent-binding.js';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
 import { policyPrincipal } from '../auth/policy-principal.js';
-import { isSelfDecision } from '../auth/separation-of-duties.js';
 import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { EventHub } from '../stream/event-hub.js';
-import { approvalExpiredError, approvedDeadline, dueExpiry, expiryMeta } from './approval-expiry.js';
-import { approvalTokenMatches, newApprovalToken } from './approval-token.js';
+import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
+import { newApprovalToken } from './approval-token.js';
 import { resolveActionId } from './id-resolution.js';
 import { toListInput, toPage } from './list-input.js';
 import { newAction, normalizeRequest, submissionMeta } from './new-action.js';
@@ -50,8 +48,9 @@ export interface ActionServiceDeps {
 }
 
 /**
- * The action lifecycle: submission (policy decision), approval, execution reports, cancellation and
- * expiry (of pending approvals and of approvals never started). Every
+ * The action lifecycle: submission (policy decision), execution reports, cancellation and expiry (of
+ * pending approvals and of approvals never started); approvals and escalation live in
+ * ApprovalService, which writes through `commit`. Every
  * change is one compare-and-set store transition carrying its ledger events, published to the hub
  * only after it committed. Moves not in the contract's transition table are refused here.
  */
@@ -75,6 +74,7 @@ export class ActionService {
       submittedBy: principal.openMode ? null : principal.name,
       idempotencyKey,
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
+      submitterShared: principal.shared === true,
       newApprovalToken,
     });
     const meta = submissionMeta(action, submitter);
@@ -118,49 +118,6 @@ export class ActionService {
   async events(idOrPrefix: string, principal: Principal): Promise<EventRecord[]> {
     const record = await this.get(idOrPrefix, principal);
     return this.deps.store.listEvents(record.id);
-  }
-
-  /** Approve or deny with the action's single-use approval token. */
-  async decide(id: string, body: ApprovalRequest, principal: Principal): Promise<ActionRecord> {
-    if (!can(principal.role, 'action:decide')) {
-      throw new ApiError('forbidden', `role "${principal.role}" may not approve or deny actions`);
-    }
-    let record = await this.getExact(id, principal);
-    record = await this.expireIfDue(record);
-    if (record.status === 'expired') throw approvalExpiredError(record);
-    const command: Command = body.approve ? 'approve' : 'deny';
-    this.assertMove(record, command);
-    if (!approvalTokenMatches(record.approval_token, body.token)) {
-      throw new ApiError('approval_token_invalid', 'the approval token does not match this action');
-    }
-    const stored = requestHash(record);
-    if (stored !== record.request_hash || (body.request_hash !== undefined && body.request_hash !== stored)) {
-      throw new ApiError('approval_token_invalid', 'the approval is not for this exact request', {
-        request_hash: record.request_hash,
-      });
-    }
-    const selfApproval = isSelfDecision(record.submitted_by, principal);
-    const at = this.deps.now().toISOString();
-    const reason = body.reason ?? null;
-    const updated = await this.move(
-      record,
-      command,
-      at,
-      {
-        approval_token: null,
-        // From here on the deadline is the approval's own: it lapses unless execution starts in time.
-        approval_expires_at: command === 'approve' ? approvedDeadline(at, this.deps.approvedTtlSeconds) : null,
-        approval_decided_by: principal.name,
-        approval_decided_at: at,
-        approval_reason: reason,
-      },
-      { by: principal.name, role: principal.role, reason, ...(selfApproval && { self_approval: true }) },
-    );
-    this.deps.metrics.decisionLatency.observe(
-      { outcome: command === 'approve' ? 'approved' : 'denied' },
-      (Date.parse(at) - Date.parse(record.created_at)) / 1000,
-    );
-    return updated;
   }
 
   async start(id: string, principal: Principal): Promise<ActionRecord> {
@@ -267,16 +224,25 @@ export class ActionService {
   }
 
   /**
-   * Resolves as soon as the action leaves pending_approval, or after timeoutMs with its current
-   * state. Subscribes before reading, so a decision between the two can't be missed.
+   * Resolves as soon as the action leaves pending_approval (or changes past `afterVersion`: approval
+   * progress), or after timeoutMs with its current state. Subscribes before reading, so a decision
+   * between the two can't be missed.
    */
-  async waitForDecision(idOrPrefix: string, principal: Principal, timeoutMs: number, signal: AbortSignal) {
+  async waitForDecision(
+    idOrPrefix: string,
+    principal: Principal,
+    timeoutMs: number,
+    signal: AbortSignal,
+    afterVersion?: number,
+  ) {
     const initial = await this.get(idOrPrefix, principal);
-    if (initial.status !== 'pending_approval' || timeoutMs === 0) return initial;
-    return waitForChange(this.deps.store, this.deps.hub, initial, timeoutMs, signal);
+    const moved = afterVersion !== undefined && initial.version > afterVersion;
+    if (initial.status !== 'pending_approval' || moved || timeoutMs === 0) return initial;
+    return waitForChange(this.deps.store, this.deps.hub, initial, timeoutMs, signal, afterVersion);
   }
 
-  private async expireIfDue(record: ActionRecord): Promise<ActionRecord> {
+  /** Expires `record` first if its deadline has passed; answers the action as it is now. */
+  async expireIfDue(record: ActionRecord): Promise<ActionRecord> {
     return (await this.tryExpire(record)).record;
   }
 
@@ -336,7 +302,8 @@ export class ActionService {
     return can(principal.role, 'action:read_own') && record.submitted_by === principal.name;
   }
 
-  private assertMove(record: ActionRecord, command: Command): Status {
+  /** The status `command` moves `record` to; 409 `invalid_transition` when the table doesn't allow it. */
+  assertMove(record: ActionRecord, command: Command): Status {
     const from = record.status as Status;
     const next = nextStatus(from, command);
     if (next === null) {
@@ -360,7 +327,8 @@ export class ActionService {
     return this.commit(record, { ...patch, status: next }, [this.event(COMMAND_EVENTS[command], meta)], at);
   }
 
-  private async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string) {
+  /** One compare-and-set write of `patch` with its events, published once committed. */
+  async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string) {
     const result = await this.deps.store.transition({
       id: record.id,
       expected_version: record.version,
@@ -376,7 +344,7 @@ export class ActionService {
     return result.action;
   }
 
-  private event(type: string, meta: JsonObject): NewEvent {
+  event(type: string, meta: JsonObject): NewEvent {
     return { id: this.deps.newId(), event_type: type, meta };
   }
 }

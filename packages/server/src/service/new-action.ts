@@ -1,7 +1,8 @@
 import { isName, type JsonObject, type SubmitActionRequest } from '@faramesh/contract';
-import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
+import { type ActionPrincipal, type CompiledPolicy, DEFAULT_REQUIREMENT, type Evaluation } from '@faramesh/policy';
 import type { NewAction } from '@faramesh/store';
 import { ApiError } from '../http/api-error.js';
+import { initialApprovalState } from './approval-state.js';
 import type { HashedRequest } from './request-hash.js';
 
 const STATUS_OF_DECISION = { allow: 'allowed', deny: 'denied', require_approval: 'pending_approval' } as const;
@@ -23,6 +24,8 @@ export interface NewActionFacts {
   /** Makes the approval token; called only when the decision is require_approval. */
   newApprovalToken: () => string;
   approvalTtlSeconds: number;
+  /** The submitter is a shared identity (one token for everyone): it may decide its own action. */
+  submitterShared: boolean;
 }
 
 /** The stored form of a freshly decided action. */
@@ -34,7 +37,15 @@ export function newAction(
 ): NewAction {
   const status = STATUS_OF_DECISION[verdict.decision];
   const pending = status === 'pending_approval';
-  const ttl = facts.approvalTtlSeconds;
+  // The rule's requirement is stored with the action: later policy reloads never change it.
+  const approval = pending
+    ? initialApprovalState(
+        verdict.approval ?? DEFAULT_REQUIREMENT,
+        facts.at,
+        facts.approvalTtlSeconds,
+        facts.submitterShared,
+      )
+    : null;
   return {
     id: facts.id,
     ...request,
@@ -49,7 +60,7 @@ export function newAction(
     policy_hash: policy.hash,
     request_hash: facts.requestHash,
     approval_token: pending ? facts.newApprovalToken() : null,
-    approval_expires_at: pending && ttl > 0 ? new Date(Date.parse(facts.at) + ttl * 1000).toISOString() : null,
+    approval_expires_at: approval?.expiresAt ?? null,
     approval_decided_by: null,
     approval_decided_at: null,
     approval_reason: null,
@@ -59,6 +70,7 @@ export function newAction(
     finished_at: null,
     result_error: null,
     created_at: facts.at,
+    ...(approval !== null && { approval: approval.state }),
   };
 }
 

@@ -3,21 +3,29 @@ import type { ActionRecord, EventRecord } from '@faramesh/store';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
 import { actionSummary } from './action-summary.js';
+import { approvalProgress, decisionRight } from './approval-wire.js';
 
 /**
  * Store records → wire objects. The approval token leaves the server only towards roles that may
- * decide; the idempotency key never leaves it; `summary` is derived here, never stored.
+ * decide; the idempotency key never leaves it; `summary` is derived here, never stored; the stored
+ * approval state becomes the approval progress fields. Without `now` the action is shown as of its
+ * last change (SSE frames, exports: rendered once for every reader); with it, as of `now` and with
+ * the caller's `you_may_decide`.
  */
-export function actionToWire(record: ActionRecord, principal: Principal): Action {
-  const { idempotency_key: _key, approval_token, ...rest } = record;
+export function actionToWire(record: ActionRecord, principal: Principal, now?: Date): Action {
+  const { idempotency_key: _key, approval_token, approval: _state, ...rest } = record;
+  const atMs = now === undefined ? Date.parse(record.updated_at) : now.getTime();
   const action: Action = {
     ...rest,
     status: record.status as Status,
     decision: record.decision as Decision,
     risk_level: record.risk_level as RiskLevel,
     summary: actionSummary(record.params),
+    ...approvalProgress(record, atMs),
   };
   if (can(principal.role, 'action:see_approval_token')) action.approval_token = approval_token;
+  const right = now === undefined ? undefined : decisionRight(record, principal, atMs);
+  if (right !== undefined) action.you_may_decide = right;
   return action;
 }
 

@@ -209,6 +209,17 @@ export function createMemoryStore(): Store {
       return listExpired('approved', at, limit);
     },
 
+    async listDueEscalations(at, limit) {
+      open();
+      const dueAt = (a: ActionRecord): string | null => a.approval?.next_escalation_at ?? null;
+      const key = (a: ActionRecord): string => `${dueAt(a)}\u0000${a.id}`;
+      return [...actions.values()]
+        .filter((a) => a.status === 'pending_approval' && dueAt(a) !== null && (dueAt(a) as string) <= at)
+        .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+        .slice(0, Math.max(0, limit))
+        .map((a) => structuredClone(a));
+    },
+
     async countByStatus() {
       open();
       const counts: Record<string, number> = {};

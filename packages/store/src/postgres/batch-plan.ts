@@ -2,7 +2,7 @@ import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
-import type { ActionRow, EventRow } from '../sqlite/row-mapping.js';
+import { type ActionRow, approvalText, type EventRow } from '../sqlite/row-mapping.js';
 import {
   type ActionRecord,
   type CreateActionInput,
@@ -126,7 +126,13 @@ export function planBatch(
     }
     const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.
-    const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
+    const row: ActionRow = {
+      ...action,
+      params: json.params,
+      context: json.context,
+      matched_rule: json.matched_rule,
+      approval: json.approval,
+    };
     byId.set(action.id, { action, row, fresh: true, touched: true });
     if (scope !== null) byScope.set(scope, action.id);
     return {
@@ -143,13 +149,14 @@ export function planBatch(
       return { ok: false, error: new StoreError('version_conflict', message) };
     }
     const next = applyPatch(current.action, input.patch, input.at);
-    // The patch holds only scalar columns, so the stored JSON texts carry over unchanged.
+    // params, context and matched_rule never change, so their stored JSON texts carry over.
     const row: ActionRow = {
       ...current.row,
       ...next,
       params: current.row.params,
       context: current.row.context,
       matched_rule: current.row.matched_rule,
+      approval: input.patch.approval === undefined ? current.row.approval : approvalText(next),
     };
     byId.set(input.id, { action: next, row, fresh: current.fresh, touched: true });
     return { ok: true, value: { action: next, events: append(next.id, input.events, input.at, next) } };

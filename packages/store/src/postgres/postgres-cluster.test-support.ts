@@ -20,9 +20,10 @@ export function describeWithPostgres(name: string, body: (cluster: () => Promise
     return started;
   };
   describe(name, () => {
+    // The shutdown checkpoint flushes every database the file created (fsync on): minutes on a busy machine.
     afterAll(async () => {
       if (started) await (await started).destroy();
-    });
+    }, 300_000);
     body(cluster);
   });
 }

@@ -167,6 +167,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);
     `,
   },
+  {
+    version: 7,
+    name: 'approval state of pending actions',
+    // Text, not jsonb: the column holds canonical JSON that must read back byte-identical (hashed).
+    sql: `
+      ALTER TABLE actions ADD COLUMN approval text;
+      CREATE INDEX actions_escalation_due ON actions (((approval::jsonb) ->> 'next_escalation_at'), id)
+        WHERE status = 'pending_approval';
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

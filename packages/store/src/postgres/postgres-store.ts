@@ -226,6 +226,20 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       return read('listing lapsed approvals', () => listExpired('approved', at, limit));
     },
 
+    async listDueEscalations(at, limit) {
+      // The expression is the index's (actions_escalation_due), written the same way so it applies.
+      const due = "((approval::jsonb) ->> 'next_escalation_at')";
+      return read('listing due escalations', async () =>
+        (
+          await query<ActionRow>(
+            `SELECT ${COLUMNS} FROM actions WHERE status = 'pending_approval' AND ${due} <= $1
+             ORDER BY ${due}, id LIMIT $2`,
+            [at, Math.max(0, limit)],
+          )
+        ).map(rowToAction),
+      );
+    },
+
     async countByStatus() {
       return read('counting actions', async () => {
         const rows = await query<{ status: string; n: number }>(

@@ -116,7 +116,7 @@ export async function startThrowawayCluster(bin = findPostgresBin()): Promise<Th
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=${host} -c fsync=on -c max_connections=200`;
   const start = () =>
     run(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(dir, 'server.log'), '-o', serverOptions, '-w', 'start'], as);
-  const stop = () => run(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop'], as);
+  const stop = () => run(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '300', 'stop'], as);
   await start();
   const dsn = `postgres://postgres@${host}:${port}/postgres`;
   let databases = 0;

@@ -193,6 +193,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sessions_idle_expiry ON sessions (idle_expires_at);
     `,
   },
+  {
+    version: 7,
+    name: 'approval state of pending actions',
+    // The requirement an action was decided under, its decisions so far and the escalation steps
+    // fired, as canonical JSON (NULL for actions that never needed approval). The escalation sweeper
+    // finds due steps through an index on the JSON's next_escalation_at, pending actions only.
+    sql: `
+      ALTER TABLE actions ADD COLUMN approval TEXT;
+      CREATE INDEX actions_escalation_due ON actions (json_extract(approval, '$.next_escalation_at'), id)
+        WHERE status = 'pending_approval';
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -32,6 +32,7 @@ export const ACTION_COLUMNS = [
   'created_at',
   'updated_at',
   'version',
+  'approval',
 ] as const satisfies ReadonlyArray<keyof ActionRecord>;
 
 export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | null>;
@@ -67,16 +68,26 @@ export function actionToRow(action: ActionRecord): ActionRow {
     params: canonicalJson(action.params),
     context: canonicalJson(action.context),
     matched_rule: action.matched_rule === null ? null : canonicalJson(action.matched_rule),
+    approval: approvalText(action),
   };
 }
 
+/** The `approval` column's text: canonical JSON, or NULL for an action that never needed approval. */
+export function approvalText(action: Pick<ActionRecord, 'approval'>): string | null {
+  return action.approval === undefined ? null : canonicalJson(action.approval);
+}
+
 export function rowToAction(row: ActionRow): ActionRecord {
-  return {
-    ...(row as unknown as ActionRecord),
+  const { approval, ...rest } = row;
+  const action: ActionRecord = {
+    ...(rest as unknown as ActionRecord),
     params: JSON.parse(row.params as string),
     context: JSON.parse(row.context as string),
     matched_rule: row.matched_rule === null ? null : JSON.parse(row.matched_rule as string),
   };
+  // Absent, not null, when there is none: rows from before the column existed equal their snapshots.
+  if (approval !== null && approval !== undefined) action.approval = JSON.parse(approval as string);
+  return action;
 }
 
 export function rowToEvent(row: EventRow): EventRecord {

@@ -76,13 +76,37 @@ describe('sqlite store', () => {
     // defensive mode protects it: unsafe mode lets this test remove it to rebuild a schema-1 file.
     raw.unsafeMode(true);
     raw.exec(
-      'DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DROP TRIGGER actions_search_insert; DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content; DROP TABLE api_tokens; DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 2',
+      'DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DROP TRIGGER actions_search_insert; DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content; DROP TABLE api_tokens; DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 2',
     );
     raw.close();
     const reopened = createSqliteStore({ path });
     stores.push(reopened);
     expect(await reopened.migrate()).toEqual({ from: 1, to: SCHEMA_VERSION });
     expect((await reopened.ledger.state()).high_water).toEqual({ seq: 2, hash: head.hash });
+  });
+
+  it('migrates a database from before the approval column whose actions then read back exactly as their snapshots', async () => {
+    const path = join(tempDir(), 'v6.db');
+    const store = createSqliteStore({ path });
+    await store.migrate();
+    const { action } = await store.createAction({
+      action: sampleAction({ status: 'pending_approval', approval_token: 'tok' }),
+      events: newEvents('created', 'decision_made'),
+    });
+    await store.close();
+    const raw = new Database(path);
+    raw.exec(
+      'DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DELETE FROM schema_migrations WHERE version >= 7',
+    );
+    raw.close();
+    const reopened = createSqliteStore({ path });
+    stores.push(reopened);
+    expect(await reopened.migrate()).toEqual({ from: 6, to: SCHEMA_VERSION });
+    const stored = await reopened.getAction(action.id);
+    const [, last] = await reopened.listEvents(action.id);
+    expect(stored !== null && 'approval' in stored).toBe(false);
+    expect({ ...stored, approval_token: null }).toEqual(last?.action);
+    expect(await reopened.listDueEscalations('2100-01-01T00:00:00.000Z', 10)).toEqual([]);
   });
 
   it('ends the migration list at SCHEMA_VERSION with consecutive versions', () => {

@@ -245,6 +245,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return read('listing lapsed approvals', () => listExpired('actions_status_newest', 'approved', at, limit));
     },
 
+    async listDueEscalations(at, limit) {
+      return read('listing due escalations', () =>
+        (
+          sql(
+            `SELECT ${COLUMNS} FROM actions INDEXED BY actions_escalation_due
+             WHERE status = 'pending_approval' AND json_extract(approval, '$.next_escalation_at') <= ?
+             ORDER BY json_extract(approval, '$.next_escalation_at'), id LIMIT ?`,
+          ).all(at, Math.max(0, limit)) as ActionRow[]
+        ).map(rowToAction),
+      );
+    },
+
     async countByStatus() {
       return read('counting actions', () => {
         return counts.byStatus();

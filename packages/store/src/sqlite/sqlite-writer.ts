@@ -145,7 +145,13 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       }
       const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
-      const row: ActionRow = { ...action, params: json.params, context: json.context, matched_rule: json.matched_rule };
+      const row: ActionRow = {
+        ...action,
+        params: json.params,
+        context: json.context,
+        matched_rule: json.matched_rule,
+        approval: json.approval,
+      };
       const tip = readTip();
       sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]), `[${nextSeqs(tip, input.events.length)}]`);
       const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
@@ -162,7 +168,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
           `action ${input.id} is at version ${current.version}, expected ${input.expected_version}`,
         );
       }
-      // `current` was parsed from canonical JSON and the patch holds only scalars: no normalizing needed.
+      // `current` was parsed from canonical JSON; a patched approval is canonicalized by actionToRow.
       const next = applyPatch(current, input.patch, input.at);
       const row = actionToRow(next);
       const tip = readTip();

@@ -8,6 +8,8 @@ export interface ActionFilters {
   agent_id?: string | undefined;
   tool?: string | undefined;
   q?: string | undefined;
+  /** "Waiting for me": pending actions the signed-in person may decide now (the server decides). */
+  awaiting?: 'me' | undefined;
 }
 
 export const PAGE_SIZES = [20, 50, 100] as const;
@@ -18,6 +20,10 @@ export function matchesFilters(action: Action, filters: ActionFilters): boolean 
   if (filters.risk_level !== undefined && action.risk_level !== filters.risk_level) return false;
   if (filters.agent_id !== undefined && action.agent_id !== filters.agent_id) return false;
   if (filters.tool !== undefined && action.tool !== filters.tool) return false;
+  // A live frame can't say who may decide; an answer to this person (you_may_decide) can.
+  if (filters.awaiting === 'me' && (action.status !== 'pending_approval' || action.you_may_decide?.ok === false)) {
+    return false;
+  }
   if (filters.q !== undefined) {
     const needle = filters.q.toLowerCase();
     const haystack = [action.id, action.agent_id, action.tool, action.operation];
@@ -38,12 +44,13 @@ export function filtersFromSearch(search: string): ActionFilters {
     const value = params.get(key)?.trim();
     if (value) filters[key] = value.slice(0, 256);
   }
+  if (params.get('awaiting') === 'me') filters.awaiting = 'me';
   return filters;
 }
 
 /** Writes filters into URLSearchParams (other keys, like `action`, are kept). */
 export function writeFilters(params: URLSearchParams, filters: ActionFilters): void {
-  for (const key of ['status', 'risk_level', 'agent_id', 'tool', 'q'] as const) {
+  for (const key of ['status', 'risk_level', 'agent_id', 'tool', 'q', 'awaiting'] as const) {
     const value = filters[key];
     if (value === undefined || value === '') params.delete(key);
     else params.set(key, value);

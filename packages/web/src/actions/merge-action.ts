@@ -7,7 +7,12 @@ import type { Action } from '@faramesh/contract';
  */
 export function mergeAction(current: Action | undefined, incoming: Action): Action {
   if (current === undefined) return incoming;
-  const newer = isNewer(incoming, current) ? incoming : current;
+  let newer = isNewer(incoming, current) ? incoming : current;
+  // SSE frames also omit the reader's `you_may_decide`: keep it while the action is the same version.
+  const older = newer === incoming ? current : incoming;
+  if (newer.you_may_decide === undefined && older.you_may_decide !== undefined && older.version === newer.version) {
+    newer = { ...newer, you_may_decide: older.you_may_decide };
+  }
   const token = newer.approval_token ?? current.approval_token ?? incoming.approval_token;
   return token === undefined || token === newer.approval_token ? newer : { ...newer, approval_token: token };
 }

@@ -30,4 +30,6 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   failed: 'Failed',
   expired: 'Approval expired',
   cancelled: 'Cancelled',
+  approval_recorded: 'Approval recorded',
+  escalated: 'Escalated',
 };

@@ -31,6 +31,8 @@ export interface ActionQuery {
   agent_id?: string | undefined;
   tool?: string | undefined;
   q?: string | undefined;
+  /** `me`: only pending actions the signed-in person may decide now. */
+  awaiting?: 'me' | undefined;
 }
 
 /** `GET /v1/actions/{id}/explain`: the explanation's shape belongs to the policy engine. */

@@ -26,6 +26,55 @@ describe('ApprovalPanel', () => {
     expect(decision.decide).toHaveBeenNthCalledWith(2, false);
   });
 
+  it("shows a quorum's progress, who approved and why, and what it waits for", () => {
+    const action = makeAction({
+      approvals_required: 2,
+      approvals: [{ by: 'alice', at: new Date().toISOString(), reason: 'order checked' }],
+      waiting_for: {
+        any_approver: false,
+        approvers: ['finance'],
+        identities: ['bob'],
+        runtime_groups: [],
+        text: 'finance',
+      },
+      you_may_decide: { ok: true, code: 'ok', reason: null },
+    });
+    render(
+      <ApprovalPanel
+        action={action}
+        me={{ name: 'bob', role: 'approver', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
+    );
+    expect(screen.getByTestId('quorum-progress').textContent).toMatch(/1 of 2 approvals — waiting for finance/);
+    expect(screen.getByTestId('quorum-progress').textContent).toMatch(/alice approved .*order checked/);
+    expect(screen.getByRole('button', { name: /approve/i })).toBeTruthy();
+  });
+
+  it("replaces the buttons with the server's reason when this person may not decide", () => {
+    const action = makeAction({
+      approvals_required: 2,
+      you_may_decide: {
+        ok: false,
+        code: 'not_an_approver',
+        reason: 'erin may not decide on this action; waiting for finance',
+      },
+    });
+    render(
+      <ApprovalPanel
+        action={action}
+        me={{ name: 'erin', role: 'approver', open_mode: false }}
+        reason=""
+        onReasonChange={() => undefined}
+        decision={idle()}
+      />,
+    );
+    expect(screen.queryByRole('button', { name: /approve/i })).toBeNull();
+    expect(screen.getByTestId('decision-blocked').textContent).toMatch(/waiting for finance/);
+  });
+
   it('shows an agent no buttons and says why', () => {
     const { approval_token: _none, ...action } = makeAction();
     render(

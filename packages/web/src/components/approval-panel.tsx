@@ -3,6 +3,7 @@ import { Ban, CircleSlash, ShieldAlert, ShieldCheck } from 'lucide-react';
 import type { Whoami } from '../api/faramesh-api.js';
 import { canDecide } from '../auth/session-context.js';
 import type { Decision } from '../hooks/use-decision.js';
+import { decisionBlocker, QuorumProgress } from './quorum-progress.js';
 import { RelativeTime } from './relative-time.js';
 import { SafeText } from './safe-text.js';
 
@@ -15,7 +16,16 @@ interface ApprovalPanelProps {
 }
 
 /** The approver's controls: an optional reason and two large buttons (thumb-sized on a phone). */
-export function ApprovalPanel({ action, me, reason, onReasonChange, decision }: ApprovalPanelProps) {
+export function ApprovalPanel(props: ApprovalPanelProps) {
+  return (
+    <>
+      <QuorumProgress action={props.action} />
+      <DecisionControls {...props} />
+    </>
+  );
+}
+
+function DecisionControls({ action, me, reason, onReasonChange, decision }: ApprovalPanelProps) {
   if (action.status !== 'pending_approval') return <DecidedNote action={action} />;
   const ownSubmission = action.submitted_by !== null && action.submitted_by === me.name;
   if (!canDecide(me)) {
@@ -25,6 +35,18 @@ export function ApprovalPanel({ action, me, reason, onReasonChange, decision }: 
         <p>
           Waiting for an approver. You are signed in with an <strong>{me.role}</strong> token: agents can submit and
           report on actions but can never approve or deny them (separation of duties).
+        </p>
+      </div>
+    );
+  }
+  // The server says whether this person may decide (approvers of the rule, quorum, escalation).
+  const blocker = decisionBlocker(action);
+  if (blocker !== null) {
+    return (
+      <div className="approval approval-readonly" role="note" data-testid="decision-blocked">
+        <ShieldAlert size={18} aria-hidden />
+        <p>
+          <SafeText text={blocker} />
         </p>
       </div>
     );

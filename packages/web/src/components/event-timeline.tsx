@@ -1,6 +1,7 @@
 import type { ActionEvent } from '@faramesh/contract';
 import { EVENT_LABELS } from '../actions/status-labels.js';
 import { formatAbsolute } from '../text/format-time.js';
+import { escalationSummary } from './quorum-progress.js';
 import { SafeText } from './safe-text.js';
 
 /** The action's audit ledger, oldest first, with each event's metadata (reason, error, who). */
@@ -19,6 +20,11 @@ export function EventTimeline({ events }: { events: ActionEvent[] }) {
               </strong>
               <time dateTime={event.created_at}>{formatAbsolute(event.created_at)}</time>
             </div>
+            {escalationSummary(event) !== null && (
+              <p className="timeline-summary">
+                <SafeText text={escalationSummary(event) ?? ''} />
+              </p>
+            )}
             <MetaList meta={event.meta} />
           </div>
         </li>

@@ -64,6 +64,14 @@ export function FiltersBar({ filters, onChange }: FiltersBarProps) {
           Filters{fieldCount > 0 ? ` (${fieldCount})` : ''}
         </button>
       )}
+      <label className="filter filter-awaiting">
+        <input
+          type="checkbox"
+          checked={filters.awaiting === 'me'}
+          onChange={(event) => onChange({ ...filters, awaiting: event.target.checked ? 'me' : undefined })}
+        />
+        Waiting for me
+      </label>
       {showFields && (
         <div id="filter-fields" className="filter-fields">
           <SelectFilter

@@ -61,8 +61,16 @@ export function useActionDetail(id: string | null, seed: Action | undefined): Ac
         if (updated.id !== id) return;
         setAction((current) => mergeAction(current ?? undefined, updated));
         if (event !== null) setEvents((current) => mergeEvents(current, [event]));
+        // A frame is the same for every reader: ask the server again whether *this* person may decide
+        // (a partial approval by someone else or an escalation step may have changed it).
+        if (updated.status === 'pending_approval' && updated.you_may_decide === undefined) {
+          api.getAction(updated.id).then(
+            (fresh) => setAction((current) => mergeAction(current ?? undefined, fresh)),
+            () => undefined,
+          );
+        }
       },
-      [id],
+      [api, id],
     ),
   );
 

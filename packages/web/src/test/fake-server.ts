@@ -49,6 +49,12 @@ export function makeAction(overrides: Partial<Action> = {}): Action {
     created_at: now,
     updated_at: now,
     version: 1,
+    approvals_required: 1,
+    approvals: [],
+    waiting_for: { any_approver: true, approvers: [], identities: [], runtime_groups: [], text: 'any approver' },
+    escalation_step: 0,
+    escalation_steps: 0,
+    next_escalation_at: null,
     ...overrides,
   };
 }

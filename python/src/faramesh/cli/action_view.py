@@ -38,6 +38,30 @@ def _when(value: Any) -> Optional[str]:
     return format_datetime(str(value)) if value else None
 
 
+def _approval_rows(action: Action) -> List[Tuple[str, Optional[str]]]:
+    """The quorum: who approved (when, why), who may still, the escalation ladder (as the Node CLI shows it)."""
+    required = action.get("approvals_required")
+    if required is None:
+        return []
+    votes = [
+        f"{safe(v.get('by', ''))} at {format_datetime(str(v.get('at', '')))}" + (f' ("{safe(v["reason"])}")' if v.get("reason") else "")
+        for v in action.get("approvals") or []
+    ]
+    steps = int(action.get("escalation_steps") or 0)
+    next_at = action.get("next_escalation_at")
+    waiting = action.get("waiting_for") or {}
+    return [
+        ("Approvals", f"{len(votes)} of {required}" + (f": {'; '.join(votes)}" if votes else "")),
+        ("Waiting For", safe(waiting["text"]) if waiting.get("text") else None),
+        (
+            "Escalation",
+            f"step {int(action.get('escalation_step') or 0)} of {steps}" + (f", next at {format_datetime(str(next_at))}" if next_at else "")
+            if steps > 0
+            else None,
+        ),
+    ]
+
+
 def action_detail(action: Action, c: Colours) -> List[str]:
     """Every field of one action as `Label: value` lines."""
     reason, code = action.get("reason"), safe(action.get("reason_code", ""))
@@ -63,6 +87,7 @@ def action_detail(action: Action, c: Colours) -> List[str]:
         ("Approval Expires", _when(action.get("approval_expires_at"))),
         ("Decided By", f"{safe(decided_by)}{f' at {format_datetime(str(decided_at))}' if decided_at else ''}" if decided_by else None),
         ("Decision Reason", safe(action["approval_reason"]) if action.get("approval_reason") else None),
+        *_approval_rows(action),
         ("Started", _when(action.get("started_at"))),
         ("Finished", _when(action.get("finished_at"))),
         ("Error", safe(action["result_error"]) if action.get("result_error") else None),

@@ -7,7 +7,7 @@ import time
 import urllib.parse
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from ..config import ClientConfig
 from ..errors import (
@@ -139,8 +139,11 @@ class ExecutionGovernorClient:
         since: Optional[str] = None,
         until: Optional[str] = None,
         q: Optional[str] = None,
+        awaiting: Optional[str] = None,
     ) -> ActionPage:
-        """Newest first. Returns a list of actions with `.total`, `.limit`, `.offset`, `.next_cursor`."""
+        """Newest first. Returns a list of actions with `.total`, `.limit`, `.offset`, `.next_cursor`.
+
+        `awaiting="me"`: only pending actions the caller may approve or deny now (decided by the server)."""
         query = {
             "limit": limit,
             "offset": offset if cursor is None else None,
@@ -152,6 +155,7 @@ class ExecutionGovernorClient:
             "since": since,
             "until": until,
             "q": q,
+            "awaiting": awaiting,
         }
         page = self._transport.request("GET", "/v1/actions", query=query).body
         return ActionPage(
@@ -208,8 +212,13 @@ class ExecutionGovernorClient:
         *,
         cancel_event: Optional[CancelSignal] = None,
         cancel_on_interrupt: bool = True,
+        on_progress: Optional[Callable[[Action], None]] = None,
     ) -> Action:
         """Block until the action leaves `pending_approval` and return it (approved, denied, expired...).
+
+        It never returns on a partial approval: `on_progress` is called with the still-pending action
+        each time its approval progress changes (an approval of a quorum recorded, an escalation step
+        fired); read it with `faramesh.approval.approval_progress`.
 
         Uses the server's long-poll, so it returns as soon as someone decides. Raises
         `ApprovalTimeoutError` (with `.action`) if it is still pending after `timeout` seconds
@@ -225,7 +234,7 @@ class ExecutionGovernorClient:
         if cancel_event is not None:
             watcher = CancelWatcher(cancel_event, lambda: self._withdraw(action_id, "the waiting caller cancelled"))
         try:
-            return self._wait(action_id, timeout, cancel_event)
+            return self._wait(action_id, timeout, cancel_event, on_progress)
         except KeyboardInterrupt:
             if cancel_on_interrupt:
                 self._withdraw(action_id, "the waiting caller was interrupted")
@@ -234,22 +243,40 @@ class ExecutionGovernorClient:
             if watcher is not None:
                 watcher.stop()
 
-    def _wait(self, action_id: str, timeout: Optional[float], cancel_event: Optional[CancelSignal]) -> Action:
+    def _wait(
+        self,
+        action_id: str,
+        timeout: Optional[float],
+        cancel_event: Optional[CancelSignal],
+        on_progress: Optional[Callable[[Action], None]] = None,
+    ) -> Action:
         limit = self.config.approval_timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         longest = _LONG_POLL_MAX_S if cancel_event is None else _CANCELLABLE_POLL_MAX_S
         last: Optional[Action] = None
+        seen: Optional[int] = None
         while True:
             remaining = deadline - time.monotonic()
-            wait_s = max(0.0, min(remaining, longest))
+            # With a progress listener, a first look (no wait) learns the version later long-polls
+            # watch (`after_version`): they then also answer when the action changes while pending.
+            first_look = on_progress is not None and seen is None
+            wait_s = 0.0 if first_look else max(0.0, min(remaining, longest))
+            query: Dict[str, Any] = {"timeout_ms": int(wait_s * 1000)}
+            if on_progress is not None and seen is not None:
+                query["after_version"] = seen
             try:
                 resp = self._transport.request(
                     "GET",
                     f"/v1/actions/{_quote(action_id)}/wait",
-                    query={"timeout_ms": int(wait_s * 1000)},
+                    query=query,
                     timeout=self.config.timeout + wait_s,
                 )
                 last = dict(resp.body)
+                if on_progress is not None and last.get("status") == "pending_approval":
+                    version = int(last.get("version") or 0)
+                    if seen is not None and version > seen:
+                        on_progress(last)
+                    seen = version
             except _UNREACHABLE:
                 if time.monotonic() >= deadline:
                     raise

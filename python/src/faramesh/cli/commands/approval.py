@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ...approval import progress_text
 from ...errors import ConflictError, PermissionDeniedError
 from ..colour import paint_status
 from ..context import Context
@@ -29,7 +30,14 @@ def decide(ctx: Context, opts: argparse.Namespace, approve: bool) -> int:
     c = ctx.out.c
     mark, verb = (c.green("✓"), "Approved") if approve else (c.red("✗"), "Denied")
     what = f"{safe(decided.get('tool', ''))} {safe(decided.get('operation', ''))}"
-    ctx.out.line(f"{mark} {verb} {short_id(str(decided['id']))} ({what}): {paint_status(c, safe(decided.get('status', '')))}")
+    # A partial approval leaves the action pending: say how far the quorum got and whom it waits for.
+    progress = progress_text(decided)
+    status = safe(decided.get("status", ""))
+    if status == "pending_approval" and progress is not None:
+        outcome = safe(progress)
+    else:
+        outcome = paint_status(c, status) + (f" ({safe(progress)})" if approve and progress is not None else "")
+    ctx.out.line(f"{mark} {verb} {short_id(str(decided['id']))} ({what}): {outcome}")
     return 0
 
 

@@ -19,6 +19,8 @@ def run(ctx: Context, opts: argparse.Namespace) -> int:
         "since": opts.since,
         "until": opts.until,
         "q": opts.search,
+        # The server decides who may decide (approvers, quorum, escalation): "waiting for me".
+        "awaiting": "me" if opts.mine else None,
     }
     limit = opts.limit if opts.limit is not None else (500 if opts.all else 20)
     page = ctx.client.list_actions(limit, opts.offset or 0, **filters)
@@ -34,7 +36,7 @@ def run(ctx: Context, opts: argparse.Namespace) -> int:
         ctx.out.json(result)
         return 0
     if not items:
-        ctx.out.line("No actions found.")
+        ctx.out.line("Nothing is waiting for you." if opts.mine else "No actions found.")
         return 0
     ctx.out.table(LIST_HEAD, [list_row(a, ctx.out.c, opts.full) for a in items])
     first, last = result["offset"] + 1, result["offset"] + len(items)
@@ -56,4 +58,5 @@ def register(sub: Any, parent: argparse.ArgumentParser) -> None:
     p.add_argument("--since", type=date_option("--since"), metavar="DATE", help="created at or after (ISO 8601)")
     p.add_argument("--until", type=date_option("--until"), metavar="DATE", help="created before (ISO 8601)")
     p.add_argument("-q", "--search", metavar="TEXT", help="substring of id, agent, tool or operation")
+    p.add_argument("--mine", action="store_true", help="only pending actions you may approve or deny now")
     p.set_defaults(run=run)
