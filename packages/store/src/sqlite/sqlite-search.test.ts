@@ -5,12 +5,10 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { newEvents, sampleAction } from '../store.contract.js';
-import { validateCreate } from '../validate-input.js';
 import { actionWhere } from './list-query.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { createSqliteStore } from './sqlite-store.js';
-import { createSqliteWriter } from './sqlite-writer.js';
 
 const dirs: string[] = [];
 afterEach(() => {
