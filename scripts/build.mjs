@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyCliAssets } from './cli-assets.mjs';
+import { copyPackageFiles } from './package-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const force = process.argv.includes('--force');
@@ -32,5 +32,5 @@ if (existsSync(join(web, 'package.json'))) {
   if (stale) run('npm', ['run', 'build', '--silent', '-w', '@faramesh/web']);
 }
 
-// The `faramesh` package carries the dashboard and the policies inside it (packages/cli/assets/).
-copyCliAssets();
+// The licence into every published package; the dashboard and the policies into `faramesh`.
+copyPackageFiles();
