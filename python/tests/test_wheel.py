@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -21,7 +22,7 @@ from .server import ADMIN_TOKEN, AGENT_TOKEN, REPO, RunningServer
 
 PYTHON_DIR = REPO / "python"
 SEEDS = Path(__file__).parent / "seed_examples"
-VERSION = "0.1.0"
+VERSION = re.search(r'^version = "([^"]+)"', (PYTHON_DIR / "pyproject.toml").read_text(), re.M).group(1)  # type: ignore[union-attr]
 
 
 def _env(extra: Dict[str, str]) -> Dict[str, str]:
@@ -62,6 +63,8 @@ def test_the_wheel_has_the_metadata_extras_types_and_script(dist: Path) -> None:
     names = set(wheel.namelist())
     assert {"faramesh/py.typed", "faracore/py.typed", f"faramesh-{VERSION}.dist-info/licenses/LICENSE"} <= names
     assert not any(name.startswith("tests/") for name in names)
+    # python/LICENSE is a copy (setuptools reads licence files below pyproject.toml): it must not drift.
+    assert wheel.read(f"faramesh-{VERSION}.dist-info/licenses/LICENSE") == (REPO / "LICENSE").read_bytes()
     meta = wheel.read(f"faramesh-{VERSION}.dist-info/METADATA").decode()
     assert f"Version: {VERSION}\n" in meta and "Requires-Python: >=3.9\n" in meta
     assert "License-Expression: Elastic-2.0\n" in meta

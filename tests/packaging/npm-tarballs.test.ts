@@ -3,7 +3,16 @@
 // empty project outside the repository (no workspace, no links), where the CLI, the server, the
 // dashboard, the types and the examples must work.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publint } from 'publint';
@@ -74,6 +83,8 @@ afterAll(async () => {
     process.kill(-server.pid, 'SIGTERM');
     await exited;
   }
+  // The installed project holds a few hundred MB of node_modules.
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
 describe('npm tarballs', () => {
