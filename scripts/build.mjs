@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyPackageFiles } from './package-files.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const force = process.argv.includes('--force');
@@ -30,3 +31,6 @@ if (existsSync(join(web, 'package.json'))) {
   const stale = force || !existsSync(built) || newest(web) > statSync(built).mtimeMs;
   if (stale) run('npm', ['run', 'build', '--silent', '-w', '@faramesh/web']);
 }
+
+// The licence into every published package; the dashboard and the policies into `faramesh`.
+copyPackageFiles();

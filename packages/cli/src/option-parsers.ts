@@ -1,5 +1,5 @@
+import { closestKey } from '@faramesh/policy';
 import { UsageError } from './cli-error.js';
-import { closest } from './closest.js';
 
 /** Commander argParser for an integer option within [min, max]. */
 export function intOption(flag: string, min: number, max: number) {
@@ -16,7 +16,7 @@ export function intOption(flag: string, min: number, max: number) {
 export function choiceOption<T extends string>(flag: string, choices: readonly T[]) {
   return (value: string): T => {
     if ((choices as readonly string[]).includes(value)) return value as T;
-    const near = closest(value, choices);
+    const near = closestKey(value, choices);
     const hint = near ? ` (did you mean ${near}?)` : ` (one of: ${choices.join(', ')})`;
     throw new UsageError(`invalid value '${value}' for ${flag}${hint}`);
   };

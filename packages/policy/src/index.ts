@@ -18,6 +18,7 @@ export { readApprovalRequirement } from './approval-requirement-json.js';
 export type { ApproverPrincipal } from './approver-set.js';
 export type { CaseExpectation, CaseFile, ExpectedDiagnostic, PolicyCase, PolicyRef } from './case-file.js';
 export { parseCaseFile } from './case-file.js';
+export { closestKey } from './closest-key.js';
 export type { CompiledPolicy } from './compiled-policy.js';
 export type { Diagnostic } from './diagnostic.js';
 export { formatDiagnostic } from './diagnostic.js';

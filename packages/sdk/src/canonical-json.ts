@@ -1,18 +1,16 @@
+import { canonicalJson as canonical } from '@faramesh/canonical';
+
 /**
- * JSON with object keys sorted, so two values that mean the same compare equal as strings. Used to
- * check that the arguments a function runs with are the ones that were submitted and approved.
+ * The canonical JSON of a value as the server receives it: first what `JSON.stringify` sends
+ * (`toJSON` applied, so a Date is its ISO string; `undefined` members dropped), then the server's
+ * own canonical form (@faramesh/canonical: keys sorted, no whitespace). Used to check that the
+ * arguments a function runs with are the ones that were submitted and approved. Throws a TypeError
+ * for what has no faithful JSON form (NaN and infinities, lone surrogates, BigInt).
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value)) ?? 'undefined';
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  // Dates, URLs and other objects with toJSON serialize as they would on the wire.
-  const json = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof json === 'function') return sortKeys(json.call(value));
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
+  const wire = JSON.stringify(value, (_key, member: unknown) => {
+    if (typeof member === 'number' && !Number.isFinite(member)) throw new TypeError('canonicalJson: non-finite number');
+    return member;
+  });
+  return wire === undefined ? 'undefined' : canonical(JSON.parse(wire));
 }

@@ -39,6 +39,7 @@ export {
   type UnrecordedCall,
   type UnreportedResult,
 } from './record-queue.js';
+export { type HashedRequest, requestHash } from './request-hash.js';
 export { type SseMessage, SseParser } from './sse-parser.js';
 export type { StreamEvent, StreamOptions, StreamStatus } from './stream.js';
 export { paramsOfInput, type ToolGovernance, toolCallRequest } from './tool-call.js';

@@ -50,3 +50,19 @@ describe('SseParser', () => {
     expect(new SseParser().feed('data: partial\n')).toEqual([]);
   });
 });
+
+describe('SseParser bounds', () => {
+  it('throws instead of buffering an event past its limit, line or data', () => {
+    expect(() => new SseParser(16).feed(`data: ${'x'.repeat(32)}`)).toThrow(RangeError);
+    const p = new SseParser(16);
+    p.feed('data: 0123456789\n');
+    expect(() => p.feed('data: 0123456789\n')).toThrow(/larger than 16 characters/);
+  });
+
+  it('keeps the id of a frame without data, as the server sends on connect', () => {
+    const p = new SseParser();
+    expect(p.feed(': connected\nid: 42\nretry: 2000\n\n')).toEqual([]);
+    expect(p.lastEventId).toBe('42');
+    expect(p.retryMs).toBe(2000);
+  });
+});

@@ -6,10 +6,18 @@ export interface SseMessage {
   data: string;
 }
 
+/** Default bound on what one event may buffer (its unfinished line plus its data lines). */
+const DEFAULT_MAX_EVENT_CHARS = 32 * 1024 * 1024;
+
 /**
  * Incremental parser for `text/event-stream`, following the WHATWG algorithm: lines end in CRLF, LF
  * or CR (also split across chunks); `:` lines are comments (heartbeats); `data:` lines accumulate;
  * a blank line dispatches. Feed it decoded text in any chunking.
+ *
+ * Why not `eventsource-parser` (the library the field uses, checked at 3.1): it forgets an `id:`
+ * that comes in a frame without data, and the server sends exactly that on connect (`id: <seq>`,
+ * the resume point before any event arrives; see sse-connection.ts), which `lastEventId` keeps.
+ * This is the project's one SSE parser: the dashboard uses it through this package.
  */
 export class SseParser {
   private buffer = '';
@@ -21,6 +29,9 @@ export class SseParser {
   lastEventId = '';
   /** The reconnection delay the server asked for with `retry:`, if any. */
   retryMs: number | undefined;
+
+  /** @param maxEventChars the most one event may buffer before `feed` throws (a stream that never ends a line or an event). */
+  constructor(private readonly maxEventChars: number = DEFAULT_MAX_EVENT_CHARS) {}
 
   feed(chunk: string): SseMessage[] {
     const out: SseMessage[] = [];
@@ -45,6 +56,12 @@ export class SseParser {
       start = i + 1;
     }
     this.buffer = this.buffer.slice(start);
+    if (this.buffer.length + this.data.length > this.maxEventChars) {
+      this.buffer = '';
+      this.data = '';
+      this.hasData = false;
+      throw new RangeError(`server-sent event larger than ${this.maxEventChars} characters`);
+    }
     return out;
   }
 

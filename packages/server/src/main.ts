@@ -10,6 +10,8 @@ export interface ServeOptions extends ConfigFlags {
   env: NodeJS.ProcessEnv;
   /** Where start-up and lifecycle messages go (stderr by default). */
   logger?: ServerLogger;
+  /** The dashboard to serve when FARAMESH_UI_DIR is unset (the `faramesh` package passes its own copy). */
+  defaultUiDir?: string;
 }
 
 /** An error that stops `faramesh serve` with a printable message and a stable code. */
@@ -39,14 +41,14 @@ export async function loadServerConfig(options: ServeOptions): Promise<ServerCon
   }
   try {
     const config = resolveConfig(options, options.env, dotenv.values, options.cwd);
-    return config.uiDir === null ? { ...config, uiDir: defaultUiDir() } : config;
+    return config.uiDir === null ? { ...config, uiDir: options.defaultUiDir ?? defaultUiDir() } : config;
   } catch (error) {
     if (error instanceof ConfigError) throw new StartupError('config_invalid', error.message);
     throw error;
   }
 }
 
-/** The monorepo's built dashboard, next to this package. */
+/** The monorepo's built dashboard, next to this package (when run from a source checkout). */
 function defaultUiDir(): string {
   return fileURLToPath(new URL('../../web/dist', import.meta.url));
 }

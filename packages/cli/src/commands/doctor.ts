@@ -6,6 +6,7 @@ import { FarameshClient, FarameshError } from '@faramesh/sdk';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { displayPath, loadPolicyFile } from '../local/policy-file.js';
+import { dashboardDir } from '../package-assets.js';
 import { ledgerCheck } from './doctor-ledger.js';
 import { countDatabaseTokens, databaseTokensCheck } from './doctor-tokens.js';
 
@@ -35,7 +36,12 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
   if (options.db !== undefined) flags.dbPath = options.db;
   let config: Awaited<ReturnType<typeof server.loadServerConfig>> | null = null;
   try {
-    config = await server.loadServerConfig({ ...flags, cwd: ctx.io.cwd, env: ctx.io.env });
+    config = await server.loadServerConfig({
+      ...flags,
+      cwd: ctx.io.cwd,
+      env: ctx.io.env,
+      defaultUiDir: dashboardDir(),
+    });
     checks.push({ name: 'config', status: 'ok', message: 'Configuration valid (flags, environment, .env)' });
   } catch (err) {
     checks.push({

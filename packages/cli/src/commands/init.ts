@@ -1,18 +1,21 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
-import { DEFAULT_CASES, DEFAULT_POLICY, ENV_EXAMPLE } from '../scaffold/project-templates.js';
+import { policiesDir } from '../package-assets.js';
+import { ENV_EXAMPLE } from '../scaffold/project-templates.js';
 import { writeScaffold } from '../scaffold/write-files.js';
 
-/** `init [dir]`: scaffolds a starter layout (policy, example case file, .env.example). */
+/** `init [dir]`: scaffolds a starter layout (the shipped default policy and its cases, .env.example). */
 export async function init(ctx: Context, dir: string | undefined, options: { force?: boolean }): Promise<number> {
   const root = resolve(ctx.io.cwd, dir ?? '.');
+  const shipped = (name: string) => readFileSync(join(policiesDir(), name), 'utf8');
   const created = writeScaffold(
     root,
     [
-      { path: 'policies/default.yaml', content: DEFAULT_POLICY },
-      { path: 'policies/default.cases.yaml', content: DEFAULT_CASES },
+      { path: 'policies/default.yaml', content: shipped('default.yaml') },
+      { path: 'policies/default.cases.yaml', content: shipped('default.cases.yaml') },
       { path: '.env.example', content: ENV_EXAMPLE },
     ],
     options.force === true,

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { CliError, EXIT, UsageError } from '../cli-error.js';
 import type { Io } from '../io.js';
+import { dashboardDir } from '../package-assets.js';
 
 /** What `@faramesh/server`'s runServe accepts; the server resolves flag > env > .env > default. */
 export interface ServeFlags {
@@ -19,7 +20,7 @@ export async function serve(flags: ServeFlags, io: Io): Promise<number> {
   // Loaded on demand: every other command stays fast and doesn't pay for the server's dependencies.
   const { runServe } = await import('@faramesh/server');
   try {
-    await runServe({ ...flags, cwd: io.cwd, env: io.env });
+    await runServe({ ...flags, cwd: io.cwd, env: io.env, defaultUiDir: dashboardDir() });
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && START_FAILURES.has(code)) {

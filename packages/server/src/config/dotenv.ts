@@ -1,6 +1,11 @@
 /**
  * Parses a `.env` file: `KEY=value` lines, `#` comments, optional `export ` prefix, single or double
  * quotes (double quotes understand \n, \t, \" and \\). Invalid lines are reported, not guessed at.
+ *
+ * Why not Node's `util.parseEnv` or the `dotenv` package: neither reports a line it can't read, and
+ * on Node 20.20 `util.parseEnv('bad line\n1X=3\nF="open\nG=ok')` returns a key `"bad line\n1X"`
+ * and folds `G=ok` into F's value, so a typo in .env would silently change the configuration.
+ * The server refuses to start on a bad .env instead (main.ts), which needs the line numbers.
  */
 export interface DotenvResult {
   values: Record<string, string>;
