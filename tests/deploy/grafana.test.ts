@@ -24,7 +24,7 @@ const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.t
 let server: RunningServer;
 let samples: Sample[];
 
-/** Every kind of traffic the dashboard shows: each decision, execution results, approvals, an expiry, errors, a reload, a live stream. */
+/** Every kind of traffic the dashboard shows: each decision, execution results, approvals, a cancel, an expiry, errors, a reload, a live stream. */
 async function traffic(url: string): Promise<void> {
   const submit = (tool: string, operation: string, params: object) =>
     api(url, '/v1/actions', { body: { agent_id: 'metrics-test', tool, operation, params } });
@@ -38,6 +38,8 @@ async function traffic(url: string): Promise<void> {
     const held = await submit('shell', 'run', { cmd: 'ls' });
     await api(url, `/v1/actions/${held.json.id}/approval`, { body: { token: held.json.approval_token, approve } });
   }
+  const cancelled = await submit('shell', 'run', { cmd: 'pwd' });
+  await api(url, `/v1/actions/${cancelled.json.id}/cancel`, { method: 'POST' });
   const expiring = await submit('shell', 'run', { cmd: 'uptime' });
   for (let i = 0; i < 100; i++) {
     // FARAMESH_APPROVAL_TTL=1: expires a second after submission

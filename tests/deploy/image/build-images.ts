@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../e2e/harness.js';
-import { CACHE_DIR, run, withBuildLock } from './container-tools.js';
+import { CACHE_DIR, processAlive, run, withBuildLock } from './container-tools.js';
 import { BUD_FLAGS, ensureStandInBase } from './stand-in-base.js';
 
 /** The image configuration a container runtime applies (`buildah inspect`, Docker format). */
@@ -40,6 +40,7 @@ let memo: Promise<BuiltImages> | undefined;
  */
 export function buildImages(): Promise<BuiltImages> {
   memo ??= withBuildLock(async () => {
+    await removeOrphanContainers();
     // Cached layers older than a day are no one's build any more: keep the storage bounded.
     await run('podman', ['image', 'prune', '--force', '--filter', 'until=24h']);
     const base = await ensureStandInBase();
@@ -50,6 +51,15 @@ export function buildImages(): Promise<BuiltImages> {
     return built;
   });
   return memo;
+}
+
+/** Working containers left by a test process that died (named faramesh-test-<pid>-<n>). */
+async function removeOrphanContainers(): Promise<void> {
+  const names = (await run('buildah', ['containers', '--format', '{{.ContainerName}}'])).split('\n');
+  for (const name of names) {
+    const pid = Number(/^faramesh-test-(\d+)-\d+$/.exec(name)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await run('buildah', ['rm', name]);
+  }
 }
 
 async function buildTarget(target: string, nodeImage: string): Promise<BuiltImage> {

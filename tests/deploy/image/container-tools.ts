@@ -108,7 +108,10 @@ function holderAlive(lock: string): boolean {
   // Created but not yet written: alive unless it stayed empty (its writer died in between).
   if (text === '') return Date.now() - statSync(lock).mtimeMs < 10_000;
   const pid = Number(text);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+  return Number.isInteger(pid) && pid > 0 && processAlive(pid);
+}
+
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
