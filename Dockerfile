@@ -1,8 +1,8 @@
 # Faramesh, built from this repository with the scripts CI runs (npm install, node scripts/build.mjs).
 #   docker build -t faramesh .                                   the server (the last stage)
 #   docker build -t faramesh-demo-agent --target demo-agent .    the demo agent of docker-compose.yaml
-# `faramesh init-docker` copies this file as is. tests/deploy/ checks it against the repository; the
-# image itself is not built in CI (docs/deployment.md says what is verified).
+# `faramesh init-docker` copies this file as is. tests/deploy/ checks it against the repository, and
+# CI builds both targets with buildah and runs them (docs/deployment.md says what is verified).
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 

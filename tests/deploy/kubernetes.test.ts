@@ -3,34 +3,12 @@ import { join } from 'node:path';
 import { resolveConfig } from '@faramesh/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, ROOT, type RunningServer, startServer, workDir } from '../e2e/harness.js';
-import { SERVER_ENV } from './config-env.js';
-import { find, KUBERNETES_DIR, type Manifest, readManifests, render } from './kustomize.js';
+import { NODE_ENV_VARS, SERVER_ENV } from './config-env.js';
+import { container, envOf, find, KUBERNETES_DIR, type Manifest, readManifests, render } from './kustomize.js';
+import { KUSTOMIZE_VERSION, kustomizeAvailability, kustomizeBuild } from './kustomize-build.js';
 
 const variants = { sqlite: render(join(KUBERNETES_DIR, 'sqlite')), postgres: render(join(KUBERNETES_DIR, 'postgres')) };
 const DEFAULT_PORT = resolveConfig({}, {}, {}, '/').port;
-
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef: { name: string; key: string } };
-}
-
-const container = (manifests: Manifest[]) => find(manifests, 'Deployment', 'faramesh').spec.template.spec.containers[0];
-
-/** The container's environment with Secret references resolved from the Secret manifest. */
-function envOf(manifests: Manifest[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const v of container(manifests).env as EnvVar[]) {
-    if (v.value !== undefined) env[v.name] = v.value;
-    else if (v.valueFrom !== undefined) {
-      const secret = find(manifests, 'Secret', v.valueFrom.secretKeyRef.name);
-      const value = secret.stringData?.[v.valueFrom.secretKeyRef.key];
-      if (value === undefined) throw new Error(`${v.name}: no key ${v.valueFrom.secretKeyRef.key}`);
-      env[v.name] = value;
-    }
-  }
-  return env;
-}
 
 describe.each(Object.entries(variants))('Kubernetes, %s variant', (variant, manifests) => {
   const deployment = find(manifests, 'Deployment', 'faramesh');
@@ -38,8 +16,7 @@ describe.each(Object.entries(variants))('Kubernetes, %s variant', (variant, mani
   const config = resolveConfig({}, envOf(manifests), {}, '/app');
 
   it('sets only variables the server reads, to values it accepts', () => {
-    // NODE_OPTIONS is read by Node itself (the heap limit under the container's memory limit).
-    for (const name of Object.keys(envOf(manifests))) if (name !== 'NODE_OPTIONS') expect(SERVER_ENV).toContain(name);
+    for (const name of Object.keys(envOf(manifests))) expect([...SERVER_ENV, ...NODE_ENV_VARS]).toContain(name);
     expect(config.host).toBe('0.0.0.0');
     expect(config.tokens.map((t) => t.role).sort()).toEqual(['admin', 'agent', 'approver']);
   });
@@ -138,4 +115,22 @@ describe('Kubernetes, the optional Ingress', () => {
     expect(svc.spec.ports.map((p: { name: string }) => p.name)).toContain(backend.port.name);
     expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
   });
+});
+
+const kustomize = kustomizeAvailability();
+if (!kustomize.available) console.warn(`tests/deploy/kubernetes.test.ts: ${kustomize.reason}`);
+
+describe.skipIf(!kustomize.available)(`Kubernetes, rendered by kustomize ${KUSTOMIZE_VERSION}`, () => {
+  const byKindAndName = (manifests: Manifest[]) =>
+    Object.fromEntries(manifests.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
+
+  it.each(Object.keys(variants) as (keyof typeof variants)[])(
+    'renders the %s variant exactly as the checks above read it',
+    async (variant) => {
+      const rendered = await kustomizeBuild(join(KUBERNETES_DIR, variant));
+      expect(byKindAndName(rendered)).toEqual(byKindAndName(variants[variant]));
+      expect(rendered).toHaveLength(variants[variant].length);
+    },
+    10 * 60_000,
+  );
 });

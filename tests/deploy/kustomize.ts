@@ -43,7 +43,12 @@ export function render(dir: string): Manifest[] {
 }
 
 export function readManifests(path: string): Manifest[] {
-  return parseAllDocuments(readFileSync(path, 'utf8'))
+  return parseManifests(readFileSync(path, 'utf8'));
+}
+
+/** A multi-document YAML stream of manifests (a file, or what `kustomize build` prints). */
+export function parseManifests(text: string): Manifest[] {
+  return parseAllDocuments(text)
     .map((doc) => doc.toJS() as Manifest | null)
     .filter((m): m is Manifest => m !== null);
 }
@@ -52,6 +57,31 @@ export function find(manifests: Manifest[], kind: string, name?: string): Manife
   const found = manifests.find((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
   if (found === undefined) throw new Error(`no ${kind}${name === undefined ? '' : `/${name}`}`);
   return found;
+}
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: { name: string; key: string } };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: manifests are checked field by field by the tests
+export const container = (manifests: Manifest[]): any =>
+  find(manifests, 'Deployment', 'faramesh').spec.template.spec.containers[0];
+
+/** The container's environment with Secret references resolved from the Secret manifest. */
+export function envOf(manifests: Manifest[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of container(manifests).env as EnvVar[]) {
+    if (v.value !== undefined) env[v.name] = v.value;
+    else if (v.valueFrom !== undefined) {
+      const secret = find(manifests, 'Secret', v.valueFrom.secretKeyRef.name);
+      const value = secret.stringData?.[v.valueFrom.secretKeyRef.key];
+      if (value === undefined) throw new Error(`${v.name}: no key ${v.valueFrom.secretKeyRef.key}`);
+      env[v.name] = value;
+    }
+  }
+  return env;
 }
 
 export const KUBERNETES_DIR = resolve(import.meta.dirname, '../../deploy/kubernetes');
