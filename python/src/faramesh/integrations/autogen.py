@@ -69,7 +69,7 @@ class GovernedWorkbench(Workbench):
         # Frozen before submission: the tool runs with exactly what Faramesh decided on.
         submitted: Dict[str, Any] = copy.deepcopy(dict(arguments or {}))
         ftool, op = faramesh_name(name, *self._names.get(name, (None, None)))
-        request = {
+        request: Dict[str, Any] = {
             "tool": ftool,
             "operation": op,
             "params": shell_params(ftool, jsonable(submitted)),
