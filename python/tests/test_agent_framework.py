@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Sequence, Tuple
 
 import pytest
@@ -35,7 +36,8 @@ from faramesh import ExecutionGovernorClient  # noqa: E402
 from faramesh.integrations.agent_framework import FarameshMiddleware  # noqa: E402
 
 from .proxy import CuttableProxy  # noqa: E402
-from .server import AGENT_TOKEN, RunningServer  # noqa: E402
+from .server import AGENT_TOKEN, REPO, RunningServer  # noqa: E402
+from .test_examples import run_three_call_example  # noqa: E402
 
 NAMES = {"refund": ("stripe", "refund"), "fetch": ("http", "get"), "run_shell": ("shell", "run")}
 Calls = List[Tuple[str, Dict[str, Any]]]
@@ -295,3 +297,9 @@ def test_a_call_edited_after_submission_is_not_run(
     [response] = asyncio.run(gate.approval_responses([edited]))
     assert (response.approved, response.additional_properties["faramesh_status"]) == (False, "arguments_changed")
     assert r.calls == []
+
+
+def test_the_example_allows_denies_and_runs_a_call_once_approved(
+    server: RunningServer, decide_when_pending: Callable[..., Any], tmp_path: Path
+) -> None:
+    run_three_call_example(REPO / "examples" / "python" / "agent_framework" / "approval_bridge.py", "example-agent-framework", server, decide_when_pending, tmp_path)

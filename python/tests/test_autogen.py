@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
@@ -24,7 +25,8 @@ from faramesh import ExecutionGovernorClient  # noqa: E402
 from faramesh.integrations.autogen import GovernedWorkbench, govern_tools  # noqa: E402
 
 from .proxy import CuttableProxy  # noqa: E402
-from .server import AGENT_TOKEN, RunningServer  # noqa: E402
+from .server import AGENT_TOKEN, REPO, RunningServer  # noqa: E402
+from .test_examples import run_three_call_example  # noqa: E402
 
 NAMES = {"refund": ("stripe", "refund"), "fetch": ("http", "get"), "run_shell": ("shell", "run"), "wire": ("payments", "wire")}
 
@@ -182,3 +184,9 @@ def test_cancelling_the_run_while_it_waits_withdraws_the_action(
     assert answer.is_error and "cancelled" in answer.content and "withdrawn" in answer.content
     assert calls == []
     assert [a["status"] for a in agent.list_actions(agent_id=who)] == ["cancelled"]
+
+
+def test_the_example_allows_denies_and_runs_a_call_once_approved(
+    server: RunningServer, decide_when_pending: Callable[..., Any], tmp_path: Path
+) -> None:
+    run_three_call_example(REPO / "examples" / "python" / "autogen" / "governed_workbench.py", "example-autogen", server, decide_when_pending, tmp_path)
