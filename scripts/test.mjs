@@ -49,42 +49,80 @@ const ok = vitestOk && python.ok && failed === 0;
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(ok ? 0 : 1);
 
-// The Python SDK's pytest suite, in a venv at python/.venv (reinstalled when pyproject.toml changes).
+// The Python suites: the SDK with the LangChain/LangGraph/CrewAI/AG2/LlamaIndex integrations in
+// python/.venv, and each Microsoft framework in a venv of its own holding only its extra (what a user
+// installs; it also keeps their pins from fighting the others'). Each venv is reinstalled when
+// pyproject.toml changes. A framework suite that skips (its framework did not install) fails.
+const FRAMEWORK_SUITES = [
+  { venv: '.venv-autogen', extra: 'test-autogen', tests: ['tests/test_autogen.py'] },
+  { venv: '.venv-agent-framework', extra: 'test-agent-framework', tests: ['tests/test_agent_framework.py'] },
+];
+
 function runPython() {
+  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    console.error('\npython: python3 is missing: the Python SDK tests cannot run. Install Python 3.11+.');
+    return { ok: false, passed: 0, failed: 1, skipped: 0 };
+  }
+  const others = FRAMEWORK_SUITES.flatMap((suite) => suite.tests.map((t) => `--ignore=${t}`));
+  const suites = [
+    { venv: '.venv', extra: 'test', args: others, skipsAllowed: true },
+    ...FRAMEWORK_SUITES.map((suite) => ({
+      venv: suite.venv,
+      extra: suite.extra,
+      args: suite.tests,
+      skipsAllowed: false,
+    })),
+  ];
+  const total = { ok: true, passed: 0, failed: 0, skipped: 0 };
+  for (const suite of suites) {
+    const result = runPythonSuite(suite);
+    console.log(`python ${suite.venv}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
+    total.ok &&= result.ok;
+    total.passed += result.passed;
+    total.failed += result.failed;
+    total.skipped += result.skipped;
+  }
+  return total;
+}
+
+// One pytest run in python/<venv> with python/[<extra>] installed (again when pyproject.toml changes).
+function runPythonSuite({ venv: venvName, extra, args, skipsAllowed }) {
   const failure = (why) => {
-    console.error(`\npython: ${why}`);
+    console.error(`\npython ${venvName}: ${why}`);
     return { ok: false, passed: 0, failed: 1, skipped: 0 };
   };
   const pyDir = join(root, 'python');
-  const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0)
-    return failure('python3 is missing: the Python SDK tests cannot run. Install Python 3.9+.');
-  const venv = join(pyDir, '.venv');
+  const venv = join(pyDir, venvName);
   const venvPython = join(venv, 'bin', 'python');
   if (!existsSync(venvPython)) {
-    console.log('\npython: creating python/.venv');
+    console.log(`\npython: creating python/${venvName}`);
     const made = spawnSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-    if (made.status !== 0) return failure('could not create python/.venv (is the python3-venv package installed?)');
+    if (made.status !== 0)
+      return failure(`could not create python/${venvName} (is the python3-venv package installed?)`);
   }
   const stamp = join(venv, '.faramesh-installed');
   const want = createHash('sha256')
     .update(readFileSync(join(pyDir, 'pyproject.toml')))
     .digest('hex');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
-    console.log('python: installing the faramesh package with its test extras (first run takes a few minutes)');
+    console.log(`python: installing the faramesh package with its ${extra} extras (first run takes a few minutes)`);
     const pip = spawnSync(
       venvPython,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', `${pyDir}[test]`],
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-e', `${pyDir}[${extra}]`],
       {
         cwd: pyDir,
         stdio: 'inherit',
       },
     );
-    if (pip.status !== 0) return failure('pip install of python/[test] failed');
+    if (pip.status !== 0) return failure(`pip install of python/[${extra}] failed`);
     writeFileSync(stamp, want);
   }
   const junit = join(mkdtempSync(join(tmpdir(), 'faramesh-pytest-')), 'pytest.xml');
-  const pytest = spawnSync(venvPython, ['-m', 'pytest', '-q', `--junitxml=${junit}`], { cwd: pyDir, stdio: 'inherit' });
+  const pytest = spawnSync(venvPython, ['-m', 'pytest', '-q', `--junitxml=${junit}`, ...args], {
+    cwd: pyDir,
+    stdio: 'inherit',
+  });
   if (!existsSync(junit)) return failure(`pytest did not run (exit ${pytest.status})`);
   const xml = readFileSync(junit, 'utf8');
   const attr = (name) =>
@@ -92,5 +130,11 @@ function runPython() {
   const tests = attr('tests');
   const bad = attr('failures') + attr('errors');
   const skip = attr('skipped');
+  if (!skipsAllowed && skip > 0) {
+    console.error(
+      `\npython ${venvName}: ${skip} tests skipped; its framework must install there (Python 3.11+ with pip)`,
+    );
+    return { ok: false, passed: tests - bad - skip, failed: bad + skip, skipped: 0 };
+  }
   return { ok: pytest.status === 0 && bad === 0 && tests > 0, passed: tests - bad - skip, failed: bad, skipped: skip };
 }

@@ -203,6 +203,11 @@ class ActionNotRunnableError(GovernanceError):
     """The action is in a state that may not be executed (again), e.g. already succeeded."""
 
 
+class ArgumentsChangedError(GovernanceError):
+    """The call's arguments changed after they were submitted (`arguments_changed`): its Idempotency-Key
+    was used for other arguments, and a decision covers the submitted ones only."""
+
+
 CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "validation_failed": ValidationError,
     "invalid_id": InvalidIdError,

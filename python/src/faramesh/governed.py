@@ -8,7 +8,7 @@ import inspect
 import json
 import logging
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, cast
+from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, TypeVar, cast
 
 from .errors import (
     ActionCancelledError,
@@ -26,6 +26,7 @@ from .withdraw import WITHDRAW_TIMEOUT_S, AnyOf, CancelSignal
 log = logging.getLogger("faramesh")
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 ParamsFrom = Callable[..., Mapping[str, Any]]
 
 
@@ -101,6 +102,35 @@ def execute(client: ExecutionGovernorClient, action: Action, fn: Callable[[], An
         _report(client, action_id, False, f"{type(err).__name__}: {err}")
         raise
     _report(client, action_id, True, None)
+    return result
+
+
+async def authorize_async(client: ExecutionGovernorClient, *, cancel_event: Optional[CancelSignal] = None, **request: Any) -> Action:
+    """`authorize` for code on an event loop: the wait runs in a worker thread, and cancelling the
+    awaiting task withdraws the action (as Ctrl-C does for `authorize`)."""
+    return await _authorize_cancellably(cancel_event, client=client, **request)
+
+
+async def execute_async(
+    client: ExecutionGovernorClient,
+    action: Action,
+    run: Callable[[], Awaitable[T]],
+    failure: Callable[[T], Optional[str]] = lambda _: None,
+) -> T:
+    """`execute` for a coroutine: record the start, await `run()` once, record how it ended.
+
+    `failure(result)` says why a result that did not raise still failed (a framework's error result),
+    None when it succeeded. A start the server refuses (e.g. the approval lapsed) is a marked refusal.
+    """
+    action_id = str(action["id"])
+    await asyncio.to_thread(gate, lambda: _start(client, action))
+    try:
+        result = await run()
+    except BaseException as err:
+        await asyncio.to_thread(_report, client, action_id, False, f"{type(err).__name__}: {err}")
+        raise
+    error = failure(result)
+    await asyncio.to_thread(_report, client, action_id, error is None, error)
     return result
 
 
@@ -180,15 +210,7 @@ def governed(
                     context=context,
                     approval_timeout=approval_timeout,
                 )
-                action_id = str(action["id"])
-                await asyncio.to_thread(_start, gate, action)
-                try:
-                    result = await fn(*args, **kwargs)
-                except BaseException as err:
-                    await asyncio.to_thread(_report, gate, action_id, False, f"{type(err).__name__}: {err}")
-                    raise
-                await asyncio.to_thread(_report, gate, action_id, True, None)
-                return result
+                return await execute_async(gate, action, lambda: fn(*args, **kwargs))
 
             return cast(F, async_call)
 
