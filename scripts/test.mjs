@@ -53,10 +53,13 @@ process.exit(ok ? 0 : 1);
 // python/.venv, and each Microsoft framework in a venv of its own holding only its extra (what a user
 // installs; it also keeps their pins from fighting the others'). Each venv is reinstalled when
 // pyproject.toml changes. A framework suite that skips (its framework did not install) fails.
-const FRAMEWORK_SUITES = [
-  { venv: '.venv-autogen', extra: 'test-autogen', tests: ['tests/test_autogen.py'] },
-  { venv: '.venv-agent-framework', extra: 'test-agent-framework', tests: ['tests/test_agent_framework.py'] },
-];
+// A function (hoisted), not a const: the top-level code above runs before this line is reached.
+function frameworkSuites() {
+  return [
+    { venv: '.venv-autogen', extra: 'test-autogen', tests: ['tests/test_autogen.py'] },
+    { venv: '.venv-agent-framework', extra: 'test-agent-framework', tests: ['tests/test_agent_framework.py'] },
+  ];
+}
 
 function runPython() {
   const probe = spawnSync('python3', ['--version'], { encoding: 'utf8' });
@@ -64,10 +67,10 @@ function runPython() {
     console.error('\npython: python3 is missing: the Python SDK tests cannot run. Install Python 3.11+.');
     return { ok: false, passed: 0, failed: 1, skipped: 0 };
   }
-  const others = FRAMEWORK_SUITES.flatMap((suite) => suite.tests.map((t) => `--ignore=${t}`));
+  const others = frameworkSuites().flatMap((suite) => suite.tests.map((t) => `--ignore=${t}`));
   const suites = [
     { venv: '.venv', extra: 'test', args: others, skipsAllowed: true },
-    ...FRAMEWORK_SUITES.map((suite) => ({
+    ...frameworkSuites().map((suite) => ({
       venv: suite.venv,
       extra: suite.extra,
       args: suite.tests,
