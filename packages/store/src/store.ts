@@ -107,7 +107,7 @@ export interface CreateActionInput {
   /** Appended in order, in the same transaction as the insert (e.g. created, decision_made). */
   events: NewEvent[];
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
-  notifications?: NewOutboxMessage[];
+  notifications?: NewOutboxMessage[] | undefined;
 }
 
 export interface CreateActionResult {
@@ -146,7 +146,7 @@ export interface TransitionInput {
   events: NewEvent[];
   at: string;
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
-  notifications?: NewOutboxMessage[];
+  notifications?: NewOutboxMessage[] | undefined;
 }
 
 export interface TransitionResult {

@@ -51,8 +51,8 @@ export interface ClaimInput {
 }
 
 export interface OutboxFilter {
-  status?: OutboxStatus;
-  action_id?: string;
+  status?: OutboxStatus | undefined;
+  action_id?: string | undefined;
   limit: number;
 }
 

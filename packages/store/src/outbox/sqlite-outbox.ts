@@ -18,6 +18,9 @@ const CLAIM = `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until
     AND (lease_expires_at IS NULL OR lease_expires_at <= @at) ORDER BY next_attempt_at, id LIMIT @limit)
   RETURNING ${COLUMNS}`;
 
+const ANY_DUE = `SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= @at
+  AND (lease_expires_at IS NULL OR lease_expires_at <= @at) LIMIT 1`;
+
 interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status'> {
   payload: string;
   status: string;
@@ -55,6 +58,9 @@ export function createSqliteOutbox(
     },
 
     async claim({ owner, at, lease_expires_at, limit }) {
+      // An idle outbox costs a read, not a write transaction per poll.
+      const due = read('looking for due notifications', () => sql(ANY_DUE).get({ at }));
+      if (due === undefined) return [];
       return write('claiming notifications', () =>
         (sql(CLAIM).all({ owner, until: lease_expires_at, at, limit: Math.max(0, limit) }) as OutboxRow[]).map(
           rowToMessage,
