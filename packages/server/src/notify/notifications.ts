@@ -1,3 +1,4 @@
+import type { Notification } from '@faramesh/contract';
 import type {
   ActionRecord,
   NewEvent,
@@ -12,19 +13,7 @@ import type { NotificationRouter } from './notification-router.js';
 import type { OutboxWorker } from './outbox-worker.js';
 
 /** A notification as the API shows it (no payload: it may be large; the action is readable itself). */
-export interface NotificationView {
-  id: string;
-  channel: string;
-  event_type: string;
-  action_id: string | null;
-  /** queued (never tried), retrying (failed, will retry), delivered, dead (re-drivable). */
-  state: 'queued' | 'retrying' | 'delivered' | 'dead';
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  created_at: string;
-  delivered_at: string | null;
-}
+type NotificationView = Notification;
 
 export function notificationView(m: OutboxMessage): NotificationView {
   const state =
