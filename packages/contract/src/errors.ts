@@ -49,7 +49,7 @@ export const ERROR_STATUS = {
   notification_not_dead: 409,
   /** No notification channel has that name (details: the configured names). */
   channel_not_found: 404,
-  /** The storage backend has no notification outbox yet (PostgreSQL, for now). */
+  /** The storage backend has no notification outbox. */
   notifications_unavailable: 501,
   method_not_allowed: 405,
   rate_limited: 429,

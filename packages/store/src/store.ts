@@ -267,8 +267,8 @@ export interface Store {
   /** Dashboard login sessions (OpenID Connect), shared by every replica. */
   readonly sessions: SessionStore;
   /**
-   * The transactional outbox of notifications (outbox/outbox-store.ts). Memory and SQLite have it;
-   * PostgreSQL does not yet (its migration creates the table), so the server refuses channels there.
+   * The transactional outbox of notifications (outbox/outbox-store.ts). Every built-in adapter has
+   * it; optional so that a store without one makes the server refuse channels at start.
    */
   readonly outbox?: OutboxStore;
   close(): Promise<void>;

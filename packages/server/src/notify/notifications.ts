@@ -96,7 +96,7 @@ export class Notifications {
 
   private store(): OutboxStore {
     if (this.outbox === null) {
-      throw new ApiError('notifications_unavailable', 'this storage backend has no notification outbox yet');
+      throw new ApiError('notifications_unavailable', 'this storage backend has no notification outbox');
     }
     return this.outbox;
   }

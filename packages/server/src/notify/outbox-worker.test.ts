@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryStore, createSqliteStore, type Store } from '@faramesh/store';
+import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeWithPostgres } from '../../../store/src/postgres/postgres-cluster.test-support.js';
 import { Metrics } from '../metrics/metrics.js';
 import { DEFAULT_DELIVERY, type DeliverySettings } from './channels-config.js';
 import { OutboxWorker } from './outbox-worker.js';
@@ -38,17 +39,21 @@ function worker(store: Store, url: string, owner: string, settings: Partial<Deli
   return w;
 }
 
-/** Two stores (two connections, as two replicas would have) on one SQLite file. */
-async function twoReplicas(): Promise<[Store, Store]> {
-  const path = join(mkdtempSync(join(tmpdir(), 'faramesh-outbox-')), 'actions.db');
-  const a = createSqliteStore({ path });
+/** Two stores (two connections, as two replicas would have) on one database. */
+async function twoReplicas(open: () => Store = sqliteFile()): Promise<[Store, Store]> {
+  const a = open();
   await a.migrate();
-  const b = createSqliteStore({ path });
+  const b = open();
   cleanups.push(async () => {
     await a.close();
     await b.close();
   });
   return [a, b];
+}
+
+function sqliteFile(): () => Store {
+  const path = join(mkdtempSync(join(tmpdir(), 'faramesh-outbox-')), 'actions.db');
+  return () => createSqliteStore({ path });
 }
 
 const messages = (n: number) =>
@@ -60,11 +65,12 @@ const messages = (n: number) =>
     payload: { type: 'faramesh.test', n: i },
   }));
 
-describe('outbox worker', () => {
-  it('with two replicas on one SQLite file, delivers each message exactly once', async () => {
+/** The lease tests, on two stores of one database made by `open`. */
+function describeReplicas(name: string, open: () => Promise<() => Store>): void {
+  it(`with two replicas on one ${name} database, delivers each message exactly once`, async () => {
     const receiver = await startReceiver([]);
     cleanups.push(() => receiver.close());
-    const [a, b] = await twoReplicas();
+    const [a, b] = await twoReplicas(await open());
     await a.outbox!.add(messages(60), new Date().toISOString());
     worker(a, receiver.url, 'replica-a').start();
     worker(b, receiver.url, 'replica-b').start();
@@ -75,11 +81,11 @@ describe('outbox worker', () => {
     expect(await a.outbox!.list({ status: 'delivered', limit: 100 })).toHaveLength(60);
   });
 
-  it('leaves a message whose replica died mid-delivery to another once the lease expires', async () => {
+  it(`leaves a message whose replica died mid-delivery to another once the lease expires (${name})`, async () => {
     let hang = true;
     const receiver = await startReceiver([], () => (hang ? 'hang' : 200));
     cleanups.push(() => receiver.close());
-    const [a, b] = await twoReplicas();
+    const [a, b] = await twoReplicas(await open());
     const [m] = messages(1);
     await a.outbox!.add([m!], new Date().toISOString());
     const dying = worker(a, receiver.url, 'replica-a', { leaseMs: 1000 }, 30_000);
@@ -96,7 +102,20 @@ describe('outbox worker', () => {
     expect(receiver.received.map((r) => r.id)).toEqual([m!.id, m!.id]);
     expect(await b.outbox!.get(m!.id)).toMatchObject({ attempts: 2, lease_owner: null });
   });
+}
 
+describe('outbox worker replicas (SQLite)', () => {
+  describeReplicas('SQLite file', async () => sqliteFile());
+});
+
+describeWithPostgres('outbox worker replicas (PostgreSQL)', (cluster) => {
+  describeReplicas('PostgreSQL', async () => {
+    const dsn = await (await cluster()).createDatabase();
+    return () => createPostgresStore({ dsn });
+  });
+});
+
+describe('outbox worker', () => {
   it('backs off exponentially with full jitter, capped', () => {
     const backoff = (random: number) =>
       new OutboxWorker({

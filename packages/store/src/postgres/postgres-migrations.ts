@@ -180,8 +180,8 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 8,
     name: 'transactional outbox of notifications',
-    // The table only, for now: the PostgreSQL store does not deliver notifications yet (store.outbox
-    // is absent), and the server refuses channels on it.
+    // Written in the same transaction as the ledger event that causes each row (the write queue's
+    // batch statement); replicas claim due rows with FOR UPDATE SKIP LOCKED under a lease.
     sql: `
       CREATE TABLE outbox (
         id text COLLATE "C" PRIMARY KEY,

@@ -35,7 +35,7 @@ describeWithPostgres('postgres store', (cluster) => {
         },
       };
     },
-    { durable: true, outbox: false },
+    { durable: true },
   );
 
   const stores: Store[] = [];
