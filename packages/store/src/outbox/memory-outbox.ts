@@ -1,4 +1,10 @@
-import { boundedError, type NewOutboxMessage, type OutboxMessage, type OutboxStore } from './outbox-store.js';
+import {
+  boundedError,
+  type NewOutboxMessage,
+  type OutboxMessage,
+  type OutboxStore,
+  queuedMessage,
+} from './outbox-store.js';
 
 /** The in-memory outbox; `insert` is called by the memory store inside an event's write. */
 export interface MemoryOutbox extends OutboxStore {
@@ -14,18 +20,7 @@ export function createMemoryOutbox(open: () => void): MemoryOutbox {
   };
   const insert = (messages: readonly NewOutboxMessage[], at: string) => {
     for (const m of messages) {
-      rows.set(m.id, {
-        ...structuredClone(m),
-        status: 'queued',
-        attempts: 0,
-        next_attempt_at: at,
-        lease_owner: null,
-        lease_expires_at: null,
-        last_error: null,
-        created_at: at,
-        updated_at: at,
-        delivered_at: null,
-      });
+      rows.set(m.id, queuedMessage(structuredClone(m), at));
     }
   };
   return {

@@ -78,6 +78,22 @@ export interface OutboxStore {
   retry(id: string, at: string): Promise<OutboxMessage | null>;
 }
 
+/** A message as it is first stored: queued, due at once, never tried. */
+export function queuedMessage(m: NewOutboxMessage, at: string): OutboxMessage {
+  return {
+    ...m,
+    status: 'queued',
+    attempts: 0,
+    next_attempt_at: at,
+    lease_owner: null,
+    lease_expires_at: null,
+    last_error: null,
+    created_at: at,
+    updated_at: at,
+    delivered_at: null,
+  };
+}
+
 /** Bounds a delivery error kept on the row (receivers may answer with anything). */
 export const MAX_OUTBOX_ERROR_CHARS = 500;
 

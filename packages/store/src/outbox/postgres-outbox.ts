@@ -7,6 +7,7 @@ import {
   type OutboxMessage,
   type OutboxStatus,
   type OutboxStore,
+  queuedMessage,
 } from './outbox-store.js';
 
 type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
@@ -34,22 +35,7 @@ function rowToMessage(row: OutboxRow): OutboxMessage {
 
 /** Outbox rows as the batch writer inserts them (json_populate_recordset), with the event's time. */
 export function outboxRows(messages: readonly NewOutboxMessage[], at: string) {
-  return messages.map((m) => ({
-    id: m.id,
-    channel: m.channel,
-    event_type: m.event_type,
-    action_id: m.action_id,
-    payload: canonicalJson(m.payload),
-    status: 'queued',
-    attempts: 0,
-    next_attempt_at: at,
-    lease_owner: null,
-    lease_expires_at: null,
-    last_error: null,
-    created_at: at,
-    updated_at: at,
-    delivered_at: null,
-  }));
+  return messages.map((m) => ({ ...queuedMessage(m, at), payload: canonicalJson(m.payload) }));
 }
 
 /** `store.outbox` on PostgreSQL: single statements outside the ledger's write queue. */
