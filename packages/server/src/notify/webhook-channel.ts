@@ -58,7 +58,9 @@ export class WebhookChannel implements Channel {
     } catch (error) {
       if (timeout.aborted) return { ok: false, error: `no answer within ${this.endpoint.timeoutMs} ms` };
       if (signal.aborted) return { ok: false, error: 'delivery interrupted (server shutting down)' };
-      const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+      // undici puts the socket error in `cause` (several tried addresses: an AggregateError).
+      const reason = (error as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
+      const cause = reason?.code ?? reason?.errors?.[0]?.code;
       return { ok: false, error: `request failed${typeof cause === 'string' ? ` (${cause})` : ''}` };
     }
   }
