@@ -171,6 +171,25 @@ describe('webhook notifications', () => {
     expect(deadB!.last_error).toBe('no answer within 300 ms');
   });
 
+  it('notifies only the event types an endpoint subscribes to, approvals included', async () => {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const { server } = await serve(receiver, { events: '[approved, denied]' });
+    const action = await submitPending(server);
+    const approved = await server.app.inject({
+      method: 'POST',
+      url: `/v1/actions/${action.id}/approval`,
+      payload: { token: action.approval_token, approve: true },
+    });
+    expect(approved.statusCode).toBe(200);
+    const [hit] = await eventually(() => receiver.received.length > 0 && receiver.received);
+    const payload = JSON.parse(hit!.body) as { type: string; data: { status: string; action: { id: string } } };
+    expect(payload).toMatchObject({ type: 'action.approved', data: { status: 'approved', action: { id: action.id } } });
+    expect(hit!.body).not.toContain(action.approval_token);
+    const items = await notificationsOf(server, action.id);
+    expect(items.map((n) => n.event_type)).toEqual(['approved']);
+  });
+
   it('sends a test message to a channel on request, and refuses an unknown channel', async () => {
     const receiver = await startReceiver([]);
     cleanups.push(() => receiver.close());
