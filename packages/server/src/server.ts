@@ -77,7 +77,9 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
-  const policy = await PolicyHolder.load(config.policyFile, now);
+  const policy = await PolicyHolder.load(config.policyFile, now, {
+    channels: new Set(config.channels.webhooks.map((webhook) => webhook.name)),
+  });
   for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
   const store = options.store ?? (await openStore(config));
   try {
@@ -105,7 +107,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const metrics = new Metrics();
   metrics.watchStore(() => store.countByStatus());
   const guardedStore = refuseWritesWhenInconsistent(store, ledger.monitor);
-  const notifications = startNotifications(config, store, metrics, now, log);
+  const notifications = startNotifications(config, store, metrics, now, log, policy);
   const service = new ActionService({
     notifications,
     store: guardedStore,

@@ -17,6 +17,8 @@ export class NotificationRouter {
   constructor(
     private readonly channels: readonly Channel[],
     private readonly publicUrl: string | null,
+    /** The channels the deciding rule's `notify:` names (told when an action starts to wait). */
+    private readonly ruleNotify: (action: ActionRecord) => readonly string[] = () => [],
     private readonly newId: () => string = randomUUID,
   ) {}
 
@@ -28,8 +30,10 @@ export class NotificationRouter {
     if (this.channels.length === 0) return [];
     const messages: NewOutboxMessage[] = [];
     for (const event of events) {
+      const told =
+        event.event_type === 'decision_made' && action.status === 'pending_approval' ? this.ruleNotify(action) : [];
       for (const channel of this.channels) {
-        if (!channel.accepts(event.event_type)) continue;
+        if (!channel.accepts(event.event_type) && !told.includes(channel.name)) continue;
         messages.push({
           id: `msg_${this.newId()}`,
           channel: channel.name,

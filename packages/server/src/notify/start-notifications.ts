@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Store } from '@faramesh/store';
+import type { ActionRecord, Store } from '@faramesh/store';
 import type { ServerConfig } from '../config/config.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ServerLogger } from '../server.js';
 import type { Channel } from './channel.js';
 import { NotificationRouter } from './notification-router.js';
@@ -20,6 +21,7 @@ export function startNotifications(
   metrics: Metrics,
   now: () => Date,
   log: ServerLogger,
+  policy: PolicyHolder,
 ): Notifications & { close(): Promise<void> } {
   const channels: Channel[] = config.channels.webhooks.map((webhook) => new WebhookChannel({ ...webhook }, now));
   if (channels.length > 0 && store.outbox === undefined) {
@@ -46,10 +48,20 @@ export function startNotifications(
   worker?.start();
   const notifications = new Notifications(
     store.outbox ?? null,
-    new NotificationRouter(channels, config.publicUrl),
+    new NotificationRouter(channels, config.publicUrl, (action) => ruleNotify(policy, action)),
     byName,
     worker,
     now,
   );
   return Object.assign(notifications, { close: async () => worker?.close() });
+}
+
+/**
+ * The `notify:` of the rule that decided `action`, read from the active policy only when it is the
+ * policy that decided (same hash): a reload in between never sends to another rule's channels.
+ */
+function ruleNotify(policy: PolicyHolder, action: ActionRecord): readonly string[] {
+  const current = policy.current();
+  if (action.matched_rule === null || current.hash !== action.policy_hash) return [];
+  return current.rules[action.matched_rule.index]?.notify ?? [];
 }

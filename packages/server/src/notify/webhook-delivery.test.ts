@@ -16,7 +16,10 @@ afterEach(async () => {
 const FAST = 'delivery: { backoff_base_ms: 20, backoff_max_ms: 100, poll_ms: 20, max_attempts: 3, lease_ms: 5000 }';
 
 /** A server on a SQLite file whose channels file has one webhook `ops` to `receiver`. */
-async function serve(receiver: Receiver, options: { secrets?: string[]; events?: string; extra?: string } = {}) {
+async function serve(
+  receiver: Receiver,
+  options: { secrets?: string[]; events?: string; extra?: string; policy?: string } = {},
+) {
   const secrets = options.secrets ?? [newSecret()];
   const env: Record<string, string> = { FARAMESH_PUBLIC_URL: 'https://faramesh.example.com' };
   secrets.forEach((secret, i) => {
@@ -36,6 +39,7 @@ ${options.extra ?? FAST}
 `,
   );
   const server = await startTestServer({
+    ...(options.policy !== undefined && { policy: options.policy }),
     env: { ...env, FARAMESH_CHANNELS_FILE: file },
     store: createSqliteStore({ path: join(dir, 'actions.db') }),
   });
@@ -188,6 +192,36 @@ describe('webhook notifications', () => {
     expect(hit!.body).not.toContain(action.approval_token);
     const items = await notificationsOf(server, action.id);
     expect(items.map((n) => n.event_type)).toEqual(['approved']);
+  });
+
+  it("tells the channels a rule's notify: names when it makes an action wait, whatever their event filter", async () => {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const policy = `rules:
+  - match: { tool: shell, op: "*" }
+    require_approval: true
+    notify: [ops]
+  - match: { tool: "*", op: "*" }
+    allow: true
+`;
+    const { server } = await serve(receiver, { events: '[approved]', policy });
+    const action = await submitPending(server);
+    const [hit] = await eventually(() => receiver.received.length > 0 && receiver.received);
+    expect(JSON.parse(hit!.body)).toMatchObject({ type: 'action.decision_made', data: { action: { id: action.id } } });
+    // An allowed action is not waiting: its rule tells no one, and `ops` only wants approvals.
+    const allowed = await server.app.inject({
+      method: 'POST',
+      url: '/v1/actions',
+      payload: { agent_id: 'agent-1', tool: 'http', operation: 'get' },
+    });
+    expect(await notificationsOf(server, (allowed.json() as { id: string }).id)).toEqual([]);
+  });
+
+  it('refuses to start when a rule notifies a channel that is not configured, naming line and column', async () => {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const policy = 'rules:\n  - match: { tool: "*" }\n    require_approval: true\n    notify: [finance]\n';
+    await expect(serve(receiver, { policy })).rejects.toThrow(/4:14.*no channel named "finance"; configured: ops/);
   });
 
   it('sends a test message to a channel on request, and refuses an unknown channel', async () => {
