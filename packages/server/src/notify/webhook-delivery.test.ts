@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NotificationList } from '@faramesh/contract';
 import { createSqliteStore } from '@faramesh/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../testing/test-server.js';
@@ -60,8 +61,7 @@ async function submitPending(server: TestServer, command = 'ls /tmp') {
 async function notificationsOf(server: TestServer, id: string) {
   const response = await server.app.inject({ method: 'GET', url: `/v1/actions/${id}/notifications` });
   expect(response.statusCode).toBe(200);
-  return (response.json() as { items: { id: string; state: string; attempts: number; last_error: string | null }[] })
-    .items;
+  return (response.json() as NotificationList).items;
 }
 
 describe('webhook notifications', () => {
