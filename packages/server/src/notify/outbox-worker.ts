@@ -38,7 +38,9 @@ export class OutboxWorker {
 
   /** Looks for due messages now (e.g. right after a write queued some). */
   kick(): void {
-    if (!this.stop.signal.aborted) this.schedule(0);
+    // With every slot busy there is nothing to claim; the next finished delivery looks again.
+    if (this.stop.signal.aborted || this.inflight.size >= this.deps.settings.concurrency) return;
+    this.schedule(0);
   }
 
   /** Stops claiming, interrupts deliveries in flight (their leases expire) and waits for them. */
