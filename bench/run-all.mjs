@@ -19,6 +19,7 @@ const SUITE = [
   'sse-fanout.mjs',
   'scale-list.mjs',
   'ledger-verify.mjs',
+  'webhook-submit.mjs',
   'postgres-submit.mjs',
 ];
 

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,17 +53,41 @@ async function traffic(url: string): Promise<void> {
   await api(url, '/v1/policy/reload', { method: 'POST' });
 }
 
+let receiver: Server;
+
+/** A webhook receiver that says 204, and a channels file sending it every event. */
+async function webhookChannel(): Promise<Record<string, string>> {
+  receiver = createServer((req, res) => {
+    req.resume();
+    res.writeHead(204).end();
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const address = receiver.address() as AddressInfo;
+  const file = join(mkdtempSync(join(tmpdir(), 'faramesh-grafana-')), 'channels.yaml');
+  writeFileSync(
+    file,
+    `webhooks:\n  ops:\n    url: http://127.0.0.1:${address.port}/hook\n    events: ['*']\n    secret_env: OPS_SECRET\ndelivery: { poll_ms: 50 }\n`,
+  );
+  return { FARAMESH_CHANNELS_FILE: file, OPS_SECRET: `whsec_${Buffer.alloc(32, 3).toString('base64')}` };
+}
+
 beforeAll(async () => {
-  server = await startServer({ env: { FARAMESH_APPROVAL_TTL: '1' } });
+  server = await startServer({ env: { FARAMESH_APPROVAL_TTL: '1', ...(await webhookChannel()) } });
   const stream = openStream(`${server.url}/v1/events`);
   await traffic(server.url);
   await stream.waitFor(1);
-  const res = await fetch(`${server.url}/metrics`);
-  samples = parseExposition(await res.text());
+  // Notifications are delivered off the request path: wait until the delivery series exist.
+  let text = '';
+  for (let i = 0; i < 100 && !text.includes('faramesh_notification_delivery_seconds_bucket'); i++) {
+    await sleep(100);
+    text = await (await fetch(`${server.url}/metrics`)).text();
+  }
+  samples = parseExposition(text);
   await stream.close();
 });
 afterAll(async () => {
   await server?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 describe('Grafana dashboard', () => {

@@ -17,6 +17,7 @@ import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerMigrate } from './commands/migrate.js';
+import { registerOutbox } from './commands/outbox.js';
 import { registerPolicyGroup } from './commands/policy-cases.js';
 import { registerPolicyDiff } from './commands/policy-diff.js';
 import { registerPolicyRefresh } from './commands/policy-refresh.js';
@@ -83,6 +84,7 @@ function registerCommands(program: Command, app: App): void {
   registerInitDocker(program, app);
   registerBuildUi(program, app);
   registerToken(program, app);
+  registerOutbox(program, app);
   registerDoctor(program, app);
   registerMigrate(program, app);
   registerAudit(program, app);

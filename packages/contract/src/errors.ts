@@ -43,6 +43,14 @@ export const ERROR_STATUS = {
   sso_no_role: 403,
   /** Single sign-on: the identity provider can't be reached (discovery is retried in the background). */
   sso_unavailable: 503,
+  /** No outbox notification has that id. */
+  notification_not_found: 404,
+  /** Only a dead (dead-lettered) notification can be re-driven. */
+  notification_not_dead: 409,
+  /** No notification channel has that name (details: the configured names). */
+  channel_not_found: 404,
+  /** The storage backend has no notification outbox. */
+  notifications_unavailable: 501,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

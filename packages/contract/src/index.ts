@@ -35,6 +35,7 @@ export {
   TRANSITIONS,
 } from './lifecycle.js';
 export { isName, MAX_NAME_LENGTH, NAME_PATTERN, nameSchema } from './names.js';
+export type { Notification, NotificationList } from './notification.js';
 export {
   type ApprovalRequest,
   approvalSchema,

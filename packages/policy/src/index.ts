@@ -30,7 +30,7 @@ export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace, Tra
 export { explain } from './explain.js';
 export type { GlobMatcher } from './glob.js';
 export { compileGlob } from './glob.js';
-export type { PolicyLoadResult } from './load-policy.js';
+export type { LoadPolicyOptions, PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { PATH_KEYS } from './path-scan.js';
 export type { CaseResult } from './run-cases.js';

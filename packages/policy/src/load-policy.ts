@@ -4,6 +4,7 @@ import { compileConditions } from './condition.js';
 import type { Diagnostic } from './diagnostic.js';
 import { type ParsedPolicy, readPolicyDocument } from './policy-document.js';
 import { reachabilityWarnings } from './reachability.js';
+import { unknownChannelErrors } from './rule-notify.js';
 import { buildToolIndex } from './tool-index.js';
 import { untrustedGrantWarnings } from './untrusted-grants.js';
 import { YamlSource } from './yaml-document.js';
@@ -12,10 +13,16 @@ export type PolicyLoadResult =
   | { ok: true; policy: CompiledPolicy; warnings: Diagnostic[] }
   | { ok: false; diagnostics: Diagnostic[] };
 
+export interface LoadPolicyOptions {
+  /** Configured notification channels: a rule's `notify:` naming another is an error. Unchecked without. */
+  channels?: ReadonlySet<string>;
+}
+
 /** Parses, validates and compiles a policy's YAML text; `file` is used only in diagnostics. */
-export function loadPolicy(source: string, file: string): PolicyLoadResult {
+export function loadPolicy(source: string, file: string, options: LoadPolicyOptions = {}): PolicyLoadResult {
   const yaml = new YamlSource(source, file);
   const parsed = source.trim() === '' ? emptyFile(yaml) : readPolicyDocument(yaml);
+  if (parsed !== null && options.channels !== undefined) unknownChannelErrors(yaml, parsed.rules, options.channels);
   if (parsed === null || yaml.hasErrors()) return { ok: false, diagnostics: yaml.diagnostics };
   reachabilityWarnings(yaml, parsed);
   untrustedGrantWarnings(yaml, parsed);
@@ -38,6 +45,7 @@ function compile(parsed: ParsedPolicy, yaml: YamlSource, file: string, hash: str
       risk: rule.risk,
       match: rule.match.spec,
       approval: rule.approval,
+      ...(rule.notify?.names.length ? { notify: rule.notify.names } : {}),
       ...yaml.locate(rule.node),
     },
     effect: rule.effect,

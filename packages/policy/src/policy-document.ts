@@ -3,6 +3,7 @@ import { type DeclaredGroups, readGroups } from './approval-groups.js';
 import type { ApprovalRequirement } from './approval-requirement.js';
 import { APPROVAL_KEYS, readApprovalKeys } from './approval-rule.js';
 import { readMatchSpec, type ValidMatch } from './match-spec.js';
+import { type RuleNotify, readRuleNotify } from './rule-notify.js';
 import type { Decision, RiskLevel } from './types.js';
 import { type Entry, joinPath, readMapping, readSequence, readString, type YamlSource } from './yaml-document.js';
 
@@ -16,6 +17,8 @@ export interface ParsedRule {
   risk: RiskLevel | null;
   /** What its approvals require; null unless the effect is require_approval. */
   approval: ApprovalRequirement | null;
+  /** Channels told when it makes an action wait for approval (`notify:`), or null. */
+  notify?: RuleNotify | null;
 }
 
 /** A validated risk rule. */
@@ -39,7 +42,17 @@ export interface ParsedPolicy {
 }
 
 const TOP_KEYS = ['rules', 'risk', 'version', 'name', 'description', 'groups'];
-const RULE_KEYS = ['match', 'allow', 'deny', 'require_approval', 'description', 'risk', 'name', ...APPROVAL_KEYS];
+const RULE_KEYS = [
+  'match',
+  'allow',
+  'deny',
+  'require_approval',
+  'description',
+  'risk',
+  'name',
+  ...APPROVAL_KEYS,
+  'notify',
+];
 const EFFECTS: readonly Decision[] = ['allow', 'deny', 'require_approval'];
 const RISK_KEYS = ['rules'];
 const RISK_RULE_KEYS = ['name', 'when', 'risk_level'];
@@ -96,8 +109,9 @@ function readRule(yaml: YamlSource, node: Node, path: string, groups: DeclaredGr
   const riskEntry = entries.get('risk');
   const risk = riskEntry === undefined ? null : readRiskLevel(yaml, riskEntry, joinPath(path, 'risk'));
   const approval = readApprovalKeys(yaml, entries, path, effect, groups);
+  const notify = readRuleNotify(yaml, entries.get('notify'), path);
   if (match === null || effect === null || (riskEntry !== undefined && risk === null)) return null;
-  return { node, match, effect, description, name, risk, approval };
+  return { node, match, effect, description, name, risk, approval, notify };
 }
 
 // Exactly one effect, and its value must be literally `true`: `allow: false` reads like

@@ -95,6 +95,8 @@ export interface RuleInfo {
   match: MatchSpec;
   /** The rule's approval requirement; null unless its effect is require_approval. */
   approval: ApprovalRequirement | null;
+  /** Channels told when the rule makes an action wait for approval; absent without `notify:`. */
+  notify?: string[];
   line: number;
   column: number;
 }

@@ -8,6 +8,8 @@ import type {
   CreateTokenRequest,
   ListActionsQuery,
   ListTokensQuery,
+  Notification,
+  NotificationList,
   PlaygroundEvalRequest,
   ResultRequest,
   SubmitActionRequest,
@@ -268,6 +270,36 @@ export class FarameshClient {
     return this.call<ApiToken>({
       method: 'POST',
       path: `/v1/tokens/${enc(ref)}/revoke`,
+      body: {},
+      signal: options.signal,
+    });
+  }
+
+  /** An action's notifications and their delivery state (approver, admin). */
+  actionNotifications(id: string, options: CallOptions = {}): Promise<NotificationList> {
+    return this.get<NotificationList>(`/v1/actions/${enc(id)}/notifications`, undefined, options);
+  }
+
+  /** Notifications newest first, optionally in one state: queued, delivered or dead (admin). */
+  listNotifications(query: { state?: string; limit?: number } = {}, options: CallOptions = {}) {
+    return this.get<NotificationList>('/v1/outbox', query as Record<string, QueryValue>, options);
+  }
+
+  /** Re-drives a dead notification (admin). */
+  retryNotification(id: string, options: CallOptions = {}): Promise<Notification> {
+    return this.call<Notification>({
+      method: 'POST',
+      path: `/v1/outbox/${enc(id)}/retry`,
+      body: {},
+      signal: options.signal,
+    });
+  }
+
+  /** Queues a test message to a configured channel (admin). */
+  testChannel(name: string, options: CallOptions = {}): Promise<Notification> {
+    return this.call<Notification>({
+      method: 'POST',
+      path: `/v1/channels/${enc(name)}/test`,
       body: {},
       signal: options.signal,
     });

@@ -25,6 +25,8 @@ import { ByteBudget } from './limits/byte-budget.js';
 import { ConcurrencyGate } from './limits/concurrency-gate.js';
 import { RequestLimits } from './limits/request-limits.js';
 import { Metrics } from './metrics/metrics.js';
+import { selfPointingWebhooks } from './notify/channels-config.js';
+import { startNotifications } from './notify/start-notifications.js';
 import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
@@ -75,7 +77,9 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
-  const policy = await PolicyHolder.load(config.policyFile, now);
+  const policy = await PolicyHolder.load(config.policyFile, now, {
+    channels: new Set(config.channels.webhooks.map((webhook) => webhook.name)),
+  });
   for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
   const store = options.store ?? (await openStore(config));
   try {
@@ -103,7 +107,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const metrics = new Metrics();
   metrics.watchStore(() => store.countByStatus());
   const guardedStore = refuseWritesWhenInconsistent(store, ledger.monitor);
+  const notifications = startNotifications(config, store, metrics, now, log, policy);
   const service = new ActionService({
+    notifications,
     store: guardedStore,
     policy,
     hub,
@@ -179,6 +185,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     escalations,
     hub,
     metrics,
+    notifications,
     auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
       closed: config.oidc !== null,
     }),
@@ -249,6 +256,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      const loops = selfPointingWebhooks(config.channels.webhooks, { ...config, port });
+      if (loops.length > 0) {
+        await app.close();
+        throw Object.assign(new Error(loops.join('\n')), { code: 'config_invalid' });
+      }
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       return { host: config.host, port, url: `http://${host}:${port}` };
     },
@@ -258,6 +270,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       clearInterval(sweeper);
       if (sessionSweeper !== null) clearInterval(sessionSweeper);
       oidc?.close();
+      await notifications.close();
       ledger.close();
       watcher?.close();
       shutdown.abort();

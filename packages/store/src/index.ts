@@ -9,6 +9,14 @@ export type {
   StoredCheckpoint,
 } from './ledger-store.js';
 export { createMemoryStore } from './memory/memory-store.js';
+export type {
+  ClaimInput,
+  NewOutboxMessage,
+  OutboxFilter,
+  OutboxMessage,
+  OutboxStatus,
+  OutboxStore,
+} from './outbox/outbox-store.js';
 export {
   type CommitStats as PostgresCommitStats,
   createPostgresStore,

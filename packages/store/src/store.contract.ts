@@ -10,6 +10,7 @@ import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } fro
 import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
+import { describeOutboxContract } from './contract/outbox.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
 import { describeSessionsContract } from './contract/sessions.contract.js';
@@ -66,5 +67,6 @@ export function describeStoreContract(
     describeTokensContract(scope);
     describeSessionsContract(scope);
     describeApprovalContract(scope);
+    describeOutboxContract(scope);
   });
 }

@@ -8,6 +8,7 @@
  */
 
 import type { LedgerStore } from './ledger-store.js';
+import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 import type { TokenStore } from './token-store.js';
 
@@ -105,6 +106,8 @@ export interface CreateActionInput {
   action: NewAction;
   /** Appended in order, in the same transaction as the insert (e.g. created, decision_made). */
   events: NewEvent[];
+  /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
+  notifications?: NewOutboxMessage[] | undefined;
 }
 
 export interface CreateActionResult {
@@ -142,6 +145,8 @@ export interface TransitionInput {
   /** One or more events recorded with the change (e.g. started + succeeded for a direct result). */
   events: NewEvent[];
   at: string;
+  /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
+  notifications?: NewOutboxMessage[] | undefined;
 }
 
 export interface TransitionResult {
@@ -261,6 +266,11 @@ export interface Store {
   readonly tokens: TokenStore;
   /** Dashboard login sessions (OpenID Connect), shared by every replica. */
   readonly sessions: SessionStore;
+  /**
+   * The transactional outbox of notifications (outbox/outbox-store.ts). Every built-in adapter has
+   * it; optional so that a store without one makes the server refuse channels at start.
+   */
+  readonly outbox?: OutboxStore;
   close(): Promise<void>;
 }
 

@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { displayPath, loadPolicyFile } from '../local/policy-file.js';
 import { dashboardDir } from '../package-assets.js';
+import { channelsCheck } from './doctor-channels.js';
 import { ledgerCheck } from './doctor-ledger.js';
 import { countDatabaseTokens, databaseTokensCheck } from './doctor-tokens.js';
 
@@ -62,6 +63,7 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
       })),
     );
     checks.push(policyCheck(ctx, config.policyFile));
+    checks.push(channelsCheck(config.channels, loadedPolicy(ctx, config.policyFile)));
     const databaseTokens = await countDatabaseTokens(config);
     checks.push(authCheck(config.tokens, databaseTokens?.total ?? 0));
     const tokens = databaseTokensCheck(databaseTokens);
@@ -180,6 +182,16 @@ function durability(settings: Record<string, string>): string {
   return Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)
     .join(', ');
+}
+
+/** The policy if it loads, for checks that read it (its own problems are the policy check's). */
+function loadedPolicy(ctx: Context, file: string) {
+  try {
+    const loaded = loadPolicyFile(ctx.io.cwd, file);
+    return loaded.ok ? loaded.policy : null;
+  } catch {
+    return null;
+  }
 }
 
 function policyCheck(ctx: Context, file: string): Check {

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { type ChannelsConfig, resolveChannelsConfig, selfPointingWebhooks } from '../notify/channels-config.js';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
@@ -52,6 +53,8 @@ export interface ServerConfig {
   oidc: OidcConfig | null;
   /** Dashboard session timeouts and cap (FARAMESH_SESSION_*); used with `oidc`. */
   sessions: SessionSettings;
+  /** Notification channels and delivery settings (FARAMESH_CHANNELS_FILE). */
+  channels: ChannelsConfig;
 }
 
 export interface TokenSpec {
@@ -174,7 +177,16 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     ledger: resolveLedgerConfig({ get, int, path }, problems),
     oidc: resolveOidcConfig({ get, int, bool, path }, publicUrl, problems),
     sessions: resolveSessionSettings({ get, int, bool, path }, publicUrl, problems),
+    channels: resolveChannelsConfig(
+      {
+        file: ((file) => (file === undefined ? null : path(file)))(get('FARAMESH_CHANNELS_FILE')),
+        env: (name) => get(name),
+        path,
+      },
+      problems,
+    ),
   };
+  if (port !== 0) problems.push(...selfPointingWebhooks(config.channels.webhooks, config));
   // With no tokens every caller is admin; `*` would let any web page read and approve.
   if (config.enableCors && tokens.length === 0 && corsOrigins.includes('*')) {
     problems.push(

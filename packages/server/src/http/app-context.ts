@@ -10,6 +10,7 @@ import type { ByteBudget } from '../limits/byte-budget.js';
 import type { ConcurrencyGate } from '../limits/concurrency-gate.js';
 import type { RequestLimits } from '../limits/request-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Notifications } from '../notify/notifications.js';
 import type { InlinePolicyEvaluator } from '../playground/inline-policy-evaluator.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
@@ -30,6 +31,8 @@ export interface AppContext {
   escalations: EscalationSweeper;
   hub: EventHub;
   metrics: Metrics;
+  /** Notification routing, delivery state and the outbox's admin operations. */
+  notifications: Notifications;
   auth: Authenticator;
   /** Database tokens: create, list, revoke (the admin endpoints). */
   tokens: TokenAdmin;

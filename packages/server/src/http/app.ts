@@ -4,6 +4,7 @@ import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
+import { registerNotificationRoutes } from '../routes/notification-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
 import { registerPolicyRoutes } from '../routes/policy-routes.js';
 import { registerStreamRoutes } from '../routes/stream-routes.js';
@@ -152,6 +153,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
+  registerNotificationRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

@@ -86,6 +86,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly notifications = new Counter({
+    name: 'faramesh_notifications_total',
+    help: 'Notification delivery attempts by channel and outcome (delivered, retrying, dead)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly notificationLatency = new Histogram({
+    name: 'faramesh_notification_delivery_seconds',
+    help: 'Time from a notification being queued (with its event) to its delivery, by channel',
+    labelNames: ['channel'] as const,
+    buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+
   /** Bytes held by each bounded in-memory structure, and callers tracked by the rate limiter. */
   watchBounds(read: () => { bytes: Record<string, number>; rateLimiterCallers: number }): void {
     new Gauge({

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { PolicyStatus } from '@faramesh/contract';
-import { type CompiledPolicy, type Diagnostic, formatDiagnostic, loadPolicy } from '@faramesh/policy';
+import {
+  type CompiledPolicy,
+  type Diagnostic,
+  formatDiagnostic,
+  type LoadPolicyOptions,
+  loadPolicy,
+} from '@faramesh/policy';
 
 export type { PolicyStatus };
 
@@ -30,12 +36,14 @@ export class PolicyHolder {
     private loadedAt: string,
     private lastError: PolicyStatus['last_error'],
     private readonly now: () => Date,
+    private readonly options: LoadPolicyOptions = {},
   ) {}
 
-  static async load(file: string, now: () => Date): Promise<PolicyHolder> {
-    const result = await readAndCompile(file);
+  /** With `options.channels`, a rule's `notify:` must name configured channels (checked on reload too). */
+  static async load(file: string, now: () => Date, options: LoadPolicyOptions = {}): Promise<PolicyHolder> {
+    const result = await readAndCompile(file, options);
     if (!result.ok) throw new PolicyLoadError(result.message, result.diagnostics);
-    return new PolicyHolder(result.policy, now().toISOString(), null, now);
+    return new PolicyHolder(result.policy, now().toISOString(), null, now, options);
   }
 
   current(): CompiledPolicy {
@@ -56,7 +64,7 @@ export class PolicyHolder {
 
   /** Re-reads the policy file; on failure the active policy is kept and the reason recorded. */
   async reload(): Promise<ReloadOutcome> {
-    const result = await readAndCompile(this.policy.file);
+    const result = await readAndCompile(this.policy.file, this.options);
     const at = this.now().toISOString();
     if (!result.ok) {
       this.lastError = { message: result.message, diagnostics: result.diagnostics, at };
@@ -72,7 +80,7 @@ export class PolicyHolder {
 
 type CompileResult = { ok: true; policy: CompiledPolicy } | { ok: false; message: string; diagnostics: Diagnostic[] };
 
-async function readAndCompile(file: string): Promise<CompileResult> {
+async function readAndCompile(file: string, options: LoadPolicyOptions): Promise<CompileResult> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');
@@ -89,7 +97,7 @@ async function readAndCompile(file: string): Promise<CompileResult> {
     };
     return { ok: false, message: `cannot read policy ${file}: ${reason}`, diagnostics: [diagnostic] };
   }
-  const loaded = loadPolicy(source, file);
+  const loaded = loadPolicy(source, file, options);
   if (!loaded.ok) {
     const lines = loaded.diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n');
     return {

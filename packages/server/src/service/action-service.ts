@@ -25,6 +25,7 @@ import { can } from '../auth/permissions.js';
 import { policyPrincipal } from '../auth/policy-principal.js';
 import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Notifications } from '../notify/notifications.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
@@ -45,6 +46,8 @@ export interface ActionServiceDeps {
   approvalTtlSeconds: number;
   /** How long an approval stays valid for starting execution; 0 = never lapses. */
   approvedTtlSeconds: number;
+  /** Queues the notifications each write causes, in the write's transaction (absent: none). */
+  notifications?: Notifications;
 }
 
 /**
@@ -78,10 +81,10 @@ export class ActionService {
       newApprovalToken,
     });
     const meta = submissionMeta(action, submitter);
-    const result = await this.deps.store.createAction({
-      action,
-      events: [this.event('created', meta.created), this.event('decision_made', meta.decision_made)],
-    });
+    const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
+    const record = { ...action, updated_at: action.created_at, version: 1 };
+    const notifications = this.deps.notifications?.route(record, events, action.created_at);
+    const result = await this.deps.store.createAction({ action, events, notifications });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {
@@ -92,6 +95,7 @@ export class ActionService {
     }
     this.deps.metrics.countAction(action.status, action.tool);
     this.deps.hub.publish(result.events);
+    if (notifications !== undefined) this.deps.notifications?.queued();
     return { record: result.action, created: true };
   }
 
@@ -329,13 +333,17 @@ export class ActionService {
 
   /** One compare-and-set write of `patch` with its events, published once committed. */
   async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string) {
+    const after = { ...record, ...patch, updated_at: at, version: record.version + 1 };
+    const notifications = this.deps.notifications?.route(after, events, at);
     const result = await this.deps.store.transition({
       id: record.id,
       expected_version: record.version,
       patch,
       events,
       at,
+      notifications,
     });
+    if (notifications !== undefined) this.deps.notifications?.queued();
     for (const event of result.events) {
       const status = STATUS_OF_EVENT[event.event_type];
       if (status !== undefined) this.deps.metrics.countAction(status, record.tool);

@@ -70,4 +70,6 @@ export async function expectStoreError(promise: Promise<unknown>, code: StoreErr
 export interface StoreCapabilities {
   /** The data outlives the store object (a file or a server), so `reopen` is given. */
   durable: boolean;
+  /** False for adapters without `store.outbox` (the server refuses channels on them). */
+  outbox?: boolean;
 }

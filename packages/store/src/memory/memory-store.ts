@@ -2,6 +2,7 @@ import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { createMemoryOutbox } from '../outbox/memory-outbox.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { createMemorySessions } from '../sessions/memory-sessions.js';
 import {
@@ -42,6 +43,7 @@ export function createMemoryStore(): Store {
   const open = (): void => {
     if (closed) throw new StoreError('unavailable', 'the store is closed');
   };
+  const outbox = createMemoryOutbox(open);
 
   const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
     for (const event of newEvents) {
@@ -112,6 +114,7 @@ export function createMemoryStore(): Store {
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
       const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
       const events = append(action.id, input.events, action.created_at, action);
+      if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
       actions.set(action.id, action);
       if (action.idempotency_key !== null) idempotency.set(scope, action.id);
       return { action: structuredClone(action), events: copyEvents(events), created: true };
@@ -165,6 +168,7 @@ export function createMemoryStore(): Store {
       }
       const next = normalizeJson(applyPatch(current, input.patch, input.at));
       const events = append(next.id, input.events, input.at, next);
+      if (input.notifications?.length) outbox.insert(input.notifications, input.at);
       actions.set(next.id, next);
       return { action: structuredClone(next), events: copyEvents(events) };
     },
@@ -249,6 +253,7 @@ export function createMemoryStore(): Store {
     tokens: createMemoryTokens(open),
 
     sessions: createMemorySessions(open),
+    outbox,
 
     async close() {
       closed = true;

@@ -2,6 +2,7 @@ import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { outboxRows } from '../outbox/postgres-outbox.js';
 import { type ActionRow, approvalText, type EventRow } from '../sqlite/row-mapping.js';
 import {
   type ActionRecord,
@@ -37,6 +38,8 @@ export interface BatchPlan {
   inserts: ActionRow[];
   updates: ActionRow[];
   events: EventRow[];
+  /** Outbox rows the batch's writes queue (outbox/postgres-outbox.ts), committed with them. */
+  outbox: ReturnType<typeof outboxRows>;
   /** The ledger head after this batch; unchanged when nothing is appended. */
   lastSeq: number;
   lastHash: string;
@@ -134,6 +137,7 @@ export function planBatch(
       approval: json.approval,
     };
     byId.set(action.id, { action, row, fresh: true, touched: true });
+    if (input.notifications?.length) outbox.push(...outboxRows(input.notifications, action.created_at));
     if (scope !== null) byScope.set(scope, action.id);
     return {
       ok: true,
@@ -159,9 +163,11 @@ export function planBatch(
       approval: input.patch.approval === undefined ? current.row.approval : approvalText(next),
     };
     byId.set(input.id, { action: next, row, fresh: current.fresh, touched: true });
+    if (input.notifications?.length) outbox.push(...outboxRows(input.notifications, input.at));
     return { ok: true, value: { action: next, events: append(next.id, input.events, input.at, next) } };
   };
 
+  const outbox: ReturnType<typeof outboxRows> = [];
   const outcomes = ops.map((op) => (op.kind === 'create' ? create(op.input, op.json) : transition(op.input)));
   const inserts: ActionRow[] = [];
   const updates: ActionRow[] = [];
@@ -170,5 +176,5 @@ export function planBatch(
     // An action created and then changed within the batch is inserted once, in its final state.
     (entry.fresh ? inserts : updates).push(entry.row);
   }
-  return { outcomes, inserts, updates, events, lastSeq: seq, lastHash: prevHash };
+  return { outcomes, inserts, updates, events, outbox, lastSeq: seq, lastHash: prevHash };
 }

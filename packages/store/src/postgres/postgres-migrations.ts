@@ -177,6 +177,32 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         WHERE status = 'pending_approval';
     `,
   },
+  {
+    version: 8,
+    name: 'transactional outbox of notifications',
+    // Written in the same transaction as the ledger event that causes each row (the write queue's
+    // batch statement); replicas claim due rows with FOR UPDATE SKIP LOCKED under a lease.
+    sql: `
+      CREATE TABLE outbox (
+        id text COLLATE "C" PRIMARY KEY,
+        channel text NOT NULL,
+        event_type text NOT NULL,
+        action_id text COLLATE "C",
+        payload text NOT NULL,
+        status text NOT NULL,
+        attempts integer NOT NULL,
+        next_attempt_at text COLLATE "C" NOT NULL,
+        lease_owner text,
+        lease_expires_at text COLLATE "C",
+        last_error text,
+        created_at text COLLATE "C" NOT NULL,
+        updated_at text NOT NULL,
+        delivered_at text
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'queued';
+      CREATE INDEX outbox_action ON outbox (action_id) WHERE action_id IS NOT NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

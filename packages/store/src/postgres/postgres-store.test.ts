@@ -9,30 +9,34 @@ import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { type CommitStats, createPostgresStore, type PostgresStoreOptions } from './postgres-store.js';
 
 describeWithPostgres('postgres store', (cluster) => {
-  describeStoreContract('postgres', async () => {
-    const dsn = await (await cluster()).createDatabase();
-    let current = createPostgresStore({ dsn });
-    return {
-      store: current,
-      reopen: async () => {
-        await current.close();
-        current = createPostgresStore({ dsn });
-        return current;
-      },
-      raw: async (text) => {
-        const client = new pg.Client({ connectionString: dsn });
-        await client.connect();
-        try {
-          await client.query(text);
-        } finally {
-          await client.end();
-        }
-      },
-      cleanup: async () => {
-        await current.close();
-      },
-    };
-  });
+  describeStoreContract(
+    'postgres',
+    async () => {
+      const dsn = await (await cluster()).createDatabase();
+      let current = createPostgresStore({ dsn });
+      return {
+        store: current,
+        reopen: async () => {
+          await current.close();
+          current = createPostgresStore({ dsn });
+          return current;
+        },
+        raw: async (text) => {
+          const client = new pg.Client({ connectionString: dsn });
+          await client.connect();
+          try {
+            await client.query(text);
+          } finally {
+            await client.end();
+          }
+        },
+        cleanup: async () => {
+          await current.close();
+        },
+      };
+    },
+    { durable: true },
+  );
 
   const stores: Store[] = [];
   const open = async (options: Partial<PostgresStoreOptions> = {}, dsn?: string) => {

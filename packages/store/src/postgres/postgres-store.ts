@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
@@ -288,6 +289,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     // A checkpoint insert is safe to repeat after a cut connection, so it may use `read`'s one retry.
     ledger: createPostgresLedger(query, read),
 
+    outbox: createPostgresOutbox(query, () => {
+      if (closed) throw new StoreError('unavailable', 'the store is closed');
+    }),
     tokens: createPostgresTokens(query, read, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),

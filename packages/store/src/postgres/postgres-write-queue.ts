@@ -37,6 +37,8 @@ const WRITE = `WITH inserted AS (
     INSERT INTO action_events SELECT * FROM json_populate_recordset(NULL::action_events, $3::json)
   ), head AS (
     UPDATE ledger_head SET seq = $5, hash = $6 WHERE id = 1
+  ), queued AS (
+    INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $7::json)
   )
   SELECT pg_notify('${LEDGER_CHANNEL}', $4)`;
 
@@ -107,6 +109,7 @@ export class PostgresWriteQueue {
           String(plan.lastSeq),
           plan.lastSeq,
           plan.lastHash,
+          JSON.stringify(plan.outbox),
         ]);
       }
       committing = true;

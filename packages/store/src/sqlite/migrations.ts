@@ -205,6 +205,33 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'pending_approval';
     `,
   },
+  {
+    version: 8,
+    name: 'transactional outbox of notifications',
+    // Written in the same transaction as the ledger event that causes each row; a worker claims due
+    // rows under a lease (lease_owner, lease_expires_at) and marks them delivered or dead.
+    sql: `
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY NOT NULL,
+        channel TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        action_id TEXT,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at TEXT,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        delivered_at TEXT
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'queued';
+      CREATE INDEX outbox_action ON outbox (action_id) WHERE action_id IS NOT NULL;
+      CREATE INDEX outbox_newest ON outbox (created_at DESC, id DESC);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
 import {
   type ActionRecord,
@@ -291,6 +292,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ),
 
     tokens: createSqliteTokens(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+    outbox: createSqliteOutbox(
       sql,
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { insertOutbox } from '../outbox/sqlite-outbox.js';
 import {
   type ActionRecord,
   type CreateActionInput,
@@ -155,6 +156,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       const tip = readTip();
       sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]), `[${nextSeqs(tip, input.events.length)}]`);
       const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
+      if (input.notifications?.length) insertOutbox(sql, input.notifications, action.created_at);
       counted?.push({ kind: 'created', row: action });
       return { created: true, appended };
     },
@@ -181,6 +183,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
       if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
       const appended = appendEvents(tip, next.id, input.events, input.at, next);
+      if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
       counted?.push({ kind: 'moved', from: current.status, to: next.status });
       const snapshot = ledgerSnapshot(next);
       const events: EventRecord[] = input.events.map((event, index) => ({

@@ -1,0 +1,30 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, tempDir } from '../testing/harness.js';
+
+const SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+
+describe('doctor and notification channels', () => {
+  it("lists the configured webhooks without their secrets, and fails on a policy's unknown notify", async () => {
+    const dir = tempDir();
+    await cli(['init'], { cwd: dir });
+    writeFileSync(
+      join(dir, 'channels.yaml'),
+      'webhooks:\n  ops:\n    url: https://hooks.example.com/faramesh?token=x\n    events: [decision_made]\n    secret_env: OPS_SECRET\n',
+    );
+    const env = { FARAMESH_PORT: '1', FARAMESH_CHANNELS_FILE: 'channels.yaml', OPS_SECRET: SECRET };
+    const ok = await cli(['doctor'], { cwd: dir, env });
+    expect(ok.stdout).toContain('Notifications: 1 webhook(s) from');
+    expect(ok.stdout).toContain('ops → https://hooks.example.com/faramesh (events decision_made; one secret)');
+    expect(ok.stdout + ok.stderr).not.toContain(SECRET);
+
+    const policy = join(dir, 'policies', 'default.yaml');
+    const text = readFileSync(policy, 'utf8');
+    writeFileSync(policy, text.replace('require_approval: true', 'require_approval: true\n    notify: [finance]'));
+    const bad = await cli(['doctor'], { cwd: dir, env });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toContain('Policy notifies channels that are not configured');
+    expect(bad.stdout).toContain('notifies "finance", which is not configured');
+  });
+});

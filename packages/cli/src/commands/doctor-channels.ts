@@ -1,0 +1,41 @@
+import type { CompiledPolicy } from '@faramesh/policy';
+import type { Check } from './doctor.js';
+
+interface ChannelsView {
+  file: string | null;
+  webhooks: readonly { name: string; url: URL; events: readonly string[]; keys: readonly unknown[] }[];
+}
+
+/**
+ * `doctor`'s notification check: which channels FARAMESH_CHANNELS_FILE configures (never a secret),
+ * and whether every `notify:` of the policy names one of them. A malformed file already fails the
+ * config check (resolveConfig refuses it).
+ */
+export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | null): Check {
+  const names = new Set(channels.webhooks.map((webhook) => webhook.name));
+  const unknown = (policy?.rules ?? []).flatMap((rule) =>
+    (rule.notify ?? [])
+      .filter((name) => !names.has(name))
+      .map((name) => `rule ${rule.index} (line ${rule.line}) notifies "${name}", which is not configured`),
+  );
+  if (unknown.length > 0) {
+    return {
+      name: 'channels',
+      status: 'fail',
+      message: 'Policy notifies channels that are not configured',
+      details: unknown,
+    };
+  }
+  if (channels.file === null) {
+    return { name: 'channels', status: 'ok', message: 'Notifications: no channels (FARAMESH_CHANNELS_FILE not set)' };
+  }
+  return {
+    name: 'channels',
+    status: 'ok',
+    message: `Notifications: ${channels.webhooks.length} webhook(s) from ${channels.file}`,
+    details: channels.webhooks.map(
+      (w) =>
+        `${w.name} → ${w.url.origin}${w.url.pathname} (events ${w.events.join(', ')}; ${w.keys.length === 2 ? 'two secrets: rotating' : 'one secret'})`,
+    ),
+  };
+}

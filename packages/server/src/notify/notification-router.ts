@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionRecord, NewEvent, NewOutboxMessage } from '@faramesh/store';
+import { OPEN_PRINCIPAL } from '../auth/authenticator.js';
+import { actionToWire } from '../service/wire.js';
+import type { Channel } from './channel.js';
+
+/** Renders actions as an agent sees them: never with the approval token. */
+const NO_TOKEN = { ...OPEN_PRINCIPAL, role: 'agent' as const, openMode: false };
+
+/**
+ * Decides which channels an event notifies (each webhook endpoint's event filter) and builds the
+ * messages, queued by the store in the same transaction as the event. The payload follows the
+ * Standard Webhooks envelope: `type`, `timestamp`, `data` = the action on the wire (never the
+ * approval token), its decision, `request_hash`, `policy_hash` and a dashboard link.
+ */
+export class NotificationRouter {
+  constructor(
+    private readonly channels: readonly Channel[],
+    private readonly publicUrl: string | null,
+    /** The channels the deciding rule's `notify:` names (told when an action starts to wait). */
+    private readonly ruleNotify: (action: ActionRecord) => readonly string[] = () => [],
+    private readonly newId: () => string = randomUUID,
+  ) {}
+
+  get enabled(): boolean {
+    return this.channels.length > 0;
+  }
+
+  route(action: ActionRecord, events: readonly NewEvent[], at: string): NewOutboxMessage[] {
+    if (this.channels.length === 0) return [];
+    const messages: NewOutboxMessage[] = [];
+    for (const event of events) {
+      const told =
+        event.event_type === 'decision_made' && action.status === 'pending_approval' ? this.ruleNotify(action) : [];
+      for (const channel of this.channels) {
+        if (!channel.accepts(event.event_type) && !told.includes(channel.name)) continue;
+        messages.push({
+          id: `msg_${this.newId()}`,
+          channel: channel.name,
+          event_type: event.event_type,
+          action_id: action.id,
+          payload: this.payload(`action.${event.event_type}`, at, action, event.id),
+        });
+      }
+    }
+    return messages;
+  }
+
+  /** A test message for `faramesh channels test NAME`. */
+  test(channel: string, at: string, by: string): NewOutboxMessage {
+    return {
+      id: `msg_${this.newId()}`,
+      channel,
+      event_type: 'test',
+      action_id: null,
+      payload: { type: 'faramesh.test', timestamp: at, data: { message: 'test notification', requested_by: by } },
+    };
+  }
+
+  private payload(type: string, at: string, action: ActionRecord, eventId: string) {
+    const { approval_token: _never, ...wire } = actionToWire(action, NO_TOKEN);
+    return {
+      type,
+      timestamp: at,
+      data: {
+        event_id: eventId,
+        action: wire,
+        decision: action.decision,
+        status: action.status,
+        request_hash: action.request_hash,
+        policy_hash: action.policy_hash,
+        dashboard_url: this.publicUrl === null ? null : new URL(`/?action=${action.id}`, this.publicUrl).href,
+      },
+    };
+  }
+}

@@ -1,0 +1,134 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeWithPostgres } from '../../../store/src/postgres/postgres-cluster.test-support.js';
+import { Metrics } from '../metrics/metrics.js';
+import { DEFAULT_DELIVERY, type DeliverySettings } from './channels-config.js';
+import { OutboxWorker } from './outbox-worker.js';
+import { WebhookChannel } from './webhook-channel.js';
+import { eventually, newSecret, startReceiver } from './webhook-receiver.test-support.js';
+import { webhookKey } from './webhook-signature.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const SILENT = { info() {}, warn() {}, error() {} };
+
+function worker(store: Store, url: string, owner: string, settings: Partial<DeliverySettings> = {}, timeoutMs = 2000) {
+  const channel = new WebhookChannel({
+    name: 'ops',
+    url: new URL(url),
+    events: ['*'],
+    keys: [webhookKey(newSecret())],
+    timeoutMs,
+  });
+  const w = new OutboxWorker({
+    outbox: store.outbox!,
+    channels: new Map([['ops', channel]]),
+    settings: { ...DEFAULT_DELIVERY, pollMs: 10, concurrency: 4, ...settings },
+    owner,
+    metrics: new Metrics(),
+    log: SILENT,
+    now: () => new Date(),
+  });
+  cleanups.push(() => w.close());
+  return w;
+}
+
+/** Two stores (two connections, as two replicas would have) on one database. */
+async function twoReplicas(open: () => Store = sqliteFile()): Promise<[Store, Store]> {
+  const a = open();
+  await a.migrate();
+  const b = open();
+  cleanups.push(async () => {
+    await a.close();
+    await b.close();
+  });
+  return [a, b];
+}
+
+function sqliteFile(): () => Store {
+  const path = join(mkdtempSync(join(tmpdir(), 'faramesh-outbox-')), 'actions.db');
+  return () => createSqliteStore({ path });
+}
+
+const messages = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `msg_${i}_${Math.random().toString(36).slice(2)}`,
+    channel: 'ops',
+    event_type: 'test',
+    action_id: null,
+    payload: { type: 'faramesh.test', n: i },
+  }));
+
+/** The lease tests, on two stores of one database made by `open`. */
+function describeReplicas(name: string, open: () => Promise<() => Store>): void {
+  it(`with two replicas on one ${name} database, delivers each message exactly once`, async () => {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const [a, b] = await twoReplicas(await open());
+    await a.outbox!.add(messages(60), new Date().toISOString());
+    worker(a, receiver.url, 'replica-a').start();
+    worker(b, receiver.url, 'replica-b').start();
+    await eventually(() => receiver.delivered().size === 60);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.received).toHaveLength(60);
+    expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
+    expect(await a.outbox!.list({ status: 'delivered', limit: 100 })).toHaveLength(60);
+  });
+
+  it(`leaves a message whose replica died mid-delivery to another once the lease expires (${name})`, async () => {
+    let hang = true;
+    const receiver = await startReceiver([], () => (hang ? 'hang' : 200));
+    cleanups.push(() => receiver.close());
+    const [a, b] = await twoReplicas(await open());
+    const [m] = messages(1);
+    await a.outbox!.add([m!], new Date().toISOString());
+    const dying = worker(a, receiver.url, 'replica-a', { leaseMs: 1000 }, 30_000);
+    dying.start();
+    await eventually(() => receiver.received.length === 1);
+    // The replica stops mid-delivery without recording anything (as kill -9 would).
+    await dying.close();
+    expect(await a.outbox!.get(m!.id)).toMatchObject({ status: 'queued', lease_owner: 'replica-a' });
+    hang = false;
+    const started = Date.now();
+    worker(b, receiver.url, 'replica-b', { leaseMs: 1000 }).start();
+    await eventually(async () => (await b.outbox!.get(m!.id))?.status === 'delivered');
+    expect(Date.now() - started).toBeGreaterThan(500);
+    expect(receiver.received.map((r) => r.id)).toEqual([m!.id, m!.id]);
+    expect(await b.outbox!.get(m!.id)).toMatchObject({ attempts: 2, lease_owner: null });
+  });
+}
+
+describe('outbox worker replicas (SQLite)', () => {
+  describeReplicas('SQLite file', async () => sqliteFile());
+});
+
+describeWithPostgres('outbox worker replicas (PostgreSQL)', (cluster) => {
+  describeReplicas('PostgreSQL', async () => {
+    const dsn = await (await cluster()).createDatabase();
+    return () => createPostgresStore({ dsn });
+  });
+});
+
+describe('outbox worker', () => {
+  it('backs off exponentially with full jitter, capped', () => {
+    const backoff = (random: number) =>
+      new OutboxWorker({
+        outbox: createMemoryStore().outbox!,
+        channels: new Map(),
+        settings: { ...DEFAULT_DELIVERY, backoffBaseMs: 100, backoffMaxMs: 1000 },
+        owner: 'x',
+        metrics: new Metrics(),
+        log: SILENT,
+        now: () => new Date(),
+        random: () => random,
+      });
+    expect([1, 2, 3, 4, 5, 9].map((n) => backoff(0.999999).backoffMs(n))).toEqual([99, 199, 399, 799, 999, 999]);
+    expect(backoff(0).backoffMs(5)).toBe(0);
+  });
+});

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { NewOutboxMessage, OutboxStore } from '../outbox/outbox-store.js';
+import type { ContractScope } from './contract-scope.js';
+import { expectStoreError, newEvents, sampleAction } from './fixtures.js';
+
+const T = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second)).toISOString();
+
+function message(overrides: Partial<NewOutboxMessage> = {}): NewOutboxMessage {
+  return {
+    id: `msg_${randomUUID()}`,
+    channel: 'ops-webhook',
+    event_type: 'decision_made',
+    action_id: null,
+    payload: { type: 'action.pending', data: { n: 1 } },
+    ...overrides,
+  };
+}
+
+function outboxOf(s: ContractScope): OutboxStore {
+  const { outbox } = s.store;
+  if (outbox === undefined) throw new Error(`${s.name} has no outbox`);
+  return outbox;
+}
+
+/** `store.outbox`: notifications committed with their event, claimed under a lease, retried, dead-lettered. */
+export function describeOutboxContract(s: ContractScope): void {
+  describe('outbox', () => {
+    if (s.capabilities.outbox === false) {
+      it('has no outbox yet (the server refuses channels on this adapter)', async () => {
+        await s.fresh();
+        expect(s.store.outbox).toBeUndefined();
+      });
+      return;
+    }
+
+    it('queues the notifications of a create and of a transition with their events', async () => {
+      await s.fresh();
+      const action = sampleAction({ created_at: T(0) });
+      const first = message({ action_id: action.id });
+      await s.store.createAction({ action, events: newEvents('created', 'decision_made'), notifications: [first] });
+      const second = message({ action_id: action.id, event_type: 'approved' });
+      await s.store.transition({
+        id: action.id,
+        expected_version: 1,
+        patch: { status: 'approved' },
+        events: newEvents('approved'),
+        at: T(5),
+        notifications: [second],
+      });
+      const listed = await outboxOf(s).list({ action_id: action.id, limit: 10 });
+      expect(listed.map((m) => m.id)).toEqual([second.id, first.id]);
+      expect(listed[1]).toMatchObject({
+        ...first,
+        status: 'queued',
+        attempts: 0,
+        next_attempt_at: T(0),
+        created_at: T(0),
+        last_error: null,
+        lease_owner: null,
+        delivered_at: null,
+      });
+    });
+
+    it('queues nothing when the write does not commit, and nothing again on an idempotent replay', async () => {
+      await s.fresh();
+      const action = sampleAction({ created_at: T(0), idempotency_key: 'k1' });
+      await s.store.createAction({ action, events: newEvents('created'), notifications: [message()] });
+      await s.store.createAction({
+        action: { ...action, id: randomUUID() },
+        events: newEvents('created'),
+        notifications: [message()],
+      });
+      await expectStoreError(
+        s.store.transition({
+          id: action.id,
+          expected_version: 7,
+          patch: { status: 'approved' },
+          events: newEvents('approved'),
+          at: T(1),
+          notifications: [message()],
+        }),
+        'version_conflict',
+      );
+      expect(await outboxOf(s).list({ limit: 10 })).toHaveLength(1);
+    });
+
+    it('leases a message to one worker until the lease expires, then to another', async () => {
+      await s.fresh();
+      const outbox = outboxOf(s);
+      const m = message();
+      await outbox.add([m], T(0));
+      const a = await outbox.claim({ owner: 'a', at: T(1), lease_expires_at: T(31), limit: 10 });
+      expect(a).toMatchObject([{ id: m.id, attempts: 1, lease_owner: 'a', lease_expires_at: T(31) }]);
+      expect(await outbox.claim({ owner: 'b', at: T(2), lease_expires_at: T(32), limit: 10 })).toEqual([]);
+      // a dies; after its lease b takes over, and a's late answer changes nothing.
+      const b = await outbox.claim({ owner: 'b', at: T(31), lease_expires_at: T(61), limit: 10 });
+      expect(b).toMatchObject([{ id: m.id, attempts: 2, lease_owner: 'b' }]);
+      expect(await outbox.complete(m.id, 'a', T(40))).toBe(false);
+      expect(await outbox.complete(m.id, 'b', T(41))).toBe(true);
+      expect(await outbox.get(m.id)).toMatchObject({ status: 'delivered', delivered_at: T(41), lease_owner: null });
+      expect(await outbox.claim({ owner: 'c', at: T(90), lease_expires_at: T(120), limit: 10 })).toEqual([]);
+    });
+
+    it('claims due messages oldest first, at most the limit', async () => {
+      await s.fresh();
+      const outbox = outboxOf(s);
+      const [x, y, z] = [message(), message(), message()];
+      await outbox.add([x], T(3));
+      await outbox.add([y], T(1));
+      await outbox.add([z], T(2));
+      expect(await outbox.claim({ owner: 'w', at: T(0), lease_expires_at: T(30), limit: 5 })).toEqual([]);
+      const got = await outbox.claim({ owner: 'w', at: T(5), lease_expires_at: T(35), limit: 2 });
+      expect(got.map((m) => m.id)).toEqual([y.id, z.id]);
+    });
+
+    it('retries a failed message when due, dead-letters it on a final failure, and re-drives it', async () => {
+      await s.fresh();
+      const outbox = outboxOf(s);
+      const m = message();
+      await outbox.add([m], T(0));
+      await outbox.claim({ owner: 'w', at: T(0), lease_expires_at: T(30), limit: 1 });
+      expect(await outbox.fail(m.id, 'other', { at: T(1), error: 'x', retry_at: T(9) })).toBe(false);
+      expect(await outbox.fail(m.id, 'w', { at: T(1), error: 'HTTP 503', retry_at: T(10) })).toBe(true);
+      expect(await outbox.get(m.id)).toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        last_error: 'HTTP 503',
+        next_attempt_at: T(10),
+      });
+      expect(await outbox.claim({ owner: 'w', at: T(9), lease_expires_at: T(39), limit: 1 })).toEqual([]);
+      expect(await outbox.claim({ owner: 'w', at: T(10), lease_expires_at: T(40), limit: 1 })).toHaveLength(1);
+      expect(await outbox.retry(m.id, T(11))).toBeNull();
+      await outbox.fail(m.id, 'w', { at: T(11), error: 'x'.repeat(5000), retry_at: null });
+      const dead = await outbox.get(m.id);
+      expect(dead).toMatchObject({ status: 'dead', attempts: 2 });
+      expect(dead?.last_error?.length).toBeLessThanOrEqual(501);
+      expect(await outbox.list({ status: 'dead', limit: 10 })).toHaveLength(1);
+      expect(await outbox.claim({ owner: 'w', at: T(50), lease_expires_at: T(80), limit: 1 })).toEqual([]);
+      expect(await outbox.retry(m.id, T(60))).toMatchObject({ status: 'queued', attempts: 0, next_attempt_at: T(60) });
+      expect(await outbox.claim({ owner: 'w', at: T(60), lease_expires_at: T(90), limit: 1 })).toHaveLength(1);
+      expect(await outbox.retry('msg_missing', T(61))).toBeNull();
+    });
+  });
+}

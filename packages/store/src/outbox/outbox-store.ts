@@ -1,0 +1,102 @@
+/**
+ * The transactional outbox: notifications written in the same transaction as the ledger event that
+ * causes them (`CreateActionInput.notifications`, `TransitionInput.notifications`), then delivered
+ * by a worker that claims them under a lease. The store is a leaf: it knows nothing of channels or
+ * HTTP; `channel` is an opaque name and `payload` opaque JSON built by the server.
+ *
+ * Timestamps are given by the caller, so the store has no clock of its own.
+ */
+
+import type { JsonObject } from '../store.js';
+
+/** A notification to enqueue. */
+export interface NewOutboxMessage {
+  /** Unique; also the `webhook-id` a receiver de-duplicates on. */
+  id: string;
+  /** A configured channel name (e.g. a webhook endpoint). */
+  channel: string;
+  /** What caused it (a ledger event type such as `decision_made`, or `test`). */
+  event_type: string;
+  /** The action it is about, or null (a channel test). */
+  action_id: string | null;
+  payload: JsonObject;
+}
+
+/**
+ * queued: waiting for its first or next attempt (`attempts` > 0 and `last_error` set: retrying);
+ * delivered: a receiver acknowledged it; dead: the attempt limit was reached (re-drivable).
+ */
+export type OutboxStatus = 'queued' | 'delivered' | 'dead';
+
+export interface OutboxMessage extends NewOutboxMessage {
+  status: OutboxStatus;
+  /** Attempts started (a claim counts, so a replica killed mid-delivery still uses one up). */
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface ClaimInput {
+  /** The claiming worker (unique per process). */
+  owner: string;
+  at: string;
+  /** Until when the claim holds; after it another worker may claim the message again. */
+  lease_expires_at: string;
+  limit: number;
+}
+
+export interface OutboxFilter {
+  status?: OutboxStatus | undefined;
+  action_id?: string | undefined;
+  limit: number;
+}
+
+export interface OutboxStore {
+  /** Enqueues messages on their own (e.g. a channel test); event-caused ones go with the event. */
+  add(messages: NewOutboxMessage[], at: string): Promise<void>;
+  /**
+   * Atomically leases up to `limit` queued messages due at `at` whose lease is free or expired,
+   * oldest due first, counting an attempt on each. Two workers never hold the same message at once.
+   */
+  claim(input: ClaimInput): Promise<OutboxMessage[]>;
+  /** Marks a message delivered; false when `owner` no longer holds its lease (nothing changes). */
+  complete(id: string, owner: string, at: string): Promise<boolean>;
+  /**
+   * Records a failed attempt: queued again for `retry_at`, or dead when `retry_at` is null. False
+   * when `owner` no longer holds its lease (nothing changes).
+   */
+  fail(id: string, owner: string, input: { at: string; error: string; retry_at: string | null }): Promise<boolean>;
+  /** Newest first. */
+  list(filter: OutboxFilter): Promise<OutboxMessage[]>;
+  get(id: string): Promise<OutboxMessage | null>;
+  /** Re-drives a dead message: queued, due at `at`, attempts reset. Null when no dead message has this id. */
+  retry(id: string, at: string): Promise<OutboxMessage | null>;
+}
+
+/** A message as it is first stored: queued, due at once, never tried. */
+export function queuedMessage(m: NewOutboxMessage, at: string): OutboxMessage {
+  return {
+    ...m,
+    status: 'queued',
+    attempts: 0,
+    next_attempt_at: at,
+    lease_owner: null,
+    lease_expires_at: null,
+    last_error: null,
+    created_at: at,
+    updated_at: at,
+    delivered_at: null,
+  };
+}
+
+/** Bounds a delivery error kept on the row (receivers may answer with anything). */
+export const MAX_OUTBOX_ERROR_CHARS = 500;
+
+export function boundedError(error: string): string {
+  return error.length > MAX_OUTBOX_ERROR_CHARS ? `${error.slice(0, MAX_OUTBOX_ERROR_CHARS)}…` : error;
+}
