@@ -15,9 +15,29 @@ import type {
   SubmitActionRequest,
   TokenList,
 } from '@faramesh/contract';
+import type {
+  ApprovalOptions,
+  CallOptions,
+  CancelOptions,
+  ClientOptions,
+  SubmitOptions,
+  WaitOptions,
+} from './client-options.js';
+import { DEFAULT_BASE_URL } from './client-options.js';
 import { FarameshError, TimeoutError } from './errors.js';
 import { followStream, type StreamEvent, type StreamOptions } from './stream.js';
 import { type QueryValue, sleep, Transport } from './transport.js';
+
+export {
+  type ApprovalOptions,
+  type CallOptions,
+  type CancelOptions,
+  type ClientOptions,
+  DEFAULT_BASE_URL,
+  type SubmitOptions,
+  type WaitOptions,
+} from './client-options.js';
+
 import type {
   ExplainResponse,
   Health,
@@ -28,56 +48,6 @@ import type {
   Readiness,
   WhoAmI,
 } from './types.js';
-
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
-
-export interface ClientOptions {
-  /** Default: FARAMESH_BASE_URL, then http://127.0.0.1:8000. */
-  baseUrl?: string;
-  /** Bearer token. Default: FARAMESH_TOKEN (its first entry when comma-separated). */
-  token?: string | null;
-  /** Per-request timeout. Default 30 000 ms. */
-  timeoutMs?: number;
-  /** Extra attempts for retryable requests (GETs, keyed submits). Default 2. */
-  retries?: number;
-  /** A fetch implementation; default the global one. */
-  fetch?: typeof fetch;
-  /** Headers sent with every request (e.g. a user-agent). */
-  headers?: Record<string, string>;
-  /** Waits between retries; tests inject an instant one. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface SubmitOptions extends CallOptions {
-  /** Reuse a key to make a retried submission a no-op on the server. Default: a new random UUID. */
-  idempotencyKey?: string;
-}
-
-export interface ApprovalOptions extends CallOptions {
-  /** The action's approval_token; fetched with getAction when omitted. */
-  token?: string;
-  reason?: string;
-}
-
-export interface CancelOptions extends CallOptions {
-  /** Why the action is no longer needed; recorded in the `cancelled` event. */
-  reason?: string;
-}
-
-export interface WaitOptions extends CallOptions {
-  /** Total time to wait for a decision. Default 300 000 ms. */
-  timeoutMs?: number;
-  /**
-   * Called with the still-pending action each time its approval progress changes (an approval of
-   * a quorum recorded, an escalation step fired): `approvals`, `approvals_required`,
-   * `waiting_for`, `escalation_step`. Waiting still resolves only on the final decision.
-   */
-  onProgress?: (action: Action) => void;
-}
 
 function env(name: string): string | undefined {
   return typeof process === 'undefined' ? undefined : process.env?.[name];
