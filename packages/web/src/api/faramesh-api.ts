@@ -5,6 +5,8 @@ import type {
   AuthConfig,
   AuthSession,
   LogoutResult,
+  Notification,
+  NotificationList,
   RiskLevel,
   Role,
   Status,
@@ -102,6 +104,16 @@ export class FarameshApi {
 
   getEvents(id: string, signal?: AbortSignal): Promise<ActionEvent[]> {
     return this.http.request(`/v1/actions/${encodeURIComponent(id)}/events`, withSignal(signal));
+  }
+
+  /** Where this action's notifications went and how delivery is going (approvers and admins). */
+  getNotifications(id: string, signal?: AbortSignal): Promise<NotificationList> {
+    return this.http.request(`/v1/actions/${encodeURIComponent(id)}/notifications`, withSignal(signal));
+  }
+
+  /** Re-drives a dead notification (admin). */
+  retryNotification(id: string): Promise<Notification> {
+    return this.http.request(`/v1/outbox/${encodeURIComponent(id)}/retry`, { method: 'POST', body: {} });
   }
 
   explain(id: string, signal?: AbortSignal): Promise<ExplainResponse> {

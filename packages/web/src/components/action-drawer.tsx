@@ -3,14 +3,16 @@ import { ChevronDown, ChevronUp, X } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { isDemoAction } from '../actions/demo-action.js';
 import { asExplanation } from '../api/explanation.js';
-import { canDecide, useMe } from '../auth/session-context.js';
+import { canDecide, useMe, useSession } from '../auth/session-context.js';
 import { useActionDetail } from '../hooks/use-action-detail.js';
+import { useActionNotifications } from '../hooks/use-action-notifications.js';
 import { useDecision } from '../hooks/use-decision.js';
 import { useFocusTrap } from '../hooks/use-focus-trap.js';
 import { isTypingTarget } from '../hooks/use-keyboard-shortcuts.js';
 import { ActionFields } from './action-fields.js';
 import { ApprovalPanel } from './approval-panel.js';
 import { CurlPanel } from './curl-panel.js';
+import { DeliveryList } from './delivery-list.js';
 import { DemoBadge } from './demo-badge.js';
 import { EventTimeline } from './event-timeline.js';
 import { HiddenCharsWarning } from './hidden-chars-warning.js';
@@ -32,9 +34,11 @@ interface ActionDrawerProps {
 /** The detail view of one action, as a modal side panel (full screen on a phone). */
 export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restoreFocus }: ActionDrawerProps) {
   const me = useMe();
+  const { api } = useSession();
   const detail = useActionDetail(id, seed);
   const [reason, setReason] = useState('');
   const decision = useDecision(detail.action, reason);
+  const notifications = useActionNotifications(id, canDecide(me));
   const panel = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   useFocusTrap(panel, true, restoreFocus);
@@ -198,6 +202,24 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
                   <p className="muted">Loading the trace…</p>
                 )}
               </section>
+
+              {canDecide(me) && (
+                <section className="drawer-section" aria-labelledby="sec-delivery">
+                  <h3 id="sec-delivery">Notifications</h3>
+                  <DeliveryList
+                    items={notifications.items}
+                    error={notifications.error}
+                    onRetry={
+                      me.role === 'admin'
+                        ? async (notification) => {
+                            await api.retryNotification(notification);
+                            notifications.refresh();
+                          }
+                        : undefined
+                    }
+                  />
+                </section>
+              )}
 
               <section className="drawer-section" aria-labelledby="sec-events">
                 <h3 id="sec-events">Event timeline</h3>
