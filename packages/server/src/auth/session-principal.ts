@@ -75,6 +75,18 @@ export class SessionAuthenticator {
   }
 
   /**
+   * The principal of the live session the cookie names, without recording activity: for re-checks
+   * (an open event stream) that must not keep an idle session alive. Ended sessions are left to the
+   * sweeper.
+   */
+  async peek(headers: IncomingHttpHeaders): Promise<Principal | null> {
+    const id = readCookie(headers, this.cookies.session);
+    if (id === null || !isSessionIdShape(id)) return null;
+    const record = await this.store.get(hashSessionId(id));
+    return record !== null && isLive(record, this.now()) ? principalOf(record) : null;
+  }
+
+  /**
    * The principal for a request authenticated by the session cookie, or null without a live
    * session. Writes (anything but GET/HEAD/OPTIONS) must carry the session's CSRF token in
    * X-Faramesh-CSRF, or they are refused with 403 `csrf_token_invalid`.

@@ -186,6 +186,45 @@ describe('dashboard sessions', () => {
     expect(await store.sessions.get(hashSessionId(idle))).toBeNull();
   });
 
+  async function openStream(id: string) {
+    const { url } = await server.listen();
+    const res = await fetch(`${url}/v1/events`, { headers: withCookie(id) });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    return reader;
+  }
+  /** 'ended' once the server ends the stream, 'still open' if it has not after many heartbeats. */
+  const endOf = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+    const ended = (async () => {
+      while (!(await reader.read()).done);
+      return 'ended';
+    })();
+    return Promise.race([ended, new Promise((done) => setTimeout(() => done('still open'), 3000))]);
+  };
+
+  it('closes an event stream within a heartbeat of its session being logged out', async () => {
+    await start();
+    const id = await signIn();
+    const stream = await openStream(id);
+    // Heartbeats (FARAMESH_SSE_HEARTBEAT_MS = 200 ms) keep coming while the session lives.
+    for (let i = 0; i < 3; i++) expect((await stream.read()).done).toBe(false);
+    await server.app.inject({ method: 'POST', url: '/auth/logout', headers: withCookie(id) });
+    expect(await endOf(stream)).toBe('ended');
+  });
+
+  it('does not keep an idle session alive by its open stream, and closes the stream when it idles out', async () => {
+    await start({ FARAMESH_SESSION_IDLE_TIMEOUT: '600' });
+    const id = await signIn();
+    const before = await store.sessions.get(hashSessionId(id));
+    const stream = await openStream(id);
+    advance(500);
+    for (let i = 0; i < 3; i++) expect((await stream.read()).done).toBe(false);
+    expect((await store.sessions.get(hashSessionId(id)))?.idle_expires_at).toBe(before?.idle_expires_at);
+    advance(101);
+    expect(await endOf(stream)).toBe('ended');
+  });
+
   it('ends even an active session at FARAMESH_SESSION_MAX_AGE', async () => {
     await start({ FARAMESH_SESSION_IDLE_TIMEOUT: '600', FARAMESH_SESSION_MAX_AGE: '1800' });
     const id = await signIn();

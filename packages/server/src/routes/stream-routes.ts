@@ -7,7 +7,7 @@ import type { AppContext } from '../http/app-context.js';
 import { BASE_SECURITY_HEADERS } from '../http/security-headers.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
 import { SseConnection } from '../stream/sse-connection.js';
-import { revalidateStream } from '../stream/stream-revalidation.js';
+import { revalidateStream, streamCredentialCheck } from '../stream/stream-revalidation.js';
 
 const SEQ = /^[0-9]{1,15}$/;
 
@@ -88,9 +88,11 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: AppContext): voi
           ctx.metrics.streamClients.dec();
         },
       });
-      // A revoked or expired database token keeps no stream open for longer than a heartbeat.
-      const stopRevalidating = revalidateStream(ctx.auth, request.headers, principal, ctx.config.sseHeartbeatMs, () =>
-        connection.close(),
+      // A revoked or expired database token, or an ended session, keeps no stream open for longer than a heartbeat.
+      const stopRevalidating = revalidateStream(
+        streamCredentialCheck(ctx.auth, ctx.sessions, request.headers, principal),
+        ctx.config.sseHeartbeatMs,
+        () => connection.close(),
       );
       ctx.streams.add(connection);
       connection.start();
