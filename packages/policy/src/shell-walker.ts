@@ -2,38 +2,21 @@ import type { ShellCommand, ShellRedirect } from './shell-command.js';
 import { type Launch, launchesOf } from './shell-launches.js';
 import { countOperators, SHELL_LIMITS } from './shell-limits.js';
 import { type ShellNode, withShellTree } from './shell-parser.js';
-import { backquotedSegments, basename, CONTAINERS, EXPRESSIONS, literal, quoteForDisplay } from './shell-syntax.js';
-import { type ShellWord, unescapeBackquoted, unescapeHereDoc, wordOf } from './shell-words.js';
+import { REDIRECTS, type RedirectResult, type RedirectWalker, readRedirect } from './shell-redirections.js';
+import { INHERITED, PIPE, type Scope, type Stdin } from './shell-scope.js';
+import { basename, CONTAINERS, EXPRESSIONS, literal, quoteForDisplay } from './shell-syntax.js';
+import { type ShellWord, unescapeBackquoted, wordOf } from './shell-words.js';
 
 const MAX_PROBLEMS = 8;
 const NOT_PARSED = 'does not parse as a complete shell command line';
 
-/** Where a command's standard input comes from, as far as a shell reading it is concerned. */
-type Stdin =
-  | { kind: 'inherited' }
-  | { kind: 'pipe' }
-  | { kind: 'file' }
-  | { kind: 'text'; text: string }
-  | { kind: 'dynamic' };
-
-interface Scope {
-  readonly via: readonly string[];
-  readonly stdin: Stdin;
-  readonly scripts: number;
-}
-
-const INHERITED: Stdin = { kind: 'inherited' };
-const REDIRECTS = new Set(['file_redirect', 'heredoc_redirect', 'herestring_redirect']);
-const PIPE: Stdin = { kind: 'pipe' };
-const WRITE_OPERATORS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
-const FD_TARGET = /^(\d+-?|-)$/;
 // Only printable ASCII: look-alike letters and invisible characters can't hide a command name.
 const PLAIN_NAME = /^[\x21-\x7e]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 
 /** Walks bash syntax trees, collecting every command that would run and every file redirection. */
-export class ShellWalker {
+export class ShellWalker implements RedirectWalker {
   /** One entry per command (and per bare assignment or redirection), in order, with its rendering. */
   readonly entries: { command: ShellCommand | null; text: string }[] = [];
   readonly redirects: ShellRedirect[] = [];
@@ -330,72 +313,8 @@ export class ShellWalker {
   }
 
   /** Records a redirection; returns the words wrongly attached to it and what it makes stdin. */
-  redirect(
-    node: ShellNode,
-    scope: Scope,
-    depth: number,
-    rendered: string[],
-  ): { extra: ShellWord[]; stdin: Stdin | null } {
-    if (node.type === 'heredoc_redirect') return this.hereDoc(node, scope, depth, rendered);
-    const operatorNode = node.children.find((c) => !c.isNamed);
-    const descriptor = node.children.find((c) => c.type === 'file_descriptor')?.text ?? '';
-    const operator = `${descriptor}${operatorNode?.text ?? ''}`;
-    const targets = node.namedChildren.filter((c) => c.type !== 'file_descriptor');
-    const words = targets.map((target) => this.word(target, scope, depth + 1));
-    if (node.type === 'herestring_redirect') {
-      const word = words[0] ?? literal('');
-      rendered.push(`<<< ${word.text}`);
-      return { extra: words.slice(1), stdin: word.dynamic ? { kind: 'dynamic' } : { kind: 'text', text: word.text } };
-    }
-    const target = words[0];
-    if (target === undefined) return { extra: [], stdin: null };
-    rendered.push(`${operator} ${target.text}`);
-    // The grammar attaches words after a redirection's target to it; bash passes them as arguments.
-    const extra = words.slice(1);
-    const op = operatorNode?.text ?? '';
-    if ((op === '>&' || op === '<&') && FD_TARGET.test(target.text)) return { extra, stdin: null };
-    const writes = WRITE_OPERATORS.has(op) || op === '>&';
-    this.redirects.push({ operator, target: target.text, writes, dynamic: target.dynamic });
-    const readsStdin = (op === '<' || op === '<&') && (descriptor === '' || descriptor === '0');
-    if (!readsStdin) return { extra, stdin: null };
-    return { extra, stdin: target.processSubstitution ? PIPE : { kind: 'file' } };
-  }
-
-  hereDoc(node: ShellNode, scope: Scope, depth: number, rendered: string[]): { extra: ShellWord[]; stdin: Stdin } {
-    const start = node.children.find((c) => c.type === 'heredoc_start')?.text ?? '';
-    const body = node.children.find((c) => c.type === 'heredoc_body');
-    const operator = node.children.find((c) => c.type === '<<' || c.type === '<<-')?.text ?? '<<';
-    rendered.push(`${operator} ${start}`);
-    let stdin: Stdin = { kind: 'text', text: '' };
-    if (body !== undefined) {
-      const quoted = /['"\\]/.test(start);
-      const expands = !quoted && body.namedChildren.some((c) => c.type !== 'heredoc_content');
-      const hereScope = { ...scope, via: [...scope.via, 'here-doc'] };
-      if (expands) this.expression(body, hereScope, depth + 1);
-      // The grammar doesn't see `…` in a here-document; bash runs it: parse each one.
-      const backquoted = quoted ? [] : backquotedSegments(body.text);
-      for (const segment of backquoted) {
-        this.script(unescapeBackquoted(segment), {
-          ...hereScope,
-          via: [...hereScope.via, '`…`'],
-          scripts: scope.scripts + 1,
-        });
-      }
-      let text = quoted ? body.text : unescapeHereDoc(body.text);
-      if (operator === '<<-') text = text.replace(/^\t+/gm, '');
-      stdin = expands || backquoted.length > 0 ? { kind: 'dynamic' } : { kind: 'text', text };
-    }
-    // The grammar hangs the rest of the here-document's line on it: arguments of the command,
-    // more redirections, and statements after it (`cat <<EOF | sh`, `cat <<EOF && rm x`).
-    const extra = node.childrenForFieldName('argument').map((arg) => this.word(arg, scope, depth + 1));
-    for (const child of node.namedChildren) {
-      const type = child.type;
-      if (type === 'heredoc_start' || type === 'heredoc_body' || type === 'heredoc_end') continue;
-      if (REDIRECTS.has(type)) extra.push(...this.redirect(child, scope, depth + 1, rendered).extra);
-      else if (!node.childrenForFieldName('argument').some((arg) => arg.equals(child)))
-        this.node(child, scope, depth + 1);
-    }
-    return { extra, stdin };
+  redirect(node: ShellNode, scope: Scope, depth: number, rendered: string[]): RedirectResult {
+    return readRedirect(this, node, scope, depth, rendered);
   }
 
   assignment(node: ShellNode, scope: Scope, depth: number): string {
