@@ -30,7 +30,7 @@ import { startNotifications } from './notify/start-notifications.js';
 import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
-import { quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
+import { decidingIdentities, quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
 import { EscalationSweeper } from './service/escalation-sweeper.js';
@@ -80,12 +80,16 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const policy = await PolicyHolder.load(config.policyFile, now, {
     channels: new Set(config.channels.webhooks.map((webhook) => webhook.name)),
   });
-  for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
   const store = options.store ?? (await openStore(config));
+  const warnOfUnreachableQuorums = async () => {
+    const identities = await decidingIdentities(config.tokens, config.oidc !== null, store, now().toISOString());
+    for (const warning of quorumIdentityWarnings(policy.current(), identities)) log.warn(warning);
+  };
   try {
     await store.migrate();
     const databaseTokens = (await store.tokens.count(now().toISOString())).total;
     for (const warning of checkOpenModeExposure(config, databaseTokens)) log.warn(warning);
+    await warnOfUnreachableQuorums();
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
@@ -152,7 +156,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     metrics.policyReloads.inc({ result: outcome.ok ? 'ok' : 'invalid' });
     if (outcome.ok && outcome.changed) {
       log.info(`policy reloaded: ${outcome.status.file} (version ${outcome.status.version})`);
-      for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
+      await warnOfUnreachableQuorums().catch(() => {});
     }
     if (!outcome.ok) log.warn(`policy reload failed, keeping version ${outcome.status.version}:\n${outcome.message}`);
     return outcome;
