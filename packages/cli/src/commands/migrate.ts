@@ -33,8 +33,15 @@ export async function migrate(ctx: Context, options: { from?: string; db?: strin
     if (ctx.json) ctx.out.json(result);
     else if (result.alreadyMigrated)
       ctx.out.success('Nothing to do: this database was already copied (same ledger head)');
-    else
-      ctx.out.success(`Copied ${result.actions} actions and ${result.events} ledger events; the hash chain verifies`);
+    else {
+      const side = Object.entries(result.sideRows ?? {})
+        .filter(([, rows]) => rows > 0)
+        .map(([table, rows]) => `${rows} ${table}`);
+      const also = side.length === 0 ? '' : ` (and ${side.join(', ')})`;
+      ctx.out.success(
+        `Copied ${result.actions} actions and ${result.events} ledger events${also}; the hash chain verifies`,
+      );
+    }
     return 0;
   }
 

@@ -99,6 +99,64 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
     }
   });
 
+  it('brings tokens, login sessions and queued notifications along, as they were', async () => {
+    const sqlitePath = join(dir, 'side.db');
+    const sqlite = createSqliteStore({ path: sqlitePath });
+    await sqlite.migrate();
+    await sqlite.createAction({ action: sampleAction(), events: newEvents('created') });
+    const at = nextTime();
+    await sqlite.tokens.create({
+      id: 'tok-1',
+      name: 'alice',
+      role: 'approver',
+      groups: ['finance'],
+      agent_ids: null,
+      secret_hash: 'a'.repeat(64),
+      prefix: 'fm_abc',
+      created_at: at,
+      created_by: 'root',
+      expires_at: null,
+    });
+    await sqlite.tokens.revoke('tok-1', nextTime(), 'root');
+    await sqlite.sessions.create(
+      {
+        id_hash: 'b'.repeat(64),
+        subject: 'https://idp.test alice',
+        name: 'alice@corp.example',
+        role: 'approver',
+        groups: ['finance'],
+        created_at: at,
+        last_seen_at: at,
+        expires_at: '2099-01-01T00:00:00.000Z',
+        idle_expires_at: '2099-01-01T00:00:00.000Z',
+      },
+      10,
+    );
+    await sqlite.outbox!.add(
+      [{ id: 'msg-1', channel: 'ops', event_type: 'test', action_id: null, payload: { a: 1 } }],
+      at,
+    );
+    const before = {
+      tokens: await sqlite.tokens.list({ limit: 10 }),
+      session: await sqlite.sessions.get('b'.repeat(64)),
+      outbox: await sqlite.outbox!.list({ limit: 10 }),
+    };
+    await sqlite.close();
+
+    const dsn = await (await cluster()).createDatabase();
+    const result = await migrateSqliteToPostgres({ sqlitePath, dsn });
+    expect(result.sideRows).toEqual({ api_tokens: 1, outbox: 1, sessions: 1 });
+    const postgres = createPostgresStore({ dsn });
+    try {
+      expect(await postgres.tokens.list({ limit: 10 })).toEqual(before.tokens);
+      expect(before.tokens[0]).toMatchObject({ name: 'alice', revoked_by: 'root', groups: ['finance'] });
+      expect(await postgres.sessions.get('b'.repeat(64))).toEqual(before.session);
+      expect(await postgres.outbox!.list({ limit: 10 })).toEqual(before.outbox);
+    } finally {
+      await postgres.close();
+    }
+  });
+
   it('reports a repeated run as already migrated and writes nothing', async () => {
     const sqlitePath = await seededSqlite('twice');
     const dsn = await (await cluster()).createDatabase();

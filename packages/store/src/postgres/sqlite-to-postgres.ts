@@ -27,6 +27,8 @@ export interface SqliteToPostgresResult {
   alreadyMigrated: boolean;
   /** Hash of the last event, for anchoring. */
   headHash: string;
+  /** Rows copied per table beside the ledger (tokens, sessions, outbox, …); empty on a repeated run. */
+  sideRows?: Record<string, number>;
 }
 
 interface LedgerHead {
@@ -91,9 +93,10 @@ export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions):
       await copyTable(source, client, 'action_events', 'seq', head.events, batchSize, options.onProgress);
       await verifyCopied(client, head, batchSize);
       await copyLedgerBookkeeping(source, client);
+      const sideRows = await copySideTables(source, client, batchSize);
       await client.query('SELECT pg_notify($1, $2)', [LEDGER_CHANNEL, String(head.events)]);
       await client.query('COMMIT');
-      return { ...head, alreadyMigrated: false };
+      return { ...head, alreadyMigrated: false, sideRows };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw toStoreError(error, `copying into ${target}`);
@@ -207,4 +210,60 @@ async function copyLedgerBookkeeping(source: Database.Database, client: pg.Clien
       [JSON.stringify(rows)],
     );
   }
+}
+
+/**
+ * Tables whose rows are the ledger (copied and verified above) or can't be copied as they are:
+ * bookkeeping copied above, the search index (PostgreSQL builds its own), the readiness probe row.
+ */
+const NOT_SIDE_TABLES = new Set([
+  'actions',
+  'action_events',
+  'schema_migrations',
+  'ledger_head',
+  'ledger_checkpoints',
+  'readiness_probe',
+]);
+
+/**
+ * Every other table (API tokens, login sessions, the notification outbox, and whatever later
+ * migrations add) goes over row for row by column name, in the same transaction: a table this build
+ * doesn't know in PostgreSQL, or a row PostgreSQL refuses, fails the whole migration rather than
+ * leaving something behind silently.
+ */
+async function copySideTables(
+  source: Database.Database,
+  client: pg.Client,
+  batchSize: number,
+): Promise<Record<string, number>> {
+  const tables = (
+    source
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'actions_search%' ORDER BY name",
+      )
+      .all() as { name: string }[]
+  )
+    .map((row) => row.name)
+    .filter((name) => !NOT_SIDE_TABLES.has(name));
+  const copied: Record<string, number> = {};
+  for (const table of tables) {
+    const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
+    if (rows[0]?.exists !== true) {
+      throw new StoreError('invalid_input', `the SQLite table ${table} has no PostgreSQL counterpart in this build`);
+    }
+    const page = source.prepare(`SELECT rowid AS k, * FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+    let after = 0;
+    copied[table] = 0;
+    for (;;) {
+      const batch = page.all(after, batchSize) as ({ k: number } & Record<string, unknown>)[];
+      if (batch.length === 0) break;
+      after = batch[batch.length - 1]!.k;
+      const json = JSON.stringify(batch.map(({ k: _k, ...row }) => row));
+      await client.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [
+        json,
+      ]);
+      copied[table] += batch.length;
+    }
+  }
+  return copied;
 }
