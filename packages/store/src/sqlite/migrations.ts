@@ -232,6 +232,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_newest ON outbox (created_at DESC, id DESC);
     `,
   },
+  {
+    version: 15,
+    name: 'search indexed once per write batch',
+    // The writer indexes each group commit's new actions for search with one INSERT … SELECT
+    // (search-batch.ts): the per-row trigger made FTS5 write a segment per action.
+    sql: 'DROP TRIGGER IF EXISTS actions_search_insert;',
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
