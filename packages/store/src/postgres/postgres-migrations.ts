@@ -205,9 +205,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 15,
-    name: 'search indexed once per write batch',
-    // SQLite only (its FTS5 trigger became one insert per group commit); PostgreSQL's GIN index is
-    // maintained by PostgreSQL itself. The version is kept so both stores report the same schema.
+    name: 'search indexed once per write batch; ascending newest-first indexes',
+    // SQLite only: its FTS5 trigger became one insert per group commit, and its B-trees left pages
+    // half empty when rows went in at the left edge of a descending index. PostgreSQL maintains its
+    // GIN index itself. The version is kept so both stores report the same schema.
     sql: 'SELECT 1',
   },
 ];
