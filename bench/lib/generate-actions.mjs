@@ -1,5 +1,5 @@
 // Fills a SQLite database with `count` realistic actions (each with its created + decision_made
-// events, hash-chained, snapshot included) through the store's own writer, in large transactions
+// events, hash-chained, snapshot included, indexed for search) through the store's own writer, in large transactions
 // with synchronous=OFF: the rows are exactly what the server would have written, only faster.
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../packages/store/dist/sqlite/open-database.js';
@@ -80,10 +80,12 @@ export function generateActions(path, count, onProgress = () => {}) {
     db.pragma('synchronous = OFF');
     const start = Date.parse('2025-01-01T00:00:00Z');
     const chunk = db.transaction((from, to) => {
+      writer.beginBatch();
       for (let i = from; i < to; i++) {
         const next = input(i, start);
         writer.create(next, validateCreate(next));
       }
+      writer.finishBatch();
     });
     for (let from = 0; from < count; from += 10_000) {
       chunk.immediate(from, Math.min(count, from + 10_000));

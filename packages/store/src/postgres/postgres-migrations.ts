@@ -203,6 +203,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX outbox_action ON outbox (action_id) WHERE action_id IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    name: 'search indexed once per write batch; ascending newest-first indexes',
+    // SQLite only: its FTS5 trigger became one insert per group commit, and its B-trees left pages
+    // half empty when rows went in at the left edge of a descending index. PostgreSQL maintains its
+    // GIN index itself. The version is kept so both stores report the same schema.
+    sql: 'SELECT 1',
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

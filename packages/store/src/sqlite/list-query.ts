@@ -1,6 +1,7 @@
-import { idPrefix, indexable, SEARCH_JSON_CHARS, searchForms } from '../search-text.js';
+import { idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
+import { SEARCH_TEXT } from './search-batch.js';
 
 export interface SqlWhere {
   sql: string;
@@ -45,10 +46,6 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
   }
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
 }
-
-/** The search text of search-text.ts as SQL over the actions row (the same as the index trigger's). */
-const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
-  substr(params, 1, ${SEARCH_JSON_CHARS}) || char(10) || substr(context, 1, ${SEARCH_JSON_CHARS}))`;
 
 /** The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null. */
 function indexedIds(q: string): SqlWhere | null {

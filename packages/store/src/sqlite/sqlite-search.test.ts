@@ -37,11 +37,11 @@ describe('sqlite search index', () => {
     // SQLite leaves a contentless_unindexed FTS5 table's `_content` shadow table behind on DROP, and
     // defensive mode protects it: unsafe mode lets this test remove it.
     raw.unsafeMode(true);
-    raw.exec(
-      'DROP TRIGGER actions_search_insert; DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content;',
-    );
+    raw.exec('DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content;');
     const search = MIGRATIONS.find((m) => m.name === 'search index over params and context');
     raw.exec(search?.sql ?? '');
+    // Migration 15 replaced the per-row trigger with the writer's batch insert (search-batch.ts).
+    raw.exec('DROP TRIGGER actions_search_insert');
     raw.close();
 
     const store = createSqliteStore({ path });
@@ -55,6 +55,35 @@ describe('sqlite search index', () => {
         events: newEvents('created'),
       });
       expect(await found('kubectl get')).toEqual([added.action.id]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('finds every action of a group commit once it is acknowledged, also when another write in the batch failed', async () => {
+    const store = createSqliteStore({ path: tempDb() });
+    try {
+      await store.migrate();
+      const actions = Array.from({ length: 40 }, (_, i) => sampleAction({ params: { cmd: `deploy svc-${i}-zz` } }));
+      // One batch: the failing transition makes the queue run it again with a savepoint per write.
+      const results = await Promise.allSettled([
+        ...actions.slice(0, 20).map((action) => store.createAction({ action, events: newEvents('created') })),
+        store.transition({
+          id: 'missing',
+          expected_version: 1,
+          at: new Date().toISOString(),
+          patch: {},
+          events: newEvents('started'),
+        }),
+        ...actions.slice(20).map((action) => store.createAction({ action, events: newEvents('created') })),
+      ]);
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      const found = await store.listActions({ filter: { q: '-zz' }, limit: 100 });
+      expect(found.total).toBe(40);
+      expect(found.items.map((a) => a.id).sort()).toEqual(actions.map((a) => a.id).sort());
+      expect((await store.listActions({ filter: { q: 'svc-7-zz' }, limit: 10 })).items.map((a) => a.id)).toEqual([
+        actions[7]!.id,
+      ]);
     } finally {
       await store.close();
     }

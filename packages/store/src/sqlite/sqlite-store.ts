@@ -75,6 +75,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const writer = createSqliteWriter(db, location);
   const queue = new WriteQueue(db, {
     maxBatch: options.maxBatch ?? 512,
+    around: { begin: writer.beginBatch, finish: writer.finishBatch },
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),
   });
   /** Queues a write; its count changes apply only once its batch has committed. */

@@ -27,6 +27,7 @@ import {
   rowToEvent,
   SEQS_OF_ACTION,
 } from './row-mapping.js';
+import { INDEX_SEARCH_FROM } from './search-batch.js';
 import { statementCache } from './statement-cache.js';
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
@@ -63,6 +64,10 @@ export interface SqliteWriter {
   create(input: CreateActionInput, json: ActionJson, counted?: CountDelta[]): CompactCreate;
   transition(input: TransitionInput, counted?: CountDelta[]): TransitionResult;
   migrate(): { from: number; to: number };
+  /** Call first in every transaction that may create actions. */
+  beginBatch(): void;
+  /** Call last in that transaction, before COMMIT: indexes the actions it created for search. */
+  finishBatch(): void;
 }
 
 /**
@@ -72,6 +77,9 @@ export interface SqliteWriter {
  */
 export function createSqliteWriter(db: Database.Database, location: string): SqliteWriter {
   const sql = statementCache(db);
+  // The rowid of the first action this transaction inserted. Rowids are max + 1, so every row at or
+  // above it was inserted by this transaction (a row a failed op's savepoint rolled back never counts).
+  let searchFrom: number | null = null;
 
   const loadAction = (id: string): ActionRecord | null => {
     const row = sql(SELECT_ACTION).get(id) as ActionRow | undefined;
@@ -154,7 +162,11 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         approval: json.approval,
       };
       const tip = readTip();
-      sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]), `[${nextSeqs(tip, input.events.length)}]`);
+      const inserted = sql(INSERT_ACTION).run(
+        ...ACTION_COLUMNS.map((column) => row[column]),
+        `[${nextSeqs(tip, input.events.length)}]`,
+      );
+      searchFrom ??= Number(inserted.lastInsertRowid);
       const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
       if (input.notifications?.length) insertOutbox(sql, input.notifications, action.created_at);
       counted?.push({ kind: 'created', row: action });
@@ -202,6 +214,16 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
 
     migrate() {
       return migrate(db, location);
+    },
+
+    beginBatch() {
+      searchFrom = null;
+    },
+
+    finishBatch() {
+      if (searchFrom === null) return;
+      sql(INDEX_SEARCH_FROM).run(searchFrom);
+      searchFrom = null;
     },
   };
 }

@@ -9,6 +9,12 @@ export interface CommitStats {
   ms: number;
 }
 
+/** Run inside every batch's transaction: `begin` before its first op, `finish` after its last. */
+export interface BatchHooks {
+  begin: () => void;
+  finish: () => void;
+}
+
 interface WriteOp {
   run: () => unknown;
   /** Runs synchronously after the COMMIT that made this op durable, before any other JavaScript. */
@@ -33,6 +39,7 @@ export class WriteQueue {
   readonly #db: Database;
   readonly #maxBatch: number;
   readonly #onCommit: ((stats: CommitStats) => void) | undefined;
+  readonly #around: BatchHooks | undefined;
   readonly #batch: Transaction<(ops: WriteOp[]) => void>;
   readonly #fastBatch: Transaction<(ops: WriteOp[]) => void>;
   readonly #savepoint: Transaction<(op: WriteOp) => unknown>;
@@ -40,21 +47,29 @@ export class WriteQueue {
   #scheduled = false;
   #closed = false;
 
-  constructor(db: Database, options: { maxBatch: number; onCommit?: (stats: CommitStats) => void }) {
+  constructor(
+    db: Database,
+    options: { maxBatch: number; onCommit?: (stats: CommitStats) => void; around?: BatchHooks },
+  ) {
     this.#db = db;
     this.#maxBatch = Math.max(1, options.maxBatch);
     this.#onCommit = options.onCommit;
+    this.#around = options.around;
     // A better-sqlite3 transaction function called inside another one runs as a SAVEPOINT.
     this.#savepoint = db.transaction((op: WriteOp) => op.run());
     this.#batch = db.transaction((ops: WriteOp[]) => {
+      this.#around?.begin();
       for (const op of ops) this.#runOne(op);
+      this.#around?.finish();
     });
     // The common case: no op fails, so no op needs a savepoint of its own (a savepoint per write
     // cost ~15% of the write). The first failure aborts the whole transaction and the batch is run
     // again the careful way. Ops have no effects outside the database until `committed`, so running
     // one twice is safe.
     this.#fastBatch = db.transaction((ops: WriteOp[]) => {
+      this.#around?.begin();
       for (const op of ops) op.outcome = { ok: true, value: op.run() };
+      this.#around?.finish();
     });
   }
 
