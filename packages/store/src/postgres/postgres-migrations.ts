@@ -203,6 +203,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX outbox_action ON outbox (action_id) WHERE action_id IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: 'uses of one-time email approval links',
+    // The primary key makes the first use of a link win across replicas (INSERT … ON CONFLICT DO NOTHING).
+    sql: `
+      CREATE TABLE email_link_uses (
+        link_id text COLLATE "C" PRIMARY KEY,
+        action_id text COLLATE "C" NOT NULL,
+        identity text NOT NULL,
+        decision text NOT NULL,
+        used_at text NOT NULL,
+        expires_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX email_link_uses_expiry ON email_link_uses (expires_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -232,6 +232,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_newest ON outbox (created_at DESC, id DESC);
     `,
   },
+  {
+    version: 10,
+    name: 'uses of one-time email approval links',
+    // One row per used link id (its primary key makes the first use win); rows of expired links
+    // are swept, since the signature check refuses those links anyway.
+    sql: `
+      CREATE TABLE email_link_uses (
+        link_id TEXT PRIMARY KEY NOT NULL,
+        action_id TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        used_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX email_link_uses_expiry ON email_link_uses (expires_at);
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
