@@ -27,6 +27,7 @@ export function emailChannels(
   const declared = policy.current().groups;
   for (const channel of email) {
     for (const recipient of channel.recipients) {
+      if (recipient === 'approvers') continue;
       const parsed = parseApproverRef(recipient, 'approvers');
       if ('ref' in parsed && parsed.ref.kind === 'group' && !Object.hasOwn(declared, parsed.ref.name)) {
         throw refuse(
