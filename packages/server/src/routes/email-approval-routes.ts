@@ -101,15 +101,19 @@ export function registerEmailApprovalRoutes(app: FastifyInstance, ctx: AppContex
               action: actionToWire(opened.action, { ...principal, role: 'approver' }),
             };
           }
-          return page(reply, 200).send(
-            renderConfirmPage({
-              link: opened.link,
-              token,
-              action: opened.action,
-              formToken,
-              signedInAs: live?.principal.name ?? null,
-            }),
-          );
+          // With `no-referrer` a browser sends `Origin: null` with the form's POST, which the
+          // cross-site guard refuses; `same-origin` sends the real origin (and a referrer only here).
+          return page(reply, 200)
+            .header('referrer-policy', 'same-origin')
+            .send(
+              renderConfirmPage({
+                link: opened.link,
+                token,
+                action: opened.action,
+                formToken,
+                signedInAs: live?.principal.name ?? null,
+              }),
+            );
         });
       },
     );
@@ -144,7 +148,7 @@ export function registerEmailApprovalRoutes(app: FastifyInstance, ctx: AppContex
           if (!wantsHtml(request.headers.accept)) return actionToWire(decided, { ...principal, role: 'approver' });
           return page(reply, 200).send(
             renderAuthPage({
-              title: opened.link.decision === 'approve' ? 'Approved' : 'Denied',
+              title: OUTCOME_TITLES[decided.status] ?? 'Decision recorded',
               paragraphs: outcomeParagraphs(decided, opened.link.decision),
               link: { href: `/?action=${encodeURIComponent(decided.id)}`, text: 'Open it in the dashboard' },
             }),
@@ -193,6 +197,12 @@ function noStore(reply: FastifyReply): void {
 function page(reply: FastifyReply, status: number): FastifyReply {
   return reply.code(status).header('content-security-policy', UI_CSP).type('text/html; charset=utf-8');
 }
+
+const OUTCOME_TITLES: Partial<Record<string, string>> = {
+  approved: 'Approved',
+  denied: 'Denied',
+  pending_approval: 'Approval recorded',
+};
 
 const REFUSAL_TITLES: Partial<Record<string, string>> = {
   email_link_invalid: 'This link is not valid',
