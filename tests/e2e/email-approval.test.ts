@@ -102,7 +102,10 @@ delivery: { poll_ms: 50 }
     await smtp?.close();
   });
 
-  const action = async (id: string) => (await fetch(`${base}/v1/actions/${id}`, { headers: agent })).json();
+  const action = async (id: string) =>
+    (await (await fetch(`${base}/v1/actions/${id}`, { headers: agent })).json()) as Record<string, unknown> & {
+      approvals: { by: string }[];
+    };
   const events = async (id: string) =>
     (
       (await (await fetch(`${base}/v1/actions/${id}/events`, { headers: agent })).json()) as { event_type: string }[]

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BOB_TOKEN, LINK_SECRET, startEmailServer } from './email-approval.test-support.js';
 import { signLink, verifyLink } from './email-link.js';
+import { eventually } from './webhook-receiver.test-support.js';
 
 type Harness = Awaited<ReturnType<typeof startEmailServer>>;
 let harness: Harness | undefined;
@@ -147,6 +148,20 @@ describe('approval by email link', () => {
     expect(await h.events(action.id)).toEqual(['created', 'decision_made']);
     // The use is spent all the same: a refused link can't be tried again.
     expect((await h.confirm(erin.deny)).json().error.code).toBe('email_link_used');
+  });
+
+  it('sends a test message to the named recipients for `faramesh channels test`', async () => {
+    const h = await start({ recipients: '[approvers, erin@corp.example]', env: { FARAMESH_TOKEN: 'root-admin-token-01' } });
+    const queued = await h.server.app.inject({
+      method: 'POST',
+      url: '/v1/channels/team-email/test',
+      headers: { authorization: 'Bearer root-admin-token-01' },
+    });
+    expect(queued.statusCode).toBe(202);
+    const [test] = await eventually(() => h.smtp.messages.length > 0 && h.smtp.messages);
+    expect(test?.to).toEqual(['erin@corp.example']);
+    expect(test?.mail.subject).toBe('[Faramesh] Test message from channel team-email');
+    expect(test?.mail.text).toContain('requested by admin');
   });
 
   it('lets exactly one of two simultaneous confirmations of one link count', async () => {

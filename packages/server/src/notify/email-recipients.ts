@@ -20,8 +20,8 @@ export interface IdentityDirectory {
 /**
  * Resolves a channel's `recipients` for one pending action into addresses, one per identity:
  * identities by their address (FARAMESH_TOKEN_EMAILS, or the name when it is an email); groups
- * declared in the policy through their members; `group:NAME` through the environment tokens with
- * that group (people known only to the identity provider can't be listed: name them by email);
+ * declared in the policy through their members; `group:NAME` through the approver and admin
+ * environment tokens with that group (people known only to the identity provider can't be listed: name them by email);
  * `approvers` through the action's own requirement (its rule's approvers and the escalation steps
  * fired so far; any approver when the rule names none). The submitter is never sent a link for
  * their own action, and identities without an address are left out. Bounded to MAX_RECIPIENTS.
@@ -39,7 +39,10 @@ export function resolveRecipients(
     if (!names.has(key)) names.set(key, name);
   };
   const addRuntimeGroup = (group: string) => {
-    for (const token of directory.tokens) if (token.groups?.includes(group)) addName(token.name);
+    for (const token of directory.tokens) {
+      // Agents can't decide: a group they share with people doesn't make them recipients.
+      if (token.role !== 'agent' && token.groups?.includes(group)) addName(token.name);
+    }
   };
   const addSet = (set: ReturnType<typeof expandRefs>) => {
     for (const name of set.identities.values()) addName(name);
