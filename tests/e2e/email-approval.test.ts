@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMAIL_POLICY } from '../../packages/server/src/notify/email-approval.test-support.js';
 import {
   linksOf,
   type SmtpCapture,
@@ -21,19 +22,6 @@ const ACCOUNTS: TestAccount[] = [
   { login: 'alice', password: 'alice-password', email: 'alice@corp.example', name: 'Alice', groups: ['finance'] },
   { login: 'carol', password: 'carol-password', email: 'carol@corp.example', name: 'Carol', groups: ['finance'] },
 ];
-const POLICY = `
-groups:
-  finance: [alice@corp.example, carol@corp.example, "user:bob"]
-rules:
-  - match: { tool: shell }
-    require_approval: true
-    description: Shell commands need two of finance
-    approvers: [finance]
-    approvals: 2
-    notify: [team-email]
-  - match: { tool: "*" }
-    allow: true
-`;
 
 /** Signs in on the test provider's own form (the browser was sent there by Faramesh). */
 async function signInAtProvider(page: Page, login: string, password: string): Promise<void> {
@@ -63,7 +51,7 @@ describe.skipIf(!HAS_CHROMIUM)('approval by email link, in a browser', () => {
       postLogoutRedirectUri: `${base}/`,
     });
     const dir = mkdtempSync(join(tmpdir(), 'faramesh-email-e2e-'));
-    writeFileSync(join(dir, 'policy.yaml'), POLICY);
+    writeFileSync(join(dir, 'policy.yaml'), EMAIL_POLICY);
     writeFileSync(join(dir, 'client-secret'), `${CLIENT_SECRET}\n`);
     writeFileSync(join(dir, 'link-secret'), 'an-email-link-secret-of-32-characters-or-more\n');
     writeFileSync(
@@ -119,7 +107,7 @@ delivery: { poll_ms: 50 }
     throw new Error(`no message to ${address}`);
   }
 
-  it('approves 2 of 2 from two people’s email links, after scanners fetched them, and refuses a reused link', async () => {
+  it('completes a 2-of-3 quorum from two people’s email links, after scanners fetched them, and refuses reused links', async () => {
     const submitted = await fetch(`${base}/v1/actions`, {
       method: 'POST',
       headers: agent,

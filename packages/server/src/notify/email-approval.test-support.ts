@@ -32,6 +32,8 @@ export interface EmailServerOptions {
   channel?: string;
   /** The channel's recipients. Default: `[approvers]`. */
   recipients?: string;
+  /** More top-level sections of the channels file (e.g. another channel kind for a mixed quorum). */
+  extraChannels?: string;
   env?: Record<string, string>;
   policy?: string;
 }
@@ -56,7 +58,7 @@ export async function startEmailServer(options: EmailServerOptions = {}) {
     recipients: ${options.recipients ?? '[approvers]'}
 ${options.channel ?? '    link_only: true'}
 delivery: { backoff_base_ms: 20, backoff_max_ms: 100, poll_ms: 20, max_attempts: 3 }
-`,
+${options.extraChannels ?? ''}`,
   );
   const clock = { offsetMs: 0 };
   const server = await startTestServer({

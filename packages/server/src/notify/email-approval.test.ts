@@ -151,7 +151,10 @@ describe('approval by email link', () => {
   });
 
   it('sends a test message to the named recipients for `faramesh channels test`', async () => {
-    const h = await start({ recipients: '[approvers, erin@corp.example]', env: { FARAMESH_TOKEN: 'root-admin-token-01' } });
+    const h = await start({
+      recipients: '[approvers, erin@corp.example]',
+      env: { FARAMESH_TOKEN: 'root-admin-token-01' },
+    });
     const queued = await h.server.app.inject({
       method: 'POST',
       url: '/v1/channels/team-email/test',

@@ -21,7 +21,10 @@ const directory: IdentityDirectory = {
 const GROUPS = { finance: ['alice@corp.example', 'user:bob', 'carol'] };
 
 /** A pending action whose stored requirement names `approvers`, with `escalate` steps (`fired` of them reached). */
-function pending(approvers: string[] | null, options: { submittedBy?: string; escalate?: string[][]; fired?: number } = {}) {
+function pending(
+  approvers: string[] | null,
+  options: { submittedBy?: string; escalate?: string[][]; fired?: number } = {},
+) {
   const requirement = {
     approvers,
     approvals: 1,
@@ -58,11 +61,9 @@ describe('email recipients', () => {
   });
 
   it('expands policy groups through their members and group: through the approver tokens that have it', () => {
-    expect(resolve(['finance', 'group:sre'], pending(null, { submittedBy: 'someone' })).map((r) => r.identity)).toEqual([
-      'alice@corp.example',
-      'bob',
-      'dave',
-    ]);
+    expect(resolve(['finance', 'group:sre'], pending(null, { submittedBy: 'someone' })).map((r) => r.identity)).toEqual(
+      ['alice@corp.example', 'bob', 'dave'],
+    );
   });
 
   it('resolves `approvers` from the action: its rule, plus the escalation steps reached', () => {

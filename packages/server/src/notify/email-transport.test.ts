@@ -13,11 +13,29 @@ let tls: { key: string; cert: string };
 beforeAll(() => {
   // A self-signed certificate for 127.0.0.1: trusted only through `ca_file`, as a private CA is.
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-smtp-tls-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
 });
 
@@ -67,7 +85,12 @@ describe('the SMTP sender', () => {
     const server = await capture({ auth: { username: 'faramesh', password: PASSWORD }, tls });
     expect(await send(settings(server.port))).toEqual({ ok: true });
     const [got] = server.messages;
-    expect(got).toMatchObject({ secure: true, user: 'faramesh', from: 'faramesh@corp.example', to: ['alice@corp.example'] });
+    expect(got).toMatchObject({
+      secure: true,
+      user: 'faramesh',
+      from: 'faramesh@corp.example',
+      to: ['alice@corp.example'],
+    });
     expect(got?.mail.text?.trim()).toBe('plain');
     expect(got?.mail.html).toContain('<p>html</p>');
     expect(got?.mail.headers.get('x-faramesh-action')).toBe('a1');
@@ -113,7 +136,10 @@ describe('the SMTP sender', () => {
     const sender = createSmtpSender(settings(9, { timeoutMs: 60_000 }));
     const abort = new AbortController();
     abort.abort();
-    expect(await sender.send(mail, abort.signal)).toEqual({ ok: false, error: 'delivery interrupted (server shutting down)' });
+    expect(await sender.send(mail, abort.signal)).toEqual({
+      ok: false,
+      error: 'delivery interrupted (server shutting down)',
+    });
     sender.close();
   });
 });
