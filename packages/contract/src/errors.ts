@@ -51,6 +51,14 @@ export const ERROR_STATUS = {
   channel_not_found: 404,
   /** The storage backend has no notification outbox. */
   notifications_unavailable: 501,
+  /** An email approval link that is malformed, forged (bad signature) or for a channel no longer configured. */
+  email_link_invalid: 401,
+  /** An email approval link past its lifetime (`link_ttl_seconds`). */
+  email_link_expired: 401,
+  /** An email approval link already used (its Approve and Deny links share one use). */
+  email_link_used: 403,
+  /** An email approval link opened by someone signed in as another identity than its recipient. */
+  email_link_wrong_identity: 403,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

@@ -15,7 +15,9 @@ export { describeWaitingFor, mayDecide, quorumStatus, recordDecision } from './a
 export type { ApprovalRequirement, EscalationStep } from './approval-requirement.js';
 export { DEFAULT_REQUIREMENT } from './approval-requirement.js';
 export { readApprovalRequirement } from './approval-requirement-json.js';
+export { type ApproverRef, identityKey, parseApproverRef } from './approver-ref.js';
 export type { ApproverPrincipal } from './approver-set.js';
+export { expandRefs } from './approver-set.js';
 export type { CaseExpectation, CaseFile, ExpectedDiagnostic, PolicyCase, PolicyRef } from './case-file.js';
 export { parseCaseFile } from './case-file.js';
 export { closestKey } from './closest-key.js';

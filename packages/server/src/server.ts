@@ -78,7 +78,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
   const policy = await PolicyHolder.load(config.policyFile, now, {
-    channels: new Set(config.channels.webhooks.map((webhook) => webhook.name)),
+    channels: new Set([...config.channels.webhooks, ...config.channels.email].map((channel) => channel.name)),
   });
   const store = options.store ?? (await openStore(config));
   const warnOfUnreachableQuorums = async () => {

@@ -1,3 +1,4 @@
+export type { EmailLinkStore, EmailLinkUse } from './email-links/email-link-store.js';
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
   AuditedAction,

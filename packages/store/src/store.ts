@@ -7,6 +7,7 @@
  * Timestamps are given by the caller (`at`), so the store has no clock of its own.
  */
 
+import type { EmailLinkStore } from './email-links/email-link-store.js';
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
@@ -271,6 +272,8 @@ export interface Store {
    * it; optional so that a store without one makes the server refuse channels at start.
    */
   readonly outbox?: OutboxStore;
+  /** Uses of one-time email approval links (email-links/email-link-store.ts); every built-in adapter has it. */
+  readonly emailLinks?: EmailLinkStore;
   close(): Promise<void>;
 }
 

@@ -27,4 +27,27 @@ describe('doctor and notification channels', () => {
     expect(bad.stdout).toContain('Policy notifies channels that are not configured');
     expect(bad.stdout).toContain('notifies "finance", which is not configured');
   });
+
+  it('lists email channels by host, TLS mode and sign-in, never the SMTP password or the link secret', async () => {
+    const dir = tempDir();
+    await cli(['init'], { cwd: dir });
+    writeFileSync(
+      join(dir, 'channels.yaml'),
+      'email:\n  finance-email:\n    smtp: { host: smtp.corp.example, username: faramesh, password_env: SMTP_PASSWORD }\n    from: faramesh@corp.example\n    recipients: [approvers]\n    link_only: true\n',
+    );
+    const env = {
+      FARAMESH_PORT: '1',
+      FARAMESH_CHANNELS_FILE: 'channels.yaml',
+      FARAMESH_PUBLIC_URL: 'https://faramesh.corp.example',
+      FARAMESH_EMAIL_LINK_SECRET: 'email-link-secret-0123456789abcdef0123',
+      SMTP_PASSWORD: 'smtp-password-never-printed',
+    };
+    const ok = await cli(['doctor'], { cwd: dir, env });
+    expect(ok.stdout).toContain('Notifications: 0 webhook(s), 1 email channel(s) from');
+    expect(ok.stdout).toContain(
+      'finance-email → smtp smtp.corp.example:587 (STARTTLS required; 1 recipient entry; link-only approval)',
+    );
+    expect(ok.stdout + ok.stderr).not.toContain('smtp-password-never-printed');
+    expect(ok.stdout + ok.stderr).not.toContain('email-link-secret-0123456789abcdef0123');
+  });
 });

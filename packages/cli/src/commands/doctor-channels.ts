@@ -4,6 +4,12 @@ import type { Check } from './doctor.js';
 interface ChannelsView {
   file: string | null;
   webhooks: readonly { name: string; url: URL; events: readonly string[]; keys: readonly unknown[] }[];
+  email?: readonly {
+    name: string;
+    smtp: { host: string; port: number; secure: boolean; starttls: string };
+    recipients: readonly string[];
+    linkOnly: boolean;
+  }[];
 }
 
 /**
@@ -12,7 +18,8 @@ interface ChannelsView {
  * config check (resolveConfig refuses it).
  */
 export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | null): Check {
-  const names = new Set(channels.webhooks.map((webhook) => webhook.name));
+  const email = channels.email ?? [];
+  const names = new Set([...channels.webhooks, ...email].map((channel) => channel.name));
   const unknown = (policy?.rules ?? []).flatMap((rule) =>
     (rule.notify ?? [])
       .filter((name) => !names.has(name))
@@ -32,10 +39,16 @@ export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | n
   return {
     name: 'channels',
     status: 'ok',
-    message: `Notifications: ${channels.webhooks.length} webhook(s) from ${channels.file}`,
-    details: channels.webhooks.map(
-      (w) =>
-        `${w.name} → ${w.url.origin}${w.url.pathname} (events ${w.events.join(', ')}; ${w.keys.length === 2 ? 'two secrets: rotating' : 'one secret'})`,
-    ),
+    message: `Notifications: ${channels.webhooks.length} webhook(s)${email.length > 0 ? `, ${email.length} email channel(s)` : ''} from ${channels.file}`,
+    details: [
+      ...channels.webhooks.map(
+        (w) =>
+          `${w.name} → ${w.url.origin}${w.url.pathname} (events ${w.events.join(', ')}; ${w.keys.length === 2 ? 'two secrets: rotating' : 'one secret'})`,
+      ),
+      ...email.map(
+        (e) =>
+          `${e.name} → smtp ${e.smtp.host}:${e.smtp.port} (${e.smtp.secure ? 'TLS' : `STARTTLS ${e.smtp.starttls}`}; ${e.recipients.length} recipient entr${e.recipients.length === 1 ? 'y' : 'ies'}; ${e.linkOnly ? 'link-only approval' : 'sign-in required'})`,
+      ),
+    ],
   };
 }

@@ -1,9 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type ChannelsConfig, resolveChannelsConfig, selfPointingWebhooks } from '../notify/channels-config.js';
+import { emailChannelProblems } from '../notify/email-config.js';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
 import { type OidcConfig, resolveOidcConfig, resolveSessionSettings, type SessionSettings } from './oidc-config.js';
+import { applyTokenEmails } from './token-emails.js';
 import { applyTokenIdentities } from './token-identities.js';
 
 /**
@@ -68,6 +70,8 @@ export interface TokenSpec {
    * name and `name/*`. Admins may submit as any agent id; approvers don't submit.
    */
   agentIds?: string[];
+  /** Where email channels reach this identity (FARAMESH_TOKEN_EMAILS). */
+  email?: string;
   /**
    * A seed-style shared token (FARAMESH_TOKEN): one identity for whoever holds it, so separation of
    * duties can't be enforced for it (its holder may decide on actions it submitted; recorded as such).
@@ -139,6 +143,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     problems,
   );
   applyTokenIdentities(tokens, get('FARAMESH_AGENT_BINDINGS'), get('FARAMESH_TOKEN_GROUPS'), problems);
+  applyTokenEmails(tokens, get('FARAMESH_TOKEN_EMAILS'), problems);
   const publicUrl = parsePublicUrl(get('FARAMESH_PUBLIC_URL'), problems);
   const allowedHosts = parseAllowedHosts(get('FARAMESH_ALLOWED_HOSTS'), problems);
   if (publicUrl !== null) allowedHosts.push(publicUrl.hostname.toLowerCase());
@@ -187,6 +192,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     ),
   };
   if (port !== 0) problems.push(...selfPointingWebhooks(config.channels.webhooks, config));
+  problems.push(...emailChannelProblems(config.channels.email, config));
   // With no tokens every caller is admin; `*` would let any web page read and approve.
   if (config.enableCors && tokens.length === 0 && corsOrigins.includes('*')) {
     problems.push(

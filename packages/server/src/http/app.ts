@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
+import { registerEmailApprovalRoutes } from '../routes/email-approval-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
@@ -155,6 +156,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerTokenRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
+  registerEmailApprovalRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     openapi.document(options.version ?? '0.1.0'),

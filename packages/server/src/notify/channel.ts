@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '@faramesh/store';
+import type { ActionRecord, JsonObject, OutboxMessage } from '@faramesh/store';
 
 /** How one delivery attempt ended. `error` is safe to store and show: it never holds a secret. */
 export type DeliveryOutcome = { ok: true } | { ok: false; error: string };
@@ -9,8 +9,14 @@ export type DeliveryOutcome = { ok: true } | { ok: false; error: string };
  */
 export interface Channel {
   readonly name: string;
-  readonly kind: 'webhook';
+  readonly kind: 'webhook' | 'email';
   /** Whether this channel wants messages caused by ledger events of this type. */
   accepts(eventType: string): boolean;
+  /**
+   * Channels that write to each person separately (email): who gets this action, each becoming its
+   * own outbox message (the payload's `recipient`), so a retry never repeats the others' messages.
+   * Absent: one message per event.
+   */
+  recipients?(action: ActionRecord): readonly JsonObject[];
   deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { type EmailChannelConfig, readEmailChannels, readLinkKey } from './email-config.js';
 import { WEBHOOK_SECRET, webhookKey } from './webhook-signature.js';
 
 /** How the outbox worker delivers (the `delivery:` section of FARAMESH_CHANNELS_FILE). */
@@ -31,6 +32,10 @@ export interface ChannelsConfig {
   file: string | null;
   webhooks: WebhookConfig[];
   delivery: DeliverySettings;
+  /** Email channels (`email:`, email-config.ts). */
+  email: EmailChannelConfig[];
+  /** FARAMESH_EMAIL_LINK_SECRET: signs the email channels' approval links; null without email channels. */
+  emailLinkKey: Buffer | null;
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
@@ -73,7 +78,13 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
  * never inline. Problems are pushed with the file and key named (never a secret's value).
  */
 export function resolveChannelsConfig(source: ChannelsSource, problems: string[]): ChannelsConfig {
-  const config: ChannelsConfig = { file: source.file, webhooks: [], delivery: { ...DEFAULT_DELIVERY } };
+  const config: ChannelsConfig = {
+    file: source.file,
+    webhooks: [],
+    delivery: { ...DEFAULT_DELIVERY },
+    email: [],
+    emailLinkKey: null,
+  };
   if (source.file === null) return config;
   const where = `FARAMESH_CHANNELS_FILE (${source.file})`;
   let doc: unknown;
@@ -88,10 +99,17 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
     return config;
   }
   for (const key of Object.keys(doc)) {
-    if (key !== 'webhooks' && key !== 'delivery')
-      problems.push(`${where}: unknown key \`${key}\` (webhooks, delivery)`);
+    if (key !== 'webhooks' && key !== 'delivery' && key !== 'email')
+      problems.push(`${where}: unknown key \`${key}\` (webhooks, delivery, email)`);
   }
   readDelivery(doc.delivery, `${where}: delivery`, config.delivery, problems);
+  config.email = readEmailChannels(doc.email, `${where}: email`, source, problems);
+  if (doc.email !== undefined) config.emailLinkKey = readLinkKey(source, problems);
+  const webhookNames = new Set(Object.keys(isRecord(doc.webhooks) ? doc.webhooks : {}));
+  for (const { name } of config.email) {
+    if (webhookNames.has(name))
+      problems.push(`${where}: email.${name}: a webhook has the same name; channel names are unique`);
+  }
   if (doc.webhooks === undefined) return config;
   if (!isRecord(doc.webhooks)) {
     problems.push(`${where}: webhooks must map endpoint names to settings`);

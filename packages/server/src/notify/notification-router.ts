@@ -34,13 +34,16 @@ export class NotificationRouter {
         event.event_type === 'decision_made' && action.status === 'pending_approval' ? this.ruleNotify(action) : [];
       for (const channel of this.channels) {
         if (!channel.accepts(event.event_type) && !told.includes(channel.name)) continue;
-        messages.push({
-          id: `msg_${this.newId()}`,
-          channel: channel.name,
-          event_type: event.event_type,
-          action_id: action.id,
-          payload: this.payload(`action.${event.event_type}`, at, action, event.id),
-        });
+        const payload = this.payload(`action.${event.event_type}`, at, action, event.id);
+        for (const recipient of channel.recipients?.(action) ?? [null]) {
+          messages.push({
+            id: `msg_${this.newId()}`,
+            channel: channel.name,
+            event_type: event.event_type,
+            action_id: action.id,
+            payload: recipient === null ? payload : { ...payload, recipient },
+          });
+        }
       }
     }
     return messages;

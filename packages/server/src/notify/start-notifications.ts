@@ -6,6 +6,8 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ServerLogger } from '../server.js';
 import type { Channel } from './channel.js';
+import { EmailChannel } from './email-channel.js';
+import { emailChannels } from './email-channels.js';
 import { NotificationRouter } from './notification-router.js';
 import { Notifications } from './notifications.js';
 import { OutboxWorker } from './outbox-worker.js';
@@ -24,6 +26,7 @@ export function startNotifications(
   policy: PolicyHolder,
 ): Notifications & { close(): Promise<void> } {
   const channels: Channel[] = config.channels.webhooks.map((webhook) => new WebhookChannel({ ...webhook }, now));
+  channels.push(...emailChannels(config, store, policy, now));
   if (channels.length > 0 && store.outbox === undefined) {
     throw Object.assign(
       new Error(`FARAMESH_CHANNELS_FILE configures channels, but the ${config.dbBackend} store has no outbox yet`),
@@ -53,7 +56,12 @@ export function startNotifications(
     worker,
     now,
   );
-  return Object.assign(notifications, { close: async () => worker?.close() });
+  return Object.assign(notifications, {
+    close: async () => {
+      await worker?.close();
+      for (const channel of channels) if (channel instanceof EmailChannel) channel.close();
+    },
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
+import { createMemoryEmailLinks } from '../email-links/memory-email-links.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
@@ -254,6 +255,7 @@ export function createMemoryStore(): Store {
 
     sessions: createMemorySessions(open),
     outbox,
+    emailLinks: createMemoryEmailLinks(open),
 
     async close() {
       closed = true;

@@ -42,3 +42,18 @@ export function toStoreError(error: unknown, doing: string): StoreError {
   }
   return new StoreError('unavailable', `database error while ${doing} (${detail})`, error);
 }
+
+/**
+ * Runs single statements for one part of the store: refused once the store is closed, and every
+ * driver error translated by toStoreError (no retry: the caller decides whether a repeat is safe).
+ */
+export function guardedStatements(assertOpen: () => void) {
+  return async <T>(doing: string, work: () => Promise<T>): Promise<T> => {
+    assertOpen();
+    try {
+      return await work();
+    } catch (error) {
+      throw toStoreError(error, doing);
+    }
+  };
+}

@@ -204,12 +204,28 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     `,
   },
   {
-    version: 15,
+    version: 9,
     name: 'search indexed once per write batch; ascending newest-first indexes',
     // SQLite only: its FTS5 trigger became one insert per group commit, and its B-trees left pages
     // half empty when rows went in at the left edge of a descending index. PostgreSQL maintains its
     // GIN index itself. The version is kept so both stores report the same schema.
     sql: 'SELECT 1',
+  },
+  {
+    version: 10,
+    name: 'uses of one-time email approval links',
+    // The primary key makes the first use of a link win across replicas (INSERT … ON CONFLICT DO NOTHING).
+    sql: `
+      CREATE TABLE email_link_uses (
+        link_id text COLLATE "C" PRIMARY KEY,
+        action_id text COLLATE "C" NOT NULL,
+        identity text NOT NULL,
+        decision text NOT NULL,
+        used_at text NOT NULL,
+        expires_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX email_link_uses_expiry ON email_link_uses (expires_at);
+    `,
   },
 ];
 

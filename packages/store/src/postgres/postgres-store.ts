@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPostgresEmailLinks } from '../email-links/postgres-email-links.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
@@ -290,6 +291,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     ledger: createPostgresLedger(query, read),
 
     outbox: createPostgresOutbox(query, () => {
+      if (closed) throw new StoreError('unavailable', 'the store is closed');
+    }),
+    emailLinks: createPostgresEmailLinks(query, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
     tokens: createPostgresTokens(query, read, () => {

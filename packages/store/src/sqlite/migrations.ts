@@ -233,7 +233,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 15,
+    version: 9,
     name: 'search indexed once per write batch; ascending newest-first indexes',
     // The writer indexes each group commit's new actions for search with one INSERT … SELECT
     // (search-batch.ts): the per-row trigger made FTS5 write a segment per action.
@@ -248,6 +248,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actions_newest ON actions (created_at, id);
       CREATE INDEX actions_status_newest ON actions (status, created_at, id);
       CREATE INDEX actions_agent_newest ON actions (agent_id, created_at, id);
+    `,
+  },
+  {
+    version: 10,
+    name: 'uses of one-time email approval links',
+    // One row per used link id (its primary key makes the first use win); rows of expired links
+    // are swept, since the signature check refuses those links anyway.
+    sql: `
+      CREATE TABLE email_link_uses (
+        link_id TEXT PRIMARY KEY NOT NULL,
+        action_id TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        used_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX email_link_uses_expiry ON email_link_uses (expires_at);
     `,
   },
 ];

@@ -40,7 +40,7 @@ describe('sqlite search index', () => {
     raw.exec('DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content;');
     const search = MIGRATIONS.find((m) => m.name === 'search index over params and context');
     raw.exec(search?.sql ?? '');
-    // Migration 15 replaced the per-row trigger with the writer's batch insert (search-batch.ts).
+    // Migration 9 replaced the per-row trigger with the writer's batch insert (search-batch.ts).
     raw.exec('DROP TRIGGER actions_search_insert');
     raw.close();
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createSqliteEmailLinks } from '../email-links/sqlite-email-links.js';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
 import {
@@ -303,6 +304,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
     sessions: createSqliteSessions(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+    emailLinks: createSqliteEmailLinks(
       sql,
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
