@@ -10,6 +10,7 @@
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { SlackMessageStore } from './slack/slack-message-store.js';
 import type { TokenStore } from './token-store.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -271,6 +272,8 @@ export interface Store {
    * it; optional so that a store without one makes the server refuse channels at start.
    */
   readonly outbox?: OutboxStore;
+  /** Where each action's Slack approval message was posted (slack/slack-message-store.ts); optional like `outbox`. */
+  readonly slackMessages?: SlackMessageStore;
   close(): Promise<void>;
 }
 

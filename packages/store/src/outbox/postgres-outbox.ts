@@ -1,6 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type pg from 'pg';
-import { toStoreError } from '../postgres/postgres-errors.js';
+import { guardedRun } from '../postgres/guarded-run.js';
 import {
   boundedError,
   type NewOutboxMessage,
@@ -40,14 +40,7 @@ export function outboxRows(messages: readonly NewOutboxMessage[], at: string) {
 
 /** `store.outbox` on PostgreSQL: single statements outside the ledger's write queue. */
 export function createPostgresOutbox(query: Query, assertOpen: () => void): OutboxStore {
-  const run = async <T>(doing: string, work: () => Promise<T>): Promise<T> => {
-    assertOpen();
-    try {
-      return await work();
-    } catch (error) {
-      throw toStoreError(error, doing);
-    }
-  };
+  const run = guardedRun(assertOpen);
   const one = async (id: string) => {
     const [row] = await query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
     return row === undefined ? null : rowToMessage(row);

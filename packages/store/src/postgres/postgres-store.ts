@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
+import { createPostgresSlackMessages } from '../slack/postgres-slack-messages.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
 import type { ActionRecord, CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
@@ -290,6 +291,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     ledger: createPostgresLedger(query, read),
 
     outbox: createPostgresOutbox(query, () => {
+      if (closed) throw new StoreError('unavailable', 'the store is closed');
+    }),
+    slackMessages: createPostgresSlackMessages(query, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
     tokens: createPostgresTokens(query, read, () => {

@@ -232,6 +232,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_newest ON outbox (created_at DESC, id DESC);
     `,
   },
+  {
+    version: 9,
+    name: 'slack approval messages',
+    // Where each action's Slack message was posted (conversation and ts), so later changes of the
+    // action update it; lock_owner/lock_expires_at serialize those updates across replicas.
+    sql: `
+      CREATE TABLE slack_messages (
+        channel TEXT NOT NULL,
+        action_id TEXT NOT NULL,
+        slack_channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        rendered_version INTEGER NOT NULL,
+        lock_owner TEXT,
+        lock_expires_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, action_id)
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
