@@ -51,6 +51,8 @@ export const ERROR_STATUS = {
   channel_not_found: 404,
   /** The storage backend has no notification outbox. */
   notifications_unavailable: 501,
+  /** A Slack interaction whose signature is missing, wrong, outside the 5-minute window or replayed. */
+  slack_signature_invalid: 401,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

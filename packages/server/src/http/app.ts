@@ -7,6 +7,7 @@ import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
 import { registerPolicyRoutes } from '../routes/policy-routes.js';
+import { registerSlackRoutes } from '../routes/slack-routes.js';
 import { registerStreamRoutes } from '../routes/stream-routes.js';
 import { registerTokenRoutes } from '../routes/token-routes.js';
 import { registerUiRoutes } from '../routes/ui-routes.js';
@@ -154,6 +155,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
+  registerSlackRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUiRoutes(app, ctx);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

@@ -1,4 +1,4 @@
-import type { OutboxMessage } from '@faramesh/store';
+import type { ActionRecord, OutboxMessage } from '@faramesh/store';
 
 /** How one delivery attempt ended. `error` is safe to store and show: it never holds a secret. */
 export type DeliveryOutcome = { ok: true } | { ok: false; error: string };
@@ -9,8 +9,8 @@ export type DeliveryOutcome = { ok: true } | { ok: false; error: string };
  */
 export interface Channel {
   readonly name: string;
-  readonly kind: 'webhook';
-  /** Whether this channel wants messages caused by ledger events of this type. */
-  accepts(eventType: string): boolean;
+  readonly kind: 'webhook' | 'slack';
+  /** Whether this channel wants messages caused by ledger events of this type (on `action`, as it is after the event). */
+  accepts(eventType: string, action: ActionRecord): boolean;
   deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
 }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { readSecretValues } from './secret-values.js';
+import { readSlackConfig, type SlackConfig } from './slack-config.js';
 import { WEBHOOK_SECRET, webhookKey } from './webhook-signature.js';
 
 /** How the outbox worker delivers (the `delivery:` section of FARAMESH_CHANNELS_FILE). */
@@ -30,6 +32,8 @@ export interface ChannelsConfig {
   /** FARAMESH_CHANNELS_FILE, or null when no channels are configured. */
   file: string | null;
   webhooks: WebhookConfig[];
+  /** The `slack:` section (one Slack app), or null without one. */
+  slack: SlackConfig | null;
   delivery: DeliverySettings;
 }
 
@@ -43,7 +47,6 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
 };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WEBHOOK_KEYS = new Set(['url', 'events', 'secret_env', 'secret_file', 'timeout_ms']);
 const DELIVERY_KEYS: Record<string, [keyof DeliverySettings, number, number]> = {
   max_attempts: ['maxAttempts', 1, 100],
@@ -73,7 +76,7 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
  * never inline. Problems are pushed with the file and key named (never a secret's value).
  */
 export function resolveChannelsConfig(source: ChannelsSource, problems: string[]): ChannelsConfig {
-  const config: ChannelsConfig = { file: source.file, webhooks: [], delivery: { ...DEFAULT_DELIVERY } };
+  const config: ChannelsConfig = { file: source.file, webhooks: [], slack: null, delivery: { ...DEFAULT_DELIVERY } };
   if (source.file === null) return config;
   const where = `FARAMESH_CHANNELS_FILE (${source.file})`;
   let doc: unknown;
@@ -88,10 +91,11 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
     return config;
   }
   for (const key of Object.keys(doc)) {
-    if (key !== 'webhooks' && key !== 'delivery')
-      problems.push(`${where}: unknown key \`${key}\` (webhooks, delivery)`);
+    if (key !== 'webhooks' && key !== 'delivery' && key !== 'slack')
+      problems.push(`${where}: unknown key \`${key}\` (webhooks, slack, delivery)`);
   }
   readDelivery(doc.delivery, `${where}: delivery`, config.delivery, problems);
+  if (doc.slack !== undefined) config.slack = readSlackConfig(doc.slack, `${where}: slack`, source, problems);
   if (doc.webhooks === undefined) return config;
   if (!isRecord(doc.webhooks)) {
     problems.push(`${where}: webhooks must map endpoint names to settings`);
@@ -100,6 +104,10 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
   for (const [name, raw] of Object.entries(doc.webhooks)) {
     const webhook = readWebhook(name, raw, `${where}: webhooks.${name}`, source, problems);
     if (webhook !== null) config.webhooks.push(webhook);
+  }
+  for (const { name } of config.slack?.channels ?? []) {
+    if (Object.hasOwn(doc.webhooks, name))
+      problems.push(`${where}: the name ${name} is both a webhook and a Slack channel`);
   }
   return config;
 }
@@ -171,29 +179,7 @@ function readSecrets(
   source: ChannelsSource,
   problems: string[],
 ): Buffer[] {
-  const secrets: { label: string; value: string | undefined }[] = [];
-  for (const name of asList(raw.secret_env)) {
-    if (typeof name !== 'string' || !ENV_NAME.test(name)) {
-      problems.push(`${where}.secret_env must name environment variables (whsec_ secrets are never inline)`);
-      continue;
-    }
-    secrets.push({ label: `environment variable ${name}`, value: source.env(name)?.trim() });
-  }
-  for (const file of asList(raw.secret_file)) {
-    if (typeof file !== 'string' || file === '') {
-      problems.push(`${where}.secret_file must name files`);
-      continue;
-    }
-    const path = source.path(file);
-    let value: string | undefined;
-    try {
-      value = readFileSync(path, 'utf8').trim();
-    } catch (error) {
-      problems.push(`${where}.secret_file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-      continue;
-    }
-    secrets.push({ label: `file ${path}`, value });
-  }
+  const secrets = readSecretValues(raw, 'secret', where, source, problems);
   if (secrets.length === 0 || secrets.length > 2) {
     problems.push(`${where} needs one secret (two while rotating) in secret_env or secret_file`);
     return [];
@@ -215,6 +201,11 @@ function readSecrets(
     }
   }
   return keys;
+}
+
+/** Every configured channel's name (webhook endpoints and Slack channels): what `notify:` may name. */
+export function channelNames(config: Pick<ChannelsConfig, 'webhooks' | 'slack'>): string[] {
+  return [...config.webhooks.map((webhook) => webhook.name), ...(config.slack?.channels ?? []).map((c) => c.name)];
 }
 
 /**
