@@ -165,7 +165,7 @@ export function approvalMessage(action: Action, dashboardUrl: string | null): Sl
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'faramesh_decision', elements: buttons });
   const line = done === null ? `Approval needed: ${what}` : `${done.title}: ${what}`;
   return {
-    text: cut(`${line}: ${escapeMrkdwn(summary)} (${escapeMrkdwn(action.risk_level)} risk)`, SLACK_LIMITS.fallbackText),
+    text: cut(escapeMrkdwn(`${line}: ${summary} (${action.risk_level} risk)`), SLACK_LIMITS.fallbackText),
     blocks,
   };
 }
