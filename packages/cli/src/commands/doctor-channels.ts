@@ -4,6 +4,12 @@ import type { Check } from './doctor.js';
 interface ChannelsView {
   file: string | null;
   webhooks: readonly { name: string; url: URL; events: readonly string[]; keys: readonly unknown[] }[];
+  slack?: {
+    apiUrl: URL;
+    usersByEmail: boolean;
+    users: ReadonlyMap<string, string>;
+    channels: readonly { name: string; target: { channel: string } | { dm: string }; allPending: boolean }[];
+  } | null;
 }
 
 /**
@@ -12,7 +18,11 @@ interface ChannelsView {
  * config check (resolveConfig refuses it).
  */
 export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | null): Check {
-  const names = new Set(channels.webhooks.map((webhook) => webhook.name));
+  const slack = channels.slack ?? null;
+  const names = new Set([
+    ...channels.webhooks.map((webhook) => webhook.name),
+    ...(slack?.channels ?? []).map((c) => c.name),
+  ]);
   const unknown = (policy?.rules ?? []).flatMap((rule) =>
     (rule.notify ?? [])
       .filter((name) => !names.has(name))
@@ -32,10 +42,16 @@ export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | n
   return {
     name: 'channels',
     status: 'ok',
-    message: `Notifications: ${channels.webhooks.length} webhook(s) from ${channels.file}`,
-    details: channels.webhooks.map(
-      (w) =>
-        `${w.name} → ${w.url.origin}${w.url.pathname} (events ${w.events.join(', ')}; ${w.keys.length === 2 ? 'two secrets: rotating' : 'one secret'})`,
-    ),
+    message: `Notifications: ${channels.webhooks.length} webhook(s)${slack === null ? '' : `, ${slack.channels.length} Slack channel(s)`} from ${channels.file}`,
+    details: [
+      ...channels.webhooks.map(
+        (w) =>
+          `${w.name} → ${w.url.origin}${w.url.pathname} (events ${w.events.join(', ')}; ${w.keys.length === 2 ? 'two secrets: rotating' : 'one secret'})`,
+      ),
+      ...(slack?.channels ?? []).map(
+        (c) =>
+          `${c.name} → Slack ${'channel' in c.target ? `channel ${c.target.channel}` : `DM to ${c.target.dm}`} via ${slack?.apiUrl.origin} (${c.allPending ? 'every pending action' : "rules' notify only"}; users: ${slack?.users.size ?? 0} mapped${slack?.usersByEmail ? ', others by email' : ''})`,
+      ),
+    ],
   };
 }
