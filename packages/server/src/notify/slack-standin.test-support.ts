@@ -7,7 +7,7 @@ import { slackSignature } from './slack-signature.js';
 export interface StandinCall {
   method: string;
   args: Record<string, unknown>;
-  /** What the stand-in answered: `ok`, Slack's error name, or `http_503` during an outage. */
+  /** What the stand-in answered: `ok`, Slack's error name, `http_503` during an outage, `hung` (never). */
   outcome: string;
 }
 
@@ -52,7 +52,8 @@ export async function startSlackStandin(options: {
   const messages = new Map<string, StandinMessage>();
   const responses: Array<{ id: string; body: Record<string, unknown> }> = [];
   const users = new Map(Object.entries(options.users ?? {}));
-  const state = { outage: false, seq: 0 };
+  const state = { outage: false, hang: false, seq: 0 };
+  const held = new Set<ServerResponse>();
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -76,6 +77,12 @@ export async function startSlackStandin(options: {
       calls.push({ method, args, outcome });
       json(res, 200, outcome === 'ok' ? { ok: true, ...result } : { ok: false, error: outcome, ...result });
     };
+    if (state.hang) {
+      // Taken in, never answered: the caller sees a request that never ends (until it gives up or dies).
+      calls.push({ method, args, outcome: 'hung' });
+      held.add(res);
+      return;
+    }
     if (state.outage) {
       calls.push({ method, args, outcome: 'http_503' });
       return json(res, 503, { ok: false, error: 'service_unavailable' });
@@ -158,6 +165,10 @@ export async function startSlackStandin(options: {
     },
     get outage() {
       return state.outage;
+    },
+    /** While true, every Web API call is taken in and never answered (nothing it asks for happens). */
+    set hang(hang: boolean) {
+      state.hang = hang;
     },
     /** Calls of one method that succeeded. */
     succeeded(method: string): StandinCall[] {
@@ -256,6 +267,7 @@ export async function startSlackStandin(options: {
       return found === undefined ? undefined : (found.body as { text: string; response_type: unknown });
     },
     async close() {
+      for (const res of held) res.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
