@@ -1,4 +1,10 @@
-import type { ActionRecord, OutboxMessage, OutboxStore, SlackMessageStore } from '@faramesh/store';
+import {
+  type ActionRecord,
+  type OutboxMessage,
+  type OutboxStore,
+  type SlackMessageStore,
+  StoreError,
+} from '@faramesh/store';
 import type { WebClient } from '@slack/web-api';
 import { actionToWire } from '../service/wire.js';
 import type { Channel, DeliveryOutcome } from './channel.js';
@@ -74,7 +80,7 @@ export class SlackChannel implements Channel {
       if (record === null) return ok;
       return message.event_type === 'decision_made' ? await this.postFor(record) : await this.update(record.id);
     } catch (error) {
-      return failed(slackErrorText(error));
+      return failed(error instanceof StoreError ? `the database failed (${error.code})` : slackErrorText(error));
     }
   }
 
