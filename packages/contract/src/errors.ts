@@ -59,6 +59,8 @@ export const ERROR_STATUS = {
   email_link_used: 403,
   /** An email approval link opened by someone signed in as another identity than its recipient. */
   email_link_wrong_identity: 403,
+  /** A Slack interaction whose signature is missing, wrong, outside the 5-minute window or replayed. */
+  slack_signature_invalid: 401,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

@@ -25,7 +25,8 @@ import { ByteBudget } from './limits/byte-budget.js';
 import { ConcurrencyGate } from './limits/concurrency-gate.js';
 import { RequestLimits } from './limits/request-limits.js';
 import { Metrics } from './metrics/metrics.js';
-import { selfPointingWebhooks } from './notify/channels-config.js';
+import { channelNames, selfPointingWebhooks } from './notify/channels-config.js';
+import { slackInteractions } from './notify/slack-setup.js';
 import { startNotifications } from './notify/start-notifications.js';
 import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
 import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
@@ -78,7 +79,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
   const policy = await PolicyHolder.load(config.policyFile, now, {
-    channels: new Set([...config.channels.webhooks, ...config.channels.email].map((channel) => channel.name)),
+    channels: new Set(channelNames(config.channels)),
   });
   const store = options.store ?? (await openStore(config));
   const warnOfUnreachableQuorums = async () => {
@@ -180,6 +181,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   await oidc?.start();
   const sessions = config.oidc === null ? null : new SessionAuthenticator(store.sessions, config.sessions, now);
 
+  const auth = new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
+    closed: config.oidc !== null,
+  });
+  const slack =
+    config.channels.slack === null
+      ? null
+      : slackInteractions(config.channels.slack, { auth, store: guardedStore, approvals, now });
+
   const context: AppContext = {
     config,
     store,
@@ -190,9 +199,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     hub,
     metrics,
     notifications,
-    auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
-      closed: config.oidc !== null,
-    }),
+    slack: slack?.interactions ?? null,
+    auth,
     tokens: new TokenAdmin({
       tokens: store.tokens,
       reservedNames: new Set([...envTokens.names, OPEN_PRINCIPAL.name]),
@@ -275,6 +283,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       if (sessionSweeper !== null) clearInterval(sessionSweeper);
       oidc?.close();
       await notifications.close();
+      await slack?.responder.close();
       ledger.close();
       watcher?.close();
       shutdown.abort();

@@ -30,6 +30,7 @@ export {
 } from './postgres/sqlite-to-postgres.js';
 export { SCHEMA_VERSION } from './schema-version.js';
 export type { SessionRecord, SessionStore } from './sessions/session-store.js';
+export type { SlackMessageLock, SlackMessageRecord, SlackMessageStore } from './slack/slack-message-store.js';
 export { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export {
   type ActionFilter,

@@ -11,6 +11,7 @@ import type { EmailLinkStore } from './email-links/email-link-store.js';
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { SlackMessageStore } from './slack/slack-message-store.js';
 import type { TokenStore } from './token-store.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -274,6 +275,8 @@ export interface Store {
   readonly outbox?: OutboxStore;
   /** Uses of one-time email approval links (email-links/email-link-store.ts); every built-in adapter has it. */
   readonly emailLinks?: EmailLinkStore;
+  /** Where each action's Slack approval message was posted (slack/slack-message-store.ts); optional like `outbox`. */
+  readonly slackMessages?: SlackMessageStore;
   close(): Promise<void>;
 }
 

@@ -50,4 +50,33 @@ describe('doctor and notification channels', () => {
     expect(ok.stdout + ok.stderr).not.toContain('smtp-password-never-printed');
     expect(ok.stdout + ok.stderr).not.toContain('email-link-secret-0123456789abcdef0123');
   });
+
+  it('lists Slack channels without their secrets, and accepts a notify: naming one', async () => {
+    const dir = tempDir();
+    await cli(['init'], { cwd: dir });
+    const token = `xoxb-${'1'.repeat(24)}`;
+    const signing = 'a'.repeat(32);
+    writeFileSync(
+      join(dir, 'channels.yaml'),
+      'slack:\n  bot_token_env: SLACK_BOT_TOKEN\n  signing_secret_env: SLACK_SIGNING_SECRET\n  users: { U0ALICE: alice }\n  users_by_email: true\n  channels:\n    finance: { channel: C0FINANCE }\n',
+    );
+    const policy = join(dir, 'policies', 'default.yaml');
+    writeFileSync(
+      policy,
+      readFileSync(policy, 'utf8').replace('require_approval: true', 'require_approval: true\n    notify: [finance]'),
+    );
+    const env = {
+      FARAMESH_PORT: '1',
+      FARAMESH_CHANNELS_FILE: 'channels.yaml',
+      SLACK_BOT_TOKEN: token,
+      SLACK_SIGNING_SECRET: signing,
+    };
+    const ok = await cli(['doctor'], { cwd: dir, env });
+    expect(ok.stdout).toContain('Notifications: 0 webhook(s), 1 Slack channel(s) from');
+    expect(ok.stdout).toContain(
+      "finance → Slack channel C0FINANCE via https://slack.com (rules' notify only; users: 1 mapped, others by email)",
+    );
+    expect(ok.stdout + ok.stderr).not.toContain(token);
+    expect(ok.stdout + ok.stderr).not.toContain(signing);
+  });
 });

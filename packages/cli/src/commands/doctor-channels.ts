@@ -10,6 +10,12 @@ interface ChannelsView {
     recipients: readonly string[];
     linkOnly: boolean;
   }[];
+  slack?: {
+    apiUrl: URL;
+    usersByEmail: boolean;
+    users: ReadonlyMap<string, string>;
+    channels: readonly { name: string; target: { channel: string } | { dm: string }; allPending: boolean }[];
+  } | null;
 }
 
 /**
@@ -19,7 +25,12 @@ interface ChannelsView {
  */
 export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | null): Check {
   const email = channels.email ?? [];
-  const names = new Set([...channels.webhooks, ...email].map((channel) => channel.name));
+  const slack = channels.slack ?? null;
+  const names = new Set([
+    ...channels.webhooks.map((webhook) => webhook.name),
+    ...(slack?.channels ?? []).map((c) => c.name),
+    ...email.map((channel) => channel.name),
+  ]);
   const unknown = (policy?.rules ?? []).flatMap((rule) =>
     (rule.notify ?? [])
       .filter((name) => !names.has(name))
@@ -39,11 +50,15 @@ export function channelsCheck(channels: ChannelsView, policy: CompiledPolicy | n
   return {
     name: 'channels',
     status: 'ok',
-    message: `Notifications: ${channels.webhooks.length} webhook(s)${email.length > 0 ? `, ${email.length} email channel(s)` : ''} from ${channels.file}`,
+    message: `Notifications: ${channels.webhooks.length} webhook(s)${slack === null ? '' : `, ${slack.channels.length} Slack channel(s)`}${email.length > 0 ? `, ${email.length} email channel(s)` : ''} from ${channels.file}`,
     details: [
       ...channels.webhooks.map(
         (w) =>
           `${w.name} → ${w.url.origin}${w.url.pathname} (events ${w.events.join(', ')}; ${w.keys.length === 2 ? 'two secrets: rotating' : 'one secret'})`,
+      ),
+      ...(slack?.channels ?? []).map(
+        (c) =>
+          `${c.name} → Slack ${'channel' in c.target ? `channel ${c.target.channel}` : `DM to ${c.target.dm}`} via ${slack?.apiUrl.origin} (${c.allPending ? 'every pending action' : "rules' notify only"}; users: ${slack?.users.size ?? 0} mapped${slack?.usersByEmail ? ', others by email' : ''})`,
       ),
       ...email.map(
         (e) =>

@@ -51,6 +51,19 @@ export class Authenticator {
   }
 
   /**
+   * The principal of the identity named `name` (a Slack user mapped to it, say), from the first
+   * source that knows it; in open mode, where every caller is the anonymous admin, an open principal
+   * under that name. Null when no source knows the name.
+   */
+  async principalNamed(name: string): Promise<Principal | null> {
+    for (const source of this.sources) {
+      const principal = await source.principalNamed?.(name);
+      if (principal !== null && principal !== undefined) return principal;
+    }
+    return (await this.openMode()) ? { ...OPEN_PRINCIPAL, name } : null;
+  }
+
+  /**
    * The principal for the request's headers, or null when its credentials are missing or wrong.
    * Throws ApiError `unauthorized` with the reason for a token that is known but revoked or expired.
    */

@@ -31,6 +31,13 @@ export class DatabaseTokenSource implements PrincipalSource {
     return this.#seenAny;
   }
 
+  async principalNamed(name: string): Promise<Principal | null> {
+    const token = await this.tokens.findActiveByName(name);
+    if (token === null || !ROLES.has(token.role)) return null;
+    if (token.expires_at !== null && Date.parse(token.expires_at) <= this.now().getTime()) return null;
+    return principalOf(token);
+  }
+
   async authenticate({ bearer }: Credentials): Promise<Principal | null> {
     if (bearer === null || !isTokenSecret(bearer)) return null;
     const digest = secretDigest(bearer);

@@ -41,6 +41,10 @@ export class EnvTokenSource implements PrincipalSource {
     return this.tokens.length > 0;
   }
 
+  principalNamed(name: string): Principal | null {
+    return this.tokens.find((token) => token.principal.name === name)?.principal ?? null;
+  }
+
   authenticate({ bearer }: Credentials): Principal | null {
     const presented = digest(bearer ?? '');
     let found: StoredToken | null = null;

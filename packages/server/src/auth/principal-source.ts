@@ -20,4 +20,9 @@ export interface PrincipalSource {
   authenticate(credentials: Credentials): Principal | null | Promise<Principal | null>;
   /** Whether this source has any identity: the server is in open mode only when no source has. */
   hasIdentities(): boolean | Promise<boolean>;
+  /**
+   * The principal of the identity named `name`, as its credentials would authenticate it now (not
+   * revoked, not expired), or null. For channels that name people rather than present tokens (Slack).
+   */
+  principalNamed?(name: string): Principal | null | Promise<Principal | null>;
 }

@@ -11,6 +11,7 @@ import type { ConcurrencyGate } from '../limits/concurrency-gate.js';
 import type { RequestLimits } from '../limits/request-limits.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Notifications } from '../notify/notifications.js';
+import type { SlackInteractions } from '../notify/slack-interactions.js';
 import type { InlinePolicyEvaluator } from '../playground/inline-policy-evaluator.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
@@ -33,6 +34,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Notification routing, delivery state and the outbox's admin operations. */
   notifications: Notifications;
+  /** Slack's interactivity requests (Approve / Deny buttons); null without a `slack:` section. */
+  slack: SlackInteractions | null;
   auth: Authenticator;
   /** Database tokens: create, list, revoke (the admin endpoints). */
   tokens: TokenAdmin;

@@ -8,6 +8,7 @@ import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
 import { registerPolicyRoutes } from '../routes/policy-routes.js';
+import { registerSlackRoutes } from '../routes/slack-routes.js';
 import { registerStreamRoutes } from '../routes/stream-routes.js';
 import { registerTokenRoutes } from '../routes/token-routes.js';
 import { registerUiRoutes } from '../routes/ui-routes.js';
@@ -155,6 +156,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
+  registerSlackRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerEmailApprovalRoutes(app, ctx);
   registerUiRoutes(app, ctx);

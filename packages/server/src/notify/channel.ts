@@ -9,9 +9,9 @@ export type DeliveryOutcome = { ok: true } | { ok: false; error: string };
  */
 export interface Channel {
   readonly name: string;
-  readonly kind: 'webhook' | 'email';
-  /** Whether this channel wants messages caused by ledger events of this type. */
-  accepts(eventType: string): boolean;
+  readonly kind: 'webhook' | 'email' | 'slack';
+  /** Whether this channel wants messages caused by ledger events of this type (on `action`, as it is after the event). */
+  accepts(eventType: string, action: ActionRecord): boolean;
   /**
    * Channels that write to each person separately (email): who gets this action, each becoming its
    * own outbox message (the payload's `recipient`), so a retry never repeats the others' messages.

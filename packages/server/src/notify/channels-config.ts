@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { type EmailChannelConfig, readEmailChannels, readLinkKey } from './email-config.js';
+import { readSecretValues } from './secret-values.js';
+import { readSlackConfig, type SlackConfig } from './slack-config.js';
 import { WEBHOOK_SECRET, webhookKey } from './webhook-signature.js';
 
 /** How the outbox worker delivers (the `delivery:` section of FARAMESH_CHANNELS_FILE). */
@@ -31,6 +33,8 @@ export interface ChannelsConfig {
   /** FARAMESH_CHANNELS_FILE, or null when no channels are configured. */
   file: string | null;
   webhooks: WebhookConfig[];
+  /** The `slack:` section (one Slack app), or null without one. */
+  slack: SlackConfig | null;
   delivery: DeliverySettings;
   /** Email channels (`email:`, email-config.ts). */
   email: EmailChannelConfig[];
@@ -48,7 +52,6 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
 };
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WEBHOOK_KEYS = new Set(['url', 'events', 'secret_env', 'secret_file', 'timeout_ms']);
 const DELIVERY_KEYS: Record<string, [keyof DeliverySettings, number, number]> = {
   max_attempts: ['maxAttempts', 1, 100],
@@ -81,6 +84,7 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
   const config: ChannelsConfig = {
     file: source.file,
     webhooks: [],
+    slack: null,
     delivery: { ...DEFAULT_DELIVERY },
     email: [],
     emailLinkKey: null,
@@ -95,20 +99,24 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
     return config;
   }
   if (!isRecord(doc)) {
-    problems.push(`${where}: must be a mapping with \`webhooks\` and/or \`delivery\``);
+    problems.push(`${where}: must be a mapping with \`webhooks\`, \`slack\`, \`email\` and/or \`delivery\``);
     return config;
   }
   for (const key of Object.keys(doc)) {
-    if (key !== 'webhooks' && key !== 'delivery' && key !== 'email')
-      problems.push(`${where}: unknown key \`${key}\` (webhooks, delivery, email)`);
+    if (key !== 'webhooks' && key !== 'delivery' && key !== 'email' && key !== 'slack')
+      problems.push(`${where}: unknown key \`${key}\` (webhooks, slack, email, delivery)`);
   }
   readDelivery(doc.delivery, `${where}: delivery`, config.delivery, problems);
+  if (doc.slack !== undefined) config.slack = readSlackConfig(doc.slack, `${where}: slack`, source, problems);
   config.email = readEmailChannels(doc.email, `${where}: email`, source, problems);
   if (doc.email !== undefined) config.emailLinkKey = readLinkKey(source, problems);
   const webhookNames = new Set(Object.keys(isRecord(doc.webhooks) ? doc.webhooks : {}));
+  const slackNames = new Set((config.slack?.channels ?? []).map((channel) => channel.name));
   for (const { name } of config.email) {
     if (webhookNames.has(name))
       problems.push(`${where}: email.${name}: a webhook has the same name; channel names are unique`);
+    if (slackNames.has(name))
+      problems.push(`${where}: email.${name}: a Slack channel has the same name; channel names are unique`);
   }
   if (doc.webhooks === undefined) return config;
   if (!isRecord(doc.webhooks)) {
@@ -118,6 +126,10 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
   for (const [name, raw] of Object.entries(doc.webhooks)) {
     const webhook = readWebhook(name, raw, `${where}: webhooks.${name}`, source, problems);
     if (webhook !== null) config.webhooks.push(webhook);
+  }
+  for (const { name } of config.slack?.channels ?? []) {
+    if (Object.hasOwn(doc.webhooks, name))
+      problems.push(`${where}: the name ${name} is both a webhook and a Slack channel`);
   }
   return config;
 }
@@ -189,29 +201,7 @@ function readSecrets(
   source: ChannelsSource,
   problems: string[],
 ): Buffer[] {
-  const secrets: { label: string; value: string | undefined }[] = [];
-  for (const name of asList(raw.secret_env)) {
-    if (typeof name !== 'string' || !ENV_NAME.test(name)) {
-      problems.push(`${where}.secret_env must name environment variables (whsec_ secrets are never inline)`);
-      continue;
-    }
-    secrets.push({ label: `environment variable ${name}`, value: source.env(name)?.trim() });
-  }
-  for (const file of asList(raw.secret_file)) {
-    if (typeof file !== 'string' || file === '') {
-      problems.push(`${where}.secret_file must name files`);
-      continue;
-    }
-    const path = source.path(file);
-    let value: string | undefined;
-    try {
-      value = readFileSync(path, 'utf8').trim();
-    } catch (error) {
-      problems.push(`${where}.secret_file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-      continue;
-    }
-    secrets.push({ label: `file ${path}`, value });
-  }
+  const secrets = readSecretValues(raw, 'secret', where, source, problems);
   if (secrets.length === 0 || secrets.length > 2) {
     problems.push(`${where} needs one secret (two while rotating) in secret_env or secret_file`);
     return [];
@@ -233,6 +223,15 @@ function readSecrets(
     }
   }
   return keys;
+}
+
+/** Every configured channel's name (webhook endpoints, Slack channels, email channels): what `notify:` may name. */
+export function channelNames(config: Pick<ChannelsConfig, 'webhooks' | 'slack' | 'email'>): string[] {
+  return [
+    ...config.webhooks.map((webhook) => webhook.name),
+    ...(config.slack?.channels ?? []).map((c) => c.name),
+    ...config.email.map((channel) => channel.name),
+  ];
 }
 
 /**

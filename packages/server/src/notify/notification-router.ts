@@ -5,7 +5,7 @@ import { actionToWire } from '../service/wire.js';
 import type { Channel } from './channel.js';
 
 /** Renders actions as an agent sees them: never with the approval token. */
-const NO_TOKEN = { ...OPEN_PRINCIPAL, role: 'agent' as const, openMode: false };
+export const NO_TOKEN = { ...OPEN_PRINCIPAL, role: 'agent' as const, openMode: false };
 
 /**
  * Decides which channels an event notifies (each webhook endpoint's event filter) and builds the
@@ -33,7 +33,7 @@ export class NotificationRouter {
       const told =
         event.event_type === 'decision_made' && action.status === 'pending_approval' ? this.ruleNotify(action) : [];
       for (const channel of this.channels) {
-        if (!channel.accepts(event.event_type) && !told.includes(channel.name)) continue;
+        if (!channel.accepts(event.event_type, action) && !told.includes(channel.name)) continue;
         const payload = this.payload(`action.${event.event_type}`, at, action, event.id);
         for (const recipient of channel.recipients?.(action) ?? [null]) {
           messages.push({

@@ -11,6 +11,7 @@ import { emailChannels } from './email-channels.js';
 import { NotificationRouter } from './notification-router.js';
 import { Notifications } from './notifications.js';
 import { OutboxWorker } from './outbox-worker.js';
+import { slackChannels } from './slack-setup.js';
 import { WebhookChannel } from './webhook-channel.js';
 
 /**
@@ -25,8 +26,18 @@ export function startNotifications(
   log: ServerLogger,
   policy: PolicyHolder,
 ): Notifications & { close(): Promise<void> } {
+  const owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   const channels: Channel[] = config.channels.webhooks.map((webhook) => new WebhookChannel({ ...webhook }, now));
   channels.push(...emailChannels(config, store, policy, now));
+  channels.push(
+    ...slackChannels(config.channels.slack, {
+      store,
+      publicUrl: config.publicUrl,
+      ruleNotify: (action) => ruleNotify(policy, action),
+      owner,
+      now,
+    }),
+  );
   if (channels.length > 0 && store.outbox === undefined) {
     throw Object.assign(
       new Error(`FARAMESH_CHANNELS_FILE configures channels, but the ${config.dbBackend} store has no outbox yet`),
@@ -41,7 +52,7 @@ export function startNotifications(
           outbox: store.outbox,
           channels: byName,
           settings: config.channels.delivery,
-          owner: `${hostname()}:${process.pid}:${randomUUID()}`,
+          owner,
           metrics,
           log,
           now,
@@ -51,7 +62,7 @@ export function startNotifications(
   worker?.start();
   const notifications = new Notifications(
     store.outbox ?? null,
-    new NotificationRouter(channels, config.publicUrl, (action) => ruleNotify(policy, action)),
+    new NotificationRouter(channels, config.publicUrl, (action) => ruleNotify(policy, action) ?? []),
     byName,
     worker,
     now,
@@ -66,10 +77,12 @@ export function startNotifications(
 
 /**
  * The `notify:` of the rule that decided `action`, read from the active policy only when it is the
- * policy that decided (same hash): a reload in between never sends to another rule's channels.
+ * policy that decided (same hash): a reload in between never sends to another rule's channels. Null
+ * when that can't be told any more (another policy is active).
  */
-function ruleNotify(policy: PolicyHolder, action: ActionRecord): readonly string[] {
+function ruleNotify(policy: PolicyHolder, action: ActionRecord): readonly string[] | null {
   const current = policy.current();
-  if (action.matched_rule === null || current.hash !== action.policy_hash) return [];
+  if (current.hash !== action.policy_hash) return null;
+  if (action.matched_rule === null) return [];
   return current.rules[action.matched_rule.index]?.notify ?? [];
 }

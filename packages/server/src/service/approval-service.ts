@@ -42,7 +42,7 @@ export class ApprovalService {
    * identity decides once; the last approval the rule requires moves the action to approved, any
    * allowed deny denies, and earlier approvals are recorded (`approval_recorded`) while it stays pending.
    */
-  async decide(id: string, body: ApprovalRequest, principal: Principal): Promise<ActionRecord> {
+  async decide(id: string, body: ApprovalRequest, principal: Principal, via?: JsonObject): Promise<ActionRecord> {
     if (!can(principal.role, 'action:decide')) {
       throw new ApiError('forbidden', `role "${principal.role}" may not approve or deny actions`);
     }
@@ -50,7 +50,7 @@ export class ApprovalService {
     let record = await actions.getExact(id, principal);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.decideOnce(record, body, principal);
+        return await this.decideOnce(record, body, principal, via);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !(error instanceof StoreError && error.code === 'version_conflict')) throw error;
         record = await actions.getExact(id, principal);
@@ -58,7 +58,7 @@ export class ApprovalService {
     }
   }
 
-  private async decideOnce(initial: ActionRecord, body: ApprovalRequest, principal: Principal) {
+  private async decideOnce(initial: ActionRecord, body: ApprovalRequest, principal: Principal, via?: JsonObject) {
     const { actions } = this.deps;
     const record = await actions.expireIfDue(initial);
     if (record.status === 'expired') throw approvalExpiredError(record);
@@ -85,6 +85,8 @@ export class ApprovalService {
       reason,
       ...progressMeta(outcome),
       ...(selfApproval && { self_approval: true }),
+      // Where the decision was made when not through the API itself (e.g. a Slack button), for the audit.
+      ...(via !== undefined && { via }),
     };
     if (outcome.outcome === 'partial') {
       return actions.commit(record, { approval }, [actions.event('approval_recorded', meta)], at);

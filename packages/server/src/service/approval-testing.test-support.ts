@@ -49,13 +49,14 @@ export const REFUND = { agent_id: 'bot', tool: 'stripe', operation: 'refund', pa
 
 /** A server with the quorum policy and named identities, a clock the test moves, and a caller per identity. */
 export async function startQuorumServer(
-  options: { store?: Store; env?: Record<string, string>; policy?: string } = {},
+  /** `realTime`: the server runs on the real clock (`clock` is then unused), e.g. for outbox retries. */
+  options: { store?: Store; env?: Record<string, string>; policy?: string; realTime?: boolean } = {},
 ) {
   const clock = { now: Date.parse('2030-01-01T00:00:00.000Z') };
   const server = await startTestServer({
     policy: options.policy ?? QUORUM_POLICY,
     env: { FARAMESH_TOKENS: TOKENS_ENV, FARAMESH_APPROVAL_TTL: '3600', ...options.env },
-    now: () => new Date(clock.now),
+    ...(options.realTime !== true && { now: () => new Date(clock.now) }),
     ...(options.store !== undefined && { store: options.store }),
   });
   const call = (who: Who, method: 'GET' | 'POST', url: string, payload?: object) =>

@@ -6,6 +6,7 @@ import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { createMemorySessions } from '../sessions/memory-sessions.js';
+import { createMemorySlackMessages } from '../slack/memory-slack-messages.js';
 import {
   type ActionRecord,
   type CreateActionInput,
@@ -254,6 +255,7 @@ export function createMemoryStore(): Store {
     tokens: createMemoryTokens(open),
 
     sessions: createMemorySessions(open),
+    slackMessages: createMemorySlackMessages(open),
     outbox,
     emailLinks: createMemoryEmailLinks(open),
 

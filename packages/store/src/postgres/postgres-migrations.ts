@@ -227,6 +227,26 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX email_link_uses_expiry ON email_link_uses (expires_at);
     `,
   },
+  {
+    version: 11,
+    name: 'slack approval messages',
+    // Where each action's Slack message was posted, so later changes of the action update it;
+    // lock_owner/lock_expires_at serialize those updates across replicas.
+    sql: `
+      CREATE TABLE slack_messages (
+        channel text COLLATE "C" NOT NULL,
+        action_id text COLLATE "C" NOT NULL,
+        slack_channel text NOT NULL,
+        ts text NOT NULL,
+        rendered_version integer NOT NULL,
+        lock_owner text,
+        lock_expires_at text COLLATE "C",
+        created_at text NOT NULL,
+        updated_at text NOT NULL,
+        PRIMARY KEY (channel, action_id)
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

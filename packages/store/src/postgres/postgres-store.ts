@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createPostgresEmailLinks } from '../email-links/postgres-email-links.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
+import { createPostgresSlackMessages } from '../slack/postgres-slack-messages.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
 import type { ActionRecord, CreateActionResult, Store, StoreInfo, TransitionResult } from '../store.js';
@@ -294,6 +295,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
     emailLinks: createPostgresEmailLinks(query, () => {
+      if (closed) throw new StoreError('unavailable', 'the store is closed');
+    }),
+    slackMessages: createPostgresSlackMessages(query, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
     tokens: createPostgresTokens(query, read, () => {

@@ -267,6 +267,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX email_link_uses_expiry ON email_link_uses (expires_at);
     `,
   },
+  {
+    version: 11,
+    name: 'slack approval messages',
+    // Where each action's Slack message was posted (conversation and ts), so later changes of the
+    // action update it; lock_owner/lock_expires_at serialize those updates across replicas.
+    sql: `
+      CREATE TABLE slack_messages (
+        channel TEXT NOT NULL,
+        action_id TEXT NOT NULL,
+        slack_channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        rendered_version INTEGER NOT NULL,
+        lock_owner TEXT,
+        lock_expires_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (channel, action_id)
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
