@@ -1,5 +1,13 @@
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
+  ArchiveCommitInput,
+  ArchiveCommitStep,
+  ArchiveRecord,
+  ArchiveSegmentInfo,
+  LedgerArchiveStore,
+  StoredArchive,
+} from './ledger-archive.js';
+export type {
   AuditedAction,
   AuditedEvent,
   EventKey,

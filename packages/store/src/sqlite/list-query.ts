@@ -47,7 +47,7 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
 }
 
 /** The search text of search-text.ts as SQL over the actions row (the same as the index trigger's). */
-const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
+export const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
   substr(params, 1, ${SEARCH_JSON_CHARS}) || char(10) || substr(context, 1, ${SEARCH_JSON_CHARS}))`;
 
 /** The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null. */
