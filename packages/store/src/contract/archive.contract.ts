@@ -116,6 +116,8 @@ export function describeArchiveContract(s: ContractScope): void {
       expect((await s.store.listActions({ filter: {}, limit: 10 })).total).toBe(3);
       expect((await s.store.listActions({ filter: { status: 'denied' }, limit: 10 })).total).toBe(0);
       expect((await s.store.listActions({ filter: { q: 'kubectl' }, limit: 10 })).total).toBe(0);
+      // The search index still finds the actions that stay (its entries were removed, not damaged).
+      expect((await s.store.listActions({ filter: { q: 'ls -la' }, limit: 10 })).total).toBe(3);
       expect(await s.store.countByStatus()).not.toHaveProperty('denied');
       expect(await archive.latest()).toEqual(stored);
       expect(await archive.list(0, 10)).toEqual([stored]);

@@ -57,6 +57,14 @@ export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions):
       );
     }
     const head = sqliteHead(source);
+    // An archived ledger starts past seq 1 and chains to its archive record; copying one would need
+    // the retained events and archive records carried over and verified from the archive.
+    if ((source.prepare('SELECT count(*) AS n FROM ledger_archives').get() as { n: number }).n > 0) {
+      throw new StoreError(
+        'invalid_input',
+        `${sqlitePath} was archived (faramesh archive); copying an archived ledger into PostgreSQL is not supported`,
+      );
+    }
 
     // Creates the schema (or checks that it isn't newer than this build).
     const store = createPostgresStore({ dsn: options.dsn, poolSize: 1 });
