@@ -179,13 +179,16 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
       expect(await s.ledger.count()).toEqual(count);
       expect(await s.ledger.archive!.latest()).toBeNull();
       expect((await auditLedger(s, { key, checkpointFile: null })).ok).toBe(true);
-      // A leftover of another interrupted run (a different cutoff) is replaced, not kept beside.
-      writeFileSync(join(dir, 'faramesh-ledger-0000000000000001-0000000000000011.jsonl'), 'partial\n');
+      // A segment no committed archive covers (another cutoff, or a database restored from an older
+      // backup) is moved aside, never deleted; a partial file is; the crashed run's own files are
+      // rewritten byte for byte, so their set-aside copies go.
+      writeFileSync(join(dir, 'faramesh-ledger-0000000000000001-0000000000000011.jsonl'), 'other\n');
       writeFileSync(join(dir, 'faramesh-ledger-1.partial'), 'partial\n');
       const done = await run(s, key, dir, cut);
       expect(done.archived).toBe(true);
       expect(segmentPaths(dir).map((path) => readFileSync(path, 'utf8'))).toEqual(files);
-      expect(readdirSync(dir).sort()).toEqual(done.segments.map((seg) => seg.file).sort());
+      expect(readdirSync(dir).sort()).toEqual([...done.segments.map((seg) => seg.file), 'superseded'].sort());
+      expect(readdirSync(join(dir, 'superseded'))).toEqual(['faramesh-ledger-0000000000000001-0000000000000011.jsonl']);
       expect(await run(s, key, dir, cut)).toMatchObject({ archived: false });
     });
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LedgerArchiveResult } from '@faramesh/contract';
 import {
@@ -17,9 +17,9 @@ import type { LedgerSigningKey } from '../ledger-key.js';
 import { type LedgerProblem, ProblemLog } from '../ledger-problems.js';
 import { lockArchiveDir } from './archive-lock.js';
 import { ARCHIVE_DOMAIN, signStatement } from './archive-signature.js';
+import { dropRewritten, setAsideLeftovers } from './leftovers.js';
 import { RetainedDigest } from './retained-digest.js';
-import { parseSegmentFileName } from './segment-format.js';
-import { PARTIAL_SUFFIX, SegmentWriter } from './segment-writer.js';
+import { SegmentWriter } from './segment-writer.js';
 
 /** Where an archive run is; a test hook may stop the process at any of them (a crash, for tests). */
 export type ArchiveStep = 'segments_written' | ArchiveCommitStep | 'committed';
@@ -96,7 +96,7 @@ export async function archiveLedger(deps: ArchiverDeps, options: ArchiveOptions)
   await mkdir(options.dir, { recursive: true });
   const unlock = await lockArchiveDir(options.dir, deps.now);
   try {
-    await removeLeftovers(options.dir, from.seq);
+    const moved = await setAsideLeftovers(options.dir, from.seq);
     const writer = new SegmentWriter(options.dir, options.maxSegmentBytes, deps.key);
     let segments: ArchiveSegmentInfo[];
     let last: AuditedEvent;
@@ -104,10 +104,12 @@ export async function archiveLedger(deps: ArchiverDeps, options: ArchiveOptions)
       last = await writeVerified(deps.ledger, writer, from, lastSeq, options.pageEvents);
       segments = await writer.finish();
     } catch (error) {
+      // What this run wrote is still all in the database: nothing is lost by removing it.
       await writer.abandon();
-      await removeLeftovers(options.dir, from.seq);
+      for (const segment of writer.segments) await rm(join(options.dir, segment.file), { force: true });
       throw error;
     }
+    await dropRewritten(options.dir, moved, segments);
     deps.onStep?.('segments_written');
 
     const record = signStatement<ArchiveRecord>(
@@ -201,19 +203,6 @@ async function retainedDigest(
     const tail = page.at(-1);
     if (tail === undefined) return digest;
     after = tail.seq;
-  }
-}
-
-/**
- * Files of an interrupted run: partial segments, and segments no committed archive covers (their
- * first seq is past the newest archive). The directory belongs to one ledger; a re-run replaces them.
- */
-async function removeLeftovers(dir: string, archivedSeq: number): Promise<void> {
-  for (const name of await readdir(dir)) {
-    const range = parseSegmentFileName(name);
-    if (name.endsWith(PARTIAL_SUFFIX) || (range !== null && range.first_seq > archivedSeq)) {
-      await rm(join(dir, name), { force: true });
-    }
   }
 }
 
