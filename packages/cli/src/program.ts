@@ -2,6 +2,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { App } from './app.js';
 import { EXIT } from './cli-error.js';
 import { registerApproval } from './commands/approval.js';
+import { registerArchive } from './commands/archive.js';
 import { registerAudit } from './commands/audit.js';
 import { registerBuildUi } from './commands/build-ui.js';
 import { registerCancel } from './commands/cancel.js';
@@ -88,6 +89,7 @@ function registerCommands(program: Command, app: App): void {
   registerDoctor(program, app);
   registerMigrate(program, app);
   registerAudit(program, app);
+  registerArchive(program, app);
   registerCompletion(program, app);
 }
 

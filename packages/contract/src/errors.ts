@@ -71,6 +71,12 @@ export const ERROR_STATUS = {
   server_busy: 503,
   /** The ledger failed its consistency checks: writes are refused until an operator recovers it. */
   ledger_inconsistent: 503,
+  /** Archiving through the API needs FARAMESH_ARCHIVE_DIR (and a SQLite or PostgreSQL database). */
+  archive_not_configured: 501,
+  /** Another archive of this ledger is running (details: who holds the lock). */
+  archive_in_progress: 409,
+  /** The ledger changed under the archive (another archive committed first): nothing was removed; run it again. */
+  archive_conflict: 409,
   internal_error: 500,
 } as const;
 

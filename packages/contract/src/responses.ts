@@ -171,7 +171,13 @@ export type LedgerProblemKind =
   | 'checkpoint_forged'
   | 'checkpoint_mismatch'
   | 'behind_checkpoint'
-  | 'checkpoint_file_invalid';
+  | 'checkpoint_file_invalid'
+  /** An archive record whose signature doesn't verify with the configured key. */
+  | 'archive_forged'
+  /** Archive records that don't chain (each continues the one before it from seq 1). */
+  | 'archive_invalid'
+  /** The events kept at or below the newest archive are not the ones it recorded (count or digest). */
+  | 'retained_mismatch';
 
 export interface LedgerProblem {
   kind: LedgerProblemKind;
@@ -219,12 +225,82 @@ export interface LedgerAudit {
     unsigned: number;
     /** Signed by a key other than the configured one (or no key configured): not verifiable here. */
     unverified: number;
+    /** Of a position that was archived since (checked against the segments, not here). */
+    archived?: number;
     latest: LedgerCheckpointInfo | null;
   };
+  /** The archives the ledger was pruned by (`faramesh archive`); null when nothing was archived. */
+  archive?: LedgerArchiveState | null;
   key: { configured: boolean; key_id: string | null };
   /** What this verification could not detect, given its key and checkpoints. */
   limitations: string[];
   /** The first problem's seq and message (for clients of the earlier single-problem answer). */
   seq?: number;
   reason?: string;
+}
+
+/** What verification found about a ledger's archives: the remaining ledger starts after `last_seq`. */
+export interface LedgerArchiveState {
+  archives: number;
+  /** The newest archive's last position: the first remaining event links to `last_hash`. */
+  last_seq: number;
+  last_hash: string;
+  /** Events at or below last_seq still in the database (their actions weren't finished). */
+  retained_events: number;
+  /** Archive records whose signature verified with the configured key, unsigned, and signed by another key. */
+  signed: number;
+  unsigned: number;
+  unverified: number;
+}
+
+/** One segment file of an archive. */
+export interface LedgerSegmentInfo {
+  file: string;
+  first_seq: number;
+  last_seq: number;
+  count: number;
+  bytes: number;
+  sha256: string;
+}
+
+/** The checkpoint an archive leaves in the database (signed when FARAMESH_LEDGER_KEY is set). */
+export interface LedgerArchiveRecord {
+  id: number;
+  first_seq: number;
+  last_seq: number;
+  prev_hash: string;
+  last_hash: string;
+  event_count: number;
+  first_at: string;
+  last_at: string;
+  removed_events: number;
+  removed_actions: number;
+  retained_events: number;
+  retained_digest: string;
+  before: string;
+  archived_at: string;
+  segments: LedgerSegmentInfo[];
+  key_id: string | null;
+  signature: string | null;
+}
+
+/**
+ * `POST /v1/audit/archive`: what was (or, with `dry_run`, would be) archived. `archived` is false
+ * on a dry run and when no event is older than `before` beyond the previous archive.
+ */
+export interface LedgerArchiveResult {
+  archived: boolean;
+  dry_run: boolean;
+  /** The cutoff as an ISO timestamp: events created before it are archived. */
+  before: string;
+  /** The stretch of the ledger archived, or null when there was nothing to archive. */
+  range: { first_seq: number; last_seq: number } | null;
+  event_count: number;
+  removed_events: number;
+  removed_actions: number;
+  retained_events: number;
+  /** Where the segments were written (the server's FARAMESH_ARCHIVE_DIR through the API). */
+  dir: string | null;
+  segments: LedgerSegmentInfo[];
+  record: LedgerArchiveRecord | null;
 }

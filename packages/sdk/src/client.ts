@@ -41,6 +41,7 @@ export {
 import type {
   ExplainResponse,
   Health,
+  LedgerArchiveResult,
   LedgerAudit,
   LedgerCheckpointInfo,
   PlaygroundResult,
@@ -308,6 +309,23 @@ export class FarameshClient {
     return this.get<LedgerAudit>('/v1/audit/verify', undefined, { ...options, timeoutMs: 600_000 });
   }
 
+  /**
+   * Archives the ledger up to `before` (an age like `90d` or an ISO date-time) into segment files in
+   * the server's FARAMESH_ARCHIVE_DIR and removes the archived, finished actions (admin).
+   */
+  auditArchive(
+    request: { before: string; dry_run?: boolean },
+    options: CallOptions = {},
+  ): Promise<LedgerArchiveResult> {
+    return this.call<LedgerArchiveResult>({
+      method: 'POST',
+      path: '/v1/audit/archive',
+      body: request,
+      signal: options.signal,
+      timeoutMs: 3_600_000,
+    });
+  }
+
   /** Verifies the ledger up to its head and records a (signed) checkpoint of it (admin). */
   auditCheckpoint(options: CallOptions = {}): Promise<LedgerCheckpointInfo & { file: boolean }> {
     return this.call<LedgerCheckpointInfo & { file: boolean }>({
@@ -401,6 +419,7 @@ export class FarameshClient {
     body: unknown;
     headers?: Record<string, string>;
     retry?: boolean;
+    timeoutMs?: number;
     signal: AbortSignal | undefined;
   }): Promise<T> {
     const { signal, ...rest } = spec;

@@ -51,6 +51,7 @@ export type {
   ExplainResponse,
   Explanation,
   Health,
+  LedgerArchiveResult,
   LedgerAudit,
   LedgerCheckpointInfo,
   LedgerProblem,

@@ -9,6 +9,7 @@ export type {
   ExplainResponse,
   Explanation,
   Health,
+  LedgerArchiveResult,
   LedgerAudit,
   LedgerCheckpointInfo,
   LedgerProblem,

@@ -1,3 +1,13 @@
+export { resolveCutoff } from './audit/archive/archive-cutoff.js';
+export {
+  type ArchiveOptions,
+  type ArchiverDeps,
+  type ArchiveStep,
+  archiveLedger,
+  DEFAULT_SEGMENT_BYTES,
+} from './audit/archive/archiver.js';
+export { type SegmentSetVerification, verifySegments } from './audit/archive/segment-set.js';
+export type { SegmentProblem, SegmentVerification } from './audit/archive/segment-verify.js';
 export { auditLedger, type LedgerAudit, type VerifyOptions } from './audit/ledger-audit.js';
 export {
   generateLedgerKey,
@@ -14,6 +24,7 @@ export { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig, type T
 export { parseDotenv } from './config/dotenv.js';
 export { ApiError } from './http/api-error.js';
 export { buildApp } from './http/app.js';
+export { ledgerPageEvents } from './limits/ledger-page.js';
 export { loadServerConfig, runServe, type ServeOptions, StartupError } from './main.js';
 export { PolicyLoadError } from './policy/policy-holder.js';
 export { type CreateServerOptions, createServer, type FarameshServer, type ServerLogger } from './server.js';

@@ -1,6 +1,14 @@
 export type { EmailLinkStore, EmailLinkUse } from './email-links/email-link-store.js';
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
+  ArchiveCommitInput,
+  ArchiveCommitStep,
+  ArchiveRecord,
+  ArchiveSegmentInfo,
+  LedgerArchiveStore,
+  StoredArchive,
+} from './ledger-archive.js';
+export type {
   AuditedAction,
   AuditedEvent,
   EventKey,

@@ -1,3 +1,4 @@
+import type { LedgerArchiveStore } from './ledger-archive.js';
 import type { ActionRecord, EventRecord } from './store.js';
 
 /**
@@ -26,6 +27,8 @@ export interface LedgerStore {
   checkpoints(after: { seq: number; id: number } | null, limit: number): Promise<StoredCheckpoint[]>;
   /** The checkpoint with the highest seq (the newest of those), or null. */
   latestCheckpoint(): Promise<StoredCheckpoint | null>;
+  /** Retention (ledger-archive.ts); absent on adapters that keep nothing worth archiving (memory). */
+  readonly archive?: LedgerArchiveStore;
 }
 
 export interface LedgerState {

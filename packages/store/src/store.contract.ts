@@ -5,6 +5,7 @@
  */
 import { afterEach, describe } from 'vitest';
 import { describeApprovalContract } from './contract/approval.contract.js';
+import { describeArchiveContract } from './contract/archive.contract.js';
 import type { ContractScope } from './contract/contract-scope.js';
 import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } from './contract/fixtures.js';
 import { describeLedgerContract } from './contract/ledger.contract.js';
@@ -70,5 +71,6 @@ export function describeStoreContract(
     describeApprovalContract(scope);
     describeOutboxContract(scope);
     describeSlackMessagesContract(scope);
+    describeArchiveContract(scope);
   });
 }

@@ -56,6 +56,9 @@ ERROR_STATUS: Dict[str, int] = {
     "not_ready": 503,
     "server_busy": 503,
     "ledger_inconsistent": 503,
+    "archive_not_configured": 501,
+    "archive_in_progress": 409,
+    "archive_conflict": 409,
     "internal_error": 500,
 }
 
@@ -252,6 +255,9 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "not_ready": ServiceUnavailableError,
     "server_busy": ServiceUnavailableError,
     "ledger_inconsistent": ServiceUnavailableError,
+    "archive_not_configured": ServiceUnavailableError,
+    "archive_in_progress": ConflictError,
+    "archive_conflict": ConflictError,
     "internal_error": ServerError,
 }
 

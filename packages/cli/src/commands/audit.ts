@@ -4,11 +4,13 @@ import type { App } from '../app.js';
 import { CliError, UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { intOption } from '../option-parsers.js';
+import { verifyKey, verifySegmentFiles } from './audit-segments.js';
 
 interface VerifyFlags {
   db?: string;
   checkpoints?: string;
   key?: string;
+  segment?: string[];
 }
 
 /**
@@ -17,6 +19,12 @@ interface VerifyFlags {
  * server: a copy or a backup, against a checkpoint file kept elsewhere. Exit 1 when it doesn't verify.
  */
 export async function auditVerify(ctx: Context, options: VerifyFlags): Promise<number> {
+  if (options.segment !== undefined && options.segment.length > 0) {
+    if (options.db !== undefined || options.checkpoints !== undefined) {
+      throw new UsageError('--segment verifies segment files on their own: verify the database in a separate run');
+    }
+    return verifySegmentFiles(ctx, options.segment, await verifyKey(ctx, options.key));
+  }
   if (options.db === undefined && (options.checkpoints !== undefined || options.key !== undefined)) {
     throw new UsageError('--checkpoints and --key verify a file: give it with --db (the server uses its own)');
   }
@@ -52,19 +60,10 @@ async function verifyFile(ctx: Context, options: VerifyFlags, path: string): Pro
   const { existsSync } = await import('node:fs');
   const { resolve } = await import('node:path');
   const { createSqliteStore } = await import('@faramesh/store');
-  const { auditLedger, parseVerifyKey, LedgerKeyError } = await import('@faramesh/server');
+  const { auditLedger } = await import('@faramesh/server');
   const file = resolve(ctx.io.cwd, path);
   if (!existsSync(file)) throw new CliError(`cannot open ${path}: no such file`);
-  const keyText = options.key ?? ctx.io.env.FARAMESH_LEDGER_KEY;
-  let key: ReturnType<typeof parseVerifyKey> | null = null;
-  if (keyText !== undefined && keyText !== '') {
-    try {
-      key = parseVerifyKey(keyText);
-    } catch (err) {
-      if (err instanceof LedgerKeyError) throw new UsageError(`--key: ${err.message}`);
-      throw err;
-    }
-  }
+  const key = await verifyKey(ctx, options.key);
   const checkpointFile = options.checkpoints === undefined ? null : resolve(ctx.io.cwd, options.checkpoints);
   if (checkpointFile !== null && !existsSync(checkpointFile)) {
     throw new CliError(`cannot open ${options.checkpoints}: no such file`);
@@ -132,7 +131,12 @@ export function registerAudit(program: Command, app: App): void {
     .option('--checkpoints <file>', 'with --db: also check against this checkpoint file (JSONL)')
     .option(
       '--key <key>',
-      'with --db: verify checkpoint signatures with this key (public or secret; default FARAMESH_LEDGER_KEY)',
+      'with --db or --segment: verify signatures with this key (public or secret; default FARAMESH_LEDGER_KEY)',
+    )
+    .option(
+      '--segment <file>',
+      'verify an archive segment file offline (repeatable; a directory means its segment files)',
+      (value: string, previous: string[] = []) => [...previous, value],
     )
     .action(async (opts, cmd) => {
       app.exitCode = await auditVerify(app.context(cmd), opts);

@@ -54,7 +54,7 @@ export interface ChainWalkOptions {
   pageSize?: number;
 }
 
-function checkPosition(event: AuditedEvent, prevSeq: number, prevHash: string, log: ProblemLog): void {
+export function checkPosition(event: AuditedEvent, prevSeq: number, prevHash: string, log: ProblemLog): void {
   const { seq } = event;
   if (seq === prevSeq) log.add({ kind: 'seq_duplicate', seq, message: `seq ${seq} appears more than once` });
   else if (seq !== prevSeq + 1) {
@@ -66,7 +66,7 @@ function checkPosition(event: AuditedEvent, prevSeq: number, prevHash: string, l
   }
 }
 
-function checkContent(event: AuditedEvent, log: ProblemLog): void {
+export function checkContent(event: AuditedEvent, log: ProblemLog): void {
   const { seq } = event;
   if (event.event === null) {
     log.add({
@@ -105,7 +105,7 @@ function checkContent(event: AuditedEvent, log: ProblemLog): void {
   }
 }
 
-function checkOwner(event: AuditedEvent, owners: Map<string, Set<number> | null>, log: ProblemLog): void {
+export function checkOwner(event: AuditedEvent, owners: Map<string, Set<number> | null>, log: ProblemLog): void {
   const { seq, action_id } = event;
   const listed = owners.get(action_id);
   if (listed === undefined) {
@@ -127,7 +127,7 @@ function checkOwner(event: AuditedEvent, owners: Map<string, Set<number> | null>
 }
 
 /** The seq lists of the actions a page of events names (null: the row's list is unreadable). */
-async function ownersOf(ledger: LedgerStore, page: AuditedEvent[]): Promise<Map<string, Set<number> | null>> {
+export async function ownersOf(ledger: LedgerStore, page: AuditedEvent[]): Promise<Map<string, Set<number> | null>> {
   const rows = await ledger.seqLists([...new Set(page.map((event) => event.action_id))]);
   return new Map(rows.map((row) => [row.id, row.event_seqs === null ? null : new Set(row.event_seqs)]));
 }

@@ -1,4 +1,5 @@
 import { GENESIS_HASH, type LedgerStore, type StoredCheckpoint } from '@faramesh/store';
+import { effectiveHead } from './archive/archive-check.js';
 import { walkChain } from './chain-walk.js';
 import { appendCheckpointLine, lastCheckpointLine } from './checkpoint-file.js';
 import { checkSignature, makeCheckpoint } from './checkpoint-signature.js';
@@ -38,7 +39,7 @@ export class Checkpointer {
 
   /** A checkpoint only when the head moved since the last one this process wrote. */
   async checkpointIfMoved(): Promise<StoredCheckpoint | null> {
-    const newest = (await this.deps.ledger.state()).newest;
+    const newest = await this.#head();
     if (newest === null || newest.seq === this.#verified?.seq) return null;
     return this.checkpoint();
   }
@@ -47,7 +48,7 @@ export class Checkpointer {
     const { ledger, monitor, key, file, now } = this.deps;
     await monitor.check();
     monitor.assertWritable();
-    const head = (await ledger.state()).newest ?? { seq: 0, hash: GENESIS_HASH };
+    const head = (await this.#head()) ?? { seq: 0, hash: GENESIS_HASH };
     const from = await this.#trustedStart(head.seq);
     const log = new ProblemLog(10);
     const walked = await walkChain(ledger, log, { from, to: head.seq, owners: false });
@@ -70,15 +71,28 @@ export class Checkpointer {
     return stored;
   }
 
+  /** The newest event, or the newest archive's end when nothing newer is left. */
+  async #head(): Promise<Position | null> {
+    const { ledger } = this.deps;
+    const [state, archive] = await Promise.all([ledger.state(), ledger.archive?.latest() ?? null]);
+    return effectiveHead(state.newest, archive);
+  }
+
   /** Where verification may start: a checkpoint the quick check just found matching, if trusted. */
   async #trustedStart(headSeq: number): Promise<Position> {
     const { ledger, key, file } = this.deps;
     const candidates: Position[] = this.#verified ? [this.#verified] : [];
+    // Below the newest archive the chain is only in its segments: never start before its end.
+    const archive = await ledger.archive?.latest();
+    const floor = archive ? { seq: archive.last_seq, hash: archive.last_hash } : null;
+    if (floor !== null) candidates.push(floor);
     const latest = await ledger.latestCheckpoint();
     if (latest !== null && key !== null && checkSignature(latest, key) === 'valid') candidates.push(latest);
     const fromFile = file === null ? null : await lastCheckpointLine(file);
     if (fromFile !== null && checkSignature(fromFile, key) !== 'forged') candidates.push(fromFile);
-    const best = candidates.filter((c) => c.seq <= headSeq).sort((a, b) => b.seq - a.seq)[0];
+    const best = candidates
+      .filter((c) => c.seq <= headSeq && c.seq >= (floor?.seq ?? 0))
+      .sort((a, b) => b.seq - a.seq)[0];
     return best ? { seq: best.seq, hash: best.hash } : { seq: 0, hash: GENESIS_HASH };
   }
 }

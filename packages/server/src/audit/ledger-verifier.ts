@@ -1,6 +1,8 @@
 import type { LedgerAudit } from '@faramesh/contract';
 import type { LedgerStore } from '@faramesh/store';
 import { walkActions } from './action-walk.js';
+import { checkArchives, effectiveHead, walkRetained } from './archive/archive-check.js';
+import { archiveLimitations } from './archive/archive-limitations.js';
 import { walkChain } from './chain-walk.js';
 import { CheckpointChecker } from './checkpoint-check.js';
 import { checkHighWater } from './high-water-check.js';
@@ -27,13 +29,19 @@ export interface VerifyOptions {
 export async function verifyLedger(ledger: LedgerStore, options: VerifyOptions): Promise<LedgerAudit> {
   const log = new ProblemLog();
   const pageSize = options.pageEvents ?? 1000;
-  const chain = await walkChain(ledger, log, { pageSize });
+  // After archiving, the chain resumes from the newest archive's end; the events kept below it are
+  // checked against what the archive recorded (archive/archive-check.ts).
+  const archives = await checkArchives(ledger, options.key, log);
+  const archived = archives?.newest ?? null;
+  const retained = archived ? await walkRetained(ledger, archived, log, pageSize) : 0;
+  const from = archived ? { seq: archived.last_seq, hash: archived.last_hash } : undefined;
+  const chain = await walkChain(ledger, log, { pageSize, ...(from ? { from } : {}) });
   const actions = await walkActions(ledger, log, Math.max(1, Math.floor(pageSize / 2)));
   const [counts, state] = await Promise.all([ledger.count(), ledger.state()]);
-  if (counts.events !== chain.events) {
+  if (counts.events !== chain.events + retained) {
     log.add({
       kind: 'event_count_mismatch',
-      message: `the ledger holds ${counts.events} events but ${chain.events} were read in seq order (duplicate seqs)`,
+      message: `the ledger holds ${counts.events} events but ${chain.events + retained} were read in seq order (duplicate seqs)`,
     });
   }
   const listProblems = log.has(
@@ -49,25 +57,27 @@ export async function verifyLedger(ledger: LedgerStore, options: VerifyOptions):
       message: `actions list ${actions.listed} event positions, the ledger holds ${counts.events} events`,
     });
   }
-  for (const problem of checkHighWater(state.high_water, chain.newest)) log.add(problem);
+  const head = effectiveHead(chain.newest, archived);
+  for (const problem of checkHighWater(state.high_water, head)) log.add(problem);
 
-  const checkpoints = new CheckpointChecker(ledger, options.key, chain.newest?.seq ?? 0, log);
+  const checkpoints = new CheckpointChecker(ledger, options.key, head?.seq ?? 0, log, from ?? null);
   await checkpoints.checkDatabase();
   if (options.checkpointFile !== null) await checkpoints.checkFile(options.checkpointFile);
 
   const first = log.listed[0];
   return {
     ok: log.count === 0,
-    events: chain.events,
+    events: chain.events + retained,
     actions: actions.actions,
-    head: chain.newest,
+    head,
     high_water: state.high_water,
     problems: log.listed,
     problem_count: log.count,
     problem_kinds: log.kinds,
     checkpoints: checkpoints.tally,
     key: { configured: options.key !== null, key_id: options.key?.keyId ?? null },
-    limitations: limitations(options, checkpoints.tally),
+    limitations: [...limitations(options, checkpoints.tally), ...archiveLimitations(archives?.state ?? null)],
+    archive: archives ? { ...archives.state, retained_events: retained } : null,
     ...(first === undefined ? {} : { seq: first.seq ?? 0, reason: first.message }),
   };
 }

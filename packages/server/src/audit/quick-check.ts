@@ -1,4 +1,6 @@
 import type { LedgerStore } from '@faramesh/store';
+import { effectiveHead } from './archive/archive-check.js';
+import { checkArchiveEdge } from './archive/archive-edge.js';
 import { CheckpointChecker } from './checkpoint-check.js';
 import { lastCheckpointLine } from './checkpoint-file.js';
 import { checkHighWater } from './high-water-check.js';
@@ -20,11 +22,15 @@ export interface QuickCheckOptions {
 export async function quickLedgerCheck(ledger: LedgerStore, options: QuickCheckOptions): Promise<LedgerProblem[]> {
   const log = new ProblemLog();
   const state = await ledger.state();
-  for (const problem of checkHighWater(state.high_water, state.newest)) log.add(problem);
-  if (state.oldest_seq !== null && state.oldest_seq !== 1) {
+  const archive = (await ledger.archive?.latest()) ?? null;
+  const head = effectiveHead(state.newest, archive);
+  for (const problem of checkHighWater(state.high_water, head)) log.add(problem);
+  if (archive !== null) await checkArchiveEdge(ledger, archive, options.key, log);
+  else if (state.oldest_seq !== null && state.oldest_seq !== 1) {
     log.add({ kind: 'seq_gap', seq: state.oldest_seq, message: `the ledger starts at seq ${state.oldest_seq}, not 1` });
   }
-  const checker = new CheckpointChecker(ledger, options.key, state.newest?.seq ?? 0, log);
+  const archived = archive ? { seq: archive.last_seq, hash: archive.last_hash } : null;
+  const checker = new CheckpointChecker(ledger, options.key, head?.seq ?? 0, log, archived);
   const latest = await ledger.latestCheckpoint();
   if (latest !== null) await checker.add({ where: `database checkpoint ${latest.id}`, checkpoint: latest });
   if (options.checkpointFile !== null) {

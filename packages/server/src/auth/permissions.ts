@@ -13,6 +13,8 @@ export type Permission =
   | 'policy:read'
   | 'policy:reload'
   | 'audit:checkpoint'
+  /** Archive the oldest ledger into segment files and remove those rows (retention). */
+  | 'audit:archive'
   | 'playground'
   /** Create, list and revoke database tokens. */
   | 'token:manage';
@@ -37,6 +39,7 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'policy:read',
     'policy:reload',
     'audit:checkpoint',
+    'audit:archive',
     'playground',
     'token:manage',
   ]),

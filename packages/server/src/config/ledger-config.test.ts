@@ -11,6 +11,15 @@ describe('ledger configuration', () => {
       checkpointFile: null,
       checkpointIntervalSeconds: 300,
       checkIntervalSeconds: 60,
+      archiveDir: null,
+      archiveSegmentBytes: 256 * 1024 * 1024,
+    });
+  });
+
+  it('reads the archive directory (relative to the working directory) and the segment size', () => {
+    expect(resolve({ FARAMESH_ARCHIVE_DIR: 'archive', FARAMESH_ARCHIVE_SEGMENT_MB: '8' }).ledger).toMatchObject({
+      archiveDir: '/srv/faramesh/archive',
+      archiveSegmentBytes: 8 * 1024 * 1024,
     });
   });
 

@@ -10,6 +10,10 @@ export interface LedgerConfig {
   checkpointIntervalSeconds: number;
   /** FARAMESH_LEDGER_CHECK_INTERVAL: seconds between quick consistency checks; 0 = only at start. */
   checkIntervalSeconds: number;
+  /** FARAMESH_ARCHIVE_DIR: where `POST /v1/audit/archive` writes segments; null = archiving through the API is off. */
+  archiveDir: string | null;
+  /** FARAMESH_ARCHIVE_SEGMENT_MB, in bytes: the size at which a segment file is closed and the next begun. */
+  archiveSegmentBytes: number;
 }
 
 interface Readers {
@@ -30,10 +34,13 @@ export function resolveLedgerConfig(read: Readers, problems: string[]): LedgerCo
     }
   }
   const file = read.get('FARAMESH_CHECKPOINT_FILE');
+  const archiveDir = read.get('FARAMESH_ARCHIVE_DIR');
   return {
     key,
     checkpointFile: file === undefined ? null : read.path(file),
     checkpointIntervalSeconds: read.int(['FARAMESH_CHECKPOINT_INTERVAL'], 300, 0, 86_400),
     checkIntervalSeconds: read.int(['FARAMESH_LEDGER_CHECK_INTERVAL'], 60, 0, 86_400),
+    archiveDir: archiveDir === undefined ? null : read.path(archiveDir),
+    archiveSegmentBytes: read.int(['FARAMESH_ARCHIVE_SEGMENT_MB'], 256, 1, 65_536) * 1024 * 1024,
   };
 }

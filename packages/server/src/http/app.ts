@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { registerActionRoutes } from '../routes/action-routes.js';
+import { registerArchiveRoutes } from '../routes/archive-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
 import { registerEmailApprovalRoutes } from '../routes/email-approval-routes.js';
@@ -153,6 +154,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerStreamRoutes(app, ctx);
   registerPolicyRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerArchiveRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);

@@ -12,3 +12,6 @@ export const MIGRATION_LOCK: [number, number] = [NAMESPACE, 2];
 
 /** NOTIFY channel raised in the same transaction as each append; the payload is the new max seq. */
 export const LEDGER_CHANNEL = 'faramesh_ledger';
+
+/** Held (transaction-scoped) by an archive's commit, so two archivers never remove the same stretch. */
+export const ARCHIVE_LOCK: [number, number] = [NAMESPACE, 3];

@@ -247,6 +247,31 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'ledger archives',
+    sql: `
+      CREATE TABLE ledger_archives (
+        id bigserial PRIMARY KEY,
+        first_seq bigint NOT NULL UNIQUE,
+        last_seq bigint NOT NULL,
+        prev_hash text NOT NULL,
+        last_hash text NOT NULL,
+        event_count bigint NOT NULL,
+        first_at text NOT NULL,
+        last_at text NOT NULL,
+        removed_events bigint NOT NULL,
+        removed_actions bigint NOT NULL,
+        retained_events bigint NOT NULL,
+        retained_digest text NOT NULL,
+        archived_before text NOT NULL,
+        archived_at text NOT NULL,
+        segments text NOT NULL,
+        key_id text,
+        signature text
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -10,6 +10,7 @@ import { StoreError } from '../store.js';
 import { validateCreate, validateTransition } from '../validate-input.js';
 import { describeDsn } from './describe-dsn.js';
 import { LedgerNotifications } from './ledger-listener.js';
+import { createPostgresArchive } from './postgres-archive.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
 import { createPostgresLedger } from './postgres-ledger.js';
 import { actionWhere, eventWhere } from './postgres-list-query.js';
@@ -289,7 +290,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     },
 
     // A checkpoint insert is safe to repeat after a cut connection, so it may use `read`'s one retry.
-    ledger: createPostgresLedger(query, read),
+    ledger: { ...createPostgresLedger(query, read), archive: createPostgresArchive(pool, query, read) },
 
     outbox: createPostgresOutbox(query, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');

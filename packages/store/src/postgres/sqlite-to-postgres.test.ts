@@ -145,7 +145,11 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
 
     const dsn = await (await cluster()).createDatabase();
     const result = await migrateSqliteToPostgres({ sqlitePath, dsn });
-    expect(result.sideRows).toEqual({ api_tokens: 1, outbox: 1, sessions: 1 });
+    const { api_tokens, outbox, sessions, ...others } = result.sideRows ?? {};
+    expect({ api_tokens, outbox, sessions }).toEqual({ api_tokens: 1, outbox: 1, sessions: 1 });
+    // Every other table beside the ledger is listed, with nothing in it here.
+    expect(Object.values(others).every((rows) => rows === 0)).toBe(true);
+    expect(Object.keys(others)).toContain('email_link_uses');
     const postgres = createPostgresStore({ dsn });
     try {
       expect(await postgres.tokens.list({ limit: 10 })).toEqual(before.tokens);
@@ -179,4 +183,42 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
     const dsn = await (await cluster()).createDatabase();
     await expectStoreError(migrateSqliteToPostgres({ sqlitePath: join(dir, 'missing.db'), dsn }), 'not_found');
   });
+});
+
+it('refuses to copy an archived SQLite ledger, before touching PostgreSQL', async () => {
+  const path = join(dir, 'archived.db');
+  const store = createSqliteStore({ path });
+  await store.migrate();
+  const { events } = await store.createAction({
+    action: sampleAction({ status: 'denied', decision: 'deny' }),
+    events: newEvents('created', 'decision_made'),
+  });
+  const last = events.at(-1)!;
+  await store.ledger.archive!.commit({
+    record: {
+      first_seq: 1,
+      last_seq: 2,
+      prev_hash: '0'.repeat(64),
+      last_hash: last.hash,
+      event_count: 2,
+      first_at: last.created_at,
+      last_at: last.created_at,
+      removed_events: 2,
+      removed_actions: 1,
+      retained_events: 0,
+      retained_digest: 'd'.repeat(64),
+      before: nextTime(),
+      archived_at: nextTime(),
+      segments: [],
+      key_id: null,
+      signature: null,
+    },
+    terminal: ['denied'],
+  });
+  await store.close();
+  const error = await expectStoreError(
+    migrateSqliteToPostgres({ sqlitePath: path, dsn: 'postgres://nobody@127.0.0.1:1/none' }),
+    'invalid_input',
+  );
+  expect(error.message).toMatch(/was archived/);
 });

@@ -59,6 +59,14 @@ export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions):
       );
     }
     const head = sqliteHead(source);
+    // An archived ledger starts past seq 1 and chains to its archive record; copying one would need
+    // the retained events and archive records carried over and verified from the archive.
+    if ((source.prepare('SELECT count(*) AS n FROM ledger_archives').get() as { n: number }).n > 0) {
+      throw new StoreError(
+        'invalid_input',
+        `${sqlitePath} was archived (faramesh archive); copying an archived ledger into PostgreSQL is not supported`,
+      );
+    }
 
     // Creates the schema (or checks that it isn't newer than this build).
     const store = createPostgresStore({ dsn: options.dsn, poolSize: 1 });
@@ -222,6 +230,8 @@ const NOT_SIDE_TABLES = new Set([
   'schema_migrations',
   'ledger_head',
   'ledger_checkpoints',
+  // An archived database is refused above; its (empty) archive table has nothing to copy.
+  'ledger_archives',
   'readiness_probe',
 ]);
 

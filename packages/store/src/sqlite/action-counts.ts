@@ -87,6 +87,12 @@ export class ActionCounts {
     }
   }
 
+  /** Forgets every count (after a write that removed rows, e.g. an archive): they are read again when needed. */
+  reset(): void {
+    this.#dims.clear();
+    this.#chars.clear();
+  }
+
   #add(dimension: Dimension, value: string, n: number): void {
     const counts = this.#dims.get(dimension);
     if (counts === undefined || counts === UNCOUNTED) return;

@@ -287,6 +287,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    name: 'ledger archives',
+    // One row per archive run (ledger-archive.ts): the stretch of the chain written to segment files
+    // and removed, and what the remaining ledger chains to. first_seq is unique, so two archivers
+    // can't both commit the same stretch.
+    sql: `
+      CREATE TABLE ledger_archives (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        first_seq INTEGER NOT NULL UNIQUE,
+        last_seq INTEGER NOT NULL,
+        prev_hash TEXT NOT NULL,
+        last_hash TEXT NOT NULL,
+        event_count INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL,
+        removed_events INTEGER NOT NULL,
+        removed_actions INTEGER NOT NULL,
+        retained_events INTEGER NOT NULL,
+        retained_digest TEXT NOT NULL,
+        archived_before TEXT NOT NULL,
+        archived_at TEXT NOT NULL,
+        segments TEXT NOT NULL,
+        key_id TEXT,
+        signature TEXT
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -26,6 +26,7 @@ import {
   rowToEvent,
   SEQS_OF_ACTION,
 } from './row-mapping.js';
+import { createSqliteArchive } from './sqlite-archive.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
 import { createSqliteLedger } from './sqlite-ledger.js';
 import { createSqliteTokens } from './sqlite-tokens.js';
@@ -288,11 +289,22 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }));
     },
 
-    ledger: createSqliteLedger(
-      sql,
-      read,
-      async (run) => (await write('writing a checkpoint', () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
+    ledger: {
+      ...createSqliteLedger(
+        sql,
+        read,
+        async (run) => (await write('writing a checkpoint', () => queue.enqueue(run))) as ReturnType<typeof run>,
+      ),
+      // Archiving removes action rows: the in-memory counts are read again after it commits.
+      archive: createSqliteArchive(
+        sql,
+        read,
+        async (run) =>
+          (await write('archiving the ledger', () => queue.enqueue(run, () => counts.reset()))) as ReturnType<
+            typeof run
+          >,
+      ),
+    },
 
     tokens: createSqliteTokens(
       sql,

@@ -1,0 +1,269 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TERMINAL_STATUSES } from '@faramesh/contract';
+import { createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describeWithPostgres } from '../../../../store/src/postgres/postgres-cluster.test-support.js';
+import { makeCheckpoint } from '../checkpoint-signature.js';
+import { Checkpointer } from '../checkpointer.js';
+import { auditLedger } from '../ledger-audit.js';
+import { generateLedgerKey, type LedgerSigningKey, parseSigningKey } from '../ledger-key.js';
+import { LedgerMonitor } from '../ledger-monitor.js';
+import { quickLedgerCheck } from '../quick-check.js';
+import { buildFixture, type Fixture, type RawDb, rawPostgres, rawSqlite } from '../tamper/tamper-db.test-support.js';
+import { type ArchiveStep, archiveLedger } from './archiver.js';
+import { verifySegments } from './segment-set.js';
+
+interface Database {
+  open(): Store;
+  raw(): Promise<RawDb>;
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-archive-'));
+  dirs.push(dir);
+  return dir;
+};
+const now = () => new Date('2031-01-01T00:00:00.000Z');
+const FAR_FUTURE = '2100-01-01T00:00:00.000Z';
+
+function describeArchiving(dialect: string, database: () => Promise<Database>): void {
+  describe(`archiving the ledger on ${dialect}`, () => {
+    let store: Store | null = null;
+    afterEach(async () => {
+      await store?.close();
+      store = null;
+    });
+
+    /** The tamper fixture (13 events), and a cutoff at the pending action: seqs 1–9 are older. */
+    async function fixture(signed = true) {
+      const db = await database();
+      store = db.open();
+      await store.migrate();
+      const f = await buildFixture(store);
+      const events = await store.eventsAfter(0, 100);
+      const key = signed ? parseSigningKey(generateLedgerKey().secret) : null;
+      return { db, f, events, key, dir: tempDir(), cut: events[9]!.created_at };
+    }
+
+    const run = (
+      s: Store,
+      key: LedgerSigningKey | null,
+      dir: string,
+      before: string,
+      extra: { onStep?: (step: ArchiveStep) => void; maxSegmentBytes?: number; dryRun?: boolean } = {},
+    ) =>
+      archiveLedger(
+        {
+          ledger: s.ledger,
+          key,
+          terminal: TERMINAL_STATUSES,
+          now,
+          check: () => quickLedgerCheck(s.ledger, { key, checkpointFile: null }),
+          ...(extra.onStep ? { onStep: extra.onStep } : {}),
+        },
+        {
+          before,
+          dir,
+          dryRun: extra.dryRun ?? false,
+          maxSegmentBytes: extra.maxSegmentBytes ?? 1 << 20,
+          pageEvents: 4,
+        },
+      );
+    const segmentPaths = (dir: string) =>
+      readdirSync(dir)
+        .filter((name) => name.endsWith('.jsonl'))
+        .sort()
+        .map((name) => join(dir, name));
+
+    it('writes the stretch to signed segments, removes only finished actions, and the rest verifies from the archive', async () => {
+      const { f, events, key, dir, cut } = await fixture();
+      const s = store!;
+      await s.ledger.addCheckpoint(makeCheckpoint({ seq: 4, hash: events[3]!.hash }, now().toISOString(), key));
+      await s.ledger.addCheckpoint(makeCheckpoint({ seq: 13, hash: events[12]!.hash }, now().toISOString(), key));
+
+      const dry = await run(s, key, dir, cut, { dryRun: true });
+      expect(dry).toMatchObject({ archived: false, dry_run: true, range: { first_seq: 1, last_seq: 9 } });
+      expect(readdirSync(dir)).toEqual([]);
+
+      const result = await run(s, key, dir, cut, { maxSegmentBytes: 2000 });
+      expect(result).toMatchObject({
+        archived: true,
+        range: { first_seq: 1, last_seq: 9 },
+        event_count: 9,
+        removed_events: 6,
+        removed_actions: 2,
+        retained_events: 3,
+        record: { first_seq: 1, last_seq: 9, last_hash: events[8]!.hash, key_id: key!.keyId },
+      });
+      // The size limit rotated the files; together they are seqs 1–9.
+      expect(result.segments.length).toBeGreaterThan(1);
+      expect(result.segments.reduce((n, seg) => n + seg.count, 0)).toBe(9);
+      for (const gone of [f.done, f.denied]) expect(await s.getAction(gone.id)).toBeNull();
+      for (const kept of [f.approved, f.pending, f.newest]) expect(await s.getAction(kept.id)).not.toBeNull();
+
+      const audit = await auditLedger(s, { key, checkpointFile: null });
+      expect(audit.problems).toEqual([]);
+      expect(audit).toMatchObject({
+        ok: true,
+        events: 7,
+        actions: 3,
+        head: { seq: 13 },
+        archive: { archives: 1, last_seq: 9, retained_events: 3, signed: 1 },
+        checkpoints: { checked: 2, archived: 1 },
+      });
+      expect(await quickLedgerCheck(s.ledger, { key, checkpointFile: null })).toEqual([]);
+      const segments = await verifySegments(segmentPaths(dir), key);
+      expect(segments.ok).toBe(true);
+      expect(segments.segments.every((seg) => seg.signature === 'valid')).toBe(true);
+
+      // The checkpointer resumes from the archive, and new events chain on as before.
+      const monitor = new LedgerMonitor(() => quickLedgerCheck(s.ledger, { key, checkpointFile: null }), now);
+      await new Checkpointer({ ledger: s.ledger, monitor, key, file: null, now }).checkpoint();
+      await s.createAction({
+        action: { ...(await s.getAction(f.newest.id))!, id: crypto.randomUUID() },
+        events: [{ id: crypto.randomUUID(), event_type: 'created', meta: {} }],
+      });
+      expect((await auditLedger(s, { key, checkpointFile: null })).ok).toBe(true);
+    });
+
+    it('archives everything but the unfinished actions, then the ledger grows on from the archive', async () => {
+      const { f, key, dir, cut } = await fixture();
+      const s = store!;
+      await run(s, key, dir, cut);
+      const second = await run(s, key, dir, FAR_FUTURE);
+      expect(second).toMatchObject({
+        archived: true,
+        range: { first_seq: 10, last_seq: 13 },
+        removed_actions: 0,
+        retained_events: 7,
+      });
+      const audit = await auditLedger(s, { key, checkpointFile: null });
+      expect(audit).toMatchObject({ ok: true, head: { seq: 13 }, archive: { archives: 2, last_seq: 13 } });
+      expect(await quickLedgerCheck(s.ledger, { key, checkpointFile: null })).toEqual([]);
+      expect((await verifySegments(segmentPaths(dir), key)).ok).toBe(true);
+      expect(await run(s, key, dir, FAR_FUTURE)).toMatchObject({ archived: false, range: null });
+      await s.transition({
+        id: f.pending.id,
+        expected_version: 1,
+        patch: { status: 'denied', approval_token: null },
+        events: [{ id: crypto.randomUUID(), event_type: 'denied', meta: {} }],
+        at: FAR_FUTURE,
+      });
+      expect((await auditLedger(s, { key, checkpointFile: null })).ok).toBe(true);
+      // The pending action is finished now: the next archive removes it, with its early history.
+      expect(await run(s, key, dir, '2100-01-01T00:00:01.000Z')).toMatchObject({
+        removed_actions: 1,
+        removed_events: 3,
+      });
+      expect((await auditLedger(s, { key, checkpointFile: null })).ok).toBe(true);
+    });
+
+    it('leaves the ledger whole when stopped before or during the removal, and a re-run completes it with the same files', async () => {
+      const { key, dir, cut } = await fixture();
+      const s = store!;
+      const count = await s.ledger.count();
+      const stopAt = (at: ArchiveStep) => (step: ArchiveStep) => {
+        if (step === at) throw new Error(`crash at ${at}`);
+      };
+      await expect(run(s, key, dir, cut, { onStep: stopAt('segments_written') })).rejects.toThrow('crash');
+      const files = segmentPaths(dir).map((path) => readFileSync(path, 'utf8'));
+      expect(files.length).toBeGreaterThan(0);
+      await expect(run(s, key, dir, cut, { onStep: stopAt('events_deleted') })).rejects.toThrow('crash');
+      await expect(run(s, key, dir, cut, { onStep: stopAt('actions_deleted') })).rejects.toThrow('crash');
+      expect(await s.ledger.count()).toEqual(count);
+      expect(await s.ledger.archive!.latest()).toBeNull();
+      expect((await auditLedger(s, { key, checkpointFile: null })).ok).toBe(true);
+      // A segment no committed archive covers (another cutoff, or a database restored from an older
+      // backup) is moved aside, never deleted; a partial file is; the crashed run's own files are
+      // rewritten byte for byte, so their set-aside copies go.
+      writeFileSync(join(dir, 'faramesh-ledger-0000000000000001-0000000000000011.jsonl'), 'other\n');
+      writeFileSync(join(dir, 'faramesh-ledger-1.partial'), 'partial\n');
+      const done = await run(s, key, dir, cut);
+      expect(done.archived).toBe(true);
+      expect(segmentPaths(dir).map((path) => readFileSync(path, 'utf8'))).toEqual(files);
+      expect(readdirSync(dir).sort()).toEqual([...done.segments.map((seg) => seg.file), 'superseded'].sort());
+      expect(readdirSync(join(dir, 'superseded'))).toEqual(['faramesh-ledger-0000000000000001-0000000000000011.jsonl']);
+      expect(await run(s, key, dir, cut)).toMatchObject({ archived: false });
+    });
+
+    it('still catches rows removed by hand after an archive, and edits to what it kept', async () => {
+      for (const [name, tamper, kinds] of [
+        [
+          'the first event after the archive',
+          (db: RawDb, f: Fixture) => db.run('DELETE FROM action_events WHERE seq = ?', [f.pending.seqs[0]]),
+          ['seq_gap'],
+        ],
+        [
+          'a kept event of a pending action',
+          (db: RawDb, f: Fixture) => db.run('DELETE FROM action_events WHERE seq = ?', [f.approved.seqs[0]]),
+          ['retained_mismatch'],
+        ],
+        [
+          'the archive record',
+          (db: RawDb) => db.run('UPDATE ledger_archives SET removed_events = 99'),
+          ['archive_forged'],
+        ],
+      ] as const) {
+        const { db, f, key, dir, cut } = await fixture();
+        await run(store!, key, dir, cut);
+        const raw = await db.raw();
+        await tamper(raw, f);
+        await raw.close();
+        const audit = await auditLedger(store!, { key, checkpointFile: null });
+        expect(audit.ok, name).toBe(false);
+        for (const kind of kinds) expect(Object.keys(audit.problem_kinds), name).toContain(kind);
+        await store!.close();
+        store = null;
+      }
+    });
+
+    it('says an unsigned archive record could hide removed rows, and the segments show what was there', async () => {
+      const { key, dir, cut } = await fixture(false);
+      await run(store!, key, dir, cut);
+      const audit = await auditLedger(store!, {
+        key: parseSigningKey(generateLedgerKey().secret),
+        checkpointFile: null,
+      });
+      expect(audit.ok).toBe(true);
+      expect(audit.limitations.join(' ')).toMatch(/Not every archive record is signed/);
+      const segments = await verifySegments(segmentPaths(dir), null);
+      expect(segments.segments.map((seg) => seg.signature)).toEqual(['unsigned']);
+    });
+
+    it('names the line of a tampered segment', async () => {
+      const { key, dir, cut } = await fixture();
+      await run(store!, key, dir, cut);
+      const [path] = segmentPaths(dir);
+      const lines = readFileSync(path!, 'utf8').split('\n');
+      lines[2] = lines[2]!.replace('"event_type":"started"', '"event_type":"failed"');
+      writeFileSync(path!, lines.join('\n'));
+      const result = await verifySegments([path!], key);
+      expect(result.ok).toBe(false);
+      expect(result.segments[0]!.problems).toEqual([
+        {
+          file: expect.stringMatching(/^faramesh-ledger-/),
+          line: 3,
+          message: "seq 3: the hash does not match the event's content",
+        },
+      ]);
+    });
+  });
+}
+
+describeArchiving('sqlite', async () => {
+  const path = join(tempDir(), 'actions.db');
+  return { open: () => createSqliteStore({ path }), raw: async () => rawSqlite(path) };
+});
+
+describeWithPostgres('archiving on postgres', (cluster) => {
+  describeArchiving('postgres', async () => {
+    const dsn = await (await cluster()).createDatabase();
+    return { open: () => createPostgresStore({ dsn, poolSize: 2 }), raw: () => rawPostgres(dsn) };
+  });
+});

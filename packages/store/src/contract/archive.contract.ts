@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import type { ArchiveRecord, LedgerArchiveStore } from '../ledger-archive.js';
+import { GENESIS_HASH } from '../store.js';
+import type { ContractScope } from './contract-scope.js';
+import { expectStoreError, newEvents, nextTime } from './fixtures.js';
+
+const TERMINAL = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
+
+/**
+ * `store.ledger.archive`: the cutoff, the plan, and the one-transaction removal of archived,
+ * finished actions (durable adapters; the memory store keeps nothing worth archiving).
+ */
+export function describeArchiveContract(s: ContractScope): void {
+  if (!s.capabilities.durable) return;
+  describe('ledger archive', () => {
+    const archiveOf = (): LedgerArchiveStore => {
+      const archive = s.store.ledger.archive;
+      if (archive === undefined) throw new Error('a durable adapter must implement ledger.archive');
+      return archive;
+    };
+
+    /**
+     * Before the cut: a denied action (removable), a pending one (stays), an allowed one that
+     * finishes after the cut (stays). After it: one more action.
+     */
+    async function ledgerWithCut() {
+      await s.fresh();
+      const denied = await s.create({ status: 'denied', decision: 'deny', tool: 'kubectl' });
+      const pending = await s.create({ status: 'pending_approval', approval_token: 'tok' });
+      const running = await s.create();
+      const cut = nextTime();
+      await s.store.transition({
+        id: running.action.id,
+        expected_version: 1,
+        patch: { status: 'succeeded' },
+        events: newEvents('started', 'succeeded'),
+        at: nextTime(),
+      });
+      const young = await s.create();
+      return { denied, pending, running, young, cut };
+    }
+
+    async function recordUpTo(lastSeq: number, before: string): Promise<ArchiveRecord> {
+      const archive = archiveOf();
+      const previous = await archive.latest();
+      const all = await s.allEvents();
+      const stretch = all.filter((e) => e.seq > (previous?.last_seq ?? 0) && e.seq <= lastSeq);
+      const plan = await archive.plan(lastSeq, TERMINAL);
+      const kept = await archive.kept(lastSeq, TERMINAL, 0, 1000);
+      return {
+        first_seq: (previous?.last_seq ?? 0) + 1,
+        last_seq: lastSeq,
+        prev_hash: previous?.last_hash ?? GENESIS_HASH,
+        last_hash: stretch.at(-1)!.hash,
+        event_count: stretch.length,
+        first_at: stretch[0]!.created_at,
+        last_at: stretch.at(-1)!.created_at,
+        ...plan,
+        retained_events: kept.length,
+        retained_digest: 'd'.repeat(64),
+        before,
+        archived_at: nextTime(),
+        segments: [
+          {
+            file: 'seg.jsonl',
+            first_seq: 1,
+            last_seq: lastSeq,
+            count: stretch.length,
+            bytes: 1,
+            sha256: 'e'.repeat(64),
+          },
+        ],
+        key_id: null,
+        signature: null,
+      };
+    }
+
+    it('finds the longest run of events created before the cutoff', async () => {
+      const { running, cut } = await ledgerWithCut();
+      const archive = archiveOf();
+      const lastBefore = running.events.at(-1)!.seq;
+      expect(await archive.cutoff(0, cut)).toBe(lastBefore);
+      expect(await archive.cutoff(2, cut)).toBe(lastBefore);
+      expect(await archive.cutoff(lastBefore, cut)).toBe(lastBefore);
+      expect(await archive.cutoff(0, '2000-01-01T00:00:00.000Z')).toBe(0);
+      expect(await archive.cutoff(0, '2100-01-01T00:00:00.000Z')).toBe((await s.allEvents()).at(-1)!.seq);
+    });
+
+    it('plans to remove only finished actions whose every event is archived, and keeps the rest', async () => {
+      const { denied, pending, running, cut } = await ledgerWithCut();
+      const archive = archiveOf();
+      const last = await archive.cutoff(0, cut);
+      expect(await archive.plan(last, TERMINAL)).toEqual({ removed_actions: 1, removed_events: 2 });
+      const kept = await archive.kept(last, TERMINAL, 0, 100);
+      expect(kept.map((k) => k.action_id)).toEqual([
+        pending.action.id,
+        pending.action.id,
+        running.action.id,
+        running.action.id,
+      ]);
+      expect(kept.map((k) => k.seq)).toEqual([...pending.events, ...running.events].map((e) => e.seq));
+      expect((await archive.kept(last, TERMINAL, kept[1]!.seq, 1)).map((k) => k.seq)).toEqual([kept[2]!.seq]);
+      expect(kept.some((k) => k.action_id === denied.action.id)).toBe(false);
+    });
+
+    it('removes the archived finished actions in one commit and records the archive, keeping seqs unique', async () => {
+      const { denied, pending, running, young, cut } = await ledgerWithCut();
+      const archive = archiveOf();
+      const record = await recordUpTo(await archive.cutoff(0, cut), cut);
+      const stored = await archive.commit({ record, terminal: TERMINAL });
+      expect(stored).toEqual({ id: expect.any(Number), ...record });
+      expect(await s.store.getAction(denied.action.id)).toBeNull();
+      for (const kept of [pending, running, young]) expect(await s.store.getAction(kept.action.id)).not.toBeNull();
+      expect((await s.store.listEvents(pending.action.id)).map((e) => e.seq)).toEqual(pending.events.map((e) => e.seq));
+      expect(await s.store.ledger.count()).toEqual({ events: 8, actions: 3 });
+      expect((await s.store.listActions({ filter: {}, limit: 10 })).total).toBe(3);
+      expect((await s.store.listActions({ filter: { status: 'denied' }, limit: 10 })).total).toBe(0);
+      expect((await s.store.listActions({ filter: { q: 'kubectl' }, limit: 10 })).total).toBe(0);
+      // The search index still finds the actions that stay (its entries were removed, not damaged).
+      expect((await s.store.listActions({ filter: { q: 'ls -la' }, limit: 10 })).total).toBe(3);
+      expect(await s.store.countByStatus()).not.toHaveProperty('denied');
+      expect(await archive.latest()).toEqual(stored);
+      expect(await archive.list(0, 10)).toEqual([stored]);
+      expect((await s.store.ledger.state()).oldest_seq).toBe(pending.events[0]!.seq);
+
+      const reopened = await s.opened!.reopen!();
+      s.store = reopened;
+      expect(await reopened.ledger.archive!.latest()).toEqual(stored);
+      const next = await reopened.createAction({
+        action: { ...young.action, id: crypto.randomUUID(), created_at: nextTime() },
+        events: newEvents('created'),
+      });
+      expect(next.events[0]!.seq).toBe(young.events.at(-1)!.seq + 1);
+    });
+
+    it('archives the whole ledger, and the next archive continues from the last one', async () => {
+      const { pending, cut } = await ledgerWithCut();
+      const archive = archiveOf();
+      const first = await archive.commit({
+        record: await recordUpTo(await archive.cutoff(0, cut), cut),
+        terminal: TERMINAL,
+      });
+      const head = (await s.allEvents()).at(-1)!.seq;
+      const all = '2100-01-01T00:00:00.000Z';
+      const second = await archive.commit({
+        record: await recordUpTo(await archive.cutoff(first.last_seq, all), all),
+        terminal: TERMINAL,
+      });
+      expect(second).toMatchObject({ first_seq: first.last_seq + 1, last_seq: head, prev_hash: first.last_hash });
+      // Left: the actions not finished (pending, and the young allowed one), with their whole history.
+      expect(await s.store.ledger.count()).toEqual({ events: 4, actions: 2 });
+      expect((await s.store.listEvents(pending.action.id)).length).toBe(2);
+      expect(await archive.latest()).toEqual(second);
+    });
+
+    it('refuses an archive that does not continue the newest one, or whose counts changed, and removes nothing', async () => {
+      const { cut } = await ledgerWithCut();
+      const archive = archiveOf();
+      const record = await recordUpTo(await archive.cutoff(0, cut), cut);
+      const before = await s.store.ledger.count();
+      await expectStoreError(
+        archive.commit({ record: { ...record, first_seq: 2 }, terminal: TERMINAL }),
+        'version_conflict',
+      );
+      await expectStoreError(
+        archive.commit({ record: { ...record, removed_events: 1 }, terminal: TERMINAL }),
+        'version_conflict',
+      );
+      await expectStoreError(
+        archive.commit({ record: { ...record, retained_events: 0 }, terminal: TERMINAL }),
+        'version_conflict',
+      );
+      await expectStoreError(
+        archive.commit({ record: { ...record, last_seq: 99 }, terminal: TERMINAL }),
+        'version_conflict',
+      );
+      expect(await s.store.ledger.count()).toEqual(before);
+      expect(await archive.latest()).toBeNull();
+      await archive.commit({ record, terminal: TERMINAL });
+      await expectStoreError(archive.commit({ record, terminal: TERMINAL }), 'version_conflict');
+    });
+
+    it('removes nothing when the commit fails between its deletes', async () => {
+      const { denied, cut } = await ledgerWithCut();
+      const archive = archiveOf();
+      const record = await recordUpTo(await archive.cutoff(0, cut), cut);
+      const before = await s.store.ledger.count();
+      for (const step of ['events_deleted', 'actions_deleted'] as const) {
+        const failing = archive.commit({
+          record,
+          terminal: TERMINAL,
+          onStep: (at) => {
+            if (at === step) throw new Error(`stopped at ${at}`);
+          },
+        });
+        await expect(failing).rejects.toThrow();
+        expect(await s.store.ledger.count()).toEqual(before);
+        expect(await s.store.getAction(denied.action.id)).not.toBeNull();
+        expect(await archive.latest()).toBeNull();
+      }
+      expect((await s.store.listActions({ filter: { q: 'kubectl' }, limit: 10 })).total).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,206 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithPostgres } from '../../packages/store/src/postgres/postgres-cluster.test-support.js';
+import type { ThrowawayCluster } from '../../packages/store/src/postgres/throwaway-cluster.js';
+import { api, type RunningServer, runCli, startServer, workDir } from './harness.js';
+
+const CRASH = 'FARAMESH_TEST_ARCHIVE_CRASH_AT';
+
+/** 3 actions before the cutoff (one finished, one denied, one pending), 2 after; returns the cutoff. */
+async function ledgerWithCutoff(server: RunningServer): Promise<string> {
+  const submit = (tool: string, operation: string, params: object) =>
+    api(server.url, '/v1/actions', { body: { agent_id: 'retention', tool, operation, params } });
+  const done = (await submit('http', 'get', { url: 'https://example.com/1' })).json.id;
+  expect((await api(server.url, `/v1/actions/${done}/result`, { body: { success: true } })).status).toBe(200);
+  await submit('db', 'drop', { table: 'users' });
+  await submit('shell', 'run', { cmd: 'ls' });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const cutoff = new Date().toISOString();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await submit('http', 'get', { url: 'https://example.com/2' });
+  await submit('db', 'drop', { table: 'orders' });
+  return cutoff;
+}
+
+const segmentFiles = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
+
+describe('faramesh archive (SQLite)', () => {
+  it('archives, survives a kill -9 at each step, verifies the rest and the segments, and catches tampering', async () => {
+    const dir = workDir();
+    const out = join(dir.dir, 'archive');
+    const keygen = await runCli(['audit', 'keygen', '--json']);
+    const key = JSON.parse(keygen.stdout) as { secret: string; public: string; key_id: string };
+    const env = { FARAMESH_LEDGER_KEY: key.secret };
+    const server = await startServer({ dir: dir.dir, env });
+    let cutoff: string;
+    try {
+      cutoff = await ledgerWithCutoff(server);
+    } finally {
+      await server.stop();
+    }
+    const archive = (extra: Record<string, string> = {}, args: string[] = []) =>
+      runCli(['archive', '--before', cutoff, '--db', dir.db, '--out', out, ...args], {
+        env: { ...env, ...extra },
+        cwd: dir.dir,
+      });
+    const verifyDb = async () => {
+      const result = await runCli(['audit', 'verify', '--db', dir.db, '--json'], { env, cwd: dir.dir });
+      return { code: result.code, audit: JSON.parse(result.stdout) };
+    };
+
+    const dry = await archive({}, ['--dry-run', '--json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      dry_run: true,
+      archived: false,
+      range: { first_seq: 1, last_seq: 8 },
+      removed_actions: 2,
+      removed_events: 6,
+      retained_events: 2,
+    });
+
+    // Killed after the segments are written, then in the middle of the removal: nothing is lost.
+    for (const step of ['segments_written', 'events_deleted']) {
+      const crashed = await archive({ [CRASH]: step });
+      expect(crashed.code, `${step}: ${crashed.stderr}`).toBeNull();
+      const { code, audit } = await verifyDb();
+      expect(code, step).toBe(0);
+      expect(audit).toMatchObject({ ok: true, events: 12, actions: 5, archive: null });
+    }
+    expect(segmentFiles(out).length).toBeGreaterThan(0);
+
+    const done = await archive();
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('Archived seqs 1–8');
+    expect(done.stdout).toContain(`signed by key ${key.key_id}`);
+    const { code, audit } = await verifyDb();
+    expect(code).toBe(0);
+    expect(audit).toMatchObject({
+      ok: true,
+      events: 6,
+      actions: 3,
+      archive: { last_seq: 8, signed: 1, retained_events: 2 },
+    });
+    expect((await archive()).stdout).toContain('Nothing to archive');
+
+    const segments = await runCli(['audit', 'verify', '--segment', out, '--key', key.public], { cwd: dir.dir });
+    expect(segments.code, segments.stderr).toBe(0);
+    expect(segments.stdout).toContain('Segment verifies');
+    expect(segments.stdout).toContain(`signature verified (key ${key.key_id})`);
+
+    // The server accepts the archived ledger: ready, verifies, appends after the archive.
+    const again = await startServer({ dir: dir.dir, env });
+    try {
+      expect((await api(again.url, '/ready')).status).toBe(200);
+      expect(
+        (await api(again.url, '/v1/actions', { body: { agent_id: 'x', tool: 'http', operation: 'get', params: {} } }))
+          .status,
+      ).toBe(201);
+      expect((await api(again.url, '/v1/audit/verify')).json).toMatchObject({ ok: true, events: 8 });
+    } finally {
+      await again.stop();
+    }
+
+    const [first] = segmentFiles(out).sort();
+    const path = join(out, first!);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('"agent_id":"retention"', '"agent_id":"someone-else"');
+    writeFileSync(path, lines.join('\n'));
+    const tampered = await runCli(['audit', 'verify', '--segment', path], { cwd: dir.dir });
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toContain(`${first}:2: seq 2: the hash does not match the event's content`);
+
+    // Rows removed by hand, not by an archive, are still caught.
+    const raw = new Database(dir.db);
+    raw.prepare('DELETE FROM action_events WHERE seq = 9').run();
+    raw.close();
+    const cut = await verifyDb();
+    expect(cut.code).toBe(1);
+    expect(Object.keys(cut.audit.problem_kinds)).toContain('seq_gap');
+  });
+
+  it('archives through the admin API into FARAMESH_ARCHIVE_DIR, and refuses without one', async () => {
+    const dir = workDir();
+    const out = join(dir.dir, 'server-archive');
+    const server = await startServer({ dir: dir.dir, env: { FARAMESH_ARCHIVE_DIR: out } });
+    const bare = await startServer();
+    try {
+      const cutoff = await ledgerWithCutoff(server);
+      const bad = await api(server.url, '/v1/audit/archive', { body: { before: 'yesterday' } });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.code).toBe('validation_failed');
+      const remote = await runCli(['archive', '--remote', '--before', cutoff, '--json'], {
+        env: { FARAMESH_BASE_URL: server.url },
+      });
+      expect(remote.code, remote.stderr).toBe(0);
+      expect(JSON.parse(remote.stdout)).toMatchObject({
+        archived: true,
+        dir: out,
+        range: { first_seq: 1, last_seq: 8 },
+      });
+      expect(segmentFiles(out).length).toBe(1);
+      expect((await api(server.url, '/v1/audit/archive', { body: { before: cutoff } })).json).toMatchObject({
+        archived: false,
+        range: null,
+      });
+      expect((await api(server.url, '/v1/audit/verify')).json).toMatchObject({ ok: true, archive: { last_seq: 8 } });
+      const off = await api(bare.url, '/v1/audit/archive', { body: { before: '90d' } });
+      expect(off.status).toBe(501);
+      expect(off.json.error.code).toBe('archive_not_configured');
+    } finally {
+      await server.stop();
+      await bare.stop();
+    }
+  });
+});
+
+describeWithPostgres('faramesh archive (PostgreSQL)', (cluster) => {
+  let pg: ThrowawayCluster;
+  beforeAll(async () => {
+    pg = await cluster();
+  });
+
+  it('survives a kill -9 in the middle of the removal and completes on the next run', async () => {
+    const dsn = await pg.createDatabase('archive_cli');
+    const env = { FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: dsn };
+    const dir = workDir();
+    const out = join(dir.dir, 'archive');
+    let server = await startServer({ dir: dir.dir, env });
+    let cutoff: string;
+    try {
+      cutoff = await ledgerWithCutoff(server);
+    } finally {
+      await server.stop();
+    }
+    const archive = (extra: Record<string, string> = {}) =>
+      runCli(['archive', '--before', cutoff, '--out', out, '--json'], { env: { ...env, ...extra }, cwd: dir.dir });
+    for (const step of ['events_deleted', 'actions_deleted']) {
+      const crashed = await archive({ [CRASH]: step });
+      expect(crashed.code, `${step}: ${crashed.stderr}`).toBeNull();
+    }
+    server = await startServer({ dir: dir.dir, env });
+    try {
+      expect((await api(server.url, '/v1/audit/verify')).json).toMatchObject({ ok: true, events: 12, archive: null });
+    } finally {
+      await server.stop();
+    }
+    const done = await archive();
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ archived: true, removed_actions: 2, retained_events: 2 });
+    server = await startServer({ dir: dir.dir, env });
+    try {
+      expect((await api(server.url, '/ready')).status).toBe(200);
+      expect((await api(server.url, '/v1/audit/verify')).json).toMatchObject({
+        ok: true,
+        events: 6,
+        archive: { last_seq: 8 },
+      });
+    } finally {
+      await server.stop();
+    }
+    const segments = await runCli(['audit', 'verify', '--segment', out], { cwd: dir.dir });
+    expect(segments.code, segments.stderr).toBe(0);
+  });
+});
