@@ -14,6 +14,7 @@ import { describeOutboxContract } from './contract/outbox.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
 import { describeSessionsContract } from './contract/sessions.contract.js';
+import { describeShadowContract } from './contract/shadow.contract.js';
 import { describeTokensContract } from './contract/tokens.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
 import type { Store } from './store.js';
@@ -68,5 +69,6 @@ export function describeStoreContract(
     describeSessionsContract(scope);
     describeApprovalContract(scope);
     describeOutboxContract(scope);
+    describeShadowContract(scope);
   });
 }

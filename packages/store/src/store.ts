@@ -10,6 +10,7 @@
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { ShadowDisagreementRecord, ShadowStore } from './shadow/shadow-store.js';
 import type { TokenStore } from './token-store.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -108,6 +109,8 @@ export interface CreateActionInput {
   events: NewEvent[];
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
   notifications?: NewOutboxMessage[] | undefined;
+  /** The shadow policy's disagreement with this decision, recorded in the same transaction. */
+  shadow?: ShadowDisagreementRecord | undefined;
 }
 
 export interface CreateActionResult {
@@ -271,6 +274,8 @@ export interface Store {
    * it; optional so that a store without one makes the server refuse channels at start.
    */
   readonly outbox?: OutboxStore;
+  /** The shadow policy set through the API and the disagreements recorded with actions. */
+  readonly shadow: ShadowStore;
   close(): Promise<void>;
 }
 

@@ -64,8 +64,12 @@ describeWithPostgres('postgres store', (cluster) => {
     expect(JSON.stringify(info)).not.toContain('hunter2');
   });
 
-  it('ends the migration list at SCHEMA_VERSION with consecutive versions', () => {
-    expect(POSTGRES_MIGRATIONS.map((m) => m.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  // Versions are assigned to parallel branches ahead of their merge, so the list may have gaps.
+  it('ends the migration list at SCHEMA_VERSION with increasing versions', () => {
+    const versions = POSTGRES_MIGRATIONS.map((m) => m.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions.at(-1)).toBe(SCHEMA_VERSION);
   });
 
   it('applies migrations once when several replicas migrate at the same moment', async () => {

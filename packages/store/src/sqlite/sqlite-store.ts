@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
+import { createSqliteShadow } from '../shadow/sqlite-shadow.js';
 import {
   type ActionRecord,
   type CreateActionResult,
@@ -302,6 +303,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
     sessions: createSqliteSessions(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+    shadow: createSqliteShadow(
       sql,
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
