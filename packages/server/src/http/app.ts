@@ -7,6 +7,7 @@ import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
 import { registerPolicyRoutes } from '../routes/policy-routes.js';
+import { registerShadowRoutes } from '../routes/shadow-routes.js';
 import { registerStreamRoutes } from '../routes/stream-routes.js';
 import { registerTokenRoutes } from '../routes/token-routes.js';
 import { registerUiRoutes } from '../routes/ui-routes.js';
@@ -150,6 +151,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerLifecycleRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
   registerPolicyRoutes(app, ctx);
+  registerShadowRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
