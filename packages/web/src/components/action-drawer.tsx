@@ -18,6 +18,7 @@ import { JsonView } from './json-view.js';
 import { PolicyTrace } from './policy-trace.js';
 import { RiskBadge } from './risk-badge.js';
 import { SafeText } from './safe-text.js';
+import { ShadowVerdictSection } from './shadow-verdict.js';
 import { StatusBadge } from './status-badge.js';
 
 interface ActionDrawerProps {
@@ -198,6 +199,8 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
                   <p className="muted">Loading the trace…</p>
                 )}
               </section>
+
+              {action.shadow !== undefined && <ShadowVerdictSection shadow={action.shadow} />}
 
               <section className="drawer-section" aria-labelledby="sec-events">
                 <h3 id="sec-events">Event timeline</h3>
