@@ -276,6 +276,18 @@ describe('shadow policy through the server (SQLite)', () => {
     expect(status).toMatchObject({ active: true, version: 'candidate' });
     expect(status.last_error.message).toContain('candidate.yaml');
     expect(status.last_error.diagnostics[0]).toMatchObject({ file: shadowFile, line: 1 });
+
+    // The file no longer holds what is evaluated: promoting now would promote something unreviewed.
+    const promote = () => server.app.inject({ method: 'POST', url: '/v1/policy/shadow/promote', headers: as(ADMIN) });
+    expect((await promote()).json().error.code).toBe('shadow_policy_changed');
+    writeFileSync(shadowFile, CANDIDATE);
+    await server.app.inject({ method: 'POST', url: '/v1/policy/reload', headers: as(ADMIN) });
+    const promoted = await promote();
+    expect(promoted.statusCode).toBe(200);
+    expect(readFileSync(join(server.dir, 'policy.yaml'), 'utf8')).toBe(CANDIDATE);
+    expect((await get(server, `/v1/actions/${promoted.json().action_id}`)).json().params.shadow_source).toBe('file');
+    // The file stays the shadow policy; it now agrees with the active one.
+    expect((await get(server, '/v1/policy/shadow')).json()).toMatchObject({ active: true, source: 'file' });
   });
 });
 
