@@ -20,6 +20,7 @@ const SUITE = [
   'scale-list.mjs',
   'ledger-verify.mjs',
   'webhook-submit.mjs',
+  'shadow-submit.mjs',
   'postgres-submit.mjs',
 ];
 

@@ -7,6 +7,12 @@ const text = { type: 'string' } as const;
 const nullableText = { type: ['string', 'null'] } as const;
 const timestamp = { type: 'string', format: 'date-time' } as const;
 const nullableTimestamp = { type: ['string', 'null'], format: 'date-time' } as const;
+/** A rule that decided: its position in the policy's rules and its description (or null: none matched). */
+const ruleSchema = {
+  type: ['object', 'null'],
+  required: ['index', 'description'],
+  properties: { index: { type: 'integer', minimum: 0 }, description: nullableText },
+} as const;
 
 /** JSON Schema of an Action response body, for the OpenAPI document (responses are not validated). */
 export const actionSchema = {
@@ -46,11 +52,7 @@ export const actionSchema = {
     reason_code: text,
     risk_level: { type: 'string', enum: [...RISK_LEVELS] },
     risk_rule: nullableText,
-    matched_rule: {
-      type: ['object', 'null'],
-      required: ['index', 'description'],
-      properties: { index: { type: 'integer', minimum: 0 }, description: nullableText },
-    },
+    matched_rule: ruleSchema,
     policy_version: text,
     policy_hash: text,
     request_hash: text,
@@ -66,6 +68,21 @@ export const actionSchema = {
     created_at: timestamp,
     updated_at: timestamp,
     version: { type: 'integer', minimum: 1 },
+    shadow: {
+      type: 'object',
+      description:
+        'What the shadow policy decided when it disagreed with the active one (approver and admin roles; absent otherwise).',
+      required: ['kind', 'decision', 'rule', 'reason', 'reason_code', 'risk_level', 'policy_hash'],
+      properties: {
+        kind: { type: 'string', enum: ['decision', 'rule'] },
+        decision: { type: 'string', enum: [...DECISIONS] },
+        rule: ruleSchema,
+        reason: nullableText,
+        reason_code: text,
+        risk_level: { type: 'string', enum: [...RISK_LEVELS] },
+        policy_hash: text,
+      },
+    },
     summary: {
       type: 'string',
       maxLength: SUMMARY_MAX_CHARS,

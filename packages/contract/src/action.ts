@@ -1,5 +1,7 @@
 /** Wire types of the HTTP contract. JSON is snake_case, as the seed documents publish it. */
 
+import type { ShadowVerdict } from './shadow.js';
+
 export const STATUSES = [
   'allowed',
   'denied',
@@ -99,6 +101,11 @@ export interface Action {
    * (never in SSE frames or exports) and only while pending_approval.
    */
   you_may_decide?: DecisionRight;
+  /**
+   * What the shadow policy decided, when it disagreed with the active one (`GET /v1/actions`,
+   * `GET /v1/actions/{id}`; approver and admin roles only). Absent when they agreed or none was set.
+   */
+  shadow?: ShadowVerdict;
 }
 
 /** One approval that counts towards an action's quorum. */

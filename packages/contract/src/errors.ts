@@ -61,6 +61,16 @@ export const ERROR_STATUS = {
   email_link_wrong_identity: 403,
   /** A Slack interaction whose signature is missing, wrong, outside the 5-minute window or replayed. */
   slack_signature_invalid: 401,
+  /** No shadow policy is set (promote, report without `policy_hash`). */
+  shadow_policy_not_set: 404,
+  /** The shadow policy is not the one the caller expected (`expected_hash`): it changed meanwhile. */
+  shadow_policy_changed: 409,
+  /** The shadow policy comes from FARAMESH_SHADOW_POLICY: change it by editing that file. */
+  shadow_policy_from_file: 409,
+  /** The active policy file differs from the policy the server runs (edited since it was loaded). */
+  policy_file_changed: 409,
+  /** The active policy file (or its directory) can't be written, so the shadow policy can't be promoted. */
+  policy_file_not_writable: 409,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

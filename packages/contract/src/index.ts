@@ -77,6 +77,16 @@ export type {
   WhoAmI,
 } from './responses.js';
 export { countInvisible, revealAsText, revealInvisible, type TextPiece } from './reveal-invisible.js';
+export {
+  SHADOW_DISAGREEMENT_KINDS,
+  type ShadowDisagreementKind,
+  type ShadowPolicyStatus,
+  type ShadowPromotion,
+  type ShadowReport,
+  type ShadowRuleCount,
+  type ShadowTransition,
+  type ShadowVerdict,
+} from './shadow.js';
 export { type Submitter, submitterOf } from './submitter.js';
 export { parseTimestamp, TIMESTAMP_FORMAT_HINT } from './timestamp.js';
 export {

@@ -12,6 +12,9 @@ import type {
   NotificationList,
   PlaygroundEvalRequest,
   ResultRequest,
+  ShadowPolicyStatus,
+  ShadowPromotion,
+  ShadowReport,
   SubmitActionRequest,
   TokenList,
 } from '@faramesh/contract';
@@ -211,6 +214,50 @@ export class FarameshClient {
   /** Re-reads the server's policy file (admin). Throws `policy_invalid` with diagnostics; the old policy stays active. */
   reloadPolicy(options: CallOptions = {}): Promise<PolicyInfo> {
     return this.call<PolicyInfo>({ method: 'POST', path: '/v1/policy/reload', body: {}, signal: options.signal });
+  }
+
+  /** The shadow policy evaluated beside the active one (`active: false` when none is set). */
+  shadowPolicy(options: CallOptions = {}): Promise<ShadowPolicyStatus> {
+    return this.get<ShadowPolicyStatus>('/v1/policy/shadow', undefined, options);
+  }
+
+  /** Sets the shadow policy from its YAML text (admin). Throws `policy_invalid` with diagnostics. */
+  setShadowPolicy(yaml: string, options: CallOptions = {}): Promise<ShadowPolicyStatus> {
+    return this.call<ShadowPolicyStatus>({
+      method: 'POST',
+      path: '/v1/policy/shadow',
+      body: { policy: yaml },
+      signal: options.signal,
+    });
+  }
+
+  /** Stops evaluating the shadow policy (admin); the disagreements it recorded stay. */
+  clearShadowPolicy(options: CallOptions = {}): Promise<ShadowPolicyStatus & { cleared: boolean }> {
+    return this.call({ method: 'DELETE', path: '/v1/policy/shadow', signal: options.signal });
+  }
+
+  /** What the shadow policy would have changed since `since` (default 24h). */
+  shadowReport(
+    query: { since?: string; policy_hash?: string; examples?: number } = {},
+    options: CallOptions = {},
+  ): Promise<ShadowReport> {
+    return this.get<ShadowReport>('/v1/policy/shadow/report', query, options);
+  }
+
+  /**
+   * Makes the shadow policy the active one (admin), recording the report in the ledger. With
+   * `expected_hash`, only if the shadow policy is still that one. Never retried.
+   */
+  promoteShadowPolicy(
+    request: { expected_hash?: string; since?: string } = {},
+    options: CallOptions = {},
+  ): Promise<ShadowPromotion> {
+    return this.call<ShadowPromotion>({
+      method: 'POST',
+      path: '/v1/policy/shadow/promote',
+      body: request,
+      signal: options.signal,
+    });
   }
 
   whoami(options: CallOptions = {}): Promise<WhoAmI> {
@@ -414,9 +461,9 @@ export class FarameshClient {
   }
 
   private async call<T>(spec: {
-    method: 'POST';
+    method: 'POST' | 'DELETE';
     path: string;
-    body: unknown;
+    body?: unknown;
     headers?: Record<string, string>;
     retry?: boolean;
     timeoutMs?: number;

@@ -14,7 +14,7 @@ export interface TransportConfig {
 }
 
 export interface RequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;

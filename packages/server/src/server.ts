@@ -35,6 +35,8 @@ import { decidingIdentities, quorumIdentityWarnings } from './policy/quorum-iden
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
 import { EscalationSweeper } from './service/escalation-sweeper.js';
+import { ShadowPolicy } from './shadow/shadow-policy.js';
+import { ShadowPromoter } from './shadow/shadow-promotion.js';
 import { EventHub } from './stream/event-hub.js';
 import { followLedger } from './stream/ledger-follower.js';
 import type { SseConnection } from './stream/sse-connection.js';
@@ -67,6 +69,8 @@ export interface FarameshServer {
 }
 
 const SESSION_SWEEP_MS = 60_000;
+/** How often a replica checks the database for a shadow policy set or cleared on another one. */
+const SHADOW_SYNC_MS = 2000;
 
 const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 
@@ -78,16 +82,27 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
-  const policy = await PolicyHolder.load(config.policyFile, now, {
-    channels: new Set(channelNames(config.channels)),
-  });
+  const loadOptions = { channels: new Set(channelNames(config.channels)) };
+  const policy = await PolicyHolder.load(config.policyFile, now, loadOptions);
   const store = options.store ?? (await openStore(config));
   const warnOfUnreachableQuorums = async () => {
     const identities = await decidingIdentities(config.tokens, config.oidc !== null, store, now().toISOString());
     for (const warning of quorumIdentityWarnings(policy.current(), identities)) log.warn(warning);
   };
+  const metrics = new Metrics();
+  let shadow: ShadowPolicy;
   try {
+    // A FARAMESH_SHADOW_POLICY file that doesn't load stops the start, like the active policy.
+    shadow = await ShadowPolicy.start({
+      config: config.shadow,
+      store: store.shadow,
+      now,
+      loadOptions,
+      log,
+      registry: metrics.registry,
+    });
     await store.migrate();
+    await shadow.sync();
     const databaseTokens = (await store.tokens.count(now().toISOString())).total;
     for (const warning of checkOpenModeExposure(config, databaseTokens)) log.warn(warning);
     await warnOfUnreachableQuorums();
@@ -109,7 +124,6 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     await store.close().catch(() => {});
     throw error;
   });
-  const metrics = new Metrics();
   metrics.watchStore(() => store.countByStatus());
   const guardedStore = refuseWritesWhenInconsistent(store, ledger.monitor);
   const notifications = startNotifications(config, store, metrics, now, log, policy);
@@ -123,6 +137,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     newId: randomUUID,
     approvalTtlSeconds: config.approvalTtlSeconds,
     approvedTtlSeconds: config.approvedTtlSeconds,
+    shadow,
   });
   const approvals = new ApprovalService({
     store: guardedStore,
@@ -154,6 +169,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
 
   const reloadPolicy = async (): Promise<ReloadOutcome> => {
     const outcome = await policy.reload();
+    // The admin reload (and promotion) re-reads FARAMESH_SHADOW_POLICY too; it keeps its last good one.
+    await shadow.reloadFile();
     metrics.policyReloads.inc({ result: outcome.ok ? 'ok' : 'invalid' });
     if (outcome.ok && outcome.changed) {
       log.info(`policy reloaded: ${outcome.status.file} (version ${outcome.status.version})`);
@@ -219,6 +236,18 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     now,
     shutdown: shutdown.signal,
     ledger,
+    shadow,
+    shadowPromoter: new ShadowPromoter({
+      store: guardedStore,
+      policy,
+      reloadPolicy,
+      shadow,
+      service,
+      hub,
+      metrics,
+      now,
+      newId: randomUUID,
+    }),
   };
   const app = buildApp(context, { logger: options.httpLogger ?? false });
   const connections = drainConnections(app.server);
@@ -229,6 +258,12 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   }
 
   const watcher = config.hotReload ? watchPolicyFile(config.policyFile, () => void reloadPolicy()) : null;
+  const shadowFile = config.shadow.file;
+  const shadowWatcher =
+    config.hotReload && shadowFile !== null ? watchPolicyFile(shadowFile, () => void shadow.reloadFile()) : null;
+  // Without a file, follow the shadow policy other replicas set or clear through the API.
+  const shadowSync = shadowFile === null ? setInterval(() => void shadow.sync(), SHADOW_SYNC_MS) : null;
+  shadowSync?.unref();
   const sweepMs = (options.expirySweepSeconds ?? 1) * 1000;
   // While the database is down every sweep fails: say so once, and once more when it works again.
   let sweepFailing = false;
@@ -286,6 +321,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       await slack?.responder.close();
       ledger.close();
       watcher?.close();
+      shadowWatcher?.close();
+      if (shadowSync !== null) clearInterval(shadowSync);
       shutdown.abort();
       follower?.close();
       for (const stream of streams) stream.close();

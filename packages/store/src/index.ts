@@ -38,6 +38,16 @@ export {
 } from './postgres/sqlite-to-postgres.js';
 export { SCHEMA_VERSION } from './schema-version.js';
 export type { SessionRecord, SessionStore } from './sessions/session-store.js';
+export type {
+  ShadowDisagreementRecord,
+  ShadowExampleRow,
+  ShadowGroupRow,
+  ShadowPolicyRecord,
+  ShadowRuleRef,
+  ShadowStore,
+  ShadowSummaryInput,
+  ShadowSummaryRows,
+} from './shadow/shadow-store.js';
 export type { SlackMessageLock, SlackMessageRecord, SlackMessageStore } from './slack/slack-message-store.js';
 export { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export {

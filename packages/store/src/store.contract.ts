@@ -15,6 +15,7 @@ import { describeOutboxContract } from './contract/outbox.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
 import { describeSessionsContract } from './contract/sessions.contract.js';
+import { describeShadowContract } from './contract/shadow.contract.js';
 import { describeSlackMessagesContract } from './contract/slack-messages.contract.js';
 import { describeTokensContract } from './contract/tokens.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
@@ -72,5 +73,6 @@ export function describeStoreContract(
     describeOutboxContract(scope);
     describeSlackMessagesContract(scope);
     describeArchiveContract(scope);
+    describeShadowContract(scope);
   });
 }

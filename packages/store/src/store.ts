@@ -11,6 +11,7 @@ import type { EmailLinkStore } from './email-links/email-link-store.js';
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { ShadowDisagreementRecord, ShadowStore } from './shadow/shadow-store.js';
 import type { SlackMessageStore } from './slack/slack-message-store.js';
 import type { TokenStore } from './token-store.js';
 
@@ -110,6 +111,8 @@ export interface CreateActionInput {
   events: NewEvent[];
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
   notifications?: NewOutboxMessage[] | undefined;
+  /** The shadow policy's disagreement with this decision, recorded in the same transaction. */
+  shadow?: ShadowDisagreementRecord | undefined;
 }
 
 export interface CreateActionResult {
@@ -277,6 +280,8 @@ export interface Store {
   readonly emailLinks?: EmailLinkStore;
   /** Where each action's Slack approval message was posted (slack/slack-message-store.ts); optional like `outbox`. */
   readonly slackMessages?: SlackMessageStore;
+  /** The shadow policy set through the API and the disagreements recorded with actions. */
+  readonly shadow: ShadowStore;
   close(): Promise<void>;
 }
 

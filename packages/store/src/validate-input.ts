@@ -27,6 +27,9 @@ export function validateCreate(input: CreateActionInput): ActionJson {
     approval: action.approval === undefined ? null : requireJsonObject(action.approval, 'action.approval'),
   };
   validateEvents(input.events);
+  if (input.shadow !== undefined && input.shadow.action_id !== action.id) {
+    throw new StoreError('invalid_input', 'shadow.action_id must be the action id');
+  }
   return json;
 }
 

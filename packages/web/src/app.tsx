@@ -10,6 +10,7 @@ import { usePendingCount } from './hooks/use-pending-count.js';
 import { LiveProvider } from './live/live-context.js';
 import { ActionsPage } from './pages/actions-page.js';
 import { PlaygroundPage } from './pages/playground-page.js';
+import { ShadowPage } from './pages/shadow-page.js';
 import { usePathname } from './routing/location-store.js';
 
 /** The whole dashboard. `fetchImpl` is injectable for component tests. */
@@ -92,7 +93,13 @@ function Shell() {
           Signed in with an agent token: you can watch actions, but only approvers can approve or deny.
         </div>
       )}
-      {playground ? <PlaygroundPage /> : <ActionsPage helpOpen={helpOpen} />}
+      {playground ? (
+        <PlaygroundPage />
+      ) : path.startsWith('/shadow') ? (
+        <ShadowPage />
+      ) : (
+        <ActionsPage helpOpen={helpOpen} />
+      )}
       <PendingAnnouncer />
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>

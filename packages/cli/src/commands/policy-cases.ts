@@ -8,6 +8,7 @@ import { choiceOption, intOption } from '../option-parsers.js';
 import { diagnosticLine } from '../output/diagnostics.js';
 import { policyDiff } from './policy-diff.js';
 import { policyRefresh } from './policy-refresh.js';
+import { registerPolicyShadow } from './policy-shadow.js';
 import { policyTest } from './policy-test.js';
 import { policyValidate } from './policy-validate.js';
 
@@ -103,4 +104,5 @@ export function registerPolicyGroup(program: Command, app: App): void {
     .action(async (paths, opts, cmd) => {
       app.exitCode = await policyCases(app.context(cmd), paths, opts);
     });
+  registerPolicyShadow(policy, app);
 }

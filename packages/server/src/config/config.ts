@@ -5,6 +5,7 @@ import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
 import { type OidcConfig, resolveOidcConfig, resolveSessionSettings, type SessionSettings } from './oidc-config.js';
+import { resolveShadowConfig, type ShadowConfig } from './shadow-config.js';
 import { applyTokenEmails } from './token-emails.js';
 import { applyTokenIdentities } from './token-identities.js';
 
@@ -57,6 +58,8 @@ export interface ServerConfig {
   sessions: SessionSettings;
   /** Notification channels and delivery settings (FARAMESH_CHANNELS_FILE). */
   channels: ChannelsConfig;
+  /** The shadow policy file and what counts as a disagreement (FARAMESH_SHADOW_*). */
+  shadow: ShadowConfig;
 }
 
 export interface TokenSpec {
@@ -190,6 +193,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
       },
       problems,
     ),
+    shadow: resolveShadowConfig({ get, path }, problems),
   };
   if (port !== 0) problems.push(...selfPointingWebhooks(config.channels.webhooks, config));
   problems.push(...emailChannelProblems(config.channels.email, config));

@@ -17,6 +17,8 @@ import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import type { EscalationSweeper } from '../service/escalation-sweeper.js';
+import type { ShadowPolicy } from '../shadow/shadow-policy.js';
+import type { ShadowPromoter } from '../shadow/shadow-promotion.js';
 import type { EventHub } from '../stream/event-hub.js';
 import type { SseConnection } from '../stream/sse-connection.js';
 
@@ -60,6 +62,9 @@ export interface AppContext {
   shutdown: AbortSignal;
   /** Ledger consistency verdict (writes refused when damaged) and the checkpoint writer. */
   ledger: LedgerIntegrity;
+  /** The candidate policy evaluated beside the active one, and its promotion. */
+  shadow: ShadowPolicy;
+  shadowPromoter: ShadowPromoter;
 }
 
 declare module 'fastify' {

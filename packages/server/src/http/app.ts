@@ -9,6 +9,7 @@ import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
 import { registerPlaygroundRoutes } from '../routes/playground-routes.js';
 import { registerPolicyRoutes } from '../routes/policy-routes.js';
+import { registerShadowRoutes } from '../routes/shadow-routes.js';
 import { registerSlackRoutes } from '../routes/slack-routes.js';
 import { registerStreamRoutes } from '../routes/stream-routes.js';
 import { registerTokenRoutes } from '../routes/token-routes.js';
@@ -153,6 +154,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerLifecycleRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
   registerPolicyRoutes(app, ctx);
+  registerShadowRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerArchiveRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);

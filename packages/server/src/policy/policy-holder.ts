@@ -78,9 +78,12 @@ export class PolicyHolder {
   }
 }
 
-type CompileResult = { ok: true; policy: CompiledPolicy } | { ok: false; message: string; diagnostics: Diagnostic[] };
+export type CompileResult =
+  | { ok: true; policy: CompiledPolicy }
+  | { ok: false; message: string; diagnostics: Diagnostic[] };
 
-async function readAndCompile(file: string, options: LoadPolicyOptions): Promise<CompileResult> {
+/** Reads and compiles a policy file; a failure is a value with a printable message and diagnostics. */
+export async function readAndCompile(file: string, options: LoadPolicyOptions): Promise<CompileResult> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');

@@ -13,6 +13,7 @@ import type { AppContext } from '../http/app-context.js';
 import { listAwaiting } from '../service/awaiting-list.js';
 import { recordedSubmitter } from '../service/recorded-submitter.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
+import { withShadowVerdicts } from '../shadow/shadow-wire.js';
 
 const idParams = {
   type: 'object',
@@ -52,15 +53,22 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
         request.query.awaiting === 'me'
           ? await listAwaiting(ctx.store, request.query, request.principal, ctx.now())
           : await ctx.service.list(request.query, request.principal);
-      return { ...page, items: page.items.map((record) => actionToWire(record, request.principal, ctx.now())) };
+      const items = page.items.map((record) => actionToWire(record, request.principal, ctx.now()));
+      return { ...page, items: await withShadowVerdicts(ctx.store, request.principal, items) };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/v1/actions/:id',
     { schema: { params: idParams, summary: 'Get an action by id or unique id prefix', produces: 'Action' } },
-    async (request) =>
-      actionToWire(await ctx.service.get(request.params.id, request.principal), request.principal, ctx.now()),
+    async (request) => {
+      const action = actionToWire(
+        await ctx.service.get(request.params.id, request.principal),
+        request.principal,
+        ctx.now(),
+      );
+      return (await withShadowVerdicts(ctx.store, request.principal, [action]))[0];
+    },
   );
 
   app.get<{ Params: { id: string }; Querystring: { timeout_ms: number; after_version?: number } }>(

@@ -27,6 +27,7 @@ import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Notifications } from '../notify/notifications.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
+import type { ShadowPolicy } from '../shadow/shadow-policy.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { newApprovalToken } from './approval-token.js';
@@ -48,6 +49,8 @@ export interface ActionServiceDeps {
   approvedTtlSeconds: number;
   /** Queues the notifications each write causes, in the write's transaction (absent: none). */
   notifications?: Notifications;
+  /** The candidate policy evaluated beside the active one; its disagreements are stored with the action. */
+  shadow?: ShadowPolicy;
 }
 
 /**
@@ -70,7 +73,8 @@ export class ActionService {
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
-    const action = newAction(input, evaluate(policy, { ...input, principal: submitter }), policy, {
+    const evaluated = { ...input, principal: submitter };
+    const action = newAction(input, evaluate(policy, evaluated), policy, {
       id: this.deps.newId(),
       at: this.deps.now().toISOString(),
       requestHash: hash,
@@ -84,7 +88,8 @@ export class ActionService {
     const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
     const record = { ...action, updated_at: action.created_at, version: 1 };
     const notifications = this.deps.notifications?.route(record, events, action.created_at);
-    const result = await this.deps.store.createAction({ action, events, notifications });
+    const shadow = this.deps.shadow?.disagreement(evaluated, action);
+    const result = await this.deps.store.createAction({ action, events, notifications, shadow });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {

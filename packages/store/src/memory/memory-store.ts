@@ -6,6 +6,7 @@ import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { createMemorySessions } from '../sessions/memory-sessions.js';
+import { createMemoryShadow } from '../shadow/memory-shadow.js';
 import { createMemorySlackMessages } from '../slack/memory-slack-messages.js';
 import {
   type ActionRecord,
@@ -46,6 +47,7 @@ export function createMemoryStore(): Store {
     if (closed) throw new StoreError('unavailable', 'the store is closed');
   };
   const outbox = createMemoryOutbox(open);
+  const shadow = createMemoryShadow(open);
 
   const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
     for (const event of newEvents) {
@@ -117,6 +119,7 @@ export function createMemoryStore(): Store {
       const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
       const events = append(action.id, input.events, action.created_at, action);
       if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
+      if (input.shadow !== undefined) shadow.insert(input.shadow);
       actions.set(action.id, action);
       if (action.idempotency_key !== null) idempotency.set(scope, action.id);
       return { action: structuredClone(action), events: copyEvents(events), created: true };
@@ -258,6 +261,7 @@ export function createMemoryStore(): Store {
     slackMessages: createMemorySlackMessages(open),
     outbox,
     emailLinks: createMemoryEmailLinks(open),
+    shadow,
 
     async close() {
       closed = true;

@@ -3,6 +3,7 @@ import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { outboxRows } from '../outbox/postgres-outbox.js';
+import { shadowRows } from '../shadow/postgres-shadow.js';
 import { type ActionRow, approvalText, type EventRow } from '../sqlite/row-mapping.js';
 import {
   type ActionRecord,
@@ -40,6 +41,8 @@ export interface BatchPlan {
   events: EventRow[];
   /** Outbox rows the batch's writes queue (outbox/postgres-outbox.ts), committed with them. */
   outbox: ReturnType<typeof outboxRows>;
+  /** Shadow-policy disagreements of the batch's new actions (shadow/postgres-shadow.ts), committed with them. */
+  shadow: ReturnType<typeof shadowRows>;
   /** The ledger head after this batch; unchanged when nothing is appended. */
   lastSeq: number;
   lastHash: string;
@@ -138,6 +141,7 @@ export function planBatch(
     };
     byId.set(action.id, { action, row, fresh: true, touched: true });
     if (input.notifications?.length) outbox.push(...outboxRows(input.notifications, action.created_at));
+    if (input.shadow !== undefined) shadow.push(...shadowRows([input.shadow]));
     if (scope !== null) byScope.set(scope, action.id);
     return {
       ok: true,
@@ -168,6 +172,7 @@ export function planBatch(
   };
 
   const outbox: ReturnType<typeof outboxRows> = [];
+  const shadow: ReturnType<typeof shadowRows> = [];
   const outcomes = ops.map((op) => (op.kind === 'create' ? create(op.input, op.json) : transition(op.input)));
   const inserts: ActionRow[] = [];
   const updates: ActionRow[] = [];
@@ -176,5 +181,5 @@ export function planBatch(
     // An action created and then changed within the batch is inserted once, in its final state.
     (entry.fresh ? inserts : updates).push(entry.row);
   }
-  return { outcomes, inserts, updates, events, outbox, lastSeq: seq, lastHash: prevHash };
+  return { outcomes, inserts, updates, events, outbox, shadow, lastSeq: seq, lastHash: prevHash };
 }

@@ -272,6 +272,37 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'shadow policy and its disagreements',
+    // A disagreement is inserted by the write batch of its action (same transaction); the report
+    // reads one shadow policy's rows in a time window. The shadow policy set through the API is one
+    // row shared by every replica.
+    sql: `
+      CREATE TABLE shadow_disagreements (
+        action_id text COLLATE "C" PRIMARY KEY,
+        created_at text COLLATE "C" NOT NULL,
+        kind text NOT NULL,
+        active_decision text NOT NULL,
+        active_rule text,
+        active_policy_hash text NOT NULL,
+        shadow_decision text NOT NULL,
+        shadow_rule text,
+        shadow_reason text,
+        shadow_reason_code text NOT NULL,
+        shadow_risk_level text NOT NULL,
+        shadow_policy_hash text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX shadow_disagreements_window ON shadow_disagreements (shadow_policy_hash, created_at);
+      CREATE TABLE shadow_policy (
+        id integer PRIMARY KEY CHECK (id = 1),
+        source text NOT NULL,
+        hash text NOT NULL,
+        set_by text,
+        set_at text NOT NULL
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

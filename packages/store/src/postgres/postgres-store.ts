@@ -2,6 +2,7 @@ import pg from 'pg';
 import { createPostgresEmailLinks } from '../email-links/postgres-email-links.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
+import { createPostgresShadow } from '../shadow/postgres-shadow.js';
 import { createPostgresSlackMessages } from '../slack/postgres-slack-messages.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
 import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent } from '../sqlite/row-mapping.js';
@@ -103,6 +104,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
         [status, at, Math.max(0, limit)],
       )
     ).map(rowToAction);
+
+  const rowCount = async (text: string, values: unknown[]) => (await pool.query(text, values)).rowCount ?? 0;
+  /** A single-statement write outside the ledger's write queue, never retried. */
+  const writeOnce = async <T>(doing: string, run: () => Promise<T>): Promise<T> => {
+    if (closed) throw new StoreError('unavailable', 'the store is closed');
+    return run().catch((error: unknown) => {
+      throw toStoreError(error, doing);
+    });
+  };
 
   const schemaVersion = async (): Promise<number> => assertNotTooNew(await appliedVersion(pool), location);
 
@@ -304,18 +314,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     tokens: createPostgresTokens(query, read, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
-    sessions: createPostgresSessions(
-      query,
-      async (text, values) => (await pool.query(text, values)).rowCount ?? 0,
-      read,
-      // Not retried: a session insert cut after its COMMIT would fail as a duplicate the second time.
-      async (doing, run) => {
-        if (closed) throw new StoreError('unavailable', 'the store is closed');
-        return run().catch((error: unknown) => {
-          throw toStoreError(error, doing);
-        });
-      },
-    ),
+    // Not retried: a session insert cut after its COMMIT would fail as a duplicate the second time.
+    sessions: createPostgresSessions(query, rowCount, read, writeOnce),
+    shadow: createPostgresShadow(query, rowCount, read, writeOnce),
 
     async close() {
       if (closed) return;

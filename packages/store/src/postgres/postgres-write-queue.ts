@@ -39,6 +39,8 @@ const WRITE = `WITH inserted AS (
     UPDATE ledger_head SET seq = $5, hash = $6 WHERE id = 1
   ), queued AS (
     INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $7::json)
+  ), shadowed AS (
+    INSERT INTO shadow_disagreements SELECT * FROM json_populate_recordset(NULL::shadow_disagreements, $8::json)
   )
   SELECT pg_notify('${LEDGER_CHANNEL}', $4)`;
 
@@ -110,6 +112,7 @@ export class PostgresWriteQueue {
           plan.lastSeq,
           plan.lastHash,
           JSON.stringify(plan.outbox),
+          JSON.stringify(plan.shadow),
         ]);
       }
       committing = true;

@@ -315,6 +315,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    name: 'shadow policy and its disagreements',
+    // A disagreement is inserted in the same transaction as its action; the report reads one shadow
+    // policy's rows in a time window. The shadow policy set through the API is one row.
+    sql: `
+      CREATE TABLE shadow_disagreements (
+        action_id TEXT PRIMARY KEY NOT NULL,
+        created_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        active_decision TEXT NOT NULL,
+        active_rule TEXT,
+        active_policy_hash TEXT NOT NULL,
+        shadow_decision TEXT NOT NULL,
+        shadow_rule TEXT,
+        shadow_reason TEXT,
+        shadow_reason_code TEXT NOT NULL,
+        shadow_risk_level TEXT NOT NULL,
+        shadow_policy_hash TEXT NOT NULL
+      );
+      CREATE INDEX shadow_disagreements_window ON shadow_disagreements (shadow_policy_hash, created_at);
+      CREATE TABLE shadow_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        source TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        set_by TEXT,
+        set_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { createSqliteEmailLinks } from '../email-links/sqlite-email-links.js';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
+import { createSqliteShadow } from '../shadow/sqlite-shadow.js';
 import { createSqliteSlackMessages } from '../slack/sqlite-slack-messages.js';
 import {
   type ActionRecord,
@@ -327,6 +328,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
     slackMessages: createSqliteSlackMessages(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+    shadow: createSqliteShadow(
       sql,
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,

@@ -4,6 +4,7 @@ import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { insertOutbox } from '../outbox/sqlite-outbox.js';
+import { insertShadowDisagreement } from '../shadow/sqlite-shadow.js';
 import {
   type ActionRecord,
   type CreateActionInput,
@@ -169,6 +170,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       searchFrom ??= Number(inserted.lastInsertRowid);
       const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
       if (input.notifications?.length) insertOutbox(sql, input.notifications, action.created_at);
+      if (input.shadow !== undefined) insertShadowDisagreement(sql, input.shadow);
       counted?.push({ kind: 'created', row: action });
       return { created: true, appended };
     },

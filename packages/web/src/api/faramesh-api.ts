@@ -9,6 +9,8 @@ import type {
   NotificationList,
   RiskLevel,
   Role,
+  ShadowPolicyStatus,
+  ShadowReport,
   Status,
 } from '@faramesh/contract';
 import type { HttpClient } from './http-client.js';
@@ -133,6 +135,16 @@ export class FarameshApi {
 
   evaluate(request: PlaygroundRequest, signal?: AbortSignal): Promise<PlaygroundResult> {
     return this.http.request('/playground/eval', { method: 'POST', body: request, ...withSignal(signal) });
+  }
+
+  /** The shadow policy evaluated beside the active one (`active: false` when none is set). */
+  shadowPolicy(signal?: AbortSignal): Promise<ShadowPolicyStatus> {
+    return this.http.request('/v1/policy/shadow', withSignal(signal));
+  }
+
+  /** What the shadow policy would have changed since `since` (a duration such as `24h`). */
+  shadowReport(since: string, signal?: AbortSignal): Promise<ShadowReport> {
+    return this.http.request(`/v1/policy/shadow/report?since=${encodeURIComponent(since)}`, withSignal(signal));
   }
 }
 

@@ -20,6 +20,7 @@ import { JsonView } from './json-view.js';
 import { PolicyTrace } from './policy-trace.js';
 import { RiskBadge } from './risk-badge.js';
 import { SafeText } from './safe-text.js';
+import { ShadowVerdictSection } from './shadow-verdict.js';
 import { StatusBadge } from './status-badge.js';
 
 interface ActionDrawerProps {
@@ -220,6 +221,7 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
                   />
                 </section>
               )}
+              {action.shadow !== undefined && <ShadowVerdictSection shadow={action.shadow} />}
 
               <section className="drawer-section" aria-labelledby="sec-events">
                 <h3 id="sec-events">Event timeline</h3>

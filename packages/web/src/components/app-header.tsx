@@ -1,4 +1,4 @@
-import { FlaskConical, Keyboard, ListChecks, LogOut } from 'lucide-react';
+import { Eye, FlaskConical, Keyboard, ListChecks, LogOut } from 'lucide-react';
 import { canDecide, useMe, useSession } from '../auth/session-context.js';
 import { AppLink } from '../routing/app-link.js';
 import { usePathname } from '../routing/location-store.js';
@@ -15,6 +15,7 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
   const { signOut } = useSession();
   const path = usePathname();
   const onPlayground = path.startsWith('/playground');
+  const onShadow = path.startsWith('/shadow');
   return (
     <header className="app-header">
       <AppLink href="/" className="brand" aria-label="Faramesh actions">
@@ -24,7 +25,7 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
         <span className="brand-name">Faramesh</span>
       </AppLink>
       <nav className="main-nav" aria-label="Main">
-        <AppLink href="/" className="nav-link" aria-current={onPlayground ? undefined : 'page'}>
+        <AppLink href="/" className="nav-link" aria-current={onPlayground || onShadow ? undefined : 'page'}>
           <ListChecks size={16} aria-hidden />
           Actions
           {pendingCount !== null && pendingCount > 0 && (
@@ -38,6 +39,12 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
           <FlaskConical size={16} aria-hidden />
           Playground
         </AppLink>
+        {me.role !== 'agent' && (
+          <AppLink href="/shadow" className="nav-link" aria-current={onShadow ? 'page' : undefined}>
+            <Eye size={16} aria-hidden />
+            Shadow
+          </AppLink>
+        )}
       </nav>
       <div className="header-tools">
         <ConnectionIndicator />
