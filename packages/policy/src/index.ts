@@ -16,6 +16,8 @@ export type { ApprovalRequirement, EscalationStep } from './approval-requirement
 export { DEFAULT_REQUIREMENT } from './approval-requirement.js';
 export { readApprovalRequirement } from './approval-requirement-json.js';
 export type { ApproverPrincipal } from './approver-set.js';
+export type { BreakGlassActor, BreakGlassRefusalCode, BreakGlassVerdict } from './break-glass-rules.js';
+export { BREAK_GLASS_RULES, mayAcknowledge, mayBreakGlass } from './break-glass-rules.js';
 export type { CaseExpectation, CaseFile, ExpectedDiagnostic, PolicyCase, PolicyRef } from './case-file.js';
 export { parseCaseFile } from './case-file.js';
 export { closestKey } from './closest-key.js';
@@ -33,6 +35,9 @@ export { compileGlob } from './glob.js';
 export type { LoadPolicyOptions, PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { PATH_KEYS } from './path-scan.js';
+export { REDACT_ROOTS } from './redact-paths.js';
+export type { RedactedRequest } from './redaction.js';
+export { redactionPaths, redactRequest } from './redaction.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';
 export type { ShellAnalysis } from './shell-analysis.js';
