@@ -241,6 +241,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       );
     },
 
+    async listBreakGlass({ open, limit }) {
+      // The expressions are the index's (actions_break_glass), written the same way so it applies.
+      const glass = "((approval::jsonb) -> 'break_glass')";
+      const review = open ? `AND (${glass} -> 'review' ->> 'status') = 'open'` : '';
+      return read('listing break-glass approvals', async () =>
+        (
+          await query<ActionRow>(
+            `SELECT ${COLUMNS} FROM actions WHERE ${glass} IS NOT NULL ${review}
+             ORDER BY (${glass} ->> 'at') DESC, id DESC LIMIT $1`,
+            [Math.max(0, limit)],
+          )
+        ).map(rowToAction),
+      );
+    },
+
     async countByStatus() {
       return read('counting actions', async () => {
         const rows = await query<{ status: string; n: number }>(

@@ -258,6 +258,19 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       );
     },
 
+    async listBreakGlass({ open, limit }) {
+      const at = "json_extract(approval, '$.break_glass.at')";
+      const review = open ? "AND json_extract(approval, '$.break_glass.review.status') = 'open'" : '';
+      return read('listing break-glass approvals', () =>
+        (
+          sql(
+            `SELECT ${COLUMNS} FROM actions INDEXED BY actions_break_glass
+             WHERE ${at} IS NOT NULL ${review} ORDER BY ${at} DESC, id DESC LIMIT ?`,
+          ).all(Math.max(0, limit)) as ActionRow[]
+        ).map(rowToAction),
+      );
+    },
+
     async countByStatus() {
       return read('counting actions', () => {
         return counts.byStatus();
