@@ -33,6 +33,7 @@ import { watchPolicyFile } from './policy/policy-watcher.js';
 import { quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
+import { BreakGlassService } from './service/break-glass-service.js';
 import { EscalationSweeper } from './service/escalation-sweeper.js';
 import { EventHub } from './stream/event-hub.js';
 import { followLedger } from './stream/ledger-follower.js';
@@ -79,6 +80,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const now = options.now ?? (() => new Date());
   const policy = await PolicyHolder.load(config.policyFile, now, {
     channels: new Set(config.channels.webhooks.map((webhook) => webhook.name)),
+    redactionKey: (config.redactionKey ?? null) !== null,
   });
   for (const warning of quorumIdentityWarnings(policy.current(), config.tokens)) log.warn(warning);
   const store = options.store ?? (await openStore(config));
@@ -118,8 +120,16 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     newId: randomUUID,
     approvalTtlSeconds: config.approvalTtlSeconds,
     approvedTtlSeconds: config.approvedTtlSeconds,
+    redactionKey: config.redactionKey ?? null,
   });
   const approvals = new ApprovalService({
+    store: guardedStore,
+    actions: service,
+    metrics,
+    now,
+    approvedTtlSeconds: config.approvedTtlSeconds,
+  });
+  const breakGlass = new BreakGlassService({
     store: guardedStore,
     actions: service,
     metrics,
@@ -182,6 +192,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     policy,
     service,
     approvals,
+    breakGlass,
     escalations,
     hub,
     metrics,

@@ -271,9 +271,9 @@ export interface Store {
   listDueEscalations(at: string, limit: number): Promise<ActionRecord[]>;
   /**
    * Actions approved by breaking glass (`approval.break_glass` set), newest break first, at most
-   * `limit`; with `open`, only those whose review is still open. Adapters index them (they are few).
+   * `limit`; with `review`, only those whose review has that status. Adapters index them (they are few).
    */
-  listBreakGlass(input: { open: boolean; limit: number }): Promise<ActionRecord[]>;
+  listBreakGlass(input: { review?: BreakGlassReview['status']; limit: number }): Promise<ActionRecord[]>;
   /** Counts of actions by status (for /metrics gauges and the dashboard). */
   countByStatus(): Promise<Record<string, number>>;
   /** Throws StoreError `unavailable` when the database can't answer. */

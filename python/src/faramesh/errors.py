@@ -42,6 +42,11 @@ ERROR_STATUS: Dict[str, int] = {
     "sso_login_failed": 400,
     "sso_no_role": 403,
     "sso_unavailable": 503,
+    "break_glass_reason_required": 400,
+    "review_not_found": 404,
+    "review_already_acknowledged": 409,
+    "self_review_forbidden": 403,
+    "action_redacted": 409,
     "method_not_allowed": 405,
     "rate_limited": 429,
     "policy_invalid": 422,
@@ -246,6 +251,11 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "not_ready": ServiceUnavailableError,
     "server_busy": ServiceUnavailableError,
     "ledger_inconsistent": ServiceUnavailableError,
+    "break_glass_reason_required": BadRequestError,
+    "review_not_found": NotFoundError,
+    "review_already_acknowledged": ConflictError,
+    "self_review_forbidden": PermissionDeniedError,
+    "action_redacted": ConflictError,
     "internal_error": ServerError,
 }
 

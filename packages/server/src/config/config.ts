@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type ChannelsConfig, resolveChannelsConfig, selfPointingWebhooks } from '../notify/channels-config.js';
+import { type RedactionKey, resolveRedactionKey } from '../redaction/redaction-key.js';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
@@ -55,6 +56,8 @@ export interface ServerConfig {
   sessions: SessionSettings;
   /** Notification channels and delivery settings (FARAMESH_CHANNELS_FILE). */
   channels: ChannelsConfig;
+  /** FARAMESH_REDACTION_KEY: the HMAC key of redacted values; null = a policy with `redact:` won't load. */
+  redactionKey?: RedactionKey | null;
 }
 
 export interface TokenSpec {
@@ -185,6 +188,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
       },
       problems,
     ),
+    redactionKey: resolveRedactionKey(get('FARAMESH_REDACTION_KEY'), problems),
   };
   if (port !== 0) problems.push(...selfPointingWebhooks(config.channels.webhooks, config));
   // With no tokens every caller is admin; `*` would let any web page read and approve.

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
+import { registerBreakGlassRoutes } from '../routes/break-glass-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
@@ -28,7 +29,7 @@ declare module 'fastify' {
     /** Left out of the OpenAPI document. */
     hide?: boolean;
     /** The success body's schema in the OpenAPI document's components (responses aren't validated). */
-    produces?: 'Action' | 'ActionList';
+    produces?: 'Action' | 'ActionList' | 'ReviewList';
   }
   interface FastifyContextConfig {
     /** Reachable without a token (health, metrics, the dashboard's static files). */
@@ -148,6 +149,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerHealthRoutes(app, ctx);
   registerActionRoutes(app, ctx);
   registerLifecycleRoutes(app, ctx);
+  registerBreakGlassRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
   registerPolicyRoutes(app, ctx);
   registerAuditRoutes(app, ctx);

@@ -27,6 +27,8 @@ import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Notifications } from '../notify/notifications.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
+import type { RedactionKey } from '../redaction/redaction-key.js';
+import { storedRequest, withStoredHash } from '../redaction/stored-request.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { newApprovalToken } from './approval-token.js';
@@ -48,6 +50,8 @@ export interface ActionServiceDeps {
   approvedTtlSeconds: number;
   /** Queues the notifications each write causes, in the write's transaction (absent: none). */
   notifications?: Notifications;
+  /** Digests values at the policy's `redact` paths before anything is stored (absent: no key). */
+  redactionKey?: RedactionKey | null;
 }
 
 /**
@@ -70,7 +74,10 @@ export class ActionService {
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
-    const action = newAction(input, evaluate(policy, { ...input, principal: submitter }), policy, {
+    // The policy decides on the original values; what is stored has the `redact` paths digested.
+    const verdict = evaluate(policy, { ...input, principal: submitter });
+    const stored = storedRequest(input, policy, verdict, this.deps.redactionKey ?? null);
+    const decided = newAction(stored.request, verdict, policy, {
       id: this.deps.newId(),
       at: this.deps.now().toISOString(),
       requestHash: hash,
@@ -80,7 +87,9 @@ export class ActionService {
       submitterShared: principal.shared === true,
       newApprovalToken,
     });
+    const action = withStoredHash(decided, stored);
     const meta = submissionMeta(action, submitter);
+    if (stored.redacted.length > 0) meta.created.redacted = stored.redacted;
     const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
     const record = { ...action, updated_at: action.created_at, version: 1 };
     const notifications = this.deps.notifications?.route(record, events, action.created_at);
@@ -196,6 +205,15 @@ export class ActionService {
       throw new ApiError('forbidden', `role "${principal.role}" may not submit actions`);
     }
     const original = await this.getExact(id, principal);
+    if (requestHash(original) !== original.request_hash) {
+      throw new ApiError(
+        'action_redacted',
+        'this action was stored with redacted values, so it cannot be submitted again as it was',
+        {
+          action_id: original.id,
+        },
+      );
+    }
     const { record } = await this.submit(
       {
         agent_id: original.agent_id,

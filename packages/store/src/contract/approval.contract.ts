@@ -168,12 +168,12 @@ export function describeApprovalContract(s: ContractScope): void {
       const third = await broken(3);
       await s.create({ status: 'approved', approval: approvalState() }); // approved the ordinary way
       await s.create(); // never needed approval
-      expect((await s.store.listBreakGlass({ open: true, limit: 10 })).map((a) => a.id)).toEqual([
+      expect((await s.store.listBreakGlass({ review: 'open', limit: 10 })).map((a) => a.id)).toEqual([
         third,
         second,
         first,
       ]);
-      expect((await s.store.listBreakGlass({ open: true, limit: 2 })).map((a) => a.id)).toEqual([third, second]);
+      expect((await s.store.listBreakGlass({ review: 'open', limit: 2 })).map((a) => a.id)).toEqual([third, second]);
 
       const acknowledged = approvalState({
         break_glass: {
@@ -195,10 +195,11 @@ export function describeApprovalContract(s: ContractScope): void {
         at: nextTime(),
       });
       expect(done.events[0]?.action.approval?.break_glass?.review.acknowledged_by).toBe('alice');
-      expect((await s.store.listBreakGlass({ open: true, limit: 10 })).map((a) => a.id)).toEqual([third, first]);
-      const all = await s.store.listBreakGlass({ open: false, limit: 10 });
+      expect((await s.store.listBreakGlass({ review: 'open', limit: 10 })).map((a) => a.id)).toEqual([third, first]);
+      const all = await s.store.listBreakGlass({ limit: 10 });
       expect(all.map((a) => a.id)).toEqual([third, second, first]);
       expect(all[1]?.approval).toEqual(acknowledged);
+      expect((await s.store.listBreakGlass({ review: 'acknowledged', limit: 1 })).map((a) => a.id)).toEqual([second]);
       expect(verifyLedger(await s.allEvents())).toEqual({ ok: true });
     });
   });

@@ -241,16 +241,16 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       );
     },
 
-    async listBreakGlass({ open, limit }) {
+    async listBreakGlass({ review, limit }) {
       // The expressions are the index's (actions_break_glass), written the same way so it applies.
       const glass = "((approval::jsonb) -> 'break_glass')";
-      const review = open ? `AND (${glass} -> 'review' ->> 'status') = 'open'` : '';
       return read('listing break-glass approvals', async () =>
         (
           await query<ActionRow>(
-            `SELECT ${COLUMNS} FROM actions WHERE ${glass} IS NOT NULL ${review}
+            `SELECT ${COLUMNS} FROM actions WHERE ${glass} IS NOT NULL
+               AND ($2::text IS NULL OR (${glass} -> 'review' ->> 'status') = $2)
              ORDER BY (${glass} ->> 'at') DESC, id DESC LIMIT $1`,
-            [Math.max(0, limit)],
+            [Math.max(0, limit), review ?? null],
           )
         ).map(rowToAction),
       );

@@ -258,15 +258,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       );
     },
 
-    async listBreakGlass({ open, limit }) {
+    async listBreakGlass({ review, limit }) {
       const at = "json_extract(approval, '$.break_glass.at')";
-      const review = open ? "AND json_extract(approval, '$.break_glass.review.status') = 'open'" : '';
+      const status = review === undefined ? '' : "AND json_extract(approval, '$.break_glass.review.status') = ?";
+      const params = review === undefined ? [Math.max(0, limit)] : [review, Math.max(0, limit)];
       return read('listing break-glass approvals', () =>
         (
           sql(
             `SELECT ${COLUMNS} FROM actions INDEXED BY actions_break_glass
-             WHERE ${at} IS NOT NULL ${review} ORDER BY ${at} DESC, id DESC LIMIT ?`,
-          ).all(Math.max(0, limit)) as ActionRow[]
+             WHERE ${at} IS NOT NULL ${status} ORDER BY ${at} DESC, id DESC LIMIT ?`,
+          ).all(...params) as ActionRow[]
         ).map(rowToAction),
       );
     },
