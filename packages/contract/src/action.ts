@@ -139,6 +139,11 @@ export interface Review {
   action: Action;
 }
 
+/** `GET /v1/reviews`. */
+export interface ReviewList {
+  items: Review[];
+}
+
 /** One approval that counts towards an action's quorum. */
 export interface ApprovalVote {
   by: string;

@@ -14,6 +14,7 @@ export {
   type MatchedRule,
   type PolicyEvaluation,
   type Review,
+  type ReviewList,
   RISK_LEVELS,
   type RiskLevel,
   type Role,
