@@ -34,7 +34,11 @@ describe('storedRequest', () => {
 
   it('stores the request as sent when no redact path holds a value', () => {
     const plain = { ...request, params: { other: 1 } };
-    expect(storedRequest(plain, policy, verdict, new RedactionKey(SECRET))).toEqual({ request: plain, redacted: [], storedHash: null });
+    expect(storedRequest(plain, policy, verdict, new RedactionKey(SECRET))).toEqual({
+      request: plain,
+      redacted: [],
+      storedHash: null,
+    });
   });
 });
 
