@@ -24,7 +24,9 @@ import { registerPolicyDiff } from './commands/policy-diff.js';
 import { registerPolicyRefresh } from './commands/policy-refresh.js';
 import { registerPolicyTest } from './commands/policy-test.js';
 import { registerPolicyValidate } from './commands/policy-validate.js';
+import { registerRedaction } from './commands/redaction.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReviews } from './commands/reviews.js';
 import { registerServe } from './commands/serve.js';
 import { registerTail } from './commands/tail.js';
 import { registerToken } from './commands/token.js';
@@ -70,6 +72,7 @@ function registerCommands(program: Command, app: App): void {
   registerEvents(program, app);
   registerApproval(program, app);
   registerCancel(program, app);
+  registerReviews(program, app);
   registerReplay(program, app);
   registerCurl(program, app);
   registerTail(program, app);
@@ -90,6 +93,7 @@ function registerCommands(program: Command, app: App): void {
   registerMigrate(program, app);
   registerAudit(program, app);
   registerArchive(program, app);
+  registerRedaction(program, app);
   registerCompletion(program, app);
 }
 

@@ -91,6 +91,65 @@ export const actionSchema = {
         'METHOD and URL, else amount, currency and customer, else the paths, else key=value params. Derived ' +
         'from params, never stored; invisible and control characters kept as sent.',
     },
+    break_glass: {
+      type: ['object', 'null'],
+      description:
+        'Set when an admin broke glass (approved past the approvers and quorum); its review stays open until another approver acknowledges it.',
+      required: ['by', 'at', 'reason', 'review'],
+      properties: {
+        by: text,
+        at: timestamp,
+        reason: text,
+        review: {
+          type: 'object',
+          required: ['status', 'acknowledged_by', 'acknowledged_at', 'note'],
+          properties: {
+            status: { type: 'string', enum: ['open', 'acknowledged'] },
+            acknowledged_by: nullableText,
+            acknowledged_at: nullableTimestamp,
+            note: nullableText,
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** JSON Schema of `GET /v1/reviews`. */
+export const reviewListSchema = {
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: [
+          'action_id',
+          'kind',
+          'status',
+          'opened_by',
+          'opened_at',
+          'reason',
+          'acknowledged_by',
+          'acknowledged_at',
+          'note',
+          'action',
+        ],
+        properties: {
+          action_id: { type: 'string', format: 'uuid' },
+          kind: { type: 'string', enum: ['break_glass'] },
+          status: { type: 'string', enum: ['open', 'acknowledged'] },
+          opened_by: text,
+          opened_at: timestamp,
+          reason: text,
+          acknowledged_by: nullableText,
+          acknowledged_at: nullableTimestamp,
+          note: nullableText,
+          action: { $ref: '#/components/schemas/Action' },
+        },
+      },
+    },
   },
 } as const;
 

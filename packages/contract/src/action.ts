@@ -35,6 +35,8 @@ export const EVENT_TYPES = [
   'approval_recorded',
   /** An escalation step fired: who may decide widened and/or people were to be notified. */
   'escalated',
+  /** Another approver acknowledged the review of a break-glass approval (the status doesn't change). */
+  'break_glass_reviewed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -97,6 +99,12 @@ export interface Action {
   /** When the next escalation step fires; null when none is left or the window closes first. */
   next_escalation_at: string | null;
   /**
+   * Set when an admin broke glass: approved it past its approvers and quorum, with a reason. Its
+   * review stays `open` until another approver acknowledges it. Null otherwise. Optional here only so
+   * that clients can read servers that predate it.
+   */
+  break_glass?: BreakGlass | null;
+  /**
    * Whether the caller may approve or deny it now, and if not why: only in answers to one caller
    * (never in SSE frames or exports) and only while pending_approval.
    */
@@ -106,6 +114,41 @@ export interface Action {
    * `GET /v1/actions/{id}`; approver and admin roles only). Absent when they agreed or none was set.
    */
   shadow?: ShadowVerdict;
+}
+
+/** A break-glass approval and its mandatory review. */
+export interface BreakGlass {
+  by: string;
+  at: string;
+  reason: string;
+  review: BreakGlassReview;
+}
+
+export interface BreakGlassReview {
+  status: 'open' | 'acknowledged';
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  note: string | null;
+}
+
+/** One item of `GET /v1/reviews`: a break-glass approval to review, with its action. */
+export interface Review {
+  /** The action's id (one review per action). */
+  action_id: string;
+  kind: 'break_glass';
+  status: 'open' | 'acknowledged';
+  opened_by: string;
+  opened_at: string;
+  reason: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  note: string | null;
+  action: Action;
+}
+
+/** `GET /v1/reviews`. */
+export interface ReviewList {
+  items: Review[];
 }
 
 /** One approval that counts towards an action's quorum. */
@@ -185,6 +228,7 @@ export const STREAM_EVENT_NAMES = {
   cancelled: 'action.cancelled',
   approval_recorded: 'action.approval_recorded',
   escalated: 'action.escalated',
+  break_glass_reviewed: 'action.break_glass_reviewed',
 } as const satisfies Record<EventType, string>;
 
 /** The SSE event name of a ledger event type (`action.<type>` for a type this version doesn't know). */

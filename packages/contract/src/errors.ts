@@ -71,6 +71,16 @@ export const ERROR_STATUS = {
   policy_file_changed: 409,
   /** The active policy file (or its directory) can't be written, so the shadow policy can't be promoted. */
   policy_file_not_writable: 409,
+  /** Breaking glass needs a non-blank reason (at most 2,000 characters). */
+  break_glass_reason_required: 400,
+  /** The action has no break-glass review. */
+  review_not_found: 404,
+  /** The break-glass review was already acknowledged (details: by whom, when). */
+  review_already_acknowledged: 409,
+  /** Whoever broke the glass, or the action's submitter, may not acknowledge its review. */
+  self_review_forbidden: 403,
+  /** The action's stored request has redacted values, so it can't be submitted again as it was. */
+  action_redacted: 409,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

@@ -3,6 +3,8 @@ export {
   type ActionEvent,
   type ActionList,
   type ApprovalVote,
+  type BreakGlass,
+  type BreakGlassReview,
   DECISIONS,
   type Decision,
   type DecisionRight,
@@ -11,6 +13,8 @@ export {
   type JsonObject,
   type MatchedRule,
   type PolicyEvaluation,
+  type Review,
+  type ReviewList,
   RISK_LEVELS,
   type RiskLevel,
   type Role,
@@ -21,7 +25,7 @@ export {
   streamEventName,
   type WaitingFor,
 } from './action.js';
-export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
+export { actionListSchema, actionSchema, reviewListSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export type { AuthConfig, AuthSession, LogoutResult } from './auth-session.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
 export { codePointLabel, codePointName, isInvisible } from './invisible-chars.js';
@@ -37,12 +41,18 @@ export {
 export { isName, MAX_NAME_LENGTH, NAME_PATTERN, nameSchema } from './names.js';
 export type { Notification, NotificationList } from './notification.js';
 export {
+  type AcknowledgeReviewRequest,
   type ApprovalRequest,
+  acknowledgeReviewSchema,
   approvalSchema,
+  type BreakGlassRequest,
+  breakGlassSchema,
   type CancelRequest,
   cancelSchema,
   type ListActionsQuery,
+  type ListReviewsQuery,
   listActionsQuerySchema,
+  listReviewsQuerySchema,
   type PlaygroundEvalRequest,
   playgroundEvalSchema,
   type ResultRequest,

@@ -51,6 +51,49 @@ export const approvalSchema = {
   },
 } as const;
 
+/** `POST /v1/actions/{id}/break-glass`: force-approve a pending action (admins), bound to its request. */
+export interface BreakGlassRequest {
+  /** Why this can't wait for the approvers; required, not blank (checked by the break-glass rules). */
+  reason?: string;
+  /** The action's `request_hash` as the admin saw it: the approval is for exactly that request. */
+  request_hash: string;
+}
+
+export const breakGlassSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['request_hash'],
+  properties: {
+    reason: { type: 'string', maxLength: 4096 },
+    request_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  },
+} as const;
+
+/** `POST /v1/reviews/{id}/acknowledge`: another approver has looked at a break-glass approval. */
+export interface AcknowledgeReviewRequest {
+  note?: string | null;
+}
+
+export const acknowledgeReviewSchema = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { note: { type: ['string', 'null'], maxLength: 2000 } },
+} as const;
+
+export const listReviewsQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['open', 'acknowledged', 'all'], default: 'open' },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+  },
+} as const;
+
+export interface ListReviewsQuery {
+  status?: 'open' | 'acknowledged' | 'all';
+  limit?: number;
+}
+
 export interface ResultRequest {
   success: boolean;
   error?: string | null;

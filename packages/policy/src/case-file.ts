@@ -32,6 +32,8 @@ export interface CaseExpectation {
   paths?: PathsExpectation;
   /** The approval requirement the decision carries (`Evaluation.approval`), compared as JSON. */
   approval?: ApprovalRequirement | null;
+  /** The paths stored as digests for this action (`redactionPaths`): the policy's plus the deciding rule's. */
+  redact?: string[];
 }
 
 /** An expected diagnostic; `line`/`column` are relative to the case's inline policy text. */
@@ -79,6 +81,7 @@ const EXPECT_KEYS = [
   'normalized_command',
   'paths',
   'approval',
+  'redact',
 ];
 const DIAGNOSTIC_KEYS = ['code', 'line', 'column', 'path'];
 const DECISIONS = ['allow', 'deny', 'require_approval'];
@@ -230,6 +233,11 @@ function readExpectation(yaml: YamlSource, node: Node | null, path: string): Cas
   const approval = entries.get('approval');
   if (approval !== undefined) {
     expect.approval = isNull(approval.value) ? null : (approval.value?.toJSON() as ApprovalRequirement);
+  }
+  const redact = entries.get('redact');
+  if (redact !== undefined) {
+    const items = readSequence(yaml, redact.value, joinPath(path, 'redact'), '`redact`');
+    if (items !== null) expect.redact = items.map((item) => String(isScalar(item) ? item.value : item));
   }
   const matched = entries.get('matched_rule');
   if (matched !== undefined) {

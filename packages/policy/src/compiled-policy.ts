@@ -46,6 +46,8 @@ export interface CompiledPolicy {
   readonly riskRules: readonly RiskRuleInfo[];
   /** The top-level `groups:`: name → members as written. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
+  /** The top-level `redact:` paths (empty without); see `redactionPaths` for a decided action's. */
+  readonly redact: readonly string[];
   /** Opaque engine state. */
   readonly internals: PolicyInternals;
 }

@@ -4,6 +4,7 @@ import { compileConditions } from './condition.js';
 import type { Diagnostic } from './diagnostic.js';
 import { type ParsedPolicy, readPolicyDocument } from './policy-document.js';
 import { reachabilityWarnings } from './reachability.js';
+import { missingRedactionKeyErrors } from './redact-paths.js';
 import { unknownChannelErrors } from './rule-notify.js';
 import { buildToolIndex } from './tool-index.js';
 import { untrustedGrantWarnings } from './untrusted-grants.js';
@@ -16,6 +17,8 @@ export type PolicyLoadResult =
 export interface LoadPolicyOptions {
   /** Configured notification channels: a rule's `notify:` naming another is an error. Unchecked without. */
   channels?: ReadonlySet<string>;
+  /** Whether the server has a redaction key: without one, `redact:` is an error. Unchecked when absent. */
+  redactionKey?: boolean;
 }
 
 /** Parses, validates and compiles a policy's YAML text; `file` is used only in diagnostics. */
@@ -23,6 +26,9 @@ export function loadPolicy(source: string, file: string, options: LoadPolicyOpti
   const yaml = new YamlSource(source, file);
   const parsed = source.trim() === '' ? emptyFile(yaml) : readPolicyDocument(yaml);
   if (parsed !== null && options.channels !== undefined) unknownChannelErrors(yaml, parsed.rules, options.channels);
+  if (parsed !== null && options.redactionKey === false) {
+    missingRedactionKeyErrors(yaml, [parsed.redact ?? null, ...parsed.rules.map((rule) => rule.redact ?? null)]);
+  }
   if (parsed === null || yaml.hasErrors()) return { ok: false, diagnostics: yaml.diagnostics };
   reachabilityWarnings(yaml, parsed);
   untrustedGrantWarnings(yaml, parsed);
@@ -46,6 +52,7 @@ function compile(parsed: ParsedPolicy, yaml: YamlSource, file: string, hash: str
       match: rule.match.spec,
       approval: rule.approval,
       ...(rule.notify?.names.length ? { notify: rule.notify.names } : {}),
+      ...(rule.redact?.paths.length ? { redact: rule.redact.paths } : {}),
       ...yaml.locate(rule.node),
     },
     effect: rule.effect,
@@ -66,6 +73,7 @@ function compile(parsed: ParsedPolicy, yaml: YamlSource, file: string, hash: str
     rules: rules.map((rule) => rule.info),
     riskRules: riskRules.map((rule) => rule.info),
     groups: Object.fromEntries([...parsed.groups].map(([name, members]) => [name, [...(members ?? [])]])),
+    redact: parsed.redact?.paths ?? [],
     internals: {
       rules,
       riskRules,

@@ -3,6 +3,7 @@ import { type DeclaredGroups, readGroups } from './approval-groups.js';
 import type { ApprovalRequirement } from './approval-requirement.js';
 import { APPROVAL_KEYS, readApprovalKeys } from './approval-rule.js';
 import { readMatchSpec, type ValidMatch } from './match-spec.js';
+import { type RedactPaths, readRedactPaths } from './redact-paths.js';
 import { type RuleNotify, readRuleNotify } from './rule-notify.js';
 import type { Decision, RiskLevel } from './types.js';
 import { type Entry, joinPath, readMapping, readSequence, readString, type YamlSource } from './yaml-document.js';
@@ -19,6 +20,8 @@ export interface ParsedRule {
   approval: ApprovalRequirement | null;
   /** Channels told when it makes an action wait for approval (`notify:`), or null. */
   notify?: RuleNotify | null;
+  /** Paths the rule adds to the policy's `redact` when it decides an action (`redact:`), or null. */
+  redact?: RedactPaths | null;
 }
 
 /** A validated risk rule. */
@@ -39,9 +42,11 @@ export interface ParsedPolicy {
   rulesNode: Node | null;
   /** The top-level `groups:` (all valid: a policy with errors is never returned). */
   groups: DeclaredGroups;
+  /** The top-level `redact:` paths, or null without. */
+  redact?: RedactPaths | null;
 }
 
-const TOP_KEYS = ['rules', 'risk', 'version', 'name', 'description', 'groups'];
+const TOP_KEYS = ['rules', 'risk', 'version', 'name', 'description', 'groups', 'redact'];
 const RULE_KEYS = [
   'match',
   'allow',
@@ -52,6 +57,7 @@ const RULE_KEYS = [
   'name',
   ...APPROVAL_KEYS,
   'notify',
+  'redact',
 ];
 const EFFECTS: readonly Decision[] = ['allow', 'deny', 'require_approval'];
 const RISK_KEYS = ['rules'];
@@ -80,8 +86,9 @@ export function readPolicyDocument(yaml: YamlSource): ParsedPolicy | null {
     return rule === null ? [] : [rule];
   });
   const riskRules = readRiskSection(yaml, top.get('risk'));
+  const redact = readRedactPaths(yaml, top.get('redact'), '');
   if (yaml.hasErrors()) return null;
-  return { version, name, description, rules, riskRules, rulesNode: rulesEntry?.value ?? null, groups };
+  return { version, name, description, rules, riskRules, rulesNode: rulesEntry?.value ?? null, groups, redact };
 }
 
 function readVersion(yaml: YamlSource, entry: Entry | undefined): string | null {
@@ -110,8 +117,9 @@ function readRule(yaml: YamlSource, node: Node, path: string, groups: DeclaredGr
   const risk = riskEntry === undefined ? null : readRiskLevel(yaml, riskEntry, joinPath(path, 'risk'));
   const approval = readApprovalKeys(yaml, entries, path, effect, groups);
   const notify = readRuleNotify(yaml, entries.get('notify'), path);
+  const redact = readRedactPaths(yaml, entries.get('redact'), path);
   if (match === null || effect === null || (riskEntry !== undefined && risk === null)) return null;
-  return { node, match, effect, description, name, risk, approval, notify };
+  return { node, match, effect, description, name, risk, approval, notify, redact };
 }
 
 // Exactly one effect, and its value must be literally `true`: `allow: false` reads like

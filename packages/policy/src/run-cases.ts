@@ -7,6 +7,7 @@ import { evaluate } from './evaluate.js';
 import { explain } from './explain.js';
 import { loadPolicy } from './load-policy.js';
 import { pathsSummary } from './path-expectation.js';
+import { redactionPaths } from './redaction.js';
 import { runQuorumCase } from './run-quorum.js';
 
 /** Outcome of one case; `failures` says what differed, one line per field. */
@@ -52,6 +53,7 @@ function runCase(fallback: CompiledPolicy | null, testCase: PolicyCase): string[
       ...evaluation,
       normalized_command: explanation.normalized_command,
       paths,
+      redact: redactionPaths(policy, evaluation),
     }),
   );
   if (testCase.quorum !== null) {

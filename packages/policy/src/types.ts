@@ -97,6 +97,8 @@ export interface RuleInfo {
   approval: ApprovalRequirement | null;
   /** Channels told when the rule makes an action wait for approval; absent without `notify:`. */
   notify?: string[];
+  /** Paths the rule adds to the policy's `redact` for the actions it decides; absent without `redact:`. */
+  redact?: string[];
   line: number;
   column: number;
 }

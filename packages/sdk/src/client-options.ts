@@ -39,6 +39,16 @@ export interface CancelOptions extends CallOptions {
   reason?: string;
 }
 
+export interface BreakGlassOptions extends CallOptions {
+  /** Why this can't wait for the approvers (required, not blank); recorded in the ledger. */
+  reason: string;
+  /**
+   * The request_hash the approval is for. Default: the action's as read just before, so the
+   * approval binds to the request you saw; pass the one you checked to be exact.
+   */
+  requestHash?: string;
+}
+
 export interface WaitOptions extends CallOptions {
   /** Total time to wait for a decision. Default 300 000 ms. */
   timeoutMs?: number;

@@ -3,15 +3,18 @@ import type {
   ActionEvent,
   ActionList,
   ApiToken,
+  BreakGlassRequest,
   CancelRequest,
   CreatedToken,
   CreateTokenRequest,
   ListActionsQuery,
+  ListReviewsQuery,
   ListTokensQuery,
   Notification,
   NotificationList,
   PlaygroundEvalRequest,
   ResultRequest,
+  ReviewList,
   ShadowPolicyStatus,
   ShadowPromotion,
   ShadowReport,
@@ -20,6 +23,7 @@ import type {
 } from '@faramesh/contract';
 import type {
   ApprovalOptions,
+  BreakGlassOptions,
   CallOptions,
   CancelOptions,
   ClientOptions,
@@ -33,6 +37,7 @@ import { type QueryValue, sleep, Transport } from './transport.js';
 
 export {
   type ApprovalOptions,
+  type BreakGlassOptions,
   type CallOptions,
   type CancelOptions,
   type ClientOptions,
@@ -158,6 +163,43 @@ export class FarameshClient {
       method: 'POST',
       path: `/v1/actions/${enc(id)}/cancel`,
       body,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Breaks glass (admin): approves a pending action past its approvers and quorum, with a reason,
+   * and opens a review another approver must acknowledge. Accepts an id prefix (resolved first); the
+   * approval is bound to the action's request_hash (403 `approval_token_invalid` when it changed).
+   */
+  async breakGlass(id: string, options: BreakGlassOptions): Promise<Action> {
+    let target = id;
+    let requestHash = options.requestHash;
+    if (requestHash === undefined) {
+      const action = await this.getAction(id, options);
+      target = action.id;
+      requestHash = action.request_hash;
+    }
+    const body: BreakGlassRequest = { reason: options.reason, request_hash: requestHash };
+    return this.call<Action>({
+      method: 'POST',
+      path: `/v1/actions/${enc(target)}/break-glass`,
+      body,
+      signal: options.signal,
+    });
+  }
+
+  /** Break-glass approvals to review, newest first: the open ones unless `status` says otherwise. */
+  listReviews(query: ListReviewsQuery = {}, options: CallOptions = {}): Promise<ReviewList> {
+    return this.get<ReviewList>('/v1/reviews', query as Record<string, QueryValue>, options);
+  }
+
+  /** Acknowledges the review of a break-glass approval (full action id; someone else than who broke it). */
+  acknowledgeReview(id: string, options: CallOptions & { note?: string } = {}): Promise<Action> {
+    return this.call<Action>({
+      method: 'POST',
+      path: `/v1/reviews/${enc(id)}/acknowledge`,
+      body: options.note === undefined ? {} : { note: options.note },
       signal: options.signal,
     });
   }

@@ -2,6 +2,7 @@ export { type AuthorizeOptions, authorize, DEFAULT_APPROVAL_TIMEOUT_MS, runnable
 export { canonicalJson } from './canonical-json.js';
 export {
   type ApprovalOptions,
+  type BreakGlassOptions,
   type CallOptions,
   type CancelOptions,
   type ClientOptions,

@@ -34,6 +34,7 @@ import { watchPolicyFile } from './policy/policy-watcher.js';
 import { decidingIdentities, quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
+import { BreakGlassService } from './service/break-glass-service.js';
 import { EscalationSweeper } from './service/escalation-sweeper.js';
 import { ShadowPolicy } from './shadow/shadow-policy.js';
 import { ShadowPromoter } from './shadow/shadow-promotion.js';
@@ -82,7 +83,10 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
-  const loadOptions = { channels: new Set(channelNames(config.channels)) };
+  const loadOptions = {
+    channels: new Set(channelNames(config.channels)),
+    redactionKey: (config.redactionKey ?? null) !== null,
+  };
   const policy = await PolicyHolder.load(config.policyFile, now, loadOptions);
   const store = options.store ?? (await openStore(config));
   const warnOfUnreachableQuorums = async () => {
@@ -138,8 +142,16 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     approvalTtlSeconds: config.approvalTtlSeconds,
     approvedTtlSeconds: config.approvedTtlSeconds,
     shadow,
+    redactionKey: config.redactionKey ?? null,
   });
   const approvals = new ApprovalService({
+    store: guardedStore,
+    actions: service,
+    metrics,
+    now,
+    approvedTtlSeconds: config.approvedTtlSeconds,
+  });
+  const breakGlass = new BreakGlassService({
     store: guardedStore,
     actions: service,
     metrics,
@@ -212,6 +224,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     policy,
     service,
     approvals,
+    breakGlass,
     escalations,
     hub,
     metrics,

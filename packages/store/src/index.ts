@@ -56,6 +56,8 @@ export {
   type ActionRecord,
   type ApprovalDecisionRecord,
   type ApprovalState,
+  type BreakGlassRecord,
+  type BreakGlassReview,
   type CreateActionInput,
   type CreateActionResult,
   type EventRecord,

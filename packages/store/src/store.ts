@@ -71,6 +71,33 @@ export interface ApprovalState {
   next_escalation_at: string | null;
   /** The submitter was a shared identity (one token for everyone), so it may decide its own action. */
   submitter_shared: boolean;
+  /**
+   * sha256 of the request as stored, present when redaction replaced values (so it differs from the
+   * action's `request_hash`, which covers the original): decisions check the stored request against it.
+   */
+  stored_request_hash?: string;
+  /** Set when an admin broke glass (approved past the approvers and quorum); carries its mandatory review. */
+  break_glass?: BreakGlassRecord;
+}
+
+/** A break-glass approval: who, when, why, and the review another approver must acknowledge. */
+export interface BreakGlassRecord {
+  by: string;
+  role: string;
+  at: string;
+  reason: string;
+  /** The breaker was also the submitter: allowed only for a shared identity, and recorded. */
+  same_identity: boolean;
+  review: BreakGlassReview;
+}
+
+export interface BreakGlassReview {
+  status: 'open' | 'acknowledged';
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  note: string | null;
+  /** The acknowledger was whoever broke the glass or submitted: allowed only for a shared identity. */
+  same_identity: boolean;
 }
 
 /** One approval or denial recorded on an action. */
@@ -247,6 +274,11 @@ export interface Store {
    * `limit` (for the escalation sweeper; adapters index it).
    */
   listDueEscalations(at: string, limit: number): Promise<ActionRecord[]>;
+  /**
+   * Actions approved by breaking glass (`approval.break_glass` set), newest break first, at most
+   * `limit`; with `review`, only those whose review has that status. Adapters index them (they are few).
+   */
+  listBreakGlass(input: { review?: BreakGlassReview['status']; limit: number }): Promise<ActionRecord[]>;
   /** Counts of actions by status (for /metrics gauges and the dashboard). */
   countByStatus(): Promise<Record<string, number>>;
   /** Throws StoreError `unavailable` when the database can't answer. */

@@ -56,3 +56,18 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
 export async function waitLive(page: Page): Promise<void> {
   await page.locator('[data-testid="connection"].connection-live').waitFor({ timeout: 10_000 });
 }
+
+/** A fresh browser context signed in with `token` at `url` (the token form), live stream connected. */
+export async function signInWithToken(
+  browser: Browser,
+  url: string,
+  token: string,
+): Promise<{ page: Page; errors: () => string[] }> {
+  const context = await browser.newContext();
+  const { page, watch } = await watchedPage(context);
+  await page.goto(url);
+  await page.getByLabel('Access token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await waitLive(page);
+  return { page, errors: () => watch.errors };
+}

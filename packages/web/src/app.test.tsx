@@ -20,6 +20,8 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     await screen.findByRole('heading', { name: 'Actions' }, SLOW);
     expect(sessionStorage.getItem('faramesh.token')).toBe('good-token');
+    // The stream connects after the page renders (and after its first reads): wait for it.
+    await waitFor(() => expect(server.requests.some((r) => r.path === '/v1/events')).toBe(true), SLOW);
     const stream = server.requests.find((r) => r.path === '/v1/events');
     expect(stream?.headers.Authorization).toBe('Bearer good-token');
   });

@@ -22,6 +22,7 @@ EVENT_TYPES = (
     "cancelled",
     "approval_recorded",
     "escalated",
+    "break_glass_reviewed",
 )
 #: SSE event names (`event:` lines and the frame's `type`) by ledger event type.
 STREAM_EVENT_NAMES = {t: ("action.decided" if t == "decision_made" else f"action.{t}") for t in EVENT_TYPES}

@@ -52,6 +52,11 @@ ERROR_STATUS: Dict[str, int] = {
     "shadow_policy_from_file": 409,
     "policy_file_changed": 409,
     "policy_file_not_writable": 409,
+    "break_glass_reason_required": 400,
+    "review_not_found": 404,
+    "review_already_acknowledged": 409,
+    "self_review_forbidden": 403,
+    "action_redacted": 409,
     "method_not_allowed": 405,
     "rate_limited": 429,
     "policy_invalid": 422,
@@ -268,6 +273,11 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "archive_not_configured": ServiceUnavailableError,
     "archive_in_progress": ConflictError,
     "archive_conflict": ConflictError,
+    "break_glass_reason_required": BadRequestError,
+    "review_not_found": NotFoundError,
+    "review_already_acknowledged": ConflictError,
+    "self_review_forbidden": PermissionDeniedError,
+    "action_redacted": ConflictError,
     "internal_error": ServerError,
 }
 

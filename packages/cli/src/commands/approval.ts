@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { approvalProgress } from '../output/approval-progress.js';
 import { paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
+import { breakGlass } from './break-glass.js';
 
 /** `approve`/`allow`/`deny <id>`: decides a pending action (approver or admin token). */
 export async function decide(
@@ -36,9 +37,11 @@ export function registerApproval(program: Command, app: App): void {
     .alias('allow')
     .description('approve a pending action (id or prefix)')
     .argument('<id>', 'action id or prefix')
-    .option('--reason <text>', 'why (recorded in the ledger)')
+    .option('--reason <text>', 'why (recorded in the ledger; required with --break-glass)')
+    .option('--break-glass', 'admins: approve now, past the approvers and quorum (opens a review)')
     .action(async (id, opts, cmd) => {
-      app.exitCode = await decide(app.context(cmd), id, true, opts);
+      const ctx = app.context(cmd);
+      app.exitCode = opts.breakGlass === true ? await breakGlass(ctx, id, opts) : await decide(ctx, id, true, opts);
     });
   program
     .command('deny')

@@ -1,26 +1,10 @@
-import { existsSync } from 'node:fs';
-import type { ServerConfig } from '@faramesh/server';
 import type { TokenCounts } from '@faramesh/store';
 import type { Check } from './doctor.js';
-
-type TokensDoctorConfig = Pick<ServerConfig, 'dbBackend' | 'sqlitePath' | 'postgresDsn'>;
+import { type DoctorStoreConfig, readDoctorStore } from './doctor-store.js';
 
 /** The database tokens of the configured database, or null when it doesn't exist or isn't migrated yet. */
-export async function countDatabaseTokens(config: TokensDoctorConfig): Promise<TokenCounts | null> {
-  if (config.dbBackend === 'sqlite' && !existsSync(config.sqlitePath)) return null;
-  const { createPostgresStore, createSqliteStore, SCHEMA_VERSION } = await import('@faramesh/store');
-  const store =
-    config.dbBackend === 'postgres'
-      ? createPostgresStore({ dsn: config.postgresDsn ?? '', poolSize: 1, connectTimeoutMs: 3000 })
-      : createSqliteStore({ path: config.sqlitePath });
-  try {
-    if ((await store.info()).schema_version !== SCHEMA_VERSION) return null;
-    return await store.tokens.count(new Date().toISOString());
-  } catch {
-    return null;
-  } finally {
-    await store.close().catch(() => {});
-  }
+export async function countDatabaseTokens(config: DoctorStoreConfig): Promise<TokenCounts | null> {
+  return readDoctorStore(config, (store) => store.tokens.count(new Date().toISOString()));
 }
 
 /** How many database tokens exist; a warning for those past their expiry but never revoked. */

@@ -9,6 +9,7 @@ import { displayPath, loadPolicyFile } from '../local/policy-file.js';
 import { dashboardDir } from '../package-assets.js';
 import { channelsCheck } from './doctor-channels.js';
 import { ledgerCheck } from './doctor-ledger.js';
+import { breakGlassReviewsCheck, openBreakGlassReviews } from './doctor-reviews.js';
 import { countDatabaseTokens, databaseTokensCheck } from './doctor-tokens.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -68,6 +69,8 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
     checks.push(authCheck(config.tokens, databaseTokens?.total ?? 0));
     const tokens = databaseTokensCheck(databaseTokens);
     if (tokens !== null) checks.push(tokens);
+    const reviews = breakGlassReviewsCheck(await openBreakGlassReviews(config));
+    if (reviews !== null) checks.push(reviews);
     checks.push(uiCheck(ctx, config.uiDir));
   }
   checks.push(await serverCheck(ctx));

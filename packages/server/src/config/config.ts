@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type ChannelsConfig, resolveChannelsConfig, selfPointingWebhooks } from '../notify/channels-config.js';
 import { emailChannelProblems } from '../notify/email-config.js';
+import { type RedactionKey, resolveRedactionKey } from '../redaction/redaction-key.js';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
 import { type ResourceLimits, resolveLimits } from './limits-config.js';
@@ -60,6 +61,8 @@ export interface ServerConfig {
   channels: ChannelsConfig;
   /** The shadow policy file and what counts as a disagreement (FARAMESH_SHADOW_*). */
   shadow: ShadowConfig;
+  /** FARAMESH_REDACTION_KEY: the HMAC key of redacted values; null = a policy with `redact:` won't load. */
+  redactionKey?: RedactionKey | null;
 }
 
 export interface TokenSpec {
@@ -194,6 +197,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
       problems,
     ),
     shadow: resolveShadowConfig({ get, path }, problems),
+    redactionKey: resolveRedactionKey(get('FARAMESH_REDACTION_KEY'), problems),
   };
   if (port !== 0) problems.push(...selfPointingWebhooks(config.channels.webhooks, config));
   problems.push(...emailChannelProblems(config.channels.email, config));

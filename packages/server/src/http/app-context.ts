@@ -16,6 +16,7 @@ import type { InlinePolicyEvaluator } from '../playground/inline-policy-evaluato
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
 import type { ApprovalService } from '../service/approval-service.js';
+import type { BreakGlassService } from '../service/break-glass-service.js';
 import type { EscalationSweeper } from '../service/escalation-sweeper.js';
 import type { ShadowPolicy } from '../shadow/shadow-policy.js';
 import type { ShadowPromoter } from '../shadow/shadow-promotion.js';
@@ -30,6 +31,8 @@ export interface AppContext {
   service: ActionService;
   /** Approve/deny under the action's stored approval requirement (quorum, approvers). */
   approvals: ApprovalService;
+  /** Break-glass approvals (admins) and their mandatory reviews. */
+  breakGlass: BreakGlassService;
   /** Fires due escalation steps (the server's sweep timer calls it every second). */
   escalations: EscalationSweeper;
   hub: EventHub;

@@ -3,6 +3,7 @@ import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerArchiveRoutes } from '../routes/archive-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
+import { registerBreakGlassRoutes } from '../routes/break-glass-routes.js';
 import { registerEmailApprovalRoutes } from '../routes/email-approval-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
@@ -32,7 +33,7 @@ declare module 'fastify' {
     /** Left out of the OpenAPI document. */
     hide?: boolean;
     /** The success body's schema in the OpenAPI document's components (responses aren't validated). */
-    produces?: 'Action' | 'ActionList';
+    produces?: 'Action' | 'ActionList' | 'ReviewList';
   }
   interface FastifyContextConfig {
     /** Reachable without a token (health, metrics, the dashboard's static files). */
@@ -152,6 +153,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerHealthRoutes(app, ctx);
   registerActionRoutes(app, ctx);
   registerLifecycleRoutes(app, ctx);
+  registerBreakGlassRoutes(app, ctx);
   registerStreamRoutes(app, ctx);
   registerPolicyRoutes(app, ctx);
   registerShadowRoutes(app, ctx);

@@ -1,4 +1,4 @@
-import { actionListSchema, actionSchema } from '@faramesh/contract';
+import { actionListSchema, actionSchema, reviewListSchema } from '@faramesh/contract';
 import type { RouteOptions } from 'fastify';
 
 interface CollectedRoute {
@@ -60,6 +60,7 @@ export class OpenApiCollector {
         schemas: {
           Action: actionSchema,
           ActionList: actionListSchema,
+          ReviewList: reviewListSchema,
           Error: {
             type: 'object',
             required: ['error'],

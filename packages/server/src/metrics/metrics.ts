@@ -36,6 +36,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly breakGlass = new Counter({
+    name: 'faramesh_break_glass_total',
+    help: 'Pending actions force-approved by an admin breaking glass (each opens a review)',
+    registers: [this.registry],
+  });
+
+  readonly breakGlassReviews = new Counter({
+    name: 'faramesh_break_glass_reviews_acknowledged_total',
+    help: 'Break-glass reviews acknowledged by another approver',
+    registers: [this.registry],
+  });
+
   readonly cancellations = new Counter({
     name: 'faramesh_cancellations_total',
     help: 'Actions withdrawn by their submitter or an admin, by the status they left',

@@ -27,6 +27,8 @@ import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Notifications } from '../notify/notifications.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
+import type { RedactionKey } from '../redaction/redaction-key.js';
+import { storedRequest, withStoredHash } from '../redaction/stored-request.js';
 import type { ShadowPolicy } from '../shadow/shadow-policy.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
@@ -51,6 +53,8 @@ export interface ActionServiceDeps {
   notifications?: Notifications;
   /** The candidate policy evaluated beside the active one; its disagreements are stored with the action. */
   shadow?: ShadowPolicy;
+  /** Digests values at the policy's `redact` paths before anything is stored (absent: no key). */
+  redactionKey?: RedactionKey | null;
 }
 
 /**
@@ -74,7 +78,10 @@ export class ActionService {
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
     const evaluated = { ...input, principal: submitter };
-    const action = newAction(input, evaluate(policy, evaluated), policy, {
+    // The policy decides on the original values; what is stored has the `redact` paths digested.
+    const verdict = evaluate(policy, evaluated);
+    const stored = storedRequest(input, policy, verdict, this.deps.redactionKey ?? null);
+    const decided = newAction(stored.request, verdict, policy, {
       id: this.deps.newId(),
       at: this.deps.now().toISOString(),
       requestHash: hash,
@@ -84,7 +91,9 @@ export class ActionService {
       submitterShared: principal.shared === true,
       newApprovalToken,
     });
+    const action = withStoredHash(decided, stored);
     const meta = submissionMeta(action, submitter);
+    if (stored.redacted.length > 0) meta.created.redacted = stored.redacted;
     const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
     const record = { ...action, updated_at: action.created_at, version: 1 };
     const notifications = this.deps.notifications?.route(record, events, action.created_at);
@@ -201,6 +210,15 @@ export class ActionService {
       throw new ApiError('forbidden', `role "${principal.role}" may not submit actions`);
     }
     const original = await this.getExact(id, principal);
+    if (requestHash(original) !== original.request_hash) {
+      throw new ApiError(
+        'action_redacted',
+        'this action was stored with redacted values, so it cannot be submitted again as it was',
+        {
+          action_id: original.id,
+        },
+      );
+    }
     const { record } = await this.submit(
       {
         agent_id: original.agent_id,

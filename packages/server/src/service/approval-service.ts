@@ -1,6 +1,6 @@
 import type { ApprovalRequest, Command, JsonObject } from '@faramesh/contract';
 import { type RecordOutcome, recordDecision } from '@faramesh/policy';
-import { type ActionPatch, type ActionRecord, type ApprovalState, type Store, StoreError } from '@faramesh/store';
+import type { ActionPatch, ActionRecord, ApprovalState, Store } from '@faramesh/store';
 import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
 import { isSelfDecision, submitterMayDecide } from '../auth/separation-of-duties.js';
@@ -11,7 +11,8 @@ import { approvalExpiredError, approvedDeadline } from './approval-expiry.js';
 import { approvalStateOf, quorumInputOf, toStored } from './approval-state.js';
 import { approvalTokenMatches } from './approval-token.js';
 import { waitingForWire } from './approval-wire.js';
-import { requestHash } from './request-hash.js';
+import { assertRequestBinding } from './request-binding.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 export interface ApprovalServiceDeps {
   store: Store;
@@ -21,12 +22,6 @@ export interface ApprovalServiceDeps {
   /** How long an approval stays valid for starting execution; 0 = never lapses. */
   approvedTtlSeconds: number;
 }
-
-/**
- * A decision that lost a compare-and-set is judged again against the fresh action; under a burst of
- * approvers and a sweeper each retry sees a newer state, so a few attempts always settle it.
- */
-const MAX_ATTEMPTS = 8;
 
 /**
  * Orchestrates approvals: reads the action's stored approval state, asks the pure quorum rules of
@@ -47,15 +42,10 @@ export class ApprovalService {
       throw new ApiError('forbidden', `role "${principal.role}" may not approve or deny actions`);
     }
     const { actions } = this.deps;
-    let record = await actions.getExact(id, principal);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.decideOnce(record, body, principal, via);
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !(error instanceof StoreError && error.code === 'version_conflict')) throw error;
-        record = await actions.getExact(id, principal);
-      }
-    }
+    return retryOnConflict(
+      () => actions.getExact(id, principal),
+      (record) => this.decideOnce(record, body, principal, via),
+    );
   }
 
   private async decideOnce(initial: ActionRecord, body: ApprovalRequest, principal: Principal, via?: JsonObject) {
@@ -115,12 +105,7 @@ function assertTokenFor(record: ActionRecord, body: ApprovalRequest): void {
   if (!approvalTokenMatches(record.approval_token, body.token)) {
     throw new ApiError('approval_token_invalid', 'the approval token does not match this action');
   }
-  const stored = requestHash(record);
-  if (stored !== record.request_hash || (body.request_hash !== undefined && body.request_hash !== stored)) {
-    throw new ApiError('approval_token_invalid', 'the approval is not for this exact request', {
-      request_hash: record.request_hash,
-    });
-  }
+  assertRequestBinding(record, body.request_hash);
 }
 
 /** Where the quorum stands after this decision, for the event's meta. */

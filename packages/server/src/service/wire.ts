@@ -4,6 +4,7 @@ import type { Principal } from '../auth/authenticator.js';
 import { can } from '../auth/permissions.js';
 import { actionSummary } from './action-summary.js';
 import { approvalProgress, decisionRight } from './approval-wire.js';
+import { breakGlassWire } from './break-glass-wire.js';
 
 /**
  * Store records → wire objects. The approval token leaves the server only towards roles that may
@@ -22,6 +23,7 @@ export function actionToWire(record: ActionRecord, principal: Principal, now?: D
     risk_level: record.risk_level as RiskLevel,
     summary: actionSummary(record.params),
     ...approvalProgress(record, atMs),
+    break_glass: breakGlassWire(record),
   };
   if (can(principal.role, 'action:see_approval_token')) action.approval_token = approval_token;
   const right = now === undefined ? undefined : decisionRight(record, principal, atMs);

@@ -149,5 +149,58 @@ export function describeApprovalContract(s: ContractScope): void {
       expect((await s.store.listDueEscalations(at(30), 10)).map((action) => action.id)).toEqual([exactlyNow]);
       expect((await s.store.getAction(soon))?.approval?.escalations_fired).toBe(1);
     });
+
+    it('lists break-glass approvals newest first, the open reviews alone when asked, and keeps them in snapshots', async () => {
+      await s.fresh();
+      const review = { status: 'open', acknowledged_by: null, acknowledged_at: null, note: null, same_identity: false };
+      const glass = (minute: number) => ({
+        by: 'carol',
+        role: 'admin',
+        at: `2030-06-01T00:${String(minute).padStart(2, '0')}:00.000Z`,
+        reason: 'outage',
+        same_identity: false,
+        review: { ...review } as NonNullable<ApprovalState['break_glass']>['review'],
+      });
+      const broken = async (minute: number) =>
+        (await s.create({ status: 'approved', approval: approvalState({ break_glass: glass(minute) }) })).action.id;
+      const first = await broken(1);
+      const second = await broken(2);
+      const third = await broken(3);
+      await s.create({ status: 'approved', approval: approvalState() }); // approved the ordinary way
+      await s.create(); // never needed approval
+      expect((await s.store.listBreakGlass({ review: 'open', limit: 10 })).map((a) => a.id)).toEqual([
+        third,
+        second,
+        first,
+      ]);
+      expect((await s.store.listBreakGlass({ review: 'open', limit: 2 })).map((a) => a.id)).toEqual([third, second]);
+
+      const acknowledged = approvalState({
+        break_glass: {
+          ...glass(2),
+          review: {
+            ...review,
+            status: 'acknowledged',
+            acknowledged_by: 'alice',
+            acknowledged_at: nextTime(),
+            note: 'ok',
+          },
+        },
+      });
+      const done = await s.store.transition({
+        id: second,
+        expected_version: 1,
+        patch: { approval: acknowledged },
+        events: newEvents('break_glass_reviewed'),
+        at: nextTime(),
+      });
+      expect(done.events[0]?.action.approval?.break_glass?.review.acknowledged_by).toBe('alice');
+      expect((await s.store.listBreakGlass({ review: 'open', limit: 10 })).map((a) => a.id)).toEqual([third, first]);
+      const all = await s.store.listBreakGlass({ limit: 10 });
+      expect(all.map((a) => a.id)).toEqual([third, second, first]);
+      expect(all[1]?.approval).toEqual(acknowledged);
+      expect((await s.store.listBreakGlass({ review: 'acknowledged', limit: 1 })).map((a) => a.id)).toEqual([second]);
+      expect(verifyLedger(await s.allEvents())).toEqual({ ok: true });
+    });
   });
 }

@@ -229,6 +229,17 @@ export function createMemoryStore(): Store {
         .map((a) => structuredClone(a));
     },
 
+    async listBreakGlass(input) {
+      open();
+      const key = (a: ActionRecord): string => `${a.approval?.break_glass?.at}\u0000${a.id}`;
+      return [...actions.values()]
+        .filter((a) => a.approval?.break_glass !== undefined)
+        .filter((a) => input.review === undefined || a.approval?.break_glass?.review.status === input.review)
+        .sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0))
+        .slice(0, Math.max(0, input.limit))
+        .map((a) => structuredClone(a));
+    },
+
     async countByStatus() {
       open();
       const counts: Record<string, number> = {};

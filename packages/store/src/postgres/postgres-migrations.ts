@@ -303,6 +303,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'index of break-glass approvals',
+    // Break-glass approvals and their reviews live in the approval JSON; the few actions that have
+    // one are found through this partial index (the query repeats its expressions exactly).
+    sql: `
+      CREATE INDEX actions_break_glass ON actions ((((approval::jsonb) -> 'break_glass') ->> 'at') DESC, id DESC)
+        WHERE ((approval::jsonb) -> 'break_glass') IS NOT NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

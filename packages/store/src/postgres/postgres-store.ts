@@ -254,6 +254,21 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       );
     },
 
+    async listBreakGlass({ review, limit }) {
+      // The expressions are the index's (actions_break_glass), written the same way so it applies.
+      const glass = "((approval::jsonb) -> 'break_glass')";
+      return read('listing break-glass approvals', async () =>
+        (
+          await query<ActionRow>(
+            `SELECT ${COLUMNS} FROM actions WHERE ${glass} IS NOT NULL
+               AND ($2::text IS NULL OR (${glass} -> 'review' ->> 'status') = $2)
+             ORDER BY (${glass} ->> 'at') DESC, id DESC LIMIT $1`,
+            [Math.max(0, limit), review ?? null],
+          )
+        ).map(rowToAction),
+      );
+    },
+
     async countByStatus() {
       return read('counting actions', async () => {
         const rows = await query<{ status: string; n: number }>(

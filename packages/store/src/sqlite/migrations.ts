@@ -345,6 +345,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    name: 'index of break-glass approvals',
+    // Break-glass approvals and their mandatory reviews live in the approval JSON (written with the
+    // approval's own ledger event); this partial index finds the few actions that have one.
+    sql: `
+      CREATE INDEX actions_break_glass ON actions (json_extract(approval, '$.break_glass.at') DESC, id DESC)
+        WHERE json_extract(approval, '$.break_glass.at') IS NOT NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

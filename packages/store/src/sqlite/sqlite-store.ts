@@ -263,6 +263,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       );
     },
 
+    async listBreakGlass({ review, limit }) {
+      const at = "json_extract(approval, '$.break_glass.at')";
+      const status = review === undefined ? '' : "AND json_extract(approval, '$.break_glass.review.status') = ?";
+      const params = review === undefined ? [Math.max(0, limit)] : [review, Math.max(0, limit)];
+      return read('listing break-glass approvals', () =>
+        (
+          sql(
+            `SELECT ${COLUMNS} FROM actions INDEXED BY actions_break_glass
+             WHERE ${at} IS NOT NULL ${status} ORDER BY ${at} DESC, id DESC LIMIT ?`,
+          ).all(...params) as ActionRow[]
+        ).map(rowToAction),
+      );
+    },
+
     async countByStatus() {
       return read('counting actions', () => {
         return counts.byStatus();

@@ -32,4 +32,5 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   cancelled: 'Cancelled',
   approval_recorded: 'Approval recorded',
   escalated: 'Escalated',
+  break_glass_reviewed: 'Break-glass reviewed',
 };

@@ -7,6 +7,7 @@ import type {
   LogoutResult,
   Notification,
   NotificationList,
+  ReviewList,
   RiskLevel,
   Role,
   ShadowPolicyStatus,
@@ -131,6 +132,23 @@ export class FarameshApi {
     };
     if (reason.trim() !== '') body.reason = reason.trim();
     return this.http.request(`/v1/actions/${encodeURIComponent(action.id)}/approval`, { method: 'POST', body });
+  }
+
+  /** Break glass (admins): approve past the approvers and quorum, bound to the request_hash shown. */
+  breakGlass(action: Action, reason: string): Promise<Action> {
+    const body = { reason, request_hash: action.request_hash };
+    return this.http.request(`/v1/actions/${encodeURIComponent(action.id)}/break-glass`, { method: 'POST', body });
+  }
+
+  /** Break-glass approvals whose review is still open, newest first. */
+  openReviews(signal?: AbortSignal): Promise<ReviewList> {
+    return this.http.request('/v1/reviews?status=open', withSignal(signal));
+  }
+
+  /** Acknowledge the review of a break-glass approval (someone else than who broke the glass). */
+  acknowledgeReview(id: string, note: string): Promise<Action> {
+    const body = note.trim() === '' ? {} : { note: note.trim() };
+    return this.http.request(`/v1/reviews/${encodeURIComponent(id)}/acknowledge`, { method: 'POST', body });
   }
 
   evaluate(request: PlaygroundRequest, signal?: AbortSignal): Promise<PlaygroundResult> {

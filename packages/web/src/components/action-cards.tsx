@@ -1,6 +1,7 @@
 import { isDemoAction } from '../actions/demo-action.js';
 import { ActionSummary } from './action-summary.js';
 import type { ActionListProps } from './action-table.js';
+import { BreakGlassBadge } from './break-glass-badge.js';
 import { DemoBadge } from './demo-badge.js';
 import { RelativeTime } from './relative-time.js';
 import { RiskBadge } from './risk-badge.js';
@@ -22,6 +23,7 @@ export function ActionCards({ items, selectedId, onOpen }: ActionListProps) {
             <span className="card-top">
               <StatusBadge status={action.status} />
               <RiskBadge risk={action.risk_level} />
+              <BreakGlassBadge action={action} />
               {isDemoAction(action) && <DemoBadge />}
             </span>
             <span className="card-title">

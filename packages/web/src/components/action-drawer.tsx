@@ -11,6 +11,8 @@ import { useFocusTrap } from '../hooks/use-focus-trap.js';
 import { isTypingTarget } from '../hooks/use-keyboard-shortcuts.js';
 import { ActionFields } from './action-fields.js';
 import { ApprovalPanel } from './approval-panel.js';
+import { BreakGlassBadge } from './break-glass-badge.js';
+import { BreakGlassPanel } from './break-glass-panel.js';
 import { CurlPanel } from './curl-panel.js';
 import { DeliveryList } from './delivery-list.js';
 import { DemoBadge } from './demo-badge.js';
@@ -103,6 +105,7 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
               <div className="drawer-badges">
                 <StatusBadge status={action.status} />
                 <RiskBadge risk={action.risk_level} />
+                <BreakGlassBadge action={action} />
                 {isDemoAction(action) && <DemoBadge />}
               </div>
             )}
@@ -148,6 +151,7 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
             <>
               <HiddenCharsWarning action={action} />
               <ApprovalPanel action={action} me={me} reason={reason} onReasonChange={setReason} decision={decision} />
+              <BreakGlassPanel action={action} me={me} />
               {decided && canDecide(me) && (
                 <button type="button" className="button button-ghost next-pending" onClick={onNextPending}>
                   Next pending action <kbd aria-hidden>n</kbd>

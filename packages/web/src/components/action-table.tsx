@@ -1,6 +1,7 @@
 import type { Action } from '@faramesh/contract';
 import { isDemoAction } from '../actions/demo-action.js';
 import { ActionSummary } from './action-summary.js';
+import { BreakGlassBadge } from './break-glass-badge.js';
 import { DemoBadge } from './demo-badge.js';
 import { RelativeTime } from './relative-time.js';
 import { RiskBadge } from './risk-badge.js';
@@ -42,6 +43,7 @@ export function ActionTable({ items, selectedId, onOpen }: ActionListProps) {
           >
             <td>
               <StatusBadge status={action.status} />
+              <BreakGlassBadge action={action} />
             </td>
             <td>
               <RiskBadge risk={action.risk_level} />

@@ -7,6 +7,7 @@ import { ActionDrawer } from '../components/action-drawer.js';
 import { ActionTable } from '../components/action-table.js';
 import { EmptyState } from '../components/empty-state.js';
 import { FiltersBar } from '../components/filters-bar.js';
+import { OpenReviewsBanner } from '../components/open-reviews-banner.js';
 import { Pagination } from '../components/pagination.js';
 import { useActionPage } from '../hooks/use-action-page.js';
 import { useKeyboardShortcuts } from '../hooks/use-keyboard-shortcuts.js';
@@ -127,6 +128,7 @@ export function ActionsPage({ helpOpen }: ActionsPageProps) {
           Pending only
         </button>
       </div>
+      <OpenReviewsBanner onOpen={open} />
       <FiltersBar filters={filters} onChange={setFilters} />
       {notice !== null && (
         <p className="notice" role="status">

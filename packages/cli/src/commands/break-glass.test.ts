@@ -1,0 +1,126 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FarameshClient } from '@faramesh/sdk';
+import { redactionDigest } from '@faramesh/server/redaction';
+import { createSqliteStore } from '@faramesh/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, startServer, type TestServer, tempDir } from '../testing/harness.js';
+
+const POLICY = `
+groups:
+  finance: [alice, bob]
+rules:
+  - match: { tool: stripe, op: refund }
+    require_approval: true
+    approvers: [finance]
+    approvals: 2
+  - match: { tool: "*" }
+    allow: true
+`;
+const TOKENS = { carol: 'carol-token-0003', alice: 'alice-token-0001', bot: 'bot-token-000006' };
+
+let srv: TestServer;
+let dir: string;
+const env = (who: keyof typeof TOKENS) => ({ ...srv.env, FARAMESH_TOKEN: TOKENS[who] });
+
+beforeAll(async () => {
+  dir = tempDir();
+  writeFileSync(join(dir, 'policy.yaml'), POLICY);
+  srv = await startServer({
+    policyFile: join(dir, 'policy.yaml'),
+    store: createSqliteStore({ path: join(dir, 'actions.db') }),
+    env: {
+      FARAMESH_TOKENS: `carol:admin:${TOKENS.carol},alice:approver:${TOKENS.alice},bot:agent:${TOKENS.bot}`,
+    },
+  });
+});
+afterAll(async () => {
+  await srv.close();
+});
+
+const refund = () =>
+  new FarameshClient({ baseUrl: srv.url, token: TOKENS.bot }).submitAction({
+    agent_id: 'bot',
+    tool: 'stripe',
+    operation: 'refund',
+    params: { amount: 5000 },
+  });
+
+const doctor = () =>
+  cli(['doctor', '--policy', join(dir, 'policy.yaml'), '--db', join(dir, 'actions.db')], { cwd: dir, env: srv.env });
+
+describe('approve --break-glass, reviews and doctor', () => {
+  it('needs a reason, approves past the quorum, and stays in doctor until another approver acknowledges it', async () => {
+    const action = await refund();
+    const short = action.id.slice(0, 8);
+    const noReason = await cli(['approve', short, '--break-glass'], { env: env('carol') });
+    expect([noReason.code, noReason.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(noReason.stderr).toContain('--break-glass needs --reason');
+
+    const broken = await cli(['approve', short, '--break-glass', '--reason', 'payments outage'], { env: env('carol') });
+    expect(broken.code, broken.stderr).toBe(0);
+    expect(broken.stdout).toContain(`Broke glass: approved ${short} (stripe refund) past its approvers`);
+
+    const listed = await cli(['reviews', 'list'], { env: env('alice') });
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${short}  open  broken by carol at \\S+  stripe refund  reason: payments outage$`, 'm'),
+    );
+    const before = await doctor();
+    expect(before.code).toBe(1);
+    expect(before.stdout).toContain('✗ 1 break-glass approval(s) not reviewed yet');
+    expect(before.stdout).toContain(`${action.id} stripe refund: broken by carol`);
+
+    const self = await cli(['reviews', 'ack', short], { env: env('carol') });
+    expect([self.code, self.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(self.stderr).toContain('may not acknowledge its review');
+    const acked = await cli(['reviews', 'ack', short, '--note', 'refund was due'], { env: env('alice') });
+    expect(acked.code, acked.stderr).toBe(0);
+    expect(acked.stdout).toContain(`Acknowledged the break-glass review of ${short} (stripe refund, broken by carol)`);
+
+    expect((await cli(['reviews', 'list'], { env: env('alice') })).stdout).toBe(
+      'No break-glass approval waits for review.\n',
+    );
+    const all = await cli(['--json', 'reviews', 'list', '--status', 'all'], { env: env('alice') });
+    expect(JSON.parse(all.stdout)).toMatchObject([
+      { action_id: action.id, acknowledged_by: 'alice', note: 'refund was due' },
+    ]);
+    expect((await doctor()).stdout).not.toContain('break-glass');
+  });
+
+  it('refuses break-glass by an approver and a bad --status in one line each', async () => {
+    const action = await refund();
+    const refused = await cli(['approve', action.id, '--break-glass', '--reason', 'x'], { env: env('alice') });
+    expect([refused.code, refused.stderr.trim().split('\n').length]).toEqual([1, 1]);
+    expect(refused.stderr).toContain('may not break glass');
+    const bad = await cli(['reviews', 'list', '--status', 'closed'], { env: env('alice') });
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      2,
+      expect.stringContaining('--status must be one of open, acknowledged, all'),
+    ]);
+  });
+});
+
+describe('redaction digest', () => {
+  const key = 'r'.repeat(48);
+
+  it('prints the digest the server stores for a value, reading the key from the environment or .env', async () => {
+    const out = await cli(['redaction', 'digest', 'sk_live_123'], { env: { FARAMESH_REDACTION_KEY: key } });
+    expect([out.code, out.stdout]).toEqual([0, `${redactionDigest(key, 'sk_live_123')}\n`]);
+    const envDir = tempDir();
+    writeFileSync(join(envDir, '.env'), `FARAMESH_REDACTION_KEY=${key}\n`);
+    expect((await cli(['redaction', 'digest', 'sk_live_123'], { cwd: envDir })).stdout).toBe(out.stdout);
+    const number = await cli(['--json', 'redaction', 'digest', '--json-value', '5'], {
+      env: { FARAMESH_REDACTION_KEY: key },
+    });
+    expect(JSON.parse(number.stdout)).toEqual({ digest: redactionDigest(key, 5) });
+  });
+
+  it('says what is wrong without a key, with a short key, or with a --json-value that is not JSON', async () => {
+    const none = await cli(['redaction', 'digest', 'x'], { cwd: tempDir() });
+    expect([none.code, none.stderr.trim()]).toEqual([1, expect.stringContaining('FARAMESH_REDACTION_KEY is not set')]);
+    const short = await cli(['redaction', 'digest', 'x'], { env: { FARAMESH_REDACTION_KEY: 'short' } });
+    expect([short.code, short.stderr.trim()]).toEqual([1, expect.stringContaining('at least 32 characters')]);
+    const bad = await cli(['redaction', 'digest', '--json-value', '{x'], { env: { FARAMESH_REDACTION_KEY: key } });
+    expect([bad.code, bad.stderr.trim().split('\n').length]).toEqual([2, 1]);
+  });
+});

@@ -1,0 +1,24 @@
+import { UsageError } from '../cli-error.js';
+import type { Context } from '../context.js';
+import { shortId } from '../output/format.js';
+
+/**
+ * `approve <id> --break-glass --reason "…"`: an admin approves a pending action past its approvers
+ * and quorum. The approval binds to the request_hash read just before; a review opens that another
+ * approver must acknowledge (`faramesh reviews ack`).
+ */
+export async function breakGlass(ctx: Context, id: string, options: { reason?: string }): Promise<number> {
+  if (options.reason === undefined || options.reason.trim() === '') {
+    throw new UsageError('--break-glass needs --reason "why this cannot wait for the approvers"');
+  }
+  const action = await ctx.client.breakGlass(id, { reason: options.reason });
+  if (ctx.json) {
+    ctx.out.json(action);
+    return 0;
+  }
+  const { c } = ctx.out;
+  ctx.out.line(
+    `${c.red('⚠')} Broke glass: approved ${shortId(action.id)} (${action.tool} ${action.operation}) past its approvers; review open until another approver runs \`faramesh reviews ack ${shortId(action.id)}\``,
+  );
+  return 0;
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { redactRequest } from './redaction.js';
+
+const digest = (value: unknown) => `<${JSON.stringify(value)}>`;
+
+describe('redactRequest', () => {
+  it('replaces the value at each path by its digest and says which paths held one', () => {
+    const out = redactRequest(
+      { params: { api_key: 'sk-1', amount: 5 }, context: { authorization: 'Bearer x', trace: 't' } },
+      ['params.api_key', 'context.authorization'],
+      digest,
+    );
+    expect(out).toEqual({
+      params: { api_key: '<"sk-1">', amount: 5 },
+      context: { authorization: '<"Bearer x">', trace: 't' },
+      redacted: ['params.api_key', 'context.authorization'],
+    });
+  });
+
+  it('redacts nested values, whole objects and values of any type', () => {
+    const out = redactRequest(
+      { params: { auth: { token: 'a', scheme: 'b' }, retries: 3, secret: { k: [1, 2] } }, context: {} },
+      ['params.auth.token', 'params.retries', 'params.secret'],
+      digest,
+    );
+    expect(out.params).toEqual({ auth: { token: '<"a">', scheme: 'b' }, retries: '<3>', secret: '<{"k":[1,2]}>' });
+  });
+
+  it('applies a path to every element of a list it meets', () => {
+    const out = redactRequest(
+      { params: { headers: [{ cookie: 'c1' }, { other: 1 }, { cookie: 'c2' }] }, context: {} },
+      ['params.headers.cookie'],
+      digest,
+    );
+    expect(out.params).toEqual({ headers: [{ cookie: '<"c1">' }, { other: 1 }, { cookie: '<"c2">' }] });
+  });
+
+  it('redacts nothing for absent keys and never changes its input', () => {
+    const params = { nested: { keep: 1 }, list: [1, 2] };
+    const out = redactRequest({ params, context: {} }, ['params.missing', 'params.nested.x', 'params.list.y'], digest);
+    expect(out).toEqual({ params, context: {}, redacted: [] });
+    expect(out.params).toBe(params);
+    const changed = redactRequest({ params, context: {} }, ['params.nested.keep'], digest);
+    expect(changed.params).toEqual({ nested: { keep: '<1>' }, list: [1, 2] });
+    expect(params).toEqual({ nested: { keep: 1 }, list: [1, 2] });
+  });
+
+  it('does not follow inherited properties', () => {
+    const out = redactRequest({ params: {}, context: {} }, ['params.constructor', 'params.toString'], digest);
+    expect(out.redacted).toEqual([]);
+  });
+
+  it('redacts null values too: presence, not truthiness, decides', () => {
+    const out = redactRequest({ params: { token: null }, context: {} }, ['params.token'], digest);
+    expect(out.params).toEqual({ token: '<null>' });
+  });
+});

@@ -1,0 +1,76 @@
+import type { CompiledPolicy } from './compiled-policy.js';
+import type { Evaluation } from './types.js';
+
+/**
+ * The paths whose values an action stores only as digests: the policy's top-level `redact` plus the
+ * deciding rule's own (none when no rule matched). The decision itself was taken on the original
+ * values; redaction changes what is kept, never what was decided.
+ */
+export function redactionPaths(policy: CompiledPolicy, verdict: Pick<Evaluation, 'matched_rule'>): string[] {
+  const rule = verdict.matched_rule === null ? undefined : policy.rules[verdict.matched_rule.index];
+  const own = rule?.redact ?? [];
+  if (own.length === 0) return [...policy.redact];
+  return [...new Set([...policy.redact, ...own])];
+}
+
+/** What redaction made of a request: its params and context with digests in place of the values. */
+export interface RedactedRequest {
+  params: Record<string, unknown>;
+  context: Record<string, unknown>;
+  /** The paths that held a value (each once), in the order given. */
+  redacted: string[];
+}
+
+/**
+ * Replaces the value at each path (`params.a.b`, `context.x`) by `digest(value)`. A path that meets
+ * a list applies to every element of the list (`params.headers.authorization` reaches each header
+ * object of a list of them); a path whose key is absent redacts nothing. Pure: the inputs are not
+ * changed, only the containers on a redacted path are copied.
+ */
+export function redactRequest(
+  request: { params: Record<string, unknown>; context: Record<string, unknown> },
+  paths: readonly string[],
+  digest: (value: unknown) => string,
+): RedactedRequest {
+  let params = request.params;
+  let context = request.context;
+  const redacted: string[] = [];
+  for (const path of paths) {
+    const [root, ...keys] = path.split('.');
+    const before = root === 'params' ? params : context;
+    const hit = { found: false };
+    const after = replaceAt(before, keys, digest, hit) as Record<string, unknown>;
+    if (!hit.found) continue;
+    redacted.push(path);
+    if (root === 'params') params = after;
+    else context = after;
+  }
+  return { params, context, redacted };
+}
+
+function replaceAt(
+  value: unknown,
+  keys: readonly string[],
+  digest: (value: unknown) => string,
+  hit: { found: boolean },
+): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    value.forEach((item, index) => {
+      const next = replaceAt(item, keys, digest, hit);
+      if (next === item) return;
+      copy ??= [...value];
+      copy[index] = next;
+    });
+    return copy ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const [key, ...rest] = keys;
+  const object = value as Record<string, unknown>;
+  if (key === undefined || !Object.hasOwn(object, key)) return value;
+  const inner = object[key];
+  const next: unknown = rest.length === 0 ? digest(inner) : replaceAt(inner, rest, digest, hit);
+  if (rest.length === 0) hit.found = true;
+  if (next === inner) return value;
+  return { ...object, [key]: next };
+}
