@@ -33,6 +33,14 @@ export const EVENT_TYPES = [
   'approval_recorded',
   /** An escalation step fired: who may decide widened and/or people were to be notified. */
   'escalated',
+  /** A standing grant was made with this action's approval (on the approved action). */
+  'grant_created',
+  /** A standing grant allowed this action (on the allowed action; meta: grant_id, uses). */
+  'grant_used',
+  /** A standing grant made with this action's approval was revoked (on the approved action). */
+  'grant_revoked',
+  /** A standing grant made with this action's approval ran out of time (on the approved action). */
+  'grant_expired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -68,6 +76,8 @@ export interface Action {
   approval_decided_by: string | null;
   approval_decided_at: string | null;
   approval_reason: string | null;
+  /** The standing grant that allowed it (reason_code `grant`); absent otherwise. */
+  grant_id?: string;
   submitted_by: string | null;
   started_at: string | null;
   finished_at: string | null;
@@ -178,6 +188,10 @@ export const STREAM_EVENT_NAMES = {
   cancelled: 'action.cancelled',
   approval_recorded: 'action.approval_recorded',
   escalated: 'action.escalated',
+  grant_created: 'action.grant_created',
+  grant_used: 'action.grant_used',
+  grant_revoked: 'action.grant_revoked',
+  grant_expired: 'action.grant_expired',
 } as const satisfies Record<EventType, string>;
 
 /** The SSE event name of a ledger event type (`action.<type>` for a type this version doesn't know). */

@@ -24,6 +24,19 @@ export {
 export { actionListSchema, actionSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export type { AuthConfig, AuthSession, LogoutResult } from './auth-session.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
+export {
+  GRANT_STATES,
+  type Grant,
+  type GrantCreatorInfo,
+  type GrantList,
+  type GrantRequest,
+  type GrantState,
+  grantRequestSchema,
+  type ListGrantsQuery,
+  listGrantsQuerySchema,
+  type RevokeGrantRequest,
+  revokeGrantSchema,
+} from './grants.js';
 export { codePointLabel, codePointName, isInvisible } from './invisible-chars.js';
 export {
   CANCELLABLE_STATUSES,
