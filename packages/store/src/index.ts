@@ -1,3 +1,4 @@
+export type { GrantChange, GrantListInput, GrantRecord, GrantStore, GrantUse, NewGrant } from './grants/grant-store.js';
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
   AuditedAction,

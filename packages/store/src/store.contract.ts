@@ -7,6 +7,7 @@ import { afterEach, describe } from 'vitest';
 import { describeApprovalContract } from './contract/approval.contract.js';
 import type { ContractScope } from './contract/contract-scope.js';
 import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } from './contract/fixtures.js';
+import { describeGrantsContract } from './contract/grants.contract.js';
 import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
@@ -68,5 +69,6 @@ export function describeStoreContract(
     describeSessionsContract(scope);
     describeApprovalContract(scope);
     describeOutboxContract(scope);
+    describeGrantsContract(scope);
   });
 }

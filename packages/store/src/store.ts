@@ -7,6 +7,7 @@
  * Timestamps are given by the caller (`at`), so the store has no clock of its own.
  */
 
+import type { GrantChange, GrantStore, GrantUse } from './grants/grant-store.js';
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
@@ -49,6 +50,8 @@ export interface ActionRecord {
    * and on actions stored before schema version 4 (so their rows still equal their snapshots).
    */
   approval?: ApprovalState;
+  /** The standing grant that allowed it (reason_code `grant`); absent otherwise (schema 11). */
+  grant_id?: string;
 }
 
 /**
@@ -108,6 +111,12 @@ export interface CreateActionInput {
   events: NewEvent[];
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
   notifications?: NewOutboxMessage[] | undefined;
+  /**
+   * A use of the standing grant that allowed this action, counted in the same transaction; when the
+   * grant can no longer be used nothing is written and the call fails with `grant_unavailable`.
+   * Not counted for an idempotent repeat (nothing is written then).
+   */
+  grant_use?: GrantUse | undefined;
 }
 
 export interface CreateActionResult {
@@ -147,6 +156,8 @@ export interface TransitionInput {
   at: string;
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
   notifications?: NewOutboxMessage[] | undefined;
+  /** A standing grant made, revoked or expired with this write (grants/grant-store.ts). */
+  grant?: GrantChange | undefined;
 }
 
 export interface TransitionResult {
@@ -264,6 +275,8 @@ export interface Store {
   readonly ledger: LedgerStore;
   /** API tokens managed in the database (token-store.ts). */
   readonly tokens: TokenStore;
+  /** Standing grants (grants/grant-store.ts); written only with action writes, read here. */
+  readonly grants: GrantStore;
   /** Dashboard login sessions (OpenID Connect), shared by every replica. */
   readonly sessions: SessionStore;
   /**
@@ -283,7 +296,9 @@ export type StoreErrorCode =
   /** A unique key is taken (e.g. the name of a token that isn't revoked). */
   | 'already_exists'
   /** The database was migrated by a newer Faramesh; this build must not read or write it. */
-  | 'schema_too_new';
+  | 'schema_too_new'
+  /** A standing grant can't be used or changed as asked (revoked, expired, used up, unknown). */
+  | 'grant_unavailable';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
+import { createMemoryGrants } from '../grants/memory-grants.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
@@ -44,6 +45,7 @@ export function createMemoryStore(): Store {
     if (closed) throw new StoreError('unavailable', 'the store is closed');
   };
   const outbox = createMemoryOutbox(open);
+  const grants = createMemoryGrants(open);
 
   const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
     for (const event of newEvents) {
@@ -113,7 +115,9 @@ export function createMemoryStore(): Store {
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
       const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
+      const commitGrant = input.grant_use === undefined ? undefined : grants.stage(input.grant_use);
       const events = append(action.id, input.events, action.created_at, action);
+      commitGrant?.();
       if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
       actions.set(action.id, action);
       if (action.idempotency_key !== null) idempotency.set(scope, action.id);
@@ -167,7 +171,9 @@ export function createMemoryStore(): Store {
         );
       }
       const next = normalizeJson(applyPatch(current, input.patch, input.at));
+      const commitGrant = input.grant === undefined ? undefined : grants.stage(input.grant);
       const events = append(next.id, input.events, input.at, next);
+      commitGrant?.();
       if (input.notifications?.length) outbox.insert(input.notifications, input.at);
       actions.set(next.id, next);
       return { action: structuredClone(next), events: copyEvents(events) };
@@ -254,6 +260,7 @@ export function createMemoryStore(): Store {
 
     sessions: createMemorySessions(open),
     outbox,
+    grants,
 
     async close() {
       closed = true;

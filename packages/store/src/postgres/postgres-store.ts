@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createPostgresGrants } from '../grants/postgres-grants.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
@@ -292,6 +293,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     outbox: createPostgresOutbox(query, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
+    grants: createPostgresGrants(query, read),
     tokens: createPostgresTokens(query, read, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),

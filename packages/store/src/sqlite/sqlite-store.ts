@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createSqliteGrants } from '../grants/sqlite-grants.js';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
 import {
@@ -296,6 +297,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
+    grants: createSqliteGrants(sql, read),
     outbox: createSqliteOutbox(
       sql,
       read,
