@@ -66,6 +66,17 @@ export interface Grant {
   state: GrantState;
 }
 
+/** `GET /v1/actions/{id}/grant-proposal`: what to offer an approver, to tighten before approving. */
+export interface GrantProposal {
+  scope: JsonObject;
+  /** FARAMESH_GRANT_MAX_TTL: the longest `ttl` accepted. */
+  max_ttl_seconds: number;
+  /** The action is high risk: a grant for it must say `high_risk: true`. */
+  high_risk_required: boolean;
+  /** Whether the caller's role may make high-risk grants. */
+  may_grant_high_risk: boolean;
+}
+
 export interface GrantList {
   items: Grant[];
   /** The id to pass as `after` for the next page, or null at the end. */

@@ -29,6 +29,7 @@ export {
   type Grant,
   type GrantCreatorInfo,
   type GrantList,
+  type GrantProposal,
   type GrantRequest,
   type GrantState,
   grantRequestSchema,

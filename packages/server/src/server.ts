@@ -34,6 +34,8 @@ import { quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
 import { EscalationSweeper } from './service/escalation-sweeper.js';
+import { GrantLookup } from './service/grant-lookup.js';
+import { GrantService } from './service/grant-service.js';
 import { EventHub } from './stream/event-hub.js';
 import { followLedger } from './stream/ledger-follower.js';
 import type { SseConnection } from './stream/sse-connection.js';
@@ -118,6 +120,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     newId: randomUUID,
     approvalTtlSeconds: config.approvalTtlSeconds,
     approvedTtlSeconds: config.approvedTtlSeconds,
+    grants: new GrantLookup(store),
+  });
+  const grants = new GrantService({
+    store: guardedStore,
+    actions: service,
+    now,
+    newId: randomUUID,
+    maxTtlSeconds: config.grantMaxTtlSeconds,
   });
   const approvals = new ApprovalService({
     store: guardedStore,
@@ -125,6 +135,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     metrics,
     now,
     approvedTtlSeconds: config.approvedTtlSeconds,
+    grants,
   });
   const escalations = new EscalationSweeper({ store: guardedStore, actions: service, now });
   const streams = new Set<SseConnection>();
@@ -182,6 +193,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     policy,
     service,
     approvals,
+    grants,
     escalations,
     hub,
     metrics,
@@ -221,10 +233,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   // While the database is down every sweep fails: say so once, and once more when it works again.
   let sweepFailing = false;
   const sweeper = setInterval(() => {
-    // Expiry first: an action whose window closed is expired, never escalated.
+    // Expiry first: an action whose window closed is expired, never escalated. Then grants' expiry.
     service
       .expireDue()
       .then(() => escalations.sweep())
+      .then(() => grants.expireDue())
       .then(
         () => {
           if (sweepFailing) log.info('expiry and escalation sweep works again');

@@ -79,6 +79,8 @@ export interface ApprovalDecisionRecord {
   approve: boolean;
   at: string;
   reason: string | null;
+  /** The standing grant this approver asked for with the approval (server-defined JSON); absent: none. */
+  grant?: JsonObject;
 }
 
 export interface EventRecord {

@@ -15,7 +15,12 @@ export type Permission =
   | 'audit:checkpoint'
   | 'playground'
   /** Create, list and revoke database tokens. */
-  | 'token:manage';
+  | 'token:manage'
+  /** List and read standing grants, and revoke them (revoking only ever narrows what is allowed). */
+  | 'grant:read'
+  | 'grant:revoke'
+  /** Make standing grants that also cover high-risk calls. */
+  | 'grant:high_risk';
 
 /**
  * Agents get neither the policy nor the playground: they need decisions, not the rule book, and the
@@ -25,7 +30,15 @@ export type Permission =
  */
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   agent: new Set(['action:submit', 'action:read_own', 'action:execute']),
-  approver: new Set(['action:read_all', 'action:decide', 'action:see_approval_token', 'policy:read', 'playground']),
+  approver: new Set([
+    'action:read_all',
+    'action:decide',
+    'action:see_approval_token',
+    'policy:read',
+    'playground',
+    'grant:read',
+    'grant:revoke',
+  ]),
   admin: new Set([
     'action:submit',
     'action:read_all',
@@ -39,6 +52,9 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'audit:checkpoint',
     'playground',
     'token:manage',
+    'grant:read',
+    'grant:revoke',
+    'grant:high_risk',
   ]),
 };
 

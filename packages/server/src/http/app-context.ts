@@ -16,6 +16,7 @@ import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import type { EscalationSweeper } from '../service/escalation-sweeper.js';
+import type { GrantService } from '../service/grant-service.js';
 import type { EventHub } from '../stream/event-hub.js';
 import type { SseConnection } from '../stream/sse-connection.js';
 
@@ -27,6 +28,8 @@ export interface AppContext {
   service: ActionService;
   /** Approve/deny under the action's stored approval requirement (quorum, approvers). */
   approvals: ApprovalService;
+  /** Standing grants: made with approvals, listed, revoked, expired (the sweep timer calls expireDue). */
+  grants: GrantService;
   /** Fires due escalation steps (the server's sweep timer calls it every second). */
   escalations: EscalationSweeper;
   hub: EventHub;

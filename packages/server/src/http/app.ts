@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
+import { registerGrantRoutes } from '../routes/grant-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
@@ -153,6 +154,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerAuditRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
+  registerGrantRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerUiRoutes(app, ctx);

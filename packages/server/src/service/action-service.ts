@@ -10,11 +10,14 @@ import {
   type SubmitActionRequest,
   TRANSITIONS,
 } from '@faramesh/contract';
-import { evaluate } from '@faramesh/policy';
+import { type ActionPrincipal, evaluate } from '@faramesh/policy';
 import {
   type ActionPatch,
   type ActionRecord,
   type EventRecord,
+  type GrantChange,
+  type GrantRecord,
+  type NewAction,
   type NewEvent,
   type Store,
   StoreError,
@@ -30,6 +33,7 @@ import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { newApprovalToken } from './approval-token.js';
+import { allowedByGrant, type GrantLookup } from './grant-lookup.js';
 import { resolveActionId } from './id-resolution.js';
 import { toListInput, toPage } from './list-input.js';
 import { newAction, normalizeRequest, submissionMeta } from './new-action.js';
@@ -48,6 +52,8 @@ export interface ActionServiceDeps {
   approvedTtlSeconds: number;
   /** Queues the notifications each write causes, in the write's transaction (absent: none). */
   notifications?: Notifications;
+  /** Standing grants that may allow a call the policy sends to approval (absent: none). */
+  grants?: GrantLookup;
 }
 
 /**
@@ -70,21 +76,54 @@ export class ActionService {
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
-    const action = newAction(input, evaluate(policy, { ...input, principal: submitter }), policy, {
+    const now = this.deps.now();
+    const verdict = evaluate(policy, { ...input, principal: submitter });
+    const submittedBy = principal.openMode ? null : principal.name;
+    const action = newAction(input, verdict, policy, {
       id: this.deps.newId(),
-      at: this.deps.now().toISOString(),
+      at: now.toISOString(),
       requestHash: hash,
-      submittedBy: principal.openMode ? null : principal.name,
+      submittedBy,
       idempotencyKey,
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
       submitterShared: principal.shared === true,
       newApprovalToken,
     });
+    // A live standing grant may stand in for the approval: tried in order; one used up or revoked
+    // meanwhile (by a racing submission, on any replica) fails its write, and the next is tried.
+    const call = {
+      action: { ...input, principal: submitter },
+      verdict,
+      submitter: submittedBy,
+      submitter_may_decide: principal.shared === true,
+    };
+    for (const grant of (await this.deps.grants?.covering(call, now)) ?? []) {
+      try {
+        return await this.record(allowedByGrant(action, grant), submitter, hash, grant);
+      } catch (error) {
+        if (!(error instanceof StoreError && error.code === 'grant_unavailable')) throw error;
+      }
+    }
+    return this.record(action, submitter, hash, null);
+  }
+
+  /** Writes a decided submission with its events (and the grant use that allowed it, if any). */
+  private async record(action: NewAction, submitter: ActionPrincipal, hash: string, grant: GrantRecord | null) {
     const meta = submissionMeta(action, submitter);
     const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
+    if (grant !== null) {
+      events.push(
+        this.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
+      );
+    }
     const record = { ...action, updated_at: action.created_at, version: 1 };
     const notifications = this.deps.notifications?.route(record, events, action.created_at);
-    const result = await this.deps.store.createAction({ action, events, notifications });
+    const result = await this.deps.store.createAction({
+      action,
+      events,
+      notifications,
+      ...(grant !== null && { grant_use: { id: grant.id, at: action.created_at } }),
+    });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {
@@ -331,8 +370,11 @@ export class ActionService {
     return this.commit(record, { ...patch, status: next }, [this.event(COMMAND_EVENTS[command], meta)], at);
   }
 
-  /** One compare-and-set write of `patch` with its events, published once committed. */
-  async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string) {
+  /**
+   * One compare-and-set write of `patch` with its events, published once committed; `grant` is a
+   * standing grant made, revoked or expired in the same transaction.
+   */
+  async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string, grant?: GrantChange) {
     const after = { ...record, ...patch, updated_at: at, version: record.version + 1 };
     const notifications = this.deps.notifications?.route(after, events, at);
     const result = await this.deps.store.transition({
@@ -342,6 +384,7 @@ export class ActionService {
       events,
       at,
       notifications,
+      ...(grant !== undefined && { grant }),
     });
     if (notifications !== undefined) this.deps.notifications?.queued();
     for (const event of result.events) {
