@@ -9,6 +9,7 @@ import { useKeyboardShortcuts } from './hooks/use-keyboard-shortcuts.js';
 import { usePendingCount } from './hooks/use-pending-count.js';
 import { LiveProvider } from './live/live-context.js';
 import { ActionsPage } from './pages/actions-page.js';
+import { GrantsPage } from './pages/grants-page.js';
 import { PlaygroundPage } from './pages/playground-page.js';
 import { usePathname } from './routing/location-store.js';
 
@@ -92,7 +93,13 @@ function Shell() {
           Signed in with an agent token: you can watch actions, but only approvers can approve or deny.
         </div>
       )}
-      {playground ? <PlaygroundPage /> : <ActionsPage helpOpen={helpOpen} />}
+      {playground ? (
+        <PlaygroundPage />
+      ) : path.startsWith('/grants') ? (
+        <GrantsPage />
+      ) : (
+        <ActionsPage helpOpen={helpOpen} />
+      )}
       <PendingAnnouncer />
       {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
     </div>

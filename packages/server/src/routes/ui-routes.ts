@@ -35,6 +35,7 @@ export function registerUiRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   app.get('/playground', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+  app.get('/grants', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
 
   app.get<{ Params: { '*': string } }>(
     '/assets/*',

@@ -32,4 +32,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   cancelled: 'Cancelled',
   approval_recorded: 'Approval recorded',
   escalated: 'Escalated',
+  grant_created: 'Standing grant made',
+  grant_used: 'Allowed by a standing grant',
+  grant_revoked: 'Standing grant revoked',
+  grant_expired: 'Standing grant expired',
 };

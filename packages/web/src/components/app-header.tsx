@@ -1,4 +1,4 @@
-import { FlaskConical, Keyboard, ListChecks, LogOut } from 'lucide-react';
+import { FlaskConical, Keyboard, KeyRound, ListChecks, LogOut } from 'lucide-react';
 import { canDecide, useMe, useSession } from '../auth/session-context.js';
 import { AppLink } from '../routing/app-link.js';
 import { usePathname } from '../routing/location-store.js';
@@ -15,6 +15,7 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
   const { signOut } = useSession();
   const path = usePathname();
   const onPlayground = path.startsWith('/playground');
+  const onGrants = path.startsWith('/grants');
   return (
     <header className="app-header">
       <AppLink href="/" className="brand" aria-label="Faramesh actions">
@@ -24,7 +25,7 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
         <span className="brand-name">Faramesh</span>
       </AppLink>
       <nav className="main-nav" aria-label="Main">
-        <AppLink href="/" className="nav-link" aria-current={onPlayground ? undefined : 'page'}>
+        <AppLink href="/" className="nav-link" aria-current={onPlayground || onGrants ? undefined : 'page'}>
           <ListChecks size={16} aria-hidden />
           Actions
           {pendingCount !== null && pendingCount > 0 && (
@@ -34,6 +35,12 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
             </span>
           )}
         </AppLink>
+        {canDecide(me) && (
+          <AppLink href="/grants" className="nav-link" aria-current={onGrants ? 'page' : undefined}>
+            <KeyRound size={16} aria-hidden />
+            Grants
+          </AppLink>
+        )}
         <AppLink href="/playground" className="nav-link" aria-current={onPlayground ? 'page' : undefined}>
           <FlaskConical size={16} aria-hidden />
           Playground
