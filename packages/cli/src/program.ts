@@ -12,6 +12,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerEvents } from './commands/events.js';
 import { registerExplain } from './commands/explain.js';
 import { registerGet } from './commands/get.js';
+import { registerGrants } from './commands/grants.js';
 import { registerInit } from './commands/init.js';
 import { registerInitDocker } from './commands/init-docker.js';
 import { registerList } from './commands/list.js';
@@ -71,6 +72,7 @@ function registerCommands(program: Command, app: App): void {
   registerExplain(program, app);
   registerEvents(program, app);
   registerApproval(program, app);
+  registerGrants(program, app);
   registerCancel(program, app);
   registerReviews(program, app);
   registerReplay(program, app);

@@ -61,6 +61,7 @@ export const actionSchema = {
     approval_decided_by: nullableText,
     approval_decided_at: nullableTimestamp,
     approval_reason: nullableText,
+    grant_id: { type: 'string', description: 'The standing grant that allowed it (reason_code grant).' },
     submitted_by: nullableText,
     started_at: nullableTimestamp,
     finished_at: nullableTimestamp,

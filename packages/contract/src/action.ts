@@ -37,6 +37,14 @@ export const EVENT_TYPES = [
   'escalated',
   /** Another approver acknowledged the review of a break-glass approval (the status doesn't change). */
   'break_glass_reviewed',
+  /** A standing grant was made with this action's approval (on the approved action). */
+  'grant_created',
+  /** A standing grant allowed this action (on the allowed action; meta: grant_id, uses). */
+  'grant_used',
+  /** A standing grant made with this action's approval was revoked (on the approved action). */
+  'grant_revoked',
+  /** A standing grant made with this action's approval ran out of time (on the approved action). */
+  'grant_expired',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -72,6 +80,8 @@ export interface Action {
   approval_decided_by: string | null;
   approval_decided_at: string | null;
   approval_reason: string | null;
+  /** The standing grant that allowed it (reason_code `grant`); absent otherwise. */
+  grant_id?: string;
   submitted_by: string | null;
   started_at: string | null;
   finished_at: string | null;
@@ -229,6 +239,10 @@ export const STREAM_EVENT_NAMES = {
   approval_recorded: 'action.approval_recorded',
   escalated: 'action.escalated',
   break_glass_reviewed: 'action.break_glass_reviewed',
+  grant_created: 'action.grant_created',
+  grant_used: 'action.grant_used',
+  grant_revoked: 'action.grant_revoked',
+  grant_expired: 'action.grant_expired',
 } as const satisfies Record<EventType, string>;
 
 /** The SSE event name of a ledger event type (`action.<type>` for a type this version doesn't know). */

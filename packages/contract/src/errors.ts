@@ -81,6 +81,16 @@ export const ERROR_STATUS = {
   self_review_forbidden: 403,
   /** The action's stored request has redacted values, so it can't be submitted again as it was. */
   action_redacted: 409,
+  /** A standing grant's scope, duration, uses or flags are not acceptable (details: each problem). */
+  grant_invalid: 400,
+  /** The grant would last longer than FARAMESH_GRANT_MAX_TTL (details: max_seconds). */
+  grant_ttl_too_long: 400,
+  /** The caller's role may not make this grant (a high-risk grant needs an admin). */
+  grant_forbidden: 403,
+  /** With a quorum, every approver must send the same grant scope; the earlier approvals didn't. */
+  grant_not_endorsed: 409,
+  /** No standing grant has that id. */
+  grant_not_found: 404,
   method_not_allowed: 405,
   rate_limited: 429,
   policy_invalid: 422,

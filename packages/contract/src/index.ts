@@ -28,6 +28,20 @@ export {
 export { actionListSchema, actionSchema, reviewListSchema, SUMMARY_MAX_CHARS } from './action-schema.js';
 export type { AuthConfig, AuthSession, LogoutResult } from './auth-session.js';
 export { ERROR_STATUS, type ErrorBody, type ErrorCode, isErrorCode } from './errors.js';
+export {
+  GRANT_STATES,
+  type Grant,
+  type GrantCreatorInfo,
+  type GrantList,
+  type GrantProposal,
+  type GrantRequest,
+  type GrantState,
+  grantRequestSchema,
+  type ListGrantsQuery,
+  listGrantsQuerySchema,
+  type RevokeGrantRequest,
+  revokeGrantSchema,
+} from './grants.js';
 export { codePointLabel, codePointName, isInvisible } from './invisible-chars.js';
 export {
   CANCELLABLE_STATUSES,

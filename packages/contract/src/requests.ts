@@ -1,4 +1,5 @@
 import { type JsonObject, type RiskLevel, STATUSES, type Status } from './action.js';
+import { type GrantRequest, grantRequestSchema } from './grants.js';
 import { nameSchema } from './names.js';
 
 /**
@@ -37,6 +38,8 @@ export interface ApprovalRequest {
   reason?: string | null;
   /** When given, must equal the action's request_hash: the approver saw exactly this action. */
   request_hash?: string;
+  /** With `approve: true`: also allow calls like this one for a while (a standing grant). */
+  grant?: GrantRequest;
 }
 
 export const approvalSchema = {
@@ -48,6 +51,7 @@ export const approvalSchema = {
     approve: { type: 'boolean' },
     reason: { type: ['string', 'null'], maxLength: 4096 },
     request_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    grant: grantRequestSchema,
   },
 } as const;
 

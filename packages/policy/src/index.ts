@@ -34,6 +34,13 @@ export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace, Tra
 export { explain } from './explain.js';
 export type { GlobMatcher } from './glob.js';
 export { compileGlob } from './glob.js';
+export type { Coverage, GrantCandidateCall, GrantCreator, GrantRefusal, GrantTerms } from './grant-coverage.js';
+export { grantCovers } from './grant-coverage.js';
+export type { ScopeMatch } from './grant-match.js';
+export { matchGrantScope } from './grant-match.js';
+export { proposeGrantScope } from './grant-proposal.js';
+export type { ConstraintKind, GrantScope, ParamConstraint, ScopeProblem, ScopeValidation } from './grant-scope.js';
+export { CONSTRAINT_KINDS, constraintKind, validateGrantScope } from './grant-scope.js';
 export type { LoadPolicyOptions, PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { PATH_KEYS } from './path-scan.js';

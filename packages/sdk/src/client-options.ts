@@ -1,4 +1,4 @@
-import type { Action } from '@faramesh/contract';
+import type { Action, GrantRequest } from '@faramesh/contract';
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
 
@@ -32,6 +32,8 @@ export interface ApprovalOptions extends CallOptions {
   /** The action's approval_token; fetched with getAction when omitted. */
   token?: string;
   reason?: string;
+  /** Approvals only: also allow calls like this one for a while (a standing grant). */
+  grant?: GrantRequest;
 }
 
 export interface CancelOptions extends CallOptions {

@@ -7,7 +7,11 @@ import type {
   CancelRequest,
   CreatedToken,
   CreateTokenRequest,
+  Grant,
+  GrantList,
+  GrantProposal,
   ListActionsQuery,
+  ListGrantsQuery,
   ListReviewsQuery,
   ListTokensQuery,
   Notification,
@@ -335,6 +339,31 @@ export class FarameshClient {
     });
   }
 
+  /** The grant scope offered for "also allow calls like this one" (approver, admin); tighten it, then approve with it. */
+  grantProposal(id: string, options: CallOptions = {}): Promise<GrantProposal> {
+    return this.get<GrantProposal>(`/v1/actions/${enc(id)}/grant-proposal`, undefined, options);
+  }
+
+  /** Standing grants, newest first: active ones unless `state: 'all'` (approver, admin). */
+  listGrants(query: ListGrantsQuery = {}, options: CallOptions = {}): Promise<GrantList> {
+    return this.get<GrantList>('/v1/grants', query as Record<string, QueryValue>, options);
+  }
+
+  /** One standing grant by id (approver, admin). */
+  getGrant(id: string, options: CallOptions = {}): Promise<Grant> {
+    return this.get<Grant>(`/v1/grants/${enc(id)}`, undefined, options);
+  }
+
+  /** Revokes a standing grant on every replica; the first revocation stands (approver, admin). */
+  revokeGrant(id: string, reason?: string, options: CallOptions = {}): Promise<Grant> {
+    return this.call<Grant>({
+      method: 'POST',
+      path: `/v1/grants/${enc(id)}/revoke`,
+      body: reason === undefined ? {} : { reason },
+      signal: options.signal,
+    });
+  }
+
   /** An action's notifications and their delivery state (approver, admin). */
   actionNotifications(id: string, options: CallOptions = {}): Promise<NotificationList> {
     return this.get<NotificationList>(`/v1/actions/${enc(id)}/notifications`, undefined, options);
@@ -483,6 +512,7 @@ export class FarameshClient {
     const body: Record<string, unknown> = { token, approve };
     if (options.reason !== undefined) body.reason = options.reason;
     if (requestHash !== undefined) body.request_hash = requestHash;
+    if (options.grant !== undefined) body.grant = options.grant;
     return this.call<Action>({
       method: 'POST',
       path: `/v1/actions/${enc(target)}/approval`,

@@ -36,6 +36,8 @@ import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
 import { BreakGlassService } from './service/break-glass-service.js';
 import { EscalationSweeper } from './service/escalation-sweeper.js';
+import { GrantLookup } from './service/grant-lookup.js';
+import { GrantService } from './service/grant-service.js';
 import { ShadowPolicy } from './shadow/shadow-policy.js';
 import { ShadowPromoter } from './shadow/shadow-promotion.js';
 import { EventHub } from './stream/event-hub.js';
@@ -143,6 +145,14 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     approvedTtlSeconds: config.approvedTtlSeconds,
     shadow,
     redactionKey: config.redactionKey ?? null,
+    grants: new GrantLookup(store),
+  });
+  const grants = new GrantService({
+    store: guardedStore,
+    actions: service,
+    now,
+    newId: randomUUID,
+    maxTtlSeconds: config.grantMaxTtlSeconds,
   });
   const approvals = new ApprovalService({
     store: guardedStore,
@@ -150,6 +160,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     metrics,
     now,
     approvedTtlSeconds: config.approvedTtlSeconds,
+    grants,
   });
   const breakGlass = new BreakGlassService({
     store: guardedStore,
@@ -225,6 +236,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     service,
     approvals,
     breakGlass,
+    grants,
     escalations,
     hub,
     metrics,
@@ -281,10 +293,11 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   // While the database is down every sweep fails: say so once, and once more when it works again.
   let sweepFailing = false;
   const sweeper = setInterval(() => {
-    // Expiry first: an action whose window closed is expired, never escalated.
+    // Expiry first: an action whose window closed is expired, never escalated. Then grants' expiry.
     service
       .expireDue()
       .then(() => escalations.sweep())
+      .then(() => grants.expireDue())
       .then(
         () => {
           if (sweepFailing) log.info('expiry and escalation sweep works again');

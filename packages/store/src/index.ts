@@ -1,4 +1,5 @@
 export type { EmailLinkStore, EmailLinkUse } from './email-links/email-link-store.js';
+export type { GrantChange, GrantListInput, GrantRecord, GrantStore, GrantUse, NewGrant } from './grants/grant-store.js';
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
   ArchiveCommitInput,

@@ -8,6 +8,7 @@ import { describeApprovalContract } from './contract/approval.contract.js';
 import { describeArchiveContract } from './contract/archive.contract.js';
 import type { ContractScope } from './contract/contract-scope.js';
 import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } from './contract/fixtures.js';
+import { describeGrantsContract } from './contract/grants.contract.js';
 import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
@@ -74,5 +75,6 @@ export function describeStoreContract(
     describeSlackMessagesContract(scope);
     describeArchiveContract(scope);
     describeShadowContract(scope);
+    describeGrantsContract(scope);
   });
 }

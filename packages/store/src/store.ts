@@ -8,6 +8,7 @@
  */
 
 import type { EmailLinkStore } from './email-links/email-link-store.js';
+import type { GrantChange, GrantStore, GrantUse } from './grants/grant-store.js';
 import type { LedgerStore } from './ledger-store.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
@@ -52,6 +53,8 @@ export interface ActionRecord {
    * and on actions stored before schema version 4 (so their rows still equal their snapshots).
    */
   approval?: ApprovalState;
+  /** The standing grant that allowed it (reason_code `grant`); absent otherwise (schema 11). */
+  grant_id?: string;
 }
 
 /**
@@ -106,6 +109,8 @@ export interface ApprovalDecisionRecord {
   approve: boolean;
   at: string;
   reason: string | null;
+  /** The standing grant this approver asked for with the approval (server-defined JSON); absent: none. */
+  grant?: JsonObject;
 }
 
 export interface EventRecord {
@@ -140,6 +145,12 @@ export interface CreateActionInput {
   notifications?: NewOutboxMessage[] | undefined;
   /** The shadow policy's disagreement with this decision, recorded in the same transaction. */
   shadow?: ShadowDisagreementRecord | undefined;
+  /**
+   * A use of the standing grant that allowed this action, counted in the same transaction; when the
+   * grant can no longer be used nothing is written and the call fails with `grant_unavailable`.
+   * Not counted for an idempotent repeat (nothing is written then).
+   */
+  grant_use?: GrantUse | undefined;
 }
 
 export interface CreateActionResult {
@@ -179,6 +190,8 @@ export interface TransitionInput {
   at: string;
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
   notifications?: NewOutboxMessage[] | undefined;
+  /** A standing grant made, revoked or expired with this write (grants/grant-store.ts). */
+  grant?: GrantChange | undefined;
 }
 
 export interface TransitionResult {
@@ -301,6 +314,8 @@ export interface Store {
   readonly ledger: LedgerStore;
   /** API tokens managed in the database (token-store.ts). */
   readonly tokens: TokenStore;
+  /** Standing grants (grants/grant-store.ts); written only with action writes, read here. */
+  readonly grants: GrantStore;
   /** Dashboard login sessions (OpenID Connect), shared by every replica. */
   readonly sessions: SessionStore;
   /**
@@ -326,7 +341,9 @@ export type StoreErrorCode =
   /** A unique key is taken (e.g. the name of a token that isn't revoked). */
   | 'already_exists'
   /** The database was migrated by a newer Faramesh; this build must not read or write it. */
-  | 'schema_too_new';
+  | 'schema_too_new'
+  /** A standing grant can't be used or changed as asked (revoked, expired, used up, unknown). */
+  | 'grant_unavailable';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

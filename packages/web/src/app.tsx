@@ -9,6 +9,7 @@ import { useKeyboardShortcuts } from './hooks/use-keyboard-shortcuts.js';
 import { usePendingCount } from './hooks/use-pending-count.js';
 import { LiveProvider } from './live/live-context.js';
 import { ActionsPage } from './pages/actions-page.js';
+import { GrantsPage } from './pages/grants-page.js';
 import { PlaygroundPage } from './pages/playground-page.js';
 import { ShadowPage } from './pages/shadow-page.js';
 import { usePathname } from './routing/location-store.js';
@@ -97,6 +98,8 @@ function Shell() {
         <PlaygroundPage />
       ) : path.startsWith('/shadow') ? (
         <ShadowPage />
+      ) : path.startsWith('/grants') ? (
+        <GrantsPage />
       ) : (
         <ActionsPage helpOpen={helpOpen} />
       )}

@@ -9,6 +9,7 @@ import './styles/actions.css';
 import './styles/drawer.css';
 import './styles/playground.css';
 import './styles/shadow.css';
+import './styles/grants.css';
 
 // Before the first paint, so a dark-theme user never sees a white flash. (No inline script in
 // index.html: the CSP allows only same-origin script files.)

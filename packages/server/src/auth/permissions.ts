@@ -17,7 +17,12 @@ export type Permission =
   | 'audit:archive'
   | 'playground'
   /** Create, list and revoke database tokens. */
-  | 'token:manage';
+  | 'token:manage'
+  /** List and read standing grants, and revoke them (revoking only ever narrows what is allowed). */
+  | 'grant:read'
+  | 'grant:revoke'
+  /** Make standing grants that also cover high-risk calls. */
+  | 'grant:high_risk';
 
 /**
  * Agents get neither the policy nor the playground: they need decisions, not the rule book, and the
@@ -27,7 +32,15 @@ export type Permission =
  */
 const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   agent: new Set(['action:submit', 'action:read_own', 'action:execute']),
-  approver: new Set(['action:read_all', 'action:decide', 'action:see_approval_token', 'policy:read', 'playground']),
+  approver: new Set([
+    'action:read_all',
+    'action:decide',
+    'action:see_approval_token',
+    'policy:read',
+    'playground',
+    'grant:read',
+    'grant:revoke',
+  ]),
   admin: new Set([
     'action:submit',
     'action:read_all',
@@ -42,6 +55,9 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     'audit:archive',
     'playground',
     'token:manage',
+    'grant:read',
+    'grant:revoke',
+    'grant:high_risk',
   ]),
 };
 

@@ -31,6 +31,8 @@ export interface ServerConfig {
   approvalTtlSeconds: number;
   /** Seconds an approval stays valid for starting execution before it lapses to `expired`; 0 = never. */
   approvedTtlSeconds: number;
+  /** The longest a standing grant may last (FARAMESH_GRANT_MAX_TTL, seconds). */
+  grantMaxTtlSeconds: number;
   maxBodyBytes: number;
   sseHeartbeatMs: number;
   /** Open SSE connections allowed at once; more get 429 (each holds a socket and a listener). */
@@ -174,6 +176,7 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     postgresDsn: dsn,
     approvalTtlSeconds: int(['FARAMESH_APPROVAL_TTL'], 3600, 0, 31_536_000),
     approvedTtlSeconds: int(['FARAMESH_APPROVED_TTL'], 900, 0, 31_536_000),
+    grantMaxTtlSeconds: int(['FARAMESH_GRANT_MAX_TTL'], 28_800, 60, 31_536_000),
     maxBodyBytes: int(['FARAMESH_MAX_BODY_BYTES'], 1_048_576, 1024, 67_108_864),
     sseHeartbeatMs: int(['FARAMESH_SSE_HEARTBEAT_MS'], 15_000, 100, 600_000),
     maxStreams: int(['FARAMESH_MAX_STREAMS'], 10_000, 1, 1_000_000),

@@ -18,6 +18,7 @@ import type { ActionService } from '../service/action-service.js';
 import type { ApprovalService } from '../service/approval-service.js';
 import type { BreakGlassService } from '../service/break-glass-service.js';
 import type { EscalationSweeper } from '../service/escalation-sweeper.js';
+import type { GrantService } from '../service/grant-service.js';
 import type { ShadowPolicy } from '../shadow/shadow-policy.js';
 import type { ShadowPromoter } from '../shadow/shadow-promotion.js';
 import type { EventHub } from '../stream/event-hub.js';
@@ -33,6 +34,8 @@ export interface AppContext {
   approvals: ApprovalService;
   /** Break-glass approvals (admins) and their mandatory reviews. */
   breakGlass: BreakGlassService;
+  /** Standing grants: made with approvals, listed, revoked, expired (the sweep timer calls expireDue). */
+  grants: GrantService;
   /** Fires due escalation steps (the server's sweep timer calls it every second). */
   escalations: EscalationSweeper;
   hub: EventHub;

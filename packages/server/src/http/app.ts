@@ -5,6 +5,7 @@ import { registerAuditRoutes } from '../routes/audit-routes.js';
 import { registerAuthRoutes } from '../routes/auth-routes.js';
 import { registerBreakGlassRoutes } from '../routes/break-glass-routes.js';
 import { registerEmailApprovalRoutes } from '../routes/email-approval-routes.js';
+import { registerGrantRoutes } from '../routes/grant-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerLifecycleRoutes } from '../routes/lifecycle-routes.js';
 import { registerNotificationRoutes } from '../routes/notification-routes.js';
@@ -161,6 +162,7 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
   registerArchiveRoutes(app, ctx);
   registerPlaygroundRoutes(app, ctx);
   registerTokenRoutes(app, ctx);
+  registerGrantRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerSlackRoutes(app, ctx);
   registerAuthRoutes(app, ctx);

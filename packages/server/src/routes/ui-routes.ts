@@ -36,6 +36,7 @@ export function registerUiRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   app.get('/playground', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   app.get('/shadow', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+  app.get('/grants', { config: { public: true }, schema: { hide: true } }, (_request, reply) => sendIndex(reply));
 
   app.get<{ Params: { '*': string } }>(
     '/assets/*',

@@ -10,12 +10,16 @@ import {
   type SubmitActionRequest,
   TRANSITIONS,
 } from '@faramesh/contract';
-import { evaluate } from '@faramesh/policy';
+import { type ActionPrincipal, evaluate } from '@faramesh/policy';
 import {
   type ActionPatch,
   type ActionRecord,
   type EventRecord,
+  type GrantChange,
+  type GrantRecord,
+  type NewAction,
   type NewEvent,
+  type ShadowDisagreementRecord,
   type Store,
   StoreError,
 } from '@faramesh/store';
@@ -33,6 +37,7 @@ import type { ShadowPolicy } from '../shadow/shadow-policy.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { newApprovalToken } from './approval-token.js';
+import { allowedByGrant, type GrantLookup } from './grant-lookup.js';
 import { resolveActionId } from './id-resolution.js';
 import { toListInput, toPage } from './list-input.js';
 import { newAction, normalizeRequest, submissionMeta } from './new-action.js';
@@ -55,6 +60,8 @@ export interface ActionServiceDeps {
   shadow?: ShadowPolicy;
   /** Digests values at the policy's `redact` paths before anything is stored (absent: no key). */
   redactionKey?: RedactionKey | null;
+  /** Standing grants that may allow a call the policy sends to approval (absent: none). */
+  grants?: GrantLookup;
 }
 
 /**
@@ -77,28 +84,69 @@ export class ActionService {
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
+    const now = this.deps.now();
     const evaluated = { ...input, principal: submitter };
     // The policy decides on the original values; what is stored has the `redact` paths digested.
     const verdict = evaluate(policy, evaluated);
     const stored = storedRequest(input, policy, verdict, this.deps.redactionKey ?? null);
+    const submittedBy = principal.openMode ? null : principal.name;
     const decided = newAction(stored.request, verdict, policy, {
       id: this.deps.newId(),
-      at: this.deps.now().toISOString(),
+      at: now.toISOString(),
       requestHash: hash,
-      submittedBy: principal.openMode ? null : principal.name,
+      submittedBy,
       idempotencyKey,
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
       submitterShared: principal.shared === true,
       newApprovalToken,
     });
     const action = withStoredHash(decided, stored);
+    // The shadow policy is compared with the policy's own decision, before any grant stands in.
+    const shadow = this.deps.shadow?.disagreement(evaluated, action);
+    const extra = { redacted: stored.redacted, shadow };
+    // A live standing grant may stand in for the approval: tried in order; one used up or revoked
+    // meanwhile (by a racing submission, on any replica) fails its write, and the next is tried.
+    const call = {
+      action: evaluated,
+      verdict,
+      submitter: submittedBy,
+      submitter_may_decide: principal.shared === true,
+    };
+    for (const grant of (await this.deps.grants?.covering(call, now)) ?? []) {
+      try {
+        return await this.record(allowedByGrant(action, grant), submitter, hash, grant, extra);
+      } catch (error) {
+        if (!(error instanceof StoreError && error.code === 'grant_unavailable')) throw error;
+      }
+    }
+    return this.record(action, submitter, hash, null, extra);
+  }
+
+  /** Writes a decided submission with its events (and the grant use that allowed it, if any). */
+  private async record(
+    action: NewAction,
+    submitter: ActionPrincipal,
+    hash: string,
+    grant: GrantRecord | null,
+    extra: { redacted: readonly string[]; shadow: ShadowDisagreementRecord | undefined },
+  ) {
     const meta = submissionMeta(action, submitter);
-    if (stored.redacted.length > 0) meta.created.redacted = stored.redacted;
+    if (extra.redacted.length > 0) meta.created.redacted = extra.redacted;
     const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
+    if (grant !== null) {
+      events.push(
+        this.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
+      );
+    }
     const record = { ...action, updated_at: action.created_at, version: 1 };
     const notifications = this.deps.notifications?.route(record, events, action.created_at);
-    const shadow = this.deps.shadow?.disagreement(evaluated, action);
-    const result = await this.deps.store.createAction({ action, events, notifications, shadow });
+    const result = await this.deps.store.createAction({
+      action,
+      events,
+      notifications,
+      shadow: extra.shadow,
+      ...(grant !== null && { grant_use: { id: grant.id, at: action.created_at } }),
+    });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {
@@ -354,8 +402,11 @@ export class ActionService {
     return this.commit(record, { ...patch, status: next }, [this.event(COMMAND_EVENTS[command], meta)], at);
   }
 
-  /** One compare-and-set write of `patch` with its events, published once committed. */
-  async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string) {
+  /**
+   * One compare-and-set write of `patch` with its events, published once committed; `grant` is a
+   * standing grant made, revoked or expired in the same transaction.
+   */
+  async commit(record: ActionRecord, patch: ActionPatch, events: NewEvent[], at: string, grant?: GrantChange) {
     const after = { ...record, ...patch, updated_at: at, version: record.version + 1 };
     const notifications = this.deps.notifications?.route(after, events, at);
     const result = await this.deps.store.transition({
@@ -365,6 +416,7 @@ export class ActionService {
       events,
       at,
       notifications,
+      ...(grant !== undefined && { grant }),
     });
     if (notifications !== undefined) this.deps.notifications?.queued();
     for (const event of result.events) {

@@ -11,7 +11,9 @@ import { approvalExpiredError, approvedDeadline } from './approval-expiry.js';
 import { approvalStateOf, quorumInputOf, toStored } from './approval-state.js';
 import { approvalTokenMatches } from './approval-token.js';
 import { waitingForWire } from './approval-wire.js';
+import type { GrantService } from './grant-service.js';
 import { assertRequestBinding } from './request-binding.js';
+import { requestHash } from './request-hash.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 export interface ApprovalServiceDeps {
@@ -21,6 +23,8 @@ export interface ApprovalServiceDeps {
   now: () => Date;
   /** How long an approval stays valid for starting execution; 0 = never lapses. */
   approvedTtlSeconds: number;
+  /** Standing grants asked for with approvals (absent: a `grant` in an approval is refused). */
+  grants?: GrantService;
 }
 
 /**
@@ -67,8 +71,10 @@ export class ApprovalService {
       now.getTime(),
     );
     if (!outcome.ok) throw refusalError(outcome.refusal, record);
+    const endorsement = this.endorsement(record, body, principal);
     const at = now.toISOString();
-    const approval: ApprovalState = { ...state, decisions: [...state.decisions, toStored(outcome.decision)] };
+    const decision = { ...toStored(outcome.decision), ...(endorsement !== null && { grant: endorsement }) };
+    const approval: ApprovalState = { ...state, decisions: [...state.decisions, decision] };
     const meta: JsonObject = {
       by: principal.name,
       role: principal.role,
@@ -91,12 +97,27 @@ export class ApprovalService {
       approval_decided_at: at,
       approval_reason: reason,
     };
-    const updated = await actions.commit(record, final, [actions.event(outcome.outcome, meta)], at);
+    // A grant asked for with the approval that completes the quorum is made in the same transaction.
+    const grant =
+      outcome.outcome === 'approved'
+        ? (this.deps.grants?.onApproved(record, approval, outcome.status.approvals, endorsement, at) ?? null)
+        : null;
+    const events = [actions.event(outcome.outcome, meta)];
+    if (grant !== null) events.push(actions.event('grant_created', grant.meta));
+    const updated = await actions.commit(record, final, events, at, grant?.change);
     this.deps.metrics.decisionLatency.observe(
       { outcome: outcome.outcome },
       (Date.parse(at) - Date.parse(record.created_at)) / 1000,
     );
     return updated;
+  }
+
+  /** The approver's `grant`, checked and ready to store with their decision; null without one. */
+  private endorsement(record: ActionRecord, body: ApprovalRequest, principal: Principal): JsonObject | null {
+    if (body.grant === undefined) return null;
+    const { grants } = this.deps;
+    if (grants === undefined) throw new ApiError('grant_invalid', 'standing grants are not available on this server');
+    return grants.endorse(record, body.grant, principal, body.approve);
   }
 }
 

@@ -100,6 +100,7 @@ export function submissionMeta(
       matched_rule: action.matched_rule,
       policy_version: action.policy_version,
       policy_hash: action.policy_hash,
+      ...(action.grant_id !== undefined && { grant_id: action.grant_id }),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { createMemoryEmailLinks } from '../email-links/memory-email-links.js';
+import { createMemoryGrants } from '../grants/memory-grants.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
@@ -48,6 +49,7 @@ export function createMemoryStore(): Store {
   };
   const outbox = createMemoryOutbox(open);
   const shadow = createMemoryShadow(open);
+  const grants = createMemoryGrants(open);
 
   const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
     for (const event of newEvents) {
@@ -117,7 +119,9 @@ export function createMemoryStore(): Store {
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
       const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
+      const commitGrant = input.grant_use === undefined ? undefined : grants.stage(input.grant_use);
       const events = append(action.id, input.events, action.created_at, action);
+      commitGrant?.();
       if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
       if (input.shadow !== undefined) shadow.insert(input.shadow);
       actions.set(action.id, action);
@@ -172,7 +176,9 @@ export function createMemoryStore(): Store {
         );
       }
       const next = normalizeJson(applyPatch(current, input.patch, input.at));
+      const commitGrant = input.grant === undefined ? undefined : grants.stage(input.grant);
       const events = append(next.id, input.events, input.at, next);
+      commitGrant?.();
       if (input.notifications?.length) outbox.insert(input.notifications, input.at);
       actions.set(next.id, next);
       return { action: structuredClone(next), events: copyEvents(events) };
@@ -273,6 +279,7 @@ export function createMemoryStore(): Store {
     outbox,
     emailLinks: createMemoryEmailLinks(open),
     shadow,
+    grants,
 
     async close() {
       closed = true;

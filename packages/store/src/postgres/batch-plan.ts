@@ -17,6 +17,7 @@ import {
   type TransitionResult,
 } from '../store.js';
 import type { ActionJson } from '../validate-input.js';
+import { GrantBatch } from './grant-batch.js';
 
 export type WriteOp =
   | { kind: 'create'; input: CreateActionInput; json: ActionJson }
@@ -68,6 +69,7 @@ export function planBatch(
   ops: readonly WriteOp[],
   loaded: readonly LoadedAction[],
   tip: { seq: number; hash: string } | null,
+  grants: GrantBatch = new GrantBatch([]),
 ): BatchPlan {
   const byId = new Map<string, Tracked>();
   const byScope = new Map<string, string>();
@@ -130,6 +132,8 @@ export function planBatch(
     if (byId.has(newAction.id)) {
       return { ok: false, error: new StoreError('invalid_input', `action ${newAction.id} already exists`) };
     }
+    const grantRefused = grants.apply({ kind: 'create', input, json });
+    if (grantRefused !== null) return { ok: false, error: grantRefused };
     const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.
     const row: ActionRow = {
@@ -138,6 +142,7 @@ export function planBatch(
       context: json.context,
       matched_rule: json.matched_rule,
       approval: json.approval,
+      grant_id: action.grant_id ?? null,
     };
     byId.set(action.id, { action, row, fresh: true, touched: true });
     if (input.notifications?.length) outbox.push(...outboxRows(input.notifications, action.created_at));
@@ -156,6 +161,8 @@ export function planBatch(
       const message = `action ${input.id} is at version ${current.action.version}, expected ${input.expected_version}`;
       return { ok: false, error: new StoreError('version_conflict', message) };
     }
+    const grantRefused = grants.apply({ kind: 'transition', input });
+    if (grantRefused !== null) return { ok: false, error: grantRefused };
     const next = applyPatch(current.action, input.patch, input.at);
     // params, context and matched_rule never change, so their stored JSON texts carry over.
     const row: ActionRow = {

@@ -313,6 +313,37 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         WHERE ((approval::jsonb) -> 'break_glass') IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    name: 'standing grants',
+    // Grant rows change only inside write batches, under the ledger lock (postgres/grant-batch.ts),
+    // so a use is checked and counted with no other writer in between, on every replica.
+    sql: `
+      CREATE TABLE grants (
+        id text COLLATE "C" PRIMARY KEY,
+        action_id text COLLATE "C" NOT NULL,
+        tool text COLLATE "C" NOT NULL,
+        operation text COLLATE "C" NOT NULL,
+        scope text NOT NULL,
+        high_risk boolean NOT NULL,
+        creators text NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        expires_at text COLLATE "C" NOT NULL,
+        max_uses integer,
+        uses integer NOT NULL DEFAULT 0,
+        last_used_at text,
+        revoked_at text,
+        revoked_by text,
+        revoke_reason text,
+        expiry_recorded_at text
+      );
+      CREATE INDEX grants_live ON grants (tool, operation, expires_at) WHERE revoked_at IS NULL;
+      CREATE INDEX grants_newest ON grants (created_at DESC, id DESC);
+      CREATE INDEX grants_action ON grants (action_id);
+      CREATE INDEX grants_expiry_due ON grants (expires_at) WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL;
+      ALTER TABLE actions ADD COLUMN grant_id text COLLATE "C";
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

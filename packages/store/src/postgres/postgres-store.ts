@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { createPostgresEmailLinks } from '../email-links/postgres-email-links.js';
+import { createPostgresGrants } from '../grants/postgres-grants.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
 import { createPostgresShadow } from '../shadow/postgres-shadow.js';
@@ -326,6 +327,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     slackMessages: createPostgresSlackMessages(query, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),
+    grants: createPostgresGrants(query, read),
     tokens: createPostgresTokens(query, read, () => {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
     }),

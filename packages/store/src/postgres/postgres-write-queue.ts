@@ -3,6 +3,7 @@ import { ACTION_COLUMNS, type ActionRow, type EventRow, rowToAction, rowToEvent 
 import { type EventRecord, StoreError } from '../store.js';
 import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
 import { type BatchPlan, type LoadedAction, type OpOutcome, planBatch, type WriteOp } from './batch-plan.js';
+import { GrantBatch } from './grant-batch.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
 
 /** Reported after every batch (committed or not); tests and metrics use it. */
@@ -97,11 +98,9 @@ export class PostgresWriteQueue {
       const tipRow = results[3]?.rows[0] as { seq: number; hash: string } | undefined;
       // The tip is the high-water row, never max(seq): restarting from seq 1 would reuse positions.
       if (tipRow === undefined) throw new StoreError('corrupt', 'the ledger high-water row is missing');
-      const plan = planBatch(
-        batch.map((queued) => queued.op),
-        await this.#load(client, batch),
-        tipRow,
-      );
+      const ops = batch.map((queued) => queued.op);
+      const grants = await GrantBatch.load(client, ops);
+      const plan = planBatch(ops, await this.#load(client, batch), tipRow, grants);
       const hits = await this.#loadHitEvents(client, plan.outcomes);
       if (plan.events.length > 0) {
         await client.query(WRITE, [
@@ -115,6 +114,7 @@ export class PostgresWriteQueue {
           JSON.stringify(plan.shadow),
         ]);
       }
+      await grants.write(client);
       committing = true;
       await client.query('COMMIT');
       client.release();

@@ -355,6 +355,38 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE json_extract(approval, '$.break_glass.at') IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    name: 'standing grants',
+    // A grant changes only in the transaction of a ledger event (grants/grant-store.ts); uses are
+    // counted by one conditional UPDATE. `grants_live` serves the submit path's lookup by tool and
+    // operation; `grant_id` on actions names the grant that allowed an action (NULL otherwise).
+    sql: `
+      CREATE TABLE grants (
+        id TEXT PRIMARY KEY NOT NULL,
+        action_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        high_risk INTEGER NOT NULL,
+        creators TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        max_uses INTEGER,
+        uses INTEGER NOT NULL DEFAULT 0,
+        last_used_at TEXT,
+        revoked_at TEXT,
+        revoked_by TEXT,
+        revoke_reason TEXT,
+        expiry_recorded_at TEXT
+      );
+      CREATE INDEX grants_live ON grants (tool, operation, expires_at) WHERE revoked_at IS NULL;
+      CREATE INDEX grants_newest ON grants (created_at DESC, id DESC);
+      CREATE INDEX grants_action ON grants (action_id);
+      CREATE INDEX grants_expiry_due ON grants (expires_at) WHERE revoked_at IS NULL AND expiry_recorded_at IS NULL;
+      ALTER TABLE actions ADD COLUMN grant_id TEXT;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

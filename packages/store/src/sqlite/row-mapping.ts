@@ -33,6 +33,7 @@ export const ACTION_COLUMNS = [
   'updated_at',
   'version',
   'approval',
+  'grant_id',
 ] as const satisfies ReadonlyArray<keyof ActionRecord>;
 
 export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | null>;
@@ -69,6 +70,7 @@ export function actionToRow(action: ActionRecord): ActionRow {
     context: canonicalJson(action.context),
     matched_rule: action.matched_rule === null ? null : canonicalJson(action.matched_rule),
     approval: approvalText(action),
+    grant_id: action.grant_id ?? null,
   };
 }
 
@@ -78,7 +80,7 @@ export function approvalText(action: Pick<ActionRecord, 'approval'>): string | n
 }
 
 export function rowToAction(row: ActionRow): ActionRecord {
-  const { approval, ...rest } = row;
+  const { approval, grant_id, ...rest } = row;
   const action: ActionRecord = {
     ...(rest as unknown as ActionRecord),
     params: JSON.parse(row.params as string),
@@ -87,6 +89,7 @@ export function rowToAction(row: ActionRow): ActionRecord {
   };
   // Absent, not null, when there is none: rows from before the column existed equal their snapshots.
   if (approval !== null && approval !== undefined) action.approval = JSON.parse(approval as string);
+  if (grant_id !== null && grant_id !== undefined) action.grant_id = grant_id as string;
   return action;
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { createSqliteEmailLinks } from '../email-links/sqlite-email-links.js';
+import { createSqliteGrants } from '../grants/sqlite-grants.js';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
 import { createSqliteShadow } from '../shadow/sqlite-shadow.js';
@@ -326,6 +327,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
+    grants: createSqliteGrants(sql, read),
     outbox: createSqliteOutbox(
       sql,
       read,

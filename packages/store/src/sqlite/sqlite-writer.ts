@@ -1,6 +1,7 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type Database from 'better-sqlite3';
 import { applyPatch } from '../apply-patch.js';
+import { changeSqliteGrant, useSqliteGrant } from '../grants/sqlite-grants.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { insertOutbox } from '../outbox/sqlite-outbox.js';
@@ -153,6 +154,8 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
           return { action, events, created: false };
         }
       }
+      // Counted first: a grant that can't be used fails the write before anything is inserted.
+      if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
       const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
       const row: ActionRow = {
@@ -161,6 +164,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         context: json.context,
         matched_rule: json.matched_rule,
         approval: json.approval,
+        grant_id: action.grant_id ?? null,
       };
       const tip = readTip();
       const inserted = sql(INSERT_ACTION).run(
@@ -196,6 +200,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       );
       // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
       if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
+      if (input.grant !== undefined) changeSqliteGrant(sql, input.grant);
       const appended = appendEvents(tip, next.id, input.events, input.at, next);
       if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
       counted?.push({ kind: 'moved', from: current.status, to: next.status });

@@ -33,4 +33,8 @@ export const EVENT_LABELS: Readonly<Record<EventType, string>> = {
   approval_recorded: 'Approval recorded',
   escalated: 'Escalated',
   break_glass_reviewed: 'Break-glass reviewed',
+  grant_created: 'Standing grant made',
+  grant_used: 'Allowed by a standing grant',
+  grant_revoked: 'Standing grant revoked',
+  grant_expired: 'Standing grant expired',
 };

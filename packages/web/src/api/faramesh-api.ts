@@ -4,6 +4,10 @@ import type {
   ActionList,
   AuthConfig,
   AuthSession,
+  Grant,
+  GrantList,
+  GrantProposal,
+  GrantRequest,
   LogoutResult,
   Notification,
   NotificationList,
@@ -123,14 +127,15 @@ export class FarameshApi {
     return this.http.request(`/v1/actions/${encodeURIComponent(id)}/explain`, withSignal(signal));
   }
 
-  /** Approve or deny, bound to the request_hash the approver was shown. */
-  decide(action: Action, approve: boolean, reason: string): Promise<Action> {
+  /** Approve or deny, bound to the request_hash the approver was shown; an approval may carry a standing grant. */
+  decide(action: Action, approve: boolean, reason: string, grant?: GrantRequest): Promise<Action> {
     const body: Record<string, unknown> = {
       token: action.approval_token ?? '',
       approve,
       request_hash: action.request_hash,
     };
     if (reason.trim() !== '') body.reason = reason.trim();
+    if (grant !== undefined) body.grant = grant;
     return this.http.request(`/v1/actions/${encodeURIComponent(action.id)}/approval`, { method: 'POST', body });
   }
 
@@ -149,6 +154,19 @@ export class FarameshApi {
   acknowledgeReview(id: string, note: string): Promise<Action> {
     const body = note.trim() === '' ? {} : { note: note.trim() };
     return this.http.request(`/v1/reviews/${encodeURIComponent(id)}/acknowledge`, { method: 'POST', body });
+  }
+
+  /** The scope offered for "also allow similar calls" on this action. */
+  grantProposal(id: string, signal?: AbortSignal): Promise<GrantProposal> {
+    return this.http.request(`/v1/actions/${encodeURIComponent(id)}/grant-proposal`, withSignal(signal));
+  }
+
+  listGrants(state: 'active' | 'all', signal?: AbortSignal): Promise<GrantList> {
+    return this.http.request('/v1/grants', { query: { state, limit: 200 }, ...withSignal(signal) });
+  }
+
+  revokeGrant(id: string): Promise<Grant> {
+    return this.http.request(`/v1/grants/${encodeURIComponent(id)}/revoke`, { method: 'POST', body: {} });
   }
 
   evaluate(request: PlaygroundRequest, signal?: AbortSignal): Promise<PlaygroundResult> {

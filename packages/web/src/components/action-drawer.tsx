@@ -8,7 +8,9 @@ import { useActionDetail } from '../hooks/use-action-detail.js';
 import { useActionNotifications } from '../hooks/use-action-notifications.js';
 import { useDecision } from '../hooks/use-decision.js';
 import { useFocusTrap } from '../hooks/use-focus-trap.js';
+import { useGrantDraft } from '../hooks/use-grant-draft.js';
 import { isTypingTarget } from '../hooks/use-keyboard-shortcuts.js';
+import { AppLink } from '../routing/app-link.js';
 import { ActionFields } from './action-fields.js';
 import { ApprovalPanel } from './approval-panel.js';
 import { BreakGlassBadge } from './break-glass-badge.js';
@@ -40,7 +42,17 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
   const { api } = useSession();
   const detail = useActionDetail(id, seed);
   const [reason, setReason] = useState('');
-  const decision = useDecision(detail.action, reason);
+  const baseDecision = useDecision(detail.action, reason);
+  const grantDraft = useGrantDraft(detail.action);
+  // An approval carries the standing grant when "also allow similar calls" is on (also with the `a` key).
+  const decision = {
+    ...baseDecision,
+    decide: async (approve: boolean) => {
+      const grant = approve ? grantDraft.request() : null;
+      if (grant === 'invalid') return;
+      await baseDecision.decide(approve, grant ?? undefined);
+    },
+  };
   const notifications = useActionNotifications(id, canDecide(me));
   const panel = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -150,7 +162,23 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
           {action !== null && (
             <>
               <HiddenCharsWarning action={action} />
-              <ApprovalPanel action={action} me={me} reason={reason} onReasonChange={setReason} decision={decision} />
+              <ApprovalPanel
+                action={action}
+                me={me}
+                reason={reason}
+                onReasonChange={setReason}
+                decision={decision}
+                grantDraft={grantDraft}
+              />
+              {action.reason_code === 'grant' && action.grant_id !== undefined && (
+                <p className="notice grant-note" data-testid="grant-note">
+                  Allowed by standing grant{' '}
+                  <AppLink href={`/grants?grant=${action.grant_id}`}>
+                    <code>{action.grant_id}</code>
+                  </AppLink>{' '}
+                  instead of an approval.
+                </p>
+              )}
               <BreakGlassPanel action={action} me={me} />
               {decided && canDecide(me) && (
                 <button type="button" className="button button-ghost next-pending" onClick={onNextPending}>

@@ -1,4 +1,4 @@
-import { Eye, FlaskConical, Keyboard, ListChecks, LogOut } from 'lucide-react';
+import { Eye, FlaskConical, Keyboard, KeyRound, ListChecks, LogOut } from 'lucide-react';
 import { canDecide, useMe, useSession } from '../auth/session-context.js';
 import { AppLink } from '../routing/app-link.js';
 import { usePathname } from '../routing/location-store.js';
@@ -16,6 +16,7 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
   const path = usePathname();
   const onPlayground = path.startsWith('/playground');
   const onShadow = path.startsWith('/shadow');
+  const onGrants = path.startsWith('/grants');
   return (
     <header className="app-header">
       <AppLink href="/" className="brand" aria-label="Faramesh actions">
@@ -25,7 +26,7 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
         <span className="brand-name">Faramesh</span>
       </AppLink>
       <nav className="main-nav" aria-label="Main">
-        <AppLink href="/" className="nav-link" aria-current={onPlayground || onShadow ? undefined : 'page'}>
+        <AppLink href="/" className="nav-link" aria-current={onPlayground || onShadow || onGrants ? undefined : 'page'}>
           <ListChecks size={16} aria-hidden />
           Actions
           {pendingCount !== null && pendingCount > 0 && (
@@ -35,6 +36,12 @@ export function AppHeader({ pendingCount, onShowHelp }: AppHeaderProps) {
             </span>
           )}
         </AppLink>
+        {canDecide(me) && (
+          <AppLink href="/grants" className="nav-link" aria-current={onGrants ? 'page' : undefined}>
+            <KeyRound size={16} aria-hidden />
+            Grants
+          </AppLink>
+        )}
         <AppLink href="/playground" className="nav-link" aria-current={onPlayground ? 'page' : undefined}>
           <FlaskConical size={16} aria-hidden />
           Playground

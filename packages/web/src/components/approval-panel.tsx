@@ -3,6 +3,8 @@ import { Ban, CircleSlash, ShieldAlert, ShieldCheck } from 'lucide-react';
 import type { Whoami } from '../api/faramesh-api.js';
 import { canDecide } from '../auth/session-context.js';
 import type { Decision } from '../hooks/use-decision.js';
+import type { GrantDraft } from '../hooks/use-grant-draft.js';
+import { GrantOption } from './grant-option.js';
 import { decisionBlocker, QuorumProgress } from './quorum-progress.js';
 import { RelativeTime } from './relative-time.js';
 import { SafeText } from './safe-text.js';
@@ -13,6 +15,8 @@ interface ApprovalPanelProps {
   reason: string;
   onReasonChange: (reason: string) => void;
   decision: Decision;
+  /** "Also allow similar calls" (absent: not offered). */
+  grantDraft?: GrantDraft;
 }
 
 /** The approver's controls: an optional reason and two large buttons (thumb-sized on a phone). */
@@ -25,7 +29,7 @@ export function ApprovalPanel(props: ApprovalPanelProps) {
   );
 }
 
-function DecisionControls({ action, me, reason, onReasonChange, decision }: ApprovalPanelProps) {
+function DecisionControls({ action, me, reason, onReasonChange, decision, grantDraft }: ApprovalPanelProps) {
   if (action.status !== 'pending_approval') return <DecidedNote action={action} />;
   const ownSubmission = action.submitted_by !== null && action.submitted_by === me.name;
   if (!canDecide(me)) {
@@ -92,6 +96,7 @@ function DecisionControls({ action, me, reason, onReasonChange, decision }: Appr
           }
         }}
       />
+      {grantDraft !== undefined && <GrantOption draft={grantDraft} agent={action.agent_id} />}
       {decision.error !== null && (
         <p className="field-error" role="alert">
           {decision.error}

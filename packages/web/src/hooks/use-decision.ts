@@ -1,4 +1,4 @@
-import type { Action } from '@faramesh/contract';
+import type { Action, GrantRequest } from '@faramesh/contract';
 import { useCallback, useState } from 'react';
 import { ApiError } from '../api/api-error.js';
 import { canDecide, useMe, useSession } from '../auth/session-context.js';
@@ -7,7 +7,8 @@ import { useLive } from '../live/live-context.js';
 export interface Decision {
   busy: 'approve' | 'deny' | null;
   error: string | null;
-  decide: (approve: boolean) => Promise<void>;
+  /** `grant`: also allow similar calls (approvals only). */
+  decide: (approve: boolean, grant?: GrantRequest) => Promise<void>;
 }
 
 /** Approve/deny one action with an optional reason, and apply the answer to every view at once. */
@@ -19,13 +20,13 @@ export function useDecision(action: Action | null, reason: string): Decision {
   const [error, setError] = useState<string | null>(null);
 
   const decide = useCallback(
-    async (approve: boolean) => {
+    async (approve: boolean, grant?: GrantRequest) => {
       // The server refuses too; this keeps an agent's stray `a` key from even trying.
       if (action === null || busy !== null || action.status !== 'pending_approval' || !canDecide(me)) return;
       setBusy(approve ? 'approve' : 'deny');
       setError(null);
       try {
-        publish(await api.decide(action, approve, reason));
+        publish(await api.decide(action, approve, reason, grant));
       } catch (caught) {
         setError(describe(caught));
         // The action may have moved on (decided elsewhere, expired): show its real state.
@@ -53,6 +54,11 @@ function describe(error: unknown): string {
       return 'You submitted this action, so you cannot approve it yourself.';
     case 'forbidden':
       return 'Your role may not approve or deny actions.';
+    case 'grant_ttl_too_long':
+    case 'grant_invalid':
+    case 'grant_forbidden':
+    case 'grant_not_endorsed':
+      return `Not approved: ${error.message}`;
     case 'version_conflict':
       return 'Someone else changed this action at the same moment. Check its new status.';
     default:

@@ -170,9 +170,34 @@ class ExecutionGovernorClient:
         """The action's ledger events, oldest first."""
         return list(self._transport.request("GET", f"/v1/actions/{_quote(action_id)}/events").body)
 
-    def approve(self, action_id: str, token: Optional[str] = None, reason: Optional[str] = None) -> Action:
-        """Approve a pending action (approver/admin token). The approval token is fetched when not given."""
-        return self._decide(action_id, True, token, reason)
+    def approve(
+        self,
+        action_id: str,
+        token: Optional[str] = None,
+        reason: Optional[str] = None,
+        grant: Optional[Mapping[str, Any]] = None,
+    ) -> Action:
+        """Approve a pending action (approver/admin token). The approval token is fetched when not given.
+
+        ``grant`` also allows calls like this one for a while (a standing grant):
+        ``{"scope": {...}, "ttl": "2h", "max_uses": 5, "high_risk": False}`` (``scope`` and ``ttl``
+        required; see docs/api.md "Standing grants").
+        """
+        return self._decide(action_id, True, token, reason, grant)
+
+    def list_grants(self, state: str = "active", limit: int = 100) -> List[Dict[str, Any]]:
+        """Standing grants, newest first: ``active`` (usable now) or ``all``."""
+        page = self._transport.request("GET", "/v1/grants", query={"state": state, "limit": limit}).body
+        return [dict(g) for g in page["items"]]
+
+    def get_grant(self, grant_id: str) -> Dict[str, Any]:
+        """One standing grant by id (``NotFoundError`` when there is none)."""
+        return dict(self._transport.request("GET", f"/v1/grants/{_quote(grant_id)}").body)
+
+    def revoke_grant(self, grant_id: str, reason: Optional[str] = None) -> Dict[str, Any]:
+        """Revoke a standing grant now; the first revocation stands."""
+        body: Dict[str, Any] = {} if reason is None else {"reason": str(reason)[:4096]}
+        return dict(self._transport.request("POST", f"/v1/grants/{_quote(grant_id)}/revoke", body=body).body)
 
     def deny(self, action_id: str, token: Optional[str] = None, reason: Optional[str] = None) -> Action:
         """Deny a pending action (approver/admin token)."""
@@ -385,7 +410,14 @@ class ExecutionGovernorClient:
 
     # --- internals ---------------------------------------------------------------------------------
 
-    def _decide(self, action_id: str, approve: bool, token: Optional[str], reason: Optional[str]) -> Action:
+    def _decide(
+        self,
+        action_id: str,
+        approve: bool,
+        token: Optional[str],
+        reason: Optional[str],
+        grant: Optional[Mapping[str, Any]] = None,
+    ) -> Action:
         current = self.get_action(action_id)
         token = token or current.get("approval_token")
         if not token:
@@ -396,6 +428,8 @@ class ExecutionGovernorClient:
         body: Dict[str, Any] = {"token": token, "approve": approve, "request_hash": current["request_hash"]}
         if reason is not None:
             body["reason"] = reason
+        if grant is not None:
+            body["grant"] = dict(grant)
         return dict(self._transport.request("POST", f"/v1/actions/{_quote(current['id'])}/approval", body=body).body)
 
     def _withdraw(self, action_id: str, reason: str) -> None:

@@ -1,0 +1,277 @@
+import { canonicalJson } from '@faramesh/canonical';
+import type { GrantList, GrantProposal, GrantRequest, JsonObject, ListGrantsQuery } from '@faramesh/contract';
+import {
+  formatDuration,
+  matchGrantScope,
+  parseDuration,
+  proposeGrantScope,
+  type RecordedDecision,
+  validateGrantScope,
+} from '@faramesh/policy';
+import {
+  type ActionRecord,
+  type ApprovalState,
+  type GrantChange,
+  type GrantRecord,
+  type Store,
+  StoreError,
+} from '@faramesh/store';
+import type { Principal } from '../auth/authenticator.js';
+import { can } from '../auth/permissions.js';
+import { ApiError } from '../http/api-error.js';
+import type { ActionService } from './action-service.js';
+import { type GrantEndorsement, readEndorsement } from './grant-terms.js';
+import { grantToWire } from './grant-wire.js';
+
+export interface GrantServiceDeps {
+  store: Store;
+  actions: ActionService;
+  now: () => Date;
+  newId: () => string;
+  /** The longest a grant may last (FARAMESH_GRANT_MAX_TTL). */
+  maxTtlSeconds: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Grants whose expiry one sweep records; the rest wait for the next sweep (a second later). */
+const SWEEP_BATCH = 100;
+/** A revocation or recorded expiry that lost a compare-and-set on its action is tried again this often. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Standing grants' orchestration, kept apart from the approval and lifecycle services: checking what
+ * an approver asks for (`endorse`), making the grant when the approval completes (`onApproved`, in
+ * the approval's own transaction), and listing, revoking and expiring grants. Revocation and expiry
+ * are ledger events on the action whose approval made the grant, written with the grant's change in
+ * one transition. What a grant covers is decided by the policy engine (`grantCovers`), on submit.
+ */
+export class GrantService {
+  constructor(private readonly deps: GrantServiceDeps) {}
+
+  /**
+   * Checks an approver's `grant` against the action they approve and their role, and returns what
+   * is stored with their decision. 400 `grant_invalid` / `grant_ttl_too_long`, 403 `grant_forbidden`.
+   */
+  endorse(record: ActionRecord, request: GrantRequest, principal: Principal, approve: boolean): JsonObject {
+    if (!approve) throw new ApiError('grant_invalid', 'a grant comes with an approval, not a denial');
+    const scope = validateGrantScope(request.scope, 'grant.scope');
+    if (!scope.ok) {
+      const first = scope.problems[0];
+      throw new ApiError('grant_invalid', `invalid grant scope: ${first?.path}: ${first?.message}`, scope.problems);
+    }
+    const covered = matchGrantScope(scope.scope, record);
+    if (!covered.ok) {
+      throw new ApiError('grant_invalid', `the grant's scope must cover the action you approve: ${covered.why}`, [
+        { path: 'grant.scope', message: covered.why },
+      ]);
+    }
+    const highRisk = request.high_risk === true;
+    if (record.risk_level === 'high' && !highRisk) {
+      throw new ApiError(
+        'grant_invalid',
+        'this action is high risk: a grant for calls like it must say high_risk: true',
+        [{ path: 'grant.high_risk', message: 'required for a high-risk action' }],
+      );
+    }
+    const mayGrantHighRisk = can(principal.role, 'grant:high_risk');
+    if (highRisk && !mayGrantHighRisk) {
+      throw new ApiError('grant_forbidden', `role "${principal.role}" may not make grants that cover high-risk calls`);
+    }
+    const endorsement: GrantEndorsement = {
+      scope: scope.scope,
+      ttl_seconds: this.ttlSeconds(request.ttl),
+      max_uses: request.max_uses ?? null,
+      high_risk: highRisk,
+      by: {
+        name: principal.name,
+        role: principal.role,
+        groups: [...principal.groups],
+        may_grant_high_risk: mayGrantHighRisk,
+      },
+    };
+    return endorsement as unknown as JsonObject;
+  }
+
+  /**
+   * The grant made by an approval that completed the quorum, or null when the final approver asked
+   * for none. Every approval that counts must have asked for the same scope and high_risk (409
+   * `grant_not_endorsed` otherwise); time and uses are the strictest asked for.
+   */
+  onApproved(
+    record: ActionRecord,
+    state: ApprovalState,
+    counted: readonly RecordedDecision[],
+    final: JsonObject | null,
+    at: string,
+  ): { change: GrantChange; meta: JsonObject } | null {
+    if (final === null) return null;
+    const asked = readEndorsement(final) as GrantEndorsement;
+    const key = termsKey(asked);
+    const endorsements: GrantEndorsement[] = [];
+    const missing: string[] = [];
+    for (const approval of counted) {
+      const stored = state.decisions.find((d) => d.by === approval.by && d.approve);
+      const endorsement = readEndorsement(stored?.grant);
+      if (endorsement === null || termsKey(endorsement) !== key) missing.push(approval.by);
+      else endorsements.push(endorsement);
+    }
+    if (missing.length > 0) {
+      throw new ApiError(
+        'grant_not_endorsed',
+        `${missing.join(', ')} approved without this grant; with a quorum every approver must ask for the same grant scope`,
+        { approvers_without_grant: missing },
+      );
+    }
+    const ttl = Math.min(...endorsements.map((e) => e.ttl_seconds));
+    const limits = endorsements.map((e) => e.max_uses).filter((n): n is number => n !== null);
+    const grant = {
+      id: this.deps.newId(),
+      action_id: record.id,
+      tool: asked.scope.tool,
+      operation: asked.scope.operation,
+      scope: asked.scope as unknown as JsonObject,
+      high_risk: asked.high_risk,
+      creators: endorsements.map((e) => ({ ...e.by }) as JsonObject),
+      created_at: at,
+      expires_at: new Date(Date.parse(at) + ttl * 1000).toISOString(),
+      max_uses: limits.length === 0 ? null : Math.min(...limits),
+    };
+    const meta: JsonObject = {
+      grant_id: grant.id,
+      scope: grant.scope,
+      high_risk: grant.high_risk,
+      created_by: endorsements.map((e) => e.by.name),
+      expires_at: grant.expires_at,
+      max_uses: grant.max_uses,
+    };
+    return { change: { kind: 'create', grant }, meta };
+  }
+
+  /** What the dashboard and CLI offer for "also allow calls like this one", and the longest it may last. */
+  propose(record: ActionRecord, principal: Principal): GrantProposal {
+    this.assertMay(principal, 'grant:read', 'read grants');
+    return {
+      scope: proposeGrantScope(record) as unknown as JsonObject,
+      max_ttl_seconds: this.deps.maxTtlSeconds,
+      high_risk_required: record.risk_level === 'high',
+      may_grant_high_risk: can(principal.role, 'grant:high_risk'),
+    };
+  }
+
+  async list(query: ListGrantsQuery, principal: Principal): Promise<GrantList> {
+    this.assertMay(principal, 'grant:read', 'read grants');
+    const limit = query.limit ?? 100;
+    const now = this.deps.now();
+    const rows = await this.deps.store.grants.list({
+      limit: limit + 1,
+      ...(query.state !== 'all' && { live_at: now.toISOString() }),
+      ...(query.action_id !== undefined && { action_id: query.action_id }),
+      ...(query.after !== undefined && { after: query.after }),
+    });
+    const items = rows.slice(0, limit);
+    return {
+      items: items.map((grant) => grantToWire(grant, now)),
+      next_after: rows.length > limit ? (items.at(-1)?.id ?? null) : null,
+    };
+  }
+
+  async get(id: string, principal: Principal): Promise<GrantRecord> {
+    this.assertMay(principal, 'grant:read', 'read grants');
+    if (!UUID.test(id)) throw new ApiError('invalid_id', `"${id}" is not a grant id (a UUID)`);
+    const grant = await this.deps.store.grants.get(id.toLowerCase());
+    if (grant === null) throw new ApiError('grant_not_found', `no grant ${id}`);
+    return grant;
+  }
+
+  /** Revokes a grant now, on every replica; the first revocation stands (revoking again changes nothing). */
+  async revoke(id: string, reason: string | null, principal: Principal): Promise<GrantRecord> {
+    this.assertMay(principal, 'grant:revoke', 'revoke grants');
+    let grant = await this.get(id, principal);
+    // Each lost attempt means the grant's action changed meanwhile (or someone else revoked it first).
+    for (let attempt = 1; grant.revoked_at === null && attempt <= MAX_ATTEMPTS; attempt++) {
+      const at = this.deps.now().toISOString();
+      const meta = { grant_id: grant.id, by: principal.name, role: principal.role, reason };
+      await this.onOrigin(grant, 'grant_revoked', meta, {
+        kind: 'revoke',
+        id: grant.id,
+        at,
+        by: principal.name,
+        reason,
+      });
+      grant = await this.get(id, principal);
+    }
+    if (grant.revoked_at === null) throw new ApiError('version_conflict', 'the grant changed concurrently; try again');
+    return grant;
+  }
+
+  /** Records the expiry of every grant whose time ran out (once each, whichever replica sweeps first). */
+  async expireDue(): Promise<number> {
+    const at = this.deps.now().toISOString();
+    let recorded = 0;
+    for (const grant of await this.deps.store.grants.dueExpiry(at, SWEEP_BATCH)) {
+      const meta = { grant_id: grant.id, expires_at: grant.expires_at, uses: grant.uses };
+      if (await this.onOrigin(grant, 'grant_expired', meta, { kind: 'record_expiry', id: grant.id, at })) {
+        recorded += 1;
+      }
+    }
+    return recorded;
+  }
+
+  /**
+   * Writes a grant change with its event on the grant's action. False when another writer got there
+   * first (the action or the grant changed): the caller reads again, or leaves it to them.
+   */
+  private async onOrigin(
+    grant: GrantRecord,
+    eventType: string,
+    meta: JsonObject,
+    change: Exclude<GrantChange, { kind: 'create' }>,
+  ): Promise<boolean> {
+    const { actions, store } = this.deps;
+    const origin = await store.getAction(grant.action_id);
+    if (origin === null) {
+      throw new StoreError('corrupt', `grant ${grant.id} names action ${grant.action_id}, which is missing`);
+    }
+    try {
+      await actions.commit(origin, {}, [actions.event(eventType, meta)], change.at, change);
+      return true;
+    } catch (error) {
+      const lost =
+        error instanceof StoreError && (error.code === 'version_conflict' || error.code === 'grant_unavailable');
+      if (lost) return false;
+      throw error;
+    }
+  }
+
+  private ttlSeconds(ttl: string | number): number {
+    let seconds: number;
+    if (typeof ttl === 'number') seconds = ttl;
+    else {
+      const parsed = parseDuration(ttl);
+      if ('problem' in parsed) {
+        throw new ApiError('grant_invalid', `grant.ttl: ${parsed.problem}`, [
+          { path: 'grant.ttl', message: parsed.problem },
+        ]);
+      }
+      seconds = parsed.ms / 1000;
+    }
+    const max = this.deps.maxTtlSeconds;
+    if (seconds > max) {
+      throw new ApiError(
+        'grant_ttl_too_long',
+        `a grant may last at most ${formatDuration(max * 1000)} (FARAMESH_GRANT_MAX_TTL); asked for ${formatDuration(seconds * 1000)}`,
+        { max_seconds: max },
+      );
+    }
+    return seconds;
+  }
+
+  private assertMay(principal: Principal, permission: 'grant:read' | 'grant:revoke', doing: string): void {
+    if (!can(principal.role, permission)) throw new ApiError('forbidden', `role "${principal.role}" may not ${doing}`);
+  }
+}
+
+/** What must be the same in every approver's grant for a quorum to make it. */
+function termsKey(endorsement: GrantEndorsement): string {
+  return canonicalJson({ scope: endorsement.scope, high_risk: endorsement.high_risk });
+}
