@@ -3,6 +3,7 @@ import { type DeclaredGroups, readGroups } from './approval-groups.js';
 import type { ApprovalRequirement } from './approval-requirement.js';
 import { APPROVAL_KEYS, readApprovalKeys } from './approval-rule.js';
 import { readMatchSpec, type ValidMatch } from './match-spec.js';
+import { LIMIT_RULE_KEYS, type RuleLimit, readRuleLimit } from './rule-limit.js';
 import { type RuleNotify, readRuleNotify } from './rule-notify.js';
 import type { Decision, RiskLevel } from './types.js';
 import { type Entry, joinPath, readMapping, readSequence, readString, type YamlSource } from './yaml-document.js';
@@ -19,6 +20,8 @@ export interface ParsedRule {
   approval: ApprovalRequirement | null;
   /** Channels told when it makes an action wait for approval (`notify:`), or null. */
   notify?: RuleNotify | null;
+  /** Its rate or budget limit (`limit:`, `over_limit:`), or null. */
+  limit?: RuleLimit | null;
 }
 
 /** A validated risk rule. */
@@ -52,6 +55,7 @@ const RULE_KEYS = [
   'name',
   ...APPROVAL_KEYS,
   'notify',
+  ...LIMIT_RULE_KEYS,
 ];
 const EFFECTS: readonly Decision[] = ['allow', 'deny', 'require_approval'];
 const RISK_KEYS = ['rules'];
@@ -110,8 +114,9 @@ function readRule(yaml: YamlSource, node: Node, path: string, groups: DeclaredGr
   const risk = riskEntry === undefined ? null : readRiskLevel(yaml, riskEntry, joinPath(path, 'risk'));
   const approval = readApprovalKeys(yaml, entries, path, effect, groups);
   const notify = readRuleNotify(yaml, entries.get('notify'), path);
+  const limit = readRuleLimit(yaml, entries, path, effect);
   if (match === null || effect === null || (riskEntry !== undefined && risk === null)) return null;
-  return { node, match, effect, description, name, risk, approval, notify };
+  return { node, match, effect, description, name, risk, approval, notify, limit };
 }
 
 // Exactly one effect, and its value must be literally `true`: `allow: false` reads like
