@@ -10,6 +10,7 @@ import { newEvents, type OpenedStore, type StoreCapabilities, sampleAction } fro
 import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
+import { describeLimitsContract } from './contract/limits.contract.js';
 import { describeOutboxContract } from './contract/outbox.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
@@ -68,5 +69,6 @@ export function describeStoreContract(
     describeSessionsContract(scope);
     describeApprovalContract(scope);
     describeOutboxContract(scope);
+    describeLimitsContract(scope);
   });
 }

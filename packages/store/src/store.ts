@@ -8,6 +8,7 @@
  */
 
 import type { LedgerStore } from './ledger-store.js';
+import type { LimitGate } from './limit-usage.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 import type { TokenStore } from './token-store.js';
@@ -108,6 +109,13 @@ export interface CreateActionInput {
   events: NewEvent[];
   /** Notifications the events cause, queued in the same transaction (adapters with an outbox). */
   notifications?: NewOutboxMessage[] | undefined;
+  /**
+   * A rate or budget limit checked in the same transaction (limit-usage.ts): the store reads the
+   * bucket's usage, writes what the gate decides instead of `action`/`events`/`notifications`
+   * (which still serve the idempotency lookup) and records the action's use. Idempotent repeats
+   * never call it.
+   */
+  limit?: LimitGate | undefined;
 }
 
 export interface CreateActionResult {
@@ -244,6 +252,11 @@ export interface Store {
   listDueEscalations(at: string, limit: number): Promise<ActionRecord[]>;
   /** Counts of actions by status (for /metrics gauges and the dashboard). */
   countByStatus(): Promise<Record<string, number>>;
+  /**
+   * The usage of a limit bucket counted strictly after `since` (limit-usage.ts): what `explain`
+   * and the playground show. Submissions read it inside their write transaction instead.
+   */
+  limitUsage(key: string, since: string): Promise<number>;
   /** Throws StoreError `unavailable` when the database can't answer. */
   ping(): Promise<void>;
   /**

@@ -1,4 +1,5 @@
 import { canonicalJson } from '@faramesh/canonical';
+import type { LimitGate } from './limit-usage.js';
 import { type CreateActionInput, type NewEvent, StoreError, type TransitionInput } from './store.js';
 
 /**
@@ -27,7 +28,18 @@ export function validateCreate(input: CreateActionInput): ActionJson {
     approval: action.approval === undefined ? null : requireJsonObject(action.approval, 'action.approval'),
   };
   validateEvents(input.events);
+  if (input.limit !== undefined) validateGate(input.limit);
   return json;
+}
+
+/** A gate's key and window, checked before anything is queued (limit-usage.ts). */
+function validateGate(gate: LimitGate): void {
+  if (typeof gate.key !== 'string' || gate.key === '' || gate.key.length > 256) {
+    throw new StoreError('invalid_input', 'a limit gate needs a key of 1-256 characters');
+  }
+  if (typeof gate.since !== 'string' || gate.since === '')
+    throw new StoreError('invalid_input', 'a limit gate needs since');
+  if (typeof gate.decide !== 'function') throw new StoreError('invalid_input', 'a limit gate needs decide');
 }
 
 export function validateTransition(input: TransitionInput): void {

@@ -2,6 +2,7 @@ import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { resolveGate } from '../limit-usage.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { createMemorySessions } from '../sessions/memory-sessions.js';
@@ -23,6 +24,7 @@ import {
 import { normalizeJson, validateCreate, validateTransition } from '../validate-input.js';
 import { matchesFilter, newestFirst } from './action-filter.js';
 import { createMemoryLedger } from './memory-ledger.js';
+import { MemoryLimitUsage } from './memory-limit-usage.js';
 import { createMemoryTokens } from './memory-tokens.js';
 
 /**
@@ -44,6 +46,7 @@ export function createMemoryStore(): Store {
     if (closed) throw new StoreError('unavailable', 'the store is closed');
   };
   const outbox = createMemoryOutbox(open);
+  const limitUsage = new MemoryLimitUsage();
 
   const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
     for (const event of newEvents) {
@@ -112,9 +115,13 @@ export function createMemoryStore(): Store {
         }
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
-      const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
-      const events = append(action.id, input.events, action.created_at, action);
-      if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
+      const gate = input.limit;
+      const resolved = gate === undefined ? null : resolveGate(input, gate, limitUsage.used(gate.key, gate.since));
+      const chosen = resolved?.input ?? input;
+      const action = normalizeJson<ActionRecord>({ ...chosen.action, updated_at: newAction.created_at, version: 1 });
+      const events = append(action.id, chosen.events, action.created_at, action);
+      if (chosen.notifications?.length) outbox.insert(chosen.notifications, action.created_at);
+      if (resolved?.row) limitUsage.record(resolved.row);
       actions.set(action.id, action);
       if (action.idempotency_key !== null) idempotency.set(scope, action.id);
       return { action: structuredClone(action), events: copyEvents(events), created: true };
@@ -169,6 +176,7 @@ export function createMemoryStore(): Store {
       const next = normalizeJson(applyPatch(current, input.patch, input.at));
       const events = append(next.id, input.events, input.at, next);
       if (input.notifications?.length) outbox.insert(input.notifications, input.at);
+      limitUsage.transitioned(next.id, current.status, next.status, input.at);
       actions.set(next.id, next);
       return { action: structuredClone(next), events: copyEvents(events) };
     },
@@ -222,6 +230,11 @@ export function createMemoryStore(): Store {
         .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
         .slice(0, Math.max(0, limit))
         .map((a) => structuredClone(a));
+    },
+
+    async limitUsage(key, since) {
+      open();
+      return limitUsage.used(key, since);
     },
 
     async countByStatus() {

@@ -203,6 +203,21 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX outbox_action ON outbox (action_id) WHERE action_id IS NOT NULL;
     `,
   },
+  {
+    version: 12,
+    name: 'usage of rate and budget limits',
+    // As on SQLite: one row per limited action; a window's usage is one range of the covering index.
+    sql: `
+      CREATE TABLE limit_usage (
+        action_id text COLLATE "C" PRIMARY KEY,
+        limit_key text COLLATE "C" NOT NULL,
+        amount double precision NOT NULL,
+        counted_at text COLLATE "C"
+      );
+      CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at) INCLUDE (amount)
+        WHERE counted_at IS NOT NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

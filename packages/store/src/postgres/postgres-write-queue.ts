@@ -4,6 +4,7 @@ import { type EventRecord, StoreError } from '../store.js';
 import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
 import { type BatchPlan, type LoadedAction, type OpOutcome, planBatch, type WriteOp } from './batch-plan.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
+import { loadUsage } from './postgres-limit-usage.js';
 
 /** Reported after every batch (committed or not); tests and metrics use it. */
 export interface CommitStats {
@@ -39,6 +40,12 @@ const WRITE = `WITH inserted AS (
     UPDATE ledger_head SET seq = $5, hash = $6 WHERE id = 1
   ), queued AS (
     INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $7::json)
+  ), usage_added AS (
+    INSERT INTO limit_usage SELECT * FROM json_populate_recordset(NULL::limit_usage, $8::json)
+  ), usage_counted AS (
+    UPDATE limit_usage AS u SET counted_at = r.counted_at
+    FROM json_populate_recordset(NULL::limit_usage, $9::json) AS r
+    WHERE u.action_id = r.action_id AND u.counted_at IS NULL
   )
   SELECT pg_notify('${LEDGER_CHANNEL}', $4)`;
 
@@ -95,11 +102,9 @@ export class PostgresWriteQueue {
       const tipRow = results[3]?.rows[0] as { seq: number; hash: string } | undefined;
       // The tip is the high-water row, never max(seq): restarting from seq 1 would reuse positions.
       if (tipRow === undefined) throw new StoreError('corrupt', 'the ledger high-water row is missing');
-      const plan = planBatch(
-        batch.map((queued) => queued.op),
-        await this.#load(client, batch),
-        tipRow,
-      );
+      const ops = batch.map((queued) => queued.op);
+      const loaded = await this.#load(client, batch);
+      const plan = planBatch(ops, loaded, tipRow, await loadUsage(client, ops));
       const hits = await this.#loadHitEvents(client, plan.outcomes);
       if (plan.events.length > 0) {
         await client.query(WRITE, [
@@ -110,6 +115,8 @@ export class PostgresWriteQueue {
           plan.lastSeq,
           plan.lastHash,
           JSON.stringify(plan.outbox),
+          JSON.stringify(plan.usageInserts),
+          JSON.stringify(plan.usageCounts),
         ]);
       }
       committing = true;

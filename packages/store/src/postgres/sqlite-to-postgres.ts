@@ -17,7 +17,11 @@ export interface SqliteToPostgresOptions {
   dsn: string;
   /** Rows per INSERT. Default 1000. */
   batchSize?: number;
-  onProgress?: (progress: { table: 'actions' | 'action_events'; copied: number; total: number }) => void;
+  onProgress?: (progress: {
+    table: 'actions' | 'action_events' | 'limit_usage';
+    copied: number;
+    total: number;
+  }) => void;
 }
 
 export interface SqliteToPostgresResult {
@@ -91,6 +95,9 @@ export async function migrateSqliteToPostgres(options: SqliteToPostgresOptions):
       await copyTable(source, client, 'action_events', 'seq', head.events, batchSize, options.onProgress);
       await verifyCopied(client, head, batchSize);
       await copyLedgerBookkeeping(source, client);
+      // Rate and budget limits keep counting what was allowed before the move.
+      const usageRows = (source.prepare('SELECT count(*) AS n FROM limit_usage').get() as { n: number }).n;
+      await copyTable(source, client, 'limit_usage', 'rowid', usageRows, batchSize, options.onProgress);
       await client.query('SELECT pg_notify($1, $2)', [LEDGER_CHANNEL, String(head.events)]);
       await client.query('COMMIT');
       return { ...head, alreadyMigrated: false };
@@ -127,7 +134,7 @@ async function postgresHead(client: pg.Client): Promise<LedgerHead> {
 async function copyTable(
   source: Database.Database,
   client: pg.Client,
-  table: 'actions' | 'action_events',
+  table: 'actions' | 'action_events' | 'limit_usage',
   key: 'rowid' | 'seq',
   total: number,
   batchSize: number,

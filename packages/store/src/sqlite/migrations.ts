@@ -232,6 +232,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_newest ON outbox (created_at DESC, id DESC);
     `,
   },
+  {
+    version: 12,
+    name: 'usage of rate and budget limits',
+    // One row per action a rule's limit applies to (limit-usage.ts): its bucket, what it uses and
+    // when it started counting (NULL while it waits for approval). A window's usage is one range of
+    // the covering index, which holds only counted rows: the actions table is never scanned.
+    sql: `
+      CREATE TABLE limit_usage (
+        action_id TEXT PRIMARY KEY NOT NULL,
+        limit_key TEXT NOT NULL,
+        amount REAL NOT NULL,
+        counted_at TEXT
+      );
+      CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at, amount) WHERE counted_at IS NOT NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

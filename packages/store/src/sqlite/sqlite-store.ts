@@ -26,6 +26,7 @@ import {
 } from './row-mapping.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
 import { createSqliteLedger } from './sqlite-ledger.js';
+import { usedInWindow } from './sqlite-limit-usage.js';
 import { createSqliteTokens } from './sqlite-tokens.js';
 import { createSqliteWriter } from './sqlite-writer.js';
 import { statementCache } from './statement-cache.js';
@@ -256,6 +257,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           ).all(at, Math.max(0, limit)) as ActionRow[]
         ).map(rowToAction),
       );
+    },
+
+    async limitUsage(key, since) {
+      return read('reading limit usage', () => usedInWindow(sql, key, since));
     },
 
     async countByStatus() {

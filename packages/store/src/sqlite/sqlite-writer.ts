@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { countsOnTransition, resolveGate } from '../limit-usage.js';
 import { insertOutbox } from '../outbox/sqlite-outbox.js';
 import {
   type ActionRecord,
@@ -27,6 +28,7 @@ import {
   rowToEvent,
   SEQS_OF_ACTION,
 } from './row-mapping.js';
+import { countUsageFrom, insertUsage, usedInWindow } from './sqlite-limit-usage.js';
 import { statementCache } from './statement-cache.js';
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
@@ -144,21 +146,30 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
           return { action, events, created: false };
         }
       }
-      const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+      // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
+      const gate = input.limit;
+      const resolved = gate === undefined ? null : resolveGate(input, gate, usedInWindow(sql, gate.key, gate.since));
+      const chosen = resolved?.input ?? input;
+      const texts = resolved?.json ?? json;
+      const action: ActionRecord = { ...chosen.action, updated_at: chosen.action.created_at, version: 1 };
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
       const row: ActionRow = {
         ...action,
-        params: json.params,
-        context: json.context,
-        matched_rule: json.matched_rule,
-        approval: json.approval,
+        params: texts.params,
+        context: texts.context,
+        matched_rule: texts.matched_rule,
+        approval: texts.approval,
       };
       const tip = readTip();
-      sql(INSERT_ACTION).run(...ACTION_COLUMNS.map((column) => row[column]), `[${nextSeqs(tip, input.events.length)}]`);
-      const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
-      if (input.notifications?.length) insertOutbox(sql, input.notifications, action.created_at);
+      sql(INSERT_ACTION).run(
+        ...ACTION_COLUMNS.map((column) => row[column]),
+        `[${nextSeqs(tip, chosen.events.length)}]`,
+      );
+      const appended = appendEvents(tip, action.id, chosen.events, action.created_at, action);
+      if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
+      if (resolved?.row) insertUsage(sql, resolved.row);
       counted?.push({ kind: 'created', row: action });
-      return { created: true, appended };
+      return resolved === null ? { created: true, appended } : { created: true, appended, input: chosen };
     },
 
     transition(input, counted) {
@@ -184,6 +195,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
       const appended = appendEvents(tip, next.id, input.events, input.at, next);
       if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
+      if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, next.id, input.at);
       counted?.push({ kind: 'moved', from: current.status, to: next.status });
       const snapshot = ledgerSnapshot(next);
       const events: EventRecord[] = input.events.map((event, index) => ({
