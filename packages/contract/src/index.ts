@@ -61,6 +61,7 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  LimitTrace,
   PlaygroundResult,
   PolicyDiagnostic,
   PolicyStatus,

@@ -55,6 +55,7 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  LimitTrace,
   ListTokensQuery,
   PlaygroundResult,
   PolicyInfo,

@@ -13,6 +13,7 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  LimitTrace,
   ListTokensQuery,
   PlaygroundResult,
   Readiness,

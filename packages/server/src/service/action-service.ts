@@ -27,13 +27,15 @@ import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Notifications } from '../notify/notifications.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
+import { limitGate } from '../rule-limits/limit-gate.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { newApprovalToken } from './approval-token.js';
 import { resolveActionId } from './id-resolution.js';
 import { toListInput, toPage } from './list-input.js';
-import { newAction, normalizeRequest, submissionMeta } from './new-action.js';
+import { type NewActionFacts, normalizeRequest } from './new-action.js';
 import { requestHash } from './request-hash.js';
+import { submissionWriter } from './submission-write.js';
 import { waitForChange } from './wait-for-change.js';
 
 export interface ActionServiceDeps {
@@ -70,7 +72,7 @@ export class ActionService {
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
-    const action = newAction(input, evaluate(policy, { ...input, principal: submitter }), policy, {
+    const facts: NewActionFacts = {
       id: this.deps.newId(),
       at: this.deps.now().toISOString(),
       requestHash: hash,
@@ -79,12 +81,20 @@ export class ActionService {
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
       submitterShared: principal.shared === true,
       newApprovalToken,
+    };
+    const { write, notifying } = submissionWriter({
+      input,
+      policy,
+      facts,
+      submitter,
+      event: (type, meta) => this.event(type, meta),
+      notifications: this.deps.notifications,
     });
-    const meta = submissionMeta(action, submitter);
-    const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
-    const record = { ...action, updated_at: action.created_at, version: 1 };
-    const notifications = this.deps.notifications?.route(record, events, action.created_at);
-    const result = await this.deps.store.createAction({ action, events, notifications });
+    const evaluated = { ...input, principal: submitter };
+    const verdict = evaluate(policy, evaluated);
+    // A limited rule is decided again inside the write transaction, with the usage of its window.
+    const limit = limitGate(policy, evaluated, verdict, facts.at, write);
+    const result = await this.deps.store.createAction({ ...write(verdict), limit });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {
@@ -93,9 +103,9 @@ export class ActionService {
       }
       return { record: result.action, created: false };
     }
-    this.deps.metrics.countAction(action.status, action.tool);
+    this.deps.metrics.countAction(result.action.status, result.action.tool);
     this.deps.hub.publish(result.events);
-    if (notifications !== undefined) this.deps.notifications?.queued();
+    if (notifying()) this.deps.notifications?.queued();
     return { record: result.action, created: true };
   }
 
