@@ -119,7 +119,7 @@ export interface LimitTrace {
   rule: number;
   /** `limit 20 per 1h by agent_id`. */
   text: string;
-  /** The bucket (sha256 hex of the rule's identity and the call's `by` values); empty when they can't be read. */
+  /** The bucket (128 bits of a sha256, base64url, of the rule's identity and the call's `by` values); empty when they can't be read. */
   key: string;
   measure: 'count' | 'sum';
   /** The summed param (sum limits), else null. */

@@ -33,6 +33,7 @@ export { explain } from './explain.js';
 export type { GlobMatcher } from './glob.js';
 export { compileGlob } from './glob.js';
 export type { LimitEvaluation, WindowUsage } from './limit-check.js';
+export { withWindowUsage } from './limit-check.js';
 export type { LoadPolicyOptions, PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { PATH_KEYS } from './path-scan.js';

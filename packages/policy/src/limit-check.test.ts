@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffPolicies } from './diff-policies.js';
 import { evaluate } from './evaluate.js';
+import { withWindowUsage } from './limit-check.js';
 import { loadPolicy } from './load-policy.js';
 
 function policy(rule: string) {
@@ -15,7 +16,7 @@ describe('limit keys', () => {
   it('keeps the key when max or per change, so history keeps counting', () => {
     const before = evaluate(policy('{ match: { tool: stripe }, allow: true, limit: { count: 5, per: 1h } }'), refund);
     const after = evaluate(policy('{ match: { tool: stripe }, allow: true, limit: { count: 50, per: 1d } }'), refund);
-    expect(before.limit?.key).toMatch(/^[0-9a-f]{64}$/);
+    expect(before.limit?.key).toMatch(/^[\w-]{22}$/);
     expect(after.limit?.key).toBe(before.limit?.key);
   });
 
@@ -81,5 +82,33 @@ describe('policy diff', () => {
     );
     expect(diff.identical).toBe(false);
     expect(JSON.stringify(diff.rules)).toContain('limit');
+  });
+});
+
+describe('withWindowUsage', () => {
+  it('decides exactly as evaluate does with the usage given as data', () => {
+    const limited = loadPolicy(
+      `rules:
+  - { match: { tool: stripe }, allow: true, limit: { sum: amount, max: 100, per: 1h, by: [agent_id] }, over_limit: deny }
+  - { match: { tool: deploy }, allow: true, risk: high, limit: { count: 2, per: 1h } }
+  - { match: { tool: "*" }, allow: true }
+`,
+      'p.yaml',
+    );
+    if (!limited.ok) throw new Error(JSON.stringify(limited.diagnostics));
+    const actions = [
+      refund,
+      { ...refund, params: { amount: 150 } },
+      { ...refund, params: { amount: 'x' } },
+      { ...refund, tool: 'deploy' },
+      { ...refund, tool: 'other' },
+    ];
+    for (const action of actions) {
+      const first = evaluate(limited.policy, action);
+      for (const used of [0, 1, 2, 89.5, 90, 95, 100, 250, -3, Number.NaN]) {
+        const usage = new Map(first.limit === null ? [] : [[first.limit.key, used]]);
+        expect(withWindowUsage(first, used)).toEqual(evaluate(limited.policy, action, usage));
+      }
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '@faramesh/canonical';
 import type { ActionView } from './action-view.js';
 import { DEFAULT_REQUIREMENT } from './approval-requirement.js';
@@ -19,8 +19,8 @@ export interface LimitEvaluation extends RuleLimit {
   /** Index of the rule whose limit this is. */
   rule: number;
   /**
-   * The bucket this call is counted in: a sha256 (hex) of the rule's identity (its `name`, else
-   * its `match`), the measure and the call's `by` values. Neither `max` nor `per` is part of it, so
+   * The bucket this call is counted in: 128 bits of a sha256 (base64url) of the rule's identity (its
+   * `name`, else its `match`), the measure and the call's `by` values. Neither `max` nor `per` is part of it, so
    * raising a limit or widening its window keeps the history counted so far.
    */
   key: string;
@@ -35,7 +35,7 @@ export interface LimitEvaluation extends RuleLimit {
 /** A limit ready for the hot path. */
 export interface CompiledLimit {
   readonly limit: RuleLimit;
-  /** The rule's identity, the stable part of every key. */
+  /** Canonical JSON of the rule's identity, measure and `by` fields: the stable part of every key. */
   readonly scope: string;
   readonly byReaders: readonly ((view: ActionView) => unknown)[];
   readonly amountOf: (view: ActionView) => number | null;
@@ -43,7 +43,8 @@ export interface CompiledLimit {
 
 /** Compiles a validated limit of the rule named `name` (or unnamed) matching `match`. */
 export function compileLimit(limit: RuleLimit, name: string | null, match: MatchSpec): CompiledLimit {
-  const scope = name === null ? `match:${canonicalJson(match)}` : `name:${name}`;
+  const identity = name === null ? `match:${canonicalJson(match)}` : `name:${name}`;
+  const scope = canonicalJson([identity, limit.measure, limit.sum, limit.by]);
   const sumPath = limit.sum?.split('.') ?? null;
   return {
     limit,
@@ -71,17 +72,24 @@ export function checkLimit(
   const { limit } = compiled;
   const key = bucketKey(compiled, view);
   const amount = key === null ? null : compiled.amountOf(view);
-  const given = key === null ? 0 : (usage.get(key) ?? 0);
-  // Usage the caller can't vouch for (negative, NaN) is read as the whole budget spent.
-  const used = Number.isFinite(given) && given >= 0 ? given : limit.max;
-  return {
-    ...limit,
-    rule,
-    key: key ?? '',
-    amount,
-    used,
-    reached: amount === null || used + amount > limit.max,
-  };
+  const check = { ...limit, rule, key: key ?? '', amount, used: 0, reached: false };
+  return withUsed(check, key === null ? 0 : (usage.get(key) ?? 0));
+}
+
+/**
+ * The same decision with the window's usage now known: `evaluation` came from `evaluate` without
+ * usage for its limit's bucket, and `used` is that bucket's usage. Only the limit is decided again
+ * (the rules are not re-run), so the server can afford it inside its write transaction. Pure.
+ */
+export function withWindowUsage(evaluation: Evaluation, used: number): Evaluation {
+  return evaluation.limit === null ? evaluation : applyLimit(evaluation, withUsed(evaluation.limit, used));
+}
+
+function withUsed(check: LimitEvaluation, given: number): LimitEvaluation {
+  // Usage the caller can't vouch for (negative, NaN, infinite) is read as the whole budget spent.
+  const used = Number.isFinite(given) && given >= 0 ? given : check.max;
+  const reached = check.key === '' || check.amount === null || used + check.amount > check.max;
+  return { ...check, used, reached };
 }
 
 /**
@@ -91,6 +99,8 @@ export function checkLimit(
  * becomes a deny.
  */
 export function applyLimit(base: Evaluation, check: LimitEvaluation): Evaluation {
+  // Beyond the limit every field below is overwritten; within it, `base` is the rule's own decision
+  // (an evaluation decided within its limit is its base plus the check).
   if (!check.reached) return { ...base, limit: check };
   const over = check.over_limit;
   return {
@@ -127,11 +137,11 @@ function byReader(field: string): (view: ActionView) => unknown {
 }
 
 function bucketKey(compiled: CompiledLimit, view: ActionView): string | null {
-  const { limit } = compiled;
   try {
     const values = compiled.byReaders.map((read) => read(view));
-    const identity = canonicalJson([compiled.scope, limit.measure, limit.sum, limit.by, values]);
-    return createHash('sha256').update(identity, 'utf8').digest('hex');
+    // 128 bits of sha256 (22 base64url characters): out of reach of a caller choosing `by` values to
+    // land in someone else's bucket, and half the size in the usage index of a full hex digest.
+    return hash('sha256', `${compiled.scope}\n${canonicalJson(values)}`, 'base64url').slice(0, 22);
   } catch {
     return null; // a value with no canonical JSON form: the stricter outcome
   }

@@ -11,7 +11,7 @@
  */
 import type { NewOutboxMessage } from './outbox/outbox-store.js';
 import { type CreateActionInput, type NewAction, type NewEvent, StoreError } from './store.js';
-import { type ActionJson, validateCreate } from './validate-input.js';
+import { type ActionJson, validateCreate, validateDecision } from './validate-input.js';
 
 /** A limit checked in the write transaction of one submission. */
 export interface LimitGate {
@@ -67,10 +67,16 @@ export interface ResolvedGate {
 }
 
 /** Asks `gate` what to write given the bucket's usage `used`, and checks the answer. */
-export function resolveGate(input: CreateActionInput, gate: LimitGate, used: number): ResolvedGate {
+export function resolveGate(input: CreateActionInput, json: ActionJson, gate: LimitGate, used: number): ResolvedGate {
   const gated = gate.decide(used);
   const chosen = gatedInput(input, gated);
-  return { input: chosen, json: validateCreate(chosen), row: usageRowOf(chosen.action, gate.key, gated.amount) };
+  const row = usageRowOf(chosen.action, gate.key, gated.amount);
+  // The gate decides on the same request: when it hands back the very objects already checked and
+  // canonicalized for `input` (the action, or its params and context), their texts are reused.
+  const sameAction = chosen.action === input.action;
+  const same =
+    sameAction || (chosen.action.params === input.action.params && chosen.action.context === input.action.context);
+  return { input: chosen, json: same ? validateDecision(chosen, json, sameAction) : validateCreate(chosen), row };
 }
 
 /**

@@ -1,10 +1,4 @@
-import {
-  type ActionInput,
-  type CompiledPolicy,
-  type Evaluation,
-  evaluate,
-  type LimitEvaluation,
-} from '@faramesh/policy';
+import { type Evaluation, type LimitEvaluation, withWindowUsage } from '@faramesh/policy';
 import type { CreateActionInput, LimitGate } from '@faramesh/store';
 
 /** What a submission writes for one decision: the action, its events and its notifications. */
@@ -13,16 +7,15 @@ export type SubmissionWrite = Omit<CreateActionInput, 'limit'>;
 /**
  * The store gate of a submission whose deciding rule has a limit, or undefined when there is
  * nothing to count. Inside the write transaction the store hands it the bucket's usage in the
- * window ending at `at`; it decides again with that usage (the engine stays pure: usage is data)
- * and returns what to write, with the amount the action uses once it counts.
+ * window ending at `at`; the engine decides the limit again with that usage (it stays pure: usage
+ * is data) and the gate returns what to write, with the amount the action uses once it counts.
  *
  * A call whose bucket can't be computed (its `by` values have no canonical form) has no key: it
  * already got the over-limit outcome, which needs no usage.
  */
 export function limitGate(
-  policy: CompiledPolicy,
-  action: ActionInput,
   verdict: Evaluation,
+  written: SubmissionWrite,
   at: string,
   write: (verdict: Evaluation) => SubmissionWrite,
 ): LimitGate | undefined {
@@ -32,10 +25,28 @@ export function limitGate(
     key: check.key,
     since: windowStart(at, check),
     decide(used) {
-      const decided = evaluate(policy, action, new Map([[check.key, used]]));
-      return { ...write(decided), amount: decided.limit?.amount ?? 0 };
+      const decided = withWindowUsage(verdict, used);
+      const amount = decided.limit?.amount ?? 0;
+      // The common case: the usage changes nothing but the usage the ledger records. The action
+      // `written` for `verdict` is kept as it is (the store then reuses what it checked of it);
+      // only the decision event's `meta.limit` is new. With notifications, everything is rebuilt
+      // so that their payloads carry the same event.
+      if (written.notifications === undefined && sameOutcome(verdict, decided)) {
+        return { ...written, events: withLimitMeta(written.events, decided.limit), amount };
+      }
+      return { ...write(decided), amount };
     },
   };
+}
+
+function sameOutcome(a: Evaluation, b: Evaluation): boolean {
+  return a.decision === b.decision && a.reason === b.reason && a.reason_code === b.reason_code;
+}
+
+function withLimitMeta(events: SubmissionWrite['events'], check: LimitEvaluation | null): SubmissionWrite['events'] {
+  return events.map((event) =>
+    event.event_type === 'decision_made' ? { ...event, meta: { ...event.meta, ...limitMeta(check) } } : event,
+  );
 }
 
 /** The start of a limit's window ending at `at` (usage counted strictly after it). */

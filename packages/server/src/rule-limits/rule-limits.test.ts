@@ -68,13 +68,15 @@ describe('rate limits on submissions (SQLite)', () => {
     });
     // Another agent has its own count.
     expect((await submit(app, { ...refund, agent_id: 'other' })).status).toBe('allowed');
-    const events = (await app.app.inject({ url: `/v1/actions/${answers[3].id}/events` })).json();
-    expect(events[1].meta.limit).toMatchObject({
+    const eventsOf = async (id: string) => (await app.app.inject({ url: `/v1/actions/${id}/events` })).json();
+    expect((await eventsOf(answers[3].id))[1].meta.limit).toMatchObject({
       text: 'limit 3 per 1h by agent_id',
       used: 3,
       amount: 1,
       reached: true,
     });
+    // Within the limit the ledger records the usage the decision saw too.
+    expect((await eventsOf(answers[2].id))[1].meta.limit).toMatchObject({ used: 2, reached: false });
   });
 
   it('counts an approved action from its approval, and slides the window', async () => {

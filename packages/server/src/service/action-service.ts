@@ -90,11 +90,11 @@ export class ActionService {
       event: (type, meta) => this.event(type, meta),
       notifications: this.deps.notifications,
     });
-    const evaluated = { ...input, principal: submitter };
-    const verdict = evaluate(policy, evaluated);
-    // A limited rule is decided again inside the write transaction, with the usage of its window.
-    const limit = limitGate(policy, evaluated, verdict, facts.at, write);
-    const result = await this.deps.store.createAction({ ...write(verdict), limit });
+    const verdict = evaluate(policy, { ...input, principal: submitter });
+    // A limited rule's limit is decided again inside the write transaction, with its window's usage.
+    const written = write(verdict);
+    const limit = limitGate(verdict, written, facts.at, write);
+    const result = await this.deps.store.createAction({ ...written, limit });
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {

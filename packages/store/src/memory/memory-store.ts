@@ -100,7 +100,7 @@ export function createMemoryStore(): Store {
 
     async createAction(input: CreateActionInput): Promise<CreateActionResult> {
       open();
-      validateCreate(input);
+      const json = validateCreate(input);
       const { action: newAction } = input;
       const scope = JSON.stringify([newAction.submitted_by, newAction.idempotency_key]);
       if (newAction.idempotency_key !== null) {
@@ -116,7 +116,8 @@ export function createMemoryStore(): Store {
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
       const gate = input.limit;
-      const resolved = gate === undefined ? null : resolveGate(input, gate, limitUsage.used(gate.key, gate.since));
+      const resolved =
+        gate === undefined ? null : resolveGate(input, json, gate, limitUsage.used(gate.key, gate.since));
       const chosen = resolved?.input ?? input;
       const action = normalizeJson<ActionRecord>({ ...chosen.action, updated_at: newAction.created_at, version: 1 });
       const events = append(action.id, chosen.events, action.created_at, action);

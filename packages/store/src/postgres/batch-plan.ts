@@ -139,7 +139,7 @@ export function planBatch(
     const gate = caller.limit;
     let resolved: ResolvedGate | null = null;
     try {
-      resolved = gate === undefined ? null : resolveGate(caller, gate, usage.used(gate.key, gate.since));
+      resolved = gate === undefined ? null : resolveGate(caller, callerJson, gate, usage.used(gate.key, gate.since));
     } catch (error) {
       if (error instanceof StoreError) return { ok: false, error };
       throw error;

@@ -148,7 +148,8 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       }
       // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
       const gate = input.limit;
-      const resolved = gate === undefined ? null : resolveGate(input, gate, usedInWindow(sql, gate.key, gate.since));
+      const resolved =
+        gate === undefined ? null : resolveGate(input, json, gate, usedInWindow(sql, gate.key, gate.since));
       const chosen = resolved?.input ?? input;
       const texts = resolved?.json ?? json;
       const action: ActionRecord = { ...chosen.action, updated_at: chosen.action.created_at, version: 1 };
