@@ -52,5 +52,8 @@ describe('benchmark suite (smoke run)', () => {
     expect(output).toMatch(/polling every 1000 ms/);
     expect(output).toMatch(/faramesh +p50 .+ lost 0, duplicated 0/);
     expect(output).toMatch(/GiB per million/);
+    expect(output).toMatch(/limits {2}no limit +p50 .+ µs/);
+    expect(output).toMatch(/limits {2}limit, as a submission decides +p50 .+ µs/);
+    expect(output).toMatch(/target: a rate limit keeps submit throughput within 10% → [\d.]+%/);
   });
 });

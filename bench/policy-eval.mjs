@@ -19,7 +19,7 @@
 // command.
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { evaluate, loadPolicy } from '../packages/policy/dist/index.js';
+import { evaluate, loadPolicy, withWindowUsage } from '../packages/policy/dist/index.js';
 import { header } from './lib/machine.mjs';
 import { generateActions, generateRules, mulberry32, toYaml } from './lib/policy-sets.mjs';
 import { int, measure, num, ratio } from './lib/stats.mjs';
@@ -113,3 +113,42 @@ for (const [label, decide] of shellCases) {
 }
 const cold = shellResults.get('short, cold (parse)');
 console.log(`target: a shell decision with a never-seen command p50 ≤ 200 µs → ${num(cold.p50)} µs`);
+
+header('Limits: a decision by a rule with a limit (bucket key, usage as data) vs the same rule without');
+// A submission evaluates a limited rule without usage (which finds its bucket: canonical JSON of the
+// rule and the call's `by` values, hashed), then decides the limit again inside the write
+// transaction with the window's usage (withWindowUsage). Timed beside the same policy without
+// `limit:` on the same actions, in the same run.
+const RATE_RULE = `  - name: reads
+    match: { tool: http, op: get }
+    allow: true
+    description: reads`;
+const plainPolicy = loadPolicy(`rules:\n${RATE_RULE}\n`, 'plain.yaml');
+const limitedPolicy = loadPolicy(
+  `rules:\n${RATE_RULE}\n    limit: { count: 1000, per: 1h, by: [agent_id, params.host] }\n`,
+  'limited.yaml',
+);
+if (!plainPolicy.ok || !limitedPolicy.ok) throw new Error('the limits benchmark policies should load');
+const limitActions = Array.from({ length: ACTIONS }, (_, i) => ({
+  agent_id: `agent-${i % 64}`,
+  tool: 'http',
+  operation: 'get',
+  params: { host: `api${i % 8}.example.com`, path: `/items/${i}` },
+  context: {},
+}));
+const usage = new Map(limitActions.map((a) => [evaluate(limitedPolicy.policy, a).limit.key, 10]));
+const plain = measure((a) => evaluate(plainPolicy.policy, a), limitActions, SECONDS);
+const limitedOnce = measure((a) => evaluate(limitedPolicy.policy, a, usage), limitActions, SECONDS);
+const limitedSubmission = measure((a) => withWindowUsage(evaluate(limitedPolicy.policy, a), 10), limitActions, SECONDS);
+for (const [label, stats] of [
+  ['no limit', plain],
+  ['limit, one decision', limitedOnce],
+  ['limit, as a submission decides', limitedSubmission],
+]) {
+  console.log(
+    `limits  ${label.padEnd(30)} p50 ${num(stats.p50).padStart(6)} µs  p99 ${num(stats.p99).padStart(6)} µs  ${int(stats.perSecond).padStart(10)}/s`,
+  );
+}
+console.log(
+  `limits  a submission's decision takes ${num(limitedSubmission.p50 - plain.p50)} µs more at p50 (the whole submission: submit-load's limits section)`,
+);

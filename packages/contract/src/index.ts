@@ -89,6 +89,7 @@ export type {
   LedgerProblem,
   LedgerProblemKind,
   LedgerSegmentInfo,
+  LimitTrace,
   PlaygroundResult,
   PolicyDiagnostic,
   PolicyStatus,

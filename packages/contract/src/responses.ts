@@ -109,6 +109,31 @@ export interface Explanation {
   normalized_command: string | null;
   /** What the shell command line would run, as the engine's analysis found it (null without one). */
   shell?: ShellTrace | null;
+  /** The deciding rule's rate or budget limit as checked (null without one; absent from older servers). */
+  limit?: LimitTrace | null;
+}
+
+/** A rule's limit as one decision checked it: which bucket, the usage in its window, this call's amount. */
+export interface LimitTrace {
+  /** Index of the rule whose limit it is. */
+  rule: number;
+  /** `limit 20 per 1h by agent_id`. */
+  text: string;
+  /** The bucket (128 bits of a sha256, base64url, of the rule's identity and the call's `by` values); empty when they can't be read. */
+  key: string;
+  measure: 'count' | 'sum';
+  /** The summed param (sum limits), else null. */
+  sum: string | null;
+  max: number;
+  per_ms: number;
+  by: string[];
+  over_limit: 'require_approval' | 'deny';
+  /** What this call uses: 1 for count, the summed param for sum; null when it isn't a number ≥ 0. */
+  amount: number | null;
+  /** Usage in the window before this call. */
+  used: number;
+  /** The call doesn't fit: its rule's `over_limit` effect decided. */
+  reached: boolean;
 }
 
 /** One command a shell command line would run. */

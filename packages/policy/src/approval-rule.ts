@@ -9,7 +9,8 @@ import {
 import { parseApproverRef, refKey } from './approver-ref.js';
 import { expandRefs } from './approver-set.js';
 import { closestKey } from './closest-key.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
+import { readDurationEntry } from './duration-entry.js';
 import type { Decision } from './types.js';
 import {
   describe,
@@ -87,14 +88,7 @@ function readApprovals(yaml: YamlSource, entry: Entry, path: string): number {
 }
 
 function readDuration(yaml: YamlSource, entry: Entry, path: string): number | null {
-  const value = isScalar(entry.value) ? entry.value.value : undefined;
-  const parsed =
-    typeof value === 'string'
-      ? parseDuration(value)
-      : { problem: `expected a duration such as 30s, 10m, 2h or 1d, got ${describe(entry.value)}` };
-  if ('ms' in parsed) return parsed.ms;
-  yaml.error(entry.value ?? entry.key, path, 'invalid_duration', parsed.problem);
-  return null;
+  return readDurationEntry(yaml, entry, path, 'invalid_duration');
 }
 
 function readRefList(yaml: YamlSource, entry: Entry, path: string, groups: DeclaredGroups): string[] {

@@ -1,6 +1,7 @@
 import { isMap, isScalar, type Node } from 'yaml';
 import type { ApprovalRequirement } from './approval-requirement.js';
-import { readCasePrincipal } from './case-principal.js';
+import { readCaseAction, required } from './case-action.js';
+import { type HistoryEntry, readCaseHistory } from './case-history.js';
 import { type QuorumCase, readQuorumCase } from './case-quorum.js';
 import type { Diagnostic } from './diagnostic.js';
 import { type PathsExpectation, readPathsExpectation } from './path-expectation.js';
@@ -59,6 +60,8 @@ export interface PolicyCase {
   expect_warnings: ExpectedDiagnostic[] | null;
   /** A timeline of approvals played against the action's requirement (case-quorum.ts). */
   quorum: QuorumCase | null;
+  /** Earlier actions, for rules with a `limit` (case-history.ts); empty without `history`. */
+  history: HistoryEntry[];
 }
 
 export interface CaseFile {
@@ -69,8 +72,7 @@ export interface CaseFile {
 }
 
 const FILE_KEYS = ['name', 'description', 'policy', 'policy_file', 'cases'];
-const CASE_KEYS = ['name', 'policy', 'action', 'expect', 'expect_errors', 'expect_warnings', 'quorum'];
-const ACTION_KEYS = ['agent_id', 'tool', 'operation', 'op', 'params', 'context', 'principal'];
+const CASE_KEYS = ['name', 'policy', 'action', 'expect', 'expect_errors', 'expect_warnings', 'quorum', 'history'];
 const EXPECT_KEYS = [
   'decision',
   'reason',
@@ -85,7 +87,14 @@ const EXPECT_KEYS = [
 ];
 const DIAGNOSTIC_KEYS = ['code', 'line', 'column', 'path'];
 const DECISIONS = ['allow', 'deny', 'require_approval'];
-const REASON_CODES = ['rule_allow', 'rule_deny', 'rule_require_approval', 'high_risk_upgrade', 'no_rule_matched'];
+const REASON_CODES = [
+  'rule_allow',
+  'rule_deny',
+  'rule_require_approval',
+  'high_risk_upgrade',
+  'no_rule_matched',
+  'limit_reached',
+];
 const RISK_LEVELS = ['low', 'medium', 'high'];
 
 /** Parses and validates a policy case file (format in the package README). */
@@ -123,21 +132,6 @@ export function parseCaseFile(
   return { ok: true, file: { name, description, policy, cases } };
 }
 
-function required(
-  yaml: YamlSource,
-  node: Node | null,
-  entries: Map<string, Entry>,
-  key: string,
-  path: string,
-): string | null {
-  const entry = entries.get(key);
-  if (entry === undefined) {
-    yaml.error(node, joinPath(path, key), `missing_${key}`, `\`${key}\` is required`);
-    return null;
-  }
-  return readString(yaml, entry, joinPath(path, key));
-}
-
 function readCase(yaml: YamlSource, node: Node, path: string, file: string): PolicyCase | null {
   const entries = readMapping(yaml, node, path, 'a case', CASE_KEYS);
   if (entries === null) return null;
@@ -145,7 +139,7 @@ function readCase(yaml: YamlSource, node: Node, path: string, file: string): Pol
   const policyEntry = entries.get('policy');
   const policy = policyEntry === undefined ? null : readString(yaml, policyEntry, joinPath(path, 'policy'));
   const actionEntry = entries.get('action');
-  const action = actionEntry === undefined ? null : readAction(yaml, actionEntry.value, joinPath(path, 'action'));
+  const action = actionEntry === undefined ? null : readCaseAction(yaml, actionEntry.value, joinPath(path, 'action'));
   const expectEntry = entries.get('expect');
   const expect = expectEntry === undefined ? null : readExpectation(yaml, expectEntry.value, joinPath(path, 'expect'));
   const errorsEntry = entries.get('expect_errors');
@@ -160,6 +154,17 @@ function readCase(yaml: YamlSource, node: Node, path: string, file: string): Pol
       : readExpectedDiagnostics(yaml, warningsEntry.value, joinPath(path, 'expect_warnings'));
   const quorumEntry = entries.get('quorum');
   const quorum = quorumEntry === undefined ? null : readQuorumCase(yaml, quorumEntry.value, joinPath(path, 'quorum'));
+  const historyEntry = entries.get('history');
+  const history =
+    historyEntry === undefined ? [] : readCaseHistory(yaml, historyEntry.value, joinPath(path, 'history'));
+  if (historyEntry !== undefined && actionEntry === undefined) {
+    yaml.error(
+      historyEntry.key,
+      joinPath(path, 'history'),
+      'incomplete_case',
+      '`history` needs the `action` it precedes',
+    );
+  }
   if (quorumEntry !== undefined && actionEntry === undefined) {
     yaml.error(quorumEntry.key, joinPath(path, 'quorum'), 'incomplete_case', '`quorum` needs the `action` it approves');
   }
@@ -182,32 +187,18 @@ function readCase(yaml: YamlSource, node: Node, path: string, file: string): Pol
   }
   if (name === null) return null;
   const { line } = yaml.locate(node);
-  return { name, line, label: `${file}#${name}`, policy, action, expect, expect_errors, expect_warnings, quorum };
-}
-
-function readAction(yaml: YamlSource, node: Node | null, path: string): ActionInput | null {
-  const entries = readMapping(yaml, node, path, 'an action', ACTION_KEYS);
-  if (entries === null) return null;
-  const tool = required(yaml, node, entries, 'tool', path);
-  const opEntry = entries.get('operation') ?? entries.get('op');
-  const operation = opEntry === undefined ? '' : readString(yaml, opEntry, joinPath(path, 'operation'));
-  const agentEntry = entries.get('agent_id');
-  // Defaults keep case files short: an agent id, empty params and empty context.
-  const agent_id = agentEntry === undefined ? 'test-agent' : readString(yaml, agentEntry, joinPath(path, 'agent_id'));
-  const params = readObject(yaml, entries.get('params'), joinPath(path, 'params'));
-  const context = readObject(yaml, entries.get('context'), joinPath(path, 'context'));
-  if (tool === null || operation === null || agent_id === null || params === null || context === null) return null;
-  const principalEntry = entries.get('principal');
-  if (principalEntry === undefined) return { agent_id, tool, operation, params, context };
-  const principal = readCasePrincipal(yaml, principalEntry.value, joinPath(path, 'principal'));
-  return principal === null ? null : { agent_id, tool, operation, params, context, principal };
-}
-
-function readObject(yaml: YamlSource, entry: Entry | undefined, path: string): Record<string, unknown> | null {
-  if (entry === undefined) return {};
-  if (isMap(entry.value)) return entry.value.toJSON() as Record<string, unknown>;
-  yaml.error(entry.value ?? entry.key, path, 'invalid_type', `${path} must be a mapping`);
-  return null;
+  return {
+    name,
+    line,
+    label: `${file}#${name}`,
+    policy,
+    action,
+    expect,
+    expect_errors,
+    expect_warnings,
+    quorum,
+    history,
+  };
 }
 
 function readExpectation(yaml: YamlSource, node: Node | null, path: string): CaseExpectation | null {

@@ -1,4 +1,5 @@
 import type { Condition } from './condition.js';
+import type { CompiledLimit } from './limit-check.js';
 import type { Decision, RiskLevel, RiskRuleInfo, RuleInfo } from './types.js';
 
 /** A rule ready for the hot path: conditions cheapest first. */
@@ -7,6 +8,8 @@ export interface CompiledRule {
   readonly effect: Decision;
   readonly risk: RiskLevel | null;
   readonly conditions: readonly Condition[];
+  /** The rule's rate or budget limit, checked after it matched; null without one. */
+  readonly limit: CompiledLimit | null;
 }
 
 /** A risk rule ready for the hot path. */

@@ -29,6 +29,7 @@ export function decide(rule: CompiledRule | null, riskRule: CompiledRiskRule | n
       risk_rule,
       matched_rule: null,
       approval: null,
+      limit: null,
     };
   }
   const matched_rule = { index: rule.info.index, description: rule.info.description };
@@ -42,6 +43,7 @@ export function decide(rule: CompiledRule | null, riskRule: CompiledRiskRule | n
       risk_rule,
       matched_rule,
       approval: DEFAULT_REQUIREMENT,
+      limit: null,
     };
   }
   return {
@@ -52,5 +54,6 @@ export function decide(rule: CompiledRule | null, riskRule: CompiledRiskRule | n
     risk_rule,
     matched_rule,
     approval: rule.effect === 'require_approval' ? (rule.info.approval ?? DEFAULT_REQUIREMENT) : null,
+    limit: null,
   };
 }

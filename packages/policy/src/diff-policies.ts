@@ -69,6 +69,7 @@ const RULE_FIELDS: Fields<RuleInfo> = [
   ['risk', (r) => r.risk],
   ['name', (r) => r.name],
   ['approval', (r) => r.approval],
+  ['limit', (r) => r.limit ?? null],
 ];
 const RISK_PASSES: readonly Pass<RiskRuleInfo>[] = [(r) => r.name, (r) => canonicalJson(r.when)];
 const RISK_FIELDS: Fields<RiskRuleInfo> = [

@@ -1,12 +1,18 @@
 import { ActionView } from './action-view.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Condition } from './condition.js';
-import { decide } from './decide.js';
+import type { WindowUsage } from './limit-check.js';
+import { decideWithLimit } from './limit-decision.js';
 import { candidatesFor } from './tool-index.js';
 import type { ActionInput, Evaluation } from './types.js';
 
-/** Decides one action: first matching rule (via the tool index), first matching risk rule, then `decide`. */
-export function evaluate(policy: CompiledPolicy, action: ActionInput): Evaluation {
+const NO_USAGE: WindowUsage = new Map();
+
+/**
+ * Decides one action: first matching rule (via the tool index), first matching risk rule, then
+ * `decide`, then the rule's limit (if any) against `usage`, the window's usage by limit key.
+ */
+export function evaluate(policy: CompiledPolicy, action: ActionInput, usage: WindowUsage = NO_USAGE): Evaluation {
   const { ruleIndex, riskIndex } = policy.internals;
   const view = new ActionView(action);
   const rules = candidatesFor(ruleIndex, action.tool);
@@ -25,7 +31,7 @@ export function evaluate(policy: CompiledPolicy, action: ActionInput): Evaluatio
       break;
     }
   }
-  return decide(matched, fired);
+  return decideWithLimit(matched, fired, view, usage);
 }
 
 function allHold(conditions: readonly Condition[], view: ActionView): boolean {

@@ -1,7 +1,8 @@
 import { ActionView } from './action-view.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Condition } from './condition.js';
-import { decide } from './decide.js';
+import type { WindowUsage } from './limit-check.js';
+import { decideWithLimit } from './limit-decision.js';
 import type { ShellCommand, ShellRedirect } from './shell-command.js';
 import type { ActionInput, Decision, Evaluation, RiskLevel } from './types.js';
 
@@ -53,10 +54,10 @@ export interface ShellTrace {
 }
 
 /**
- * Evaluates like `evaluate` but scans every rule in file order (no index) and records each
+ * Evaluates like `evaluate` (with the same `usage`) but scans every rule in file order (no index) and records each
  * condition, so the trace shows exactly why each rule did or didn't match.
  */
-export function explain(policy: CompiledPolicy, action: ActionInput): Explanation {
+export function explain(policy: CompiledPolicy, action: ActionInput, usage: WindowUsage = new Map()): Explanation {
   const view = new ActionView(action);
   const { rules, riskRules } = policy.internals;
   const ruleTraces: RuleTrace[] = [];
@@ -87,7 +88,7 @@ export function explain(policy: CompiledPolicy, action: ActionInput): Explanatio
   }
   const shell = view.shell();
   return {
-    ...decide(matched, fired),
+    ...decideWithLimit(matched, fired, view, usage),
     rules: ruleTraces,
     risk: riskTraces,
     normalized_command: view.command(),

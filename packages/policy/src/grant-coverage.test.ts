@@ -21,6 +21,7 @@ function verdict(overrides: Partial<Evaluation> = {}): Evaluation {
     risk_rule: null,
     matched_rule: { index: 0, description: null },
     approval: null,
+    limit: null,
     ...overrides,
   };
 }

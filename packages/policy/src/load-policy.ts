@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CompiledPolicy, CompiledRiskRule, CompiledRule } from './compiled-policy.js';
 import { compileConditions } from './condition.js';
 import type { Diagnostic } from './diagnostic.js';
+import { compileLimit } from './limit-check.js';
 import { type ParsedPolicy, readPolicyDocument } from './policy-document.js';
 import { reachabilityWarnings } from './reachability.js';
 import { missingRedactionKeyErrors } from './redact-paths.js';
@@ -53,12 +54,14 @@ function compile(parsed: ParsedPolicy, yaml: YamlSource, file: string, hash: str
       approval: rule.approval,
       ...(rule.notify?.names.length ? { notify: rule.notify.names } : {}),
       ...(rule.redact?.paths.length ? { redact: rule.redact.paths } : {}),
+      ...(rule.limit ? { limit: rule.limit } : {}),
       ...yaml.locate(rule.node),
     },
     effect: rule.effect,
     risk: rule.risk,
     // An undecidable `pattern` (input over the cap) resolves toward the stricter outcome.
     conditions: compileConditions(rule.match.spec, rule.match.regex, rule.effect !== 'allow'),
+    limit: rule.limit ? compileLimit(rule.limit, rule.name, rule.match.spec) : null,
   }));
   const riskRules: CompiledRiskRule[] = parsed.riskRules.map((rule, index) => ({
     info: { index, name: rule.name, risk_level: rule.risk_level, when: rule.when.spec, ...yaml.locate(rule.node) },

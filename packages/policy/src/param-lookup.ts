@@ -23,9 +23,13 @@ const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 /** `params.amount` as a number, or NaN when missing or not numeric (NaN fails every comparison). */
 export function amountOf(params: Record<string, unknown>): number {
-  const amount = Object.hasOwn(params, 'amount') ? params.amount : undefined;
-  if (typeof amount === 'number') return Number.isFinite(amount) ? amount : Number.NaN;
-  if (typeof amount === 'string' && DECIMAL.test(amount)) return Number(amount);
+  return numberOf(Object.hasOwn(params, 'amount') ? params.amount : undefined);
+}
+
+/** A finite number, or a string that is entirely a plain decimal number, as a number; NaN otherwise. */
+export function numberOf(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
   return Number.NaN;
 }
 

@@ -4,6 +4,7 @@ import type { ApprovalRequirement } from './approval-requirement.js';
 import { APPROVAL_KEYS, readApprovalKeys } from './approval-rule.js';
 import { readMatchSpec, type ValidMatch } from './match-spec.js';
 import { type RedactPaths, readRedactPaths } from './redact-paths.js';
+import { LIMIT_RULE_KEYS, type RuleLimit, readRuleLimit } from './rule-limit.js';
 import { type RuleNotify, readRuleNotify } from './rule-notify.js';
 import type { Decision, RiskLevel } from './types.js';
 import { type Entry, joinPath, readMapping, readSequence, readString, type YamlSource } from './yaml-document.js';
@@ -22,6 +23,8 @@ export interface ParsedRule {
   notify?: RuleNotify | null;
   /** Paths the rule adds to the policy's `redact` when it decides an action (`redact:`), or null. */
   redact?: RedactPaths | null;
+  /** Its rate or budget limit (`limit:`, `over_limit:`), or null. */
+  limit?: RuleLimit | null;
 }
 
 /** A validated risk rule. */
@@ -58,6 +61,7 @@ const RULE_KEYS = [
   ...APPROVAL_KEYS,
   'notify',
   'redact',
+  ...LIMIT_RULE_KEYS,
 ];
 const EFFECTS: readonly Decision[] = ['allow', 'deny', 'require_approval'];
 const RISK_KEYS = ['rules'];
@@ -118,8 +122,9 @@ function readRule(yaml: YamlSource, node: Node, path: string, groups: DeclaredGr
   const approval = readApprovalKeys(yaml, entries, path, effect, groups);
   const notify = readRuleNotify(yaml, entries.get('notify'), path);
   const redact = readRedactPaths(yaml, entries.get('redact'), path);
+  const limit = readRuleLimit(yaml, entries, path, effect);
   if (match === null || effect === null || (riskEntry !== undefined && risk === null)) return null;
-  return { node, match, effect, description, name, risk, approval, notify, redact };
+  return { node, match, effect, description, name, risk, approval, notify, redact, limit };
 }
 
 // Exactly one effect, and its value must be literally `true`: `allow: false` reads like

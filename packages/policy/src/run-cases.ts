@@ -1,5 +1,6 @@
 import { ActionView } from './action-view.js';
 import type { CaseExpectation, ExpectedDiagnostic, PolicyCase } from './case-file.js';
+import { historyUsage } from './case-history.js';
 import type { CompiledPolicy } from './compiled-policy.js';
 import type { Diagnostic } from './diagnostic.js';
 import { formatDiagnostic } from './diagnostic.js';
@@ -21,7 +22,8 @@ export interface CaseResult {
 /**
  * Runs cases against `policy` (or against each case's own inline `policy`). Pure: the caller
  * resolves `policy_file` and reads files. Action cases check `evaluate` and also that `explain`
- * reaches the same evaluation, so the trace can never drift from the decision.
+ * reaches the same evaluation, so the trace can never drift from the decision. A case's `history`
+ * is the usage its action's limit (if any) sees.
  */
 export function runPolicyCases(policy: CompiledPolicy | null, cases: readonly PolicyCase[]): CaseResult[] {
   return cases.map((testCase) => {
@@ -45,8 +47,12 @@ function runCase(fallback: CompiledPolicy | null, testCase: PolicyCase): string[
   }
   if (testCase.action === null || testCase.expect === null) return failures;
   if (policy === null) return [...failures, 'no valid policy to evaluate the action against'];
-  const evaluation = evaluate(policy, testCase.action);
-  const explanation = explain(policy, testCase.action);
+  // A limited rule is decided against the usage the case's history adds up to in its window.
+  const unlimited = evaluate(policy, testCase.action);
+  const usage = new Map<string, number>();
+  if (unlimited.limit !== null) usage.set(unlimited.limit.key, historyUsage(policy, unlimited.limit, testCase.history));
+  const evaluation = evaluate(policy, testCase.action, usage);
+  const explanation = explain(policy, testCase.action, usage);
   const paths = testCase.expect.paths && pathsSummary(new ActionView(testCase.action).paths(), testCase.expect.paths);
   failures.push(
     ...compareExpectation(testCase.expect, {

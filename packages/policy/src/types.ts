@@ -1,4 +1,6 @@
 import type { ApprovalRequirement } from './approval-requirement.js';
+import type { LimitEvaluation } from './limit-check.js';
+import type { RuleLimit } from './rule-limit.js';
 
 /** The three outcomes of a policy decision, as they appear on the wire. */
 export type Decision = 'allow' | 'deny' | 'require_approval';
@@ -31,7 +33,14 @@ export interface ActionPrincipal {
   groups: readonly string[];
 }
 
-export type ReasonCode = 'rule_allow' | 'rule_deny' | 'rule_require_approval' | 'high_risk_upgrade' | 'no_rule_matched';
+export type ReasonCode =
+  | 'rule_allow'
+  | 'rule_deny'
+  | 'rule_require_approval'
+  | 'high_risk_upgrade'
+  | 'no_rule_matched'
+  /** The deciding rule's `limit` was reached: its `over_limit` effect decided. */
+  | 'limit_reached';
 
 /** The result of evaluating one action against a policy. */
 export interface Evaluation {
@@ -46,6 +55,8 @@ export interface Evaluation {
    * action (plain JSON, see approval-requirement.ts); null for allow and deny.
    */
   approval: ApprovalRequirement | null;
+  /** The deciding rule's limit as checked for this call (used, amount, reached); null without one. */
+  limit: LimitEvaluation | null;
 }
 
 /** The normalized match mapping of a rule (`operation:` is reported as `op`). */
@@ -99,6 +110,8 @@ export interface RuleInfo {
   notify?: string[];
   /** Paths the rule adds to the policy's `redact` for the actions it decides; absent without `redact:`. */
   redact?: string[];
+  /** The rule's rate or budget limit (allow rules only); absent without `limit:`. */
+  limit?: RuleLimit;
   line: number;
   column: number;
 }

@@ -57,6 +57,7 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  LimitTrace,
   ListTokensQuery,
   PlaygroundResult,
   PolicyInfo,

@@ -14,6 +14,7 @@ export type {
   LedgerCheckpointInfo,
   LedgerProblem,
   LedgerProblemKind,
+  LimitTrace,
   ListTokensQuery,
   PlaygroundResult,
   Readiness,

@@ -18,6 +18,7 @@ export type {
   LedgerStore,
   StoredCheckpoint,
 } from './ledger-store.js';
+export type { GatedCreate, LimitGate } from './limit-usage.js';
 export { createMemoryStore } from './memory/memory-store.js';
 export type {
   ClaimInput,

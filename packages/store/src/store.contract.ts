@@ -12,6 +12,7 @@ import { describeGrantsContract } from './contract/grants.contract.js';
 import { describeLedgerContract } from './contract/ledger.contract.js';
 import { describeLedgerBookkeepingContract } from './contract/ledger-bookkeeping.contract.js';
 import { describeLifecycleContract } from './contract/lifecycle.contract.js';
+import { describeLimitsContract } from './contract/limits.contract.js';
 import { describeOutboxContract } from './contract/outbox.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
@@ -76,5 +77,6 @@ export function describeStoreContract(
     describeArchiveContract(scope);
     describeShadowContract(scope);
     describeGrantsContract(scope);
+    describeLimitsContract(scope);
   });
 }

@@ -10,6 +10,7 @@
 import type { EmailLinkStore } from './email-links/email-link-store.js';
 import type { GrantChange, GrantStore, GrantUse } from './grants/grant-store.js';
 import type { LedgerStore } from './ledger-store.js';
+import type { LimitGate } from './limit-usage.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 import type { ShadowDisagreementRecord, ShadowStore } from './shadow/shadow-store.js';
@@ -151,6 +152,13 @@ export interface CreateActionInput {
    * Not counted for an idempotent repeat (nothing is written then).
    */
   grant_use?: GrantUse | undefined;
+  /**
+   * A rate or budget limit checked in the same transaction (limit-usage.ts): the store reads the
+   * bucket's usage, writes what the gate decides instead of `action`/`events`/`notifications`
+   * (which still serve the idempotency lookup) and records the action's use. Idempotent repeats
+   * never call it.
+   */
+  limit?: LimitGate | undefined;
 }
 
 export interface CreateActionResult {
@@ -294,6 +302,11 @@ export interface Store {
   listBreakGlass(input: { review?: BreakGlassReview['status']; limit: number }): Promise<ActionRecord[]>;
   /** Counts of actions by status (for /metrics gauges and the dashboard). */
   countByStatus(): Promise<Record<string, number>>;
+  /**
+   * The usage of a limit bucket counted strictly after `since` (limit-usage.ts): what `explain`
+   * and the playground show. Submissions read it inside their write transaction instead.
+   */
+  limitUsage(key: string, since: string): Promise<number>;
   /** Throws StoreError `unavailable` when the database can't answer. */
   ping(): Promise<void>;
   /**

@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
-import { type CreateActionInput, type NewEvent, StoreError, type TransitionInput } from './store.js';
+import type { LimitGate } from './limit-usage.js';
+import { type CreateActionInput, type NewAction, type NewEvent, StoreError, type TransitionInput } from './store.js';
 
 /**
  * Checks what TypeScript can't: non-empty event lists (every state change is recorded) and JSON that
@@ -15,22 +16,55 @@ export interface ActionJson {
 
 export function validateCreate(input: CreateActionInput): ActionJson {
   const { action } = input;
-  for (const key of ['id', 'agent_id', 'tool', 'operation', 'status', 'created_at'] as const) {
-    if (typeof action[key] !== 'string' || action[key] === '') {
-      throw new StoreError('invalid_input', `action.${key} must be a non-empty string`);
-    }
-  }
+  requireFields(action);
   const json: ActionJson = {
     params: requireJsonObject(action.params, 'action.params'),
     context: requireJsonObject(action.context, 'action.context'),
-    matched_rule: action.matched_rule === null ? null : requireJsonObject(action.matched_rule, 'action.matched_rule'),
-    approval: action.approval === undefined ? null : requireJsonObject(action.approval, 'action.approval'),
+    ...decisionJson(action),
   };
   validateEvents(input.events);
   if (input.shadow !== undefined && input.shadow.action_id !== action.id) {
     throw new StoreError('invalid_input', 'shadow.action_id must be the action id');
   }
+  if (input.limit !== undefined) validateGate(input.limit);
   return json;
+}
+
+/** A gate's key and window, checked before anything is queued (limit-usage.ts). */
+function validateGate(gate: LimitGate): void {
+  if (typeof gate.key !== 'string' || gate.key === '' || gate.key.length > 256) {
+    throw new StoreError('invalid_input', 'a limit gate needs a key of 1-256 characters');
+  }
+  if (typeof gate.since !== 'string' || gate.since === '')
+    throw new StoreError('invalid_input', 'a limit gate needs since');
+  if (typeof gate.decide !== 'function') throw new StoreError('invalid_input', 'a limit gate needs decide');
+}
+
+/**
+ * `validateCreate` for a create whose params and context are the very objects of an earlier
+ * validated create (`json`): only the rest is checked and canonicalized again (only the events when
+ * it is the very same action object).
+ */
+export function validateDecision(input: CreateActionInput, json: ActionJson, sameAction: boolean): ActionJson {
+  validateEvents(input.events);
+  if (sameAction) return json;
+  requireFields(input.action);
+  return { params: json.params, context: json.context, ...decisionJson(input.action) };
+}
+
+function requireFields(action: NewAction): void {
+  for (const key of ['id', 'agent_id', 'tool', 'operation', 'status', 'created_at'] as const) {
+    if (typeof action[key] !== 'string' || action[key] === '') {
+      throw new StoreError('invalid_input', `action.${key} must be a non-empty string`);
+    }
+  }
+}
+
+function decisionJson(action: NewAction): Pick<ActionJson, 'matched_rule' | 'approval'> {
+  return {
+    matched_rule: action.matched_rule === null ? null : requireJsonObject(action.matched_rule, 'action.matched_rule'),
+    approval: action.approval === undefined ? null : requireJsonObject(action.approval, 'action.approval'),
+  };
 }
 
 export function validateTransition(input: TransitionInput): void {

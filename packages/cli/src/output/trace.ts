@@ -1,4 +1,4 @@
-import type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace } from '@faramesh/sdk';
+import type { ConditionTrace, Explanation, LimitTrace, RiskTrace, RuleTrace, ShellTrace } from '@faramesh/sdk';
 import { type Colours, paintDecision, paintRisk } from './colour.js';
 import { inlineJson, truncate } from './format.js';
 import { ruleNumber } from './rule-number.js';
@@ -28,6 +28,7 @@ export function traceLines(explanation: Explanation, c: Colours): string[] {
       `${c.yellow('!')} high risk turned ${paintDecision(c, 'allow')} into ${paintDecision(c, 'require_approval')}`,
     );
   }
+  if (explanation.limit) lines.push('', limitLine(explanation.limit, c));
   if (explanation.normalized_command) {
     lines.push('');
     lines.push(`Normalized command: ${explanation.normalized_command}`);
@@ -110,4 +111,13 @@ function pathsText(read: PathsRead): string {
   const unreadable = [...list(read.unknown), ...list(read.unreadable)];
   if (unreadable.length > 0) parts.push(`unreadable at ${unreadable.join(', ')}`);
   return parts.join('; ');
+}
+
+// `Limit of #1: limit 20 per 1h by agent_id — 20 used, this call 1 → over the limit: require_approval`.
+function limitLine(limit: LimitTrace, c: Colours): string {
+  const call = limit.amount === null ? `this call's ${limit.sum} is unreadable` : `this call ${limit.amount}`;
+  const verdict = limit.reached
+    ? `${c.yellow('over the limit')}: ${paintDecision(c, limit.over_limit)}`
+    : c.green('within the limit');
+  return `Limit of ${ruleNumber(limit.rule)}: ${limit.text} — ${limit.used} used, ${call} → ${verdict}`;
 }

@@ -21,6 +21,8 @@ interface Job {
   id: number;
   source: string;
   action: ActionInput;
+  /** Usage of limits by key, `[key, used]` pairs. */
+  usage: [string, number][];
   resolve: (outcome: InlineOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -47,7 +49,8 @@ export class InlinePolicyEvaluator {
 
   constructor(private readonly options: InlinePolicyEvaluatorOptions) {}
 
-  evaluate(source: string, action: ActionInput): Promise<InlineOutcome> {
+  /** `usage`: of the pasted policy's limits, by key (see `@faramesh/policy`'s WindowUsage). */
+  evaluate(source: string, action: ActionInput, usage: [string, number][] = []): Promise<InlineOutcome> {
     if (this.closed) return Promise.reject(new ApiError('not_ready', 'the server is shutting down'));
     if (this.queue.length >= this.options.maxQueue) {
       this.options.onRefused?.('playground_busy');
@@ -58,7 +61,7 @@ export class InlinePolicyEvaluator {
       );
     }
     return new Promise<InlineOutcome>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, source, action, resolve, reject });
+      this.queue.push({ id: this.nextId++, source, action, usage, resolve, reject });
       this.next();
     });
   }
@@ -100,7 +103,7 @@ export class InlinePolicyEvaluator {
     if (this.running !== null) clearTimeout(this.running.timer);
     const timer = setTimeout(() => this.fail(job.id, 'timeout'), this.options.timeoutMs);
     this.running = { ...job, timer };
-    worker.postMessage({ id: job.id, source: job.source, action: job.action });
+    worker.postMessage({ id: job.id, source: job.source, action: job.action, usage: job.usage });
   }
 
   private ensureWorker(): Worker {

@@ -4,8 +4,10 @@ import {
   type ActionPrincipal,
   type CompiledPolicy,
   type Diagnostic,
+  type Explanation,
   explain,
   loadPolicy,
+  type WindowUsage,
 } from '@faramesh/policy';
 
 /**
@@ -26,9 +28,13 @@ export function playgroundAction(body: PlaygroundEvalRequest, principal: ActionP
   };
 }
 
-/** A decision with its full trace under `policy`; nothing is stored. */
-export function playgroundResult(policy: CompiledPolicy, action: ActionInput): PlaygroundResult {
-  const explanation = explain(policy, action);
+/** A decision with its full trace under `policy`; nothing is stored. `usage`: of limits, by key. */
+export function playgroundResult(policy: CompiledPolicy, action: ActionInput, usage?: WindowUsage): PlaygroundResult {
+  return resultOf(policy, explain(policy, action, usage));
+}
+
+/** The playground's answer for an explanation computed under `policy`. */
+export function resultOf(policy: CompiledPolicy, explanation: Explanation): PlaygroundResult {
   return {
     decision: explanation.decision,
     reason: explanation.reason,
@@ -44,9 +50,16 @@ export function playgroundResult(policy: CompiledPolicy, action: ActionInput): P
 
 export type InlineOutcome = { ok: true; result: PlaygroundResult } | { ok: false; diagnostics: Diagnostic[] };
 
-/** Compiles a pasted policy and evaluates `action` under it (run in the playground worker). */
-export function evaluateInline(source: string, action: ActionInput): InlineOutcome {
+/**
+ * Compiles a pasted policy and evaluates `action` under it (run in the playground worker), with the
+ * usage of limits given as `[key, used]` pairs (a Map doesn't cross the thread boundary as one).
+ */
+export function evaluateInline(
+  source: string,
+  action: ActionInput,
+  usage: readonly (readonly [string, number])[] = [],
+): InlineOutcome {
   const loaded = loadPolicy(source, '<playground>');
   if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
-  return { ok: true, result: playgroundResult(loaded.policy, action) };
+  return { ok: true, result: playgroundResult(loaded.policy, action, new Map(usage)) };
 }

@@ -7,10 +7,10 @@ import { evaluateInline } from './playground-evaluation.js';
  * a large or pathological policy costs this thread, never the server's event loop. One job at a time;
  * the server stops the thread when a job runs past its time limit.
  */
-parentPort?.on('message', (job: { id: number; source: string; action: ActionInput }) => {
+parentPort?.on('message', (job: { id: number; source: string; action: ActionInput; usage?: [string, number][] }) => {
   let reply: unknown;
   try {
-    reply = { id: job.id, outcome: evaluateInline(job.source, job.action) };
+    reply = { id: job.id, outcome: evaluateInline(job.source, job.action, job.usage) };
   } catch (error) {
     reply = { id: job.id, failure: (error as Error).message };
   }

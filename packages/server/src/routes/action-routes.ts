@@ -5,11 +5,11 @@ import {
   type SubmitActionRequest,
   submitActionSchema,
 } from '@faramesh/contract';
-import { explain } from '@faramesh/policy';
 import type { FastifyInstance } from 'fastify';
 import { can } from '../auth/permissions.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
+import { explainWithUsage } from '../rule-limits/limit-usage-view.js';
 import { listAwaiting } from '../service/awaiting-list.js';
 import { recordedSubmitter } from '../service/recorded-submitter.js';
 import { actionToWire, eventToWire } from '../service/wire.js';
@@ -126,7 +126,9 @@ export function registerActionRoutes(app: FastifyInstance, ctx: AppContext): voi
       const policy = ctx.policy.current();
       // The policy sees who submitted (trusted facts), as it did when it decided.
       const principal = await recordedSubmitter(ctx.store, record.id);
-      const explanation = explain(policy, principal === null ? record : { ...record, principal });
+      const action = principal === null ? record : { ...record, principal };
+      // A limited rule is explained with its window's usage now (read only; nothing is written).
+      const explanation = await explainWithUsage(ctx.store, policy, action, ctx.now());
       return {
         action: actionToWire(record, request.principal, ctx.now()),
         policy: { file: policy.file, version: policy.version, hash: policy.hash },

@@ -14,12 +14,11 @@ import { type ActionPrincipal, evaluate } from '@faramesh/policy';
 import {
   type ActionPatch,
   type ActionRecord,
+  type CreateActionInput,
   type EventRecord,
   type GrantChange,
-  type GrantRecord,
   type NewAction,
   type NewEvent,
-  type ShadowDisagreementRecord,
   type Store,
   StoreError,
 } from '@faramesh/store';
@@ -32,16 +31,18 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Notifications } from '../notify/notifications.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import type { RedactionKey } from '../redaction/redaction-key.js';
-import { storedRequest, withStoredHash } from '../redaction/stored-request.js';
+import { storedRequest } from '../redaction/stored-request.js';
+import { limitGate, type SubmissionWrite } from '../rule-limits/limit-gate.js';
 import type { ShadowPolicy } from '../shadow/shadow-policy.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { approvalExpiredError, dueExpiry, expiryMeta } from './approval-expiry.js';
 import { newApprovalToken } from './approval-token.js';
-import { allowedByGrant, type GrantLookup } from './grant-lookup.js';
+import type { GrantLookup } from './grant-lookup.js';
 import { resolveActionId } from './id-resolution.js';
 import { toListInput, toPage } from './list-input.js';
-import { newAction, normalizeRequest, submissionMeta } from './new-action.js';
+import { type NewActionFacts, normalizeRequest } from './new-action.js';
 import { requestHash } from './request-hash.js';
+import { submissionWriter } from './submission-write.js';
 import { waitForChange } from './wait-for-change.js';
 
 export interface ActionServiceDeps {
@@ -86,11 +87,9 @@ export class ActionService {
     const submitter = policyPrincipal(principal);
     const now = this.deps.now();
     const evaluated = { ...input, principal: submitter };
-    // The policy decides on the original values; what is stored has the `redact` paths digested.
     const verdict = evaluate(policy, evaluated);
-    const stored = storedRequest(input, policy, verdict, this.deps.redactionKey ?? null);
     const submittedBy = principal.openMode ? null : principal.name;
-    const decided = newAction(stored.request, verdict, policy, {
+    const facts: NewActionFacts = {
       id: this.deps.newId(),
       at: now.toISOString(),
       requestHash: hash,
@@ -99,11 +98,19 @@ export class ActionService {
       approvalTtlSeconds: this.deps.approvalTtlSeconds,
       submitterShared: principal.shared === true,
       newApprovalToken,
+    };
+    const { write, notifying } = submissionWriter({
+      // The policy decides on the original values; what is stored has the `redact` paths digested.
+      stored: storedRequest(input, policy, verdict, this.deps.redactionKey ?? null),
+      policy,
+      facts,
+      submitter,
+      event: (type, meta) => this.event(type, meta),
+      notifications: this.deps.notifications,
     });
-    const action = withStoredHash(decided, stored);
-    // The shadow policy is compared with the policy's own decision, before any grant stands in.
-    const shadow = this.deps.shadow?.disagreement(evaluated, action);
-    const extra = { redacted: stored.redacted, shadow };
+    const written = write(verdict);
+    // The shadow policy is compared with the policy's own decision, before usage or a grant changes it.
+    const shadow = this.deps.shadow?.disagreement(evaluated, written.action);
     // A live standing grant may stand in for the approval: tried in order; one used up or revoked
     // meanwhile (by a racing submission, on any replica) fails its write, and the next is tried.
     const call = {
@@ -114,39 +121,23 @@ export class ActionService {
     };
     for (const grant of (await this.deps.grants?.covering(call, now)) ?? []) {
       try {
-        return await this.record(allowedByGrant(action, grant), submitter, hash, grant, extra);
+        return await this.store({ ...write(verdict, grant), shadow }, hash, notifying);
       } catch (error) {
         if (!(error instanceof StoreError && error.code === 'grant_unavailable')) throw error;
       }
     }
-    return this.record(action, submitter, hash, null, extra);
+    // A limited rule's limit is decided again inside the write transaction, with its window's usage.
+    const limit = limitGate(verdict, written, facts.at, write);
+    return this.store({ ...written, limit, shadow }, hash, notifying);
   }
 
-  /** Writes a decided submission with its events (and the grant use that allowed it, if any). */
-  private async record(
-    action: NewAction,
-    submitter: ActionPrincipal,
+  /** Writes a decided submission; an idempotent repeat returns the action stored first. */
+  private async store(
+    input: SubmissionWrite & Pick<CreateActionInput, 'limit' | 'shadow'>,
     hash: string,
-    grant: GrantRecord | null,
-    extra: { redacted: readonly string[]; shadow: ShadowDisagreementRecord | undefined },
-  ) {
-    const meta = submissionMeta(action, submitter);
-    if (extra.redacted.length > 0) meta.created.redacted = extra.redacted;
-    const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
-    if (grant !== null) {
-      events.push(
-        this.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
-      );
-    }
-    const record = { ...action, updated_at: action.created_at, version: 1 };
-    const notifications = this.deps.notifications?.route(record, events, action.created_at);
-    const result = await this.deps.store.createAction({
-      action,
-      events,
-      notifications,
-      shadow: extra.shadow,
-      ...(grant !== null && { grant_use: { id: grant.id, at: action.created_at } }),
-    });
+    notifying: () => boolean,
+  ): Promise<{ record: ActionRecord; created: boolean }> {
+    const result = await this.deps.store.createAction(input);
     if (!result.created) {
       if (result.action.request_hash !== hash) {
         throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request', {
@@ -155,9 +146,9 @@ export class ActionService {
       }
       return { record: result.action, created: false };
     }
-    this.deps.metrics.countAction(action.status, action.tool);
+    this.deps.metrics.countAction(result.action.status, result.action.tool);
     this.deps.hub.publish(result.events);
-    if (notifications !== undefined) this.deps.notifications?.queued();
+    if (notifying()) this.deps.notifications?.queued();
     return { record: result.action, created: true };
   }
 

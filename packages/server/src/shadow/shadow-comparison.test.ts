@@ -19,6 +19,7 @@ function verdict(overrides: Partial<Evaluation>): Evaluation {
     risk_rule: null,
     matched_rule: { index: 0, description: 'reads are fine' },
     approval: null,
+    limit: null,
     ...overrides,
   };
 }

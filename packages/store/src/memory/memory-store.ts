@@ -4,6 +4,7 @@ import { createMemoryEmailLinks } from '../email-links/memory-email-links.js';
 import { createMemoryGrants } from '../grants/memory-grants.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { resolveGate } from '../limit-usage.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { createMemorySessions } from '../sessions/memory-sessions.js';
@@ -27,6 +28,7 @@ import {
 import { normalizeJson, validateCreate, validateTransition } from '../validate-input.js';
 import { matchesFilter, newestFirst } from './action-filter.js';
 import { createMemoryLedger } from './memory-ledger.js';
+import { MemoryLimitUsage } from './memory-limit-usage.js';
 import { createMemoryTokens } from './memory-tokens.js';
 
 /**
@@ -50,6 +52,7 @@ export function createMemoryStore(): Store {
   const outbox = createMemoryOutbox(open);
   const shadow = createMemoryShadow(open);
   const grants = createMemoryGrants(open);
+  const limitUsage = new MemoryLimitUsage();
 
   const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
     for (const event of newEvents) {
@@ -103,7 +106,7 @@ export function createMemoryStore(): Store {
 
     async createAction(input: CreateActionInput): Promise<CreateActionResult> {
       open();
-      validateCreate(input);
+      const json = validateCreate(input);
       const { action: newAction } = input;
       const scope = JSON.stringify([newAction.submitted_by, newAction.idempotency_key]);
       if (newAction.idempotency_key !== null) {
@@ -118,12 +121,17 @@ export function createMemoryStore(): Store {
         }
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
-      const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
       const commitGrant = input.grant_use === undefined ? undefined : grants.stage(input.grant_use);
-      const events = append(action.id, input.events, action.created_at, action);
+      const gate = input.limit;
+      const resolved =
+        gate === undefined ? null : resolveGate(input, json, gate, limitUsage.used(gate.key, gate.since));
+      const chosen = resolved?.input ?? input;
+      const action = normalizeJson<ActionRecord>({ ...chosen.action, updated_at: newAction.created_at, version: 1 });
+      const events = append(action.id, chosen.events, action.created_at, action);
       commitGrant?.();
-      if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
-      if (input.shadow !== undefined) shadow.insert(input.shadow);
+      if (chosen.notifications?.length) outbox.insert(chosen.notifications, action.created_at);
+      if (chosen.shadow !== undefined) shadow.insert(chosen.shadow);
+      if (resolved?.row) limitUsage.record(resolved.row);
       actions.set(action.id, action);
       if (action.idempotency_key !== null) idempotency.set(scope, action.id);
       return { action: structuredClone(action), events: copyEvents(events), created: true };
@@ -180,6 +188,7 @@ export function createMemoryStore(): Store {
       const events = append(next.id, input.events, input.at, next);
       commitGrant?.();
       if (input.notifications?.length) outbox.insert(input.notifications, input.at);
+      limitUsage.transitioned(next.id, current.status, next.status, input.at);
       actions.set(next.id, next);
       return { action: structuredClone(next), events: copyEvents(events) };
     },
@@ -244,6 +253,11 @@ export function createMemoryStore(): Store {
         .sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0))
         .slice(0, Math.max(0, input.limit))
         .map((a) => structuredClone(a));
+    },
+
+    async limitUsage(key, since) {
+      open();
+      return limitUsage.used(key, since);
     },
 
     async countByStatus() {

@@ -2,6 +2,7 @@ import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { type ResolvedGate, resolveGate, type UsageRow } from '../limit-usage.js';
 import { outboxRows } from '../outbox/postgres-outbox.js';
 import { shadowRows } from '../shadow/postgres-shadow.js';
 import { type ActionRow, approvalText, type EventRow } from '../sqlite/row-mapping.js';
@@ -18,6 +19,7 @@ import {
 } from '../store.js';
 import type { ActionJson } from '../validate-input.js';
 import { GrantBatch } from './grant-batch.js';
+import { BatchUsage, type LoadedUsage } from './postgres-limit-usage.js';
 
 export type WriteOp =
   | { kind: 'create'; input: CreateActionInput; json: ActionJson }
@@ -44,6 +46,10 @@ export interface BatchPlan {
   outbox: ReturnType<typeof outboxRows>;
   /** Shadow-policy disagreements of the batch's new actions (shadow/postgres-shadow.ts), committed with them. */
   shadow: ReturnType<typeof shadowRows>;
+  /** Limit usage rows of limited actions the batch creates (limit-usage.ts). */
+  usageInserts: UsageRow[];
+  /** Waiting actions' usage rows the batch's approvals start counting, from `counted_at`. */
+  usageCounts: { action_id: string; counted_at: string }[];
   /** The ledger head after this batch; unchanged when nothing is appended. */
   lastSeq: number;
   lastHash: string;
@@ -70,7 +76,9 @@ export function planBatch(
   loaded: readonly LoadedAction[],
   tip: { seq: number; hash: string } | null,
   grants: GrantBatch = new GrantBatch([]),
+  loadedUsage: LoadedUsage | null = null,
 ): BatchPlan {
+  const usage = new BatchUsage(loadedUsage);
   const byId = new Map<string, Tracked>();
   const byScope = new Map<string, string>();
   for (const entry of loaded) {
@@ -118,8 +126,8 @@ export function planBatch(
     return records;
   };
 
-  const create = (input: CreateActionInput, json: ActionJson): OpOutcome => {
-    const { action: newAction } = input;
+  const create = (caller: CreateActionInput, callerJson: ActionJson): OpOutcome => {
+    const { action: newAction } = caller;
     const scope =
       newAction.idempotency_key === null ? null : scopeKey(newAction.submitted_by, newAction.idempotency_key);
     const earlierId = scope === null ? undefined : byScope.get(scope);
@@ -132,9 +140,21 @@ export function planBatch(
     if (byId.has(newAction.id)) {
       return { ok: false, error: new StoreError('invalid_input', `action ${newAction.id} already exists`) };
     }
-    const grantRefused = grants.apply({ kind: 'create', input, json });
+    const grantRefused = grants.apply({ kind: 'create', input: caller, json: callerJson });
     if (grantRefused !== null) return { ok: false, error: grantRefused };
-    const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+    // A limit is checked against the usage read under the ledger lock plus this batch's own.
+    const gate = caller.limit;
+    let resolved: ResolvedGate | null = null;
+    try {
+      resolved = gate === undefined ? null : resolveGate(caller, callerJson, gate, usage.used(gate.key, gate.since));
+    } catch (error) {
+      if (error instanceof StoreError) return { ok: false, error };
+      throw error;
+    }
+    const input = resolved?.input ?? caller;
+    const json = resolved?.json ?? callerJson;
+    if (resolved?.row) usage.inserted(resolved.row);
+    const action: ActionRecord = { ...input.action, updated_at: input.action.created_at, version: 1 };
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.
     const row: ActionRow = {
       ...action,
@@ -175,6 +195,7 @@ export function planBatch(
     };
     byId.set(input.id, { action: next, row, fresh: current.fresh, touched: true });
     if (input.notifications?.length) outbox.push(...outboxRows(input.notifications, input.at));
+    usage.transitioned(input.id, current.action.status, next.status, input.at);
     return { ok: true, value: { action: next, events: append(next.id, input.events, input.at, next) } };
   };
 
@@ -188,5 +209,16 @@ export function planBatch(
     // An action created and then changed within the batch is inserted once, in its final state.
     (entry.fresh ? inserts : updates).push(entry.row);
   }
-  return { outcomes, inserts, updates, events, outbox, shadow, lastSeq: seq, lastHash: prevHash };
+  return {
+    outcomes,
+    inserts,
+    updates,
+    events,
+    outbox,
+    shadow,
+    usageInserts: [...usage.inserts.values()],
+    usageCounts: usage.counts,
+    lastSeq: seq,
+    lastHash: prevHash,
+  };
 }

@@ -344,6 +344,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       ALTER TABLE actions ADD COLUMN grant_id text COLLATE "C";
     `,
   },
+  {
+    version: 16,
+    name: 'usage of rate and budget limits',
+    // As on SQLite: one row per limited action; a window's usage is one range of the covering index.
+    sql: `
+      CREATE TABLE limit_usage (
+        action_id text COLLATE "C" NOT NULL,
+        limit_key text COLLATE "C" NOT NULL,
+        amount double precision NOT NULL,
+        counted_at text COLLATE "C"
+      );
+      CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at) INCLUDE (amount)
+        WHERE counted_at IS NOT NULL;
+      CREATE UNIQUE INDEX limit_usage_waiting ON limit_usage (action_id) WHERE counted_at IS NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

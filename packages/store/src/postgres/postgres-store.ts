@@ -146,6 +146,16 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
       return queue.enqueue<TransitionResult>({ kind: 'transition', input });
     },
 
+    async limitUsage(key, since) {
+      return read('reading limit usage', async () => {
+        const [row] = await query<{ used: number }>(
+          `SELECT coalesce(sum(amount), 0) AS used FROM limit_usage WHERE limit_key = $1 AND counted_at > $2`,
+          [key, since],
+        );
+        return Number(row?.used ?? 0);
+      });
+    },
+
     async getAction(id) {
       return read('reading an action', async () => {
         const [row] = await query<ActionRow>(`SELECT ${COLUMNS} FROM actions WHERE id = $1`, [id]);

@@ -5,6 +5,7 @@ import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
 import { type BatchPlan, type LoadedAction, type OpOutcome, planBatch, type WriteOp } from './batch-plan.js';
 import { GrantBatch } from './grant-batch.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
+import { loadUsage } from './postgres-limit-usage.js';
 
 /** Reported after every batch (committed or not); tests and metrics use it. */
 export interface CommitStats {
@@ -42,6 +43,12 @@ const WRITE = `WITH inserted AS (
     INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $7::json)
   ), shadowed AS (
     INSERT INTO shadow_disagreements SELECT * FROM json_populate_recordset(NULL::shadow_disagreements, $8::json)
+  ), usage_added AS (
+    INSERT INTO limit_usage SELECT * FROM json_populate_recordset(NULL::limit_usage, $9::json)
+  ), usage_counted AS (
+    UPDATE limit_usage AS u SET counted_at = r.counted_at
+    FROM json_populate_recordset(NULL::limit_usage, $10::json) AS r
+    WHERE u.action_id = r.action_id AND u.counted_at IS NULL
   )
   SELECT pg_notify('${LEDGER_CHANNEL}', $4)`;
 
@@ -100,7 +107,8 @@ export class PostgresWriteQueue {
       if (tipRow === undefined) throw new StoreError('corrupt', 'the ledger high-water row is missing');
       const ops = batch.map((queued) => queued.op);
       const grants = await GrantBatch.load(client, ops);
-      const plan = planBatch(ops, await this.#load(client, batch), tipRow, grants);
+      const loaded = await this.#load(client, batch);
+      const plan = planBatch(ops, loaded, tipRow, grants, await loadUsage(client, ops));
       const hits = await this.#loadHitEvents(client, plan.outcomes);
       if (plan.events.length > 0) {
         await client.query(WRITE, [
@@ -112,6 +120,8 @@ export class PostgresWriteQueue {
           plan.lastHash,
           JSON.stringify(plan.outbox),
           JSON.stringify(plan.shadow),
+          JSON.stringify(plan.usageInserts),
+          JSON.stringify(plan.usageCounts),
         ]);
       }
       await grants.write(client);

@@ -11,11 +11,15 @@ export interface AppendedEvent {
   hash: string;
 }
 
-export type CompactCreate = { created: true; appended: AppendedEvent[] } | CreateActionResult;
+/** `input` is there when a limit gate chose what to write instead of the caller's input. */
+export type CompactCreate =
+  | { created: true; appended: AppendedEvent[]; input?: CreateActionInput }
+  | CreateActionResult;
 
 /** The full CreateActionResult from the caller's input and the writer's compact answer. */
-export function expandCreate(input: CreateActionInput, value: CompactCreate): CreateActionResult {
+export function expandCreate(caller: CreateActionInput, value: CompactCreate): CreateActionResult {
   if (!('appended' in value)) return value;
+  const input = value.input ?? caller;
   const action: ActionRecord = { ...input.action, updated_at: input.action.created_at, version: 1 };
   const snapshot = ledgerSnapshot(action);
   const events: EventRecord[] = input.events.map((event, index) => {

@@ -387,6 +387,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE actions ADD COLUMN grant_id TEXT;
     `,
   },
+  {
+    version: 16,
+    name: 'usage of rate and budget limits',
+    // One row per action a rule's limit applies to (limit-usage.ts): its bucket, what it uses and
+    // when it started counting (NULL while it waits for approval). A window's usage is one range of
+    // the covering index, which holds only counted rows: the actions table is never scanned. No
+    // index on the random action ids of every row (a B-tree insert at a random place per submission):
+    // only waiting rows, the ones an approval looks up, are indexed by action.
+    sql: `
+      CREATE TABLE limit_usage (
+        action_id TEXT NOT NULL,
+        limit_key TEXT NOT NULL,
+        amount REAL NOT NULL,
+        counted_at TEXT
+      );
+      CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at, amount) WHERE counted_at IS NOT NULL;
+      CREATE UNIQUE INDEX limit_usage_waiting ON limit_usage (action_id) WHERE counted_at IS NULL;
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

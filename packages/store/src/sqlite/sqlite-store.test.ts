@@ -76,7 +76,7 @@ describe('sqlite store', () => {
     // defensive mode protects it: unsafe mode lets this test remove it to rebuild a schema-1 file.
     raw.unsafeMode(true);
     raw.exec(
-      'DROP TABLE grants; ALTER TABLE actions DROP COLUMN grant_id; DROP TABLE shadow_disagreements; DROP TABLE shadow_policy; DROP TABLE ledger_archives; DROP TABLE slack_messages; DROP TABLE email_link_uses; DROP TABLE outbox; DROP INDEX actions_break_glass; DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content; DROP TABLE api_tokens; DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 2',
+      'DROP TABLE limit_usage; DROP TABLE grants; ALTER TABLE actions DROP COLUMN grant_id; DROP TABLE shadow_disagreements; DROP TABLE shadow_policy; DROP TABLE ledger_archives; DROP TABLE slack_messages; DROP TABLE email_link_uses; DROP TABLE outbox; DROP INDEX actions_break_glass; DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DROP TABLE ledger_head; DROP TABLE ledger_checkpoints; DROP TABLE readiness_probe; DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content; DROP TABLE api_tokens; DROP TABLE sessions; DELETE FROM schema_migrations WHERE version >= 2',
     );
     raw.close();
     const reopened = createSqliteStore({ path });
@@ -96,7 +96,7 @@ describe('sqlite store', () => {
     await store.close();
     const raw = new Database(path);
     raw.exec(
-      'DROP TABLE grants; ALTER TABLE actions DROP COLUMN grant_id; DROP TABLE shadow_disagreements; DROP TABLE shadow_policy; DROP TABLE ledger_archives; DROP TABLE slack_messages; DROP TABLE email_link_uses; DROP TABLE outbox; DROP INDEX actions_break_glass; DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DELETE FROM schema_migrations WHERE version >= 7',
+      'DROP TABLE limit_usage; DROP TABLE grants; ALTER TABLE actions DROP COLUMN grant_id; DROP TABLE shadow_disagreements; DROP TABLE shadow_policy; DROP TABLE ledger_archives; DROP TABLE slack_messages; DROP TABLE email_link_uses; DROP TABLE outbox; DROP INDEX actions_break_glass; DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DELETE FROM schema_migrations WHERE version >= 7',
     );
     raw.close();
     const reopened = createSqliteStore({ path });

@@ -31,6 +31,7 @@ import {
 import { createSqliteArchive } from './sqlite-archive.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
 import { createSqliteLedger } from './sqlite-ledger.js';
+import { usedInWindow } from './sqlite-limit-usage.js';
 import { createSqliteTokens } from './sqlite-tokens.js';
 import { createSqliteWriter } from './sqlite-writer.js';
 import { statementCache } from './statement-cache.js';
@@ -276,6 +277,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           ).all(...params) as ActionRow[]
         ).map(rowToAction),
       );
+    },
+
+    async limitUsage(key, since) {
+      return read('reading limit usage', () => usedInWindow(sql, key, since));
     },
 
     async countByStatus() {

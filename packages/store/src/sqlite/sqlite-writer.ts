@@ -4,6 +4,7 @@ import { applyPatch } from '../apply-patch.js';
 import { changeSqliteGrant, useSqliteGrant } from '../grants/sqlite-grants.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
+import { countsOnTransition, resolveGate } from '../limit-usage.js';
 import { insertOutbox } from '../outbox/sqlite-outbox.js';
 import { insertShadowDisagreement } from '../shadow/sqlite-shadow.js';
 import {
@@ -30,6 +31,7 @@ import {
   SEQS_OF_ACTION,
 } from './row-mapping.js';
 import { INDEX_SEARCH_FROM } from './search-batch.js';
+import { countUsageFrom, insertUsage, usedInWindow } from './sqlite-limit-usage.js';
 import { statementCache } from './statement-cache.js';
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
@@ -156,27 +158,34 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       }
       // Counted first: a grant that can't be used fails the write before anything is inserted.
       if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
-      const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+      // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
+      const gate = input.limit;
+      const resolved =
+        gate === undefined ? null : resolveGate(input, json, gate, usedInWindow(sql, gate.key, gate.since));
+      const chosen = resolved?.input ?? input;
+      const texts = resolved?.json ?? json;
+      const action: ActionRecord = { ...chosen.action, updated_at: chosen.action.created_at, version: 1 };
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
       const row: ActionRow = {
         ...action,
-        params: json.params,
-        context: json.context,
-        matched_rule: json.matched_rule,
-        approval: json.approval,
+        params: texts.params,
+        context: texts.context,
+        matched_rule: texts.matched_rule,
+        approval: texts.approval,
         grant_id: action.grant_id ?? null,
       };
       const tip = readTip();
       const inserted = sql(INSERT_ACTION).run(
         ...ACTION_COLUMNS.map((column) => row[column]),
-        `[${nextSeqs(tip, input.events.length)}]`,
+        `[${nextSeqs(tip, chosen.events.length)}]`,
       );
       searchFrom ??= Number(inserted.lastInsertRowid);
-      const appended = appendEvents(tip, action.id, input.events, action.created_at, action);
-      if (input.notifications?.length) insertOutbox(sql, input.notifications, action.created_at);
-      if (input.shadow !== undefined) insertShadowDisagreement(sql, input.shadow);
+      const appended = appendEvents(tip, action.id, chosen.events, action.created_at, action);
+      if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
+      if (chosen.shadow !== undefined) insertShadowDisagreement(sql, chosen.shadow);
+      if (resolved?.row) insertUsage(sql, resolved.row);
       counted?.push({ kind: 'created', row: action });
-      return { created: true, appended };
+      return resolved === null ? { created: true, appended } : { created: true, appended, input: chosen };
     },
 
     transition(input, counted) {
@@ -203,6 +212,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       if (input.grant !== undefined) changeSqliteGrant(sql, input.grant);
       const appended = appendEvents(tip, next.id, input.events, input.at, next);
       if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
+      if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, next.id, input.at);
       counted?.push({ kind: 'moved', from: current.status, to: next.status });
       const snapshot = ledgerSnapshot(next);
       const events: EventRecord[] = input.events.map((event, index) => ({

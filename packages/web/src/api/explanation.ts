@@ -1,6 +1,14 @@
 import type { Explanation, RuleTrace } from '@faramesh/contract';
 
-export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace, TraceStatus } from '@faramesh/contract';
+export type {
+  ConditionTrace,
+  Explanation,
+  LimitTrace,
+  RiskTrace,
+  RuleTrace,
+  ShellTrace,
+  TraceStatus,
+} from '@faramesh/contract';
 
 /*
  * Every field of the trace is read defensively: an older or newer server may send a different

@@ -74,4 +74,31 @@ describe('PolicyTrace', () => {
     expect(container.textContent).toContain('Not fully understood');
     expect(container.textContent).toContain('command name known only at run time: $X');
   });
+
+  it('shows the limit of the deciding rule with its usage and whether the call fits', () => {
+    const limit = {
+      rule: 1,
+      text: 'limit 20 per 1h by agent_id',
+      key: 'a'.repeat(64),
+      measure: 'count' as const,
+      sum: null,
+      max: 20,
+      per_ms: 3_600_000,
+      by: ['agent_id'],
+      over_limit: 'require_approval' as const,
+      amount: 1,
+      used: 20,
+      reached: true,
+    };
+    const over = render(<PolicyTrace explanation={{ ...explanation, limit }} />);
+    expect(over.container.querySelector('.limit-note')?.textContent).toBe(
+      'Limit of rule 2: limit 20 per 1h by agent_id — 20 used, this call 1: over the limit, so Require approval.',
+    );
+    const within = render(
+      <PolicyTrace explanation={{ ...explanation, limit: { ...limit, used: 3, reached: false } }} />,
+    );
+    expect(within.container.querySelector('.limit-note')?.textContent).toContain(
+      '3 used, this call 1: within the limit',
+    );
+  });
 });

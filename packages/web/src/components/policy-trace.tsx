@@ -1,6 +1,6 @@
 import { Check, Minus, X } from 'lucide-react';
 import { DECISION_LABELS, RISK_LABELS } from '../actions/status-labels.js';
-import type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace } from '../api/explanation.js';
+import type { ConditionTrace, Explanation, LimitTrace, RiskTrace, RuleTrace, ShellTrace } from '../api/explanation.js';
 import { SafeText } from './safe-text.js';
 
 /** Every rule the engine tried, in order: which matched, which condition failed, which was never reached. */
@@ -43,6 +43,7 @@ export function PolicyTrace({ explanation }: { explanation: Explanation }) {
       {explanation.reason_code === 'high_risk_upgrade' && (
         <p className="trace-note">High risk turned an allow into require approval.</p>
       )}
+      {explanation.limit && <LimitNote limit={explanation.limit} />}
       {explanation.normalized_command !== null && (
         <p className="trace-note">
           Command as normalized for matching:{' '}
@@ -53,6 +54,23 @@ export function PolicyTrace({ explanation }: { explanation: Explanation }) {
       )}
       {explanation.shell && <ShellCommands shell={explanation.shell} />}
     </div>
+  );
+}
+
+/** The deciding rule's limit: the usage in its window, this call's amount, and whether it still fits. */
+function LimitNote({ limit }: { limit: LimitTrace }) {
+  const call =
+    limit.amount === null ? `this call's ${limit.sum ?? 'amount'} is unreadable` : `this call ${limit.amount}`;
+  return (
+    <p className="trace-note limit-note">
+      Limit of rule {limit.rule + 1}: <code>{limit.text}</code> — {limit.used} used, {call}:{' '}
+      {limit.reached ? (
+        <strong>over the limit, so {DECISION_LABELS[limit.over_limit] ?? limit.over_limit}</strong>
+      ) : (
+        'within the limit'
+      )}
+      .
+    </p>
   );
 }
 

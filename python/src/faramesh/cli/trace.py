@@ -21,12 +21,34 @@ def trace_lines(explanation: Mapping[str, Any], c: Colours) -> List[str]:
     if explanation.get("reason_code") == "high_risk_upgrade":
         upgrade = f"high risk turned {paint_decision(c, 'allow')} into {paint_decision(c, 'require_approval')}"
         lines += ["", f"{c.yellow('!')} {upgrade}"]
+    limit = explanation.get("limit")
+    if limit:
+        lines += ["", _limit_line(limit, c)]
     if explanation.get("normalized_command"):
         lines += ["", f"Normalized command: {safe(explanation['normalized_command'])}"]
     shell = explanation.get("shell")
     if shell:
         lines += _shell_lines(shell, c)
     return lines
+
+
+def _limit_line(limit: Mapping[str, Any], c: Colours) -> str:
+    """`Limit of #1: limit 20 per 1h by agent_id — 20 used, this call 1 → over the limit: require_approval`."""
+    amount = limit.get("amount")
+    call = f"this call's {safe(str(limit.get('sum')))} is unreadable" if amount is None else f"this call {_number(amount)}"
+    if limit.get("reached"):
+        verdict = f"{c.yellow('over the limit')}: {paint_decision(c, str(limit.get('over_limit', '')))}"
+    else:
+        verdict = c.green("within the limit")
+    rule = rule_number(int(limit.get("rule", 0)))
+    return f"Limit of {rule}: {safe(str(limit.get('text', '')))} — {_number(limit.get('used', 0))} used, {call} → {verdict}"
+
+
+def _number(value: Any) -> str:
+    """Numbers as the Node CLI prints them: 20, not 20.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _shell_lines(shell: Mapping[str, Any], c: Colours) -> List[str]:

@@ -1,0 +1,74 @@
+import { type Evaluation, type LimitEvaluation, withWindowUsage } from '@faramesh/policy';
+import type { CreateActionInput, LimitGate } from '@faramesh/store';
+
+/** What a submission writes for one decision: the action, its events and its notifications. */
+export type SubmissionWrite = Omit<CreateActionInput, 'limit'>;
+
+/**
+ * The store gate of a submission whose deciding rule has a limit, or undefined when there is
+ * nothing to count. Inside the write transaction the store hands it the bucket's usage in the
+ * window ending at `at`; the engine decides the limit again with that usage (it stays pure: usage
+ * is data) and the gate returns what to write, with the amount the action uses once it counts.
+ *
+ * A call whose bucket can't be computed (its `by` values have no canonical form) has no key: it
+ * already got the over-limit outcome, which needs no usage.
+ */
+export function limitGate(
+  verdict: Evaluation,
+  written: SubmissionWrite,
+  at: string,
+  write: (verdict: Evaluation) => SubmissionWrite,
+): LimitGate | undefined {
+  const check = verdict.limit;
+  if (check === null || check.key === '') return undefined;
+  return {
+    key: check.key,
+    since: windowStart(at, check),
+    decide(used) {
+      const decided = withWindowUsage(verdict, used);
+      const amount = decided.limit?.amount ?? 0;
+      // The common case: the usage changes nothing but the usage the ledger records. The action
+      // `written` for `verdict` is kept as it is (the store then reuses what it checked of it);
+      // only the decision event's `meta.limit` is new. With notifications, everything is rebuilt
+      // so that their payloads carry the same event.
+      if (written.notifications === undefined && sameOutcome(verdict, decided)) {
+        return { ...written, events: withLimitMeta(written.events, decided.limit), amount };
+      }
+      return { ...write(decided), amount };
+    },
+  };
+}
+
+function sameOutcome(a: Evaluation, b: Evaluation): boolean {
+  return a.decision === b.decision && a.reason === b.reason && a.reason_code === b.reason_code;
+}
+
+function withLimitMeta(events: SubmissionWrite['events'], check: LimitEvaluation | null): SubmissionWrite['events'] {
+  return events.map((event) =>
+    event.event_type === 'decision_made' ? { ...event, meta: { ...event.meta, ...limitMeta(check) } } : event,
+  );
+}
+
+/** The start of a limit's window ending at `at` (usage counted strictly after it). */
+export function windowStart(at: string, check: Pick<LimitEvaluation, 'per_ms'>): string {
+  return new Date(Date.parse(at) - check.per_ms).toISOString();
+}
+
+/**
+ * What the ledger's `decision_made` records of a limit check: the bucket, the usage the decision
+ * saw and the call's amount, so an audit can tell why a call was (or wasn't) over its limit.
+ */
+export function limitMeta(check: LimitEvaluation | null): { limit?: Record<string, unknown> } {
+  if (check === null) return {};
+  return {
+    limit: {
+      text: check.text,
+      key: check.key,
+      used: check.used,
+      amount: check.amount,
+      max: check.max,
+      per_ms: check.per_ms,
+      reached: check.reached,
+    },
+  };
+}

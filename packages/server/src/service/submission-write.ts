@@ -1,0 +1,56 @@
+import type { JsonObject } from '@faramesh/contract';
+import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
+import type { GrantRecord, NewEvent } from '@faramesh/store';
+import type { Notifications } from '../notify/notifications.js';
+import { type StoredRequest, withStoredHash } from '../redaction/stored-request.js';
+import { limitMeta, type SubmissionWrite } from '../rule-limits/limit-gate.js';
+import { allowedByGrant } from './grant-lookup.js';
+import { type NewActionFacts, newAction, submissionMeta } from './new-action.js';
+
+/** What one submission needs to turn a decision into the rows, events and notifications it writes. */
+export interface SubmissionParts {
+  /** The request as stored: its `redact` paths already digested (the policy decided on the original). */
+  stored: StoredRequest;
+  policy: CompiledPolicy;
+  facts: NewActionFacts;
+  submitter: ActionPrincipal;
+  event: (type: string, meta: JsonObject) => NewEvent;
+  notifications: Notifications | undefined;
+}
+
+/**
+ * Builds a submission's write for a decision — and, when a standing grant stands in for the
+ * approval, for that grant (the action allowed, `grant_used`, the use counted with the insert).
+ * Called once for the decision without usage and, for a limited rule, again by the limit gate inside
+ * the write transaction: the last write built is the one stored, so `notifying` tells whether what
+ * was stored queued notifications.
+ */
+export function submissionWriter(parts: SubmissionParts): {
+  write: (verdict: Evaluation, grant?: GrantRecord) => SubmissionWrite;
+  notifying: () => boolean;
+} {
+  let notifying = false;
+  const write = (verdict: Evaluation, grant?: GrantRecord): SubmissionWrite => {
+    const pending = withStoredHash(newAction(parts.stored.request, verdict, parts.policy, parts.facts), parts.stored);
+    const action = grant === undefined ? pending : allowedByGrant(pending, grant);
+    const meta = submissionMeta(action, parts.submitter);
+    if (parts.stored.redacted.length > 0) meta.created.redacted = parts.stored.redacted;
+    const decided = { ...meta.decision_made, ...limitMeta(verdict.limit) };
+    const events = [parts.event('created', meta.created), parts.event('decision_made', decided)];
+    if (grant !== undefined) {
+      events.push(
+        parts.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
+      );
+    }
+    const record = { ...action, updated_at: action.created_at, version: 1 };
+    const notifications = parts.notifications?.route(record, events, action.created_at);
+    notifying = notifications !== undefined;
+    return {
+      action,
+      events,
+      notifications,
+      ...(grant !== undefined && { grant_use: { id: grant.id, at: action.created_at } }),
+    };
+  };
+  return { write, notifying: () => notifying };
+}

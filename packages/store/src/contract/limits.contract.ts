@@ -1,0 +1,170 @@
+/** Store contract: rate and budget limits checked and recorded atomically with the action's insert. */
+import { describe, expect, it } from 'vitest';
+import { verifyLedger } from '../hash-chain.js';
+import type { GatedCreate, LimitGate } from '../limit-usage.js';
+import type { CreateActionInput, NewAction } from '../store.js';
+import type { ContractScope } from './contract-scope.js';
+import { expectStoreError, newEvents, sampleAction } from './fixtures.js';
+
+const KEY = 'k'.repeat(64);
+
+/**
+ * A submission as the server writes it: allowed while `used + amount <= max`, else pending approval
+ * (or denied); `seen` records the usage each decision saw.
+ */
+function limited(
+  created_at: string,
+  options: { max: number; amount?: number; over?: 'pending_approval' | 'denied'; seen?: number[]; key?: string },
+  overrides: Partial<NewAction> = {},
+): CreateActionInput {
+  const amount = options.amount ?? 1;
+  const action = sampleAction({ created_at, ...overrides });
+  const gate: LimitGate = {
+    key: options.key ?? KEY,
+    since: new Date(Date.parse(created_at) - 3_600_000).toISOString(),
+    decide(used): GatedCreate {
+      options.seen?.push(used);
+      const fits = used + amount <= options.max;
+      const status = fits ? 'allowed' : (options.over ?? 'pending_approval');
+      const decision = status === 'allowed' ? 'allow' : status === 'denied' ? 'deny' : 'require_approval';
+      return {
+        action: { ...action, status, decision, reason: fits ? 'within' : `reached: ${used} used` },
+        events: newEvents('created', 'decision_made'),
+        amount,
+      };
+    },
+  };
+  // The provisional action (what the server decided with no usage) is never what gets written here.
+  return { action: { ...action, reason: 'provisional' }, events: newEvents('created', 'decision_made'), limit: gate };
+}
+
+const at = (minute: number): string => new Date(Date.parse('2031-01-01T00:00:00.000Z') + minute * 60_000).toISOString();
+
+export function describeLimitsContract(s: ContractScope): void {
+  describe('limit usage', () => {
+    it('writes what the gate decides and counts allowed actions from their creation', async () => {
+      await s.fresh();
+      const seen: number[] = [];
+      const first = await s.store.createAction(limited(at(0), { max: 2, seen }));
+      expect(first.action).toMatchObject({ status: 'allowed', reason: 'within' });
+      expect(first.events[0]?.action.reason).toBe('within');
+      expect((await s.store.getAction(first.action.id))?.reason).toBe('within');
+      await s.store.createAction(limited(at(1), { max: 2, seen }));
+      const third = await s.store.createAction(limited(at(2), { max: 2, seen }));
+      expect(seen).toEqual([0, 1, 2]);
+      expect(third.action).toMatchObject({ status: 'pending_approval', reason: 'reached: 2 used' });
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(2);
+      // The window is exclusive at its start: usage counted exactly at `since` is out of it.
+      expect(await s.store.limitUsage(KEY, at(0))).toBe(1);
+      expect(await s.store.limitUsage('other', at(-1))).toBe(0);
+      expect(verifyLedger(await s.allEvents())).toEqual({ ok: true });
+    });
+
+    it('counts a waiting action from its approval, and denied ones never', async () => {
+      await s.fresh();
+      const waiting = await s.store.createAction(limited(at(0), { max: 0, amount: 5 }));
+      await s.store.createAction(limited(at(1), { max: 0, amount: 7, over: 'denied' }));
+      expect(waiting.action.status).toBe('pending_approval');
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(0);
+      await s.store.transition({
+        id: waiting.action.id,
+        expected_version: 1,
+        patch: { status: 'approved' },
+        events: newEvents('approved'),
+        at: at(30),
+      });
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(5);
+      expect(await s.store.limitUsage(KEY, at(30))).toBe(0);
+      expect(await s.store.limitUsage(KEY, at(29))).toBe(5);
+    });
+
+    it('sums amounts and takes a budget exactly to its maximum', async () => {
+      await s.fresh();
+      await s.store.createAction(limited(at(0), { max: 100, amount: 60.5 }));
+      const fits = await s.store.createAction(limited(at(1), { max: 100, amount: 39.5 }));
+      const over = await s.store.createAction(limited(at(2), { max: 100, amount: 0.5, over: 'denied' }));
+      expect(fits.action.status).toBe('allowed');
+      expect(over.action.status).toBe('denied');
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(100);
+    });
+
+    it('lets exactly max of many concurrent submissions through', async () => {
+      await s.fresh();
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => s.store.createAction(limited(at(0.001 * i), { max: 7 }))),
+      );
+      expect(results.filter((r) => r.action.status === 'allowed')).toHaveLength(7);
+      expect(results.filter((r) => r.action.status === 'pending_approval')).toHaveLength(18);
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(7);
+    });
+
+    it('counts an approval in the same write batch before the next submission decides', async () => {
+      await s.fresh();
+      const waiting = await s.store.createAction(limited(at(0), { max: 0, amount: 3 }));
+      const seen: number[] = [];
+      const [, later] = await Promise.all([
+        s.store.transition({
+          id: waiting.action.id,
+          expected_version: 1,
+          patch: { status: 'approved' },
+          events: newEvents('approved'),
+          at: at(1),
+        }),
+        s.store.createAction(limited(at(2), { max: 10, amount: 1, seen })),
+      ]);
+      expect(seen).toEqual([3]);
+      expect(later.action.status).toBe('allowed');
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(4);
+    });
+
+    it('counts an action created and approved in the same write batch once', async () => {
+      await s.fresh();
+      const input = limited(at(0), { max: 0, amount: 2 });
+      const [created] = await Promise.all([
+        s.store.createAction(input),
+        s.store.transition({
+          id: input.action.id,
+          expected_version: 1,
+          patch: { status: 'approved' },
+          events: newEvents('approved'),
+          at: at(1),
+        }),
+      ]);
+      expect(created.action.status).toBe('pending_approval');
+      expect((await s.store.getAction(input.action.id))?.status).toBe('approved');
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(2);
+    });
+
+    it('never asks the gate again for an idempotent repeat, nor counts it twice', async () => {
+      await s.fresh();
+      const seen: number[] = [];
+      const first = limited(at(0), { max: 5, seen }, { submitted_by: 'bot', idempotency_key: 'once' });
+      const { action } = await s.store.createAction(first);
+      const again = limited(at(1), { max: 5, seen }, { submitted_by: 'bot', idempotency_key: 'once' });
+      const repeat = await s.store.createAction(again);
+      expect(repeat).toMatchObject({ created: false, action: { id: action.id } });
+      expect(seen).toEqual([0]);
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(1);
+    });
+
+    it('refuses a gate that decides on another action or a bad amount, writing nothing', async () => {
+      await s.fresh();
+      const input = limited(at(0), { max: 5 });
+      const gate = input.limit as LimitGate;
+      const other = {
+        ...input,
+        limit: { ...gate, decide: (used: number) => ({ ...gate.decide(used), action: sampleAction() }) },
+      };
+      await expectStoreError(s.store.createAction(other), 'invalid_input');
+      const negative = {
+        ...input,
+        limit: { ...gate, decide: (used: number) => ({ ...gate.decide(used), amount: -1 }) },
+      };
+      await expectStoreError(s.store.createAction(negative), 'invalid_input');
+      await expectStoreError(s.store.createAction({ ...input, limit: { ...gate, key: '' } }), 'invalid_input');
+      expect(await s.store.getAction(input.action.id)).toBeNull();
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(0);
+      expect(await s.allEvents()).toEqual([]);
+    });
+  });
+}
