@@ -55,5 +55,6 @@ describe('benchmark suite (smoke run)', () => {
     expect(output).toMatch(/limits {2}no limit +p50 .+ µs/);
     expect(output).toMatch(/limits {2}limit, as a submission decides +p50 .+ µs/);
     expect(output).toMatch(/target: a rate limit keeps submit throughput within 10% → [\d.]+%/);
+    expect(output).toMatch(/target all configured: [\d.]+% of the throughput with none; cpu\/req [\d.]+% of none/);
   });
 });

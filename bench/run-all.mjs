@@ -21,6 +21,7 @@ const SUITE = [
   'ledger-verify.mjs',
   'webhook-submit.mjs',
   'shadow-submit.mjs',
+  'features-submit.mjs',
   'postgres-submit.mjs',
 ];
 

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { header } from './lib/machine.mjs';
 import { cpuMicros, root, startFaramesh } from './lib/servers.mjs';
+import { median } from './lib/stats.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const flag = (name, fallback) => {
@@ -90,11 +91,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const int = (x) => Math.round(x).toString();
 for (const [index, c] of CASES.entries()) {
   const r = results[index];

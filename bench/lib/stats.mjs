@@ -50,3 +50,10 @@ export function measure(decide, actions, seconds) {
   const elapsed = (performance.now() - started) / 1000;
   return { ...summarize(samples), perSecond: i / elapsed };
 }
+
+/** The median of a list of numbers (the mean of the middle two for an even count). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -1,0 +1,189 @@
+// Submit cost with this round's features configured together, side by side with none (issue 18:
+// groups, quorum, grants, limits, outbox, redaction and a shadow policy must cost ≤ 10% of submit
+// throughput together).
+//
+//   node bench/features-submit.mjs [--smoke] [--each] [--seconds N] [--connections N] [--rounds N]   (after `npm run build`)
+//
+// Two servers on SQLite (WAL, synchronous=FULL), open mode, the same load: HTTP GETs from 16
+// agents, each carrying an `api_key` param. "none" runs a policy with the same rules and nothing
+// else. "all" runs the same rules plus:
+//   - groups and a 2-of-3 quorum rule (for refunds; the load doesn't hit it: configured, not used);
+//   - a rate limit on the allow rule the load hits (counted on every call, never reached);
+//   - `redact: [params.api_key]` (every call's key is digested before anything is stored);
+//   - a webhook channel for `decision_made` with a local receiver answering 200 at once (one outbox
+//     row per submission, delivered off the request path);
+//   - a shadow policy that disagrees on every call (one disagreement row per submission);
+//   - standing grants are consulted only for calls the policy sends to approval; this load has none,
+//     so their cost here is nil (bench/limits-grants-submit.mjs measures calls a grant covers).
+// Rounds alternate between the two so drift on a shared machine spreads over both. Printed: req/s,
+// p99 and the server process's CPU time per request (user + system, from /proc), the steadier figure
+// on a loaded machine, with the ratios of the medians.
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { header } from './lib/machine.mjs';
+import { cpuMicros, startFaramesh } from './lib/servers.mjs';
+import { median } from './lib/stats.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const flag = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const seconds = flag('--seconds', smoke ? 1 : 10);
+const connections = flag('--connections', smoke ? 8 : 64);
+const rounds = flag('--rounds', smoke ? 1 : 3);
+
+const REFUNDS = `
+  - name: refunds
+    match: { tool: stripe, op: refund }
+    require_approval: true
+    description: Refunds need approval`;
+const RULES = `
+  - match: { tool: shell }
+    require_approval: true
+    description: Shell commands need approval
+  - match: { tool: "*" }
+    deny: true
+    description: Default deny
+`;
+const SHADOW = `rules:
+  - match: { tool: "*" }
+    require_approval: true
+    description: The candidate asks for everything
+`;
+
+/** The policy with the given features of this round configured (the rules are the same). */
+function policyWith(features) {
+  const top = [];
+  if (features.has('quorum')) top.push('groups:\n  finance: [alice, bob, carol]');
+  if (features.has('redact')) top.push('redact: [params.api_key]');
+  const limit = features.has('limit') ? '\n    limit: { count: 1000000000, per: 1h, by: [agent_id] }' : '';
+  const quorum = features.has('quorum') ? '\n    approvers: [finance]\n    approvals: 2' : '';
+  return `${top.join('\n')}
+rules:
+  - name: reads
+    match: { tool: http, op: get }
+    allow: true
+    description: Allow HTTP GET requests${limit}${REFUNDS}${quorum}
+${RULES}`;
+}
+
+function load(url) {
+  let i = 0;
+  return autocannon({
+    url: `${url}/v1/actions`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          i += 1;
+          const body = {
+            agent_id: `bench-${i % 16}`,
+            tool: 'http',
+            operation: 'get',
+            params: { url: `https://api.example.com/items/${i}`, api_key: `sk_live_${i % 97}` },
+          };
+          return { ...req, body: JSON.stringify(body) };
+        },
+      },
+    ],
+  });
+}
+
+const receiver = createServer((req, res) => {
+  delivered += 1;
+  req.resume();
+  req.on('end', () => res.writeHead(200).end());
+});
+let delivered = 0;
+await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
+const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+
+const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-features-'));
+const file = (name, text) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+const ENV = {
+  redact: { FARAMESH_REDACTION_KEY: 'bench-redaction-key-0123456789abcdef' },
+  shadow: { FARAMESH_SHADOW_POLICY: file('shadow.yaml', SHADOW) },
+  webhook: {
+    FARAMESH_CHANNELS_FILE: file(
+      'channels.yaml',
+      `webhooks:\n  ops:\n    url: ${receiverUrl}\n    events: [decision_made]\n    secret_env: BENCH_WEBHOOK_SECRET\n`,
+    ),
+    BENCH_WEBHOOK_SECRET: secret,
+  },
+};
+const ALL = ['quorum', 'limit', 'redact', 'webhook', 'shadow'];
+// `--each` also measures every feature alone, to see which one costs what.
+const sets = process.argv.includes('--each') ? [[], ...ALL.map((f) => [f]), ALL] : [[], ALL];
+const CASES = sets.map((features, index) => {
+  const set = new Set(features);
+  return {
+    label: features.length === 0 ? 'none' : features.length === ALL.length ? 'all configured' : features.join('+'),
+    policy: file(`policy-${index}.yaml`, policyWith(set)),
+    env: Object.assign({}, ...features.map((f) => ENV[f] ?? {})),
+  };
+});
+
+header(
+  `Submit with every feature of this round configured vs none: POST /v1/actions, ${connections} connections, ${seconds} s × ${rounds} alternating rounds`,
+);
+const results = CASES.map(() => ({ rps: [], p99: [], cpu: [], errors: 0 }));
+try {
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, c] of CASES.entries()) {
+      const server = await startFaramesh({
+        db: join(dir, `round-${round}-${index}.db`),
+        policy: c.policy,
+        env: c.env,
+      });
+      const before = cpuMicros(server.child.pid);
+      const r = await load(server.url);
+      const after = cpuMicros(server.child.pid);
+      await server.stop();
+      if (before !== null && after !== null) results[index].cpu.push((after - before) / Math.max(1, r.requests.total));
+      results[index].rps.push(r.requests.average);
+      results[index].p99.push(r.latency.p99);
+      results[index].errors += r.non2xx + r.errors + r.timeouts;
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+  receiver.closeAllConnections();
+  receiver.close();
+}
+const int = (x) => Math.round(x).toString();
+for (const [index, c] of CASES.entries()) {
+  const r = results[index];
+  const cpu =
+    r.cpu.length === 0 ? '' : `   cpu/req ${int(median(r.cpu)).padStart(4)} µs (${r.cpu.map(int).join(', ')})`;
+  console.log(
+    `  ${c.label.padEnd(16)} ${int(median(r.rps)).padStart(6)} req/s (${r.rps.map(int).join(', ')})   p99 ${int(median(r.p99))} ms${cpu}   errors ${r.errors}`,
+  );
+}
+console.log(`  webhook deliveries received: ${delivered}`);
+const none = results[0];
+for (const [index, c] of CASES.entries()) {
+  if (index === 0) continue;
+  const r = results[index];
+  const rps = ((100 * median(r.rps)) / median(none.rps)).toFixed(1);
+  const cpu =
+    none.cpu.length === 0 || r.cpu.length === 0
+      ? ''
+      : `; cpu/req ${((100 * median(r.cpu)) / median(none.cpu)).toFixed(1)}% of none`;
+  const goal = c.label === 'all configured' ? ' (goal: ≥ 90% throughput, ≤ 110% cpu/req)' : '';
+  console.log(
+    `${c.label === 'all configured' ? 'target ' : ''}${c.label}: ${rps}% of the throughput with none${cpu}${goal}`,
+  );
+}
