@@ -2,42 +2,25 @@ import type {
   Action,
   ActionEvent,
   ActionList,
-  ApiToken,
   BreakGlassRequest,
   CancelRequest,
-  CreatedToken,
-  CreateTokenRequest,
-  Grant,
-  GrantList,
-  GrantProposal,
   ListActionsQuery,
-  ListGrantsQuery,
   ListReviewsQuery,
-  ListTokensQuery,
-  Notification,
-  NotificationList,
-  PlaygroundEvalRequest,
   ResultRequest,
   ReviewList,
-  ShadowPolicyStatus,
-  ShadowPromotion,
-  ShadowReport,
   SubmitActionRequest,
-  TokenList,
 } from '@faramesh/contract';
 import type {
   ApprovalOptions,
   BreakGlassOptions,
   CallOptions,
   CancelOptions,
-  ClientOptions,
   SubmitOptions,
   WaitOptions,
 } from './client-options.js';
-import { DEFAULT_BASE_URL } from './client-options.js';
 import { FarameshError, TimeoutError } from './errors.js';
 import { followStream, type StreamEvent, type StreamOptions } from './stream.js';
-import { type QueryValue, sleep, Transport } from './transport.js';
+import type { QueryValue } from './transport.js';
 
 export {
   type ApprovalOptions,
@@ -50,53 +33,15 @@ export {
   type WaitOptions,
 } from './client-options.js';
 
-import type {
-  ExplainResponse,
-  Health,
-  LedgerArchiveResult,
-  LedgerAudit,
-  LedgerCheckpointInfo,
-  PlaygroundResult,
-  PolicyInfo,
-  Readiness,
-  WhoAmI,
-} from './types.js';
-
-function env(name: string): string | undefined {
-  return typeof process === 'undefined' ? undefined : process.env?.[name];
-}
+import { AdminCalls } from './admin-calls.js';
+import { enc } from './client-base.js';
+import type { ExplainResponse } from './types.js';
 
 /**
  * Typed client of the Faramesh HTTP API. Errors are thrown as FarameshError (with the server's
  * stable `code`), ConnectionError or TimeoutError.
  */
-export class FarameshClient {
-  readonly baseUrl: string;
-  private readonly transport: Transport;
-
-  /** Accepts options, or a base URL string as in the seed's examples. */
-  constructor(options: ClientOptions | string = {}) {
-    const opts: ClientOptions = typeof options === 'string' ? { baseUrl: options } : options;
-    this.baseUrl = (opts.baseUrl ?? env('FARAMESH_BASE_URL') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    const token = opts.token === undefined ? env('FARAMESH_TOKEN')?.split(',')[0]?.trim() : opts.token;
-    const fetchImpl = opts.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') throw new TypeError('no fetch available: pass options.fetch');
-    this.transport = new Transport({
-      baseUrl: this.baseUrl,
-      token: token || null,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      retries: opts.retries ?? 2,
-      fetch: (input, init) => fetchImpl(input, init),
-      headers: opts.headers ?? {},
-      sleep: opts.sleep ?? sleep,
-    });
-  }
-
-  /** Full URL of an API path, e.g. for printing curl commands. */
-  url(path: string, query?: Record<string, QueryValue>): string {
-    return this.transport.url(path, query);
-  }
-
+export class FarameshClient extends AdminCalls {
   /**
    * Submits a tool call for a decision. Sent with an Idempotency-Key, so retries after a lost
    * answer never create a second action.
@@ -253,236 +198,6 @@ export class FarameshClient {
     }
   }
 
-  policy(options: CallOptions = {}): Promise<PolicyInfo> {
-    return this.get<PolicyInfo>('/v1/policy', undefined, options);
-  }
-
-  /** Re-reads the server's policy file (admin). Throws `policy_invalid` with diagnostics; the old policy stays active. */
-  reloadPolicy(options: CallOptions = {}): Promise<PolicyInfo> {
-    return this.call<PolicyInfo>({ method: 'POST', path: '/v1/policy/reload', body: {}, signal: options.signal });
-  }
-
-  /** The shadow policy evaluated beside the active one (`active: false` when none is set). */
-  shadowPolicy(options: CallOptions = {}): Promise<ShadowPolicyStatus> {
-    return this.get<ShadowPolicyStatus>('/v1/policy/shadow', undefined, options);
-  }
-
-  /** Sets the shadow policy from its YAML text (admin). Throws `policy_invalid` with diagnostics. */
-  setShadowPolicy(yaml: string, options: CallOptions = {}): Promise<ShadowPolicyStatus> {
-    return this.call<ShadowPolicyStatus>({
-      method: 'POST',
-      path: '/v1/policy/shadow',
-      body: { policy: yaml },
-      signal: options.signal,
-    });
-  }
-
-  /** Stops evaluating the shadow policy (admin); the disagreements it recorded stay. */
-  clearShadowPolicy(options: CallOptions = {}): Promise<ShadowPolicyStatus & { cleared: boolean }> {
-    return this.call({ method: 'DELETE', path: '/v1/policy/shadow', signal: options.signal });
-  }
-
-  /** What the shadow policy would have changed since `since` (default 24h). */
-  shadowReport(
-    query: { since?: string; policy_hash?: string; examples?: number } = {},
-    options: CallOptions = {},
-  ): Promise<ShadowReport> {
-    return this.get<ShadowReport>('/v1/policy/shadow/report', query, options);
-  }
-
-  /**
-   * Makes the shadow policy the active one (admin), recording the report in the ledger. With
-   * `expected_hash`, only if the shadow policy is still that one. Never retried.
-   */
-  promoteShadowPolicy(
-    request: { expected_hash?: string; since?: string } = {},
-    options: CallOptions = {},
-  ): Promise<ShadowPromotion> {
-    return this.call<ShadowPromotion>({
-      method: 'POST',
-      path: '/v1/policy/shadow/promote',
-      body: request,
-      signal: options.signal,
-    });
-  }
-
-  whoami(options: CallOptions = {}): Promise<WhoAmI> {
-    return this.get<WhoAmI>('/v1/auth/whoami', undefined, options);
-  }
-
-  /**
-   * Creates a database token (admin). The answer carries the secret, this once: show it to the
-   * person who needs it and keep it nowhere else. Never retried: a second attempt would find the name
-   * taken.
-   */
-  createToken(request: CreateTokenRequest, options: CallOptions = {}): Promise<CreatedToken> {
-    return this.call<CreatedToken>({ method: 'POST', path: '/v1/tokens', body: request, signal: options.signal });
-  }
-
-  /** Database tokens, oldest first, without secrets (admin); page with `after: next_cursor`. */
-  listTokens(query: ListTokensQuery = {}, options: CallOptions = {}): Promise<TokenList> {
-    return this.get<TokenList>('/v1/tokens', query as Record<string, QueryValue>, options);
-  }
-
-  /** A database token by id, or by name while it isn't revoked (admin). */
-  getToken(ref: string, options: CallOptions = {}): Promise<ApiToken> {
-    return this.get<ApiToken>(`/v1/tokens/${enc(ref)}`, undefined, options);
-  }
-
-  /** Revokes a database token by id or name (admin); every replica refuses it from then on. */
-  revokeToken(ref: string, options: CallOptions = {}): Promise<ApiToken> {
-    return this.call<ApiToken>({
-      method: 'POST',
-      path: `/v1/tokens/${enc(ref)}/revoke`,
-      body: {},
-      signal: options.signal,
-    });
-  }
-
-  /** The grant scope offered for "also allow calls like this one" (approver, admin); tighten it, then approve with it. */
-  grantProposal(id: string, options: CallOptions = {}): Promise<GrantProposal> {
-    return this.get<GrantProposal>(`/v1/actions/${enc(id)}/grant-proposal`, undefined, options);
-  }
-
-  /** Standing grants, newest first: active ones unless `state: 'all'` (approver, admin). */
-  listGrants(query: ListGrantsQuery = {}, options: CallOptions = {}): Promise<GrantList> {
-    return this.get<GrantList>('/v1/grants', query as Record<string, QueryValue>, options);
-  }
-
-  /** One standing grant by id (approver, admin). */
-  getGrant(id: string, options: CallOptions = {}): Promise<Grant> {
-    return this.get<Grant>(`/v1/grants/${enc(id)}`, undefined, options);
-  }
-
-  /** Revokes a standing grant on every replica; the first revocation stands (approver, admin). */
-  revokeGrant(id: string, reason?: string, options: CallOptions = {}): Promise<Grant> {
-    return this.call<Grant>({
-      method: 'POST',
-      path: `/v1/grants/${enc(id)}/revoke`,
-      body: reason === undefined ? {} : { reason },
-      signal: options.signal,
-    });
-  }
-
-  /** An action's notifications and their delivery state (approver, admin). */
-  actionNotifications(id: string, options: CallOptions = {}): Promise<NotificationList> {
-    return this.get<NotificationList>(`/v1/actions/${enc(id)}/notifications`, undefined, options);
-  }
-
-  /** Notifications newest first, optionally in one state: queued, delivered or dead (admin). */
-  listNotifications(query: { state?: string; limit?: number } = {}, options: CallOptions = {}) {
-    return this.get<NotificationList>('/v1/outbox', query as Record<string, QueryValue>, options);
-  }
-
-  /** Re-drives a dead notification (admin). */
-  retryNotification(id: string, options: CallOptions = {}): Promise<Notification> {
-    return this.call<Notification>({
-      method: 'POST',
-      path: `/v1/outbox/${enc(id)}/retry`,
-      body: {},
-      signal: options.signal,
-    });
-  }
-
-  /** Queues a test message to a configured channel (admin). */
-  testChannel(name: string, options: CallOptions = {}): Promise<Notification> {
-    return this.call<Notification>({
-      method: 'POST',
-      path: `/v1/channels/${enc(name)}/test`,
-      body: {},
-      signal: options.signal,
-    });
-  }
-
-  health(options: CallOptions = {}): Promise<Health> {
-    return this.get<Health>('/health', undefined, options);
-  }
-
-  /** Readiness with its checks; a 503 "not ready" is answered, not thrown. */
-  async ready(options: CallOptions = {}): Promise<Readiness> {
-    const answer = await this.transport.request<Readiness>({
-      method: 'GET',
-      path: '/ready',
-      acceptStatus: [503],
-      ...signalOf(options),
-    });
-    if (answer.status === 503 && typeof answer.body?.ready !== 'boolean') {
-      throw new FarameshError('not_ready', 'server not ready', { status: 503, details: answer.body });
-    }
-    return answer.body;
-  }
-
-  /** Evaluates a call against the server's policy (or `policy` YAML) without storing anything. */
-  playgroundEval(request: PlaygroundEvalRequest, options: CallOptions = {}): Promise<PlaygroundResult> {
-    return this.call<PlaygroundResult>({
-      method: 'POST',
-      path: '/playground/eval',
-      body: request,
-      signal: options.signal,
-    });
-  }
-
-  /** Recomputes the server's whole hash-chained ledger (approver or admin). */
-  auditVerify(options: CallOptions = {}): Promise<LedgerAudit> {
-    return this.get<LedgerAudit>('/v1/audit/verify', undefined, { ...options, timeoutMs: 600_000 });
-  }
-
-  /**
-   * Archives the ledger up to `before` (an age like `90d` or an ISO date-time) into segment files in
-   * the server's FARAMESH_ARCHIVE_DIR and removes the archived, finished actions (admin).
-   */
-  auditArchive(
-    request: { before: string; dry_run?: boolean },
-    options: CallOptions = {},
-  ): Promise<LedgerArchiveResult> {
-    return this.call<LedgerArchiveResult>({
-      method: 'POST',
-      path: '/v1/audit/archive',
-      body: request,
-      signal: options.signal,
-      timeoutMs: 3_600_000,
-    });
-  }
-
-  /** Verifies the ledger up to its head and records a (signed) checkpoint of it (admin). */
-  auditCheckpoint(options: CallOptions = {}): Promise<LedgerCheckpointInfo & { file: boolean }> {
-    return this.call<LedgerCheckpointInfo & { file: boolean }>({
-      method: 'POST',
-      path: '/v1/audit/checkpoints',
-      body: {},
-      signal: options.signal,
-    });
-  }
-
-  /** The ledger from `after` on, one event (with its action snapshot) at a time, read as JSON lines. */
-  async *auditExport(options: CallOptions & { after?: number } = {}): AsyncGenerator<Record<string, unknown>> {
-    const abort = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-    const res = await this.transport.open(
-      '/v1/audit/export',
-      { after: options.after ?? 0 },
-      { accept: 'application/x-ndjson' },
-      signal,
-    );
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let newline = buffer.indexOf('\n');
-        while (newline !== -1) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (line.trim() !== '') yield JSON.parse(line) as Record<string, unknown>;
-          newline = buffer.indexOf('\n');
-        }
-      }
-      if (buffer.trim() !== '') yield JSON.parse(buffer) as Record<string, unknown>;
-    } finally {
-      abort.abort();
-    }
-  }
-
   /** Live ledger events as an async iterator; reconnects and resumes with Last-Event-ID. */
   stream(options: StreamOptions = {}): AsyncGenerator<StreamEvent> {
     return followStream(this.transport, options);
@@ -520,36 +235,4 @@ export class FarameshClient {
       signal: options.signal,
     });
   }
-
-  private async get<T>(
-    path: string,
-    query: Record<string, QueryValue> | undefined,
-    options: CallOptions & { timeoutMs?: number },
-  ): Promise<T> {
-    const spec = { method: 'GET' as const, path, retry: true, ...signalOf(options) };
-    if (query !== undefined) Object.assign(spec, { query });
-    if (options.timeoutMs !== undefined) Object.assign(spec, { timeoutMs: options.timeoutMs });
-    return (await this.transport.request<T>(spec)).body;
-  }
-
-  private async call<T>(spec: {
-    method: 'POST' | 'DELETE';
-    path: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-    retry?: boolean;
-    timeoutMs?: number;
-    signal: AbortSignal | undefined;
-  }): Promise<T> {
-    const { signal, ...rest } = spec;
-    return (await this.transport.request<T>({ ...rest, ...signalOf({ signal }) })).body;
-  }
-}
-
-function signalOf(options: { signal?: AbortSignal | undefined }): { signal?: AbortSignal } {
-  return options.signal ? { signal: options.signal } : {};
-}
-
-function enc(id: string): string {
-  return encodeURIComponent(id);
 }
