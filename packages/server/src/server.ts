@@ -180,6 +180,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   await oidc?.start();
   const sessions = config.oidc === null ? null : new SessionAuthenticator(store.sessions, config.sessions, now);
 
+  const databaseTokens = new DatabaseTokenSource(store.tokens, now, tokenUses);
   const context: AppContext = {
     config,
     store,
@@ -190,7 +191,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     hub,
     metrics,
     notifications,
-    auth: new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
+    auth: new Authenticator([envTokens, databaseTokens], {
       closed: config.oidc !== null,
     }),
     tokens: new TokenAdmin({
@@ -198,6 +199,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       reservedNames: new Set([...envTokens.names, OPEN_PRINCIPAL.name]),
       now,
       newId: randomUUID,
+      onCreated: () => databaseTokens.tokenCreated(),
     }),
     sessions,
     oidc,
