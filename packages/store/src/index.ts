@@ -1,3 +1,4 @@
+export { createdRecord } from './created-record.js';
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';
 export type {
   AuditedAction,

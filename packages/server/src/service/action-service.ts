@@ -14,6 +14,7 @@ import { evaluate } from '@faramesh/policy';
 import {
   type ActionPatch,
   type ActionRecord,
+  createdRecord,
   type EventRecord,
   type NewEvent,
   type Store,
@@ -70,7 +71,7 @@ export class ActionService {
     const hash = requestHash(input);
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
-    const action = newAction(input, evaluate(policy, { ...input, principal: submitter }), policy, {
+    const action = newAction(input, evaluate(policy, Object.assign({}, input, { principal: submitter })), policy, {
       id: this.deps.newId(),
       at: this.deps.now().toISOString(),
       requestHash: hash,
@@ -82,7 +83,7 @@ export class ActionService {
     });
     const meta = submissionMeta(action, submitter);
     const events = [this.event('created', meta.created), this.event('decision_made', meta.decision_made)];
-    const record = { ...action, updated_at: action.created_at, version: 1 };
+    const record = createdRecord(action);
     const notifications = this.deps.notifications?.route(record, events, action.created_at);
     const result = await this.deps.store.createAction({ action, events, notifications });
     if (!result.created) {

@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
+import { createdRecord } from '../created-record.js';
 import { eventHash } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
@@ -112,7 +113,7 @@ export function createMemoryStore(): Store {
         }
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
-      const action = normalizeJson<ActionRecord>({ ...newAction, updated_at: newAction.created_at, version: 1 });
+      const action = normalizeJson(createdRecord(newAction));
       const events = append(action.id, input.events, action.created_at, action);
       if (input.notifications?.length) outbox.insert(input.notifications, action.created_at);
       actions.set(action.id, action);

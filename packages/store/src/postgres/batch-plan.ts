@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
+import { createdRecord } from '../created-record.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { outboxRows } from '../outbox/postgres-outbox.js';
@@ -127,7 +128,7 @@ export function planBatch(
     if (byId.has(newAction.id)) {
       return { ok: false, error: new StoreError('invalid_input', `action ${newAction.id} already exists`) };
     }
-    const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+    const action = createdRecord(newAction);
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.
     const row: ActionRow = {
       ...action,

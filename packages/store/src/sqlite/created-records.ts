@@ -1,5 +1,6 @@
+import { createdRecord } from '../created-record.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
-import type { ActionRecord, CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
+import type { CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
 
 /**
  * A fresh create's answer from the writer is compact: only the ledger positions and hashes it
@@ -16,7 +17,7 @@ export type CompactCreate = { created: true; appended: AppendedEvent[] } | Creat
 /** The full CreateActionResult from the caller's input and the writer's compact answer. */
 export function expandCreate(input: CreateActionInput, value: CompactCreate): CreateActionResult {
   if (!('appended' in value)) return value;
-  const action: ActionRecord = { ...input.action, updated_at: input.action.created_at, version: 1 };
+  const action = createdRecord(input.action);
   const snapshot = ledgerSnapshot(action);
   const events: EventRecord[] = input.events.map((event, index) => {
     const appended = value.appended[index]!;

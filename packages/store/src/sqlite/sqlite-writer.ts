@@ -1,6 +1,7 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type Database from 'better-sqlite3';
 import { applyPatch } from '../apply-patch.js';
+import { createdRecord } from '../created-record.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { insertOutbox } from '../outbox/sqlite-outbox.js';
@@ -152,7 +153,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
           return { action, events, created: false };
         }
       }
-      const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
+      const action = createdRecord(newAction);
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
       const row: ActionRow = {
         ...action,
