@@ -72,6 +72,19 @@ describe('canonicalJson against a reference implementation', () => {
     );
   });
 
+  it('writes any string as JSON.stringify does, and refuses the ones with lone surrogates', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        if ((text as string & { isWellFormed(): boolean }).isWellFormed()) {
+          expect(canonicalJson(text)).toBe(JSON.stringify(text));
+        } else {
+          expect(() => canonicalJson(text)).toThrow(TypeError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('sorts keys that arrive partly in order', () => {
     expect(canonicalJson({ a: 1, b: 2, d: 4, c: 3 })).toBe('{"a":1,"b":2,"c":3,"d":4}');
   });

@@ -20,7 +20,12 @@ const QUOTED_KEYS = new Map<string, string>();
 /** ES2024's String.prototype.isWellFormed (Node 20): false exactly when the text has a lone surrogate. */
 type WellFormedText = string & { isWellFormed(): boolean };
 
+/** Text JSON.stringify writes unchanged between quotes: no quote, backslash, control character or surrogate. */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
 function quote(text: string): string {
+  // Most strings (names, statuses, timestamps, hashes) are plain: about half the time of the full path.
+  if (PLAIN.test(text)) return `"${text}"`;
   if (!(text as WellFormedText).isWellFormed()) throw new TypeError('canonicalJson: string with a lone surrogate');
   return JSON.stringify(text);
 }
