@@ -21,6 +21,7 @@ const QUOTED_KEYS = new Map<string, string>();
 type WellFormedText = string & { isWellFormed(): boolean };
 
 /** Text JSON.stringify writes unchanged between quotes: no quote, backslash, control character or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON must escape.
 const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 function quote(text: string): string {
