@@ -14,9 +14,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { header } from './lib/machine.mjs';
 import { startFaramesh } from './lib/servers.mjs';
+import { submitLoad } from './lib/submit-run.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const flag = (name, fallback) => {
@@ -26,35 +26,14 @@ const flag = (name, fallback) => {
 const seconds = flag('--seconds', smoke ? 1 : 10);
 const connections = flag('--connections', smoke ? 8 : 32);
 
+/** The closed-loop submit level of lib/submit-run.mjs against the server at `url`. */
 function load(url) {
-  let i = 0;
-  return autocannon({
-    url: `${url}/v1/actions`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          i += 1;
-          const body = {
-            agent_id: `bench-${i % 16}`,
-            tool: 'http',
-            operation: 'get',
-            params: { url: `https://api.example.com/${i}` },
-          };
-          return { ...req, body: JSON.stringify(body) };
-        },
-      },
-    ],
-  });
+  return submitLoad({ url }, { connections, seconds });
 }
 
 function report(label, r) {
-  const errors = r.non2xx + r.errors + r.timeouts;
   console.log(
-    `  ${label.padEnd(40)} ${Math.round(r.requests.average).toString().padStart(7)} req/s   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   errors ${errors}`,
+    `  ${label.padEnd(40)} ${Math.round(r.rps).toString().padStart(7)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   errors ${r.failed}`,
   );
 }
 

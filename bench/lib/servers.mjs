@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function start(args, env = {}) {
+function start(args, env = {}, cwd = root) {
   const child = spawn(process.execPath, args, {
-    cwd: root,
+    cwd,
     env: { ...process.env, FARAMESH_TOKEN: '', FARAMESH_TOKENS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,11 +51,12 @@ function stop(child) {
  * Faramesh on SQLite (`db` path) or with `env` selecting another backend; open mode (no tokens).
  * The per-caller rate limit is off: the load generator is one client IP sending thousands of
  * requests per second, which is what the benchmarks measure, not what one agent may do.
+ * `from` runs another checkout's build (A/B comparisons); `nodeArgs` go to node (e.g. --cpu-prof).
  */
-export function startFaramesh({ db, env = {}, policy = 'policies/default.yaml' } = {}) {
-  const args = ['packages/cli/dist/bin.js', 'serve', '--port', '0', '--policy', policy];
+export function startFaramesh({ db, env = {}, policy = 'policies/default.yaml', from = root, nodeArgs = [] } = {}) {
+  const args = [...nodeArgs, 'packages/cli/dist/bin.js', 'serve', '--port', '0', '--policy', policy];
   if (db) args.push('--db', db);
-  return start(args, { FARAMESH_RATE_LIMIT: '0', ...env });
+  return start(args, { FARAMESH_RATE_LIMIT: '0', ...env }, from);
 }
 
 /** The ceiling: node:http parsing the JSON body and answering JSON, nothing else. */

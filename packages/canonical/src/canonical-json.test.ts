@@ -56,6 +56,35 @@ describe('canonicalJson against a reference implementation', () => {
     );
   });
 
+  it('sorts each object by its own keys when shapes share a first key and key count', () => {
+    // The sorted-key memo is slotted by first key and count: these collide and must not mix up.
+    fc.assert(
+      fc.property(
+        fc.array(fc.uniqueArray(fc.string({ maxLength: 4 }), { minLength: 2, maxLength: 5 }), { minLength: 2 }),
+        (shapes) => {
+          for (const keys of [...shapes, ...shapes]) {
+            const value = Object.fromEntries(['m', ...keys.filter((k) => k !== 'm')].map((k, i) => [k, i]));
+            expect(canonicalJson(value)).toBe(reference(value));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes any string as JSON.stringify does, and refuses the ones with lone surrogates', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (text) => {
+        if ((text as string & { isWellFormed(): boolean }).isWellFormed()) {
+          expect(canonicalJson(text)).toBe(JSON.stringify(text));
+        } else {
+          expect(() => canonicalJson(text)).toThrow(TypeError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('sorts keys that arrive partly in order', () => {
     expect(canonicalJson({ a: 1, b: 2, d: 4, c: 3 })).toBe('{"a":1,"b":2,"c":3,"d":4}');
   });

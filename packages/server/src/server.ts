@@ -221,7 +221,8 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   await oidc?.start();
   const sessions = config.oidc === null ? null : new SessionAuthenticator(store.sessions, config.sessions, now);
 
-  const auth = new Authenticator([envTokens, new DatabaseTokenSource(store.tokens, now, tokenUses)], {
+  const databaseTokens = new DatabaseTokenSource(store.tokens, now, tokenUses);
+  const auth = new Authenticator([envTokens, databaseTokens], {
     closed: config.oidc !== null,
   });
   const slack =
@@ -248,6 +249,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       reservedNames: new Set([...envTokens.names, OPEN_PRINCIPAL.name]),
       now,
       newId: randomUUID,
+      onCreated: () => databaseTokens.tokenCreated(),
     }),
     sessions,
     oidc,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { canonicalJson } from '@faramesh/canonical';
 import { type ActionRecord, type EventRecord, GENESIS_HASH, type JsonObject } from './store.js';
 
@@ -22,7 +22,7 @@ export function eventHash(prevHash: string, fields: HashedEventFields): string {
     created_at: fields.created_at,
     action: fields.action,
   });
-  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+  return digest('sha256', `${prevHash}\n${body}`, 'hex');
 }
 
 /**
@@ -40,7 +40,7 @@ export function eventHashWithSnapshot(
     `{"action":${snapshotJson},"action_id":${JSON.stringify(fields.action_id)},` +
     `"created_at":${JSON.stringify(fields.created_at)},"event_type":${JSON.stringify(fields.event_type)},` +
     `"id":${JSON.stringify(fields.id)},"meta":${metaJson}}`;
-  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+  return digest('sha256', `${prevHash}\n${body}`, 'hex');
 }
 
 export type LedgerVerdict = { ok: true } | { ok: false; seq: number; reason: string };

@@ -1,3 +1,4 @@
+export { createdRecord } from './created-record.js';
 export type { EmailLinkStore, EmailLinkUse } from './email-links/email-link-store.js';
 export type { GrantChange, GrantListInput, GrantRecord, GrantStore, GrantUse, NewGrant } from './grants/grant-store.js';
 export { eventHash, eventHashWithSnapshot, type LedgerVerdict, verifyLedger } from './hash-chain.js';

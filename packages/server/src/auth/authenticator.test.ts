@@ -1,7 +1,7 @@
 import { createMemoryStore } from '@faramesh/store';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Authenticator } from './authenticator.js';
-import { DatabaseTokenSource } from './database-tokens.js';
+import { DatabaseTokenSource, NO_TOKENS_RECHECK_MS } from './database-tokens.js';
 import { EnvTokenSource } from './env-tokens.js';
 import { TokenAdmin } from './token-admin.js';
 import { TokenUseRecorder } from './token-use-recorder.js';
@@ -16,10 +16,17 @@ function withDatabase(envSpecs = specs) {
   const store = createMemoryStore();
   const now = () => new Date('2030-01-01T00:00:00.000Z');
   const env = new EnvTokenSource(envSpecs);
-  const auth = new Authenticator([env, new DatabaseTokenSource(store.tokens, now, new TokenUseRecorder(store.tokens))]);
+  const database = new DatabaseTokenSource(store.tokens, now, new TokenUseRecorder(store.tokens));
+  const auth = new Authenticator([env, database]);
   let id = 0;
-  const admin = new TokenAdmin({ tokens: store.tokens, reservedNames: env.names, now, newId: () => `id-${++id}` });
-  return { auth, admin };
+  const admin = new TokenAdmin({
+    tokens: store.tokens,
+    reservedNames: env.names,
+    now,
+    newId: () => `id-${++id}`,
+    onCreated: () => database.tokenCreated(),
+  });
+  return { auth, admin, store, now };
 }
 
 describe('Authenticator', () => {
@@ -83,6 +90,34 @@ describe('Authenticator', () => {
       token: { id: created.id, expiresAt: null },
     });
     expect((await auth.authenticate(bearer('agent-token-22')))?.name).toBe('bot');
+  });
+
+  it('ends open mode within NO_TOKENS_RECHECK_MS when another process creates the first token', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const { auth, store, now } = withDatabase([]);
+      expect(await auth.openMode()).toBe(true);
+      // As another replica (or `faramesh token create --local`) would: straight into the shared database.
+      await store.tokens.create({
+        id: 'elsewhere',
+        name: 'root',
+        role: 'admin',
+        groups: [],
+        agent_ids: null,
+        secret_hash: 'ab'.repeat(32),
+        prefix: 'fm_x',
+        created_at: now().toISOString(),
+        created_by: 'cli',
+        expires_at: null,
+      });
+      // The "no tokens" answer stands for at most NO_TOKENS_RECHECK_MS (one count per second, not per request).
+      expect(await auth.openMode()).toBe(true);
+      vi.advanceTimersByTime(NO_TOKENS_RECHECK_MS);
+      expect(await auth.openMode()).toBe(false);
+      expect(await auth.authenticate({})).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('leaves open mode for good once a database token exists, even after it is revoked', async () => {

@@ -22,6 +22,8 @@ export interface TokenAdminOptions {
   reservedNames: ReadonlySet<string>;
   now: () => Date;
   newId: () => string;
+  /** Told after each token is created (ends open mode at once: DatabaseTokenSource.tokenCreated). */
+  onCreated?: () => void;
 }
 
 /**
@@ -72,6 +74,7 @@ export class TokenAdmin {
         created_by: by,
         expires_at: expiresAt,
       });
+      this.options.onCreated?.();
       return { ...this.toWire(record), secret };
     } catch (error) {
       if (error instanceof StoreError && error.code === 'already_exists') {

@@ -15,6 +15,7 @@ import {
   type ActionPatch,
   type ActionRecord,
   type CreateActionInput,
+  createdRecord,
   type EventRecord,
   type GrantChange,
   type NewAction,
@@ -86,7 +87,8 @@ export class ActionService {
     const policy = this.deps.policy.current();
     const submitter = policyPrincipal(principal);
     const now = this.deps.now();
-    const evaluated = { ...input, principal: submitter };
+    // Object.assign rather than a spread literal: measurably cheaper in V8 on this hot path.
+    const evaluated = Object.assign({}, input, { principal: submitter });
     const verdict = evaluate(policy, evaluated);
     const submittedBy = principal.openMode ? null : principal.name;
     const facts: NewActionFacts = {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { requestHashInput } from '@faramesh/canonical';
 import type { JsonObject } from '@faramesh/contract';
 
@@ -12,5 +12,6 @@ export interface HashedRequest {
 
 /** sha256 of the canonical JSON of what the agent asked for: approvals are bound to this exact value. */
 export function requestHash(request: HashedRequest): string {
-  return createHash('sha256').update(requestHashInput(request)).digest('hex');
+  // One-shot hash: no Hash object per call (about half the time of createHash().update().digest()).
+  return hash('sha256', requestHashInput(request), 'hex');
 }

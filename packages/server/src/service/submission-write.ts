@@ -1,6 +1,6 @@
 import type { JsonObject } from '@faramesh/contract';
 import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
-import type { GrantRecord, NewEvent } from '@faramesh/store';
+import { createdRecord, type GrantRecord, type NewEvent } from '@faramesh/store';
 import type { Notifications } from '../notify/notifications.js';
 import { type StoredRequest, withStoredHash } from '../redaction/stored-request.js';
 import { limitMeta, type SubmissionWrite } from '../rule-limits/limit-gate.js';
@@ -42,7 +42,7 @@ export function submissionWriter(parts: SubmissionParts): {
         parts.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
       );
     }
-    const record = { ...action, updated_at: action.created_at, version: 1 };
+    const record = createdRecord(action);
     const notifications = parts.notifications?.route(record, events, action.created_at);
     notifying = notifications !== undefined;
     return {

@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
+import { createdRecord } from '../created-record.js';
 import { createMemoryEmailLinks } from '../email-links/memory-email-links.js';
 import { createMemoryGrants } from '../grants/memory-grants.js';
 import { eventHash } from '../hash-chain.js';
@@ -126,7 +127,7 @@ export function createMemoryStore(): Store {
       const resolved =
         gate === undefined ? null : resolveGate(input, json, gate, limitUsage.used(gate.key, gate.since));
       const chosen = resolved?.input ?? input;
-      const action = normalizeJson<ActionRecord>({ ...chosen.action, updated_at: newAction.created_at, version: 1 });
+      const action = normalizeJson(createdRecord(chosen.action));
       const events = append(action.id, chosen.events, action.created_at, action);
       commitGrant?.();
       if (chosen.notifications?.length) outbox.insert(chosen.notifications, action.created_at);

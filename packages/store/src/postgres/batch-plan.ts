@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { applyPatch } from '../apply-patch.js';
+import { createdRecord } from '../created-record.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { type ResolvedGate, resolveGate, type UsageRow } from '../limit-usage.js';
@@ -154,7 +155,7 @@ export function planBatch(
     const input = resolved?.input ?? caller;
     const json = resolved?.json ?? callerJson;
     if (resolved?.row) usage.inserted(resolved.row);
-    const action: ActionRecord = { ...input.action, updated_at: input.action.created_at, version: 1 };
+    const action = createdRecord(input.action);
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.
     const row: ActionRow = {
       ...action,

@@ -1,5 +1,6 @@
+import { createdRecord } from '../created-record.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
-import type { ActionRecord, CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
+import type { CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
 
 /**
  * A fresh create's answer from the writer is compact: only the ledger positions and hashes it
@@ -20,7 +21,7 @@ export type CompactCreate =
 export function expandCreate(caller: CreateActionInput, value: CompactCreate): CreateActionResult {
   if (!('appended' in value)) return value;
   const input = value.input ?? caller;
-  const action: ActionRecord = { ...input.action, updated_at: input.action.created_at, version: 1 };
+  const action = createdRecord(input.action);
   const snapshot = ledgerSnapshot(action);
   const events: EventRecord[] = input.events.map((event, index) => {
     const appended = value.appended[index]!;

@@ -1,6 +1,7 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type Database from 'better-sqlite3';
 import { applyPatch } from '../apply-patch.js';
+import { createdRecord } from '../created-record.js';
 import { changeSqliteGrant, useSqliteGrant } from '../grants/sqlite-grants.js';
 import { eventHashWithSnapshot } from '../hash-chain.js';
 import { ledgerSnapshot } from '../ledger-snapshot.js';
@@ -164,7 +165,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         gate === undefined ? null : resolveGate(input, json, gate, usedInWindow(sql, gate.key, gate.since));
       const chosen = resolved?.input ?? input;
       const texts = resolved?.json ?? json;
-      const action: ActionRecord = { ...chosen.action, updated_at: chosen.action.created_at, version: 1 };
+      const action = createdRecord(chosen.action);
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
       const row: ActionRow = {
         ...action,
