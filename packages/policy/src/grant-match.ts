@@ -4,6 +4,7 @@ import type { GrantScope, ParamConstraint } from './grant-scope.js';
 import { hostOfUrl } from './grant-scope.js';
 import { amountOf } from './param-lookup.js';
 import { isAbsoluteReading, readPath } from './path-normalize.js';
+import { holdsRedactedDigest } from './redacted-digest.js';
 import { analyzeShell, type ShellAnalysis } from './shell-analysis.js';
 import type { ActionInput } from './types.js';
 
@@ -51,6 +52,8 @@ export function matchGrantScope(
 function checkConstraint(constraint: ParamConstraint, present: boolean, value: unknown): string | null {
   if ('any' in constraint) return null;
   if (!present) return 'is missing';
+  // Defence in depth for scopes stored before validation refused them: a digest never matches.
+  if (holdsRedactedDigest(Object.values(constraint)[0])) return 'was granted as a redacted value, which never matches';
   if ('equals' in constraint) return sameJson(value, constraint.equals) ? null : 'differs from the granted value';
   if ('at_most' in constraint) {
     const amount = amountOf({ amount: value });

@@ -62,4 +62,41 @@ describe('proposeGrantScope', () => {
       if (valid.ok) expect(matchGrantScope(valid.scope, sample)).toEqual({ ok: true });
     }
   });
+
+  it('never offers a redacted value (a digest) as an exact value: the param is offered as any value', () => {
+    const digest = `[redacted:hmac-sha256:${'a'.repeat(64)}]`;
+    const stored = action('http', { url: 'https://api.example.com/x', api_key: digest, headers: { cookie: digest } });
+    const proposal = proposeGrantScope(stored);
+    expect(proposal.params).toEqual({
+      url: { url_host: 'api.example.com' },
+      api_key: { any: true },
+      headers: { any: true },
+    });
+    const valid = validateGrantScope(proposal);
+    expect(valid.ok).toBe(true);
+    if (valid.ok) expect(matchGrantScope(valid.scope, stored)).toEqual({ ok: true });
+  });
+});
+
+describe('grants and redacted values', () => {
+  const digest = `[redacted:hmac-sha256:${'b'.repeat(64)}]`;
+
+  it('refuses a scope that names a digest in any constraint', () => {
+    for (const constraint of [{ equals: digest }, { equals: { cookie: digest } }, { command: `echo ${digest}` }]) {
+      const result = validateGrantScope({
+        tool: 'http',
+        operation: 'post',
+        agent_id: 'bot',
+        params: { k: constraint },
+      });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.problems[0]?.message).toContain('redacted value');
+    }
+  });
+
+  it('never matches a call on a digest, even one sent verbatim by the agent', () => {
+    const scope = { tool: 'http', operation: 'post', agent_id: 'bot', params: { api_key: { equals: digest } } };
+    const call = { agent_id: 'bot', tool: 'http', operation: 'post', params: { api_key: digest } };
+    expect(matchGrantScope(scope, call).ok).toBe(false);
+  });
 });

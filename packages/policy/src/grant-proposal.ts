@@ -4,6 +4,7 @@ import { hostOfUrl } from './grant-scope.js';
 import { amountOf } from './param-lookup.js';
 import { isAbsoluteReading, MAX_PATH_CHARS, readPath } from './path-normalize.js';
 import { isPathKey } from './path-scan.js';
+import { holdsRedactedDigest } from './redacted-digest.js';
 import { analyzeShell } from './shell-analysis.js';
 import type { ActionInput } from './types.js';
 
@@ -14,7 +15,8 @@ const AMOUNT_KEYS = new Set(['amount']);
  * The scope offered for "also allow calls like this one" (dashboard, CLI): this tool, operation and
  * agent, and per param the loosest constraint that still names what was asked — the same shell
  * command, paths under the directory of the one asked for, URLs on the same host, amounts up to this
- * one, otherwise exactly this value. The approver may tighten it; the proposal always covers `action`.
+ * one, otherwise exactly this value; any value for a param holding a redacted value. The approver may
+ * tighten it; the proposal always covers `action`.
  */
 export function proposeGrantScope(action: Pick<ActionInput, 'agent_id' | 'tool' | 'operation' | 'params'>): GrantScope {
   const params: Record<string, ParamConstraint> = {};
@@ -23,6 +25,9 @@ export function proposeGrantScope(action: Pick<ActionInput, 'agent_id' | 'tool' 
 }
 
 function proposeConstraint(key: string, value: unknown): ParamConstraint {
+  // A redacted value is gone (only its digest is stored) and no constraint can name it: the offer is
+  // any value, shown as such, never the digest (which an agent could send verbatim).
+  if (holdsRedactedDigest(value)) return { any: true };
   if (COMMAND_KEYS.has(key) && typeof value === 'string' && value.length <= MAX_PATH_CHARS) {
     const analysis = analyzeShell(value);
     if (analysis.complete && analysis.commands.length > 0) return { command: value };

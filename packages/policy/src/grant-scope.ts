@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { isAbsoluteReading, MAX_PATH_CHARS, readPath } from './path-normalize.js';
+import { holdsRedactedDigest } from './redacted-digest.js';
 import { analyzeShell } from './shell-analysis.js';
 
 /**
@@ -143,6 +144,11 @@ function validateConstraint(raw: unknown, where: string, problem: Report): Param
   }
   const [kind] = Object.keys(raw) as [string];
   const value = raw[kind];
+  // A digest stands for a value that is gone: comparing it would match only an agent sending its text.
+  if (kind !== 'any' && holdsRedactedDigest(value)) {
+    problem(`${where}.${kind}`, 'holds a redacted value (a digest); a grant never compares digests: use {"any": true}');
+    return null;
+  }
   switch (kind) {
     case 'command':
       return commandConstraint(value, `${where}.command`, problem);

@@ -87,6 +87,19 @@ describe('approve --break-glass, reviews and doctor', () => {
     expect((await doctor()).stdout).not.toContain('break-glass');
   });
 
+  it('refuses --break-glass with a standing grant in one line, and leaves the action pending', async () => {
+    const action = await refund();
+    for (const flags of [['--grant-for', '2h'], ['--grant-for', '2h', '--grant-uses', '3'], ['--grant-high-risk']]) {
+      const refused = await cli(['approve', action.id, '--break-glass', '--reason', 'outage', ...flags], {
+        env: env('carol'),
+      });
+      expect([refused.code, refused.stderr.trim().split('\n').length]).toEqual([2, 1]);
+      expect(refused.stderr).toContain("--break-glass can't make a standing grant");
+    }
+    const client = new FarameshClient({ baseUrl: srv.url, token: TOKENS.carol });
+    expect((await client.getAction(action.id)).status).toBe('pending_approval');
+  });
+
   it('refuses break-glass by an approver and a bad --status in one line each', async () => {
     const action = await refund();
     const refused = await cli(['approve', action.id, '--break-glass', '--reason', 'x'], { env: env('alice') });

@@ -1,13 +1,25 @@
 import { UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { shortId } from '../output/format.js';
+import { type GrantOptions, grantFlagsGiven } from './grant-options.js';
 
 /**
  * `approve <id> --break-glass --reason "…"`: an admin approves a pending action past its approvers
  * and quorum. The approval binds to the request_hash read just before; a review opens that another
  * approver must acknowledge (`faramesh reviews ack`).
  */
-export async function breakGlass(ctx: Context, id: string, options: { reason?: string }): Promise<number> {
+export async function breakGlass(
+  ctx: Context,
+  id: string,
+  options: { reason?: string } & GrantOptions,
+): Promise<number> {
+  // A grant must be made by people who could approve the calls it covers; breaking glass bypasses exactly that.
+  const grantFlags = grantFlagsGiven(options);
+  if (grantFlags.length > 0) {
+    throw new UsageError(
+      `--break-glass can't make a standing grant (${grantFlags.join(', ')}): it approves this one action only`,
+    );
+  }
   if (options.reason === undefined || options.reason.trim() === '') {
     throw new UsageError('--break-glass needs --reason "why this cannot wait for the approvers"');
   }

@@ -31,14 +31,19 @@ export async function grantRequest(ctx: Context, id: string, options: GrantOptio
 
 /** Null, or a usage error when a --grant-* flag is given without --grant-for (or with deny). */
 export function refuseGrantOptions(options: GrantOptions): null {
-  const stray = [
+  const stray = grantFlagsGiven(options);
+  if (stray.length > 0) throw new UsageError(`${stray.join(', ')} only go with approve --grant-for DURATION`);
+  return null;
+}
+
+/** The --grant-* flags given, as written on the command line. */
+export function grantFlagsGiven(options: GrantOptions): string[] {
+  return [
     options.grantUses !== undefined && '--grant-uses',
     options.grantScope !== undefined && '--grant-scope',
     options.grantHighRisk === true && '--grant-high-risk',
     options.grantFor !== undefined && '--grant-for',
   ].filter((flag): flag is string => flag !== false);
-  if (stray.length > 0) throw new UsageError(`${stray.join(', ')} only go with approve --grant-for DURATION`);
-  return null;
 }
 
 function parseScope(text: string): Record<string, unknown> {

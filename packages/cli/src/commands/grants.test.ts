@@ -36,8 +36,13 @@ describe('approve --grant-for and the grants commands', () => {
     expect(grant).toMatchObject({ action_id: first.id, uses: 1, max_uses: 3, state: 'active' });
     const shown = await cli(['grants', 'show', grant.id], { env: env('alice') });
     expect(shown.stdout).toContain('uses:      1 of 3');
+    // The 8 characters `grants list` prints name the grant, as they do an action.
+    const byPrefix = await cli(['grants', 'show', grant.id.slice(0, 8).toUpperCase()], { env: env('alice') });
+    expect([byPrefix.code, byPrefix.stdout]).toEqual([0, shown.stdout]);
+    const unknown = await cli(['grants', 'show', 'ffffffffff'], { env: env('alice') });
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([1, expect.stringContaining('no grant id starts with')]);
 
-    const revoked = await cli(['grants', 'revoke', grant.id, '--reason', 'done'], { env: env('alice') });
+    const revoked = await cli(['grants', 'revoke', grant.id.slice(0, 8), '--reason', 'done'], { env: env('alice') });
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/Revoked grant/);
     expect(await bot().submitAction(LS)).toMatchObject({ status: 'pending_approval' });

@@ -3,6 +3,7 @@ import type { Grant } from '@faramesh/contract';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { formatDateTime, shortId } from '../output/format.js';
+import { resolveGrantId } from './grant-id.js';
 import { describeScope } from './grant-options.js';
 
 /** `grants list [--all]`: standing grants, newest first (approver, admin). */
@@ -32,7 +33,7 @@ export async function listGrants(ctx: Context, options: { all?: boolean; limit?:
 
 /** `grants show ID`: one grant in full. */
 export async function showGrant(ctx: Context, id: string): Promise<number> {
-  const grant = await ctx.client.getGrant(id);
+  const grant = await ctx.client.getGrant(await resolveGrantId(ctx, id));
   if (ctx.json) {
     ctx.out.json(grant);
     return 0;
@@ -61,7 +62,7 @@ export async function showGrant(ctx: Context, id: string): Promise<number> {
 
 /** `grants revoke ID`: every replica stops using it at once. */
 export async function revokeGrant(ctx: Context, id: string, options: { reason?: string }): Promise<number> {
-  const grant = await ctx.client.revokeGrant(id, options.reason);
+  const grant = await ctx.client.revokeGrant(await resolveGrantId(ctx, id), options.reason);
   if (ctx.json) {
     ctx.out.json(grant);
     return 0;
@@ -100,14 +101,14 @@ export function registerGrants(program: Command, app: App): void {
   group
     .command('show')
     .description('one standing grant')
-    .argument('<id>', 'grant id')
+    .argument('<id>', 'grant id or prefix')
     .action(async (id, _opts, cmd) => {
       app.exitCode = await showGrant(app.context(cmd), id);
     });
   group
     .command('revoke')
     .description('revoke a standing grant now')
-    .argument('<id>', 'grant id')
+    .argument('<id>', 'grant id or prefix')
     .option('--reason <text>', 'why (recorded in the ledger)')
     .action(async (id, opts, cmd) => {
       app.exitCode = await revokeGrant(app.context(cmd), id, opts);

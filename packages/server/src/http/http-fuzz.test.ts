@@ -66,6 +66,7 @@ beforeAll(async () => {
       // default binding (its own name), so the 403 path is fuzzed too.
       FARAMESH_AGENT_BINDINGS: 'agent-1=*',
       FARAMESH_UI_DIR: join(dir, 'ui'),
+      FARAMESH_ARCHIVE_DIR: join(dir, 'archive'),
     },
   });
   origin = await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -376,6 +377,73 @@ const anyRequest: fc.Arbitrary<Request> = fc.oneof(
   fc
     .record({ rest: hostileString.map(percentEncode), base: fc.constantFrom('/assets/', '/ui/', '/v1/', '/'), caller })
     .map(({ rest, base, caller }) => ({ method: 'GET' as const, url: base + rest, caller })),
+  // The routes of break-glass, reviews, standing grants, shadow policies, archiving and channels.
+  fc
+    .record({
+      id: idChoice,
+      route: fc.constantFrom(
+        (id: string) => `/v1/actions/${id}/break-glass`,
+        (id: string) => `/v1/reviews/${id}/acknowledge`,
+        (id: string) => `/v1/grants/${id}/revoke`,
+        (id: string) => `/v1/outbox/${id}/retry`,
+        (id: string) => `/v1/channels/${id}/test`,
+        () => '/v1/policy/shadow',
+        () => '/v1/policy/shadow/promote',
+        () => '/v1/audit/archive',
+        () => '/v1/slack/interactions',
+      ),
+      body: bodyText(
+        fc
+          .record(
+            {
+              reason: hostileJson,
+              request_hash: hostileJson,
+              note: hostileJson,
+              grant: hostileJson,
+              policy: hostileJson,
+              expected_hash: hostileJson,
+              since: hostileJson,
+              before: fc.oneof(
+                fc.constantFrom<JsonText>(
+                  { kind: 'raw', text: '"90d"' },
+                  { kind: 'raw', text: '"1e400d"' },
+                  { kind: 'raw', text: '"2999-01-01T00:00:00Z"' },
+                ),
+                hostileJson,
+              ),
+              dry_run: fc.oneof(fc.constant<JsonText>({ kind: 'raw', text: 'true' }), hostileJson),
+            },
+            { requiredKeys: [] },
+          )
+          .map((record) => object(Object.entries(record) as [string, JsonText][])),
+      ),
+      type: contentType,
+      caller,
+    })
+    .map(({ id, route, body, type, caller }) => ({
+      method: 'POST' as const,
+      url: route(resolveId(id)),
+      caller,
+      body,
+      headers: type === '' ? {} : { 'content-type': type },
+    })),
+  fc
+    .record({
+      id: idChoice,
+      path: fc.constantFrom(
+        (id: string, q: string) => `/v1/actions/${id}/grant-proposal?${q}`,
+        (id: string, q: string) => `/v1/actions/${id}/notifications?${q}`,
+        (id: string, q: string) => `/v1/grants/${id}?${q}`,
+        (_id: string, q: string) => `/v1/grants?${q}`,
+        (_id: string, q: string) => `/v1/reviews?${q}`,
+        (_id: string, q: string) => `/v1/outbox?${q}`,
+        (_id: string, q: string) => `/v1/policy/shadow?${q}`,
+        (_id: string, q: string) => `/v1/policy/shadow/report?${q}`,
+      ),
+      query: queryString(['state', 'status', 'action_id', 'limit', 'after', 'since', 'policy_hash', 'examples']),
+      caller,
+    })
+    .map(({ id, path, query, caller }) => ({ method: 'GET' as const, url: path(resolveId(id), query), caller })),
   fc.record({ body: bodyText(hostileJson), caller }).map(({ body, caller }) => ({
     method: 'POST' as const,
     url: '/v1/policy/reload',

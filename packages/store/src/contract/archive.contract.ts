@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchiveRecord, LedgerArchiveStore } from '../ledger-archive.js';
 import { GENESIS_HASH } from '../store.js';
 import type { ContractScope } from './contract-scope.js';
-import { expectStoreError, newEvents, nextTime } from './fixtures.js';
+import { expectStoreError, newEvents, nextTime, sampleAction } from './fixtures.js';
 
 const TERMINAL = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
 
@@ -151,6 +151,99 @@ export function describeArchiveContract(s: ContractScope): void {
       expect(await s.store.ledger.count()).toEqual({ events: 4, actions: 2 });
       expect((await s.store.listEvents(pending.action.id)).length).toBe(2);
       expect(await archive.latest()).toEqual(second);
+    });
+
+    it('keeps the finished action of a standing grant until the grant ends, then removes it and keeps the grant', async () => {
+      await s.fresh();
+      const origin = (await s.create({ status: 'pending_approval', decision: 'require_approval', approval_token: 't' }))
+        .action;
+      const grantId = crypto.randomUUID();
+      const madeAt = nextTime();
+      const grant = {
+        id: grantId,
+        action_id: origin.id,
+        tool: 'shell',
+        operation: 'run',
+        scope: { tool: 'shell', operation: 'run', agent_id: 'agent-1', params: { cmd: { command: 'ls -la' } } },
+        high_risk: false,
+        creators: [{ name: 'alice', groups: [], may_grant_high_risk: false }],
+        created_at: madeAt,
+        expires_at: '2100-01-01T00:00:00.000Z',
+        max_uses: null,
+      };
+      const approved = await s.store.transition({
+        id: origin.id,
+        expected_version: 1,
+        patch: { status: 'approved' },
+        events: newEvents('approved', 'grant_created'),
+        at: madeAt,
+        grant: { kind: 'create', grant },
+      });
+      const finished = await s.store.transition({
+        id: origin.id,
+        expected_version: approved.action.version,
+        patch: { status: 'succeeded' },
+        events: newEvents('started', 'succeeded'),
+        at: nextTime(),
+      });
+      const archive = archiveOf();
+      const cut = nextTime();
+      const first = await archive.commit({
+        record: await recordUpTo(await archive.cutoff(0, cut), cut),
+        terminal: TERMINAL,
+      });
+      expect(first).toMatchObject({ removed_actions: 0, removed_events: 0, retained_events: 6 });
+      // The grant's revocation is a ledger event on that action: it must still be there to take it.
+      const revokedAt = nextTime();
+      await s.store.transition({
+        id: origin.id,
+        expected_version: finished.action.version,
+        patch: {},
+        events: newEvents('grant_revoked'),
+        at: revokedAt,
+        grant: { kind: 'revoke', id: grantId, at: revokedAt, by: 'alice', reason: null },
+      });
+      const later = nextTime();
+      const second = await archive.commit({
+        record: await recordUpTo(await archive.cutoff(first.last_seq, later), later),
+        terminal: TERMINAL,
+      });
+      expect(second).toMatchObject({ removed_actions: 1, removed_events: 7, retained_events: 0 });
+      expect(await s.store.getAction(origin.id)).toBeNull();
+      expect(await s.store.grants.get(grantId)).toMatchObject({ action_id: origin.id, revoked_by: 'alice' });
+    });
+
+    it("removes a removed action's shadow disagreement and Slack message with it, and keeps those of the rest", async () => {
+      await s.fresh();
+      const shadowOf = (action: { id: string; created_at: string }) => ({
+        action_id: action.id,
+        created_at: action.created_at,
+        kind: 'decision',
+        active_decision: 'deny',
+        active_rule: null,
+        active_policy_hash: 'a'.repeat(64),
+        shadow_decision: 'allow',
+        shadow_rule: null,
+        shadow_reason: null,
+        shadow_reason_code: 'rule_allow',
+        shadow_risk_level: 'low',
+        shadow_policy_hash: 'c'.repeat(64),
+      });
+      const denied = sampleAction({ status: 'denied', decision: 'deny', created_at: nextTime() });
+      const pending = sampleAction({ status: 'pending_approval', approval_token: 't', created_at: nextTime() });
+      for (const action of [denied, pending]) {
+        await s.store.createAction({ action, events: newEvents('created'), shadow: shadowOf(action) });
+        await s.store.slackMessages?.add(
+          { channel: 'ops-slack', action_id: action.id, slack_channel: 'C0123', ts: '1.2', rendered_version: 1 },
+          nextTime(),
+        );
+      }
+      const archive = archiveOf();
+      const cut = nextTime();
+      await archive.commit({ record: await recordUpTo(await archive.cutoff(0, cut), cut), terminal: TERMINAL });
+      expect((await s.store.shadow.forActions([denied.id, pending.id])).map((d) => d.action_id)).toEqual([pending.id]);
+      expect(await s.store.slackMessages?.get('ops-slack', denied.id)).toBeNull();
+      expect(await s.store.slackMessages?.get('ops-slack', pending.id)).not.toBeNull();
     });
 
     it('refuses an archive that does not continue the newest one, or whose counts changed, and removes nothing', async () => {

@@ -6,6 +6,7 @@ import {
   archiveValues,
   rowToArchive,
 } from '../archive/archive-rows.js';
+import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.js';
 import type { LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
@@ -13,13 +14,15 @@ import { SEARCH_TEXT } from './search-batch.js';
 
 /**
  * The actions archiving up to @last removes: terminal, and with every event at or below @last (an
- * action's seq list is ascending, so its largest entry is its newest event). Candidates come from
- * the archived stretch itself, so the cost follows its size, not the table's.
+ * action's seq list is ascending, so its largest entry is its newest event), and not the origin of a
+ * standing grant that has not ended (its revocation or expiry is still to be recorded on it).
+ * Candidates come from the archived stretch itself, so the cost follows its size, not the table's.
  */
 const REMOVABLE = `SELECT a.id FROM actions a
   WHERE a.id IN (SELECT action_id FROM action_events WHERE seq <= @last)
     AND a.status IN (SELECT value FROM json_each(@terminal))
-    AND (SELECT max(value) FROM json_each(a.event_seqs)) <= @last`;
+    AND (SELECT max(value) FROM json_each(a.event_seqs)) <= @last
+    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
 
 type Sql = (text: string) => Database.Statement;
 
@@ -135,6 +138,7 @@ export function createSqliteArchive(
         // left and drops it before committing: one sort instead of a table scan per removed action.
         sql('CREATE INDEX archive_events_by_action ON action_events (action_id)').run();
         const actions = sql('DELETE FROM actions WHERE id IN (SELECT id FROM temp.archive_removal)').run().changes;
+        for (const statement of sideRowDeletes('temp.archive_removal')) sql(statement).run();
         sql('DROP INDEX archive_events_by_action').run();
         onStep?.('actions_deleted');
         const retained = (
