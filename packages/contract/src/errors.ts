@@ -47,6 +47,8 @@ export const ERROR_STATUS = {
   notification_not_found: 404,
   /** Only a dead (dead-lettered) notification can be re-driven. */
   notification_not_dead: 409,
+  /** A reload found FARAMESH_CHANNELS_FILE invalid, or removing a channel the policy names: the last good channels stay. */
+  channels_invalid: 422,
   /** No notification channel has that name (details: the configured names). */
   channel_not_found: 404,
   /** The storage backend has no notification outbox. */

@@ -26,10 +26,12 @@ import { ConcurrencyGate } from './limits/concurrency-gate.js';
 import { RequestLimits } from './limits/request-limits.js';
 import { Metrics } from './metrics/metrics.js';
 import { channelNames, selfPointingWebhooks } from './notify/channels-config.js';
+import { channelsCheck } from './notify/channels-ready.js';
+import { type PolicyAndChannelsOutcome, reloadPolicyAndChannels } from './notify/policy-channels-reload.js';
 import { slackInteractions } from './notify/slack-setup.js';
 import { startNotifications } from './notify/start-notifications.js';
 import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
-import { PolicyHolder, type ReloadOutcome } from './policy/policy-holder.js';
+import { PolicyHolder } from './policy/policy-holder.js';
 import { watchPolicyFile } from './policy/policy-watcher.js';
 import { decidingIdentities, quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
@@ -85,7 +87,7 @@ const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 export async function createServer(config: ServerConfig, options: CreateServerOptions = {}): Promise<FarameshServer> {
   const log = options.logger ?? SILENT;
   const now = options.now ?? (() => new Date());
-  const loadOptions = {
+  const loadOptions: { channels: ReadonlySet<string>; redactionKey: boolean } = {
     channels: new Set(channelNames(config.channels)),
     redactionKey: (config.redactionKey ?? null) !== null,
   };
@@ -132,7 +134,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   });
   metrics.watchStore(() => store.countByStatus());
   const guardedStore = refuseWritesWhenInconsistent(store, ledger.monitor);
-  const notifications = startNotifications(config, store, metrics, now, log, policy);
+  // The bound port once listening (port 0 picks one): a reloaded webhook may not point back at it.
+  let listeningPort = config.port;
+  const notifications = startNotifications(config, store, metrics, now, log, policy, () => listeningPort);
   const service = new ActionService({
     notifications,
     store: guardedStore,
@@ -190,8 +194,26 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     rateLimiterCallers: requestLimits.limiter.size,
   }));
 
-  const reloadPolicy = async (): Promise<ReloadOutcome> => {
-    const outcome = await policy.reload();
+  const reloadPolicy = async (): Promise<PolicyAndChannelsOutcome> => {
+    const before = channelNames(config.channels).join(', ');
+    const outcome = await reloadPolicyAndChannels({ policy, channels: notifications.reload, loadOptions });
+    if (outcome.channels?.ok === true) {
+      // The Slack app's signing secrets and user map come with the channels.
+      const previous = slack;
+      slack =
+        config.channels.slack === null
+          ? null
+          : slackInteractions(config.channels.slack, { auth, store: guardedStore, approvals, now });
+      context.slack = slack?.interactions ?? null;
+      void previous?.responder.close();
+      const after = channelNames(config.channels).join(', ');
+      if (after !== before) log.info(`channels reloaded: ${config.channels.file} (${after || 'none'})`);
+    }
+    if (outcome.channels?.ok === false) {
+      log.warn(
+        `channels reload refused, keeping the last good channels (${before || 'none'}):\n${outcome.channels.message}`,
+      );
+    }
     // The admin reload (and promotion) re-reads FARAMESH_SHADOW_POLICY too; it keeps its last good one.
     await shadow.reloadFile();
     metrics.policyReloads.inc({ result: outcome.ok ? 'ok' : 'invalid' });
@@ -209,6 +231,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     readiness.add(diskSpaceCheck(config.sqlitePath, config.minFreeBytes));
   }
   readiness.add(policyCheck(policy));
+  readiness.add(channelsCheck(notifications.reload));
   readiness.add(ledgerCheck(ledger));
 
   const envTokens = new EnvTokenSource(config.tokens);
@@ -225,7 +248,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   const auth = new Authenticator([envTokens, databaseTokens], {
     closed: config.oidc !== null,
   });
-  const slack =
+  let slack =
     config.channels.slack === null
       ? null
       : slackInteractions(config.channels.slack, { auth, store: guardedStore, approvals, now });
@@ -285,6 +308,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
   }
 
   const watcher = config.hotReload ? watchPolicyFile(config.policyFile, () => void reloadPolicy()) : null;
+  const channelsFile = config.channels.file;
+  const channelsWatcher =
+    config.hotReload && channelsFile !== null ? watchPolicyFile(channelsFile, () => void reloadPolicy()) : null;
   const shadowFile = config.shadow.file;
   const shadowWatcher =
     config.hotReload && shadowFile !== null ? watchPolicyFile(shadowFile, () => void shadow.reloadFile()) : null;
@@ -331,6 +357,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       await app.listen({ host: config.host, port: config.port });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      listeningPort = port;
       const loops = selfPointingWebhooks(config.channels.webhooks, { ...config, port });
       if (loops.length > 0) {
         await app.close();
@@ -349,6 +376,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       await slack?.responder.close();
       ledger.close();
       watcher?.close();
+      channelsWatcher?.close();
       shadowWatcher?.close();
       if (shadowSync !== null) clearInterval(shadowSync);
       shutdown.abort();

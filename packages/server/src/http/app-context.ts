@@ -62,7 +62,7 @@ export interface AppContext {
   /** Pasted playground policies, evaluated off the request thread. */
   playground: InlinePolicyEvaluator;
   /** Reloads the policy file and reports the outcome (used by the admin endpoint and hot reload). */
-  reloadPolicy: () => Promise<import('../policy/policy-holder.js').ReloadOutcome>;
+  reloadPolicy: () => Promise<import('../notify/policy-channels-reload.js').PolicyAndChannelsOutcome>;
   now: () => Date;
   /** Aborted when the server begins to shut down: long-polls answer at once instead of holding it up. */
   shutdown: AbortSignal;

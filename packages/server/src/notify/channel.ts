@@ -19,4 +19,6 @@ export interface Channel {
    */
   recipients?(action: ActionRecord): readonly JsonObject[];
   deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
+  /** Releases what the channel holds (an SMTP pool) once it is no longer in use. */
+  close?(): void;
 }

@@ -40,6 +40,8 @@ export interface ChannelsConfig {
   email: EmailChannelConfig[];
   /** FARAMESH_EMAIL_LINK_SECRET: signs the email channels' approval links; null without email channels. */
   emailLinkKey: Buffer | null;
+  /** Where it was read from (file, environment), so that a reload reads it the same way. */
+  source?: ChannelsSource;
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
@@ -88,6 +90,7 @@ export function resolveChannelsConfig(source: ChannelsSource, problems: string[]
     delivery: { ...DEFAULT_DELIVERY },
     email: [],
     emailLinkKey: null,
+    source,
   };
   if (source.file === null) return config;
   const where = `FARAMESH_CHANNELS_FILE (${source.file})`;

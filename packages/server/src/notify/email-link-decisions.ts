@@ -140,6 +140,8 @@ export class EmailLinkDecisions {
         request_hash: link.request_hash,
       },
       principal,
+      // Where the decision was made, for the audit (as a Slack button's decision records Slack).
+      { channel: 'email', email_channel: link.channel },
     );
   }
 

@@ -43,11 +43,18 @@ const STATUS_OF_STATE: Record<string, OutboxStatus> = { queued: 'queued', delive
 export class Notifications {
   constructor(
     private readonly outbox: OutboxStore | null,
-    private readonly router: NotificationRouter,
-    private readonly channels: ReadonlyMap<string, Channel>,
-    private readonly worker: OutboxWorker | null,
+    private router: NotificationRouter,
+    private channels: ReadonlyMap<string, Channel>,
+    private worker: OutboxWorker | null,
     private readonly now: () => Date,
   ) {}
+
+  /** Routes to, and tests, another set of channels from now on (a channels reload). */
+  use(router: NotificationRouter, channels: ReadonlyMap<string, Channel>, worker: OutboxWorker | null): void {
+    this.router = router;
+    this.channels = channels;
+    this.worker = worker;
+  }
 
   route(action: ActionRecord, events: readonly NewEvent[], at: string): NewOutboxMessage[] | undefined {
     const messages = this.router.route(action, events, at);

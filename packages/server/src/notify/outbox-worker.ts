@@ -30,10 +30,24 @@ export class OutboxWorker {
   private ticking = false;
   private failing = false;
 
-  constructor(private readonly deps: OutboxWorkerDeps) {}
+  constructor(private deps: OutboxWorkerDeps) {}
 
   start(): void {
     this.schedule(0);
+  }
+
+  /**
+   * Delivers with other channels and settings from now on (a channels reload): each claim looks its
+   * channel up when it is delivered, so messages queued for a channel that still exists go on.
+   */
+  use(channels: ReadonlyMap<string, Channel>, settings: DeliverySettings): void {
+    this.deps = { ...this.deps, channels, settings };
+    this.kick();
+  }
+
+  /** Resolves once the deliveries in flight now have ended (their channels may then be closed). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inflight]);
   }
 
   /** Looks for due messages now (e.g. right after a write queued some). */

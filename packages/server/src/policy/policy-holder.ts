@@ -62,9 +62,13 @@ export class PolicyHolder {
     };
   }
 
-  /** Re-reads the policy file; on failure the active policy is kept and the reason recorded. */
-  async reload(): Promise<ReloadOutcome> {
-    const result = await readAndCompile(this.policy.file, this.options);
+  /**
+   * Re-reads the policy file; on failure the active policy is kept and the reason recorded.
+   * `channels`: check `notify:` against these names instead (channels about to be reloaded).
+   */
+  async reload(channels?: ReadonlySet<string>): Promise<ReloadOutcome> {
+    const options = channels === undefined ? this.options : { ...this.options, channels };
+    const result = await readAndCompile(this.policy.file, options);
     const at = this.now().toISOString();
     if (!result.ok) {
       this.lastError = { message: result.message, diagnostics: result.diagnostics, at };

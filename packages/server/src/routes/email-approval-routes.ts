@@ -45,17 +45,29 @@ interface DecisionBody {
  * use and decides through the normal approval path. Browsers get pages, API clients JSON errors.
  */
 export function registerEmailApprovalRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const decisions = new EmailLinkDecisions({
-    key: ctx.config.channels.emailLinkKey,
-    channels: ctx.config.channels.email,
-    store: ctx.store,
-    approvals: ctx.approvals,
-    directory: {
-      tokenEmails: new Map(ctx.config.tokens.flatMap((t) => (t.email === undefined ? [] : [[t.name, t.email]]))),
-      tokens: ctx.config.tokens,
-    },
-    now: ctx.now,
-  });
+  const directory = {
+    tokenEmails: new Map(ctx.config.tokens.flatMap((t) => (t.email === undefined ? [] : [[t.name, t.email] as const]))),
+    tokens: ctx.config.tokens,
+  };
+  // The channels in use (a reload of FARAMESH_CHANNELS_FILE replaces `config.channels` whole).
+  let built: { channels: AppContext['config']['channels']; decisions: EmailLinkDecisions } | null = null;
+  const current = (): EmailLinkDecisions => {
+    const { channels } = ctx.config;
+    if (built?.channels !== channels) {
+      built = {
+        channels,
+        decisions: new EmailLinkDecisions({
+          key: channels.emailLinkKey,
+          channels: channels.email,
+          store: ctx.store,
+          approvals: ctx.approvals,
+          directory,
+          now: ctx.now,
+        }),
+      };
+    }
+    return built.decisions;
+  };
 
   const session = async (request: FastifyRequest) =>
     ctx.sessions === null ? null : ctx.sessions.current(request.headers);
@@ -87,6 +99,7 @@ export function registerEmailApprovalRoutes(app: FastifyInstance, ctx: AppContex
         noStore(reply);
         const token = request.query.t;
         return answer(request, reply, async () => {
+          const decisions = current();
           const opened = await decisions.open(token);
           const live = await session(request);
           const principal = decisions.principalFor(opened, live?.principal ?? null);
@@ -129,6 +142,7 @@ export function registerEmailApprovalRoutes(app: FastifyInstance, ctx: AppContex
         noStore(reply);
         const { t: token, csrf, reason } = request.body;
         return answer(request, reply, async () => {
+          const decisions = current();
           const opened = await decisions.open(token);
           const live = await session(request);
           const principal: Principal | null = decisions.principalFor(opened, live?.principal ?? null);

@@ -17,13 +17,22 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: AppContext): voi
       throw new ApiError('forbidden', `role "${request.principal.role}" may not reload the policy`);
     }
     const outcome = await ctx.reloadPolicy();
+    const channels = outcome.channels?.status;
     if (!outcome.ok) {
       throw new ApiError('policy_invalid', `${outcome.message}\nthe previous policy stays active`, {
         diagnostics: outcome.diagnostics,
         active: outcome.status,
+        ...(channels !== undefined && { channels }),
       });
     }
-    return { ...outcome.status, changed: outcome.changed };
+    if (outcome.channels?.ok === false) {
+      throw new ApiError(
+        'channels_invalid',
+        `${outcome.channels.message}\nthe last good channels stay in use (the policy reloaded)`,
+        { policy: { ...outcome.status, changed: outcome.changed }, channels },
+      );
+    }
+    return { ...outcome.status, changed: outcome.changed, ...(channels !== undefined && { channels }) };
   });
 
   app.get(
