@@ -63,6 +63,27 @@ describe('agent bindings and groups', () => {
   });
 });
 
+describe('FARAMESH_TOKEN next to FARAMESH_TOKENS', () => {
+  it('reads a FARAMESH_TOKEN equal to a named token as that person, not a second shared admin', () => {
+    // The CLI's client token exported in the shell, the server's tokens in .env: local commands
+    // (archive, migrate, doctor) read both.
+    const config = resolve({
+      FARAMESH_TOKENS: 'root:admin:root-token-1,ann:approver:ann-token-2',
+      FARAMESH_TOKEN: 'root-token-1',
+    });
+    expect(config.tokens.map((t) => [t.name, t.role, t.shared === true])).toEqual([
+      ['root', 'admin', false],
+      ['ann', 'approver', false],
+    ]);
+  });
+
+  it('still refuses one secret given to two names in FARAMESH_TOKENS', () => {
+    expect(problemsOf({ FARAMESH_TOKENS: 'root:admin:same-token-1,ann:approver:same-token-1' })).toContain(
+      'the token of "ann" is also given to another name',
+    );
+  });
+});
+
 describe('allowed hosts and public URL', () => {
   it('lowercases hosts and adds the public URL host', () => {
     const config = resolve({

@@ -228,9 +228,6 @@ function parseTokens(adminRaw: string | undefined, scopedRaw: string | undefined
     .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
-  admin.forEach((token, index) => {
-    tokens.push({ name: admin.length === 1 ? 'admin' : `admin-${index + 1}`, role: 'admin', token, shared: true });
-  });
   for (const entry of (scopedRaw ?? '').split(',')) {
     const trimmed = entry.trim();
     if (trimmed === '') continue;
@@ -249,6 +246,14 @@ function parseTokens(adminRaw: string | undefined, scopedRaw: string | undefined
     }
     tokens.push({ name, role: role as TokenSpec['role'], token });
   }
+  // FARAMESH_TOKEN is also the CLI's own client token: a shell that exports it with the value of a
+  // named token in FARAMESH_TOKENS means that person, not a second, shared admin. The named identity
+  // wins (the stricter reading: separation of duties applies to it).
+  const named = new Set(tokens.map((spec) => spec.token));
+  const shared = admin.filter((token) => !named.has(token));
+  shared.forEach((token, index) => {
+    tokens.push({ name: shared.length === 1 ? 'admin' : `admin-${index + 1}`, role: 'admin', token, shared: true });
+  });
   for (const spec of tokens) {
     if (spec.token.length < 8) problems.push(`token of "${spec.name}" is shorter than 8 characters`);
   }
