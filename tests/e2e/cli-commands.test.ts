@@ -61,12 +61,22 @@ describe('faramesh against a running server', () => {
   });
 
   it('tail receives a live event', async () => {
-    let id = '';
-    const tail = faramesh(['tail'], { env, until: (out) => id !== '' && out.includes(id.slice(0, 8)) });
-    await new Promise((r) => setTimeout(r, 700));
-    id = (await submit('echo live')).id;
+    // tail prints events from the moment its stream is open, which a loaded machine may take a while
+    // to reach: keep submitting until one arrives, instead of guessing how long to wait.
+    const ids: string[] = [];
+    const arrived = (out: string) => ids.find((id) => out.includes(id.slice(0, 8)));
+    let done = false;
+    const tail = faramesh(['tail'], { env, until: (out) => arrived(out) !== undefined }).finally(() => {
+      done = true;
+    });
+    while (!done) {
+      ids.push((await submit('echo live')).id);
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const out = await tail;
-    expect(out.stdout).toMatch(new RegExp(`\\] pending_approval  ${id.slice(0, 8)} \\| shell`));
+    const id = arrived(out.stdout);
+    expect(id).toBeDefined();
+    expect(out.stdout).toMatch(new RegExp(`\\] pending_approval  ${id?.slice(0, 8)} \\| shell`));
   });
 
   it('an unreachable server is one line naming the URL, exit 1', async () => {
