@@ -21,6 +21,10 @@ export const CLAIM_COUNT = 128;
 /** Most payload bytes one claim leases (they wait in memory until their turn). */
 export const CLAIM_BYTES = 4 * 1024 * 1024;
 
+/** Outcomes that are recorded at once rather than after a short wait for more. */
+const RECORD_BATCH = 64;
+const RECORD_LINGER_MS = 25;
+
 /** A finished attempt waiting to be recorded, with what its metrics need. */
 interface Finished {
   outcome: OutboxOutcome;
@@ -45,6 +49,7 @@ export class OutboxWorker {
   /** Attempted (or released), not recorded yet. */
   private readonly finished: Finished[] = [];
   private recording: Promise<void> | null = null;
+  private linger: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
   private readonly stop = new AbortController();
   private timer: NodeJS.Timeout | null = null;
@@ -76,7 +81,7 @@ export class OutboxWorker {
     await this.claiming;
     this.releaseWaiting();
     await Promise.allSettled([...this.inflight]);
-    this.record();
+    this.recordNow();
     while (this.recording !== null) await this.recording;
   }
 
@@ -185,10 +190,11 @@ export class OutboxWorker {
         : await channel.deliver(message, this.stop.signal);
     // Interrupted by shutdown: leave the lease to expire, so another replica (or the restart) retries.
     if (this.stop.signal.aborted && !outcome.ok) return;
-    this.finish(message, outcome);
+    // This delivery still counts in `inflight`: others finishing soon are worth waiting for.
+    this.finish(message, outcome, this.inflight.size > 1);
   }
 
-  private finish(message: OutboxMessage, outcome: DeliveryOutcome | 'released'): void {
+  private finish(message: OutboxMessage, outcome: DeliveryOutcome | 'released', more = false): void {
     const at = this.deps.now().toISOString();
     const { id } = message;
     let recorded: OutboxOutcome;
@@ -205,16 +211,38 @@ export class OutboxWorker {
       createdAt: message.created_at,
       attempts: message.attempts,
     });
-    this.record();
+    this.record(more);
   }
 
-  /** Records what finished: one write at a time, each taking everything finished by then. */
-  private record(): void {
+  /**
+   * Records what finished: one write at a time, each taking everything finished by then. While
+   * `more` outcomes are coming (other deliveries in flight) it waits up to `RECORD_LINGER_MS` for
+   * them (unless `RECORD_BATCH` are waiting): a write per few outcomes would cost a commit (an
+   * fsync) each when nothing else is being written.
+   */
+  private record(more = false): void {
+    if (this.recording !== null || this.finished.length === 0) return;
+    if (more && this.finished.length < RECORD_BATCH && !this.stop.signal.aborted) {
+      if (this.linger === null) {
+        this.linger = setTimeout(() => {
+          this.linger = null;
+          this.recordNow();
+        }, RECORD_LINGER_MS);
+        this.linger.unref();
+      }
+      return;
+    }
+    this.recordNow();
+  }
+
+  private recordNow(): void {
+    if (this.linger !== null) clearTimeout(this.linger);
+    this.linger = null;
     if (this.recording !== null || this.finished.length === 0) return;
     this.recording = this.recordAll().finally(() => {
       this.recording = null;
       // Recorded outcomes free room for the next claim.
-      this.record();
+      this.record(this.inflight.size > 0);
       this.refill();
     });
   }

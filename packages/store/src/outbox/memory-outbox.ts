@@ -1,4 +1,3 @@
-import { canonicalJson } from '@faramesh/canonical';
 import {
   boundedError,
   type NewOutboxMessage,
@@ -65,7 +64,7 @@ export function createMemoryOutbox(open: () => void): MemoryOutbox {
         .slice(0, Math.max(0, limit));
       let bytes = 0;
       const due = candidates.filter((m, i) => {
-        bytes += Buffer.byteLength(canonicalJson(m.payload));
+        bytes += Buffer.byteLength(JSON.stringify(m.payload));
         return i === 0 || max_bytes === undefined || bytes <= max_bytes;
       });
       for (const m of due)

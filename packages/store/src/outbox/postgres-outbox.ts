@@ -1,4 +1,3 @@
-import { canonicalJson } from '@faramesh/canonical';
 import type pg from 'pg';
 import { guardedStatements } from '../postgres/postgres-errors.js';
 import {
@@ -55,7 +54,7 @@ function rowToMessage(row: OutboxRow): OutboxMessage {
 
 /** Outbox rows as the batch writer inserts them (json_populate_recordset), with the event's time. */
 export function outboxRows(messages: readonly NewOutboxMessage[], at: string) {
-  return messages.map((m) => ({ ...queuedMessage(m, at), payload: canonicalJson(m.payload) }));
+  return messages.map((m) => ({ ...queuedMessage(m, at), payload: JSON.stringify(m.payload) }));
 }
 
 /** `store.outbox` on PostgreSQL: single statements outside the ledger's write queue. */

@@ -1,4 +1,3 @@
-import { canonicalJson } from '@faramesh/canonical';
 import type Database from 'better-sqlite3';
 import {
   boundedError,
@@ -73,7 +72,11 @@ function applyOutcome(sql: (text: string) => Database.Statement, owner: string, 
   }
 }
 
-/** Inserts messages on the writer connection, inside whatever transaction is open (the event's). */
+/**
+ * Inserts messages on the writer connection, inside whatever transaction is open (the event's). The
+ * payload is stored as JSON.stringify writes it (it is never hashed, so it needs no canonical form:
+ * JSON.stringify is native and several times cheaper); every retry sends the same stored text.
+ */
 export function insertOutbox(
   sql: (text: string) => Database.Statement,
   messages: readonly NewOutboxMessage[],
@@ -81,7 +84,7 @@ export function insertOutbox(
 ): void {
   const insert = sql(INSERT);
   for (const m of messages) {
-    insert.run(m.id, m.channel, m.event_type, m.action_id, canonicalJson(m.payload), at, at, at);
+    insert.run(m.id, m.channel, m.event_type, m.action_id, JSON.stringify(m.payload), at, at, at);
   }
 }
 
