@@ -124,6 +124,7 @@ export class ActionService {
         return await this.store({ ...write(verdict, grant), shadow }, hash, notifying);
       } catch (error) {
         if (!(error instanceof StoreError && error.code === 'grant_unavailable')) throw error;
+        this.deps.grants?.unavailable(evaluated.tool, evaluated.operation);
       }
     }
     // A limited rule's limit is decided again inside the write transaction, with its window's usage.
