@@ -147,7 +147,14 @@ async function load(server, bodyOf) {
     connections: 64,
     duration: seconds,
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(bodyOf((i += 1))) }) }],
+    requests: [
+      {
+        setupRequest: (req) => {
+          i += 1;
+          return { ...req, body: JSON.stringify(bodyOf(i)) };
+        },
+      },
+    ],
   });
   const n = Math.max(1, result.requests.total);
   const cpu = before === null ? null : (cpuMicros(server.child.pid) - before) / n;
