@@ -55,5 +55,7 @@ describe('benchmark suite (smoke run)', () => {
     expect(output).toMatch(/limits {2}no limit +p50 .+ µs/);
     expect(output).toMatch(/limits {2}limit, as a submission decides +p50 .+ µs/);
     expect(output).toMatch(/target: a rate limit keeps submit throughput within 10% → [\d.]+%/);
+    expect(output).toMatch(/eval {2}grant \(decision \+ coverage\) +p50 .+ µs/);
+    expect(output).toMatch(/submit {2}both +[\d,]+ req\/s \([\d.]+%\) +cpu\/req +[\d,]+ µs \([\d.]+%\) +failed 0/);
   });
 });

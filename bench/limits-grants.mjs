@@ -15,7 +15,7 @@
 //                (agent_pattern bench-*, url_host api.example.com; no max_uses), its use counted
 //      both      the limited server with the grant, calls alternating get (limit) / post (grant)
 //    and for reference, not a target: the same http post with no grant (it waits for approval).
-// Ratios are to the baseline of the same rounds.
+// Figures are the medians of the rounds; ratios are to the baseline of the same rounds.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,23 +186,33 @@ try {
     if (s.name === 'limit' && probe.status !== 'allowed') throw new Error('the limit should not be reached');
     await load(server, s.body); // warm-up: JIT, page cache, the first rows of every bucket
   }
-  const sums = scenarios.map(() => ({ rps: 0, cpu: 0, failed: 0 }));
+  // Medians of the rounds: on a shared machine one round of a scenario can land on a burst of
+  // other load, and a mean would carry it into the ratio.
+  const runs = scenarios.map(() => []);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < scenarios.length; k++) {
       const index = (k + round) % scenarios.length;
       const r = await load(servers[index], scenarios[index].body);
-      sums[index].rps += r.rps / rounds;
-      sums[index].cpu += (r.cpu ?? 0) / rounds;
-      sums[index].failed += r.failed;
+      runs[index].push(r);
       console.log(
         `  round ${round + 1}  ${scenarios[index].name.padEnd(31)} ${int(r.rps).padStart(6)} req/s   cpu/req ${int(r.cpu ?? 0).padStart(4)} µs   failed ${r.failed}`,
       );
     }
   }
-  const base = sums[0];
-  console.log(`mean of ${rounds} round(s) of ${seconds} s per scenario:`);
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const rows = runs.map((r) => ({
+    rps: median(r.map((x) => x.rps)),
+    cpu: median(r.map((x) => x.cpu ?? 0)),
+    failed: r.reduce((n, x) => n + x.failed, 0),
+  }));
+  const base = rows[0];
+  console.log(`median of ${rounds} round(s) of ${seconds} s per scenario (ratios to the baseline):`);
   scenarios.forEach((s, i) => {
-    const r = sums[i];
+    const r = rows[i];
     console.log(
       `submit  ${s.name.padEnd(31)} ${int(r.rps).padStart(6)} req/s (${((r.rps / base.rps) * 100).toFixed(1)}%)   cpu/req ${int(r.cpu).padStart(4)} µs (${((r.cpu / base.cpu) * 100).toFixed(1)}%)   failed ${r.failed}`,
     );

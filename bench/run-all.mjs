@@ -21,6 +21,7 @@ const SUITE = [
   'ledger-verify.mjs',
   'webhook-submit.mjs',
   'shadow-submit.mjs',
+  'limits-grants.mjs',
   'postgres-submit.mjs',
 ];
 
