@@ -5,7 +5,7 @@
 //
 // For each size, a store whose bucket holds that many counted rows inside the window (written
 // directly, one per second, amounts 1..7) is asked for the window's usage (`limitUsage`, the same
-// statement as the write path) repeatedly; the figure is the median µs per read over 5 passes.
+// statement as the write path) repeatedly; the figure is the median µs per read over 5 passes (after a warm-up).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,7 @@ async function measureSize(rows) {
   const reads = rows >= 10_000 ? 200 : 2_000;
   const passes = [];
   let used = 0;
+  for (let i = 0; i < 200; i++) await store.limitUsage(KEY, since); // warm-up
   for (let pass = 0; pass < 5; pass++) {
     const began = performance.now();
     for (let i = 0; i < reads; i++) used = await store.limitUsage(KEY, since);
