@@ -22,6 +22,7 @@ const SUITE = [
   'webhook-submit.mjs',
   'shadow-submit.mjs',
   'limits-grants.mjs',
+  'limit-window.mjs',
   'postgres-submit.mjs',
 ];
 
