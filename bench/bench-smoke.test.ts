@@ -56,5 +56,7 @@ describe('benchmark suite (smoke run)', () => {
     expect(output).toMatch(/limits {2}limit, as a submission decides +p50 .+ µs/);
     expect(output).toMatch(/target: a rate limit keeps submit throughput within 10% → [\d.]+%/);
     expect(output).toMatch(/target all configured: [\d.]+% of the throughput with none; cpu\/req [\d.]+% of none/);
+    expect(output).toMatch(/eval {2}grant \(decision \+ coverage\) +p50 .+ µs/);
+    expect(output).toMatch(/submit {2}both +[\d,]+ req\/s \([\d.]+%\) +cpu\/req +[\d,]+ µs \([\d.]+%\) +failed 0/);
   });
 });

@@ -11,7 +11,8 @@
 //   - a rate limit on the allow rule the load hits (counted on every call, never reached);
 //   - `redact: [params.api_key]` (every call's key is digested before anything is stored);
 //   - a webhook channel for `decision_made` with a local receiver answering 200 at once (one outbox
-//     row per submission, delivered off the request path);
+//     row per submission, delivered off the request path; the CPU is read once the outbox has
+//     delivered them all, so their delivery counts);
 //   - a shadow policy that disagrees on every call (one disagreement row per submission);
 //   - standing grants are consulted only for calls the policy sends to approval; this load has none,
 //     so their cost here is nil (bench/limits-grants-submit.mjs measures calls a grant covers).
@@ -103,6 +104,21 @@ const receiver = createServer((req, res) => {
   req.on('end', () => res.writeHead(200).end());
 });
 let delivered = 0;
+
+/** Waits until `target` deliveries were received, or none arrived for 3 s; the time it took (ms). */
+async function drain(target) {
+  const started = performance.now();
+  let last = delivered;
+  let quietSince = started;
+  while (delivered < target && performance.now() - quietSince < 3000) {
+    await new Promise((done) => setTimeout(done, 20));
+    if (delivered !== last) {
+      last = delivered;
+      quietSince = performance.now();
+    }
+  }
+  return performance.now() - started;
+}
 await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
 const receiverUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
 
@@ -126,7 +142,14 @@ const ENV = {
 };
 const ALL = ['quorum', 'limit', 'redact', 'webhook', 'shadow'];
 // `--each` also measures every feature alone, to see which one costs what.
-const sets = process.argv.includes('--each') ? [[], ...ALL.map((f) => [f]), ALL] : [[], ALL];
+// `--only a,b` measures none and those features alone (e.g. `--only webhook`).
+const only = process.argv.indexOf('--only');
+const sets =
+  only > 0
+    ? [[], ...process.argv[only + 1].split(',').map((f) => [f])]
+    : process.argv.includes('--each')
+      ? [[], ...ALL.map((f) => [f]), ALL]
+      : [[], ALL];
 const CASES = sets.map((features, index) => {
   const set = new Set(features);
   return {
@@ -139,7 +162,7 @@ const CASES = sets.map((features, index) => {
 header(
   `Submit with every feature of this round configured vs none: POST /v1/actions, ${connections} connections, ${seconds} s × ${rounds} alternating rounds`,
 );
-const results = CASES.map(() => ({ rps: [], p99: [], cpu: [], errors: 0 }));
+const results = CASES.map(() => ({ rps: [], p99: [], cpu: [], errors: 0, submitted: 0, delivered: 0, drainMs: [] }));
 try {
   for (let round = 0; round < rounds; round++) {
     for (const [index, c] of CASES.entries()) {
@@ -149,8 +172,15 @@ try {
         env: c.env,
       });
       const before = cpuMicros(server.child.pid);
+      const deliveredBefore = delivered;
       const r = await load(server.url);
+      // The webhook's work (delivery) is part of each submission's cost: wait until the outbox has
+      // delivered one message per submission (or stopped making progress) before reading the CPU.
+      const drained = c.env.FARAMESH_CHANNELS_FILE ? await drain(deliveredBefore + r['2xx']) : 0;
       const after = cpuMicros(server.child.pid);
+      results[index].drainMs.push(drained);
+      results[index].submitted += r.requests.total;
+      results[index].delivered += delivered - deliveredBefore;
       await server.stop();
       if (before !== null && after !== null) results[index].cpu.push((after - before) / Math.max(1, r.requests.total));
       results[index].rps.push(r.requests.average);
@@ -172,7 +202,14 @@ for (const [index, c] of CASES.entries()) {
     `  ${c.label.padEnd(16)} ${int(median(r.rps)).padStart(6)} req/s (${r.rps.map(int).join(', ')})   p99 ${int(median(r.p99))} ms${cpu}   errors ${r.errors}`,
   );
 }
-console.log(`  webhook deliveries received: ${delivered}`);
+for (const [index, c] of CASES.entries()) {
+  const r = results[index];
+  if (r.delivered > 0) {
+    console.log(
+      `  ${c.label}: ${r.delivered} webhook deliveries received for ${r.submitted} submissions; the outbox drained ${r.drainMs.map(int).join(', ')} ms after the load (cpu/req counts it)`,
+    );
+  }
+}
 const none = results[0];
 for (const [index, c] of CASES.entries()) {
   if (index === 0) continue;

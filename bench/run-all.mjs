@@ -22,6 +22,8 @@ const SUITE = [
   'webhook-submit.mjs',
   'shadow-submit.mjs',
   'features-submit.mjs',
+  'limits-grants.mjs',
+  'limit-window.mjs',
   'postgres-submit.mjs',
 ];
 

@@ -1,7 +1,7 @@
-import { hash } from 'node:crypto';
 import { canonicalJson } from '@faramesh/canonical';
 import type { ActionView } from './action-view.js';
 import { DEFAULT_REQUIREMENT } from './approval-requirement.js';
+import { type ByValue, limitKey, scopeIdOf } from './limit-key.js';
 import { lookupPath, numberOf } from './param-lookup.js';
 import type { RuleLimit } from './rule-limit.js';
 import type { Evaluation, MatchSpec } from './types.js';
@@ -37,7 +37,9 @@ export interface CompiledLimit {
   readonly limit: RuleLimit;
   /** Canonical JSON of the rule's identity, measure and `by` fields: the stable part of every key. */
   readonly scope: string;
-  readonly byReaders: readonly ((view: ActionView) => unknown)[];
+  /** A digest of `scope`, naming this limit's entries in the key cache (`limit-key.ts`). */
+  readonly scopeId: string;
+  readonly byReaders: readonly ((view: ActionView) => ByValue)[];
   readonly amountOf: (view: ActionView) => number | null;
 }
 
@@ -49,6 +51,7 @@ export function compileLimit(limit: RuleLimit, name: string | null, match: Match
   return {
     limit,
     scope,
+    scopeId: scopeIdOf(scope),
     byReaders: limit.by.map(byReader),
     amountOf:
       sumPath === null
@@ -72,8 +75,7 @@ export function checkLimit(
   const { limit } = compiled;
   const key = bucketKey(compiled, view);
   const amount = key === null ? null : compiled.amountOf(view);
-  const check = { ...limit, rule, key: key ?? '', amount, used: 0, reached: false };
-  return withUsed(check, key === null ? 0 : (usage.get(key) ?? 0));
+  return limitEvaluation(limit, rule, key ?? '', amount, key === null ? 0 : (usage.get(key) ?? 0));
 }
 
 /**
@@ -86,10 +88,34 @@ export function withWindowUsage(evaluation: Evaluation, used: number): Evaluatio
 }
 
 function withUsed(check: LimitEvaluation, given: number): LimitEvaluation {
+  return limitEvaluation(check, check.rule, check.key, check.amount, given);
+}
+
+// Every field written out (no spreads): this runs on every limited decision, twice per submission,
+// and a literal of one fixed shape is several times cheaper than copying the limit's fields.
+function limitEvaluation(
+  limit: RuleLimit,
+  rule: number,
+  key: string,
+  amount: number | null,
+  given: number,
+): LimitEvaluation {
   // Usage the caller can't vouch for (negative, NaN, infinite) is read as the whole budget spent.
-  const used = Number.isFinite(given) && given >= 0 ? given : check.max;
-  const reached = check.key === '' || check.amount === null || used + check.amount > check.max;
-  return { ...check, used, reached };
+  const used = Number.isFinite(given) && given >= 0 ? given : limit.max;
+  return {
+    measure: limit.measure,
+    sum: limit.sum,
+    max: limit.max,
+    per_ms: limit.per_ms,
+    by: limit.by,
+    over_limit: limit.over_limit,
+    text: limit.text,
+    rule,
+    key,
+    amount,
+    used,
+    reached: key === '' || amount === null || used + amount > limit.max,
+  };
 }
 
 /**
@@ -121,7 +147,7 @@ function overLimitReason(check: LimitEvaluation): string {
 }
 
 // A value found is tagged, so an absent field and an explicit null are different buckets.
-function byReader(field: string): (view: ActionView) => unknown {
+function byReader(field: string): (view: ActionView) => ByValue {
   if (field === 'agent_id') return (view) => ['v', view.action.agent_id];
   if (field === 'tool') return (view) => ['v', view.action.tool];
   if (field === 'operation') return (view) => ['v', view.action.operation];
@@ -137,12 +163,7 @@ function byReader(field: string): (view: ActionView) => unknown {
 }
 
 function bucketKey(compiled: CompiledLimit, view: ActionView): string | null {
-  try {
-    const values = compiled.byReaders.map((read) => read(view));
-    // 128 bits of sha256 (22 base64url characters): out of reach of a caller choosing `by` values to
-    // land in someone else's bucket, and half the size in the usage index of a full hex digest.
-    return hash('sha256', `${compiled.scope}\n${canonicalJson(values)}`, 'base64url').slice(0, 22);
-  } catch {
-    return null; // a value with no canonical JSON form: the stricter outcome
-  }
+  const values: ByValue[] = [];
+  for (const read of compiled.byReaders) values.push(read(view));
+  return limitKey(compiled.scope, compiled.scopeId, values);
 }

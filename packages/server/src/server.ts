@@ -149,7 +149,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     approvedTtlSeconds: config.approvedTtlSeconds,
     shadow,
     redactionKey: config.redactionKey ?? null,
-    grants: new GrantLookup(store),
+    grants: new GrantLookup(store, (listener) => hub.subscribe(listener)),
   });
   const grants = new GrantService({
     store: guardedStore,

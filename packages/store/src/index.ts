@@ -26,6 +26,7 @@ export type {
   NewOutboxMessage,
   OutboxFilter,
   OutboxMessage,
+  OutboxOutcome,
   OutboxStatus,
   OutboxStore,
 } from './outbox/outbox-store.js';

@@ -76,7 +76,9 @@ export function resolveGate(input: CreateActionInput, json: ActionJson, gate: Li
   const sameAction = chosen.action === input.action;
   const same =
     sameAction || (chosen.action.params === input.action.params && chosen.action.context === input.action.context);
-  return { input: chosen, json: same ? validateDecision(chosen, json, sameAction) : validateCreate(chosen), row };
+  // Events the gate kept as they were (the same objects, e.g. `created`) were checked with `input`.
+  const texts = same ? validateDecision(chosen, json, sameAction, input.events) : validateCreate(chosen);
+  return { input: chosen, json: texts, row };
 }
 
 /**

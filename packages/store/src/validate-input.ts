@@ -45,8 +45,13 @@ function validateGate(gate: LimitGate): void {
  * validated create (`json`): only the rest is checked and canonicalized again (only the events when
  * it is the very same action object).
  */
-export function validateDecision(input: CreateActionInput, json: ActionJson, sameAction: boolean): ActionJson {
-  validateEvents(input.events);
+export function validateDecision(
+  input: CreateActionInput,
+  json: ActionJson,
+  sameAction: boolean,
+  checked: readonly NewEvent[] = [],
+): ActionJson {
+  validateEvents(input.events, checked);
   if (sameAction) return json;
   requireFields(input.action);
   return { params: json.params, context: json.context, ...decisionJson(input.action) };
@@ -77,7 +82,8 @@ export function validateTransition(input: TransitionInput): void {
   validateEvents(input.events);
 }
 
-function validateEvents(events: NewEvent[]): void {
+/** Checks events; the meta of an event object found in `checked` (already validated) isn't canonicalized again. */
+function validateEvents(events: NewEvent[], checked: readonly NewEvent[] = []): void {
   if (!Array.isArray(events) || events.length === 0) {
     throw new StoreError('invalid_input', 'a state change must record at least one event');
   }
@@ -91,7 +97,7 @@ function validateEvents(events: NewEvent[]): void {
     if (typeof event.event_type !== 'string' || event.event_type === '') {
       throw new StoreError('invalid_input', `events[${index}].event_type is required`);
     }
-    requireJsonObject(event.meta, `events[${index}].meta`);
+    if (!checked.includes(event)) requireJsonObject(event.meta, `events[${index}].meta`);
   }
 }
 

@@ -115,6 +115,50 @@ describeWithPostgres('outbox worker replicas (PostgreSQL)', (cluster) => {
   });
 });
 
+describe('outbox worker batches', () => {
+  it('claims many messages per write and records their outcomes together, each delivered once', async () => {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const [store] = await twoReplicas();
+    const outbox = store.outbox!;
+    const writes = { claims: 0, settles: 0, outcomes: 0 };
+    const counted = {
+      ...outbox,
+      claim: (input: Parameters<typeof outbox.claim>[0]) => {
+        writes.claims += 1;
+        return outbox.claim(input);
+      },
+      settle: (owner: string, outcomes: Parameters<typeof outbox.settle>[1]) => {
+        writes.settles += 1;
+        writes.outcomes += outcomes.length;
+        return outbox.settle(owner, outcomes);
+      },
+    };
+    await outbox.add(messages(200), new Date().toISOString());
+    worker({ ...store, outbox: counted } as Store, receiver.url, 'solo').start();
+    await eventually(async () => (await outbox.list({ status: 'delivered', limit: 300 })).length === 200);
+    expect(receiver.received).toHaveLength(200);
+    expect(writes.outcomes).toBe(200);
+    // 200 messages, claimed at most CLAIM_COUNT at a time and recorded many per write.
+    expect(writes.settles, JSON.stringify(writes)).toBeLessThan(50);
+  });
+
+  it('gives claimed messages it has not started back when it stops, with their attempt', async () => {
+    const receiver = await startReceiver([], () => 'hang');
+    cleanups.push(() => receiver.close());
+    const [store] = await twoReplicas();
+    await store.outbox!.add(messages(10), new Date().toISOString());
+    const w = worker(store, receiver.url, 'stopping', { concurrency: 2 }, 30_000);
+    w.start();
+    await eventually(() => receiver.received.length === 2);
+    await w.close();
+    const rows = await store.outbox!.list({ limit: 20 });
+    // The two interrupted mid-delivery keep their lease (it expires); the eight others are free at once.
+    expect(rows.filter((m) => m.lease_owner === 'stopping')).toHaveLength(2);
+    expect(rows.filter((m) => m.lease_owner === null && m.attempts === 0 && m.status === 'queued')).toHaveLength(8);
+  });
+});
+
 describe('outbox worker', () => {
   it('backs off exponentially with full jitter, capped', () => {
     const backoff = (random: number) =>

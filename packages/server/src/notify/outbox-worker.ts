@@ -1,4 +1,4 @@
-import type { OutboxMessage, OutboxStore } from '@faramesh/store';
+import type { OutboxMessage, OutboxOutcome, OutboxStore } from '@faramesh/store';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ServerLogger } from '../server.js';
 import type { Channel, DeliveryOutcome } from './channel.js';
@@ -16,18 +16,45 @@ export interface OutboxWorkerDeps {
   random?: () => number;
 }
 
+/** Most messages one claim leases: one write for the batch; `concurrency` of them are sent at once. */
+export const CLAIM_COUNT = 128;
+/** Most payload bytes one claim leases (they wait in memory until their turn). */
+export const CLAIM_BYTES = 4 * 1024 * 1024;
+
+/** Outcomes that are recorded at once rather than after a short wait for more. */
+const RECORD_BATCH = 64;
+const RECORD_LINGER_MS = 25;
+
+/** A finished attempt waiting to be recorded, with what its metrics need. */
+interface Finished {
+  outcome: OutboxOutcome;
+  channel: string;
+  createdAt: string;
+  attempts: number;
+}
+
 /**
- * Delivers the outbox off the request path: claims due messages under a lease (at most
- * `concurrency` in flight, so memory stays bounded), makes one attempt each, and records the
- * outcome — delivered, queued again after a full-jitter exponential backoff, or dead once the
- * attempt limit is reached. A replica that dies mid-delivery leaves its leased messages to the
- * others after `leaseMs`; a late answer from it then changes nothing (the lease is checked).
+ * Delivers the outbox off the request path. One claim leases a batch of due messages (bounded in
+ * count and bytes); at most `concurrency` are in flight; each gets one attempt, and the outcomes
+ * — delivered, queued again after a full-jitter exponential backoff, or dead once the attempt limit
+ * is reached — are recorded together in one write while the next deliveries go on. A replica that
+ * dies mid-delivery leaves its leased messages to the others after `leaseMs`; a late answer from it
+ * then changes nothing (the lease is checked). A claimed message still waiting when half its lease
+ * has passed, or when the worker stops, is released unattempted rather than sent late.
  */
 export class OutboxWorker {
+  /** Leased, not started yet (oldest due first). */
+  private readonly claimed: OutboxMessage[] = [];
   private readonly inflight = new Set<Promise<void>>();
+  /** Attempted (or released), not recorded yet. */
+  private readonly finished: Finished[] = [];
+  private recording: Promise<void> | null = null;
+  private linger: NodeJS.Timeout | null = null;
+  private claiming: Promise<void> | null = null;
   private readonly stop = new AbortController();
   private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
+  /** A claim is due at once (a zero-delay timer or a request during a claim). */
+  private soon = false;
   private failing = false;
 
   constructor(private deps: OutboxWorkerDeps) {}
@@ -52,16 +79,24 @@ export class OutboxWorker {
 
   /** Looks for due messages now (e.g. right after a write queued some). */
   kick(): void {
-    // With every slot busy there is nothing to claim; the next finished delivery looks again.
-    if (this.stop.signal.aborted || this.inflight.size >= this.deps.settings.concurrency) return;
+    // Called after every commit that queued messages: with enough claimed already, or a claim
+    // coming, there is nothing to do.
+    if (this.stop.signal.aborted || this.soon || this.claimed.length >= this.deps.settings.concurrency) return;
     this.schedule(0);
   }
 
-  /** Stops claiming, interrupts deliveries in flight (their leases expire) and waits for them. */
+  /**
+   * Stops claiming, interrupts deliveries in flight (their leases expire), releases what was
+   * claimed but not started, and records what finished.
+   */
   async close(): Promise<void> {
     this.stop.abort();
     if (this.timer !== null) clearTimeout(this.timer);
+    await this.claiming;
+    this.releaseWaiting();
     await Promise.allSettled([...this.inflight]);
+    this.recordNow();
+    while (this.recording !== null) await this.recording;
   }
 
   /** Delay before the retry after `attempts` attempts: random in [0, min(max, base * 2^(attempts-1))]. */
@@ -73,50 +108,95 @@ export class OutboxWorker {
 
   private schedule(ms: number): void {
     if (this.stop.signal.aborted) return;
+    if (this.claiming !== null) {
+      // Looked at when the running claim ends.
+      if (ms === 0) this.soon = true;
+      return;
+    }
     if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
+    this.soon = ms === 0;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.claiming = this.claim().finally(() => {
+        this.claiming = null;
+        this.afterClaim();
+      });
+    }, ms);
     this.timer.unref();
   }
 
-  private async tick(): Promise<void> {
-    if (this.ticking || this.stop.signal.aborted) return;
-    this.ticking = true;
-    let claimed = 0;
+  private afterClaim(): void {
+    const { concurrency, pollMs } = this.deps.settings;
+    // More may be due when asked to look again, or when the batch ran low and the last claim was full.
+    const again = this.soon || (this.claimed.length < concurrency && this.lastClaimFull);
+    this.schedule(again ? 0 : pollMs);
+  }
+
+  private lastClaimFull = false;
+
+  private async claim(): Promise<void> {
+    this.soon = false;
+    this.lastClaimFull = false;
+    if (this.stop.signal.aborted) return;
+    const { concurrency, leaseMs } = this.deps.settings;
+    // Claim when the batch runs low, never more than the bound in memory at once.
+    const room = CLAIM_COUNT - this.claimed.length - this.inflight.size - this.finished.length;
+    if (this.claimed.length >= concurrency || room <= 0) return;
     try {
-      const room = this.deps.settings.concurrency - this.inflight.size;
-      if (room > 0) {
-        const at = this.deps.now();
-        const messages = await this.deps.outbox.claim({
-          owner: this.deps.owner,
-          at: at.toISOString(),
-          lease_expires_at: new Date(at.getTime() + this.deps.settings.leaseMs).toISOString(),
-          limit: room,
-        });
-        claimed = messages.length;
-        for (const message of messages) this.track(this.deliver(message));
-      }
+      const at = this.deps.now();
+      const messages = await this.deps.outbox.claim({
+        owner: this.deps.owner,
+        at: at.toISOString(),
+        lease_expires_at: new Date(at.getTime() + leaseMs).toISOString(),
+        limit: room,
+        max_bytes: CLAIM_BYTES,
+      });
+      this.lastClaimFull = messages.length === room;
+      this.claimed.push(...messages);
       if (this.failing) this.deps.log.info('notification delivery works again');
       this.failing = false;
     } catch (error) {
       if (!this.failing) this.deps.log.warn(`claiming notifications failed, will retry: ${(error as Error).message}`);
       this.failing = true;
-    } finally {
-      this.ticking = false;
     }
-    // A full batch may mean more are due; otherwise wait for the next poll (or a kick).
-    this.schedule(claimed > 0 && this.inflight.size < this.deps.settings.concurrency ? 0 : this.deps.settings.pollMs);
+    if (this.stop.signal.aborted) this.releaseWaiting();
+    else this.pump();
+  }
+
+  /** Starts claimed messages while there is room in flight. */
+  private pump(): void {
+    const { concurrency, leaseMs } = this.deps.settings;
+    while (this.inflight.size < concurrency && this.claimed.length > 0 && !this.stop.signal.aborted) {
+      const message = this.claimed.shift() as OutboxMessage;
+      // Too late to start safely within the lease: give it back rather than risk a duplicate.
+      const left = Date.parse(message.lease_expires_at ?? '') - this.deps.now().getTime();
+      if (!(left > leaseMs / 2)) this.finish(message, 'released');
+      else this.track(this.deliver(message));
+    }
+  }
+
+  /** Claims again soon when the batch runs low (not from a claim itself: an idle outbox would spin). */
+  private refill(): void {
+    if (!this.stop.signal.aborted && !this.soon && this.claimed.length < this.deps.settings.concurrency) {
+      this.schedule(0);
+    }
+  }
+
+  private releaseWaiting(): void {
+    for (const message of this.claimed.splice(0)) this.finish(message, 'released');
+    this.record();
   }
 
   private track(delivery: Promise<void>): void {
     this.inflight.add(delivery);
     void delivery.finally(() => {
       this.inflight.delete(delivery);
-      this.schedule(0);
+      this.pump();
+      this.refill();
     });
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {
-    const { outbox, owner, metrics, settings, now } = this.deps;
     const channel = this.deps.channels.get(message.channel);
     const outcome: DeliveryOutcome =
       channel === undefined
@@ -124,32 +204,88 @@ export class OutboxWorker {
         : await channel.deliver(message, this.stop.signal);
     // Interrupted by shutdown: leave the lease to expire, so another replica (or the restart) retries.
     if (this.stop.signal.aborted && !outcome.ok) return;
-    const at = now();
-    const label = channel === undefined ? 'unconfigured' : message.channel;
-    try {
-      if (outcome.ok) {
-        if (await outbox.complete(message.id, owner, at.toISOString())) {
-          metrics.notifications.inc({ channel: label, outcome: 'delivered' });
-          metrics.notificationLatency.observe(
-            { channel: label },
-            (at.getTime() - Date.parse(message.created_at)) / 1000,
-          );
-        }
-        return;
-      }
-      const dead = message.attempts >= settings.maxAttempts;
-      const retryAt = dead ? null : new Date(at.getTime() + this.backoffMs(message.attempts)).toISOString();
-      if (await outbox.fail(message.id, owner, { at: at.toISOString(), error: outcome.error, retry_at: retryAt })) {
-        metrics.notifications.inc({ channel: label, outcome: dead ? 'dead' : 'retrying' });
-        if (dead) {
-          this.deps.log.warn(
-            `notification ${message.id} to ${message.channel} is dead after ${message.attempts} attempts: ${outcome.error}`,
-          );
-        }
-      }
-    } catch (error) {
-      // The lease expires and the message is retried; nothing is lost.
-      this.deps.log.warn(`recording a notification outcome failed: ${(error as Error).message}`);
+    // This delivery still counts in `inflight`: others finishing soon are worth waiting for.
+    this.finish(message, outcome, this.inflight.size > 1);
+  }
+
+  private finish(message: OutboxMessage, outcome: DeliveryOutcome | 'released', more = false): void {
+    const at = this.deps.now().toISOString();
+    const { id } = message;
+    let recorded: OutboxOutcome;
+    if (outcome === 'released') recorded = { id, at, result: 'released' };
+    else if (outcome.ok) recorded = { id, at, result: 'delivered' };
+    else {
+      const dead = message.attempts >= this.deps.settings.maxAttempts;
+      const retryAt = dead ? null : new Date(Date.parse(at) + this.backoffMs(message.attempts)).toISOString();
+      recorded = { id, at, result: 'failed', error: outcome.error, retry_at: retryAt };
     }
+    this.finished.push({
+      outcome: recorded,
+      channel: message.channel,
+      createdAt: message.created_at,
+      attempts: message.attempts,
+    });
+    this.record(more);
+  }
+
+  /**
+   * Records what finished: one write at a time, each taking everything finished by then. While
+   * `more` outcomes are coming (other deliveries in flight) it waits up to `RECORD_LINGER_MS` for
+   * them (unless `RECORD_BATCH` are waiting): a write per few outcomes would cost a commit (an
+   * fsync) each when nothing else is being written.
+   */
+  private record(more = false): void {
+    if (this.recording !== null || this.finished.length === 0) return;
+    if (more && this.finished.length < RECORD_BATCH && !this.stop.signal.aborted) {
+      if (this.linger === null) {
+        this.linger = setTimeout(() => {
+          this.linger = null;
+          this.recordNow();
+        }, RECORD_LINGER_MS);
+        this.linger.unref();
+      }
+      return;
+    }
+    this.recordNow();
+  }
+
+  private recordNow(): void {
+    if (this.linger !== null) clearTimeout(this.linger);
+    this.linger = null;
+    if (this.recording !== null || this.finished.length === 0) return;
+    this.recording = this.recordAll().finally(() => {
+      this.recording = null;
+      // Recorded outcomes free room for the next claim.
+      this.record(this.inflight.size > 0);
+      this.refill();
+    });
+  }
+
+  private async recordAll(): Promise<void> {
+    const batch = this.finished.splice(0);
+    try {
+      const applied = await this.deps.outbox.settle(
+        this.deps.owner,
+        batch.map((f) => f.outcome),
+      );
+      for (const [index, done] of batch.entries()) if (applied[index] === true) this.observe(done);
+    } catch (error) {
+      // The leases expire and the messages are retried; nothing is lost.
+      this.deps.log.warn(`recording notification outcomes failed: ${(error as Error).message}`);
+    }
+  }
+
+  private observe({ outcome, channel, createdAt, attempts }: Finished): void {
+    const { metrics, log } = this.deps;
+    if (outcome.result === 'released') return;
+    const label = this.deps.channels.has(channel) ? channel : 'unconfigured';
+    if (outcome.result === 'delivered') {
+      metrics.notifications.inc({ channel: label, outcome: 'delivered' });
+      metrics.notificationLatency.observe({ channel: label }, (Date.parse(outcome.at) - Date.parse(createdAt)) / 1000);
+      return;
+    }
+    const dead = outcome.retry_at === null;
+    metrics.notifications.inc({ channel: label, outcome: dead ? 'dead' : 'retrying' });
+    if (dead) log.warn(`notification ${outcome.id} to ${channel} is dead after ${attempts} attempts: ${outcome.error}`);
   }
 }

@@ -110,9 +110,16 @@ export class ActionService {
       event: (type, meta) => this.event(type, meta),
       notifications: this.deps.notifications,
     });
-    const written = write(verdict);
-    // The shadow policy is compared with the policy's own decision, before usage or a grant changes it.
-    const shadow = this.deps.shadow?.disagreement(evaluated, written.action);
+    // The shadow policy is compared with the policy's own decision, before usage or a grant changes it
+    // (the fields the action written for `verdict` would have; a call a grant allows never builds it).
+    const active = {
+      id: facts.id,
+      created_at: facts.at,
+      decision: verdict.decision,
+      matched_rule: verdict.matched_rule,
+      policy_hash: policy.hash,
+    };
+    const shadow = this.deps.shadow?.disagreement(evaluated, active);
     // A live standing grant may stand in for the approval: tried in order; one used up or revoked
     // meanwhile (by a racing submission, on any replica) fails its write, and the next is tried.
     const call = {
@@ -126,8 +133,10 @@ export class ActionService {
         return await this.store({ ...write(verdict, grant), shadow }, hash, notifying);
       } catch (error) {
         if (!(error instanceof StoreError && error.code === 'grant_unavailable')) throw error;
+        this.deps.grants?.unavailable(evaluated.tool, evaluated.operation);
       }
     }
+    const written = write(verdict);
     // A limited rule's limit is decided again inside the write transaction, with its window's usage.
     const limit = limitGate(verdict, written, facts.at, write);
     return this.store({ ...written, limit, shadow }, hash, notifying);

@@ -88,6 +88,72 @@ export function describeLimitsContract(s: ContractScope): void {
       expect(await s.store.limitUsage(KEY, at(-1))).toBe(100);
     });
 
+    it('sums a window of many rows exactly: a row counted exactly `per` ago is out, one just inside is in', async () => {
+      await s.fresh();
+      const base = Date.parse(at(0));
+      const iso = (ms: number): string => new Date(base + ms).toISOString();
+      // 600 allowed rows a second apart (amounts 1..7), another bucket interleaved, one more 1 ms after the first.
+      const times = [...Array.from({ length: 600 }, (_, i) => i * 1000), 1];
+      const amountOf = (i: number): number => (i % 7) + 1;
+      for (let chunk = 0; chunk < times.length; chunk += 50) {
+        await Promise.all(
+          times
+            .slice(chunk, chunk + 50)
+            .flatMap((ms, j) => [
+              s.store.createAction(limited(iso(ms), { max: 1e9, amount: amountOf(chunk + j) })),
+              s.store.createAction(limited(iso(ms), { max: 1e9, amount: 100, key: 'other' })),
+            ]),
+        );
+      }
+      const expected = (since: number): number =>
+        times.reduce((sum, ms, i) => (ms > since ? sum + amountOf(i) : sum), 0);
+      for (const since of [-1, 0, 1, 999, 1000, 1001, 299_000, 599_000, 599_999]) {
+        expect(await s.store.limitUsage(KEY, iso(since))).toBe(expected(since));
+      }
+      // A submission one hour after the first row: its window starts exactly at that row.
+      const seen: number[] = [];
+      await s.store.createAction(limited(iso(3_600_000), { max: 1e9, seen }));
+      expect(seen).toEqual([expected(0)]);
+      expect(expected(0)).toBe(expected(-1) - amountOf(0));
+    });
+
+    it('keeps window sums exact when counting times arrive out of order or at the same instant', async () => {
+      await s.fresh();
+      const counted: { at: number; amount: number }[] = [];
+      for (const [minute, amount] of [
+        [5, 2],
+        [2, 3],
+        [5, 4],
+        [3, 1],
+        [9, 6],
+        [0, 5],
+        [5, 7],
+      ] as const) {
+        await s.store.createAction(limited(at(minute), { max: 1e9, amount }));
+        counted.push({ at: minute, amount });
+      }
+      // Waiting actions approved at instants before, between and equal to counted ones.
+      for (const [minute, amount, approvedAt] of [
+        [10, 11, 4],
+        [11, 13, 5],
+        [12, 17, 1],
+      ] as const) {
+        const waiting = await s.store.createAction(limited(at(minute), { max: 0, amount }));
+        await s.store.transition({
+          id: waiting.action.id,
+          expected_version: 1,
+          patch: { status: 'approved' },
+          events: newEvents('approved'),
+          at: at(approvedAt),
+        });
+        counted.push({ at: approvedAt, amount });
+      }
+      for (let since = -1; since <= 10; since += 0.5) {
+        const expected = counted.reduce((sum, row) => (row.at > since ? sum + row.amount : sum), 0);
+        expect(await s.store.limitUsage(KEY, at(since))).toBe(expected);
+      }
+    });
+
     it('lets exactly max of many concurrent submissions through', async () => {
       await s.fresh();
       const results = await Promise.all(

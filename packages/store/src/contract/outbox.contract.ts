@@ -114,6 +114,51 @@ export function describeOutboxContract(s: ContractScope): void {
       expect(got.map((m) => m.id)).toEqual([y.id, z.id]);
     });
 
+    it('claims no more payload bytes than asked, oldest first, and always at least one message', async () => {
+      await s.fresh();
+      const outbox = outboxOf(s);
+      const big = (n: number) => message({ payload: { type: 'x', data: { text: 'é'.repeat(1000), n } } });
+      const [x, y, z] = [big(1), big(2), big(3)];
+      await outbox.add([x], T(1));
+      await outbox.add([y], T(2));
+      await outbox.add([z], T(3));
+      // Each payload is a bit over 2,000 bytes (é is two bytes in UTF-8): 4,500 bytes hold two.
+      const two = await outbox.claim({ owner: 'w', at: T(5), lease_expires_at: T(35), limit: 10, max_bytes: 4500 });
+      expect(two.map((m) => m.id)).toEqual([x.id, y.id]);
+      const one = await outbox.claim({ owner: 'w', at: T(6), lease_expires_at: T(36), limit: 10, max_bytes: 10 });
+      expect(one.map((m) => m.id)).toEqual([z.id]);
+    });
+
+    it('records many outcomes in one settle, each only where the owner still holds the lease', async () => {
+      await s.fresh();
+      const outbox = outboxOf(s);
+      const [d, f, g, r, other] = [message(), message(), message(), message(), message()];
+      await outbox.add([d, f, g, r, other], T(0));
+      await outbox.claim({ owner: 'w', at: T(1), lease_expires_at: T(31), limit: 4 });
+      await outbox.claim({ owner: 'v', at: T(1), lease_expires_at: T(31), limit: 4 });
+      const held = (await outbox.list({ limit: 10 })).filter((m) => m.lease_owner === 'w').map((m) => m.id);
+      const notHeld = (await outbox.list({ limit: 10 })).find((m) => m.lease_owner === 'v')?.id as string;
+      const [a, b, c, e] = held as [string, string, string, string];
+      const applied = await outbox.settle('w', [
+        { id: a, at: T(2), result: 'delivered' },
+        { id: b, at: T(2), result: 'failed', error: 'HTTP 503', retry_at: T(20) },
+        { id: notHeld, at: T(2), result: 'delivered' },
+        { id: c, at: T(2), result: 'failed', error: 'HTTP 410', retry_at: null },
+        { id: e, at: T(2), result: 'released' },
+      ]);
+      expect(applied).toEqual([true, true, false, true, true]);
+      expect(await outbox.get(a)).toMatchObject({ status: 'delivered', delivered_at: T(2), lease_owner: null });
+      expect(await outbox.get(b)).toMatchObject({ status: 'queued', attempts: 1, next_attempt_at: T(20) });
+      expect(await outbox.get(notHeld)).toMatchObject({ status: 'queued', lease_owner: 'v', delivered_at: null });
+      expect(await outbox.get(c)).toMatchObject({ status: 'dead', last_error: 'HTTP 410' });
+      // Released unattempted: the attempt is given back and the message is claimable at once.
+      expect(await outbox.get(e)).toMatchObject({ status: 'queued', attempts: 0, lease_owner: null });
+      expect(
+        (await outbox.claim({ owner: 'u', at: T(3), lease_expires_at: T(33), limit: 10 })).map((m) => m.id),
+      ).toEqual([e]);
+      expect(await outbox.settle('w', [])).toEqual([]);
+    });
+
     it('retries a failed message when due, dead-letters it on a final failure, and re-drives it', async () => {
       await s.fresh();
       const outbox = outboxOf(s);

@@ -1,25 +1,71 @@
 import { countsOnTransition, type UsageRow } from '../limit-usage.js';
 
-/** The memory store's limit usage: one row per limited action, summed by scanning (tests only). */
+/** A counted row of a bucket: when it started counting, and the bucket's total up to then (inclusive). */
+interface Counted {
+  at: string;
+  running: number;
+}
+
+/**
+ * The memory store's limit usage, kept like the SQL stores' (migration 20): each bucket's counted
+ * rows in counting order with running totals, so a window's usage is the newest total minus the
+ * total at the window's start (two binary searches), whatever the number of rows in the window.
+ */
 export class MemoryLimitUsage {
-  readonly #rows = new Map<string, UsageRow>();
+  /** Rows waiting for approval (not counted yet), by action id. */
+  readonly #waiting = new Map<string, UsageRow>();
+  readonly #buckets = new Map<string, Counted[]>();
 
   /** The bucket's usage counted strictly after `since`. */
   used(key: string, since: string): number {
-    let used = 0;
-    for (const row of this.#rows.values()) {
-      if (row.limit_key === key && row.counted_at !== null && row.counted_at > since) used += row.amount;
-    }
-    return used;
+    const rows = this.#buckets.get(key);
+    if (rows === undefined || rows.length === 0) return 0;
+    return (rows.at(-1)?.running ?? 0) - totalAt(rows, since);
   }
 
   record(row: UsageRow): void {
-    this.#rows.set(row.action_id, { ...row });
+    if (row.counted_at === null) this.#waiting.set(row.action_id, { ...row });
+    else this.#count(row.limit_key, row.amount, row.counted_at);
   }
 
   /** Starts counting a waiting action's usage when a transition approves it. */
   transitioned(actionId: string, from: string, to: string, at: string): void {
-    const row = this.#rows.get(actionId);
-    if (row !== undefined && row.counted_at === null && countsOnTransition(from, to)) row.counted_at = at;
+    const row = this.#waiting.get(actionId);
+    if (row === undefined || !countsOnTransition(from, to)) return;
+    this.#waiting.delete(actionId);
+    this.#count(row.limit_key, row.amount, at);
   }
+
+  /** Adds `amount` counted at `at`: after the rows counted at or before it; later rows' totals grow. */
+  #count(key: string, amount: number, at: string): void {
+    let rows = this.#buckets.get(key);
+    if (rows === undefined) {
+      rows = [];
+      this.#buckets.set(key, rows);
+    }
+    const index = after(rows, at);
+    const running = totalAt(rows, at) + amount;
+    for (let i = index; i < rows.length; i++) (rows[i] as Counted).running += amount;
+    // Rows counted at the same instant share one total: theirs grows too.
+    for (let i = index - 1; i >= 0 && rows[i]?.at === at; i--) (rows[i] as Counted).running += amount;
+    rows.splice(index, 0, { at, running });
+  }
+}
+
+/** The index of the first row counted strictly after `at`. */
+function after(rows: readonly Counted[], at: string): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((rows[middle] as Counted).at <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The bucket's total over the rows counted at or before `at`. */
+function totalAt(rows: readonly Counted[], at: string): number {
+  const index = after(rows, at);
+  return index === 0 ? 0 : (rows[index - 1] as Counted).running;
 }

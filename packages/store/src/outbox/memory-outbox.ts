@@ -2,8 +2,10 @@ import {
   boundedError,
   type NewOutboxMessage,
   type OutboxMessage,
+  type OutboxOutcome,
   type OutboxStore,
   queuedMessage,
+  singleOutcomes,
 } from './outbox-store.js';
 
 /** The in-memory outbox; `insert` is called by the memory store inside an event's write. */
@@ -23,15 +25,35 @@ export function createMemoryOutbox(open: () => void): MemoryOutbox {
       rows.set(m.id, queuedMessage(structuredClone(m), at));
     }
   };
+  const apply = (owner: string, o: OutboxOutcome): boolean => {
+    const row = held(o.id, owner);
+    if (row === null) return false;
+    const free = { updated_at: o.at, lease_owner: null, lease_expires_at: null };
+    if (o.result === 'delivered')
+      Object.assign(row, free, { status: 'delivered', delivered_at: o.at, last_error: null });
+    else if (o.result === 'released') Object.assign(row, free, { attempts: Math.max(0, row.attempts - 1) });
+    else {
+      Object.assign(row, free, {
+        status: o.retry_at === null ? 'dead' : 'queued',
+        next_attempt_at: o.retry_at ?? row.next_attempt_at,
+        last_error: boundedError(o.error),
+      });
+    }
+    return true;
+  };
+  const settle = async (owner: string, outcomes: readonly OutboxOutcome[]) => {
+    open();
+    return outcomes.map((o) => apply(owner, o));
+  };
   return {
     insert,
     async add(messages, at) {
       open();
       insert(messages, at);
     },
-    async claim({ owner, at, lease_expires_at, limit }) {
+    async claim({ owner, at, lease_expires_at, limit, max_bytes }) {
       open();
-      const due = [...rows.values()]
+      const candidates = [...rows.values()]
         .filter(
           (m) =>
             m.status === 'queued' &&
@@ -40,38 +62,17 @@ export function createMemoryOutbox(open: () => void): MemoryOutbox {
         )
         .sort((a, b) => (a.next_attempt_at + a.id < b.next_attempt_at + b.id ? -1 : 1))
         .slice(0, Math.max(0, limit));
+      let bytes = 0;
+      const due = candidates.filter((m, i) => {
+        bytes += Buffer.byteLength(JSON.stringify(m.payload));
+        return i === 0 || max_bytes === undefined || bytes <= max_bytes;
+      });
       for (const m of due)
         Object.assign(m, { lease_owner: owner, lease_expires_at, attempts: m.attempts + 1, updated_at: at });
       return due.map(copy);
     },
-    async complete(id, owner, at) {
-      open();
-      const row = held(id, owner);
-      if (row === null) return false;
-      Object.assign(row, {
-        status: 'delivered',
-        delivered_at: at,
-        updated_at: at,
-        last_error: null,
-        lease_owner: null,
-        lease_expires_at: null,
-      });
-      return true;
-    },
-    async fail(id, owner, { at, error, retry_at }) {
-      open();
-      const row = held(id, owner);
-      if (row === null) return false;
-      Object.assign(row, {
-        status: retry_at === null ? 'dead' : 'queued',
-        next_attempt_at: retry_at ?? row.next_attempt_at,
-        last_error: boundedError(error),
-        updated_at: at,
-        lease_owner: null,
-        lease_expires_at: null,
-      });
-      return true;
-    },
+    settle,
+    ...singleOutcomes(settle),
     async list({ status, action_id, limit }) {
       open();
       return [...rows.values()]

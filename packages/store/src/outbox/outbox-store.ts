@@ -48,7 +48,22 @@ export interface ClaimInput {
   /** Until when the claim holds; after it another worker may claim the message again. */
   lease_expires_at: string;
   limit: number;
+  /**
+   * Bounds the claimed payloads' total size (UTF-8 bytes of their stored JSON): messages are taken
+   * oldest first while the total stays within it, and always at least one. Absent: count only.
+   */
+  max_bytes?: number | undefined;
 }
+
+/**
+ * What became of one claimed message, recorded with others in one write (`settle`):
+ * delivered; failed (queued again for `retry_at`, or dead when it is null); or released unattempted
+ * (the lease is freed and the attempt its claim counted is given back).
+ */
+export type OutboxOutcome =
+  | { id: string; at: string; result: 'delivered' }
+  | { id: string; at: string; result: 'failed'; error: string; retry_at: string | null }
+  | { id: string; at: string; result: 'released' };
 
 export interface OutboxFilter {
   status?: OutboxStatus | undefined;
@@ -64,6 +79,11 @@ export interface OutboxStore {
    * oldest due first, counting an attempt on each. Two workers never hold the same message at once.
    */
   claim(input: ClaimInput): Promise<OutboxMessage[]>;
+  /**
+   * Records the outcomes of many claimed messages in one write. For each outcome, in order: whether
+   * it was applied — false when `owner` no longer holds that message's lease (nothing changes for it).
+   */
+  settle(owner: string, outcomes: readonly OutboxOutcome[]): Promise<boolean[]>;
   /** Marks a message delivered; false when `owner` no longer holds its lease (nothing changes). */
   complete(id: string, owner: string, at: string): Promise<boolean>;
   /**
@@ -76,6 +96,18 @@ export interface OutboxStore {
   get(id: string): Promise<OutboxMessage | null>;
   /** Re-drives a dead message: queued, due at `at`, attempts reset. Null when no dead message has this id. */
   retry(id: string, at: string): Promise<OutboxMessage | null>;
+}
+
+/** `complete` and `fail`, each one outcome given to `settle`. */
+export function singleOutcomes(settle: OutboxStore['settle']): Pick<OutboxStore, 'complete' | 'fail'> {
+  return {
+    async complete(id, owner, at) {
+      return (await settle(owner, [{ id, at, result: 'delivered' }]))[0] === true;
+    },
+    async fail(id, owner, { at, error, retry_at }) {
+      return (await settle(owner, [{ id, at, result: 'failed', error, retry_at }]))[0] === true;
+    },
+  };
 }
 
 /** A message as it is first stored: queued, due at once, never tried. */

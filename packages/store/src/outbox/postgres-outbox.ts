@@ -1,13 +1,14 @@
-import { canonicalJson } from '@faramesh/canonical';
 import type pg from 'pg';
 import { guardedStatements } from '../postgres/postgres-errors.js';
 import {
   boundedError,
   type NewOutboxMessage,
   type OutboxMessage,
+  type OutboxOutcome,
   type OutboxStatus,
   type OutboxStore,
   queuedMessage,
+  singleOutcomes,
 } from './outbox-store.js';
 
 type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
@@ -15,14 +16,32 @@ type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => 
 const COLUMNS = `id, channel, event_type, action_id, payload, status, attempts, next_attempt_at, lease_owner,
   lease_expires_at, last_error, created_at, updated_at, delivered_at`;
 // Rows a concurrent claim has locked are skipped, not waited for: each replica gets its own messages.
+// The byte bound keeps a prefix of the due order (a running sum), always at least its first row.
 const CLAIM = `UPDATE outbox AS o SET lease_owner = $1, lease_expires_at = $2, attempts = o.attempts + 1, updated_at = $3
-  FROM (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $3
-          AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
-        ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) AS due
+  FROM (SELECT id FROM (
+          SELECT id, row_number() OVER due_order AS n, sum(octet_length(payload)) OVER due_order AS bytes
+          FROM (SELECT id, next_attempt_at, payload FROM outbox WHERE status = 'queued' AND next_attempt_at <= $3
+                  AND (lease_expires_at IS NULL OR lease_expires_at <= $3)
+                ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) AS locked
+          WINDOW due_order AS (ORDER BY next_attempt_at, id ROWS UNBOUNDED PRECEDING)) AS sized
+        WHERE n = 1 OR $5::bigint IS NULL OR bytes <= $5::bigint) AS due
   WHERE o.id = due.id
   RETURNING ${COLUMNS.split(',')
     .map((c) => `o.${c.trim()}`)
     .join(', ')}`;
+
+// Each outcome at most once per id (a worker settles a message once).
+const SETTLE = `UPDATE outbox AS o SET
+    status = CASE s.result WHEN 'delivered' THEN 'delivered'
+      WHEN 'failed' THEN CASE WHEN s.retry_at IS NULL THEN 'dead' ELSE 'queued' END ELSE o.status END,
+    delivered_at = CASE WHEN s.result = 'delivered' THEN s.at ELSE o.delivered_at END,
+    next_attempt_at = CASE WHEN s.result = 'failed' THEN coalesce(s.retry_at, o.next_attempt_at) ELSE o.next_attempt_at END,
+    last_error = CASE s.result WHEN 'delivered' THEN NULL WHEN 'failed' THEN s.error ELSE o.last_error END,
+    attempts = CASE WHEN s.result = 'released' THEN greatest(0, o.attempts - 1) ELSE o.attempts END,
+    updated_at = s.at, lease_owner = NULL, lease_expires_at = NULL
+  FROM json_to_recordset($2::json) AS s(id text, at text, result text, error text, retry_at text)
+  WHERE o.id = s.id AND o.lease_owner = $1 AND o.status = 'queued'
+  RETURNING o.id`;
 
 interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status'> {
   payload: string;
@@ -35,12 +54,28 @@ function rowToMessage(row: OutboxRow): OutboxMessage {
 
 /** Outbox rows as the batch writer inserts them (json_populate_recordset), with the event's time. */
 export function outboxRows(messages: readonly NewOutboxMessage[], at: string) {
-  return messages.map((m) => ({ ...queuedMessage(m, at), payload: canonicalJson(m.payload) }));
+  return messages.map((m) => ({ ...queuedMessage(m, at), payload: JSON.stringify(m.payload) }));
 }
 
 /** `store.outbox` on PostgreSQL: single statements outside the ledger's write queue. */
 export function createPostgresOutbox(query: Query, assertOpen: () => void): OutboxStore {
   const run = guardedStatements(assertOpen);
+  // One statement for all the outcomes.
+  const settle = async (owner: string, outcomes: readonly OutboxOutcome[]): Promise<boolean[]> => {
+    if (outcomes.length === 0) return [];
+    const rows = outcomes.map((o) => ({
+      id: o.id,
+      at: o.at,
+      result: o.result,
+      error: o.result === 'failed' ? boundedError(o.error) : null,
+      retry_at: o.result === 'failed' ? o.retry_at : null,
+    }));
+    const applied = await run('recording delivery outcomes', () =>
+      query<{ id: string }>(SETTLE, [owner, JSON.stringify(rows)]),
+    );
+    const ids = new Set(applied.map((r) => r.id));
+    return outcomes.map((o) => ids.has(o.id));
+  };
   const one = async (id: string) => {
     const [row] = await query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
     return row === undefined ? null : rowToMessage(row);
@@ -54,37 +89,16 @@ export function createPostgresOutbox(query: Query, assertOpen: () => void): Outb
       );
     },
 
-    async claim({ owner, at, lease_expires_at, limit }) {
+    async claim({ owner, at, lease_expires_at, limit, max_bytes }) {
       return run('claiming notifications', async () =>
-        (await query<OutboxRow>(CLAIM, [owner, lease_expires_at, at, Math.max(0, limit)]))
+        (await query<OutboxRow>(CLAIM, [owner, lease_expires_at, at, Math.max(0, limit), max_bytes ?? null]))
           .map(rowToMessage)
           .sort((a, b) => (a.next_attempt_at + a.id < b.next_attempt_at + b.id ? -1 : 1)),
       );
     },
 
-    async complete(id, owner, at) {
-      return run('recording a delivery', async () => {
-        const rows = await query(
-          `UPDATE outbox SET status = 'delivered', delivered_at = $1, updated_at = $1, last_error = NULL,
-             lease_owner = NULL, lease_expires_at = NULL
-           WHERE id = $2 AND lease_owner = $3 AND status = 'queued' RETURNING id`,
-          [at, id, owner],
-        );
-        return rows.length === 1;
-      });
-    },
-
-    async fail(id, owner, { at, error, retry_at }) {
-      return run('recording a failed delivery', async () => {
-        const rows = await query(
-          `UPDATE outbox SET status = $1, next_attempt_at = coalesce($2, next_attempt_at), last_error = $3,
-             updated_at = $4, lease_owner = NULL, lease_expires_at = NULL
-           WHERE id = $5 AND lease_owner = $6 AND status = 'queued' RETURNING id`,
-          [retry_at === null ? 'dead' : 'queued', retry_at, boundedError(error), at, id, owner],
-        );
-        return rows.length === 1;
-      });
-    },
+    settle,
+    ...singleOutcomes(settle),
 
     async list({ status, action_id, limit }) {
       return run('listing notifications', async () =>

@@ -1,22 +1,39 @@
-import { canonicalJson } from '@faramesh/canonical';
 import type Database from 'better-sqlite3';
 import {
   boundedError,
   type NewOutboxMessage,
   type OutboxMessage,
+  type OutboxOutcome,
   type OutboxStatus,
   type OutboxStore,
+  singleOutcomes,
 } from './outbox-store.js';
 
 const COLUMNS = `id, channel, event_type, action_id, payload, status, attempts, next_attempt_at, lease_owner,
   lease_expires_at, last_error, created_at, updated_at, delivered_at`;
 const INSERT = `INSERT INTO outbox (id, channel, event_type, action_id, payload, status, attempts, next_attempt_at,
   created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`;
+// The byte bound keeps a prefix of the due order (a running sum over the first `limit` due rows),
+// always at least its first row.
 const CLAIM = `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1,
   updated_at = @at
-  WHERE id IN (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= @at
-    AND (lease_expires_at IS NULL OR lease_expires_at <= @at) ORDER BY next_attempt_at, id LIMIT @limit)
+  WHERE id IN (SELECT id FROM (
+    SELECT id, row_number() OVER due_order AS n, sum(length(CAST(payload AS BLOB))) OVER due_order AS bytes
+    FROM (SELECT id, next_attempt_at, payload FROM outbox WHERE status = 'queued' AND next_attempt_at <= @at
+      AND (lease_expires_at IS NULL OR lease_expires_at <= @at) ORDER BY next_attempt_at, id LIMIT @limit)
+    WINDOW due_order AS (ORDER BY next_attempt_at, id ROWS UNBOUNDED PRECEDING))
+  WHERE n = 1 OR @bytes IS NULL OR bytes <= @bytes)
   RETURNING ${COLUMNS}`;
+
+const DELIVERED = `UPDATE outbox SET status = 'delivered', delivered_at = @at, updated_at = @at, last_error = NULL,
+    lease_owner = NULL, lease_expires_at = NULL
+  WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
+const FAILED = `UPDATE outbox SET status = @status, next_attempt_at = coalesce(@retry, next_attempt_at),
+    last_error = @error, updated_at = @at, lease_owner = NULL, lease_expires_at = NULL
+  WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
+const RELEASED = `UPDATE outbox SET attempts = max(0, attempts - 1), updated_at = @at, lease_owner = NULL,
+    lease_expires_at = NULL
+  WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
 
 const ANY_DUE = `SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= @at
   AND (lease_expires_at IS NULL OR lease_expires_at <= @at) LIMIT 1`;
@@ -30,7 +47,36 @@ function rowToMessage(row: OutboxRow): OutboxMessage {
   return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload) };
 }
 
-/** Inserts messages on the writer connection, inside whatever transaction is open (the event's). */
+const dueFirst = (a: OutboxMessage, b: OutboxMessage) =>
+  a.next_attempt_at < b.next_attempt_at || (a.next_attempt_at === b.next_attempt_at && a.id < b.id) ? -1 : 1;
+
+/** Applies one outcome on the writer connection; whether the owner still held the lease. */
+function applyOutcome(sql: (text: string) => Database.Statement, owner: string, o: OutboxOutcome): boolean {
+  const { id, at } = o;
+  switch (o.result) {
+    case 'delivered':
+      return sql(DELIVERED).run({ id, owner, at }).changes === 1;
+    case 'failed':
+      return (
+        sql(FAILED).run({
+          id,
+          owner,
+          at,
+          status: o.retry_at === null ? 'dead' : 'queued',
+          retry: o.retry_at,
+          error: boundedError(o.error),
+        }).changes === 1
+      );
+    case 'released':
+      return sql(RELEASED).run({ id, owner, at }).changes === 1;
+  }
+}
+
+/**
+ * Inserts messages on the writer connection, inside whatever transaction is open (the event's). The
+ * payload is stored as JSON.stringify writes it (it is never hashed, so it needs no canonical form:
+ * JSON.stringify is native and several times cheaper); every retry sends the same stored text.
+ */
 export function insertOutbox(
   sql: (text: string) => Database.Statement,
   messages: readonly NewOutboxMessage[],
@@ -38,7 +84,7 @@ export function insertOutbox(
 ): void {
   const insert = sql(INSERT);
   for (const m of messages) {
-    insert.run(m.id, m.channel, m.event_type, m.action_id, canonicalJson(m.payload), at, at, at);
+    insert.run(m.id, m.channel, m.event_type, m.action_id, JSON.stringify(m.payload), at, at, at);
   }
 }
 
@@ -48,6 +94,11 @@ export function createSqliteOutbox(
   read: <T>(doing: string, run: () => T) => T,
   write: <T>(doing: string, run: () => T) => Promise<T>,
 ): OutboxStore {
+  // One write (one statement each, in one transaction) for all the outcomes.
+  const settle = async (owner: string, outcomes: readonly OutboxOutcome[]): Promise<boolean[]> =>
+    outcomes.length === 0
+      ? []
+      : write('recording delivery outcomes', () => outcomes.map((o) => applyOutcome(sql, owner, o)));
   const one = (id: string): OutboxMessage | null => {
     const row = sql(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id) as OutboxRow | undefined;
     return row === undefined ? null : rowToMessage(row);
@@ -57,45 +108,27 @@ export function createSqliteOutbox(
       await write('queueing notifications', () => insertOutbox(sql, messages, at));
     },
 
-    async claim({ owner, at, lease_expires_at, limit }) {
+    async claim({ owner, at, lease_expires_at, limit, max_bytes }) {
       // An idle outbox costs a read, not a write transaction per poll.
       const due = read('looking for due notifications', () => sql(ANY_DUE).get({ at }));
       if (due === undefined) return [];
-      return write('claiming notifications', () =>
-        (sql(CLAIM).all({ owner, until: lease_expires_at, at, limit: Math.max(0, limit) }) as OutboxRow[]).map(
-          rowToMessage,
-        ),
+      const rows = await write(
+        'claiming notifications',
+        () =>
+          sql(CLAIM).all({
+            owner,
+            until: lease_expires_at,
+            at,
+            limit: Math.max(0, limit),
+            bytes: max_bytes ?? null,
+          }) as OutboxRow[],
       );
+      // RETURNING has no order of its own.
+      return rows.map(rowToMessage).sort(dueFirst);
     },
 
-    async complete(id, owner, at) {
-      return write('recording a delivery', () => {
-        const done = sql(
-          `UPDATE outbox SET status = 'delivered', delivered_at = ?, updated_at = ?, last_error = NULL,
-             lease_owner = NULL, lease_expires_at = NULL
-           WHERE id = ? AND lease_owner = ? AND status = 'queued'`,
-        ).run(at, at, id, owner);
-        return done.changes === 1;
-      });
-    },
-
-    async fail(id, owner, { at, error, retry_at }) {
-      return write('recording a failed delivery', () => {
-        const done = sql(
-          `UPDATE outbox SET status = @status, next_attempt_at = coalesce(@retry, next_attempt_at),
-             last_error = @error, updated_at = @at, lease_owner = NULL, lease_expires_at = NULL
-           WHERE id = @id AND lease_owner = @owner AND status = 'queued'`,
-        ).run({
-          status: retry_at === null ? 'dead' : 'queued',
-          retry: retry_at,
-          error: boundedError(error),
-          at,
-          id,
-          owner,
-        });
-        return done.changes === 1;
-      });
-    },
+    settle,
+    ...singleOutcomes(settle),
 
     async list({ status, action_id, limit }) {
       return read('listing notifications', () =>

@@ -1,11 +1,17 @@
 import type pg from 'pg';
 import { countsOnTransition, type UsageRow } from '../limit-usage.js';
 import { StoreError } from '../store.js';
-import type { WriteOp } from './batch-plan.js';
+import type { BatchPlan, WriteOp } from './batch-plan.js';
 
-const WINDOWS = `SELECT w.key, w.since,
-    (SELECT coalesce(sum(u.amount), 0) FROM limit_usage u
-      WHERE u.limit_key = w.key AND u.counted_at > w.since COLLATE "C") AS used
+// A window's usage: the bucket's newest running total minus the running total of its newest row
+// counted at or before the window's start (two seeks of limit_usage_running; see migration 17).
+const runningAt = (key: string, bound: string): string => `coalesce((SELECT r.running FROM limit_usage r
+      WHERE r.limit_key = ${key} AND r.counted_at ${bound} ORDER BY r.counted_at DESC LIMIT 1), 0)`;
+const usedSql = (key: string, since: string): string =>
+  `${runningAt(key, 'IS NOT NULL')} - ${runningAt(key, `<= ${since} COLLATE "C"`)}`;
+/** The bucket's usage counted strictly after `since` ($1 key, $2 since). */
+export const USED = `SELECT ${usedSql('$1', '$2')} AS used`;
+const WINDOWS = `SELECT w.key, w.since, ${usedSql('w.key', 'w.since')} AS used
   FROM json_to_recordset($1::json) AS w(key text, since text)`;
 const WAITING = `SELECT action_id, limit_key, amount, counted_at FROM limit_usage
   WHERE action_id = ANY($1::text[]) AND counted_at IS NULL`;
@@ -37,6 +43,21 @@ export async function loadUsage(client: pg.PoolClient, ops: readonly WriteOp[]):
     windows: new Map(windows.rows.map((row) => [windowKey(row.key, row.since), Number(row.used)])),
     waiting: new Map(waiting.rows.map((row) => [row.action_id, { ...row, amount: Number(row.amount) }])),
   };
+}
+
+/**
+ * Writes the batch's usage rows and starts counting the waiting rows it approved, keeping every
+ * bucket's running totals (limit_usage_write, migration 17). Under the ledger lock, after planning.
+ */
+export async function writeUsage(
+  client: pg.PoolClient,
+  plan: Pick<BatchPlan, 'usageInserts' | 'usageCounts'>,
+): Promise<void> {
+  if (plan.usageInserts.length === 0 && plan.usageCounts.length === 0) return;
+  await client.query('SELECT limit_usage_write($1::json, $2::json)', [
+    JSON.stringify(plan.usageInserts),
+    JSON.stringify(plan.usageCounts),
+  ]);
 }
 
 /**

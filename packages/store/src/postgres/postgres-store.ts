@@ -15,6 +15,7 @@ import { LedgerNotifications } from './ledger-listener.js';
 import { createPostgresArchive } from './postgres-archive.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
 import { createPostgresLedger } from './postgres-ledger.js';
+import { USED } from './postgres-limit-usage.js';
 import { actionWhere, eventWhere } from './postgres-list-query.js';
 import { appliedVersion, assertNotTooNew, migratePostgres } from './postgres-migrations.js';
 import { createPostgresTokens } from './postgres-tokens.js';
@@ -148,10 +149,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
 
     async limitUsage(key, since) {
       return read('reading limit usage', async () => {
-        const [row] = await query<{ used: number }>(
-          `SELECT coalesce(sum(amount), 0) AS used FROM limit_usage WHERE limit_key = $1 AND counted_at > $2`,
-          [key, since],
-        );
+        const [row] = await query<{ used: number }>(USED, [key, since]);
         return Number(row?.used ?? 0);
       });
     },

@@ -5,7 +5,7 @@ import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
 import { type BatchPlan, type LoadedAction, type OpOutcome, planBatch, type WriteOp } from './batch-plan.js';
 import { GrantBatch } from './grant-batch.js';
 import { isConnectionError, toStoreError } from './postgres-errors.js';
-import { loadUsage } from './postgres-limit-usage.js';
+import { loadUsage, writeUsage } from './postgres-limit-usage.js';
 
 /** Reported after every batch (committed or not); tests and metrics use it. */
 export interface CommitStats {
@@ -43,12 +43,6 @@ const WRITE = `WITH inserted AS (
     INSERT INTO outbox SELECT * FROM json_populate_recordset(NULL::outbox, $7::json)
   ), shadowed AS (
     INSERT INTO shadow_disagreements SELECT * FROM json_populate_recordset(NULL::shadow_disagreements, $8::json)
-  ), usage_added AS (
-    INSERT INTO limit_usage SELECT * FROM json_populate_recordset(NULL::limit_usage, $9::json)
-  ), usage_counted AS (
-    UPDATE limit_usage AS u SET counted_at = r.counted_at
-    FROM json_populate_recordset(NULL::limit_usage, $10::json) AS r
-    WHERE u.action_id = r.action_id AND u.counted_at IS NULL
   )
   SELECT pg_notify('${LEDGER_CHANNEL}', $4)`;
 
@@ -120,10 +114,9 @@ export class PostgresWriteQueue {
           plan.lastHash,
           JSON.stringify(plan.outbox),
           JSON.stringify(plan.shadow),
-          JSON.stringify(plan.usageInserts),
-          JSON.stringify(plan.usageCounts),
         ]);
       }
+      await writeUsage(client, plan);
       await grants.write(client);
       committing = true;
       await client.query('COMMIT');

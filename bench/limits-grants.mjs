@@ -1,0 +1,223 @@
+// What rate/budget limits and standing grants cost, same run, against the same calls without them:
+//
+//   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N]        (after `npm run build`)
+//
+// 1. Evaluation (in process): a decision of an allow rule (baseline); the same rule with a `limit:`
+//    as a submission decides it (evaluate, then withWindowUsage with the window's usage); a
+//    require_approval rule's decision plus the coverage check of a live grant (grantCovers); both.
+// 2. POST /v1/actions on SQLite FULL, one server per scenario, 64 connections, in alternating rounds
+//    (each round runs every scenario once, in a rotated order): req/s and the server's CPU per
+//    request (user + system, /proc). Every call of every scenario ends `allowed`:
+//      baseline  http get, allowed by its rule
+//      limit     the same rule with `limit: { count: 1000000, per: 1h, by: [agent_id] }` over
+//                1,024 agents, never reached (each call's usage is read and recorded in the write)
+//      grant     http post, which the rule sends to approval, allowed by a live standing grant
+//                (agent_pattern bench-*, url_host api.example.com; no max_uses), its use counted
+//      both      the limited server with the grant, calls alternating get (limit) / post (grant)
+//    and for reference, not a target: the same http post with no grant (it waits for approval).
+// Figures are the medians of the rounds; ratios are to the baseline of the same rounds.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import {
+  evaluate,
+  grantCovers,
+  loadPolicy,
+  validateGrantScope,
+  withWindowUsage,
+} from '../packages/policy/dist/index.js';
+import { header } from './lib/machine.mjs';
+import { cpuMicros, startFaramesh } from './lib/servers.mjs';
+import { int, measure, num } from './lib/stats.mjs';
+
+const smoke = process.argv.includes('--smoke');
+const flag = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const seconds = flag('--seconds', smoke ? 0.5 : 5);
+const rounds = flag('--rounds', smoke ? 1 : 3);
+const EVAL_SECONDS = smoke ? 0.05 : 1.5;
+
+const RULES = `rules:
+  - name: reads
+    match: { tool: http, op: get }
+    allow: true
+    description: reads
+  - name: writes
+    match: { tool: http, op: post }
+    require_approval: true
+    description: writes need approval
+`;
+const LIMIT = '    limit: { count: 1000000, per: 1h, by: [agent_id] }\n';
+const LIMITED = RULES.replace('    description: reads\n', `    description: reads\n${LIMIT}`);
+if (LIMITED === RULES) throw new Error('could not add the limit');
+const SCOPE = {
+  tool: 'http',
+  operation: 'post',
+  agent_pattern: 'bench-*',
+  params: { url: { url_host: 'api.example.com' } },
+};
+
+const call = (i, operation) => ({
+  agent_id: `bench-${i % 1024}`,
+  tool: 'http',
+  operation,
+  params: { url: `https://api.example.com/items/${i}` },
+});
+const get = (i) => call(i, 'get');
+const post = (i) => call(i, 'post');
+const mixed = (i) => call(i, i % 2 === 0 ? 'get' : 'post');
+
+// ---------------------------------------------------------------------------------------------
+header('Limits and grants: evaluation cost per decision (same run)');
+const plainPolicy = loadPolicy(RULES, 'plain.yaml');
+const limitedPolicy = loadPolicy(LIMITED, 'limited.yaml');
+const scope = validateGrantScope(SCOPE);
+if (!plainPolicy.ok || !limitedPolicy.ok || !scope.ok) throw new Error('the benchmark policies and scope should load');
+const terms = {
+  scope: scope.scope,
+  high_risk: false,
+  creators: [{ name: 'bench', groups: [], may_grant_high_risk: false }],
+};
+const inputs = (of) => Array.from({ length: 2000 }, (_, i) => ({ ...of(i), context: {} }));
+const covered = (policy, action) => {
+  const verdict = evaluate(policy, action);
+  const coverage = grantCovers(terms, { action, verdict, submitter: null, submitter_may_decide: false }, 0);
+  if (!coverage.covered) throw new Error(`the grant should cover ${JSON.stringify(action)}`);
+  return coverage;
+};
+const decideLimited = (action) => {
+  const verdict = evaluate(limitedPolicy.policy, action);
+  return verdict.limit === null ? covered(limitedPolicy.policy, action) : withWindowUsage(verdict, 10);
+};
+const evalCases = [
+  ['baseline (allow rule)', (a) => evaluate(plainPolicy.policy, a), inputs(get)],
+  ['limit (as a submission)', (a) => withWindowUsage(evaluate(limitedPolicy.policy, a), 10), inputs(get)],
+  ['grant (decision + coverage)', (a) => covered(plainPolicy.policy, a), inputs(post)],
+  ['both (alternating)', decideLimited, inputs(mixed)],
+];
+const evalRows = [];
+for (const [label, decide, actions] of evalCases) {
+  const stats = measure(decide, actions, EVAL_SECONDS);
+  evalRows.push({ label, stats });
+}
+const evalBase = evalRows[0].stats;
+for (const { label, stats } of evalRows) {
+  console.log(
+    `eval  ${label.padEnd(28)} p50 ${num(stats.p50).padStart(6)} µs  p99 ${num(stats.p99).padStart(6)} µs  ${int(stats.perSecond).padStart(10)}/s` +
+      `   +${num(Math.max(0, stats.p50 - evalBase.p50))} µs p50, ${((stats.perSecond / evalBase.perSecond) * 100).toFixed(1)}% of the baseline's decisions/s`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+header('Limits and grants: POST /v1/actions, SQLite FULL, 64 connections, alternating rounds');
+const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-limits-grants-'));
+writeFileSync(join(dir, 'plain.yaml'), RULES);
+writeFileSync(join(dir, 'limited.yaml'), LIMITED);
+
+async function submit(server, body) {
+  const res = await fetch(`${server.url}/v1/actions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+
+/** Submits a post, approves it with a standing grant for every bench agent's posts to the host. */
+async function grantOn(server) {
+  const pending = await submit(server, post(0));
+  if (pending.status !== 'pending_approval') throw new Error(`expected an approval: ${JSON.stringify(pending)}`);
+  const res = await fetch(`${server.url}/v1/actions/${pending.id}/approval`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: pending.approval_token, approve: true, grant: { scope: SCOPE, ttl: '1h' } }),
+  });
+  if (res.status !== 200) throw new Error(`granting failed: ${res.status} ${await res.text()}`);
+}
+
+async function load(server, bodyOf) {
+  let i = 0;
+  const before = cpuMicros(server.child.pid);
+  const result = await autocannon({
+    url: `${server.url}/v1/actions`,
+    method: 'POST',
+    connections: 64,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          i += 1;
+          return { ...req, body: JSON.stringify(bodyOf(i)) };
+        },
+      },
+    ],
+  });
+  const n = Math.max(1, result.requests.total);
+  const cpu = before === null ? null : (cpuMicros(server.child.pid) - before) / n;
+  return { rps: result.requests.total / seconds, cpu, failed: result.non2xx + result.errors + result.timeouts };
+}
+
+const scenarios = [
+  { name: 'baseline', policy: 'plain.yaml', grant: false, body: get, expect: 'rule_allow' },
+  { name: 'limit', policy: 'limited.yaml', grant: false, body: get, expect: 'rule_allow' },
+  { name: 'grant', policy: 'plain.yaml', grant: true, body: post, expect: 'grant' },
+  { name: 'both', policy: 'limited.yaml', grant: true, body: mixed, expect: null },
+  {
+    name: 'approval, no grant (reference)',
+    policy: 'plain.yaml',
+    grant: false,
+    body: post,
+    expect: 'rule_require_approval',
+  },
+];
+const servers = [];
+try {
+  for (const s of scenarios) {
+    const server = await startFaramesh({ db: join(dir, `${servers.length}.db`), policy: join(dir, s.policy) });
+    servers.push(server);
+    if (s.grant) await grantOn(server);
+    const probe = await submit(server, s.body(1));
+    if (s.expect !== null && probe.reason_code !== s.expect)
+      throw new Error(`${s.name}: expected ${s.expect}, got ${JSON.stringify(probe)}`);
+    if (s.name === 'limit' && probe.status !== 'allowed') throw new Error('the limit should not be reached');
+    await load(server, s.body); // warm-up: JIT, page cache, the first rows of every bucket
+  }
+  // Medians of the rounds: on a shared machine one round of a scenario can land on a burst of
+  // other load, and a mean would carry it into the ratio.
+  const runs = scenarios.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < scenarios.length; k++) {
+      const index = (k + round) % scenarios.length;
+      const r = await load(servers[index], scenarios[index].body);
+      runs[index].push(r);
+      console.log(
+        `  round ${round + 1}  ${scenarios[index].name.padEnd(31)} ${int(r.rps).padStart(6)} req/s   cpu/req ${int(r.cpu ?? 0).padStart(4)} µs   failed ${r.failed}`,
+      );
+    }
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const rows = runs.map((r) => ({
+    rps: median(r.map((x) => x.rps)),
+    cpu: median(r.map((x) => x.cpu ?? 0)),
+    failed: r.reduce((n, x) => n + x.failed, 0),
+  }));
+  const base = rows[0];
+  console.log(`median of ${rounds} round(s) of ${seconds} s per scenario (ratios to the baseline):`);
+  scenarios.forEach((s, i) => {
+    const r = rows[i];
+    console.log(
+      `submit  ${s.name.padEnd(31)} ${int(r.rps).padStart(6)} req/s (${((r.rps / base.rps) * 100).toFixed(1)}%)   cpu/req ${int(r.cpu).padStart(4)} µs (${((r.cpu / base.cpu) * 100).toFixed(1)}%)   failed ${r.failed}`,
+    );
+  });
+} finally {
+  for (const server of servers) await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
