@@ -1,5 +1,6 @@
 import { idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
+import { uuidTextSql } from './compact-ids.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
 import { SEARCH_TEXT } from './search-batch.js';
 
@@ -96,6 +97,9 @@ export function countSearchMatches(q: string | undefined): SqlWhere | null {
 export function ftsQuery(forms: readonly string[]): string {
   return forms.map((form) => `"${form.replaceAll('"', '""')}"`).join(' OR ');
 }
+
+/** The text id of an event's action (alias `e`), for joining the actions table. */
+export const EVENT_ACTION_ID = uuidTextSql('e.action_id');
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
 export function eventWhere(afterSeq: number, filter: EventStreamFilter): SqlWhere & { join: boolean } {

@@ -1,11 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { StoreError } from '../store.js';
+import { compactLedger } from './compact-ledger.js';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction: for changes SQL alone can't make. */
+  run?: (db: Database) => void;
 }
 
 /**
@@ -250,6 +253,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX actions_agent_newest ON actions (agent_id, created_at, id);
     `,
   },
+  {
+    version: 17,
+    name: 'compact ledger: snapshots as patches of the action row, ids and hashes as bytes',
+    // An event's snapshot repeated its action row (~900 of ~1,800 bytes per action); it is now the
+    // row's fixed fields plus a patch of the fields that change (snapshot-patch.ts), and UUIDs and
+    // hex digests are stored as bytes (compact-ids.ts). compactLedger rewrites every event, checking
+    // each rebuilt snapshot byte for byte; it takes about a minute per million actions and the old
+    // table's pages are reused by later writes (VACUUM returns them to the file system).
+    sql: '',
+    run: compactLedger,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -289,6 +303,7 @@ export function migrate(db: Database, location: string, migrations: readonly Mig
       for (const migration of migrations) {
         if (migration.version <= from) continue;
         db.exec(migration.sql);
+        migration.run?.(db);
         record.run(migration.version, migration.name, new Date().toISOString());
         to = migration.version;
       }

@@ -37,6 +37,7 @@ export const ACTION_COLUMNS = [
 
 export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | null>;
 
+/** An event as text columns: PostgreSQL's rows, and SQLite's once read back (stored-events.ts). */
 export interface EventRow {
   seq: number;
   id: string;
@@ -49,14 +50,6 @@ export interface EventRow {
   status: string;
   action_snapshot: string;
 }
-
-/**
- * The select list of an event row (alias `e`): an event that shares its write's snapshot reads it
- * from the event that holds it (a rowid lookup).
- */
-export const EVENT_SELECT = `e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash, e.status,
-  coalesce(e.action_snapshot, (SELECT s.action_snapshot FROM action_events s WHERE s.seq = e.snapshot_seq))
-  AS action_snapshot`;
 
 /** The seqs of one action's events (bound to its id), for `seq IN (...)`: rowid lookups, no index. */
 export const SEQS_OF_ACTION = 'SELECT value FROM json_each((SELECT event_seqs FROM actions WHERE id = ?))';
