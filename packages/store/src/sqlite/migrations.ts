@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { StoreError } from '../store.js';
 import { compactLedger } from './compact-ledger.js';
+import { SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 export interface Migration {
   version: number;
@@ -255,13 +256,25 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 17,
-    name: 'compact ledger: snapshots as patches of the action row, ids and hashes as bytes',
+    name: 'compact ledger: snapshots as patches of the action row, ids and hashes as bytes; leaner search index',
     // An event's snapshot repeated its action row (~900 of ~1,800 bytes per action); it is now the
     // row's fixed fields plus a patch of the fields that change (snapshot-patch.ts), and UUIDs and
     // hex digests are stored as bytes (compact-ids.ts). compactLedger rewrites every event, checking
     // each rebuilt snapshot byte for byte; it takes about a minute per million actions and the old
     // table's pages are reused by later writes (VACUUM returns them to the file system).
-    sql: '',
+    // The search index is rebuilt with the text as its first column (search-batch.ts), under a new
+    // name: FTS5 leaves a contentless_unindexed table's _content table behind on DROP (emptied first
+    // here) and won't create a table of the same name while it exists.
+    sql: `
+      INSERT INTO actions_search (actions_search) VALUES ('delete-all');
+      DROP TABLE actions_search;
+      CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(
+        text, action_id UNINDEXED,
+        content = '', contentless_unindexed = 1, columnsize = 0,
+        tokenize = 'trigram case_sensitive 1'
+      );
+      INSERT INTO ${SEARCH_TABLE} (action_id, text) SELECT id, lower${SEARCH_TEXT} FROM actions ORDER BY rowid;
+    `,
     run: compactLedger,
   },
 ];
