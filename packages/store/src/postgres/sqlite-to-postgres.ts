@@ -6,7 +6,7 @@ import { verifyLedger } from '../hash-chain.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { unpackHash } from '../sqlite/compact-ids.js';
 import { appliedVersion } from '../sqlite/migrations.js';
-import { type ActionRow, type EventRow, rowToEvent } from '../sqlite/row-mapping.js';
+import { type ActionRow, type EventRow, rowToEvent, textActionRow } from '../sqlite/row-mapping.js';
 import {
   SELECT_OWNERS,
   STORED_EVENT_COLUMNS,
@@ -144,7 +144,7 @@ async function copyTable(
   onProgress: SqliteToPostgresOptions['onProgress'],
 ): Promise<void> {
   // Events are read back with whole snapshots, ids and hashes as text (stored-events.ts): PostgreSQL
-  // keeps one snapshot per event. The actions' event_seqs column has no PostgreSQL counterpart;
+  // keeps one snapshot per event. Action rows go over with their compact columns as text. The actions' event_seqs column has no PostgreSQL counterpart;
   // json_populate_recordset skips it.
   const events = table === 'action_events';
   const page = source.prepare(
@@ -160,7 +160,9 @@ async function copyTable(
     const reader = storedEventReader((ids) => owners.all(JSON.stringify(ids)) as ActionRow[]);
     if (events) reader.preload(rows as unknown as StoredEventRow[]);
     const json = JSON.stringify(
-      rows.map(({ k: _k, ...row }) => (events ? reader.resolved(row as unknown as StoredEventRow) : row)),
+      rows.map(({ k: _k, ...row }) =>
+        events ? reader.resolved(row as unknown as StoredEventRow) : textActionRow(row as Partial<ActionRow>),
+      ),
     );
     await client.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`, [json]);
     copied += rows.length;

@@ -31,6 +31,13 @@ export function unpackHash(value: unknown): string {
   return Buffer.isBuffer(value) ? value.toString('hex') : String(value);
 }
 
+/** SQL: packUuid of a text column (a lowercase UUID as its 16 bytes, anything else unchanged). */
+export function packUuidSql(column: string): string {
+  const hex = '[0-9a-f]';
+  const pattern = [8, 4, 4, 4, 12].map((n) => hex.repeat(n)).join('-');
+  return `iif(${column} GLOB '${pattern}', unhex(replace(${column}, '-', '')), ${column})`;
+}
+
 /** SQL: the text of a packHash column, made by SQLite (cheaper than a Buffer per value in JS). */
 export function hashTextSql(column: string): string {
   return `(CASE WHEN typeof(${column}) = 'blob' AND length(${column}) = 32 THEN lower(hex(${column})) ELSE ${column} END)`;

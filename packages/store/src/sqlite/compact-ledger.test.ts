@@ -86,6 +86,16 @@ describe('migration 17 (compact ledger) on a database written at schema 15', () 
     expect(rows.filter((row) => typeof row.action_id === 'string').map((row) => row.action_id)).toEqual([
       'Custom-Action-ID',
     ]);
+    // Action rows: digests as bytes, updated_at '' while it equals created_at.
+    const actions = raw<{ id: string; digests: string; updated_at: string }>(
+      path,
+      "SELECT id, typeof(policy_hash) || ',' || typeof(request_hash) AS digests, updated_at FROM actions ORDER BY id",
+    );
+    expect(actions.every((row) => row.digests === 'blob,blob')).toBe(true);
+    const unmoved = Object.values(EXPECTED.actions)
+      .filter((a) => a.updated_at === a.created_at)
+      .map((a) => a.id);
+    expect(actions.filter((row) => row.updated_at === '').map((row) => row.id)).toEqual(unmoved.sort());
   });
 
   it('keeps the edited action detectable: its row differs from the snapshot of its last event', async () => {

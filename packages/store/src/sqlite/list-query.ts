@@ -2,7 +2,7 @@ import { idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { uuidTextSql } from './compact-ids.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
-import { SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+import { SEARCH_ACTION_ID, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 export interface SqlWhere {
   sql: string;
@@ -52,7 +52,7 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
 function indexedIds(q: string): SqlWhere | null {
   const forms = searchForms(q);
   if (forms.length === 0 || !indexable(forms)) return null;
-  const fts = `SELECT action_id FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?`;
+  const fts = `SELECT ${SEARCH_ACTION_ID} FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?`;
   const range = idRange(q);
   return range === null
     ? { sql: fts, params: [ftsQuery(forms)] }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { StoreError } from '../store.js';
+import { packUuidSql } from './compact-ids.js';
 import { compactLedger } from './compact-ledger.js';
 import { SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
@@ -11,6 +12,9 @@ export interface Migration {
   /** Runs after `sql`, in the same transaction: for changes SQL alone can't make. */
   run?: (db: Database) => void;
 }
+
+/** A GLOB pattern for 64 lowercase hex digits (a SHA-256 digest as packHash stores it as bytes). */
+const HEX_DIGEST_GLOB = '[0-9a-f]'.repeat(64);
 
 /**
  * Every schema change, in order. Never edit an applied migration: append a new one and bump
@@ -273,7 +277,21 @@ export const MIGRATIONS: readonly Migration[] = [
         content = '', contentless_unindexed = 1, columnsize = 0,
         tokenize = 'trigram case_sensitive 1'
       );
-      INSERT INTO ${SEARCH_TABLE} (action_id, text) SELECT id, lower${SEARCH_TEXT} FROM actions ORDER BY rowid;
+      INSERT INTO ${SEARCH_TABLE} (action_id, text)
+        SELECT ${packUuidSql('id')}, lower${SEARCH_TEXT} FROM actions ORDER BY rowid;
+      -- The actions row as storedActionRow (row-mapping.ts) writes it: digests as bytes, and '' for an
+      -- updated_at that equals created_at.
+      UPDATE actions SET
+        policy_hash = iif(policy_hash GLOB '${HEX_DIGEST_GLOB}', unhex(policy_hash), policy_hash),
+        request_hash = iif(request_hash GLOB '${HEX_DIGEST_GLOB}', unhex(request_hash), request_hash),
+        updated_at = iif(updated_at = created_at, '', updated_at);
+      -- The status and agent indexes without the id: SQLite sorts the few rows of one created_at by id
+      -- (84 + 89 → 42 + 42 bytes per action). actions_newest keeps it: filters on tool, risk or
+      -- search text walk it, and skip rows without reading them.
+      DROP INDEX actions_status_newest;
+      DROP INDEX actions_agent_newest;
+      CREATE INDEX actions_status_newest ON actions (status, created_at);
+      CREATE INDEX actions_agent_newest ON actions (agent_id, created_at);
     `,
     run: compactLedger,
   },

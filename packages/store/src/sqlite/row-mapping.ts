@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type { ActionRecord, EventRecord } from '../store.js';
+import { packHash, unpackHash } from './compact-ids.js';
 
 /** Column order of the actions table; the insert statement and the row mapping both follow it. */
 export const ACTION_COLUMNS = [
@@ -35,7 +36,7 @@ export const ACTION_COLUMNS = [
   'approval',
 ] as const satisfies ReadonlyArray<keyof ActionRecord>;
 
-export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | null>;
+export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | Buffer | null>;
 
 /** An event as text columns: PostgreSQL's rows, and SQLite's once read back (stored-events.ts). */
 export interface EventRow {
@@ -70,8 +71,33 @@ export function approvalText(action: Pick<ActionRecord, 'approval'>): string | n
   return action.approval === undefined ? null : canonicalJson(action.approval);
 }
 
+/**
+ * The actions row as SQLite stores it since schema 17: the policy and request digests as bytes
+ * (compact-ids.ts), and updated_at as '' while it equals created_at (an action never moved). The
+ * column is NOT NULL since migration 1, and '' costs no byte beside its type.
+ */
+export function storedActionRow(row: ActionRow): ActionRow {
+  return {
+    ...row,
+    policy_hash: packHash(String(row.policy_hash)),
+    request_hash: packHash(String(row.request_hash)),
+    updated_at: row.updated_at === row.created_at ? '' : row.updated_at,
+  } as ActionRow;
+}
+
+/** The inverse of storedActionRow: every column as text, as PostgreSQL stores it too. */
+export function textActionRow<T extends Partial<ActionRow>>(row: T): T {
+  return {
+    ...row,
+    policy_hash: unpackHash(row.policy_hash),
+    request_hash: unpackHash(row.request_hash),
+    updated_at: row.updated_at === '' ? row.created_at : row.updated_at,
+  };
+}
+
+/** An actions row (SQLite's, either form, or PostgreSQL's) as the action it holds. */
 export function rowToAction(row: ActionRow): ActionRecord {
-  const { approval, ...rest } = row;
+  const { approval, ...rest } = textActionRow(row);
   const action: ActionRecord = {
     ...(rest as unknown as ActionRecord),
     params: JSON.parse(row.params as string),

@@ -1,11 +1,16 @@
 import { SEARCH_JSON_CHARS } from '../search-text.js';
+import { packUuidSql, uuidTextSql } from './compact-ids.js';
 
 /**
  * The FTS5 trigram index of the search text (migration 17; migration 4's `actions_search` before).
  * The text is its first column: FTS5 marks every entry of a later column with its number, which
- * cost two bytes per trigram and row (489 → 315 bytes per generated action).
+ * cost two bytes per trigram and row (489 → 315 bytes per generated action). The action id beside
+ * it is packed as compact-ids.ts packs the ledger's (SEARCH_ACTION_ID reads it back as text).
  */
 export const SEARCH_TABLE = 'actions_search_text';
+
+/** The text id of a SEARCH_TABLE row, for `id IN (…)` on the actions table. */
+export const SEARCH_ACTION_ID = uuidTextSql('action_id');
 
 /** The search text of search-text.ts as SQL over the actions row; the index and the scans share it. */
 export const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
@@ -20,4 +25,4 @@ export const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operati
  * better-sqlite3, 40,000 rows).
  */
 export const INDEX_SEARCH_FROM = `INSERT INTO ${SEARCH_TABLE} (action_id, text)
-  SELECT id, lower${SEARCH_TEXT} FROM actions WHERE rowid >= ? ORDER BY rowid`;
+  SELECT ${packUuidSql('id')}, lower${SEARCH_TEXT} FROM actions WHERE rowid >= ? ORDER BY rowid`;

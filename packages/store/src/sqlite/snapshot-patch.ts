@@ -1,6 +1,7 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { PATCHABLE } from '../apply-patch.js';
 import type { ActionRecord } from '../store.js';
+import { unpackHash } from './compact-ids.js';
 import { ACTION_COLUMNS } from './row-mapping.js';
 
 /**
@@ -51,6 +52,8 @@ export function snapshotPatch(snapshot: ActionRecord, status: string): string | 
 const SNAPSHOT_KEYS: readonly string[] = [...ACTION_COLUMNS].sort();
 const VARYING_SET = new Set(VARYING);
 const JSON_COLUMNS = new Set<string>(['params', 'context', 'matched_rule', 'approval']);
+/** Digests the row may hold as bytes (row-mapping.ts, storedActionRow). */
+const DIGEST_COLUMNS = new Set<string>(['policy_hash', 'request_hash']);
 
 /** The columns of the action row a snapshot takes as they are: the ones no transition changes. */
 export const FIXED_COLUMNS: readonly string[] = ACTION_COLUMNS.filter((column) => !VARYING_SET.has(column));
@@ -89,12 +92,9 @@ export function snapshotText(row: FixedRow, status: string, patch: string | null
       value = initialValue === undefined ? undefined : JSON.stringify(initialValue);
     } else {
       const column = row[key as keyof FixedRow];
-      value =
-        column === null || column === undefined
-          ? 'null'
-          : JSON_COLUMNS.has(key)
-            ? String(column)
-            : JSON.stringify(column);
+      if (column === null || column === undefined) value = 'null';
+      else if (JSON_COLUMNS.has(key)) value = String(column);
+      else value = JSON.stringify(DIGEST_COLUMNS.has(key) ? unpackHash(column) : column);
     }
     if (value === undefined) continue;
     text += `${text.length === 1 ? '' : ','}"${key}":${value}`;

@@ -18,7 +18,14 @@ import type { CountDelta } from './action-counts.js';
 import { packHash, packUuid, unpackHash } from './compact-ids.js';
 import type { AppendedEvent, CompactCreate } from './created-records.js';
 import { migrate } from './migrations.js';
-import { ACTION_COLUMNS, type ActionRow, actionToRow, rowToAction, SEQS_OF_ACTION } from './row-mapping.js';
+import {
+  ACTION_COLUMNS,
+  type ActionRow,
+  actionToRow,
+  rowToAction,
+  SEQS_OF_ACTION,
+  storedActionRow,
+} from './row-mapping.js';
 import { INDEX_SEARCH_FROM } from './search-batch.js';
 import { snapshotPatch } from './snapshot-patch.js';
 import { statementCache } from './statement-cache.js';
@@ -153,13 +160,13 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       }
       const action: ActionRecord = { ...newAction, updated_at: newAction.created_at, version: 1 };
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
-      const row: ActionRow = {
+      const row: ActionRow = storedActionRow({
         ...action,
         params: json.params,
         context: json.context,
         matched_rule: json.matched_rule,
         approval: json.approval,
-      };
+      });
       const tip = readTip();
       const inserted = sql(INSERT_ACTION).run(
         ...ACTION_COLUMNS.map((column) => row[column]),
@@ -183,7 +190,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       }
       // `current` was parsed from canonical JSON; a patched approval is canonicalized by actionToRow.
       const next = applyPatch(current, input.patch, input.at);
-      const row = actionToRow(next);
+      const row = storedActionRow(actionToRow(next));
       const tip = readTip();
       const update = sql(UPDATE_ACTION).run(
         ...UPDATED_COLUMNS.map((c) => row[c]),
