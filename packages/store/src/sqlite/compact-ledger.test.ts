@@ -80,7 +80,15 @@ describe('migration 17 (compact ledger) on a database written at schema 15', () 
     const whole = EXPECTED.events.filter((_, i) => rows[i]!.whole === 1).map((e) => e.action_id);
     // The edited row no longer equals its snapshots: they stay whole, so the edit is still reported.
     expect(whole).toEqual(EXPECTED.lists[EDITED]!.map(() => EDITED));
-    expect(rows.every((row) => row.hash_type === 'blob' && row.prev_type === 'blob')).toBe(true);
+    expect(rows.every((row) => row.hash_type === 'blob')).toBe(true);
+    // No prev_hash after a write's first event: it is the hash of the event stored just before.
+    const linked = EXPECTED.events.filter((_, i) => rows[i]!.prev_type === 'null').map((e) => e.seq);
+    const laterInWrite = raw<{ seq: number }>(
+      new URL('schema15.db', FIXTURES).pathname,
+      'SELECT seq FROM action_events WHERE snapshot_seq IS NOT NULL ORDER BY seq',
+    ).map((row) => row.seq);
+    expect(linked).toEqual(laterInWrite);
+    expect(rows.every((row) => row.prev_type === 'blob' || row.prev_type === 'null')).toBe(true);
     const textIds = EXPECTED.events.filter((_, i) => rows[i]!.id_type === 'text').map((e) => e.id);
     expect(textIds).toEqual(['Event-Not-A-UUID']);
     expect(rows.filter((row) => typeof row.action_id === 'string').map((row) => row.action_id)).toEqual([

@@ -20,7 +20,8 @@ export const COMPACT_EVENTS_TABLE = `
     meta TEXT NOT NULL,
     -- NULL: the action's created_at (the events of its create write).
     created_at TEXT,
-    prev_hash BLOB NOT NULL,
+    -- NULL after the first event of a write: the hash of the event stored just before it.
+    prev_hash BLOB,
     hash BLOB NOT NULL,
     -- The snapshot's status: the SSE status filter reads it, and the snapshot takes it from here.
     status TEXT NOT NULL,
@@ -54,6 +55,7 @@ export function compactLedger(db: Database): void {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   let after = 0;
+  let lastRow: LegacyEventRow | null = null;
   for (;;) {
     const rows = page.all(after) as LegacyEventRow[];
     if (rows.length === 0) break;
@@ -64,6 +66,8 @@ export function compactLedger(db: Database): void {
     };
     const snapshots = new Map<number, unknown>();
     for (const row of rows) {
+      const previous = lastRow;
+      lastRow = row;
       // A shared snapshot whose holder is gone stays unreadable (''), as it read before.
       const snapshot =
         row.action_snapshot ?? snapshots.get(Number(row.snapshot_seq)) ?? holder.get(row.snapshot_seq) ?? '';
@@ -78,7 +82,11 @@ export function compactLedger(db: Database): void {
         row.event_type,
         row.meta,
         createdAt,
-        typeof row.prev_hash === 'string' ? packHash(row.prev_hash) : row.prev_hash,
+        linksToPrevious(row, previous)
+          ? null
+          : typeof row.prev_hash === 'string'
+            ? packHash(row.prev_hash)
+            : row.prev_hash,
         typeof row.hash === 'string' ? packHash(row.hash) : row.hash,
         row.status,
         compact ?? null,
@@ -102,6 +110,14 @@ interface LegacyEventRow {
   status: unknown;
   action_snapshot: string | null;
   snapshot_seq: unknown;
+}
+
+/**
+ * Whether `row` is a later event of a write (it shared its snapshot) linking to the event stored
+ * just before it: then its prev_hash is not stored (stored-events.ts reads it from that event).
+ */
+function linksToPrevious(row: LegacyEventRow, previous: LegacyEventRow | null): boolean {
+  return row.snapshot_seq !== null && previous !== null && previous.seq < row.seq && previous.hash === row.prev_hash;
 }
 
 /**

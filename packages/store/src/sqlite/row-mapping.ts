@@ -97,9 +97,13 @@ export function textActionRow<T extends Partial<ActionRow>>(row: T): T {
 
 /** An actions row (SQLite's, either form, or PostgreSQL's) as the action it holds. */
 export function rowToAction(row: ActionRow): ActionRecord {
-  const { approval, ...rest } = textActionRow(row);
+  const { approval, ...rest } = row;
+  // One spread (the row is copied once per action read); the overridden keys keep their places.
   const action: ActionRecord = {
     ...(rest as unknown as ActionRecord),
+    policy_hash: unpackHash(row.policy_hash),
+    request_hash: unpackHash(row.request_hash),
+    updated_at: row.updated_at === '' ? String(row.created_at) : String(row.updated_at),
     params: JSON.parse(row.params as string),
     context: JSON.parse(row.context as string),
     matched_rule: row.matched_rule === null ? null : JSON.parse(row.matched_rule as string),

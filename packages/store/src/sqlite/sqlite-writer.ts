@@ -96,7 +96,8 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
 
   /**
    * Appends after `tip`. Each event stores only what its snapshot doesn't share with the action row
-   * (snapshot-patch.ts), and no created_at when it is the action's (the events of its create write).
+   * (snapshot-patch.ts), no created_at when it is the action's (the events of its create write), and
+   * no prev_hash after the write's first event (it is the hash of the event just before).
    */
   const appendEvents = (
     tip: Tip,
@@ -131,7 +132,8 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         event.event_type,
         metaJson,
         storedAt,
-        packHash(prevHash),
+        // The events after a write's first link to the event stored just before them (stored-events.ts).
+        index === 0 ? packHash(prevHash) : null,
         packHash(hash),
         snapshot.status,
         patch,

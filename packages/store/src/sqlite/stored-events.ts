@@ -5,11 +5,20 @@ import type { EventRow } from './row-mapping.js';
 import { FIXED_COLUMNS, type FixedRow, snapshotText } from './snapshot-patch.js';
 
 /**
+ * An event's prev_hash: stored, or NULL for every event of a write but its first, whose previous
+ * event is the one stored before it (the greatest lower seq). '' when there is none: a link to
+ * nothing, which verification reports.
+ */
+const PREV_HASH = `(CASE WHEN e.prev_hash IS NOT NULL THEN ${hashTextSql('e.prev_hash')}
+  ELSE coalesce((SELECT ${hashTextSql('p.hash')} FROM action_events p WHERE p.seq < e.seq ORDER BY p.seq DESC LIMIT 1), '')
+  END)`;
+
+/**
  * The select list of an event row (alias `e`; schema 17, see compact-ledger.ts), ids and hashes
  * turned back into text by SQLite where they are stored as bytes.
  */
 export const STORED_EVENT_COLUMNS = `e.seq, ${uuidTextSql('e.id')} AS id, ${uuidTextSql('e.action_id')} AS action_id,
-  e.event_type, e.meta, e.created_at, ${hashTextSql('e.prev_hash')} AS prev_hash, ${hashTextSql('e.hash')} AS hash,
+  e.event_type, e.meta, e.created_at, ${PREV_HASH} AS prev_hash, ${hashTextSql('e.hash')} AS hash,
   e.status, e.snapshot_patch, e.action_snapshot`;
 
 /** What an event's snapshot needs of its action row (bound to the action's id). */
