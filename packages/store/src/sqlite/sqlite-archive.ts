@@ -155,15 +155,8 @@ export function createSqliteArchive(
           `INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}, rowid, action_id, text)
            SELECT 'delete', rid, action_id, text FROM temp.archive_search`,
         ).run();
-        // An event after a write's first stores no prev_hash (it is the hash of the event just
-        // before, stored-events.ts). A removed event is never that event of a kept one (a write's
-        // events are one action's, removed together), but a kept event that would lose its
-        // predecessor gets the link stored first, so nothing here can change what an event reads.
-        sql(
-          `UPDATE action_events SET prev_hash = (SELECT p.hash FROM action_events p WHERE p.seq = action_events.seq - 1)
-           WHERE prev_hash IS NULL AND seq IN (SELECT seq + 1 FROM temp.archive_seqs)
-             AND seq NOT IN (SELECT seq FROM temp.archive_seqs)`,
-        ).run();
+        // A write's events are one action's, removed together: no kept event loses the event whose
+        // hash is its prev_hash when the event stores none (stored-events.ts).
         const events = sql('DELETE FROM action_events WHERE seq IN (SELECT seq FROM temp.archive_seqs)').run().changes;
         onStep?.('events_deleted');
         // Events are deleted by seq, through each action's seq list; an action row goes only once
