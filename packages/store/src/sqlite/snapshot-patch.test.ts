@@ -81,6 +81,34 @@ describe('snapshots as patches of the action row', () => {
     expect(first).toBe(canonicalJson(ledgerSnapshot(all[0]!)));
   });
 
+  it('rebuilds a grant-allowed action with its grant_id from the row, and leaves it out of actions without one', () => {
+    const granted = versions(created({ reason_code: 'grant', grant_id: 'grant-1' }), [
+      { status: 'executing', started_at: '2030-01-02T00:00:00.000Z' },
+    ]);
+    expect(rebuilt(granted)).toEqual(granted.map((version) => canonicalJson(ledgerSnapshot(version))));
+    expect(snapshotPatch(ledgerSnapshot(granted[0]!), granted[0]!.status)).toBeNull();
+    const [plain] = rebuilt([created()]);
+    expect(JSON.parse(plain!)).not.toHaveProperty('grant_id');
+  });
+
+  it('rebuilds a break-glass approval and its later review from the patches of the approval', () => {
+    const review = { status: 'open', acknowledged_by: null, acknowledged_at: null, note: null, same_identity: false };
+    const glass = { by: 'root', role: 'admin', at: '2030-01-01T00:00:01.000Z', reason: 'outage', same_identity: false };
+    const all = versions(
+      created({ status: 'pending_approval', decision: 'require_approval', approval_token: 't', approval: approval(0) }),
+      [
+        { status: 'approved', approval_token: null, approval: { ...approval(0), break_glass: { ...glass, review } } },
+        {
+          approval: {
+            ...approval(0),
+            break_glass: { ...glass, review: { ...review, status: 'acknowledged', acknowledged_by: 'bob' } },
+          },
+        },
+      ] as ActionPatch[],
+    );
+    expect(rebuilt(all)).toEqual(all.map((version) => canonicalJson(ledgerSnapshot(version))));
+  });
+
   it('lets a patch naming a fixed or unknown field (only an edit writes one) change the text', () => {
     const row = actionToRow(created());
     const edited = JSON.parse(snapshotText(row, 'allowed', '{"params":{"cmd":"rm"},"zz":1}'));
