@@ -1,7 +1,7 @@
 import type { ActionPatch, ActionRecord } from './store.js';
 
 /** The only fields a transition may touch; a runtime list because callers' objects may carry more. */
-const PATCHABLE = [
+export const PATCHABLE = [
   'status',
   'approval_token',
   'approval_expires_at',

@@ -94,7 +94,7 @@ export function describeLedgerBookkeepingContract(s: ContractScope): void {
         const second = await s.create();
         const head = (await s.allEvents()).at(-1)!;
         if (!s.opened?.raw || !s.opened.reopen) throw new Error(`${s.name} is durable but gives no raw() or reopen()`);
-        await s.opened.raw(`DELETE FROM action_events WHERE action_id = '${second.action.id}'`);
+        await s.opened.raw(`DELETE FROM action_events WHERE seq IN (${second.events.map((e) => e.seq).join(', ')})`);
         s.store = await s.opened.reopen();
         expect(await s.store.ledger.state()).toMatchObject({
           high_water: { seq: 4, hash: head.hash },

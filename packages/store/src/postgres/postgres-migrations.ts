@@ -409,6 +409,13 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       END $$;
     `,
   },
+  {
+    version: 18,
+    name: 'compact ledger: snapshots as patches of the action row, ids and hashes as bytes; leaner search index',
+    // SQLite only: PostgreSQL keeps a whole snapshot per event and ids and hashes as text, as before.
+    // The version is kept so both stores report the same schema.
+    sql: 'SELECT 1',
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -4,8 +4,15 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { verifyLedger } from '../hash-chain.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
+import { unpackHash } from '../sqlite/compact-ids.js';
 import { appliedVersion } from '../sqlite/migrations.js';
-import { EVENT_SELECT, type EventRow, rowToEvent } from '../sqlite/row-mapping.js';
+import { type ActionRow, type EventRow, rowToEvent, textActionRow } from '../sqlite/row-mapping.js';
+import {
+  SELECT_OWNERS,
+  STORED_EVENT_COLUMNS,
+  type StoredEventRow,
+  storedEventReader,
+} from '../sqlite/stored-events.js';
 import { GENESIS_HASH, StoreError } from '../store.js';
 import { LEDGER_CHANNEL, LEDGER_LOCK } from './advisory-locks.js';
 import { describeDsn } from './describe-dsn.js';
@@ -120,9 +127,9 @@ function sqliteHead(db: Database.Database): LedgerHead {
   const actions = (db.prepare('SELECT count(*) AS n FROM actions').get() as { n: number }).n;
   const events = (db.prepare('SELECT count(*) AS n FROM action_events').get() as { n: number }).n;
   const last = db.prepare('SELECT hash FROM action_events ORDER BY seq DESC LIMIT 1').get() as
-    | { hash: string }
+    | { hash: unknown }
     | undefined;
-  return { actions, events, headHash: last?.hash ?? GENESIS_HASH };
+  return { actions, events, headHash: last === undefined ? GENESIS_HASH : unpackHash(last.hash) };
 }
 
 async function postgresHead(client: pg.Client): Promise<LedgerHead> {
@@ -144,19 +151,28 @@ async function copyTable(
   batchSize: number,
   onProgress: SqliteToPostgresOptions['onProgress'],
 ): Promise<void> {
-  // Events are read with their shared snapshots resolved: PostgreSQL keeps one per event. The
-  // actions' event_seqs column has no PostgreSQL counterpart; json_populate_recordset skips it.
-  const columns = table === 'action_events' ? EVENT_SELECT : '*';
+  // Events are read back with whole snapshots, ids and hashes as text (stored-events.ts): PostgreSQL
+  // keeps one snapshot per event. Action rows go over with their compact columns as text (grant_id
+  // and approval as they are). The actions' event_seqs column has no PostgreSQL counterpart;
+  // json_populate_recordset skips it.
+  const events = table === 'action_events';
   const page = source.prepare(
-    `SELECT e.${key} AS k, ${columns} FROM ${table} e WHERE e.${key} > ? ORDER BY e.${key} LIMIT ?`,
+    `SELECT e.${key} AS k, ${events ? STORED_EVENT_COLUMNS : '*'} FROM ${table} e WHERE e.${key} > ? ORDER BY e.${key} LIMIT ?`,
   );
+  const owners = source.prepare(SELECT_OWNERS);
   let after = 0;
   let copied = 0;
   for (;;) {
     const rows = page.all(after, batchSize) as ({ k: number } & Record<string, unknown>)[];
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.k;
-    const json = JSON.stringify(rows.map(({ k: _k, ...row }) => row));
+    const reader = storedEventReader((ids) => owners.all(JSON.stringify(ids)) as ActionRow[]);
+    if (events) reader.preload(rows as unknown as StoredEventRow[]);
+    const json = JSON.stringify(
+      rows.map(({ k: _k, ...row }) =>
+        events ? reader.resolved(row as unknown as StoredEventRow) : textActionRow(row as Partial<ActionRow>),
+      ),
+    );
     await client.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1::json)`, [json]);
     copied += rows.length;
     onProgress?.({ table, copied, total });
@@ -200,10 +216,10 @@ async function verifyCopied(client: pg.Client, head: LedgerHead, batchSize: numb
  */
 async function copyLedgerBookkeeping(source: Database.Database, client: pg.Client): Promise<void> {
   const head = source.prepare('SELECT seq, hash FROM ledger_head WHERE id = 1').get() as
-    | { seq: number; hash: string }
+    | { seq: number; hash: unknown }
     | undefined;
   if (head === undefined) throw new StoreError('corrupt', 'the SQLite ledger high-water row is missing');
-  await client.query('UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1', [head.seq, head.hash]);
+  await client.query('UPDATE ledger_head SET seq = $1, hash = $2 WHERE id = 1', [head.seq, unpackHash(head.hash)]);
   const page = source.prepare(
     'SELECT id, seq, hash, at, key_id, signature FROM ledger_checkpoints WHERE id > ? ORDER BY id LIMIT 1000',
   );
@@ -222,7 +238,9 @@ async function copyLedgerBookkeeping(source: Database.Database, client: pg.Clien
 
 /**
  * Tables whose rows are the ledger (copied and verified above) or can't be copied as they are:
- * bookkeeping copied above, the search index (PostgreSQL builds its own), the readiness probe row.
+ * bookkeeping copied above, the search index (PostgreSQL builds its own; every table named
+ * actions_search…: schema 18's actions_search_text, its FTS5 shadow tables, and the emptied
+ * actions_search_content that migration 18 leaves behind), the readiness probe row.
  */
 const NOT_SIDE_TABLES = new Set([
   'actions',

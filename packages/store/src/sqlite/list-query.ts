@@ -1,7 +1,8 @@
 import { idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
+import { packUuidSql, uuidTextSql } from './compact-ids.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
-import { SEARCH_TEXT } from './search-batch.js';
+import { SEARCH_ACTION_ID, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 export interface SqlWhere {
   sql: string;
@@ -47,16 +48,26 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
 }
 
-/** The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null. */
-function indexedIds(q: string): SqlWhere | null {
+/**
+ * The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null.
+ * `packed`: as the index stores them (compact-ids.ts), so many matches go into the set as they are,
+ * and the rows probed against it pack their id; otherwise as text, for primary-key lookups.
+ */
+function indexedIds(q: string, packed: boolean): SqlWhere | null {
   const forms = searchForms(q);
   if (forms.length === 0 || !indexable(forms)) return null;
-  const fts = 'SELECT action_id FROM actions_search WHERE actions_search MATCH ?';
+  const fts = `SELECT ${packed ? 'action_id' : SEARCH_ACTION_ID} FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?`;
   const range = idRange(q);
   return range === null
     ? { sql: fts, params: [ftsQuery(forms)] }
-    : { sql: `${fts} UNION SELECT id FROM actions WHERE ${range.sql}`, params: [ftsQuery(forms), ...range.params] };
+    : {
+        sql: `${fts} UNION SELECT ${packed ? PACKED_ID : 'id'} FROM actions WHERE ${range.sql}`,
+        params: [ftsQuery(forms), ...range.params],
+      };
 }
+
+/** An actions row's id as SEARCH_TABLE stores it. */
+const PACKED_ID = packUuidSql('id');
 
 /** Ids starting with `q` when it can start an id: a primary-key range. */
 function idRange(q: string): SqlWhere | null {
@@ -68,14 +79,15 @@ function idRange(q: string): SqlWhere | null {
 
 /**
  * The `q` condition: through the FTS5 trigram index when every form has 3+ characters, else a scan
- * of the same text with LIKE (which folds ASCII case, as the index's lowercased text does). The unary
- * `+` keeps SQLite from driving the query by id lookups (one per match) when matches are many.
+ * of the same text with LIKE (which folds ASCII case, as the index's lowercased text does). With many
+ * matches the packed id (an expression, not the column) keeps SQLite from driving the query by id
+ * lookups (one per match).
  */
 export function searchWhere(q: string | undefined, manyMatches = false): SqlWhere | null {
   const forms = searchForms(q ?? '');
   if (forms.length === 0) return null;
-  const ids = indexedIds(q ?? '');
-  if (ids !== null) return { sql: `${manyMatches ? '+id' : 'id'} IN (${ids.sql})`, params: ids.params };
+  const ids = indexedIds(q ?? '', manyMatches);
+  if (ids !== null) return { sql: `${manyMatches ? PACKED_ID : 'id'} IN (${ids.sql})`, params: ids.params };
   const terms = forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`);
   const params: unknown[] = forms.map(likeContains);
   const range = idRange(q ?? '');
@@ -88,7 +100,7 @@ export function searchWhere(q: string | undefined, manyMatches = false): SqlWher
 
 /** How many actions an indexed search matches, from the index and the id range alone; null if not indexed. */
 export function countSearchMatches(q: string | undefined): SqlWhere | null {
-  const ids = indexedIds(q ?? '');
+  const ids = indexedIds(q ?? '', true);
   return ids === null ? null : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params };
 }
 
@@ -96,6 +108,9 @@ export function countSearchMatches(q: string | undefined): SqlWhere | null {
 export function ftsQuery(forms: readonly string[]): string {
   return forms.map((form) => `"${form.replaceAll('"', '""')}"`).join(' OR ');
 }
+
+/** The text id of an event's action (alias `e`), for joining the actions table. */
+export const EVENT_ACTION_ID = uuidTextSql('e.action_id');
 
 /** The WHERE clause of eventsAfter; agent_id and tool never change, so they come from the actions row. */
 export function eventWhere(afterSeq: number, filter: EventStreamFilter): SqlWhere & { join: boolean } {

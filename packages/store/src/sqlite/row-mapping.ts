@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type { ActionRecord, EventRecord } from '../store.js';
+import { packHash, unpackHash } from './compact-ids.js';
 
 /** Column order of the actions table; the insert statement and the row mapping both follow it. */
 export const ACTION_COLUMNS = [
@@ -36,8 +37,9 @@ export const ACTION_COLUMNS = [
   'grant_id',
 ] as const satisfies ReadonlyArray<keyof ActionRecord>;
 
-export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | null>;
+export type ActionRow = Record<(typeof ACTION_COLUMNS)[number], string | number | Buffer | null>;
 
+/** An event as text columns: PostgreSQL's rows, and SQLite's once read back (stored-events.ts). */
 export interface EventRow {
   seq: number;
   id: string;
@@ -50,14 +52,6 @@ export interface EventRow {
   status: string;
   action_snapshot: string;
 }
-
-/**
- * The select list of an event row (alias `e`): an event that shares its write's snapshot reads it
- * from the event that holds it (a rowid lookup).
- */
-export const EVENT_SELECT = `e.seq, e.id, e.action_id, e.event_type, e.meta, e.created_at, e.prev_hash, e.hash, e.status,
-  coalesce(e.action_snapshot, (SELECT s.action_snapshot FROM action_events s WHERE s.seq = e.snapshot_seq))
-  AS action_snapshot`;
 
 /** The seqs of one action's events (bound to its id), for `seq IN (...)`: rowid lookups, no index. */
 export const SEQS_OF_ACTION = 'SELECT value FROM json_each((SELECT event_seqs FROM actions WHERE id = ?))';
@@ -79,10 +73,39 @@ export function approvalText(action: Pick<ActionRecord, 'approval'>): string | n
   return action.approval === undefined ? null : canonicalJson(action.approval);
 }
 
+/**
+ * The actions row as SQLite stores it since schema 18: the policy and request digests as bytes
+ * (compact-ids.ts), and updated_at as '' while it equals created_at (an action never moved). The
+ * column is NOT NULL since migration 1, and '' costs no byte beside its type.
+ */
+export function storedActionRow(row: ActionRow): ActionRow {
+  return {
+    ...row,
+    policy_hash: packHash(String(row.policy_hash)),
+    request_hash: packHash(String(row.request_hash)),
+    updated_at: row.updated_at === row.created_at ? '' : row.updated_at,
+  } as ActionRow;
+}
+
+/** The inverse of storedActionRow: every column as text, as PostgreSQL stores it too. */
+export function textActionRow<T extends Partial<ActionRow>>(row: T): T {
+  return {
+    ...row,
+    policy_hash: unpackHash(row.policy_hash),
+    request_hash: unpackHash(row.request_hash),
+    updated_at: row.updated_at === '' ? row.created_at : row.updated_at,
+  };
+}
+
+/** An actions row (SQLite's, either form, or PostgreSQL's) as the action it holds. */
 export function rowToAction(row: ActionRow): ActionRecord {
   const { approval, grant_id, ...rest } = row;
+  // One spread (the row is copied once per action read); the overridden keys keep their places.
   const action: ActionRecord = {
     ...(rest as unknown as ActionRecord),
+    policy_hash: unpackHash(row.policy_hash),
+    request_hash: unpackHash(row.request_hash),
+    updated_at: row.updated_at === '' ? String(row.created_at) : String(row.updated_at),
     params: JSON.parse(row.params as string),
     context: JSON.parse(row.context as string),
     matched_rule: row.matched_rule === null ? null : JSON.parse(row.matched_rule as string),

@@ -10,7 +10,17 @@ import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.
 import type { LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
-import { SEARCH_TEXT } from './search-batch.js';
+import { hashTextSql, packUuidSql, uuidTextSql } from './compact-ids.js';
+import { SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+
+/** An event's action id as the actions table's text id (the ledger stores UUIDs as bytes, compact-ids.ts). */
+const EVENT_ACTION_ID = uuidTextSql('e.action_id');
+
+/**
+ * An event's created_at: the ledger stores none when it is its action's (the events of a create
+ * write, stored-events.ts), so it is then read from the action row.
+ */
+const EVENT_CREATED_AT = `coalesce(e.created_at, (SELECT a.created_at FROM actions a WHERE a.id = ${EVENT_ACTION_ID}))`;
 
 /**
  * The actions archiving up to @last removes: terminal, and with every event at or below @last (an
@@ -19,10 +29,19 @@ import { SEARCH_TEXT } from './search-batch.js';
  * Candidates come from the archived stretch itself, so the cost follows its size, not the table's.
  */
 const REMOVABLE = `SELECT a.id FROM actions a
-  WHERE a.id IN (SELECT action_id FROM action_events WHERE seq <= @last)
+  WHERE a.id IN (SELECT ${EVENT_ACTION_ID} FROM action_events e WHERE e.seq <= @last)
     AND a.status IN (SELECT value FROM json_each(@terminal))
     AND (SELECT max(value) FROM json_each(a.event_seqs)) <= @last
     AND NOT EXISTS (${GRANT_NOT_ENDED})`;
+
+/**
+ * The seqs at or below @last of the actions listed in `table` (every event of a removable action is):
+ * found through each action's own seq list, since the ledger has no index on action ids.
+ */
+const removedSeqs = (
+  table: string,
+) => `SELECT j.value FROM ${table} r JOIN actions a ON a.id = r.id, json_each(a.event_seqs) j
+  WHERE j.value <= @last`;
 
 type Sql = (text: string) => Database.Statement;
 
@@ -57,10 +76,9 @@ export function createSqliteArchive(
     async cutoff(afterSeq, before) {
       return read('finding the archive cutoff', () => {
         // Walks the ledger from afterSeq in seq order and stops at the first young event.
-        const young = sql('SELECT seq FROM action_events WHERE seq > ? AND created_at >= ? ORDER BY seq LIMIT 1').get(
-          afterSeq,
-          before,
-        ) as { seq: number } | undefined;
+        const young = sql(
+          `SELECT e.seq FROM action_events e WHERE e.seq > ? AND ${EVENT_CREATED_AT} >= ? ORDER BY e.seq LIMIT 1`,
+        ).get(afterSeq, before) as { seq: number } | undefined;
         if (young !== undefined) return Math.max(afterSeq, young.seq - 1);
         const newest = sql('SELECT max(seq) AS seq FROM action_events').get() as { seq: number | null };
         return Math.max(afterSeq, newest.seq ?? 0);
@@ -72,8 +90,9 @@ export function createSqliteArchive(
         'planning an archive',
         () =>
           sql(
-            `SELECT e.seq, e.action_id, e.event_type, e.hash FROM action_events e
-             WHERE e.seq > @after AND e.seq <= @last AND e.action_id NOT IN (${REMOVABLE})
+            `SELECT e.seq, ${EVENT_ACTION_ID} AS action_id, e.event_type, ${hashTextSql('e.hash')} AS hash
+             FROM action_events e
+             WHERE e.seq > @after AND e.seq <= @last AND ${EVENT_ACTION_ID} NOT IN (${REMOVABLE})
              ORDER BY e.seq LIMIT @limit`,
           ).all({
             after: afterSeq,
@@ -89,7 +108,7 @@ export function createSqliteArchive(
         const row = sql(
           `WITH removable AS (${REMOVABLE})
            SELECT (SELECT count(*) FROM removable) AS removed_actions,
-             (SELECT count(*) FROM action_events WHERE seq <= @last AND action_id IN removable) AS removed_events`,
+             (SELECT count(*) FROM action_events WHERE seq IN (${removedSeqs('removable')})) AS removed_events`,
         ).get({ last: lastSeq, terminal: JSON.stringify(terminal) }) as {
           removed_actions: number;
           removed_events: number;
@@ -111,35 +130,42 @@ export function createSqliteArchive(
           throw conflict('the archive does not continue the newest archive of this ledger');
         }
         const params = { last: record.last_seq, terminal: JSON.stringify(terminal) };
-        sql('CREATE TEMP TABLE IF NOT EXISTS archive_removal (id TEXT PRIMARY KEY)').run();
-        sql(
-          'CREATE TEMP TABLE IF NOT EXISTS archive_search (rid INTEGER PRIMARY KEY, action_id TEXT, text TEXT)',
-        ).run();
+        sql('CREATE TEMP TABLE IF NOT EXISTS archive_removal (id TEXT PRIMARY KEY, packed ANY)').run();
+        sql('CREATE TEMP TABLE IF NOT EXISTS archive_seqs (seq INTEGER PRIMARY KEY)').run();
+        sql('CREATE TEMP TABLE IF NOT EXISTS archive_search (rid INTEGER PRIMARY KEY, action_id ANY, text TEXT)').run();
         sql('DELETE FROM temp.archive_removal').run();
+        sql('DELETE FROM temp.archive_seqs').run();
         sql('DELETE FROM temp.archive_search').run();
-        sql(`INSERT INTO temp.archive_removal (id) ${REMOVABLE}`).run(params);
+        sql(`INSERT INTO temp.archive_removal (id, packed) SELECT id, ${packUuidSql('id')} FROM (${REMOVABLE})`).run(
+          params,
+        );
+        sql(`INSERT INTO temp.archive_seqs (seq) ${removedSeqs('temp.archive_removal')}`).run({
+          last: record.last_seq,
+        });
         // The search index is contentless: an entry is removed by giving back exactly the text it
-        // indexed (the same expression as its insert trigger), found by one pass over the index.
+        // indexed (the same expression as the writer's batch insert, search-batch.ts), found by one
+        // pass over the index, whose action ids are packed as the ledger's.
         sql(
           `INSERT INTO temp.archive_search (rid, action_id, text)
-           SELECT s.rowid, s.action_id, lower(${SEARCH_TEXT}) FROM actions_search s JOIN actions a ON a.id = s.action_id
-           WHERE s.action_id IN (SELECT id FROM temp.archive_removal)`,
+           SELECT s.rowid, s.action_id, lower${SEARCH_TEXT}
+           FROM ${SEARCH_TABLE} s CROSS JOIN actions a ON a.id = ${uuidTextSql('s.action_id')}
+           WHERE s.action_id IN (SELECT packed FROM temp.archive_removal)`,
         ).run();
         sql(
-          `INSERT INTO actions_search (actions_search, rowid, action_id, text)
+          `INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}, rowid, action_id, text)
            SELECT 'delete', rid, action_id, text FROM temp.archive_search`,
         ).run();
-        const events = sql(
-          'DELETE FROM action_events WHERE seq <= ? AND action_id IN (SELECT id FROM temp.archive_removal)',
-        ).run(record.last_seq).changes;
+        // A write's events are one action's, removed together: no kept event loses the event whose
+        // hash is its prev_hash when the event stores none (stored-events.ts).
+        const events = sql('DELETE FROM action_events WHERE seq IN (SELECT seq FROM temp.archive_seqs)').run().changes;
         onStep?.('events_deleted');
-        // The events' foreign key makes every action delete look for events naming it; the ledger has
-        // no action_id index (it would slow every append), so this transaction builds one over what is
-        // left and drops it before committing: one sort instead of a table scan per removed action.
-        sql('CREATE INDEX archive_events_by_action ON action_events (action_id)').run();
-        const actions = sql('DELETE FROM actions WHERE id IN (SELECT id FROM temp.archive_removal)').run().changes;
+        // Events are deleted by seq, through each action's seq list; an action row goes only once
+        // none of its events is left (its snapshots are rebuilt from the row, stored-events.ts).
+        const actions = sql(
+          `DELETE FROM actions WHERE id IN (SELECT id FROM temp.archive_removal)
+             AND NOT EXISTS (SELECT 1 FROM action_events WHERE seq IN (SELECT value FROM json_each(actions.event_seqs)))`,
+        ).run().changes;
         for (const statement of sideRowDeletes('temp.archive_removal')) sql(statement).run();
-        sql('DROP INDEX archive_events_by_action').run();
         onStep?.('actions_deleted');
         const retained = (
           sql('SELECT count(*) AS n FROM action_events WHERE seq <= ?').get(record.last_seq) as { n: number }

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
-import { parseSeqList, toAuditedAction, toAuditedEvent } from '../ledger-rows.js';
+import { parseSeqList, toAuditedAction } from '../ledger-rows.js';
 import type { EventKey, LedgerState, LedgerStore, StoredCheckpoint } from '../ledger-store.js';
-import { ACTION_COLUMNS, type ActionRow, EVENT_SELECT, type EventRow } from './row-mapping.js';
+import { unpackHash, unpackUuid } from './compact-ids.js';
+import { ACTION_COLUMNS, type ActionRow } from './row-mapping.js';
+import { SELECT_OWNERS, STORED_EVENT_COLUMNS, type StoredEventRow, storedEventReader } from './stored-events.js';
 
 const ACTION_SELECT = `${ACTION_COLUMNS.join(', ')}, event_seqs`;
 const CHECKPOINT_SELECT = 'id, seq, hash, at, key_id, signature';
@@ -20,15 +22,22 @@ export function createSqliteLedger(
   write: <T>(run: () => T) => Promise<T>,
 ): LedgerStore {
   const checkpointRow = (row: StoredCheckpoint): StoredCheckpoint => ({ ...row });
+  /** Hashes read back as hex whatever their stored form (compact-ids.ts). */
+  const position = (row: { seq: number; hash: unknown } | undefined) =>
+    row === undefined ? null : { seq: row.seq, hash: unpackHash(row.hash) };
+  const audited = (rows: StoredEventRow[]) => {
+    const reader = storedEventReader((ids) => sql(SELECT_OWNERS).all(JSON.stringify(ids)) as ActionRow[]);
+    reader.preload(rows);
+    return rows.map((row) => reader.audited(row));
+  };
   return {
     async state(): Promise<LedgerState> {
       return read('reading the ledger state', () => {
-        const highWater = sql('SELECT seq, hash FROM ledger_head WHERE id = 1').get() as LedgerState['high_water'];
-        const newest = sql('SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1').get() as
-          | LedgerState['newest']
-          | undefined;
+        type Position = { seq: number; hash: unknown } | undefined;
+        const highWater = sql('SELECT seq, hash FROM ledger_head WHERE id = 1').get() as Position;
+        const newest = sql('SELECT seq, hash FROM action_events ORDER BY seq DESC LIMIT 1').get() as Position;
         const oldest = sql('SELECT min(seq) AS seq FROM action_events').get() as { seq: number | null };
-        return { high_water: highWater ?? null, newest: newest ?? null, oldest_seq: oldest.seq };
+        return { high_water: position(highWater), newest: position(newest), oldest_seq: oldest.seq };
       });
     },
 
@@ -64,32 +73,32 @@ export function createSqliteLedger(
 
     async events(afterSeq, limit) {
       return read('reading the ledger', () =>
-        (
-          sql(`SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`).all(
+        audited(
+          sql(`SELECT ${STORED_EVENT_COLUMNS} FROM action_events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`).all(
             afterSeq,
             Math.max(0, limit),
-          ) as EventRow[]
-        ).map(toAuditedEvent),
+          ) as StoredEventRow[],
+        ),
       );
     },
 
     async eventsAt(seqs) {
       return read('reading the ledger', () =>
-        (
-          sql(`SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN ${IN_LIST} ORDER BY e.seq`).all(
+        audited(
+          sql(`SELECT ${STORED_EVENT_COLUMNS} FROM action_events e WHERE e.seq IN ${IN_LIST} ORDER BY e.seq`).all(
             JSON.stringify(seqs),
-          ) as EventRow[]
-        ).map(toAuditedEvent),
+          ) as StoredEventRow[],
+        ),
       );
     },
 
     async eventKeys(seqs) {
-      return read(
-        'reading the ledger',
-        () =>
+      return read('reading the ledger', () =>
+        (
           sql(`SELECT seq, action_id, event_type, hash FROM action_events WHERE seq IN ${IN_LIST} ORDER BY seq`).all(
             JSON.stringify(seqs),
-          ) as EventKey[],
+          ) as Array<EventKey & { action_id: unknown; hash: unknown }>
+        ).map((row) => ({ ...row, action_id: unpackUuid(row.action_id), hash: unpackHash(row.hash) })),
       );
     },
 

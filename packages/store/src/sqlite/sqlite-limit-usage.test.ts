@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import { expectBackfilledUsage, SCHEMA_16_ROWS } from '../contract/limit-usage-backfill.test-support.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
+import { MIGRATIONS, migrate } from './migrations.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -16,13 +17,13 @@ it('backfills the running totals of usage rows stored before them, so windows su
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-limit-usage-'));
   dirs.push(dir);
   const path = join(dir, 'v16.db');
-  const store = createSqliteStore({ path });
-  await store.migrate();
-  await store.close();
+  // A file as the schema-16 build made it: the migrations up to 16, then its usage rows.
   const raw = new Database(path);
-  raw.exec(`DROP INDEX limit_usage_running; ALTER TABLE limit_usage DROP COLUMN running;
-    CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at, amount) WHERE counted_at IS NOT NULL;
-    DELETE FROM schema_migrations WHERE version >= 17`);
+  migrate(
+    raw,
+    path,
+    MIGRATIONS.filter((m) => m.version <= 16),
+  );
   const insert = raw.prepare('INSERT INTO limit_usage (action_id, limit_key, amount, counted_at) VALUES (?, ?, ?, ?)');
   for (const row of SCHEMA_16_ROWS) insert.run(...row);
   raw.close();

@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { newEvents, sampleAction } from '../store.contract.js';
 import { actionWhere } from './list-query.js';
-import { MIGRATIONS, migrate } from './migrations.js';
+import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -21,35 +20,17 @@ function tempDb(): string {
 }
 
 describe('sqlite search index', () => {
-  it('indexes the actions written before the search migration when it runs', async () => {
+  it('indexes the actions written before migration 18 when it rebuilds the index', async () => {
+    // A file written at schema 17 (fixtures/make-schema17-db.mjs), its search index in migration 4's shape.
     const path = tempDb();
-    const old = [
-      sampleAction({ params: { cmd: 'kubectl drain node-1' } }),
-      sampleAction({ params: { url: 'https://example.com' }, context: { ticket: 'OPS-7' } }),
-    ];
-    const first = createSqliteStore({ path });
-    await first.migrate();
-    for (const action of old) await first.createAction({ action, events: newEvents('created') });
-    await first.close();
-    // Back to the rows as they were before the index existed (later migrations stay: the writer needs
-    // their columns), then run the search migration's own SQL, backfill included, on them.
-    const raw = new Database(path);
-    // SQLite leaves a contentless_unindexed FTS5 table's `_content` shadow table behind on DROP, and
-    // defensive mode protects it: unsafe mode lets this test remove it.
-    raw.unsafeMode(true);
-    raw.exec('DROP TABLE actions_search; DROP TABLE IF EXISTS actions_search_content;');
-    const search = MIGRATIONS.find((m) => m.name === 'search index over params and context');
-    raw.exec(search?.sql ?? '');
-    // Migration 9 replaced the per-row trigger with the writer's batch insert (search-batch.ts).
-    raw.exec('DROP TRIGGER actions_search_insert');
-    raw.close();
-
+    copyFileSync(new URL('./fixtures/schema17.db', import.meta.url), path);
     const store = createSqliteStore({ path });
     try {
-      expect(await store.migrate()).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
+      expect(await store.migrate()).toEqual({ from: 17, to: SCHEMA_VERSION });
       const found = async (q: string) => (await store.listActions({ filter: { q }, limit: 10 })).items.map((a) => a.id);
-      expect(await found('kubectl drain')).toEqual([old[0]!.id]);
-      expect(await found('ops-7')).toEqual([old[1]!.id]);
+      expect(await found('5000')).toEqual(['aaaaaaaa-0000-4000-8000-000000000006']);
+      expect(await found('unicode ✓')).toEqual(['Custom-Action-ID']);
+      expect((await store.listActions({ filter: { q: 'ls -la' }, limit: 10 })).total).toBe(5);
       const added = await store.createAction({
         action: sampleAction({ params: { cmd: 'kubectl get pods' } }),
         events: newEvents('created'),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../hash-chain.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { describeStoreContract, expectStoreError, newEvents, sampleAction } from '../store.contract.js';
-import type { Store } from '../store.js';
+import type { EventRecord, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
@@ -15,6 +15,18 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-store-'));
   dirs.push(dir);
   return dir;
+}
+
+const FIXTURES = new URL('./fixtures/', import.meta.url);
+/** What the schema-17 build read from fixtures/schema17.db (fixtures/make-schema17-db.mjs). */
+const SCHEMA17 = JSON.parse(readFileSync(new URL('schema17.expected.json', FIXTURES), 'utf8')) as {
+  events: EventRecord[];
+};
+/** A copy of a fixture database in a temporary directory. */
+function copyFixture(name: string): string {
+  const path = join(tempDir(), name);
+  copyFileSync(new URL(name, FIXTURES), path);
+  return path;
 }
 
 describeStoreContract('sqlite', async () => {
@@ -65,12 +77,9 @@ describe('sqlite store', () => {
   });
 
   it('seeds the high-water mark from the existing ledger when migrating a schema 1 database', async () => {
-    const path = join(tempDir(), 'old.db');
-    const store = createSqliteStore({ path });
-    await store.migrate();
-    await store.createAction({ action: sampleAction(), events: newEvents('created', 'decision_made') });
-    const head = (await store.eventsAfter(0, 10)).at(-1)!;
-    await store.close();
+    // A file written at schema 17 (fixtures/make-schema17-db.mjs), taken back to schema 1: its ledger
+    // table has the shape migration 1 created.
+    const path = copyFixture('schema17.db');
     const raw = new Database(path);
     // SQLite leaves a contentless_unindexed FTS5 table's `_content` shadow table behind on DROP, and
     // defensive mode protects it: unsafe mode lets this test remove it to rebuild a schema-1 file.
@@ -82,18 +91,13 @@ describe('sqlite store', () => {
     const reopened = createSqliteStore({ path });
     stores.push(reopened);
     expect(await reopened.migrate()).toEqual({ from: 1, to: SCHEMA_VERSION });
-    expect((await reopened.ledger.state()).high_water).toEqual({ seq: 2, hash: head.hash });
+    const head = SCHEMA17.events.at(-1)!;
+    expect((await reopened.ledger.state()).high_water).toEqual({ seq: head.seq, hash: head.hash });
+    expect(verifyLedger(await reopened.eventsAfter(0, 100))).toEqual({ ok: true });
   });
 
   it('migrates a database from before the approval column whose actions then read back exactly as their snapshots', async () => {
-    const path = join(tempDir(), 'v6.db');
-    const store = createSqliteStore({ path });
-    await store.migrate();
-    const { action } = await store.createAction({
-      action: sampleAction({ status: 'pending_approval', approval_token: 'tok' }),
-      events: newEvents('created', 'decision_made'),
-    });
-    await store.close();
+    const path = copyFixture('schema17.db');
     const raw = new Database(path);
     raw.exec(
       'DROP TABLE limit_usage; DROP TABLE grants; ALTER TABLE actions DROP COLUMN grant_id; DROP TABLE shadow_disagreements; DROP TABLE shadow_policy; DROP TABLE ledger_archives; DROP TABLE slack_messages; DROP TABLE email_link_uses; DROP TABLE outbox; DROP INDEX actions_break_glass; DROP INDEX actions_escalation_due; ALTER TABLE actions DROP COLUMN approval; DELETE FROM schema_migrations WHERE version >= 7',
@@ -102,10 +106,13 @@ describe('sqlite store', () => {
     const reopened = createSqliteStore({ path });
     stores.push(reopened);
     expect(await reopened.migrate()).toEqual({ from: 6, to: SCHEMA_VERSION });
-    const stored = await reopened.getAction(action.id);
-    const [, last] = await reopened.listEvents(action.id);
-    expect(stored !== null && 'approval' in stored).toBe(false);
-    expect({ ...stored, approval_token: null }).toEqual(last?.action);
+    // The actions that never needed approval: their rows had no approval to lose.
+    for (const id of ['aaaaaaaa-0000-4000-8000-000000000001', 'Custom-Action-ID']) {
+      const stored = await reopened.getAction(id);
+      const last = (await reopened.listEvents(id)).at(-1);
+      expect(stored !== null && 'approval' in stored).toBe(false);
+      expect({ ...stored, approval_token: null }).toEqual(last?.action);
+    }
     expect(await reopened.listDueEscalations('2100-01-01T00:00:00.000Z', 10)).toEqual([]);
   });
 

@@ -16,18 +16,17 @@ import {
 import { validateCreate, validateTransition } from '../validate-input.js';
 import { ActionCounts, type CountDelta } from './action-counts.js';
 import { expandCreate } from './created-records.js';
-import { actionWhere, countSearchMatches, eventWhere, onlySearch, prefixUpperBound } from './list-query.js';
+import {
+  actionWhere,
+  countSearchMatches,
+  EVENT_ACTION_ID,
+  eventWhere,
+  onlySearch,
+  prefixUpperBound,
+} from './list-query.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
-import {
-  ACTION_COLUMNS,
-  type ActionRow,
-  EVENT_SELECT,
-  type EventRow,
-  rowToAction,
-  rowToEvent,
-  SEQS_OF_ACTION,
-} from './row-mapping.js';
+import { ACTION_COLUMNS, type ActionRow, rowToAction, SEQS_OF_ACTION } from './row-mapping.js';
 import { createSqliteArchive } from './sqlite-archive.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
 import { createSqliteLedger } from './sqlite-ledger.js';
@@ -35,6 +34,7 @@ import { usedInWindow } from './sqlite-limit-usage.js';
 import { createSqliteTokens } from './sqlite-tokens.js';
 import { createSqliteWriter } from './sqlite-writer.js';
 import { statementCache } from './statement-cache.js';
+import { SELECT_OWNERS, STORED_EVENT_COLUMNS, type StoredEventRow, storedEventReader } from './stored-events.js';
 import { type CommitStats, WriteQueue } from './write-queue.js';
 
 export interface SqliteStoreOptions {
@@ -118,12 +118,21 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ).all(at, Math.max(0, limit)) as ActionRow[]
     ).map(rowToAction);
 
+  /** A reader of stored events for one read, loading their action rows (snapshots are rebuilt from them). */
+  const eventReader = () => storedEventReader((ids) => sql(SELECT_OWNERS).all(JSON.stringify(ids)) as ActionRow[]);
+  /** Stored event rows as ledger events, their action rows loaded in one statement. */
+  const toRecords = (rows: StoredEventRow[]): EventRecord[] => {
+    const reader = eventReader();
+    reader.preload(rows);
+    return rows.map((row) => reader.record(row));
+  };
+
   const loadEvents = (actionId: string): EventRecord[] =>
-    (
-      sql(`SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`).all(
+    toRecords(
+      sql(`SELECT ${STORED_EVENT_COLUMNS} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`).all(
         actionId,
-      ) as EventRow[]
-    ).map(rowToEvent);
+      ) as StoredEventRow[],
+    );
 
   const write = (doing: string, run: () => Promise<unknown>): Promise<unknown> => {
     if (closed) return Promise.reject(new StoreError('unavailable', 'the store is closed'));
@@ -217,17 +226,20 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         const where = eventWhere(afterSeq, filter);
         // CROSS JOIN pins the loop order: walk the ledger from afterSeq and stop at `limit`, instead of
         // collecting every event of every matching action and sorting them (SSE resumes near the head).
-        const from = where.join ? 'action_events e CROSS JOIN actions a ON a.id = e.action_id' : 'action_events e';
-        const statement = sql(`SELECT ${EVENT_SELECT} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`);
+        const from = where.join
+          ? `action_events e CROSS JOIN actions a ON a.id = ${EVENT_ACTION_ID}`
+          : 'action_events e';
+        const statement = sql(`SELECT ${STORED_EVENT_COLUMNS} FROM ${from} WHERE ${where.sql} ORDER BY e.seq LIMIT ?`);
         if (maxBytes === Number.POSITIVE_INFINITY) {
-          return (statement.all(...where.params, Math.max(0, limit)) as EventRow[]).map(rowToEvent);
+          return toRecords(statement.all(...where.params, Math.max(0, limit)) as StoredEventRow[]);
         }
         // Row by row, so reading stops (and nothing more is parsed) once the page holds maxBytes.
+        const reader = eventReader();
         const events: EventRecord[] = [];
         let bytes = 0;
-        for (const row of statement.iterate(...where.params, Math.max(0, limit)) as IterableIterator<EventRow>) {
-          events.push(rowToEvent(row));
-          bytes += row.action_snapshot.length + row.meta.length;
+        for (const row of statement.iterate(...where.params, Math.max(0, limit)) as IterableIterator<StoredEventRow>) {
+          events.push(reader.record(row));
+          bytes += reader.bytes(row);
           if (bytes >= maxBytes) break;
         }
         return events;

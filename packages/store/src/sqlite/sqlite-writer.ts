@@ -19,25 +19,26 @@ import {
 } from '../store.js';
 import type { ActionJson } from '../validate-input.js';
 import type { CountDelta } from './action-counts.js';
+import { packHash, packUuid, unpackHash } from './compact-ids.js';
 import type { AppendedEvent, CompactCreate } from './created-records.js';
 import { migrate } from './migrations.js';
 import {
   ACTION_COLUMNS,
   type ActionRow,
   actionToRow,
-  EVENT_SELECT,
-  type EventRow,
   rowToAction,
-  rowToEvent,
   SEQS_OF_ACTION,
+  storedActionRow,
 } from './row-mapping.js';
 import { INDEX_SEARCH_FROM } from './search-batch.js';
+import { snapshotPatch } from './snapshot-patch.js';
 import { countUsageFrom, insertUsage, usedInWindow } from './sqlite-limit-usage.js';
 import { statementCache } from './statement-cache.js';
+import { STORED_EVENT_COLUMNS, type StoredEventRow, storedEventReader } from './stored-events.js';
 
 const COLUMNS = ACTION_COLUMNS.join(', ');
 const SELECT_ACTION = `SELECT ${COLUMNS} FROM actions WHERE id = ?`;
-const SELECT_EVENTS = `SELECT ${EVENT_SELECT} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`;
+const SELECT_EVENTS = `SELECT ${STORED_EVENT_COLUMNS} FROM action_events e WHERE e.seq IN (${SEQS_OF_ACTION}) ORDER BY e.seq`;
 const SELECT_IDEMPOTENT = `SELECT ${COLUMNS} FROM actions
   WHERE coalesce(submitted_by, x'') = coalesce(?, x'') AND idempotency_key = ?`;
 // The tip comes from the high-water row, not max(seq): deleted events never give their seqs back.
@@ -45,8 +46,8 @@ const SELECT_TIP = 'SELECT seq, hash FROM ledger_head WHERE id = 1';
 const UPDATE_TIP = 'UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1';
 const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}, event_seqs) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')}, ?)`;
 const INSERT_EVENT = `INSERT INTO action_events
-  (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot, snapshot_seq)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status, snapshot_patch)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const UPDATED_COLUMNS = ACTION_COLUMNS.filter((column) => column !== 'id');
 // event_seqs is a JSON array: drop its closing bracket and append ",7,8]".
 const UPDATE_ACTION = `UPDATE actions SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')},
@@ -95,10 +96,14 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     const tip = sql(SELECT_TIP).get() as Tip | undefined;
     // Never restart from seq 1: that would reuse positions readers already saw.
     if (tip === undefined) throw new StoreError('corrupt', `${location}: the ledger high-water row is missing`);
-    return tip;
+    return { seq: tip.seq, hash: unpackHash(tip.hash) };
   };
 
-  /** Appends after `tip`; only the first event stores the (shared) snapshot. */
+  /**
+   * Appends after `tip`. Each event stores only what its snapshot doesn't share with the action row
+   * (snapshot-patch.ts), no created_at when it is the action's (the events of its create write), and
+   * no prev_hash after the write's first event (it is the hash of the event just before).
+   */
   const appendEvents = (
     tip: Tip,
     actionId: string,
@@ -108,6 +113,9 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
   ): AppendedEvent[] => {
     const snapshot = ledgerSnapshot(action);
     const snapshotJson = canonicalJson(snapshot);
+    const patch = snapshotPatch(snapshot, snapshot.status);
+    const storedAt = at === action.created_at ? null : at;
+    const packedActionId = packUuid(actionId);
     const firstSeq = tip.seq + 1;
     let prevHash = tip.hash;
     const insert = sql(INSERT_EVENT);
@@ -122,19 +130,18 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         created_at: at,
       };
       const hash = eventHashWithSnapshot(prevHash, fields, snapshotJson, metaJson);
-      const shared = index > 0;
       insert.run(
         seq,
-        event.id,
-        actionId,
+        packUuid(event.id),
+        packedActionId,
         event.event_type,
         metaJson,
-        at,
-        prevHash,
-        hash,
+        storedAt,
+        // The events after a write's first link to the event stored just before them (stored-events.ts).
+        index === 0 ? packHash(prevHash) : null,
+        packHash(hash),
         snapshot.status,
-        shared ? null : snapshotJson,
-        shared ? firstSeq : null,
+        patch,
       );
       const entry = { seq, prev_hash: prevHash, hash };
       prevHash = hash;
@@ -153,7 +160,8 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
           | undefined;
         if (existing) {
           const action = rowToAction(existing);
-          const events = (sql(SELECT_EVENTS).all(action.id) as EventRow[]).map(rowToEvent);
+          const reader = storedEventReader((ids) => (ids.includes(action.id) ? [existing] : []));
+          const events = (sql(SELECT_EVENTS).all(action.id) as StoredEventRow[]).map((row) => reader.record(row));
           return { action, events, created: false };
         }
       }
@@ -167,14 +175,14 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       const texts = resolved?.json ?? json;
       const action = createdRecord(chosen.action);
       // The JSON columns were canonicalized once by validateCreate; reuse those texts.
-      const row: ActionRow = {
+      const row: ActionRow = storedActionRow({
         ...action,
         params: texts.params,
         context: texts.context,
         matched_rule: texts.matched_rule,
         approval: texts.approval,
         grant_id: action.grant_id ?? null,
-      };
+      });
       const tip = readTip();
       const inserted = sql(INSERT_ACTION).run(
         ...ACTION_COLUMNS.map((column) => row[column]),
@@ -200,7 +208,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       }
       // `current` was parsed from canonical JSON; a patched approval is canonicalized by actionToRow.
       const next = applyPatch(current, input.patch, input.at);
-      const row = actionToRow(next);
+      const row = storedActionRow(actionToRow(next));
       const tip = readTip();
       const update = sql(UPDATE_ACTION).run(
         ...UPDATED_COLUMNS.map((c) => row[c]),

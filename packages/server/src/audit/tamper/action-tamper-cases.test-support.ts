@@ -8,6 +8,13 @@ import {
   withCheckpoint,
 } from './tamper-steps.test-support.js';
 
+/**
+ * SQLite (schema 18) keeps the fields of an action that never change once, in its row, and rebuilds
+ * each event's snapshot from them: an edit of one changes what every event of the action hashes.
+ */
+const FIXED_FIELD_NOTE =
+  "SQLite: the events' snapshots take the fields that never change from the row, so the edit breaks their hashes.";
+
 /** Tampering with the actions table: what the server acts on. */
 export const ACTION_TAMPER_CASES: readonly TamperCase[] = [
   {
@@ -21,26 +28,34 @@ export const ACTION_TAMPER_CASES: readonly TamperCase[] = [
     name: 'Change params after approval',
     group: 'actions',
     tamper: setAction('params', '{"amount":999999}', (f) => f.approved),
-    caught: both('action_differs_from_ledger'),
+    caught: both('hash_mismatch'),
+    postgres: both('action_differs_from_ledger'),
+    note: FIXED_FIELD_NOTE,
   },
   {
     name: "Change an action's context",
     group: 'actions',
     tamper: setAction('context', '{"session":"forged"}', (f) => f.pending),
-    caught: both('action_differs_from_ledger'),
+    caught: both('hash_mismatch'),
+    postgres: both('action_differs_from_ledger'),
+    note: FIXED_FIELD_NOTE,
   },
   {
     name: "Change an action's request_hash",
     group: 'actions',
     tamper: setAction('request_hash', 'c'.repeat(64), (f) => f.approved),
-    caught: both('action_differs_from_ledger'),
+    caught: both('hash_mismatch'),
+    postgres: both('action_differs_from_ledger'),
+    note: FIXED_FIELD_NOTE,
   },
   {
     name: 'Turn a denied action into an allowed one (decision and status)',
     group: 'actions',
     tamper: async (t) =>
       t.db.run("UPDATE actions SET decision = 'allow', status = 'allowed' WHERE id = ?", [t.f.denied.id]),
-    caught: both('action_differs_from_ledger'),
+    caught: both('action_differs_from_ledger', 'hash_mismatch'),
+    postgres: both('action_differs_from_ledger'),
+    note: FIXED_FIELD_NOTE,
   },
   {
     name: 'Change who approved an action',
@@ -65,13 +80,17 @@ export const ACTION_TAMPER_CASES: readonly TamperCase[] = [
     group: 'actions',
     tamper: async (t) =>
       t.db.run("UPDATE actions SET agent_id = 'marketing-prod', tool = 'stripe' WHERE id = ?", [t.f.newest.id]),
-    caught: both('action_differs_from_ledger'),
+    caught: both('hash_mismatch'),
+    postgres: both('action_differs_from_ledger'),
+    note: FIXED_FIELD_NOTE,
   },
   {
     name: "Lower an action's risk level",
     group: 'actions',
     tamper: setAction('risk_level', 'low', (f) => f.denied),
-    caught: both('action_differs_from_ledger'),
+    caught: both('hash_mismatch'),
+    postgres: both('action_differs_from_ledger'),
+    note: FIXED_FIELD_NOTE,
   },
   {
     name: 'Give a finished action an approval token',

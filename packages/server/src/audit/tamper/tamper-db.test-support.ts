@@ -131,26 +131,25 @@ export async function rehashChain(db: RawDb, store: Store): Promise<void> {
   if (last) await db.run('UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1', [last.seq, prev]);
 }
 
-/** Edits the snapshot event `seq` shows (on SQLite the row holding a write's shared snapshot). */
+/**
+ * Edits the snapshot event `seq` shows. SQLite keeps most snapshots as a patch of the action row
+ * (schema 18): the edited one is written whole, the form the store also reads.
+ */
 export async function editSnapshot(
   db: RawDb,
+  store: Store,
   seq: number,
   edit: (snapshot: Record<string, unknown>) => void,
 ): Promise<void> {
-  const holderSql =
-    db.dialect === 'sqlite'
-      ? 'SELECT coalesce(snapshot_seq, seq) AS seq FROM action_events WHERE seq = ?'
-      : 'SELECT seq FROM action_events WHERE seq = ?';
-  const [holder] = await db.all<{ seq: number }>(holderSql, [seq]);
-  if (!holder) throw new Error(`no event ${seq}`);
-  const [row] = await db.all<{ action_snapshot: string }>('SELECT action_snapshot FROM action_events WHERE seq = ?', [
-    holder.seq,
-  ]);
-  const snapshot = JSON.parse(row!.action_snapshot) as Record<string, unknown>;
+  const [event] = await store.ledger.eventsAt([seq]);
+  if (!event?.event) throw new Error(`no readable event ${seq}`);
+  const snapshot = { ...event.event.action } as unknown as Record<string, unknown>;
   edit(snapshot);
-  await db.run('UPDATE action_events SET action_snapshot = ?, status = ? WHERE seq = ?', [
-    canonicalJson(snapshot),
-    String(snapshot.status),
-    holder.seq,
-  ]);
+  await writeSnapshot(db, seq, canonicalJson(snapshot), String(snapshot.status));
+}
+
+/** Stores `text` as the whole snapshot of event `seq`, with its status. */
+export async function writeSnapshot(db: RawDb, seq: number, text: string, status: string): Promise<void> {
+  const patch = db.dialect === 'sqlite' ? ', snapshot_patch = NULL' : '';
+  await db.run(`UPDATE action_events SET action_snapshot = ?, status = ?${patch} WHERE seq = ?`, [text, status, seq]);
 }

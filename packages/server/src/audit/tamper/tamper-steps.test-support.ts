@@ -1,7 +1,7 @@
 import { canonicalJson } from '@faramesh/canonical';
 import type { LedgerProblemKind } from '@faramesh/contract';
 import { eventHash, type Store } from '@faramesh/store';
-import { type Dialect, editSnapshot, type Fixture, type RawDb } from './tamper-db.test-support.js';
+import { type Dialect, editSnapshot, type Fixture, type RawDb, writeSnapshot } from './tamper-db.test-support.js';
 
 /** The types of tamper cases and the steps they are built from (tamper-cases.test-support.ts). */
 export type Setup = 'plain' | 'signed';
@@ -63,7 +63,7 @@ export const lowerHighWaterTo = async (t: TamperContext, seq: number) => {
 /** The pending action approved in its row and in the snapshot of its last event, no re-hash. */
 export const approvePendingInRowAndSnapshot = async (t: TamperContext) => {
   await t.db.run("UPDATE actions SET status = 'approved', approval_token = NULL WHERE id = ?", [t.f.pending.id]);
-  await editSnapshot(t.db, 11, (s) => {
+  await editSnapshot(t.db, t.store, 11, (s) => {
     s.status = 'approved';
   });
 };
@@ -86,11 +86,9 @@ export const appendForgedApproval = (complete: boolean) => async (t: TamperConte
     action: snapshot,
   };
   const hash = eventHash(head!.hash, fields);
-  const snapshotColumns = t.db.dialect === 'sqlite' ? ', action_snapshot, snapshot_seq' : ', action_snapshot';
-  const snapshotValues = t.db.dialect === 'sqlite' ? ', ?, NULL' : ', ?';
   await t.db.run(
-    `INSERT INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status${snapshotColumns})
-     VALUES (14, ?, ?, ?, ?, ?, ?, ?, ?${snapshotValues})`,
+    `INSERT INTO action_events (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status, action_snapshot)
+     VALUES (14, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       fields.id,
       fields.action_id,
@@ -136,33 +134,9 @@ export const forgeActionRow = (seqs: string) => async (t: TamperContext) => {
 };
 
 export const swapLastSnapshots = async (t: TamperContext) => {
-  // The snapshots the last events of two actions show (on SQLite, held by the first event of the write).
-  const holder = async (seq: number) =>
-    t.db.dialect === 'sqlite'
-      ? (
-          await t.db.all<{ seq: number }>(
-            'SELECT coalesce(snapshot_seq, seq) AS seq FROM action_events WHERE seq = ?',
-            [seq],
-          )
-        )[0]!.seq
-      : seq;
-  const [a, b] = [await holder(9), await holder(13)];
-  const read = async (seq: number) =>
-    (
-      await t.db.all<{ action_snapshot: string; status: string }>(
-        'SELECT action_snapshot, status FROM action_events WHERE seq = ?',
-        [seq],
-      )
-    )[0]!;
-  const [sa, sb] = [await read(a), await read(b)];
-  await t.db.run('UPDATE action_events SET action_snapshot = ?, status = ? WHERE seq = ?', [
-    sb.action_snapshot,
-    sb.status,
-    a,
-  ]);
-  await t.db.run('UPDATE action_events SET action_snapshot = ?, status = ? WHERE seq = ?', [
-    sa.action_snapshot,
-    sa.status,
-    b,
-  ]);
+  // The whole snapshots the last events of two actions show, each written into the other's event.
+  const [a, b] = await t.store.ledger.eventsAt([9, 13]);
+  if (!a?.event || !b?.event) throw new Error('events 9 and 13 must be readable');
+  await writeSnapshot(t.db, 9, canonicalJson(b.event.action), b.event.action.status);
+  await writeSnapshot(t.db, 13, canonicalJson(a.event.action), a.event.action.status);
 };

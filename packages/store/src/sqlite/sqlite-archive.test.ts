@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, it } from 'vitest';
+import type { ArchiveRecord } from '../ledger-archive.js';
+import { newEvents, nextTime, sampleAction } from '../store.contract.js';
+import { GENESIS_HASH, type Store } from '../store.js';
+import { SEARCH_TABLE } from './search-batch.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+const TERMINAL = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A store with a denied kubectl action (removable) and a pending one (kept), two events each. */
+async function ledger() {
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-sqlite-archive-'));
+  dirs.push(dir);
+  const path = join(dir, 'actions.db');
+  const store = createSqliteStore({ path });
+  await store.migrate();
+  const denied = await store.createAction({
+    action: sampleAction({ status: 'denied', decision: 'deny', params: { cmd: 'kubectl drain node-1' } }),
+    events: newEvents('created', 'decision_made'),
+  });
+  const pending = await store.createAction({
+    action: sampleAction({ status: 'pending_approval', decision: 'require_approval', approval_token: 'tok' }),
+    events: newEvents('created', 'decision_made'),
+  });
+  return { path, store, denied, pending };
+}
+
+/** The archive record of everything up to lastSeq, as the archiver plans it (segments not written). */
+async function recordUpTo(store: Store, lastSeq: number): Promise<ArchiveRecord> {
+  const archive = store.ledger.archive!;
+  const stretch = (await store.eventsAfter(0, 1000)).filter((e) => e.seq <= lastSeq);
+  const kept = await archive.kept(lastSeq, TERMINAL, 0, 1000);
+  return {
+    first_seq: 1,
+    last_seq: lastSeq,
+    prev_hash: GENESIS_HASH,
+    last_hash: stretch.at(-1)!.hash,
+    event_count: stretch.length,
+    first_at: stretch[0]!.created_at,
+    last_at: stretch.at(-1)!.created_at,
+    ...(await archive.plan(lastSeq, TERMINAL)),
+    retained_events: kept.length,
+    retained_digest: 'd'.repeat(64),
+    before: nextTime(),
+    archived_at: nextTime(),
+    segments: [],
+    key_id: null,
+    signature: null,
+  };
+}
+
+function rawCount(path: string, query: string): number {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return (raw.prepare(query).get() as { n: number }).n;
+  } finally {
+    raw.close();
+  }
+}
+
+it('removes the archived actions from the packed search index itself, not only from the results', async () => {
+  const { path, store, denied } = await ledger();
+  try {
+    await store.ledger.archive!.commit({ record: await recordUpTo(store, 4), terminal: TERMINAL });
+    expect(await store.getAction(denied.action.id)).toBeNull();
+    expect((await store.listActions({ filter: { q: 'ls -la' }, limit: 10 })).total).toBe(1);
+  } finally {
+    await store.close();
+  }
+  // The trigram index holds no entry of the removed action's text, and one content row per action left.
+  expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH '"kubectl"'`)).toBe(0);
+  expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH '"ls -la"'`)).toBe(1);
+  expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE}_content`)).toBe(1);
+});
