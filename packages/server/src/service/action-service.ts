@@ -10,15 +10,13 @@ import {
   type SubmitActionRequest,
   TRANSITIONS,
 } from '@faramesh/contract';
-import { type ActionPrincipal, evaluate } from '@faramesh/policy';
+import { evaluate } from '@faramesh/policy';
 import {
   type ActionPatch,
   type ActionRecord,
   type CreateActionInput,
-  createdRecord,
   type EventRecord,
   type GrantChange,
-  type NewAction,
   type NewEvent,
   type Store,
   StoreError,

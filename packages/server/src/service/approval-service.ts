@@ -13,7 +13,6 @@ import { approvalTokenMatches } from './approval-token.js';
 import { waitingForWire } from './approval-wire.js';
 import type { GrantService } from './grant-service.js';
 import { assertRequestBinding } from './request-binding.js';
-import { requestHash } from './request-hash.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 export interface ApprovalServiceDeps {
