@@ -79,7 +79,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard single sign-on with a real OpenID prov
       },
     });
     expect(server.url).toBe(base);
-    expect(server.output()).toContain(`sso:      ${provider.issuer}/ → ${base}/auth/callback`);
+    // The banner's lines may come in separate writes after the listening line: wait for this one.
+    const ssoLine = `sso:      ${provider.issuer}/ → ${base}/auth/callback`;
+    for (let i = 0; i < 100 && !server.output().includes(ssoLine); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(server.output()).toContain(ssoLine);
     browser = await launchChromium();
   }, 60_000);
 
