@@ -42,10 +42,13 @@ CMD ["node", "examples/demo-agent/agent.mjs"]
 FROM app AS server
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
+# SQLite's temporary files (statement journals, large sorts) default to /var/tmp, outside the
+# volumes: on a read-only root file system they belong next to the database.
 ENV FARAMESH_HOST=0.0.0.0 \
     FARAMESH_PORT=8000 \
     FARA_POLICY_FILE=/app/policies/default.yaml \
-    FARA_SQLITE_PATH=/app/data/actions.db
+    FARA_SQLITE_PATH=/app/data/actions.db \
+    SQLITE_TMPDIR=/app/data
 EXPOSE 8000
 VOLUME ["/app/policies", "/app/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
