@@ -17,8 +17,11 @@ function namesRead(reader: (env: Record<string, string | undefined>) => unknown)
   return read;
 }
 
-/** The variables `faramesh serve` reads (packages/server/src/config/config.ts). */
-export const SERVER_ENV = namesRead((env) => resolveConfig({}, env, {}, '/'));
+/**
+ * The variables `faramesh serve` reads (packages/server/src/config/config.ts), and the one SQLite
+ * itself reads: where its temporary files go (SQLITE_TMPDIR, else TMPDIR, else /var/tmp).
+ */
+export const SERVER_ENV = new Set([...namesRead((env) => resolveConfig({}, env, {}, '/')), 'SQLITE_TMPDIR']);
 
 /** The variables the demo agent reads (examples/demo-agent/config.mjs). */
 export const DEMO_AGENT_ENV = namesRead(readConfig);
