@@ -15,11 +15,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { header } from './lib/machine.mjs';
 import { pacedLoad } from './lib/paced-load.mjs';
-import { cpuMicros, startBaseline, startFaramesh } from './lib/servers.mjs';
+import { startBaseline, startFaramesh } from './lib/servers.mjs';
 import { int, ratio } from './lib/stats.mjs';
+import { body, submitLoad, warmUp } from './lib/submit-run.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const secondsFlag = process.argv.indexOf('--seconds');
@@ -32,55 +32,9 @@ const LEVELS = [
   { rate: smoke ? 200 : 1000 },
 ];
 
-/** A submission body; bodies vary so request hashes and rows differ. */
-function body(i) {
-  return {
-    agent_id: `bench-${i % 16}`,
-    tool: 'http',
-    operation: 'get',
-    params: { url: `https://api.example.com/items/${i}` },
-  };
-}
-
-/** The fixed-rate level: an open-loop paced load (lib/paced-load.mjs), latency from scheduled send. */
-async function paced(server, { rate }) {
-  const cpuBefore = cpuMicros(server.child.pid);
-  const r = await pacedLoad(`${server.url}/v1/actions`, { rate, seconds, body });
-  const cpu = cpuBefore === null ? null : (cpuMicros(server.child.pid) - cpuBefore) / Math.max(1, r.n);
-  const ms = (x) => Math.round(x * 10) / 10;
-  return { rps: r.rps, p50: ms(r.p50), p99: ms(r.p99), cpu, failed: r.failed };
-}
-
-/** Runs one closed-loop load (autocannon, `connections` in parallel) against `server`. */
-async function load(server, { connections, rate }) {
-  if (rate) return paced(server, { rate });
-  return loadWith(server, { connections }, body);
-}
-
-/** The closed-loop load with the given request bodies. */
-async function loadWith(server, { connections }, bodyOf) {
-  let i = 0;
-  const cpuBefore = cpuMicros(server.child.pid);
-  const result = await autocannon({
-    url: `${server.url}/v1/actions`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          i += 1;
-          return { ...req, body: JSON.stringify(bodyOf(i)) };
-        },
-      },
-    ],
-  });
-  const cpu =
-    cpuBefore === null ? null : (cpuMicros(server.child.pid) - cpuBefore) / Math.max(1, result.requests.total);
-  const failed = result.non2xx + result.errors + result.timeouts;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu, failed };
-}
+/** Runs one level (closed loop at `connections`, or paced at `rate`) against `server`. */
+const load = (server, level) => submitLoad(server, { ...level, seconds });
+const loadWith = (server, level, bodyOf) => submitLoad(server, { ...level, seconds }, bodyOf);
 
 function line(label, r) {
   const cpu = r.cpu === null ? '' : `   cpu/req ${int(r.cpu).padStart(4)} µs`;
@@ -99,7 +53,7 @@ async function ceilingComparison() {
   try {
     // Warm both up (JIT, page cache) so the first level doesn't measure compilation.
     for (const server of [baseline, faramesh]) {
-      await pacedLoad(`${server.url}/v1/actions`, { rate: 500, seconds: smoke ? 0.2 : 2, body });
+      await warmUp(server, smoke ? 0.2 : 2);
     }
     for (const level of LEVELS) {
       const title = level.rate ? `offered ${int(level.rate)}/s (open loop, paced)` : `${level.connections} connections`;

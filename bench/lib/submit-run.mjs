@@ -26,9 +26,9 @@ async function paced(server, { rate, seconds }) {
 
 /**
  * Runs one load level against `server` ({ url, child? }): { rps, p50, p99, cpu (µs per request, null
- * without a child process), failed }.
+ * without a child process), failed }. `bodyOf` varies the closed-loop bodies (default `body`).
  */
-export async function submitLoad(server, { connections, rate, seconds }) {
+export async function submitLoad(server, { connections, rate, seconds }, bodyOf = body) {
   if (rate) return paced(server, { rate, seconds });
   let i = 0;
   const pid = server.child?.pid;
@@ -43,7 +43,7 @@ export async function submitLoad(server, { connections, rate, seconds }) {
       {
         setupRequest: (req) => {
           i += 1;
-          return { ...req, body: JSON.stringify(body(i)) };
+          return { ...req, body: JSON.stringify(bodyOf(i)) };
         },
       },
     ],
