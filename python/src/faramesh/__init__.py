@@ -26,7 +26,7 @@ from .errors import (
     ValidationError,
 )
 from .governed import authorize, governed, run_governed
-from .sdk.client import ActionPage, ExecutionGovernorClient
+from .sdk.client import ActionPage, ExecutionGovernorClient, Page
 from .sse import EventStream, StreamEvent
 
 Client = ExecutionGovernorClient
@@ -57,6 +57,7 @@ __all__ = [
     "InvalidIdError",
     "InvalidTransitionError",
     "NotFoundError",
+    "Page",
     "PermissionDeniedError",
     "ServiceUnavailableError",
     "StreamEvent",

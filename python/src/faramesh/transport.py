@@ -10,7 +10,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from http.client import HTTPResponse
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping, Optional, Tuple
 
 from .config import ClientConfig
 from .errors import (
@@ -64,8 +64,10 @@ class Transport:
         body: Any = None,
         headers: Optional[Mapping[str, str]] = None,
         timeout: Optional[float] = None,
+        accept: Tuple[int, ...] = (),
     ) -> HTTPResponse:
-        """Open a raw response (used by the SSE reader); HTTP errors become typed errors."""
+        """Open a raw response (used by the SSE reader); HTTP errors become typed errors, except the
+        statuses in `accept`, which are answers (e.g. `/ready`'s 503 with its readiness body)."""
         url = build_url(self.config.base_url, path, query)
         data = None
         hdrs = self.headers(headers)
@@ -78,6 +80,8 @@ class Transport:
             resp: HTTPResponse = urllib.request.urlopen(req, timeout=limit)  # noqa: S310 (http(s) only)
             return resp
         except urllib.error.HTTPError as err:
+            if err.code in accept:
+                return err  # type: ignore[return-value]  # an HTTPError is also the response
             raw = err.read().decode("utf-8", "replace")
             try:
                 parsed: Any = json.loads(raw)
