@@ -29,10 +29,33 @@ SDK_REQUESTS = [
     ("post", "/v1/actions/{id}/replay", set()),
     ("post", "/v1/actions/{id}/cancel", {"reason"}),
     ("get", "/v1/events", None),
+    ("post", "/v1/actions/{id}/break-glass", {"reason", "request_hash"}),
+    ("get", "/v1/reviews", None),
+    ("post", "/v1/reviews/{id}/acknowledge", {"note"}),
+    ("get", "/v1/actions/{id}/grant-proposal", None),
+    ("get", "/v1/actions/{id}/notifications", None),
     ("get", "/v1/grants", None),
     ("get", "/v1/grants/{id}", None),
     ("post", "/v1/grants/{id}/revoke", {"reason"}),
     ("get", "/v1/policy", None),
+    ("post", "/v1/policy/reload", None),
+    ("get", "/v1/policy/shadow", None),
+    ("post", "/v1/policy/shadow", {"policy"}),
+    ("delete", "/v1/policy/shadow", None),
+    ("get", "/v1/policy/shadow/report", None),
+    ("post", "/v1/policy/shadow/promote", {"expected_hash", "since"}),
+    ("get", "/v1/audit/verify", None),
+    ("post", "/v1/audit/checkpoints", None),
+    ("post", "/v1/audit/archive", {"before", "dry_run"}),
+    ("get", "/v1/audit/export", None),
+    ("post", "/v1/tokens", {"name", "role", "groups", "agent_ids", "expires_in"}),
+    ("get", "/v1/tokens", None),
+    ("get", "/v1/tokens/{ref}", None),
+    ("post", "/v1/tokens/{ref}/revoke", None),
+    ("get", "/v1/outbox", None),
+    ("post", "/v1/outbox/{id}/retry", None),
+    ("post", "/v1/channels/{name}/test", None),
+    ("get", "/ready", None),
     ("get", "/v1/auth/whoami", None),
     ("get", "/health", None),
     ("post", "/playground/eval", {"agent_id", "tool", "operation", "params", "context", "policy"}),
@@ -41,7 +64,12 @@ SDK_QUERIES = {
     ("get", "/v1/actions"): {"limit", "offset", "cursor", "status", "tool", "agent_id", "risk_level", "since", "until", "q", "awaiting"},
     ("get", "/v1/actions/{id}/wait"): {"timeout_ms", "after_version"},
     ("get", "/v1/events"): {"status", "agent_id", "tool", "action_id"},
-    ("get", "/v1/grants"): {"state", "limit"},
+    ("get", "/v1/grants"): {"state", "limit", "action_id", "after"},
+    ("get", "/v1/reviews"): {"status", "limit"},
+    ("get", "/v1/policy/shadow/report"): {"since", "policy_hash", "examples"},
+    ("get", "/v1/audit/export"): {"after"},
+    ("get", "/v1/tokens"): {"limit", "after"},
+    ("get", "/v1/outbox"): {"state", "limit"},
 }
 SDK_STATUSES = {
     "allowed",
@@ -96,4 +124,27 @@ def test_every_error_code_maps_to_a_typed_exception_of_its_status_family() -> No
         cls = error_class_for(code, status)
         assert issubclass(cls, FarameshError)
         assert cls is not FarameshError, code
-    assert set(CODE_CLASSES) <= set(ERROR_STATUS)
+    assert set(CODE_CLASSES) == set(ERROR_STATUS)  # every code has its class, no class a stale code
+
+
+def test_each_code_class_matches_its_status_family() -> None:
+    from faramesh import errors
+
+    family = {
+        400: errors.BadRequestError,
+        401: errors.AuthenticationError,
+        403: errors.PermissionDeniedError,
+        404: errors.NotFoundError,
+        405: errors.BadRequestError,
+        409: errors.ConflictError,
+        413: errors.BadRequestError,
+        415: errors.BadRequestError,
+        421: errors.BadRequestError,
+        429: errors.RateLimitedError,
+        500: errors.ServerError,
+        501: errors.ServiceUnavailableError,
+        503: errors.ServiceUnavailableError,
+    }
+    for code, status in ERROR_STATUS.items():
+        expected = (errors.PolicyInvalidError, errors.ValidationError) if status == 422 else family[status]
+        assert issubclass(CODE_CLASSES[code], expected), (code, status, CODE_CLASSES[code])

@@ -238,7 +238,26 @@ class ArgumentsChangedError(GovernanceError):
     was used for other arguments, and a decision covers the submitted ones only."""
 
 
+# Every code of ERROR_STATUS, so a new server code without a class here fails tests/test_contract.py.
 CODE_CLASSES: Dict[str, Type[FarameshError]] = {
+    "bad_request": BadRequestError,
+    "invalid_json": BadRequestError,
+    "invalid_cursor": BadRequestError,
+    "body_too_deep": BadRequestError,
+    "invalid_number": BadRequestError,
+    "invalid_unicode": BadRequestError,
+    "unsupported_media_type": BadRequestError,
+    "payload_too_large": BadRequestError,
+    "policy_too_large": BadRequestError,
+    "method_not_allowed": BadRequestError,
+    "email_link_invalid": AuthenticationError,
+    "email_link_expired": AuthenticationError,
+    "email_link_used": PermissionDeniedError,
+    "email_link_wrong_identity": PermissionDeniedError,
+    "csrf_token_invalid": PermissionDeniedError,
+    "sso_login_failed": BadRequestError,
+    "sso_no_role": PermissionDeniedError,
+    "sso_unavailable": ServiceUnavailableError,
     "validation_failed": ValidationError,
     "invalid_id": InvalidIdError,
     "unauthorized": AuthenticationError,
