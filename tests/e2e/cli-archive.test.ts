@@ -6,7 +6,12 @@ import { describeWithPostgres } from '../../packages/store/src/postgres/postgres
 import type { ThrowawayCluster } from '../../packages/store/src/postgres/throwaway-cluster.js';
 import { api, type RunningServer, runCli, startServer, workDir } from './harness.js';
 
-const CRASH = 'FARAMESH_TEST_ARCHIVE_CRASH_AT';
+/** The CLI with a hook that kills it (SIGKILL) when an archive reaches the step given as its first argument. */
+const CRASH_BIN = join(import.meta.dirname, 'archive-crash-cli.mjs');
+
+/** Runs the CLI; with `crashAt`, killed (SIGKILL) when its archive reaches that step. */
+const runCrashable = (args: string[], options: { env: Record<string, string>; cwd: string }, crashAt?: string) =>
+  crashAt === undefined ? runCli(args, options) : runCli([crashAt, ...args], { ...options, bin: CRASH_BIN });
 
 /** 3 actions before the cutoff (one finished, one denied, one pending), 2 after; returns the cutoff. */
 async function ledgerWithCutoff(server: RunningServer): Promise<string> {
@@ -40,17 +45,19 @@ describe('faramesh archive (SQLite)', () => {
     } finally {
       await server.stop();
     }
-    const archive = (extra: Record<string, string> = {}, args: string[] = []) =>
-      runCli(['archive', '--before', cutoff, '--db', dir.db, '--out', out, ...args], {
-        env: { ...env, ...extra },
-        cwd: dir.dir,
-      });
+    /** The archive command; with `crashAt`, killed (SIGKILL) when it reaches that step. */
+    const archive = (args: string[] = [], crashAt?: string) =>
+      runCrashable(
+        ['archive', '--before', cutoff, '--db', dir.db, '--out', out, ...args],
+        { env, cwd: dir.dir },
+        crashAt,
+      );
     const verifyDb = async () => {
       const result = await runCli(['audit', 'verify', '--db', dir.db, '--json'], { env, cwd: dir.dir });
       return { code: result.code, audit: JSON.parse(result.stdout) };
     };
 
-    const dry = await archive({}, ['--dry-run', '--json']);
+    const dry = await archive(['--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({
       dry_run: true,
@@ -63,7 +70,7 @@ describe('faramesh archive (SQLite)', () => {
 
     // Killed after the segments are written, then in the middle of the removal: nothing is lost.
     for (const step of ['segments_written', 'events_deleted']) {
-      const crashed = await archive({ [CRASH]: step });
+      const crashed = await archive([], step);
       expect(crashed.code, `${step}: ${crashed.stderr}`).toBeNull();
       const { code, audit } = await verifyDb();
       expect(code, step).toBe(0);
@@ -119,7 +126,7 @@ describe('faramesh archive (SQLite)', () => {
     const cut = await verifyDb();
     expect(cut.code).toBe(1);
     expect(Object.keys(cut.audit.problem_kinds)).toContain('seq_gap');
-  });
+  }, 120_000); // a dozen CLI processes, each starting Node: slow on a loaded machine
 
   it('archives through the admin API into FARAMESH_ARCHIVE_DIR, and refuses without one', async () => {
     const dir = workDir();
@@ -174,10 +181,11 @@ describeWithPostgres('faramesh archive (PostgreSQL)', (cluster) => {
     } finally {
       await server.stop();
     }
-    const archive = (extra: Record<string, string> = {}) =>
-      runCli(['archive', '--before', cutoff, '--out', out, '--json'], { env: { ...env, ...extra }, cwd: dir.dir });
+    /** The archive command; with `crashAt`, killed (SIGKILL) when it reaches that step. */
+    const archive = (crashAt?: string) =>
+      runCrashable(['archive', '--before', cutoff, '--out', out, '--json'], { env, cwd: dir.dir }, crashAt);
     for (const step of ['events_deleted', 'actions_deleted']) {
-      const crashed = await archive({ [CRASH]: step });
+      const crashed = await archive(step);
       expect(crashed.code, `${step}: ${crashed.stderr}`).toBeNull();
     }
     server = await startServer({ dir: dir.dir, env });

@@ -17,6 +17,12 @@ export interface Io {
   signal?: AbortSignal;
   /** fetch used by the SDK client; tests inject one that talks to an in-process server. */
   fetch?: typeof fetch;
+  /**
+   * Told each step of a local `archive` (segments_written, events_deleted, actions_deleted,
+   * committed). Only code can set it (processIo never does): the crash tests' entry script
+   * (tests/e2e/archive-crash-cli.mjs) kills the process at a step to show nothing is lost.
+   */
+  archiveStep?: (step: string) => void;
 }
 
 /** The process's real streams and environment. */

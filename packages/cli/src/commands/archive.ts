@@ -15,13 +15,6 @@ interface ArchiveFlags {
 }
 
 /**
- * Test hook, never set in production: the process kills itself (SIGKILL, no clean-up) when the
- * archive reaches this step, so end-to-end tests can show a crash loses nothing and removes nothing
- * by halves (steps: segments_written, events_deleted, actions_deleted, committed).
- */
-const CRASH_HOOK = 'FARAMESH_TEST_ARCHIVE_CRASH_AT';
-
-/**
  * `archive`: writes the ledger up to `--before` (an age like 90d or a date-time) into verified,
  * signed segment files and removes the archived, finished actions from the configured database
  * (SQLite file or PostgreSQL), or, with `--remote`, asks the server to (into its FARAMESH_ARCHIVE_DIR).
@@ -58,7 +51,7 @@ export async function archive(ctx: Context, options: ArchiveFlags): Promise<numb
       throw new CliError(`cannot open the database: ${(err as Error).message}`);
     });
     const { key, checkpointFile } = config.ledger;
-    const crashAt = ctx.io.env[CRASH_HOOK];
+    const { archiveStep } = ctx.io;
     const result = await server
       .archiveLedger(
         {
@@ -67,13 +60,7 @@ export async function archive(ctx: Context, options: ArchiveFlags): Promise<numb
           terminal: TERMINAL_STATUSES,
           now: () => new Date(),
           check: () => server.quickLedgerCheck(store.ledger, { key, checkpointFile }),
-          ...(crashAt
-            ? {
-                onStep: (step) => {
-                  if (step === crashAt) process.kill(process.pid, 'SIGKILL');
-                },
-              }
-            : {}),
+          ...(archiveStep !== undefined && { onStep: archiveStep }),
         },
         {
           before: cutoff.before,

@@ -18,6 +18,12 @@ export interface Channel {
    * Absent: one message per event.
    */
   recipients?(action: ActionRecord): readonly JsonObject[];
+  /**
+   * Channels that can reach a person directly (an email, a Slack direct message): the people among
+   * `refs` (approver references, e.g. an escalation step's) this channel can reach about `action`,
+   * each becoming its own outbox message (the payload's `recipient`). Absent: it can't.
+   */
+  personal?(action: ActionRecord, refs: readonly string[]): readonly JsonObject[];
   deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome>;
   /** Releases what the channel holds (an SMTP pool) once it is no longer in use. */
   close?(): void;

@@ -2,7 +2,7 @@ import type { NotificationList } from '@faramesh/contract';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUORUM_POLICY } from '../service/approval-testing.test-support.js';
 import { LINK_SECRET } from './email-approval.test-support.js';
-import { linksOf, type SmtpCapture, startSmtpCapture } from './email-smtp.test-support.js';
+import { linkOnlyEmailYaml, linksOf, type SmtpCapture, startSmtpCapture } from './email-smtp.test-support.js';
 import { type SlackQuorumServer, startSlackQuorumServer } from './slack-quorum.test-support.js';
 import { eventually, newSecret, startReceiver } from './webhook-receiver.test-support.js';
 
@@ -44,13 +44,7 @@ describe('a 2-of-finance quorum completed from Slack and email', () => {
     url: ${receiver.url}
     events: ['*']
     secret_env: AUDIT_HOOK_SECRET
-email:
-  finance-email:
-    smtp: { host: 127.0.0.1, port: ${smtp.port}, starttls: never, timeout_ms: 5000 }
-    from: "Faramesh <faramesh@corp.example>"
-    recipients: [approvers]
-    link_only: true
-`,
+${linkOnlyEmailYaml(smtp.port)}`,
       env: {
         AUDIT_HOOK_SECRET: secret,
         FARAMESH_EMAIL_LINK_SECRET: LINK_SECRET,

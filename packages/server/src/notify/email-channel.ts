@@ -6,6 +6,7 @@ import { newLinkId, signLink } from './email-link.js';
 import { type ApprovalMail, approvalMail, testMail } from './email-message.js';
 import { type IdentityDirectory, type Recipient, resolveRecipients } from './email-recipients.js';
 import type { MailSender } from './email-transport.js';
+import { requirementGroups } from './escalation-people.js';
 
 export interface EmailChannelDeps {
   config: EmailChannelConfig;
@@ -53,6 +54,15 @@ export class EmailChannel implements Channel {
   recipients(action: ActionRecord): JsonObject[] {
     if (action.status !== 'pending_approval') return [];
     return this.resolve(action).map((r) => ({ identity: r.identity, address: r.address }));
+  }
+
+  /** People named by reference (an escalation step's), each mailed at their address; groups as the action's requirement snapshots them. */
+  personal(action: ActionRecord, refs: readonly string[]): JsonObject[] {
+    if (action.status !== 'pending_approval') return [];
+    return resolveRecipients(refs, action, requirementGroups(action), this.deps.directory).map((r) => ({
+      identity: r.identity,
+      address: r.address,
+    }));
   }
 
   async deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome> {

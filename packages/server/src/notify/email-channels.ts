@@ -3,6 +3,7 @@ import type { Store } from '@faramesh/store';
 import type { ServerConfig } from '../config/config.js';
 import type { PolicyHolder } from '../policy/policy-holder.js';
 import { EmailChannel } from './email-channel.js';
+import { identityDirectory } from './email-recipients.js';
 import { createSmtpSender, type MailSender } from './email-transport.js';
 
 /**
@@ -36,10 +37,7 @@ export function emailChannels(
       }
     }
   }
-  const directory = {
-    tokenEmails: new Map(config.tokens.flatMap((t) => (t.email === undefined ? [] : [[t.name, t.email] as const]))),
-    tokens: config.tokens,
-  };
+  const directory = identityDirectory(config.tokens);
   const publicUrl = config.publicUrl;
   return email.map(
     (channel) =>

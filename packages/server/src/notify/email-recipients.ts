@@ -33,6 +33,26 @@ export function resolveRecipients(
   declaredGroups: Readonly<Record<string, readonly string[]>>,
   directory: IdentityDirectory,
 ): Recipient[] {
+  const recipients: Recipient[] = [];
+  for (const identity of recipientIdentities(refs, action, declaredGroups, directory)) {
+    const address = addressOf(identity, directory.tokenEmails);
+    if (address !== null) recipients.push({ identity, address });
+    if (recipients.length >= MAX_RECIPIENTS) break;
+  }
+  return recipients;
+}
+
+/**
+ * The identities `refs` name for `action`, as `resolveRecipients` reads them (once each, as first
+ * written, never the submitter), whether or not they have an address: what other channels that
+ * reach people one by one (Slack direct messages) resolve too.
+ */
+export function recipientIdentities(
+  refs: readonly string[],
+  action: ActionRecord | null,
+  declaredGroups: Readonly<Record<string, readonly string[]>>,
+  directory: IdentityDirectory,
+): string[] {
   const names = new Map<string, string>();
   const addName = (name: string) => {
     const key = identityKey(name);
@@ -61,14 +81,15 @@ export function resolveRecipients(
     else addSet(expandRefs([ref.name], declaredGroups));
   }
   const submitter = action?.submitted_by == null ? null : identityKey(action.submitted_by);
-  const recipients: Recipient[] = [];
-  for (const [key, identity] of names) {
-    if (key === submitter) continue;
-    const address = addressOf(identity, directory.tokenEmails);
-    if (address !== null) recipients.push({ identity, address });
-    if (recipients.length >= MAX_RECIPIENTS) break;
-  }
-  return recipients;
+  return [...names].filter(([key]) => key !== submitter).map(([, identity]) => identity);
+}
+
+/** The directory of the configured environment tokens (their emails from FARAMESH_TOKEN_EMAILS). */
+export function identityDirectory(tokens: readonly (IdentityDirectory['tokens'][number] & { email?: string })[]) {
+  return {
+    tokenEmails: new Map(tokens.flatMap((t) => (t.email === undefined ? [] : [[t.name, t.email] as const]))),
+    tokens,
+  };
 }
 
 function addApprovers(

@@ -95,3 +95,14 @@ export function linksOf(mail: ParsedMail): { approve: string; deny: string } {
   if (approve === undefined || deny === undefined) throw new Error(`no approval links in:\n${text}`);
   return { approve, deny };
 }
+
+/** A channels file `email:` section: `finance-email`, mailing the action's approvers through the capture at `port`, link-only. */
+export function linkOnlyEmailYaml(port: number): string {
+  return `email:
+  finance-email:
+    smtp: { host: 127.0.0.1, port: ${port}, starttls: never, timeout_ms: 5000 }
+    from: "Faramesh <faramesh@corp.example>"
+    recipients: [approvers]
+    link_only: true
+`;
+}

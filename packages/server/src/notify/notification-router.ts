@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { identityKey } from '@faramesh/policy';
 import type { ActionRecord, NewEvent, NewOutboxMessage } from '@faramesh/store';
 import { OPEN_PRINCIPAL } from '../auth/authenticator.js';
 import { actionToWire } from '../service/wire.js';
 import type { Channel } from './channel.js';
+import { stepPeople } from './escalation-people.js';
+
+/** Who a message's `recipient` is (its identity, as identities compare), or null for a channel message. */
+function recipientKey(recipient: unknown): string | null {
+  const identity = (recipient as { identity?: unknown } | null | undefined)?.identity;
+  return typeof identity === 'string' ? identityKey(identity) : null;
+}
 
 /** Renders actions as an agent sees them: never with the approval token. */
 export const NO_TOKEN = { ...OPEN_PRINCIPAL, role: 'agent' as const, openMode: false };
@@ -30,6 +38,7 @@ export class NotificationRouter {
     if (this.channels.length === 0) return [];
     const messages: NewOutboxMessage[] = [];
     for (const event of events) {
+      const first = messages.length;
       const told =
         event.event_type === 'decision_made' && action.status === 'pending_approval' ? this.ruleNotify(action) : [];
       for (const channel of this.channels) {
@@ -44,6 +53,38 @@ export class NotificationRouter {
             payload: recipient === null ? payload : { ...payload, recipient },
           });
         }
+      }
+      messages.push(...this.toPeople(action, event, messages.slice(first), at));
+    }
+    return messages;
+  }
+
+  /**
+   * When an escalation step fires, its people (the approvers it adds, whom it notifies) are told
+   * personally — an email each, a Slack direct message each — through the Slack and email channels
+   * the deciding rule's `notify:` names, besides what those channels send anyway (a person an email
+   * channel already mails about this event isn't mailed twice).
+   */
+  private toPeople(action: ActionRecord, event: NewEvent, routed: NewOutboxMessage[], at: string): NewOutboxMessage[] {
+    const refs = stepPeople(event);
+    if (refs.length === 0 || action.status !== 'pending_approval') return [];
+    const named = this.ruleNotify(action);
+    const messages: NewOutboxMessage[] = [];
+    for (const channel of this.channels) {
+      if (channel.personal === undefined || !named.includes(channel.name)) continue;
+      const told = new Set(
+        routed.filter((m) => m.channel === channel.name).map((m) => recipientKey(m.payload.recipient)),
+      );
+      const payload = this.payload(`action.${event.event_type}`, at, action, event.id);
+      for (const recipient of channel.personal(action, refs)) {
+        if (told.has(recipientKey(recipient))) continue;
+        messages.push({
+          id: `msg_${this.newId()}`,
+          channel: channel.name,
+          event_type: event.event_type,
+          action_id: action.id,
+          payload: { ...payload, recipient },
+        });
       }
     }
     return messages;

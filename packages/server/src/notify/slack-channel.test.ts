@@ -43,6 +43,8 @@ async function setup(options: { target?: SlackTarget; token?: string } = {}) {
     outbox: store.outbox!,
     publicUrl: null,
     ruleNotify: () => [],
+    users: new Map(),
+    directory: { tokenEmails: new Map(), tokens: [] },
     owner: 'this-replica',
     lockMs: 10_000,
     now: () => new Date(),

@@ -1,5 +1,7 @@
+import { identityKey } from '@faramesh/policy';
 import {
   type ActionRecord,
+  type JsonObject,
   type OutboxMessage,
   type OutboxStore,
   type SlackMessageStore,
@@ -8,9 +10,12 @@ import {
 import type { WebClient } from '@slack/web-api';
 import { actionToWire } from '../service/wire.js';
 import type { Channel, DeliveryOutcome } from './channel.js';
+import { MAX_RECIPIENTS } from './email-config.js';
+import { type IdentityDirectory, recipientIdentities } from './email-recipients.js';
+import { requirementGroups } from './escalation-people.js';
 import { NO_TOKEN } from './notification-router.js';
 import { approvalMessage, type SlackMessage, testMessage } from './slack-blocks.js';
-import type { SlackChannelConfig } from './slack-config.js';
+import { SLACK_USER_ID, type SlackChannelConfig } from './slack-config.js';
 import { isGoneMessage, slackErrorText } from './slack-web-client.js';
 
 /** Ledger events after which an action's Slack message is brought up to date. */
@@ -35,6 +40,10 @@ export interface SlackChannelDeps {
    * (the policy was reloaded since), in which case updates are routed and the delivery finds out.
    */
   ruleNotify(action: ActionRecord): readonly string[] | null;
+  /** Slack user id → identity (the `users:` map): who can be sent a direct message. */
+  users: ReadonlyMap<string, string>;
+  /** The environment tokens, for `group:NAME` references. */
+  directory: IdentityDirectory;
   /** Unique per process: the owner of the message locks it takes. */
   owner: string;
   /** How long a message lock holds before another replica may take it over. */
@@ -56,9 +65,14 @@ export class SlackChannel implements Channel {
   readonly kind = 'slack' as const;
   readonly name: string;
   #conversation: string | null = null;
+  /** Identity (as identities compare) → the Slack user mapped to it first. */
+  readonly #slackUserOf = new Map<string, string>();
 
   constructor(private readonly deps: SlackChannelDeps) {
     this.name = deps.config.name;
+    for (const [user, identity] of deps.users) {
+      if (!this.#slackUserOf.has(identityKey(identity))) this.#slackUserOf.set(identityKey(identity), user);
+    }
   }
 
   accepts(eventType: string, action: ActionRecord): boolean {
@@ -66,6 +80,21 @@ export class SlackChannel implements Channel {
     if (eventType === 'decision_made') return allPending && action.status === 'pending_approval';
     if (!SLACK_UPDATE_EVENTS.has(eventType) || action.approval === undefined) return false;
     return allPending || (this.deps.ruleNotify(action)?.includes(this.name) ?? true);
+  }
+
+  /**
+   * People named by reference (an escalation step's) who have a Slack user in the `users:` map,
+   * each sent a direct message; groups as the action's requirement snapshots them.
+   */
+  personal(action: ActionRecord, refs: readonly string[]): JsonObject[] {
+    if (action.status !== 'pending_approval') return [];
+    const people: JsonObject[] = [];
+    for (const identity of recipientIdentities(refs, action, requirementGroups(action), this.deps.directory)) {
+      const user = this.#slackUserOf.get(identityKey(identity));
+      if (user !== undefined) people.push({ identity, slack_user: user });
+      if (people.length >= MAX_RECIPIENTS) break;
+    }
+    return people;
   }
 
   async deliver(message: OutboxMessage): Promise<DeliveryOutcome> {
@@ -78,6 +107,8 @@ export class SlackChannel implements Channel {
       if (message.action_id === null) return ok;
       const record = await this.deps.getAction(message.action_id);
       if (record === null) return ok;
+      const person = directUser(message.payload.recipient);
+      if (person !== null) return await this.direct(record, person);
       return message.event_type === 'decision_made' ? await this.postFor(record) : await this.update(record.id);
     } catch (error) {
       return failed(error instanceof StoreError ? `the database failed (${error.code})` : slackErrorText(error));
@@ -98,9 +129,20 @@ export class SlackChannel implements Channel {
     return latest !== null && latest.version > record.version ? this.update(record.id) : ok;
   }
 
-  private async post(message: SlackMessage): Promise<{ slack_channel: string; ts: string }> {
+  /**
+   * A direct message to one person with the action's message as it is now (the same blocks and
+   * buttons as the channel's). Not kept current afterwards: a press on a decided action only gets
+   * an ephemeral "nothing changed". Nothing is sent once the action no longer waits.
+   */
+  private async direct(record: ActionRecord, user: string): Promise<DeliveryOutcome> {
+    if (record.status !== 'pending_approval') return ok;
+    await this.post(this.render(record), await this.openDm(user));
+    return ok;
+  }
+
+  private async post(message: SlackMessage, channel?: string): Promise<{ slack_channel: string; ts: string }> {
     const result = await this.deps.client.chat.postMessage({
-      channel: await this.conversation(),
+      channel: channel ?? (await this.conversation()),
       text: message.text,
       blocks: message.blocks,
       unfurl_links: false,
@@ -166,14 +208,22 @@ export class SlackChannel implements Channel {
   private async conversation(): Promise<string> {
     const { target } = this.deps.config;
     if ('channel' in target) return target.channel;
-    if (this.#conversation === null) {
-      const opened = await this.deps.client.conversations.open({ users: target.dm });
-      const id = opened.channel?.id;
-      if (typeof id !== 'string') {
-        throw Object.assign(new Error('no DM channel'), { code: 'slack_webapi_platform_error', data: {} });
-      }
-      this.#conversation = id;
-    }
+    this.#conversation ??= await this.openDm(target.dm);
     return this.#conversation;
   }
+
+  private async openDm(user: string): Promise<string> {
+    const opened = await this.deps.client.conversations.open({ users: user });
+    const id = opened.channel?.id;
+    if (typeof id !== 'string') {
+      throw Object.assign(new Error('no DM channel'), { code: 'slack_webapi_platform_error', data: {} });
+    }
+    return id;
+  }
+}
+
+/** The Slack user a message's `recipient` is sent to directly, or null for the channel's own message. */
+function directUser(recipient: unknown): string | null {
+  const user = (recipient as { slack_user?: unknown } | null | undefined)?.slack_user;
+  return typeof user === 'string' && SLACK_USER_ID.test(user) ? user : null;
 }

@@ -1,6 +1,7 @@
 import type { ActionRecord, Store } from '@faramesh/store';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { ApprovalService } from '../service/approval-service.js';
+import type { IdentityDirectory } from './email-recipients.js';
 import { SlackChannel } from './slack-channel.js';
 import type { SlackConfig } from './slack-config.js';
 import { SlackIdentities, slackProfileLookup } from './slack-identities.js';
@@ -19,6 +20,7 @@ export function slackChannels(
     store: Store;
     publicUrl: string | null;
     ruleNotify(action: ActionRecord): readonly string[] | null;
+    directory: IdentityDirectory;
     owner: string;
     now: () => Date;
   },
@@ -41,6 +43,8 @@ export function slackChannels(
         outbox: store.outbox as NonNullable<Store['outbox']>,
         publicUrl: deps.publicUrl,
         ruleNotify: deps.ruleNotify,
+        users: slack.users,
+        directory: deps.directory,
         owner: deps.owner,
         lockMs: slack.timeoutMs + 5000,
         now: deps.now,

@@ -9,6 +9,7 @@ import type { Channel } from './channel.js';
 import type { ChannelsConfig } from './channels-config.js';
 import { ChannelsReload, closeAll } from './channels-reload.js';
 import { emailChannels } from './email-channels.js';
+import { identityDirectory } from './email-recipients.js';
 import { NotificationRouter } from './notification-router.js';
 import { Notifications } from './notifications.js';
 import { OutboxWorker } from './outbox-worker.js';
@@ -45,6 +46,7 @@ export function startNotifications(
         store,
         publicUrl: config.publicUrl,
         ruleNotify: (action) => ruleNotify(policy, action),
+        directory: identityDirectory(config.tokens),
         owner,
         now,
       }),
