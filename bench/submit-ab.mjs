@@ -6,12 +6,15 @@
 // it hardly depends on what else the machine runs; req/s and p99 do.
 //
 //   node bench/submit-ab.mjs --before /path/to/other/checkout [--rounds 4] [--seconds 8]
-//        [--connections 64] [--rate 1000] [--ceiling]      (not in the suite: it needs a second build)
+//        [--connections 64] [--rate 1000] [--ceiling] [--memory]   (not in the suite: it needs a second build)
+//
+// `--memory` runs both builds on the memory store (bench/lib/memory-server.mjs): the server's own
+// CPU per request without the store's, which is most of a durable submission's and noisy.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { header } from './lib/machine.mjs';
-import { root, startBaseline, startFaramesh } from './lib/servers.mjs';
+import { root, startBaseline, startFaramesh, startMemoryServer } from './lib/servers.mjs';
 import { int } from './lib/stats.mjs';
 import { submitLoad, warmUp } from './lib/submit-run.mjs';
 
@@ -26,10 +29,13 @@ const seconds = Number(flag('seconds', 8));
 const connections = Number(flag('connections', 64));
 const rate = flag('rate') === undefined ? null : Number(flag('rate'));
 const builds = { before: resolve(before), after: root };
+const memory = process.argv.includes('--memory');
 
 async function one(name) {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-ab-'));
-  const server = await startFaramesh({ db: join(dir, 'ab.db'), from: builds[name] });
+  const server = memory
+    ? await startMemoryServer(builds[name])
+    : await startFaramesh({ db: join(dir, 'ab.db'), from: builds[name] });
   try {
     await warmUp(server, 2);
     const closed = await submitLoad(server, { connections, seconds });
@@ -51,7 +57,9 @@ async function ceiling() {
   }
 }
 
-header(`A/B: POST /v1/actions, ${connections} connections, ${seconds} s, before = ${builds.before}`);
+header(
+  `A/B: POST /v1/actions${memory ? ' (memory store)' : ''}, ${connections} connections, ${seconds} s, before = ${builds.before}`,
+);
 const results = { before: [], after: [] };
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? ['before', 'after'] : ['after', 'before'];

@@ -59,6 +59,11 @@ export function startFaramesh({ db, env = {}, policy = 'policies/default.yaml', 
   return start(args, { FARAMESH_RATE_LIMIT: '0', ...env }, from);
 }
 
+/** `checkout`'s built server on the memory store, run by this checkout's bench/lib/memory-server.mjs. */
+export function startMemoryServer(checkout = root) {
+  return start([resolve(root, 'bench/lib/memory-server.mjs'), checkout]);
+}
+
 /** The ceiling: node:http parsing the JSON body and answering JSON, nothing else. */
 export function startBaseline() {
   return start(['bench/baseline-server.mjs']);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig } from './config/config.js';
 import { parseDotenv } from './config/dotenv.js';
+import { requestLogOptions } from './http/request-log.js';
 import { createServer, type ServerLogger } from './server.js';
 
 export interface ServeOptions extends ConfigFlags {
@@ -62,7 +63,10 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const config = await loadServerConfig(options);
   let server: Awaited<ReturnType<typeof createServer>>;
   try {
-    server = await createServer(config, { logger: log });
+    server = await createServer(config, {
+      logger: log,
+      ...(config.logRequests && { httpLogger: requestLogOptions() }),
+    });
   } catch (error) {
     throw asStartupError(error);
   }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Role } from '@faramesh/contract';
-import type { PrincipalSource } from './principal-source.js';
+import type { Credentials, PrincipalSource } from './principal-source.js';
 
 /**
  * Who is calling. In open mode (no identities anywhere) everyone is the anonymous admin. `name`,
@@ -46,8 +46,7 @@ export class Authenticator {
   /** True while no source has an identity (and no other sign-in is configured): every caller is the anonymous admin. */
   async openMode(): Promise<boolean> {
     if (this.options.closed === true) return false;
-    for (const source of this.sources) if (await source.hasIdentities()) return false;
-    return true;
+    return (await this.noIdentities(0)) !== null;
   }
 
   /**
@@ -68,12 +67,41 @@ export class Authenticator {
    * Throws ApiError `unauthorized` with the reason for a token that is known but revoked or expired.
    */
   async authenticate(headers: IncomingHttpHeaders): Promise<Principal | null> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
-    const credentials = { bearer: match?.[1] ?? null, headers };
-    for (const source of this.sources) {
-      const principal = await source.authenticate(credentials);
-      if (principal !== null) return principal;
+    return this.authenticateNow(headers);
+  }
+
+  /**
+   * `authenticate` without a promise when every source asked answers at once (environment tokens,
+   * open mode once the database's "no tokens" is cached): the request hook's path. May throw at once.
+   */
+  authenticateNow(headers: IncomingHttpHeaders): MaybePromise<Principal | null> {
+    const match = BEARER.exec(headers.authorization ?? '');
+    return this.ask({ bearer: match?.[1] ?? null, headers }, 0);
+  }
+
+  private ask(credentials: Credentials, from: number): MaybePromise<Principal | null> {
+    for (let i = from; i < this.sources.length; i++) {
+      const answer = this.sources[i]!.authenticate(credentials);
+      if (answer instanceof Promise) {
+        return answer.then((principal) => principal ?? this.ask(credentials, i + 1));
+      }
+      if (answer !== null) return answer;
     }
-    return (await this.openMode()) ? OPEN_PRINCIPAL : null;
+    if (this.options.closed === true) return null;
+    return this.noIdentities(0);
+  }
+
+  /** OPEN_PRINCIPAL when no source from `from` on has an identity, else null. */
+  private noIdentities(from: number): MaybePromise<Principal | null> {
+    for (let i = from; i < this.sources.length; i++) {
+      const has = this.sources[i]!.hasIdentities();
+      if (has instanceof Promise) return has.then((yes) => (yes ? null : this.noIdentities(i + 1)));
+      if (has) return null;
+    }
+    return OPEN_PRINCIPAL;
   }
 }
+
+type MaybePromise<T> = T | Promise<T>;
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;

@@ -36,8 +36,13 @@ export class DatabaseTokenSource implements PrincipalSource {
     private readonly uses: TokenUseRecorder,
   ) {}
 
-  async hasIdentities(): Promise<boolean> {
+  /** At once (no promise) while the last answer stands: open mode asks on every request. */
+  hasIdentities(): boolean | Promise<boolean> {
     if (this.#seenAny || performance.now() < this.#noneUntil) return this.#seenAny;
+    return this.countIdentities();
+  }
+
+  private async countIdentities(): Promise<boolean> {
     const asked = performance.now();
     this.#seenAny = (await this.tokens.count(this.now().toISOString())).total > 0;
     if (!this.#seenAny) this.#noneUntil = asked + NO_TOKENS_RECHECK_MS;
@@ -56,8 +61,13 @@ export class DatabaseTokenSource implements PrincipalSource {
     this.#seenAny = true;
   }
 
-  async authenticate({ bearer }: Credentials): Promise<Principal | null> {
+  /** Null at once for what isn't shaped like a token (no bearer at all, an environment token). */
+  authenticate({ bearer }: Credentials): Principal | null | Promise<Principal | null> {
     if (bearer === null || !isTokenSecret(bearer)) return null;
+    return this.lookUp(bearer);
+  }
+
+  private async lookUp(bearer: string): Promise<Principal | null> {
     const digest = secretDigest(bearer);
     const token = await this.tokens.findByHash(digest.toString('hex'));
     // The lookup found the row by this very digest; comparing again in constant time keeps the

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { TokenSpec } from '../config/config.js';
 import { agentIdsOf } from './agent-binding.js';
 import type { Principal } from './authenticator.js';
@@ -46,6 +46,8 @@ export class EnvTokenSource implements PrincipalSource {
   }
 
   authenticate({ bearer }: Credentials): Principal | null {
+    // No tokens configured: nothing to compare, and nothing secret to time.
+    if (this.tokens.length === 0) return null;
     const presented = digest(bearer ?? '');
     let found: StoredToken | null = null;
     for (const token of this.tokens) {
@@ -56,5 +58,5 @@ export class EnvTokenSource implements PrincipalSource {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer') as Buffer;
 }

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Principal } from '../auth/authenticator.js';
 import { registerActionRoutes } from '../routes/action-routes.js';
 import { registerArchiveRoutes } from '../routes/archive-routes.js';
 import { registerAuditRoutes } from '../routes/audit-routes.js';
@@ -84,7 +85,9 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
 
   const corsOrigins = ctx.config.enableCors ? ctx.config.corsOrigins : [];
   const hostCheck = createHostCheck(ctx.config);
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback-style hooks, answering at once where they can: async hooks cost a promise and a
+  // microtask round each on every request (see bench/RESULTS.md, issue 18 round 2).
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(BASE_SECURITY_HEADERS);
     // First, before CORS, auth or any route (the dashboard and SSE included): see host-guard.ts.
     if (hostCheck !== null && !hostCheck(request.headers.host)) {
@@ -97,45 +100,71 @@ export function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Fastif
     if (origin !== undefined && (corsOrigins.includes('*') || corsOrigins.includes(origin))) {
       reply.header('access-control-allow-origin', corsOrigins.includes('*') ? '*' : origin).header('vary', 'Origin');
       if (request.method === 'OPTIONS') {
-        return reply
+        reply
           .code(204)
           .header('access-control-allow-methods', 'GET, POST, OPTIONS')
           .header('access-control-allow-headers', 'authorization, content-type, idempotency-key, last-event-id')
           .header('access-control-max-age', '600')
           .send();
+        return;
       }
     }
     if (isCrossSiteWrite(request.method, request.headers, corsOrigins, hostCheck)) {
       throw new ApiError('forbidden', 'cross-site request refused');
     }
-    if (request.routeOptions.config.public === true) return;
+    if (request.routeOptions.config.public === true) {
+      done();
+      return;
+    }
     // A dashboard session cookie, when no bearer token is presented (a token always wins).
     if (ctx.sessions !== null && request.headers.authorization === undefined) {
-      const person = await ctx.sessions.authenticate(request.method, request.headers);
-      if (person !== null) {
+      ctx.sessions.authenticate(request.method, request.headers).then((person) => {
+        if (person === null) return authenticate(request, reply, done);
         request.principal = person;
-        return;
-      }
+        done();
+      }, done);
+      return;
     }
-    const principal = await ctx.auth.authenticate(request.headers).catch((error: unknown) => {
-      if (error instanceof ApiError && error.code === 'unauthorized') reply.header('www-authenticate', BEARER_REALM);
-      throw error;
-    });
-    if (principal === null) {
-      reply.header('www-authenticate', BEARER_REALM);
-      throw new ApiError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)');
-    }
-    request.principal = principal;
+    authenticate(request, reply, done);
   });
 
-  app.addHook('preValidation', async (request) => checkQueryText(request.url));
+  /** Bearer token (or open mode): sets the principal and calls `done`, at once when no source waits. */
+  const authenticate = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+    const admit = (principal: Principal | null): void => {
+      if (principal === null) {
+        reply.header('www-authenticate', BEARER_REALM);
+        done(new ApiError('unauthorized', 'a valid bearer token is required (Authorization: Bearer <token>)'));
+        return;
+      }
+      request.principal = principal;
+      done();
+    };
+    const refuse = (error: unknown): void => {
+      if (error instanceof ApiError && error.code === 'unauthorized') reply.header('www-authenticate', BEARER_REALM);
+      done(error as Error);
+    };
+    let answer: Principal | null | Promise<Principal | null>;
+    try {
+      answer = ctx.auth.authenticateNow(request.headers);
+    } catch (error) {
+      refuse(error);
+      return;
+    }
+    if (answer instanceof Promise) answer.then(admit, refuse);
+    else admit(answer);
+  };
+
+  app.addHook('preValidation', (request, _reply, done) => {
+    checkQueryText(request.url);
+    done();
+  });
 
   // After authentication: the limits depend on who is calling.
   ctx.requestLimits.register(app);
 
-  app.addHook('onResponse', async (request, reply) => {
-    const endpoint = request.routeOptions.url ?? 'unmatched';
-    ctx.metrics.requests.inc({ method: request.method, endpoint, status: String(reply.statusCode) });
+  app.addHook('onResponse', (request, reply, done) => {
+    ctx.metrics.countRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {

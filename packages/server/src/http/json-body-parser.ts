@@ -31,8 +31,41 @@ export function parseJsonBody(body: string | Uint8Array): unknown {
   } catch (error) {
     throw new ApiError('invalid_json', `body is not valid JSON: ${(error as Error).message}`);
   }
-  checkShape(value);
+  // The precise walk (with the error's path) only when the allocation-free one found a problem.
+  if (!storable(value, 1)) {
+    checkShape(value);
+    throw new ApiError('invalid_json', 'body cannot be stored as sent');
+  }
   return value;
+}
+
+/** ES2024's String.prototype.isWellFormed (Node 20): false exactly when the text has a lone surrogate. */
+type WellFormedText = string & { isWellFormed(): boolean };
+
+/**
+ * Whether `checkShape` would accept the tree, without building anything: the common case's path
+ * (a request's every string, key and nesting level is checked on every submission).
+ */
+function storable(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return storableText(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value !== 'object') return true;
+  if (depth > MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!storable(value[i], depth + 1)) return false;
+    return true;
+  }
+  // JSON.parse makes plain objects: for…in visits their own keys (and anything enumerable on
+  // Object.prototype, which is only checked too), without the array Object.keys allocates.
+  for (const key in value) {
+    if (key === '__proto__' || !storableText(key)) return false;
+    if (!storable((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+function storableText(text: string): boolean {
+  return (text as WellFormedText).isWellFormed() && !text.includes('\0');
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

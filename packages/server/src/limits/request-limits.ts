@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RequestPayload } from 'fastify';
 import type { Principal } from '../auth/authenticator.js';
 import type { ResourceLimits } from '../config/limits-config.js';
 import { ApiError } from '../http/api-error.js';
@@ -49,29 +49,37 @@ export class RequestLimits {
   }
 
   register(app: FastifyInstance): void {
-    app.addHook('preParsing', async (request, reply, payload) => {
-      if (request.method !== 'POST' || request.principal === null) return payload;
-      const limit = this.bodyLimitFor(request.principal);
-      const declared = Number(request.headers['content-length']);
-      const length = Number.isInteger(declared) && declared >= 0 ? declared : null;
-      if (length !== null && length > limit) {
-        this.refuse('payload_too_large');
-        throw new ApiError('payload_too_large', `request body is larger than this caller's limit of ${limit} bytes`, {
-          limit_bytes: limit,
-        });
-      }
-      const bytes = length ?? limit;
-      const wait = this.limiter.take(this.callerKey(request), 1 + Math.floor(bytes / BYTES_PER_TOKEN));
-      if (wait > 0) {
-        this.refuse('rate_limited');
-        reply.header('retry-after', String(wait));
-        throw new ApiError('rate_limited', `too many requests from this caller; retry in ${wait} s`, {
-          retry_after_seconds: wait,
-        });
-      }
-      this.holdInflight(reply, bytes);
-      return length === null && limit < this.globalBodyBytes ? payload.pipe(new BodyLimit(limit)) : payload;
+    // Callback style (no promise per request); a throw is passed on as the request's error.
+    app.addHook('preParsing', (request, reply, payload, done) => {
+      done(null, this.admit(request, reply, payload));
     });
+  }
+
+  /** The body stream to parse, once the caller may send it; throws the refusal otherwise. */
+  private admit(request: FastifyRequest, reply: FastifyReply, payload: RequestPayload): RequestPayload {
+    if (request.method !== 'POST' || request.principal === null) return payload;
+    const limit = this.bodyLimitFor(request.principal);
+    const declared = Number(request.headers['content-length']);
+    const length = Number.isInteger(declared) && declared >= 0 ? declared : null;
+    if (length !== null && length > limit) {
+      this.refuse('payload_too_large');
+      throw new ApiError('payload_too_large', `request body is larger than this caller's limit of ${limit} bytes`, {
+        limit_bytes: limit,
+      });
+    }
+    const bytes = length ?? limit;
+    const wait = this.limiter.enabled
+      ? this.limiter.take(this.callerKey(request), 1 + Math.floor(bytes / BYTES_PER_TOKEN))
+      : 0;
+    if (wait > 0) {
+      this.refuse('rate_limited');
+      reply.header('retry-after', String(wait));
+      throw new ApiError('rate_limited', `too many requests from this caller; retry in ${wait} s`, {
+        retry_after_seconds: wait,
+      });
+    }
+    this.holdInflight(reply, bytes);
+    return length === null && limit < this.globalBodyBytes ? payload.pipe(new BodyLimit(limit)) : payload;
   }
 
   private holdInflight(reply: FastifyReply, bytes: number): void {

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, type CounterConfiguration, Gauge, Histogram, Registry } from 'prom-client';
+import { TalliedCounter } from './tallied-counter.js';
 
 /** Distinct tool label values kept before folding the rest into "other": tools are agent input. */
 const MAX_TOOL_LABELS = 200;
@@ -8,7 +9,11 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly tools = new Set<string>();
 
-  readonly requests = new Counter({
+  private readonly requestCounts = new TalliedCounter(['method', 'endpoint', 'status']);
+  private readonly actionCounts = new TalliedCounter(['status', 'tool']);
+
+  /** Counted through `countRequest` (a tally published when scraped). */
+  readonly requests = tallied(this.requestCounts, {
     name: 'faramesh_requests_total',
     help: 'HTTP requests by method, route and status code',
     labelNames: ['method', 'endpoint', 'status'] as const,
@@ -22,7 +27,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly actions = new Counter({
+  /** Counted through `countAction` (a tally published when scraped). */
+  readonly actions = tallied(this.actionCounts, {
     name: 'faramesh_actions_total',
     help: 'Actions entering each status, by tool',
     labelNames: ['status', 'tool'] as const,
@@ -170,7 +176,12 @@ export class Metrics {
   }
 
   countAction(status: string, tool: string): void {
-    this.actions.inc({ status, tool: this.toolLabel(tool) });
+    this.actionCounts.add(status, this.toolLabel(tool));
+  }
+
+  /** One answered HTTP request: `endpoint` is the route's pattern (or "unmatched"), never the raw URL. */
+  countRequest(method: string, endpoint: string, status: number): void {
+    this.requestCounts.add(method, endpoint, status);
   }
 
   observeExecution(tool: string, outcome: 'succeeded' | 'failed', seconds: number): void {
@@ -183,4 +194,14 @@ export class Metrics {
     this.tools.add(tool);
     return tool;
   }
+}
+
+/** A counter whose values come from `counts` at each scrape. */
+function tallied<T extends string>(counts: TalliedCounter, config: CounterConfiguration<T>): Counter<T> {
+  return new Counter({
+    ...config,
+    collect() {
+      counts.publish(this as unknown as Counter<string>);
+    },
+  });
 }
