@@ -2,21 +2,30 @@
 // groups, quorum, grants, limits, outbox, redaction and a shadow policy must cost ≤ 10% of submit
 // throughput together).
 //
-//   node bench/features-submit.mjs [--smoke] [--each] [--seconds N] [--connections N] [--rounds N]   (after `npm run build`)
+//   node bench/features-submit.mjs [--smoke] [--each] [--only a,b] [--approvals PCT] [--seconds N]
+//     [--connections N] [--rounds N] [--cpu-prof DIR]   (after `npm run build`)
 //
-// Two servers on SQLite (WAL, synchronous=FULL), open mode, the same load: HTTP GETs from 16
-// agents, each carrying an `api_key` param. "none" runs a policy with the same rules and nothing
-// else. "all" runs the same rules plus:
-//   - groups and a 2-of-3 quorum rule (for refunds; the load doesn't hit it: configured, not used);
-//   - a rate limit on the allow rule the load hits (counted on every call, never reached);
-//   - `redact: [params.api_key]` (every call's key is digested before anything is stored);
-//   - a webhook channel for `decision_made` with a local receiver answering 200 at once (one outbox
-//     row per submission, delivered off the request path; the CPU is read once the outbox has
-//     delivered them all, so their delivery counts);
-//   - a shadow policy that disagrees on every call (one disagreement row per submission);
-//   - standing grants are consulted only for calls the policy sends to approval; this load has none,
-//     so their cost here is nil (bench/limits-grants-submit.mjs measures calls a grant covers).
-// Rounds alternate between the two so drift on a shared machine spreads over both. Printed: req/s,
+// Servers on SQLite (WAL, synchronous=FULL), open mode, the same load: calls from 16 agents, each
+// carrying an `api_key` param; by default 90% HTTP GETs the policy allows and 10% deploys it sends
+// to approval (`--approvals PCT`). "none" runs a policy with the same rules and nothing else. The
+// feature sets, measured alternately:
+//   - quorum: groups and a 2-of-3 quorum rule (for refunds; the load doesn't hit it);
+//   - limit: a rate limit on the allow rule the load hits (counted on every call, never reached);
+//   - redact: `redact: [params.api_key]` (every call's key is digested before anything is stored);
+//   - webhook: what a team routes to a webhook — the approvals: the approval rules say
+//     `notify: [ops]` (one message per call that waits for approval) and the channel takes the
+//     decisions (`approved`, `denied`, `expired`; nobody decides during the load);
+//   - webhook-every: a webhook for every decision (`events: [decision_made]`): one outbound POST
+//     per submission, the worst case;
+//   - shadow: a shadow policy that asks for approval of everything (it disagrees on every allowed
+//     call: one disagreement row each);
+//   - standing grants are consulted for the calls the policy sends to approval (none is live here;
+//     bench/limits-grants-submit.mjs measures calls a grant covers).
+// "all configured" = quorum, limit, redact, webhook, shadow (the representative figure, the one the
+// ≤ 10% goal is for); "all, webhook on every decision" = the same with webhook-every instead.
+// Webhook deliveries go to a local receiver answering 200 at once, off the request path; the CPU
+// is read once the outbox has delivered every message the load caused, so delivery counts.
+// Rounds alternate between the sets so drift on a shared machine spreads over all. Printed: req/s,
 // p99 and the server process's CPU time per request (user + system, from /proc), the steadier figure
 // on a loaded machine, with the ratios of the medians.
 
@@ -37,20 +46,12 @@ const flag = (name, fallback) => {
 const seconds = flag('--seconds', smoke ? 1 : 10);
 const connections = flag('--connections', smoke ? 8 : 64);
 const rounds = flag('--rounds', smoke ? 1 : 3);
+const approvalPct = flag('--approvals', 10);
+// `--before DIR`: every set is also run on the build in DIR (another checkout, built), alternately.
+const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : null;
+// `--cpu-prof DIR` writes each server's V8 CPU profile under DIR/<case label>/.
+const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : null;
 
-const REFUNDS = `
-  - name: refunds
-    match: { tool: stripe, op: refund }
-    require_approval: true
-    description: Refunds need approval`;
-const RULES = `
-  - match: { tool: shell }
-    require_approval: true
-    description: Shell commands need approval
-  - match: { tool: "*" }
-    deny: true
-    description: Default deny
-`;
 const SHADOW = `rules:
   - match: { tool: "*" }
     require_approval: true
@@ -64,14 +65,30 @@ function policyWith(features) {
   if (features.has('redact')) top.push('redact: [params.api_key]');
   const limit = features.has('limit') ? '\n    limit: { count: 1000000000, per: 1h, by: [agent_id] }' : '';
   const quorum = features.has('quorum') ? '\n    approvers: [finance]\n    approvals: 2' : '';
+  // The approvals are what a team routes to its webhook (a message when one starts to wait).
+  const notify = features.has('webhook') ? '\n    notify: [ops]' : '';
   return `${top.join('\n')}
 rules:
   - name: reads
     match: { tool: http, op: get }
     allow: true
-    description: Allow HTTP GET requests${limit}${REFUNDS}${quorum}
-${RULES}`;
+    description: Allow HTTP GET requests${limit}
+  - name: refunds
+    match: { tool: stripe, op: refund }
+    require_approval: true
+    description: Refunds need approval${quorum}${notify}
+  - name: deploys
+    match: { tool: deploy }
+    require_approval: true
+    description: Deploys need approval${notify}
+  - match: { tool: "*" }
+    deny: true
+    description: Default deny
+`;
 }
+
+/** Calls sent to approval so far (each causes one routed webhook message). */
+let approvalsSent = 0;
 
 function load(url) {
   let i = 0;
@@ -85,11 +102,15 @@ function load(url) {
       {
         setupRequest: (req) => {
           i += 1;
+          const approval = (i * approvalPct) % 100 < approvalPct;
+          if (approval) approvalsSent += 1;
           const body = {
             agent_id: `bench-${i % 16}`,
-            tool: 'http',
-            operation: 'get',
-            params: { url: `https://api.example.com/items/${i}`, api_key: `sk_live_${i % 97}` },
+            tool: approval ? 'deploy' : 'http',
+            operation: approval ? 'run' : 'get',
+            params: approval
+              ? { service: `svc-${i % 7}`, version: `1.${i}`, api_key: `sk_live_${i % 97}` }
+              : { url: `https://api.example.com/items/${i}`, api_key: `sk_live_${i % 97}` },
           };
           return { ...req, body: JSON.stringify(body) };
         },
@@ -129,18 +150,21 @@ const file = (name, text) => {
   return path;
 };
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+const channels = (events) => ({
+  FARAMESH_CHANNELS_FILE: file(
+    `channels-${events.length}.yaml`,
+    `webhooks:\n  ops:\n    url: ${receiverUrl}\n    events: [${events.join(', ')}]\n    secret_env: BENCH_WEBHOOK_SECRET\n`,
+  ),
+  BENCH_WEBHOOK_SECRET: secret,
+});
 const ENV = {
   redact: { FARAMESH_REDACTION_KEY: 'bench-redaction-key-0123456789abcdef' },
   shadow: { FARAMESH_SHADOW_POLICY: file('shadow.yaml', SHADOW) },
-  webhook: {
-    FARAMESH_CHANNELS_FILE: file(
-      'channels.yaml',
-      `webhooks:\n  ops:\n    url: ${receiverUrl}\n    events: [decision_made]\n    secret_env: BENCH_WEBHOOK_SECRET\n`,
-    ),
-    BENCH_WEBHOOK_SECRET: secret,
-  },
+  webhook: channels(['approved', 'denied', 'expired']),
+  'webhook-every': channels(['decision_made']),
 };
 const ALL = ['quorum', 'limit', 'redact', 'webhook', 'shadow'];
+const WORST = ['quorum', 'limit', 'redact', 'webhook-every', 'shadow'];
 // `--each` also measures every feature alone, to see which one costs what.
 // `--only a,b` measures none and those features alone (e.g. `--only webhook`).
 const only = process.argv.indexOf('--only');
@@ -148,19 +172,31 @@ const sets =
   only > 0
     ? [[], ...process.argv[only + 1].split(',').map((f) => [f])]
     : process.argv.includes('--each')
-      ? [[], ...ALL.map((f) => [f]), ALL]
-      : [[], ALL];
-const CASES = sets.map((features, index) => {
+      ? [[], ...ALL.map((f) => [f]), ['webhook-every'], ALL, WORST]
+      : [[], ALL, WORST];
+const labelOf = (features) =>
+  features.length === 0
+    ? 'none'
+    : features === ALL
+      ? 'all configured'
+      : features === WORST
+        ? 'all, webhook on every decision'
+        : features.join('+');
+const builds = beforeDir === null ? [null] : [beforeDir, null];
+const CASES = sets.flatMap((features, index) => {
   const set = new Set(features);
-  return {
-    label: features.length === 0 ? 'none' : features.length === ALL.length ? 'all configured' : features.join('+'),
+  return builds.map((from) => ({
+    label: `${from === null ? '' : 'before: '}${labelOf(features)}`,
+    from,
     policy: file(`policy-${index}.yaml`, policyWith(set)),
     env: Object.assign({}, ...features.map((f) => ENV[f] ?? {})),
-  };
+    // Messages the load causes: one per approval (routed), or one per submission (every decision).
+    messages: set.has('webhook-every') ? 'every' : set.has('webhook') ? 'approvals' : null,
+  }));
 });
 
 header(
-  `Submit with every feature of this round configured vs none: POST /v1/actions, ${connections} connections, ${seconds} s × ${rounds} alternating rounds`,
+  `Submit with every feature of this round configured vs none: POST /v1/actions (${approvalPct}% sent to approval), ${connections} connections, ${seconds} s × ${rounds} alternating rounds`,
 );
 const results = CASES.map(() => ({ rps: [], p99: [], cpu: [], errors: 0, submitted: 0, delivered: 0, drainMs: [] }));
 try {
@@ -170,13 +206,17 @@ try {
         db: join(dir, `round-${round}-${index}.db`),
         policy: c.policy,
         env: c.env,
+        ...(c.from !== null && { from: c.from }),
+        nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/${c.label.replace(/\W+/g, '-')}`] : [],
       });
       const before = cpuMicros(server.child.pid);
       const deliveredBefore = delivered;
+      const approvalsBefore = approvalsSent;
       const r = await load(server.url);
       // The webhook's work (delivery) is part of each submission's cost: wait until the outbox has
-      // delivered one message per submission (or stopped making progress) before reading the CPU.
-      const drained = c.env.FARAMESH_CHANNELS_FILE ? await drain(deliveredBefore + r['2xx']) : 0;
+      // delivered every message the load caused (or stopped making progress) before reading the CPU.
+      const expected = c.messages === 'every' ? r['2xx'] : approvalsSent - approvalsBefore;
+      const drained = c.messages === null ? 0 : await drain(deliveredBefore + expected);
       const after = cpuMicros(server.child.pid);
       results[index].drainMs.push(drained);
       results[index].submitted += r.requests.total;
@@ -199,7 +239,7 @@ for (const [index, c] of CASES.entries()) {
   const cpu =
     r.cpu.length === 0 ? '' : `   cpu/req ${int(median(r.cpu)).padStart(4)} µs (${r.cpu.map(int).join(', ')})`;
   console.log(
-    `  ${c.label.padEnd(16)} ${int(median(r.rps)).padStart(6)} req/s (${r.rps.map(int).join(', ')})   p99 ${int(median(r.p99))} ms${cpu}   errors ${r.errors}`,
+    `  ${c.label.padEnd(38)} ${int(median(r.rps)).padStart(6)} req/s (${r.rps.map(int).join(', ')})   p99 ${int(median(r.p99))} ms${cpu}   errors ${r.errors}`,
   );
 }
 for (const [index, c] of CASES.entries()) {
@@ -210,9 +250,11 @@ for (const [index, c] of CASES.entries()) {
     );
   }
 }
-const none = results[0];
 for (const [index, c] of CASES.entries()) {
-  if (index === 0) continue;
+  // Compared with none on the same build.
+  const noneAt = CASES.findIndex((other) => other.from === c.from);
+  if (index === noneAt) continue;
+  const none = results[noneAt];
   const r = results[index];
   const rps = ((100 * median(r.rps)) / median(none.rps)).toFixed(1);
   const cpu =

@@ -44,12 +44,15 @@ export interface ChannelsConfig {
   source?: ChannelsSource;
 }
 
+/** Most deliveries in flight per replica that `delivery.concurrency` may ask for. */
+export const MAX_DELIVERY_CONCURRENCY = 64;
+
 export const DEFAULT_DELIVERY: DeliverySettings = {
   maxAttempts: 8,
   backoffBaseMs: 1000,
   backoffMaxMs: 15 * 60_000,
   leaseMs: 60_000,
-  concurrency: 4,
+  concurrency: 16,
   pollMs: 1000,
 };
 
@@ -60,7 +63,7 @@ const DELIVERY_KEYS: Record<string, [keyof DeliverySettings, number, number]> = 
   backoff_base_ms: ['backoffBaseMs', 1, 3_600_000],
   backoff_max_ms: ['backoffMaxMs', 1, 86_400_000],
   lease_ms: ['leaseMs', 1000, 3_600_000],
-  concurrency: ['concurrency', 1, 64],
+  concurrency: ['concurrency', 1, MAX_DELIVERY_CONCURRENCY],
   poll_ms: ['pollMs', 10, 60_000],
 };
 

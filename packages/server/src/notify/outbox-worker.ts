@@ -1,8 +1,9 @@
+import { setMaxListeners } from 'node:events';
 import type { OutboxMessage, OutboxOutcome, OutboxStore } from '@faramesh/store';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ServerLogger } from '../server.js';
 import type { Channel, DeliveryOutcome } from './channel.js';
-import type { DeliverySettings } from './channels-config.js';
+import { type DeliverySettings, MAX_DELIVERY_CONCURRENCY } from './channels-config.js';
 
 export interface OutboxWorkerDeps {
   outbox: OutboxStore;
@@ -57,7 +58,10 @@ export class OutboxWorker {
   private soon = false;
   private failing = false;
 
-  constructor(private deps: OutboxWorkerDeps) {}
+  constructor(private deps: OutboxWorkerDeps) {
+    // Every delivery in flight listens on the stop signal (interrupted at shutdown).
+    setMaxListeners(MAX_DELIVERY_CONCURRENCY + 1, this.stop.signal);
+  }
 
   start(): void {
     this.schedule(0);

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { OutboxMessage } from '@faramesh/store';
 import type { Channel, DeliveryOutcome } from './channel.js';
-import { keepAliveAgent, postForStatus } from './webhook-post.js';
+import { keepAliveAgent, type PostTarget, PostTimeout, postForStatus, postTarget } from './webhook-post.js';
 import { webhookSignature } from './webhook-signature.js';
 
 export interface WebhookEndpoint {
@@ -26,6 +26,7 @@ export class WebhookChannel implements Channel {
   readonly kind = 'webhook' as const;
   readonly name: string;
   private readonly agent: Agent;
+  private readonly target: PostTarget;
 
   constructor(
     private readonly endpoint: WebhookEndpoint,
@@ -33,6 +34,7 @@ export class WebhookChannel implements Channel {
   ) {
     this.name = endpoint.name;
     this.agent = keepAliveAgent(endpoint.url);
+    this.target = postTarget(endpoint.url);
   }
 
   accepts(eventType: string): boolean {
@@ -42,11 +44,10 @@ export class WebhookChannel implements Channel {
   async deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
     const body = JSON.stringify(message.payload);
     const timestamp = Math.floor(this.now().getTime() / 1000);
-    const timeout = AbortSignal.timeout(this.endpoint.timeoutMs);
     try {
       const status = await postForStatus(
         this.agent,
-        this.endpoint.url,
+        this.target,
         {
           'content-type': 'application/json',
           'user-agent': 'faramesh-webhooks',
@@ -55,14 +56,14 @@ export class WebhookChannel implements Channel {
           'webhook-signature': webhookSignature(this.endpoint.keys, message.id, timestamp, body),
         },
         body,
-        AbortSignal.any([signal, timeout]),
+        signal,
         this.endpoint.timeoutMs,
       );
       if (status >= 200 && status < 300) return { ok: true };
       const redirect = status >= 300 && status < 400 ? ' (redirects are not followed)' : '';
       return { ok: false, error: `HTTP ${status}${redirect}` };
     } catch (error) {
-      if (timeout.aborted) return { ok: false, error: `no answer within ${this.endpoint.timeoutMs} ms` };
+      if (error instanceof PostTimeout) return { ok: false, error: `no answer within ${this.endpoint.timeoutMs} ms` };
       if (signal.aborted) return { ok: false, error: 'delivery interrupted (server shutting down)' };
       // Several tried addresses fail as an AggregateError.
       const reason = error as { code?: unknown; errors?: { code?: unknown }[] };

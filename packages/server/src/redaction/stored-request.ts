@@ -11,7 +11,7 @@ export interface StoredRequest {
   /** Paths that held a value and now hold its digest (empty: stored as sent). */
   redacted: string[];
   /** sha256 of the stored request when it differs from the one the agent sent; null otherwise. */
-  storedHash: string | null;
+  readonly storedHash: string | null;
 }
 
 /**
@@ -34,7 +34,16 @@ export function storedRequest(
   const out = redactRequest(input, paths, (value) => key.digest(value));
   if (out.redacted.length === 0) return { request: input, redacted: [], storedHash: null };
   const request = { ...input, params: out.params as JsonObject, context: out.context as JsonObject };
-  return { request, redacted: out.redacted, storedHash: requestHash(request) };
+  // Only an action that waits for approval records it (withStoredHash): hashed on first use.
+  let storedHash: string | undefined;
+  return {
+    request,
+    redacted: out.redacted,
+    get storedHash() {
+      storedHash ??= requestHash(request);
+      return storedHash;
+    },
+  };
 }
 
 /** Records the stored request's own hash in a pending action's approval state, for the binding check. */

@@ -29,9 +29,10 @@ export function limitGate(
       const amount = decided.limit?.amount ?? 0;
       // The common case: the usage changes nothing but the usage the ledger records. The action
       // `written` for `verdict` is kept as it is (the store then reuses what it checked of it);
-      // only the decision event's `meta.limit` is new. With notifications, everything is rebuilt
-      // so that their payloads carry the same event.
-      if (written.notifications === undefined && sameOutcome(verdict, decided)) {
+      // only the decision event's `meta.limit` is new. Its notifications are kept too: their
+      // payloads carry the action and the event's id, never its meta (rebuilding them here, inside
+      // the write transaction, cost a second action and payload per call with a webhook).
+      if (sameOutcome(verdict, decided)) {
         return { ...written, events: withLimitMeta(written.events, decided.limit), amount };
       }
       return { ...write(decided), amount };

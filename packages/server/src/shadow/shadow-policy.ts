@@ -49,6 +49,8 @@ export class ShadowPolicy {
   /** A stored shadow policy that doesn't load on this replica, so it isn't compiled again every poll. */
   private rejectedHash: string | null = null;
   private readonly evaluations: Counter<'result'>;
+  private readonly agreed: Counter.Internal;
+  private readonly disagreed: Counter.Internal;
 
   private constructor(private readonly deps: ShadowPolicyDeps) {
     this.evaluations = new Counter({
@@ -57,6 +59,9 @@ export class ShadowPolicy {
       labelNames: ['result'] as const,
       registers: [deps.registry],
     });
+    // Bound once: prom-client hashes a label object on every `inc` given one.
+    this.agreed = this.evaluations.labels('agree');
+    this.disagreed = this.evaluations.labels('disagree');
   }
 
   /**
@@ -110,7 +115,7 @@ export class ShadowPolicy {
     if (policy === undefined) return undefined;
     try {
       const found = shadowDisagreement(active, evaluate(policy, input), policy.hash, this.deps.config.compare);
-      this.evaluations.inc({ result: found === undefined ? 'agree' : 'disagree' });
+      (found === undefined ? this.agreed : this.disagreed).inc();
       return found;
     } catch {
       this.evaluations.inc({ result: 'error' });

@@ -1,0 +1,65 @@
+import { evaluate, loadPolicy } from '@faramesh/policy';
+import type { NewEvent } from '@faramesh/store';
+import { describe, expect, it } from 'vitest';
+import { limitGate, type SubmissionWrite } from './limit-gate.js';
+
+const POLICY = `rules:
+  - match: { tool: http }
+    allow: true
+    limit: { count: 3, per: 1h, by: [agent_id] }
+`;
+
+function verdictFor() {
+  const loaded = loadPolicy(POLICY, 'policy.yaml');
+  if (!loaded.ok) throw new Error('the test policy does not load');
+  return evaluate(loaded.policy, {
+    agent_id: 'a1',
+    tool: 'http',
+    operation: 'get',
+    params: {},
+    context: {},
+    principal: { name: null, role: null, groups: [] },
+  } as never);
+}
+
+/** A write as submissionWriter builds it: new event ids on every call, one webhook message for the decision. */
+function writer() {
+  let builds = 0;
+  const write = (): SubmissionWrite => {
+    builds += 1;
+    const decided: NewEvent = { id: `event-${builds}`, event_type: 'decision_made', meta: {} };
+    return {
+      action: { id: 'action-1' } as SubmissionWrite['action'],
+      events: [{ id: `created-${builds}`, event_type: 'created', meta: {} }, decided],
+      notifications: [
+        { id: `msg-${builds}`, channel: 'ops', event_type: 'decision_made', action_id: 'action-1', payload: {} },
+      ],
+    };
+  };
+  return { write, builds: () => builds };
+}
+
+describe('limitGate', () => {
+  it('keeps the action and its webhook messages when the usage changes only the recorded figure', () => {
+    const verdict = verdictFor();
+    const { write, builds } = writer();
+    const written = write();
+    const gate = limitGate(verdict, written, '2026-01-01T00:00:00.000Z', write);
+    const decided = gate?.decide(1);
+    expect(builds()).toBe(1);
+    expect(decided?.action).toBe(written.action);
+    expect(decided?.notifications).toBe(written.notifications);
+    // The kept messages refer to the events stored: the same ids, the decision with its usage.
+    expect(decided?.events.map((e) => e.id)).toEqual(['created-1', 'event-1']);
+    expect(decided?.events[1]?.meta).toMatchObject({ limit: { used: 1, max: 3 } });
+  });
+
+  it('builds the write again when the usage changes the outcome', () => {
+    const verdict = verdictFor();
+    const { write, builds } = writer();
+    const gate = limitGate(verdict, write(), '2026-01-01T00:00:00.000Z', write);
+    const decided = gate?.decide(3);
+    expect(builds()).toBe(2);
+    expect(decided?.notifications?.[0]?.id).toBe('msg-2');
+  });
+});
