@@ -22,10 +22,9 @@ const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE act
 
 // The same usage, with the bucket's newest counted row (when and its running total), for the write
 // that follows: a row counted after every other one needs neither the total at its time nor a shift.
-const WINDOW = `SELECT coalesce(newest.running, 0) - ${RUNNING_AT} AS used,
-    newest.counted_at AS newest_at, coalesce(newest.running, 0) AS newest_running
-  FROM (SELECT 1) AS one LEFT JOIN (SELECT counted_at, running FROM limit_usage
-    WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC LIMIT 1) AS newest`;
+// No row when nothing counts in the bucket yet (the usage is then 0).
+const WINDOW = `SELECT running - ${RUNNING_AT} AS used, counted_at AS newest_at, running AS newest_running
+  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC LIMIT 1`;
 
 /** The bucket's usage counted strictly after `since`. */
 export function usedInWindow(sql: Sql, key: string, since: string): number {
@@ -47,7 +46,8 @@ export interface BucketWindow {
  * read). Valid for `insertUsage` only within the same transaction and before any other usage write.
  */
 export function readWindow(sql: Sql, key: string, since: string): BucketWindow {
-  const row = sql(WINDOW).get(key, since, key) as Omit<BucketWindow, 'key'>;
+  const row = sql(WINDOW).get(key, since, key) as Omit<BucketWindow, 'key'> | undefined;
+  if (row === undefined) return { key, used: 0, newest_at: null, newest_running: 0 };
   return { key, used: row.used, newest_at: row.newest_at, newest_running: row.newest_running };
 }
 
