@@ -152,8 +152,21 @@ function commandCheck(expected: string): (value: unknown) => string | null {
   };
 }
 
+// Analyses are cached by command text (shell-analysis.ts), so an agent repeating a command hands the
+// same analysis object again: its shape is worked out once, and dropped with the analysis.
+const shapes = new WeakMap<ShellAnalysis, string>();
+
 /** What a command line would run, as comparable text: commands, arguments, assignments, redirections. */
 function shape(analysis: ShellAnalysis): string {
+  let known = shapes.get(analysis);
+  if (known === undefined) {
+    known = shapeText(analysis);
+    shapes.set(analysis, known);
+  }
+  return known;
+}
+
+function shapeText(analysis: ShellAnalysis): string {
   return canonicalJson({
     commands: analysis.commands,
     redirects: analysis.redirects,
