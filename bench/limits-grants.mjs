@@ -15,8 +15,11 @@
 //                (agent_pattern bench-*, url_host api.example.com; no max_uses), its use counted
 //      both      the limited server with the grant, calls alternating get (limit) / post (grant)
 //    and for reference, not a target: the same http post with no grant (it waits for approval).
+// 1b. Evaluation on the shipped policy (policies/default.yaml), in alternating rounds: http get
+//    with and without a limit on its rule, shell run (sent to approval) without a grant and covered
+//    by one, and a mix; ratios to "today", the same calls on the policy without limit or grant.
 // Figures are the medians of the rounds; ratios are to the baseline of the same rounds.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -109,6 +112,71 @@ for (const { label, stats } of evalRows) {
     `eval  ${label.padEnd(28)} p50 ${num(stats.p50).padStart(6)} µs  p99 ${num(stats.p99).padStart(6)} µs  ${int(stats.perSecond).padStart(10)}/s` +
       `   +${num(Math.max(0, stats.p50 - evalBase.p50))} µs p50, ${((stats.perSecond / evalBase.perSecond) * 100).toFixed(1)}% of the baseline's decisions/s`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same on the shipped policy (policies/default.yaml: http get allowed, shell sent to approval,
+// risk rules that parse the command line), where a decision costs what it costs in production: the
+// limit goes on the http get rule, and a live grant covers one shell command for every bench agent.
+header('Limits and grants: evaluation on the shipped policy (policies/default.yaml, same run)');
+const SHIPPED = readFileSync(new URL('../policies/default.yaml', import.meta.url), 'utf8');
+const GET_RULE = '    description: "Allow HTTP GET requests"\n';
+const SHIPPED_LIMITED = SHIPPED.replace(GET_RULE, `${GET_RULE}${LIMIT}`);
+if (SHIPPED_LIMITED === SHIPPED) throw new Error('could not add the limit to the shipped policy');
+const shippedPlain = loadPolicy(SHIPPED, 'default.yaml');
+const shippedLimited = loadPolicy(SHIPPED_LIMITED, 'default-limited.yaml');
+const shellScope = validateGrantScope({
+  tool: 'shell',
+  operation: 'run',
+  agent_pattern: 'bench-*',
+  params: { cmd: { command: 'ls -la /tmp' } },
+});
+if (!shippedPlain.ok || !shippedLimited.ok || !shellScope.ok)
+  throw new Error('the shipped policy and scope should load');
+const shellTerms = { ...terms, scope: shellScope.scope };
+const shell = (i) => ({
+  agent_id: `bench-${i % 1024}`,
+  tool: 'shell',
+  operation: 'run',
+  params: { cmd: 'ls -la /tmp' },
+});
+const shippedMixed = (i) => (i % 2 === 0 ? get(i) : shell(i));
+// Today: the policy's decision alone (the shell call then waits for a human).
+const decideToday = (action) => evaluate(shippedPlain.policy, action);
+// With limits and grants: the limited rule decided again with its usage; a call sent to approval
+// checked against the live grant, which covers it.
+const decideWith = (action) => {
+  const verdict = evaluate(shippedLimited.policy, action);
+  if (verdict.limit !== null) return withWindowUsage(verdict, 10);
+  const coverage = grantCovers(shellTerms, { action, verdict, submitter: null, submitter_may_decide: false }, 0);
+  if (!coverage.covered) throw new Error(`the grant should cover ${JSON.stringify(action)}: ${coverage.why}`);
+  return coverage;
+};
+const shippedCases = [
+  ['http get, today', decideToday, inputs(get)],
+  ['http get, limited', decideWith, inputs(get)],
+  ['shell run, today (approval)', decideToday, inputs(shell)],
+  ['shell run, granted', decideWith, inputs(shell)],
+  ['mixed, today', decideToday, inputs(shippedMixed)],
+  ['mixed, limited + granted', decideWith, inputs(shippedMixed)],
+];
+// Alternating rounds (today, with, today, with …), medians: the pairs share the machine's moments.
+const shippedRuns = shippedCases.map(() => []);
+for (let round = 0; round < 3; round++) {
+  shippedCases.forEach(([, decide, actions], i) => {
+    shippedRuns[i].push(measure(decide, actions, EVAL_SECONDS / 3));
+  });
+}
+const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+for (let i = 0; i < shippedCases.length; i += 2) {
+  for (const k of [i, i + 1]) {
+    const p50 = medianOf(shippedRuns[k].map((s) => s.p50));
+    const perSecond = medianOf(shippedRuns[k].map((s) => s.perSecond));
+    const todayPerSecond = medianOf(shippedRuns[i].map((s) => s.perSecond));
+    console.log(
+      `eval  ${shippedCases[k][0].padEnd(28)} p50 ${num(p50).padStart(6)} µs  ${int(perSecond).padStart(10)}/s   ${((perSecond / todayPerSecond) * 100).toFixed(1)}% of today's decisions/s`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

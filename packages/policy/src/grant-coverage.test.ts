@@ -113,3 +113,31 @@ describe('grantCovers', () => {
     expect(grantCovers(terms(), call({}, 500), 0)).toMatchObject({ covered: false, refusal: 'scope' });
   });
 });
+
+describe('grantCovers on a grant held across calls (its checks worked out once)', () => {
+  it('answers each submitter and each requirement of one grant for itself', () => {
+    const held = terms({ creators: [creator('alice'), creator('bob')] });
+    const twoOfFinance = verdict({ approval: finance });
+    expect(grantCovers(held, call({ verdict: twoOfFinance, submitter: 'carol' }), 0)).toEqual({ covered: true });
+    // Alice made the grant: between named identities her own call can't count her approval.
+    expect(grantCovers(held, call({ verdict: twoOfFinance, submitter: 'alice' }), 0)).toMatchObject({
+      covered: false,
+      refusal: 'approvers',
+    });
+    // A shared identity may count as its own approver.
+    const shared = call({ verdict: twoOfFinance, submitter: 'alice', submitter_may_decide: true });
+    expect(grantCovers(held, shared, 0)).toEqual({ covered: true });
+    expect(grantCovers(held, call({ verdict: twoOfFinance, submitter: 'carol' }), 0)).toEqual({ covered: true });
+    // The same grant under a rule needing three approvals: made by two, it no longer suffices.
+    const three = verdict({ approval: { ...finance, approvals: 3 } });
+    expect(grantCovers(held, call({ verdict: three, submitter: 'carol' }), 0)).toMatchObject({ refusal: 'approvers' });
+    expect(grantCovers(held, call({ verdict: twoOfFinance, submitter: 'carol' }), 0)).toEqual({ covered: true });
+  });
+
+  it('checks every call against the scope, whatever the previous call was', () => {
+    const held = terms();
+    expect(grantCovers(held, call({}, 40), 0)).toEqual({ covered: true });
+    expect(grantCovers(held, call({}, 400), 0)).toMatchObject({ covered: false, refusal: 'scope' });
+    expect(grantCovers(held, call({}, 100), 0)).toEqual({ covered: true });
+  });
+});

@@ -1,5 +1,5 @@
 import { type QuorumInput, recordDecision } from './approval-quorum.js';
-import { DEFAULT_REQUIREMENT } from './approval-requirement.js';
+import { type ApprovalRequirement, DEFAULT_REQUIREMENT } from './approval-requirement.js';
 import { matchGrantScope } from './grant-match.js';
 import type { GrantScope } from './grant-scope.js';
 import type { ActionInput, Evaluation } from './types.js';
@@ -52,10 +52,39 @@ export function grantCovers(terms: GrantTerms, call: GrantCandidateCall, nowMs: 
     const unable = terms.creators.find((creator) => !creator.may_grant_high_risk);
     if (unable !== undefined) return refuse('high_risk', `${unable.name} may not grant high-risk calls`);
   }
-  const approvers = approversSuffice(terms.creators, call, nowMs);
+  const approvers = approversFor(terms, call, nowMs);
   if (approvers !== null) return refuse('approvers', approvers);
   const scope = matchGrantScope(terms.scope, call.action);
   return scope.ok ? { covered: true } : refuse('scope', scope.why);
+}
+
+/** Submitters remembered per grant: past this many, the memo starts again (bounded, see below). */
+const MAX_MEMO_SUBMITTERS = 256;
+
+interface ApproversMemo {
+  requirement: ApprovalRequirement;
+  bySubmitter: Map<string, string | null>;
+}
+
+// Whether a grant's creators complete a rule's quorum depends on the rule's requirement (the same
+// object for every decision of one loaded policy), the submitter and the creators, not on the time:
+// the quorum is checked as if it had been opened at this instant. So it is worked out once per grant
+// (weakly held, like its compiled scope) and requirement, and per submitter.
+const approversMemos = new WeakMap<GrantTerms, ApproversMemo>();
+
+function approversFor(terms: GrantTerms, call: GrantCandidateCall, nowMs: number): string | null {
+  const requirement = call.verdict.approval ?? DEFAULT_REQUIREMENT;
+  let memo = approversMemos.get(terms);
+  if (memo === undefined || memo.requirement !== requirement || memo.bySubmitter.size >= MAX_MEMO_SUBMITTERS) {
+    memo = { requirement, bySubmitter: new Map() };
+    approversMemos.set(terms, memo);
+  }
+  const submitter = call.submitter === null ? '-' : `${call.submitter_may_decide ? 's' : 'n'}${call.submitter}`;
+  const known = memo.bySubmitter.get(submitter);
+  if (known !== undefined) return known;
+  const why = approversSuffice(terms.creators, call, nowMs);
+  memo.bySubmitter.set(submitter, why);
+  return why;
 }
 
 /** Null when the creators, approving in order now, would complete the rule's quorum; else why not. */

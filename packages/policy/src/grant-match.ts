@@ -16,55 +16,102 @@ const MAX_PATHS_PER_PARAM = 256;
 /** A URL scheme other than `file:` (a scheme has 2+ characters, so `C:/x` is a drive, not a scheme). */
 export const NON_FILE_URL = /^(?!file:)[a-z][a-z0-9+.-]+:/i;
 
+type ScopedCall = Pick<ActionInput, 'agent_id' | 'tool' | 'operation' | 'params'>;
+/** Null when a param (present or not, with its value) satisfies one constraint, else why not. */
+type ConstraintCheck = (present: boolean, value: unknown) => string | null;
+
+/** A scope ready for the submit path: its glob, granted command and `equals` text worked out once. */
+interface CompiledScope {
+  scope: GrantScope;
+  agent: (agentId: string) => boolean;
+  checks: readonly (readonly [key: string, check: ConstraintCheck])[];
+}
+
+// Compiled on a scope's first match and kept as long as the scope object lives (the server keeps a
+// grant's validated terms in its live-grant cache): a scope is read as validated, never mutated.
+const compiledScopes = new WeakMap<GrantScope, CompiledScope>();
+
 /**
  * Whether `action` is inside `scope` (a validated scope, see `validateGrantScope`). Hostile input
  * never widens it: a param the scope doesn't name, a value of the wrong shape, a path that can't be
  * read or has a relative reading, a URL with credentials, a command the shell analysis can't fully
  * resolve — each means "not covered".
  */
-export function matchGrantScope(
-  scope: GrantScope,
-  action: Pick<ActionInput, 'agent_id' | 'tool' | 'operation' | 'params'>,
-): ScopeMatch {
+export function matchGrantScope(scope: GrantScope, action: ScopedCall): ScopeMatch {
+  let compiled = compiledScopes.get(scope);
+  if (compiled === undefined) {
+    compiled = compileScope(scope);
+    compiledScopes.set(scope, compiled);
+  }
+  return matchCompiled(compiled, action);
+}
+
+function compileScope(scope: GrantScope): CompiledScope {
+  const agentId = scope.agent_id;
+  const pattern = scope.agent_pattern;
+  const agent =
+    agentId !== undefined ? (id: string) => id === agentId : pattern !== undefined ? compileGlob(pattern) : () => false;
+  return {
+    scope,
+    agent,
+    checks: Object.entries(scope.params).map(([key, constraint]) => [key, compileConstraint(constraint)] as const),
+  };
+}
+
+function matchCompiled(compiled: CompiledScope, action: ScopedCall): ScopeMatch {
+  const { scope } = compiled;
   if (action.tool !== scope.tool)
     return no(`tool is ${JSON.stringify(action.tool)}, not ${JSON.stringify(scope.tool)}`);
   if (action.operation !== scope.operation) {
     return no(`operation is ${JSON.stringify(action.operation)}, not ${JSON.stringify(scope.operation)}`);
   }
-  const agentOk =
-    scope.agent_id !== undefined
-      ? action.agent_id === scope.agent_id
-      : scope.agent_pattern !== undefined && compileGlob(scope.agent_pattern)(action.agent_id);
-  if (!agentOk) return no(`agent ${JSON.stringify(action.agent_id)} is not covered`);
+  if (!compiled.agent(action.agent_id)) return no(`agent ${JSON.stringify(action.agent_id)} is not covered`);
   const { params } = action;
   for (const key of Object.keys(params)) {
     if (!Object.hasOwn(scope.params, key)) return no(`param ${JSON.stringify(key)} is not in the grant's scope`);
   }
-  for (const [key, constraint] of Object.entries(scope.params)) {
+  for (const [key, check] of compiled.checks) {
     const present = Object.hasOwn(params, key);
-    const why = checkConstraint(constraint, present, present ? params[key] : undefined);
+    const why = check(present, present ? params[key] : undefined);
     if (why !== null) return no(`param ${JSON.stringify(key)} ${why}`);
   }
   return { ok: true };
 }
 
-/** Null when `value` satisfies `constraint`, else why not. */
-function checkConstraint(constraint: ParamConstraint, present: boolean, value: unknown): string | null {
-  if ('any' in constraint) return null;
-  if (!present) return 'is missing';
+/** The check of one constraint, with everything that depends on the grant alone done now. */
+function compileConstraint(constraint: ParamConstraint): ConstraintCheck {
+  if ('any' in constraint) return () => null;
   // Defence in depth for scopes stored before validation refused them: a digest never matches.
-  if (holdsRedactedDigest(Object.values(constraint)[0])) return 'was granted as a redacted value, which never matches';
-  if ('equals' in constraint) return sameJson(value, constraint.equals) ? null : 'differs from the granted value';
+  if (holdsRedactedDigest(Object.values(constraint)[0])) {
+    return (present) => (present ? 'was granted as a redacted value, which never matches' : 'is missing');
+  }
+  const check = valueCheck(constraint);
+  return (present, value) => (present ? check(value) : 'is missing');
+}
+
+function valueCheck(constraint: Exclude<ParamConstraint, { any: true }>): (value: unknown) => string | null {
+  if ('equals' in constraint) {
+    const granted = canonicalOrNull(constraint.equals);
+    return (value) =>
+      granted !== null && canonicalOrNull(value) === granted ? null : 'differs from the granted value';
+  }
   if ('at_most' in constraint) {
-    const amount = amountOf({ amount: value });
-    return amount >= 0 && amount <= constraint.at_most ? null : `is not a number from 0 to ${constraint.at_most}`;
+    const max = constraint.at_most;
+    return (value) => {
+      const amount = amountOf({ amount: value });
+      return amount >= 0 && amount <= max ? null : `is not a number from 0 to ${max}`;
+    };
   }
   if ('url_host' in constraint) {
-    const host = typeof value === 'string' ? hostOfUrl(value) : null;
-    return host === constraint.url_host ? null : `is not a plain http(s) URL on ${constraint.url_host}`;
+    const host = constraint.url_host;
+    return (value) =>
+      typeof value === 'string' && hostOfUrl(value) === host ? null : `is not a plain http(s) URL on ${host}`;
   }
-  if ('path_under' in constraint) return pathsUnder(value, constraint.path_under);
-  return sameCommand(value, constraint.command);
+  if ('path_under' in constraint) {
+    const prefix = constraint.path_under;
+    return (value) => pathsUnder(value, prefix);
+  }
+  return commandCheck(constraint.command);
 }
 
 function pathsUnder(value: unknown, prefix: string): string | null {
@@ -92,17 +139,34 @@ function inside(path: string, directory: string): boolean {
   return path.startsWith(directory.endsWith('/') ? directory : `${directory}/`);
 }
 
-function sameCommand(value: unknown, expected: string): string | null {
-  if (typeof value !== 'string') return 'is not a command line';
-  const actual = analyzeShell(value);
-  if (!actual.complete) return `is a command line that can't be fully analysed (${actual.problems[0] ?? 'unknown'})`;
-  const granted = analyzeShell(expected);
-  if (!granted.complete) return 'is granted a command that cannot be analysed';
-  return shape(actual) === shape(granted) ? null : 'runs a different command than the one granted';
+/** The granted command line is analysed once; each call's command line on every call. */
+function commandCheck(expected: string): (value: unknown) => string | null {
+  const analysed = analyzeShell(expected);
+  const granted = analysed.complete ? shape(analysed) : null;
+  return (value) => {
+    if (typeof value !== 'string') return 'is not a command line';
+    const actual = analyzeShell(value);
+    if (!actual.complete) return `is a command line that can't be fully analysed (${actual.problems[0] ?? 'unknown'})`;
+    if (granted === null) return 'is granted a command that cannot be analysed';
+    return shape(actual) === granted ? null : 'runs a different command than the one granted';
+  };
 }
+
+// Analyses are cached by command text (shell-analysis.ts), so an agent repeating a command hands the
+// same analysis object again: its shape is worked out once, and dropped with the analysis.
+const shapes = new WeakMap<ShellAnalysis, string>();
 
 /** What a command line would run, as comparable text: commands, arguments, assignments, redirections. */
 function shape(analysis: ShellAnalysis): string {
+  let known = shapes.get(analysis);
+  if (known === undefined) {
+    known = shapeText(analysis);
+    shapes.set(analysis, known);
+  }
+  return known;
+}
+
+function shapeText(analysis: ShellAnalysis): string {
   return canonicalJson({
     commands: analysis.commands,
     redirects: analysis.redirects,
@@ -110,11 +174,12 @@ function shape(analysis: ShellAnalysis): string {
   });
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
+/** Canonical JSON of a value, or null when it has none (it then equals nothing). */
+function canonicalOrNull(value: unknown): string | null {
   try {
-    return canonicalJson(a) === canonicalJson(b);
+    return canonicalJson(value);
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -1,5 +1,6 @@
 import { canonicalJson } from '@faramesh/canonical';
 import { isAbsoluteReading, MAX_PATH_CHARS, readPath } from './path-normalize.js';
+import { plainUrlHost } from './plain-url-host.js';
 import { holdsRedactedDigest } from './redacted-digest.js';
 import { analyzeShell } from './shell-analysis.js';
 
@@ -242,6 +243,8 @@ function equalsConstraint(value: unknown, where: string, problem: Report): Param
  */
 export function hostOfUrl(text: string): string | null {
   if (text.length > MAX_PATH_CHARS || /[\s\\]/.test(text) || CONTROL.test(text)) return null;
+  const plain = plainUrlHost(text);
+  if (plain !== undefined) return plain;
   let url: URL;
   try {
     url = new URL(text);

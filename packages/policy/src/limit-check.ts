@@ -127,7 +127,7 @@ function limitEvaluation(
 export function applyLimit(base: Evaluation, check: LimitEvaluation): Evaluation {
   // Beyond the limit every field below is overwritten; within it, `base` is the rule's own decision
   // (an evaluation decided within its limit is its base plus the check).
-  if (!check.reached) return { ...base, limit: check };
+  if (!check.reached) return withinLimit(base, check);
   const over = check.over_limit;
   return {
     ...base,
@@ -135,6 +135,20 @@ export function applyLimit(base: Evaluation, check: LimitEvaluation): Evaluation
     reason: overLimitReason(check),
     reason_code: 'limit_reached',
     approval: over === 'require_approval' ? DEFAULT_REQUIREMENT : null,
+    limit: check,
+  };
+}
+
+// Written out like limitEvaluation: a spread of the base costs more than the decision it copies.
+function withinLimit(base: Evaluation, check: LimitEvaluation): Evaluation {
+  return {
+    decision: base.decision,
+    reason: base.reason,
+    reason_code: base.reason_code,
+    risk_level: base.risk_level,
+    risk_rule: base.risk_rule,
+    matched_rule: base.matched_rule,
+    approval: base.approval,
     limit: check,
   };
 }

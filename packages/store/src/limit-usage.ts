@@ -100,7 +100,12 @@ function gatedInput(input: CreateActionInput, gated: GatedCreate): CreateActionI
   if (typeof gated.amount !== 'number' || !Number.isFinite(gated.amount) || gated.amount < 0) {
     throw new StoreError('invalid_input', `a limit gate's amount must be a finite number ≥ 0, got ${gated.amount}`);
   }
-  // Everything else the caller wrote with the action (a grant use, a shadow disagreement) stays.
-  const { limit: _gate, ...rest } = input;
-  return { ...rest, action: gated.action, events: gated.events, notifications: gated.notifications };
+  // Everything else the caller wrote with the action (a grant use, a shadow disagreement) stays; the
+  // gate is spent. Object.assign: a rest pattern copying the input costs ~1 µs per limited write.
+  return Object.assign({}, input, {
+    action: gated.action,
+    events: gated.events,
+    notifications: gated.notifications,
+    limit: undefined,
+  });
 }

@@ -45,8 +45,12 @@ function sameOutcome(a: Evaluation, b: Evaluation): boolean {
 }
 
 function withLimitMeta(events: SubmissionWrite['events'], check: LimitEvaluation | null): SubmissionWrite['events'] {
+  const meta = limitMeta(check);
+  // Object.assign, not spreads: this runs in the write transaction of every limited submission.
   return events.map((event) =>
-    event.event_type === 'decision_made' ? { ...event, meta: { ...event.meta, ...limitMeta(check) } } : event,
+    event.event_type === 'decision_made'
+      ? Object.assign({}, event, { meta: Object.assign({}, event.meta, meta) })
+      : event,
   );
 }
 

@@ -17,6 +17,7 @@ import {
   type CreateActionInput,
   type EventRecord,
   type GrantChange,
+  type NewAction,
   type NewEvent,
   type Store,
   StoreError,
@@ -424,6 +425,19 @@ export class ActionService {
       const status = STATUS_OF_EVENT[event.event_type];
       if (status !== undefined) this.deps.metrics.countAction(status, record.tool);
     }
+    this.deps.hub.publish(result.events);
+    return result.action;
+  }
+
+  /**
+   * Writes an action the server records of itself (an administrative act with ledger events but no
+   * agent's request), stamped with the active policy, published once committed.
+   */
+  async record(action: Omit<NewAction, 'policy_version' | 'policy_hash'>, events: NewEvent[]): Promise<ActionRecord> {
+    const policy = this.deps.policy.current();
+    const stamped: NewAction = Object.assign({}, action, { policy_version: policy.version, policy_hash: policy.hash });
+    const result = await this.deps.store.createAction({ action: stamped, events });
+    this.deps.metrics.countAction(result.action.status, result.action.tool);
     this.deps.hub.publish(result.events);
     return result.action;
   }

@@ -22,6 +22,7 @@ import { ApiError } from '../http/api-error.js';
 import type { ActionService } from './action-service.js';
 import { type GrantEndorsement, readEndorsement } from './grant-terms.js';
 import { grantToWire } from './grant-wire.js';
+import { orphanGrantAction } from './orphan-grant-record.js';
 
 export interface GrantServiceDeps {
   store: Store;
@@ -229,17 +230,53 @@ export class GrantService {
   ): Promise<boolean> {
     const { actions, store } = this.deps;
     const origin = await store.getAction(grant.action_id);
-    if (origin === null) {
-      throw new StoreError('corrupt', `grant ${grant.id} names action ${grant.action_id}, which is missing`);
-    }
+    if (origin === null) return this.onRecord(grant, eventType, meta, change);
     try {
       await actions.commit(origin, {}, [actions.event(eventType, meta)], change.at, change);
       return true;
     } catch (error) {
-      const lost =
-        error instanceof StoreError && (error.code === 'version_conflict' || error.code === 'grant_unavailable');
-      if (lost) return false;
+      if (lostRace(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * `onOrigin` for a grant whose action was archived away (by a build before archiving kept it): the
+   * change and its event go on an action recorded for it (orphan-grant-record.ts), which ends
+   * `succeeded` with them, or `cancelled` when another writer changed the grant first.
+   */
+  private async onRecord(
+    grant: GrantRecord,
+    eventType: string,
+    meta: JsonObject,
+    change: Exclude<GrantChange, { kind: 'create' }>,
+  ): Promise<boolean> {
+    const { actions } = this.deps;
+    const { action, created, decision } = orphanGrantAction(this.deps.newId(), grant, change);
+    const record = await actions.record(action, [
+      actions.event('created', created),
+      actions.event('decision_made', decision),
+    ]);
+    const { at } = change;
+    const by = action.agent_id;
+    try {
+      const events = [
+        actions.event('started', { by, implied: true }),
+        actions.event(eventType, { ...meta, archived_action_id: grant.action_id }),
+        actions.event('succeeded', { by, error: null }),
+      ];
+      await actions.commit(record, { status: 'succeeded', started_at: at, finished_at: at }, events, at, change);
+      return true;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+      const why = 'the grant was revoked or its expiry recorded meanwhile';
+      await actions.commit(
+        record,
+        { status: 'cancelled' },
+        [actions.event('cancelled', { by, reason: why, from: 'allowed' })],
+        at,
+      );
+      return false;
     }
   }
 
@@ -269,6 +306,11 @@ export class GrantService {
   private assertMay(principal: Principal, permission: 'grant:read' | 'grant:revoke', doing: string): void {
     if (!can(principal.role, permission)) throw new ApiError('forbidden', `role "${principal.role}" may not ${doing}`);
   }
+}
+
+/** A write that lost to another writer (the action or the grant changed meanwhile). */
+function lostRace(error: unknown): boolean {
+  return error instanceof StoreError && (error.code === 'version_conflict' || error.code === 'grant_unavailable');
 }
 
 /** What must be the same in every approver's grant for a quorum to make it. */

@@ -20,9 +20,35 @@ const INSERT = 'INSERT INTO limit_usage (action_id, limit_key, amount, counted_a
 const WAITING = 'SELECT limit_key, amount FROM limit_usage WHERE action_id = ? AND counted_at IS NULL';
 const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE action_id = ? AND counted_at IS NULL';
 
+// The same usage, with the bucket's newest counted row (when and its running total), for the write
+// that follows: a row counted after every other one needs neither the total at its time nor a shift.
+// No row when nothing counts in the bucket yet (the usage is then 0).
+const WINDOW = `SELECT running - ${RUNNING_AT} AS used, counted_at AS newest_at, running AS newest_running
+  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC LIMIT 1`;
+
 /** The bucket's usage counted strictly after `since`. */
 export function usedInWindow(sql: Sql, key: string, since: string): number {
   return (sql(USED).get(key, key, since) as { used: number }).used;
+}
+
+/** A bucket as a write transaction read it: the window's usage and the newest counted row. */
+export interface BucketWindow {
+  key: string;
+  used: number;
+  /** counted_at of the bucket's newest counted row; null when nothing counts in it yet. */
+  newest_at: string | null;
+  /** That row's running total (0 without one). */
+  newest_running: number;
+}
+
+/**
+ * The bucket's usage after `since` and its newest counted row, in one statement (the write path's
+ * read). Valid for `insertUsage` only within the same transaction and before any other usage write.
+ */
+export function readWindow(sql: Sql, key: string, since: string): BucketWindow {
+  const row = sql(WINDOW).get(key, since, key) as Omit<BucketWindow, 'key'> | undefined;
+  if (row === undefined) return { key, used: 0, newest_at: null, newest_running: 0 };
+  return { key, used: row.used, newest_at: row.newest_at, newest_running: row.newest_running };
 }
 
 /** Makes room for `amount` counted in `key` at `at`; returns the running total of the row counted then. */
@@ -32,10 +58,23 @@ function countAt(sql: Sql, key: string, amount: number, at: string): number {
   return total + amount;
 }
 
-/** Records a limited action's usage row (in the transaction that inserts the action). */
-export function insertUsage(sql: Sql, row: UsageRow): void {
+/**
+ * Records a limited action's usage row (in the transaction that inserts the action). `read` is the
+ * bucket as `readWindow` found it in this transaction: when the row counts after the bucket's newest
+ * row (the usual case: counting times arrive in order), its running total is that row's plus its
+ * amount and no other row changes; otherwise (a tie or an earlier time) the totals are worked out
+ * and shifted in SQL.
+ */
+export function insertUsage(sql: Sql, row: UsageRow, read?: BucketWindow): void {
   const { action_id, limit_key, amount, counted_at } = row;
-  const running = counted_at === null ? null : countAt(sql, limit_key, amount, counted_at);
+  let running: number | null = null;
+  if (counted_at !== null) {
+    const last = read !== undefined && read.key === limit_key ? read : undefined;
+    running =
+      last !== undefined && (last.newest_at === null || last.newest_at < counted_at)
+        ? last.newest_running + amount
+        : countAt(sql, limit_key, amount, counted_at);
+  }
   sql(INSERT).run(action_id, limit_key, amount, counted_at, running);
 }
 

@@ -32,7 +32,7 @@ import {
 } from './row-mapping.js';
 import { INDEX_SEARCH_FROM } from './search-batch.js';
 import { snapshotPatch } from './snapshot-patch.js';
-import { countUsageFrom, insertUsage, usedInWindow } from './sqlite-limit-usage.js';
+import { countUsageFrom, insertUsage, readWindow } from './sqlite-limit-usage.js';
 import { statementCache } from './statement-cache.js';
 import { STORED_EVENT_COLUMNS, type StoredEventRow, storedEventReader } from './stored-events.js';
 
@@ -169,8 +169,8 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
       // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
       const gate = input.limit;
-      const resolved =
-        gate === undefined ? null : resolveGate(input, json, gate, usedInWindow(sql, gate.key, gate.since));
+      const window = gate === undefined ? undefined : readWindow(sql, gate.key, gate.since);
+      const resolved = gate === undefined || window === undefined ? null : resolveGate(input, json, gate, window.used);
       const chosen = resolved?.input ?? input;
       const texts = resolved?.json ?? json;
       const action = createdRecord(chosen.action);
@@ -192,7 +192,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       const appended = appendEvents(tip, action.id, chosen.events, action.created_at, action);
       if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
       if (chosen.shadow !== undefined) insertShadowDisagreement(sql, chosen.shadow);
-      if (resolved?.row) insertUsage(sql, resolved.row);
+      if (resolved?.row) insertUsage(sql, resolved.row, window);
       counted?.push({ kind: 'created', row: action });
       return resolved === null ? { created: true, appended } : { created: true, appended, input: chosen };
     },
