@@ -99,7 +99,8 @@ function validateEvents(
   }
   const ids = new Set<string>();
   const meta: string[] = [];
-  for (const [index, event] of events.entries()) {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as NewEvent;
     if (typeof event.id !== 'string' || event.id === '') {
       throw new StoreError('invalid_input', `events[${index}].id is required`);
     }
@@ -109,20 +110,24 @@ function validateEvents(
       throw new StoreError('invalid_input', `events[${index}].event_type is required`);
     }
     const known = checked.indexOf(event);
-    meta.push(checkedMeta[known] ?? requireJsonObject(event.meta, `events[${index}].meta`));
+    meta.push(checkedMeta[known] ?? requireJsonObject(event.meta, 'events[].meta', index));
   }
   return meta;
 }
 
-/** Throws unless `value` is a JSON object; returns its canonical JSON text. */
-function requireJsonObject(value: unknown, where: string): string {
+/**
+ * Throws unless `value` is a JSON object; returns its canonical JSON text. `index` goes between the
+ * brackets of `where` ("events[].meta"), only when a message is written.
+ */
+function requireJsonObject(value: unknown, where: string, index?: number): string {
+  const place = () => (index === undefined ? where : where.replace('[]', `[${index}]`));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new StoreError('invalid_input', `${where} must be a JSON object`);
+    throw new StoreError('invalid_input', `${place()} must be a JSON object`);
   }
   try {
     return canonicalJson(value);
   } catch (error) {
-    throw new StoreError('invalid_input', `${where} is not JSON: ${String(error)}`, error);
+    throw new StoreError('invalid_input', `${place()} is not JSON: ${String(error)}`, error);
   }
 }
 

@@ -99,6 +99,17 @@ const AT = {
   updated_at: column('updated_at'),
 };
 
+// Every action under one policy carries its hash: the last one packed is kept (SQLite copies a bound blob).
+let lastPolicyHash = '';
+let lastPolicyPacked: Buffer | string = '';
+function packedPolicyHash(text: string): Buffer | string {
+  if (text !== lastPolicyHash) {
+    lastPolicyPacked = packHash(text);
+    lastPolicyHash = text;
+  }
+  return lastPolicyPacked;
+}
+
 /**
  * storedActionRow of a fresh action as the INSERT's values in ACTION_COLUMNS order, its JSON columns
  * the texts validation made: one array, where the row objects took two copies of the action.
@@ -113,7 +124,7 @@ export function createdRowValues(
   values[AT.matched_rule] = texts.matched_rule;
   values[AT.approval] = texts.approval;
   values[AT.grant_id] = action.grant_id ?? null;
-  values[AT.policy_hash] = packHash(String(action.policy_hash));
+  values[AT.policy_hash] = packedPolicyHash(String(action.policy_hash));
   values[AT.request_hash] = packHash(String(action.request_hash));
   if (action.updated_at === action.created_at) values[AT.updated_at] = '';
   return values;
