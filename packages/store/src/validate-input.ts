@@ -12,6 +12,8 @@ export interface ActionJson {
   context: string;
   matched_rule: string | null;
   approval: string | null;
+  /** The canonical JSON of each event's meta, in the order of the input's events (the ledger hashes it). */
+  meta: string[];
 }
 
 export function validateCreate(input: CreateActionInput): ActionJson {
@@ -21,8 +23,8 @@ export function validateCreate(input: CreateActionInput): ActionJson {
     params: requireJsonObject(action.params, 'action.params'),
     context: requireJsonObject(action.context, 'action.context'),
     ...decisionJson(action),
+    meta: validateEvents(input.events),
   };
-  validateEvents(input.events);
   if (input.shadow !== undefined && input.shadow.action_id !== action.id) {
     throw new StoreError('invalid_input', 'shadow.action_id must be the action id');
   }
@@ -51,10 +53,10 @@ export function validateDecision(
   sameAction: boolean,
   checked: readonly NewEvent[] = [],
 ): ActionJson {
-  validateEvents(input.events, checked);
-  if (sameAction) return json;
+  const meta = validateEvents(input.events, checked, json.meta);
+  if (sameAction) return { ...json, meta };
   requireFields(input.action);
-  return { params: json.params, context: json.context, ...decisionJson(input.action) };
+  return { params: json.params, context: json.context, ...decisionJson(input.action), meta };
 }
 
 function requireFields(action: NewAction): void {
@@ -72,23 +74,33 @@ function decisionJson(action: NewAction): Pick<ActionJson, 'matched_rule' | 'app
   };
 }
 
-export function validateTransition(input: TransitionInput): void {
+/** Returns the canonical JSON of each event's meta, in order. */
+export function validateTransition(input: TransitionInput): string[] {
   if (typeof input.id !== 'string' || input.id === '') throw new StoreError('invalid_input', 'id is required');
   if (!Number.isSafeInteger(input.expected_version)) {
     throw new StoreError('invalid_input', 'expected_version must be an integer');
   }
   if (typeof input.at !== 'string' || input.at === '') throw new StoreError('invalid_input', 'at is required');
   if (input.patch.approval !== undefined) requireJsonObject(input.patch.approval, 'patch.approval');
-  validateEvents(input.events);
+  return validateEvents(input.events);
 }
 
-/** Checks events; the meta of an event object found in `checked` (already validated) isn't canonicalized again. */
-function validateEvents(events: NewEvent[], checked: readonly NewEvent[] = []): void {
+/**
+ * Checks events and returns their meta texts; the meta of an event object found in `checked` (already
+ * validated, its text at the same index of `checkedMeta`) isn't canonicalized again.
+ */
+function validateEvents(
+  events: NewEvent[],
+  checked: readonly NewEvent[] = [],
+  checkedMeta: readonly string[] = [],
+): string[] {
   if (!Array.isArray(events) || events.length === 0) {
     throw new StoreError('invalid_input', 'a state change must record at least one event');
   }
   const ids = new Set<string>();
-  for (const [index, event] of events.entries()) {
+  const meta: string[] = [];
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as NewEvent;
     if (typeof event.id !== 'string' || event.id === '') {
       throw new StoreError('invalid_input', `events[${index}].id is required`);
     }
@@ -97,19 +109,25 @@ function validateEvents(events: NewEvent[], checked: readonly NewEvent[] = []): 
     if (typeof event.event_type !== 'string' || event.event_type === '') {
       throw new StoreError('invalid_input', `events[${index}].event_type is required`);
     }
-    if (!checked.includes(event)) requireJsonObject(event.meta, `events[${index}].meta`);
+    const known = checked.indexOf(event);
+    meta.push(checkedMeta[known] ?? requireJsonObject(event.meta, 'events[].meta', index));
   }
+  return meta;
 }
 
-/** Throws unless `value` is a JSON object; returns its canonical JSON text. */
-function requireJsonObject(value: unknown, where: string): string {
+/**
+ * Throws unless `value` is a JSON object; returns its canonical JSON text. `index` goes between the
+ * brackets of `where` ("events[].meta"), only when a message is written.
+ */
+function requireJsonObject(value: unknown, where: string, index?: number): string {
+  const place = () => (index === undefined ? where : where.replace('[]', `[${index}]`));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new StoreError('invalid_input', `${where} must be a JSON object`);
+    throw new StoreError('invalid_input', `${place()} must be a JSON object`);
   }
   try {
     return canonicalJson(value);
   } catch (error) {
-    throw new StoreError('invalid_input', `${where} is not JSON: ${String(error)}`, error);
+    throw new StoreError('invalid_input', `${place()} is not JSON: ${String(error)}`, error);
   }
 }
 

@@ -24,7 +24,8 @@ import { BatchUsage, type LoadedUsage } from './postgres-limit-usage.js';
 
 export type WriteOp =
   | { kind: 'create'; input: CreateActionInput; json: ActionJson }
-  | { kind: 'transition'; input: TransitionInput };
+  /** `meta`: the canonical JSON of each event's meta, from validateTransition. */
+  | { kind: 'transition'; input: TransitionInput; meta?: readonly string[] };
 
 export type OpOutcome =
   | { ok: true; value: CreateActionResult | TransitionResult }
@@ -92,11 +93,18 @@ export function planBatch(
   let seq = tip?.seq ?? 0;
   let prevHash = tip?.hash ?? GENESIS_HASH;
 
-  const append = (actionId: string, newEvents: NewEvent[], at: string, action: ActionRecord): EventRecord[] => {
+  /** `metaJson`: each event's meta as validation canonicalized it (computed here when missing). */
+  const append = (
+    actionId: string,
+    newEvents: NewEvent[],
+    at: string,
+    action: ActionRecord,
+    metaJson: readonly string[] = [],
+  ): EventRecord[] => {
     const snapshot = ledgerSnapshot(action);
     const snapshotJson = canonicalJson(snapshot);
-    const records = newEvents.map((event) => {
-      const metaJson = canonicalJson(event.meta);
+    const records = newEvents.map((event, index) => {
+      const meta = metaJson[index] ?? canonicalJson(event.meta);
       const hashed = {
         id: event.id,
         action_id: actionId,
@@ -104,14 +112,14 @@ export function planBatch(
         meta: event.meta,
         created_at: at,
       };
-      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson, metaJson);
+      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson, meta);
       seq += 1;
       events.push({
         seq,
         id: event.id,
         action_id: actionId,
         event_type: event.event_type,
-        meta: metaJson,
+        meta,
         created_at: at,
         prev_hash: prevHash,
         hash,
@@ -171,11 +179,11 @@ export function planBatch(
     if (scope !== null) byScope.set(scope, action.id);
     return {
       ok: true,
-      value: { action, events: append(action.id, input.events, action.created_at, action), created: true },
+      value: { action, events: append(action.id, input.events, action.created_at, action, json.meta), created: true },
     };
   };
 
-  const transition = (input: TransitionInput): OpOutcome => {
+  const transition = (input: TransitionInput, meta?: readonly string[]): OpOutcome => {
     const current = byId.get(input.id);
     if (!current) return { ok: false, error: new StoreError('not_found', `action ${input.id} not found`) };
     if (current.action.version !== input.expected_version) {
@@ -197,12 +205,12 @@ export function planBatch(
     byId.set(input.id, { action: next, row, fresh: current.fresh, touched: true });
     if (input.notifications?.length) outbox.push(...outboxRows(input.notifications, input.at));
     usage.transitioned(input.id, current.action.status, next.status, input.at);
-    return { ok: true, value: { action: next, events: append(next.id, input.events, input.at, next) } };
+    return { ok: true, value: { action: next, events: append(next.id, input.events, input.at, next, meta) } };
   };
 
   const outbox: ReturnType<typeof outboxRows> = [];
   const shadow: ReturnType<typeof shadowRows> = [];
-  const outcomes = ops.map((op) => (op.kind === 'create' ? create(op.input, op.json) : transition(op.input)));
+  const outcomes = ops.map((op) => (op.kind === 'create' ? create(op.input, op.json) : transition(op.input, op.meta)));
   const inserts: ActionRow[] = [];
   const updates: ActionRow[] = [];
   for (const entry of byId.values()) {

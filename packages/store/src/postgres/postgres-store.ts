@@ -143,8 +143,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     },
 
     async transition(input) {
-      validateTransition(input);
-      return queue.enqueue<TransitionResult>({ kind: 'transition', input });
+      const meta = validateTransition(input);
+      return queue.enqueue<TransitionResult>({ kind: 'transition', input, meta });
     },
 
     async limitUsage(key, since) {

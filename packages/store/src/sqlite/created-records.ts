@@ -1,10 +1,8 @@
-import { createdRecord } from '../created-record.js';
-import { ledgerSnapshot } from '../ledger-snapshot.js';
-import type { CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
+import type { ActionRecord, CreateActionInput, CreateActionResult, EventRecord } from '../store.js';
 
 /**
  * A fresh create's answer from the writer is compact: only the ledger positions and hashes it
- * assigned. The store rebuilds the full records from the caller's input, which it already has.
+ * assigned and the records it built. The store builds the events from the caller's input.
  */
 export interface AppendedEvent {
   seq: number;
@@ -12,17 +10,25 @@ export interface AppendedEvent {
   hash: string;
 }
 
-/** `input` is there when a limit gate chose what to write instead of the caller's input. */
+/**
+ * `input` is there when a limit gate chose what to write instead of the caller's input; `action` and
+ * `snapshot` are the records the writer stored and hashed.
+ */
 export type CompactCreate =
-  | { created: true; appended: AppendedEvent[]; input?: CreateActionInput }
+  | {
+      created: true;
+      appended: AppendedEvent[];
+      action: ActionRecord;
+      snapshot: ActionRecord;
+      input?: CreateActionInput;
+    }
   | CreateActionResult;
 
 /** The full CreateActionResult from the caller's input and the writer's compact answer. */
 export function expandCreate(caller: CreateActionInput, value: CompactCreate): CreateActionResult {
   if (!('appended' in value)) return value;
   const input = value.input ?? caller;
-  const action = createdRecord(input.action);
-  const snapshot = ledgerSnapshot(action);
+  const { action, snapshot } = value;
   const events: EventRecord[] = input.events.map((event, index) => {
     const appended = value.appended[index]!;
     return {

@@ -87,6 +87,49 @@ export function storedActionRow(row: ActionRow): ActionRow {
   } as ActionRow;
 }
 
+const column = (name: (typeof ACTION_COLUMNS)[number]): number => ACTION_COLUMNS.indexOf(name);
+const AT = {
+  params: column('params'),
+  context: column('context'),
+  matched_rule: column('matched_rule'),
+  approval: column('approval'),
+  grant_id: column('grant_id'),
+  policy_hash: column('policy_hash'),
+  request_hash: column('request_hash'),
+  updated_at: column('updated_at'),
+};
+
+// Every action under one policy carries its hash: the last one packed is kept (SQLite copies a bound blob).
+let lastPolicyHash = '';
+let lastPolicyPacked: Buffer | string = '';
+function packedPolicyHash(text: string): Buffer | string {
+  if (text !== lastPolicyHash) {
+    lastPolicyPacked = packHash(text);
+    lastPolicyHash = text;
+  }
+  return lastPolicyPacked;
+}
+
+/**
+ * storedActionRow of a fresh action as the INSERT's values in ACTION_COLUMNS order, its JSON columns
+ * the texts validation made: one array, where the row objects took two copies of the action.
+ */
+export function createdRowValues(
+  action: ActionRecord,
+  texts: { params: string; context: string; matched_rule: string | null; approval: string | null },
+): unknown[] {
+  const values: unknown[] = ACTION_COLUMNS.map((name) => action[name]);
+  values[AT.params] = texts.params;
+  values[AT.context] = texts.context;
+  values[AT.matched_rule] = texts.matched_rule;
+  values[AT.approval] = texts.approval;
+  values[AT.grant_id] = action.grant_id ?? null;
+  values[AT.policy_hash] = packedPolicyHash(String(action.policy_hash));
+  values[AT.request_hash] = packHash(String(action.request_hash));
+  if (action.updated_at === action.created_at) values[AT.updated_at] = '';
+  return values;
+}
+
 /** The inverse of storedActionRow: every column as text, as PostgreSQL stores it too. */
 export function textActionRow<T extends Partial<ActionRow>>(row: T): T {
   return {

@@ -135,6 +135,25 @@ describe('sqlite store', () => {
     expect(verifyLedger(await store.eventsAfter(0, 1000))).toEqual({ ok: true });
   });
 
+  it('chains the writes of a batch past one that failed after appending its events', async () => {
+    const store = await open();
+    const failing = sampleAction();
+    // A shadow record the table refuses: the write fails after its events were inserted.
+    const broken = { action: failing, events: newEvents('created'), shadow: { action_id: failing.id } as never };
+    const results = await Promise.allSettled([
+      store.createAction({ action: sampleAction(), events: newEvents('created', 'decision_made') }),
+      store.createAction(broken),
+      store.createAction({ action: sampleAction(), events: newEvents('created') }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const events = await store.eventsAfter(0, 100);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(verifyLedger(events)).toEqual({ ok: true });
+    const next = await store.createAction({ action: sampleAction(), events: newEvents('created') });
+    expect(next.events[0]?.seq).toBe(4);
+    expect(next.events[0]?.prev_hash).toBe(events[2]?.hash);
+  });
+
   it('caps a batch at maxBatch writes', async () => {
     const batches: CommitStats[] = [];
     const store = await open({ maxBatch: 16, onCommit: (stats) => batches.push(stats) });

@@ -211,9 +211,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async transition(input) {
-      validateTransition(input);
+      const meta = validateTransition(input);
       return (await write('writing', () =>
-        enqueue((counted) => writer.transition(input, counted)),
+        enqueue((counted) => writer.transition(input, meta, counted)),
       )) as TransitionResult;
     },
 

@@ -26,6 +26,7 @@ import {
   ACTION_COLUMNS,
   type ActionRow,
   actionToRow,
+  createdRowValues,
   rowToAction,
   SEQS_OF_ACTION,
   storedActionRow,
@@ -54,10 +55,11 @@ const UPDATE_ACTION = `UPDATE actions SET ${UPDATED_COLUMNS.map((c) => `${c} = ?
   event_seqs = substr(event_seqs, 1, length(event_seqs) - 1) || ',' || ? || ']'
   WHERE id = ? AND version = ?`;
 
-/** The chain tip: the next event gets seq + 1 and links to hash. */
+/** The chain tip: the next event gets seq + 1 and links to hash (`packed`: as stored, compact-ids.ts). */
 interface Tip {
   seq: number;
   hash: string;
+  packed: Buffer | string;
 }
 
 /** The seqs the next `count` events will get, as a JSON array body ("7,8"). */
@@ -68,7 +70,8 @@ function nextSeqs(tip: Tip, count: number): string {
 export interface SqliteWriter {
   /** `counted` collects the change for ActionCounts, applied only if the batch commits. */
   create(input: CreateActionInput, json: ActionJson, counted?: CountDelta[]): CompactCreate;
-  transition(input: TransitionInput, counted?: CountDelta[]): TransitionResult;
+  /** `meta`: the canonical JSON of each event's meta, from validateTransition. */
+  transition(input: TransitionInput, meta: readonly string[], counted?: CountDelta[]): TransitionResult;
   migrate(): { from: number; to: number };
   /** Call first in every transaction that may create actions. */
   beginBatch(): void;
@@ -86,6 +89,9 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
   // The rowid of the first action this transaction inserted. Rowids are max + 1, so every row at or
   // above it was inserted by this transaction (a row a failed op's savepoint rolled back never counts).
   let searchFrom: number | null = null;
+  // The tip as of the last event this transaction appended: read once per batch, not per write. A
+  // write that fails restores it (keepingTip), as its savepoint rolls its events back.
+  let tip: Tip | null = null;
 
   const loadAction = (id: string): ActionRecord | null => {
     const row = sql(SELECT_ACTION).get(id) as ActionRow | undefined;
@@ -93,10 +99,24 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
   };
 
   const readTip = (): Tip => {
-    const tip = sql(SELECT_TIP).get() as Tip | undefined;
+    if (tip !== null) return tip;
+    const row = sql(SELECT_TIP).get() as { seq: number; hash: Buffer | string } | undefined;
     // Never restart from seq 1: that would reuse positions readers already saw.
-    if (tip === undefined) throw new StoreError('corrupt', `${location}: the ledger high-water row is missing`);
-    return { seq: tip.seq, hash: unpackHash(tip.hash) };
+    if (row === undefined) throw new StoreError('corrupt', `${location}: the ledger high-water row is missing`);
+    const hash = unpackHash(row.hash);
+    tip = { seq: row.seq, hash, packed: packHash(hash) };
+    return tip;
+  };
+
+  /** Runs one write; if it throws, the tip is as before it (its savepoint rolls its events back). */
+  const keepingTip = <T>(run: () => T): T => {
+    const before = tip;
+    try {
+      return run();
+    } catch (error) {
+      tip = before;
+      throw error;
+    }
   };
 
   /**
@@ -105,23 +125,25 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
    * no prev_hash after the write's first event (it is the hash of the event just before).
    */
   const appendEvents = (
-    tip: Tip,
     actionId: string,
     events: NewEvent[],
+    metaJson: readonly string[],
     at: string,
-    action: ActionRecord,
+    snapshot: ActionRecord,
   ): AppendedEvent[] => {
-    const snapshot = ledgerSnapshot(action);
+    const from = readTip();
     const snapshotJson = canonicalJson(snapshot);
     const patch = snapshotPatch(snapshot, snapshot.status);
-    const storedAt = at === action.created_at ? null : at;
+    const storedAt = at === snapshot.created_at ? null : at;
     const packedActionId = packUuid(actionId);
-    const firstSeq = tip.seq + 1;
-    let prevHash = tip.hash;
+    const firstSeq = from.seq + 1;
+    let prevHash = from.hash;
+    let packed = from.packed;
     const insert = sql(INSERT_EVENT);
     const appended = events.map((event, index) => {
       const seq = firstSeq + index;
-      const metaJson = canonicalJson(event.meta);
+      // Validation canonicalized every meta; a text is missing only for events it never saw.
+      const meta = metaJson[index] ?? canonicalJson(event.meta);
       const fields = {
         id: event.id,
         action_id: actionId,
@@ -129,121 +151,132 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         meta: event.meta,
         created_at: at,
       };
-      const hash = eventHashWithSnapshot(prevHash, fields, snapshotJson, metaJson);
+      const hash = eventHashWithSnapshot(prevHash, fields, snapshotJson, meta);
+      const first = index === 0;
+      // A digest is always lowercase hex: packHash's check is only for values read back.
+      const stored = Buffer.from(hash, 'hex');
       insert.run(
         seq,
         packUuid(event.id),
         packedActionId,
         event.event_type,
-        metaJson,
+        meta,
         storedAt,
         // The events after a write's first link to the event stored just before them (stored-events.ts).
-        index === 0 ? packHash(prevHash) : null,
-        packHash(hash),
+        first ? packed : null,
+        stored,
         snapshot.status,
         patch,
       );
       const entry = { seq, prev_hash: prevHash, hash };
       prevHash = hash;
+      packed = stored;
       return entry;
     });
-    sql(UPDATE_TIP).run(firstSeq + events.length - 1, prevHash);
+    const seq = firstSeq + events.length - 1;
+    sql(UPDATE_TIP).run(seq, prevHash);
+    tip = { seq, hash: prevHash, packed };
     return appended;
+  };
+
+  const createAction = (input: CreateActionInput, json: ActionJson, counted?: CountDelta[]): CompactCreate => {
+    const { action: newAction } = input;
+    if (newAction.idempotency_key !== null) {
+      const existing = sql(SELECT_IDEMPOTENT).get(newAction.submitted_by, newAction.idempotency_key) as
+        | ActionRow
+        | undefined;
+      if (existing) {
+        const action = rowToAction(existing);
+        const reader = storedEventReader((ids) => (ids.includes(action.id) ? [existing] : []));
+        const events = (sql(SELECT_EVENTS).all(action.id) as StoredEventRow[]).map((row) => reader.record(row));
+        return { action, events, created: false };
+      }
+    }
+    // Counted first: a grant that can't be used fails the write before anything is inserted.
+    if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
+    // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
+    const gate = input.limit;
+    const window = gate === undefined ? undefined : readWindow(sql, gate.key, gate.since);
+    const resolved = gate === undefined || window === undefined ? null : resolveGate(input, json, gate, window.used);
+    const chosen = resolved?.input ?? input;
+    const texts = resolved?.json ?? json;
+    const action = createdRecord(chosen.action);
+    // The JSON columns were canonicalized once by validateCreate; reuse those texts.
+    const values = createdRowValues(action, texts);
+    values.push(`[${nextSeqs(readTip(), chosen.events.length)}]`);
+    const inserted = sql(INSERT_ACTION).run(values);
+    searchFrom ??= Number(inserted.lastInsertRowid);
+    const snapshot = ledgerSnapshot(action);
+    const appended = appendEvents(action.id, chosen.events, texts.meta, action.created_at, snapshot);
+    if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
+    if (chosen.shadow !== undefined) insertShadowDisagreement(sql, chosen.shadow);
+    if (resolved?.row) insertUsage(sql, resolved.row, window);
+    counted?.push({ kind: 'created', row: action });
+    const written = { created: true, appended, action, snapshot } as const;
+    return resolved === null ? written : { ...written, input: chosen };
+  };
+
+  const transitionAction = (
+    input: TransitionInput,
+    meta: readonly string[],
+    counted?: CountDelta[],
+  ): TransitionResult => {
+    const current = loadAction(input.id);
+    if (!current) throw new StoreError('not_found', `action ${input.id} not found`);
+    if (current.version !== input.expected_version) {
+      throw new StoreError(
+        'version_conflict',
+        `action ${input.id} is at version ${current.version}, expected ${input.expected_version}`,
+      );
+    }
+    // `current` was parsed from canonical JSON; a patched approval is canonicalized by actionToRow.
+    const next = applyPatch(current, input.patch, input.at);
+    const row = storedActionRow(actionToRow(next));
+    const update = sql(UPDATE_ACTION).run(
+      ...UPDATED_COLUMNS.map((c) => row[c]),
+      nextSeqs(readTip(), input.events.length),
+      input.id,
+      input.expected_version,
+    );
+    // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
+    if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
+    if (input.grant !== undefined) changeSqliteGrant(sql, input.grant);
+    const snapshot = ledgerSnapshot(next);
+    const appended = appendEvents(next.id, input.events, meta, input.at, snapshot);
+    if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
+    if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, next.id, input.at);
+    counted?.push({ kind: 'moved', from: current.status, to: next.status });
+    const events: EventRecord[] = input.events.map((event, index) => ({
+      seq: appended[index]!.seq,
+      id: event.id,
+      action_id: next.id,
+      event_type: event.event_type,
+      meta: event.meta,
+      created_at: input.at,
+      prev_hash: appended[index]!.prev_hash,
+      hash: appended[index]!.hash,
+      action: snapshot,
+    }));
+    return { action: next, events };
   };
 
   return {
     create(input, json, counted) {
-      const { action: newAction } = input;
-      if (newAction.idempotency_key !== null) {
-        const existing = sql(SELECT_IDEMPOTENT).get(newAction.submitted_by, newAction.idempotency_key) as
-          | ActionRow
-          | undefined;
-        if (existing) {
-          const action = rowToAction(existing);
-          const reader = storedEventReader((ids) => (ids.includes(action.id) ? [existing] : []));
-          const events = (sql(SELECT_EVENTS).all(action.id) as StoredEventRow[]).map((row) => reader.record(row));
-          return { action, events, created: false };
-        }
-      }
-      // Counted first: a grant that can't be used fails the write before anything is inserted.
-      if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
-      // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
-      const gate = input.limit;
-      const window = gate === undefined ? undefined : readWindow(sql, gate.key, gate.since);
-      const resolved = gate === undefined || window === undefined ? null : resolveGate(input, json, gate, window.used);
-      const chosen = resolved?.input ?? input;
-      const texts = resolved?.json ?? json;
-      const action = createdRecord(chosen.action);
-      // The JSON columns were canonicalized once by validateCreate; reuse those texts.
-      const row: ActionRow = storedActionRow({
-        ...action,
-        params: texts.params,
-        context: texts.context,
-        matched_rule: texts.matched_rule,
-        approval: texts.approval,
-        grant_id: action.grant_id ?? null,
-      });
-      const tip = readTip();
-      const inserted = sql(INSERT_ACTION).run(
-        ...ACTION_COLUMNS.map((column) => row[column]),
-        `[${nextSeqs(tip, chosen.events.length)}]`,
-      );
-      searchFrom ??= Number(inserted.lastInsertRowid);
-      const appended = appendEvents(tip, action.id, chosen.events, action.created_at, action);
-      if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
-      if (chosen.shadow !== undefined) insertShadowDisagreement(sql, chosen.shadow);
-      if (resolved?.row) insertUsage(sql, resolved.row, window);
-      counted?.push({ kind: 'created', row: action });
-      return resolved === null ? { created: true, appended } : { created: true, appended, input: chosen };
+      return keepingTip(() => createAction(input, json, counted));
     },
 
-    transition(input, counted) {
-      const current = loadAction(input.id);
-      if (!current) throw new StoreError('not_found', `action ${input.id} not found`);
-      if (current.version !== input.expected_version) {
-        throw new StoreError(
-          'version_conflict',
-          `action ${input.id} is at version ${current.version}, expected ${input.expected_version}`,
-        );
-      }
-      // `current` was parsed from canonical JSON; a patched approval is canonicalized by actionToRow.
-      const next = applyPatch(current, input.patch, input.at);
-      const row = storedActionRow(actionToRow(next));
-      const tip = readTip();
-      const update = sql(UPDATE_ACTION).run(
-        ...UPDATED_COLUMNS.map((c) => row[c]),
-        nextSeqs(tip, input.events.length),
-        input.id,
-        input.expected_version,
-      );
-      // Only reachable if another process wrote between our read and update; BEGIN IMMEDIATE rules it out.
-      if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
-      if (input.grant !== undefined) changeSqliteGrant(sql, input.grant);
-      const appended = appendEvents(tip, next.id, input.events, input.at, next);
-      if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
-      if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, next.id, input.at);
-      counted?.push({ kind: 'moved', from: current.status, to: next.status });
-      const snapshot = ledgerSnapshot(next);
-      const events: EventRecord[] = input.events.map((event, index) => ({
-        seq: appended[index]!.seq,
-        id: event.id,
-        action_id: next.id,
-        event_type: event.event_type,
-        meta: event.meta,
-        created_at: input.at,
-        prev_hash: appended[index]!.prev_hash,
-        hash: appended[index]!.hash,
-        action: snapshot,
-      }));
-      return { action: next, events };
+    transition(input, meta, counted) {
+      return keepingTip(() => transitionAction(input, meta, counted));
     },
 
     migrate() {
+      tip = null;
       return migrate(db, location);
     },
 
     beginBatch() {
       searchFrom = null;
+      tip = null;
     },
 
     finishBatch() {

@@ -1,0 +1,105 @@
+// A/B of the SQLite store's write path alone: CPU per createAction between two builds, alternated
+// A B B A … in fresh processes on fresh files (synchronous FULL), so machine drift falls on both.
+// Each run: 64 concurrent writers (group commit), a warm-up, then `--seconds` measured; CPU is the
+// process's user + system time over the measured part (system: WAL writes, fsync, checkpoints).
+//
+//   node bench/store-cpu-ab.mjs --before /path/to/other/checkout [--rounds 5] [--seconds 5] [--writers 64]
+//        (not in the suite: it needs a second build; without --before it measures this build only)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { header } from './lib/machine.mjs';
+
+function flag(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : fallback;
+}
+const seconds = Number(flag('seconds', 5));
+const writers = Number(flag('writers', 64));
+const child = flag('child');
+
+if (child !== undefined) {
+  const { createSqliteStore } = await import(pathToFileURL(join(child, 'packages/store/dist/index.js')).href);
+  const { input } = await import('./lib/generate-actions.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-store-ab-'));
+  let commits = 0;
+  const store = createSqliteStore({ path: join(dir, 'ab.db'), onCommit: () => commits++ });
+  await store.migrate();
+  const start = Date.now();
+  let writes = 0;
+  const load = async (ms) => {
+    const deadline = performance.now() + ms;
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (performance.now() < deadline) await store.createAction(input(writes++, start));
+      }),
+    );
+  };
+  await load(1000);
+  const fromWrites = writes;
+  const fromCommits = commits;
+  const cpu = process.cpuUsage();
+  await load(seconds * 1000);
+  const used = process.cpuUsage(cpu);
+  const n = writes - fromWrites;
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  console.log(
+    JSON.stringify({
+      writes: n,
+      commits: commits - fromCommits,
+      user: used.user / n,
+      system: used.system / n,
+    }),
+  );
+  process.exit(0);
+}
+
+const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const before = flag('before');
+const rounds = Number(flag('rounds', 5));
+const builds = before === undefined ? { after: here } : { before: resolve(before), after: here };
+const script = fileURLToPath(import.meta.url);
+const run = (root) =>
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [script, '--child', root, '--seconds', String(seconds), '--writers', String(writers)],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
+
+header(
+  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run, before = ${builds.before ?? '-'}`,
+);
+const results = Object.fromEntries(Object.keys(builds).map((name) => [name, []]));
+for (let round = 0; round < rounds; round++) {
+  const names = Object.keys(builds);
+  const order = round % 2 === 0 ? names : names.reverse();
+  for (const name of order) {
+    const r = run(builds[name]);
+    results[name].push(r);
+    console.log(
+      `  round ${round + 1}  ${name.padEnd(6)} ${String(Math.round(r.writes / seconds)).padStart(6)} writes/s  ` +
+        `avg batch ${(r.writes / r.commits).toFixed(1).padStart(5)}  cpu/write ${(r.user + r.system).toFixed(1).padStart(6)} µs ` +
+        `(user ${r.user.toFixed(1)}, system ${r.system.toFixed(1)})`,
+    );
+  }
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+for (const [name, list] of Object.entries(results)) {
+  console.log(
+    `median ${name.padEnd(6)} cpu/write ${median(list.map((r) => r.user + r.system)).toFixed(1)} µs ` +
+      `(user ${median(list.map((r) => r.user)).toFixed(1)}, system ${median(list.map((r) => r.system)).toFixed(1)})`,
+  );
+}
