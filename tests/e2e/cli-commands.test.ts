@@ -128,11 +128,12 @@ describe('local commands', () => {
 });
 
 describe('serve and tail across a restart', () => {
-  it('tail reconnects to a restarted server and resumes without losing events', async () => {
+  it('tail reconnects to a restarted server and resumes without losing events', { timeout: 90_000 }, async () => {
     const first = await startServer();
     const port = new URL(first.url).port;
     const submitHttp = async (url: string) =>
       (await api(url, '/v1/actions', { body: { agent_id: 'e2e', tool: 'http', operation: 'get' } })).json.id as string;
+    const befores: string[] = [];
     let before = '';
     let during = '';
     let seenBefore!: () => void;
@@ -141,13 +142,21 @@ describe('serve and tail across a restart', () => {
     });
     const tail = faramesh(['--port', port, 'tail'], {
       until: (out) => {
-        if (before !== '' && out.includes(before.slice(0, 8))) seenBefore();
+        const shown = befores.find((id) => out.includes(id.slice(0, 8)));
+        if (shown !== undefined && before === '') {
+          before = shown;
+          seenBefore();
+        }
         return during !== '' && out.includes(during.slice(0, 8));
       },
     });
-    await new Promise((r) => setTimeout(r, 700));
-    before = await submitHttp(first.url);
-    await beforeSeen;
+    // tail follows from now: until it has connected (a cold CLI start can take seconds on a loaded
+    // machine), a submission can pass unseen, so submit until one shows.
+    for (let attempt = 0; before === ''; attempt++) {
+      if (attempt === 60) throw new Error('tail never showed a submission');
+      befores.push(await submitHttp(first.url));
+      await Promise.race([beforeSeen, new Promise((r) => setTimeout(r, 500))]);
+    }
     await first.stop();
     const second = await startServer({ dir: first.dir, args: ['--port', port] });
     try {

@@ -88,12 +88,12 @@ describeWithPostgres('three replicas on one PostgreSQL database', (cluster) => {
       }
     });
     const watching = openStream(`${c.url}/v1/events`);
-    await expect.poll(() => acknowledged.length).toBeGreaterThan(30);
+    await expect.poll(() => acknowledged.length, { timeout: 15_000 }).toBeGreaterThan(30);
     await pg.stop();
     const ready = await api(a.url, '/ready');
     expect(ready.status).toBe(503);
     expect(ready.json.reasons).toContain('database_unavailable');
-    await expect.poll(() => statuses.has(503)).toBe(true);
+    await expect.poll(() => statuses.has(503), { timeout: 10_000 }).toBe(true);
     await pg.start();
     const before = acknowledged.length;
     await expect.poll(() => acknowledged.length, { timeout: 10_000 }).toBeGreaterThan(before + 30);
