@@ -23,7 +23,10 @@ export function validateCreate(input: CreateActionInput): ActionJson {
     params: requireJsonObject(action.params, 'action.params'),
     context: requireJsonObject(action.context, 'action.context'),
     ...decisionJson(action),
-    meta: validateEvents(input.events),
+    // A gated create's events are what its gate replaces (resolveGate checks and canonicalizes what
+    // the gate returns, reusing nothing of these): only their shape is checked here, so a limited
+    // submission's decision meta isn't canonicalized twice.
+    meta: validateEvents(input.events, [], [], input.limit === undefined),
   };
   if (input.shadow !== undefined && input.shadow.action_id !== action.id) {
     throw new StoreError('invalid_input', 'shadow.action_id must be the action id');
@@ -54,7 +57,7 @@ export function validateDecision(
   checked: readonly NewEvent[] = [],
 ): ActionJson {
   const meta = validateEvents(input.events, checked, json.meta);
-  if (sameAction) return { ...json, meta };
+  if (sameAction) return Object.assign({}, json, { meta });
   requireFields(input.action);
   return { params: json.params, context: json.context, ...decisionJson(input.action), meta };
 }
@@ -87,12 +90,14 @@ export function validateTransition(input: TransitionInput): string[] {
 
 /**
  * Checks events and returns their meta texts; the meta of an event object found in `checked` (already
- * validated, its text at the same index of `checkedMeta`) isn't canonicalized again.
+ * validated, its text at the same index of `checkedMeta`) isn't canonicalized again. Without `texts`
+ * only the shape is checked (each meta an object) and no text is returned.
  */
 function validateEvents(
   events: NewEvent[],
   checked: readonly NewEvent[] = [],
   checkedMeta: readonly string[] = [],
+  texts = true,
 ): string[] {
   if (!Array.isArray(events) || events.length === 0) {
     throw new StoreError('invalid_input', 'a state change must record at least one event');
@@ -108,6 +113,12 @@ function validateEvents(
     ids.add(event.id);
     if (typeof event.event_type !== 'string' || event.event_type === '') {
       throw new StoreError('invalid_input', `events[${index}].event_type is required`);
+    }
+    if (!texts) {
+      if (typeof event.meta !== 'object' || event.meta === null || Array.isArray(event.meta)) {
+        throw new StoreError('invalid_input', `events[${index}].meta must be a JSON object`);
+      }
+      continue;
     }
     const known = checked.indexOf(event);
     meta.push(checkedMeta[known] ?? requireJsonObject(event.meta, 'events[].meta', index));

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '@faramesh/canonical';
 
 /** Shortest FARAMESH_REDACTION_KEY accepted: 32 characters (e.g. `openssl rand -hex 32` gives 64). */
@@ -11,10 +11,11 @@ const PREFIX = '[redacted:hmac-sha256:';
  * configuration never shows it.
  */
 export class RedactionKey {
-  readonly #secret: string;
+  /** The secret as a key object, made once: an HMAC keyed by it skips converting the text per value. */
+  readonly #secret: KeyObject;
 
   constructor(secret: string) {
-    this.#secret = secret;
+    this.#secret = createSecretKey(secret, 'utf8');
   }
 
   /** The stand-in stored for a redacted value (see `redactionDigest`). */
@@ -32,7 +33,7 @@ export class RedactionKey {
  * the value's canonical JSON (a string `abc` is hashed as the 5 characters `"abc"`). Equal values
  * give equal digests, and whoever holds a value and the key can show it is the one stored.
  */
-export function redactionDigest(secret: string, value: unknown): string {
+export function redactionDigest(secret: string | KeyObject, value: unknown): string {
   return `${PREFIX}${createHmac('sha256', secret).update(canonicalJson(value), 'utf8').digest('hex')}]`;
 }
 

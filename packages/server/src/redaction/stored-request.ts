@@ -33,7 +33,7 @@ export function storedRequest(
   }
   const out = redactRequest(input, paths, (value) => key.digest(value));
   if (out.redacted.length === 0) return { request: input, redacted: [], storedHash: null };
-  const request = { ...input, params: out.params as JsonObject, context: out.context as JsonObject };
+  const request = Object.assign({}, input, { params: out.params as JsonObject, context: out.context as JsonObject });
   // Only an action that waits for approval records it (withStoredHash): hashed on first use.
   let storedHash: string | undefined;
   return {

@@ -44,7 +44,7 @@ describe('limitGate', () => {
     const verdict = verdictFor();
     const { write, builds } = writer();
     const written = write();
-    const gate = limitGate(verdict, written, '2026-01-01T00:00:00.000Z', write);
+    const gate = limitGate(verdict, written, Date.parse('2026-01-01T00:00:00.000Z'), write);
     const decided = gate?.decide(1);
     expect(builds()).toBe(1);
     expect(decided?.action).toBe(written.action);
@@ -57,7 +57,7 @@ describe('limitGate', () => {
   it('builds the write again when the usage changes the outcome', () => {
     const verdict = verdictFor();
     const { write, builds } = writer();
-    const gate = limitGate(verdict, write(), '2026-01-01T00:00:00.000Z', write);
+    const gate = limitGate(verdict, write(), Date.parse('2026-01-01T00:00:00.000Z'), write);
     const decided = gate?.decide(3);
     expect(builds()).toBe(2);
     expect(decided?.notifications?.[0]?.id).toBe('msg-2');

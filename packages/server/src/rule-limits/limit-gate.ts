@@ -7,7 +7,7 @@ export type SubmissionWrite = Omit<CreateActionInput, 'limit'>;
 /**
  * The store gate of a submission whose deciding rule has a limit, or undefined when there is
  * nothing to count. Inside the write transaction the store hands it the bucket's usage in the
- * window ending at `at`; the engine decides the limit again with that usage (it stays pure: usage
+ * window ending at `atMs` (the submission's time, epoch ms); the engine decides the limit again with that usage (it stays pure: usage
  * is data) and the gate returns what to write, with the amount the action uses once it counts.
  *
  * A call whose bucket can't be computed (its `by` values have no canonical form) has no key: it
@@ -16,14 +16,14 @@ export type SubmissionWrite = Omit<CreateActionInput, 'limit'>;
 export function limitGate(
   verdict: Evaluation,
   written: SubmissionWrite,
-  at: string,
+  atMs: number,
   write: (verdict: Evaluation) => SubmissionWrite,
 ): LimitGate | undefined {
   const check = verdict.limit;
   if (check === null || check.key === '') return undefined;
   return {
     key: check.key,
-    since: windowStart(at, check),
+    since: windowStart(atMs, check),
     decide(used) {
       const decided = withWindowUsage(verdict, used);
       const amount = decided.limit?.amount ?? 0;
@@ -33,9 +33,10 @@ export function limitGate(
       // payloads carry the action and the event's id, never its meta (rebuilding them here, inside
       // the write transaction, cost a second action and payload per call with a webhook).
       if (sameOutcome(verdict, decided)) {
-        return { ...written, events: withLimitMeta(written.events, decided.limit), amount };
+        // Object.assign, not a spread with an added field (V8 takes its slow path for those).
+        return Object.assign({}, written, { events: withLimitMeta(written.events, decided.limit), amount });
       }
-      return { ...write(decided), amount };
+      return Object.assign(write(decided), { amount });
     },
   };
 }
@@ -54,9 +55,9 @@ function withLimitMeta(events: SubmissionWrite['events'], check: LimitEvaluation
   );
 }
 
-/** The start of a limit's window ending at `at` (usage counted strictly after it). */
-export function windowStart(at: string, check: Pick<LimitEvaluation, 'per_ms'>): string {
-  return new Date(Date.parse(at) - check.per_ms).toISOString();
+/** The start of a limit's window ending at `atMs` (epoch ms; usage counted strictly after it). */
+export function windowStart(atMs: number, check: Pick<LimitEvaluation, 'per_ms'>): string {
+  return new Date(atMs - check.per_ms).toISOString();
 }
 
 /**

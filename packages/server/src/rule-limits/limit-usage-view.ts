@@ -27,6 +27,6 @@ export async function usageFor(
 ): Promise<Map<string, number> | null> {
   const check = evaluation.limit;
   if (check === undefined || check === null || check.key === '') return null;
-  const used = await store.limitUsage(check.key, windowStart(now.toISOString(), check));
+  const used = await store.limitUsage(check.key, windowStart(now.getTime(), check));
   return new Map([[check.key, used]]);
 }

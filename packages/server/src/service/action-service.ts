@@ -129,7 +129,7 @@ export class ActionService {
     };
     for (const grant of (await this.deps.grants?.covering(call, now)) ?? []) {
       try {
-        return await this.store({ ...write(verdict, grant), shadow }, hash, notifying);
+        return await this.store(Object.assign(write(verdict, grant), { shadow }), hash, notifying);
       } catch (error) {
         if (!(error instanceof StoreError && error.code === 'grant_unavailable')) throw error;
         this.deps.grants?.unavailable(evaluated.tool, evaluated.operation);
@@ -137,7 +137,7 @@ export class ActionService {
     }
     const written = write(verdict);
     // A limited rule's limit is decided again inside the write transaction, with its window's usage.
-    const limit = limitGate(verdict, written, facts.at, write);
+    const limit = limitGate(verdict, written, now.getTime(), write);
     // Object.assign rather than a spread literal with added fields: measurably cheaper in V8.
     return this.store(Object.assign({}, written, { limit, shadow }), hash, notifying);
   }

@@ -31,14 +31,21 @@ export function submissionWriter(parts: SubmissionParts): {
 } {
   let notifying = false;
   // A call a grant allows has no approval token: none is made (allowedByGrant clears the field).
-  const grantFacts = { ...parts.facts, newApprovalToken: () => '' };
+  // Built only when a grant is tried (most submissions never do).
+  let grantFacts: NewActionFacts | undefined;
   const write = (verdict: Evaluation, grant?: GrantRecord): SubmissionWrite => {
-    const facts = grant === undefined ? parts.facts : grantFacts;
+    let facts = parts.facts;
+    if (grant !== undefined) {
+      grantFacts ??= Object.assign({}, parts.facts, { newApprovalToken: () => '' });
+      facts = grantFacts;
+    }
     const pending = withStoredHash(newAction(parts.stored.request, verdict, parts.policy, facts), parts.stored);
     const action = grant === undefined ? pending : allowedByGrant(pending, grant);
     const meta = submissionMeta(action, parts.submitter);
     if (parts.stored.redacted.length > 0) meta.created.redacted = parts.stored.redacted;
-    const decided = { ...meta.decision_made, ...limitMeta(verdict.limit) };
+    // Object.assign, not spreads: the limit's field is one the decision meta lacks (V8's slow path).
+    const decided =
+      verdict.limit === null ? meta.decision_made : Object.assign({}, meta.decision_made, limitMeta(verdict.limit));
     const events = [parts.event('created', meta.created), parts.event('decision_made', decided)];
     if (grant !== undefined) {
       events.push(
@@ -48,12 +55,9 @@ export function submissionWriter(parts: SubmissionParts): {
     const record = createdRecord(action);
     const notifications = parts.notifications?.route(record, events, action.created_at);
     notifying = notifications !== undefined;
-    return {
-      action,
-      events,
-      notifications,
-      ...(grant !== undefined && { grant_use: { id: grant.id, at: action.created_at } }),
-    };
+    const written: SubmissionWrite = { action, events, notifications };
+    if (grant !== undefined) written.grant_use = { id: grant.id, at: action.created_at };
+    return written;
   };
   return { write, notifying: () => notifying };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../hash-chain.js';
 import type { GatedCreate, LimitGate } from '../limit-usage.js';
-import type { CreateActionInput, NewAction } from '../store.js';
+import type { CreateActionInput, NewAction, NewEvent } from '../store.js';
 import type { ContractScope } from './contract-scope.js';
 import { expectStoreError, newEvents, sampleAction } from './fixtures.js';
 
@@ -228,6 +228,31 @@ export function describeLimitsContract(s: ContractScope): void {
       };
       await expectStoreError(s.store.createAction(negative), 'invalid_input');
       await expectStoreError(s.store.createAction({ ...input, limit: { ...gate, key: '' } }), 'invalid_input');
+      expect(await s.store.getAction(input.action.id)).toBeNull();
+      expect(await s.store.limitUsage(KEY, at(-1))).toBe(0);
+      expect(await s.allEvents()).toEqual([]);
+    });
+
+    it('refuses a gated create whose events have meta with no JSON form, writing nothing', async () => {
+      await s.fresh();
+      const input = limited(at(0), { max: 5 });
+      const gate = input.limit as LimitGate;
+      // The provisional events are only shape-checked (the gate replaces them), but not skipped.
+      const provisional = { ...input, events: [{ ...(input.events[0] as NewEvent), meta: [] as never }] };
+      await expectStoreError(s.store.createAction(provisional), 'invalid_input');
+      // What the gate decides is checked in full inside the transaction.
+      const decided = {
+        ...input,
+        limit: {
+          ...gate,
+          decide: (used: number) => {
+            const out = gate.decide(used);
+            const [created, decision] = out.events as [NewEvent, NewEvent];
+            return { ...out, events: [created, { ...decision, meta: { used: 1n } as never }] };
+          },
+        },
+      };
+      await expectStoreError(s.store.createAction(decided), 'invalid_input');
       expect(await s.store.getAction(input.action.id)).toBeNull();
       expect(await s.store.limitUsage(KEY, at(-1))).toBe(0);
       expect(await s.allEvents()).toEqual([]);

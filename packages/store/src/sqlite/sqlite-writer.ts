@@ -213,7 +213,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     if (resolved?.row) insertUsage(sql, resolved.row, window);
     counted?.push({ kind: 'created', row: action });
     const written = { created: true, appended, action, snapshot } as const;
-    return resolved === null ? written : { ...written, input: chosen };
+    return resolved === null ? written : Object.assign({}, written, { input: chosen });
   };
 
   const transitionAction = (
