@@ -17,12 +17,16 @@
 //     decisions (`approved`, `denied`, `expired`; nobody decides during the load);
 //   - webhook-every: a webhook for every decision (`events: [decision_made]`): one outbound POST
 //     per submission, the worst case;
-//   - shadow: a shadow policy that asks for approval of everything (it disagrees on every allowed
-//     call: one disagreement row each);
+//   - shadow: a candidate policy that changes one rule (deploys denied): it disagrees on the calls
+//     that rule sees (the 10% sent to approval), one disagreement row each;
+//   - shadow-every: a candidate that asks for approval of everything (it disagrees on every
+//     allowed call), the worst case;
 //   - standing grants are consulted for the calls the policy sends to approval (none is live here;
-//     bench/limits-grants-submit.mjs measures calls a grant covers).
+//     bench/limits-grants.mjs measures calls a grant covers).
 // "all configured" = quorum, limit, redact, webhook, shadow (the representative figure, the one the
-// ≤ 10% goal is for); "all, webhook on every decision" = the same with webhook-every instead.
+// ≤ 10% goal is for); "all, webhook on every decision" = the same with webhook-every and
+// shadow-every instead (the worst case). Each server gets a 2 s warm-up load (its webhook messages
+// delivered) before the measured one.
 // Webhook deliveries go to a local receiver answering 200 at once, off the request path; the CPU
 // is read once the outbox has delivered every message the load caused, so delivery counts.
 // Rounds alternate between the sets so drift on a shared machine spreads over all. Printed: req/s,
@@ -47,12 +51,30 @@ const seconds = flag('--seconds', smoke ? 1 : 10);
 const connections = flag('--connections', smoke ? 8 : 64);
 const rounds = flag('--rounds', smoke ? 1 : 3);
 const approvalPct = flag('--approvals', 10);
+const warmUpSeconds = smoke ? 0.5 : 2;
 // `--before DIR`: every set is also run on the build in DIR (another checkout, built), alternately.
 const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : null;
 // `--cpu-prof DIR` writes each server's V8 CPU profile under DIR/<case label>/.
 const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : null;
 
+// The representative candidate changes one rule (deploys denied instead of sent to approval): it
+// disagrees on the calls that rule sees, 10% of the load. The worst case asks for approval of
+// everything, so it disagrees on every allowed call.
 const SHADOW = `rules:
+  - match: { tool: http, op: get }
+    allow: true
+    description: Allow HTTP GET requests
+  - match: { tool: stripe, op: refund }
+    require_approval: true
+    description: Refunds need approval
+  - match: { tool: deploy }
+    deny: true
+    description: The candidate stops deploys
+  - match: { tool: "*" }
+    deny: true
+    description: Default deny
+`;
+const SHADOW_EVERY = `rules:
   - match: { tool: "*" }
     require_approval: true
     description: The candidate asks for everything
@@ -90,13 +112,13 @@ rules:
 /** Calls sent to approval so far (each causes one routed webhook message). */
 let approvalsSent = 0;
 
-function load(url) {
+function load(url, duration = seconds) {
   let i = 0;
   return autocannon({
     url: `${url}/v1/actions`,
     method: 'POST',
     connections,
-    duration: seconds,
+    duration,
     headers: { 'content-type': 'application/json' },
     requests: [
       {
@@ -160,11 +182,12 @@ const channels = (events) => ({
 const ENV = {
   redact: { FARAMESH_REDACTION_KEY: 'bench-redaction-key-0123456789abcdef' },
   shadow: { FARAMESH_SHADOW_POLICY: file('shadow.yaml', SHADOW) },
+  'shadow-every': { FARAMESH_SHADOW_POLICY: file('shadow-every.yaml', SHADOW_EVERY) },
   webhook: channels(['approved', 'denied', 'expired']),
   'webhook-every': channels(['decision_made']),
 };
 const ALL = ['quorum', 'limit', 'redact', 'webhook', 'shadow'];
-const WORST = ['quorum', 'limit', 'redact', 'webhook-every', 'shadow'];
+const WORST = ['quorum', 'limit', 'redact', 'webhook-every', 'shadow-every'];
 // `--each` also measures every feature alone, to see which one costs what.
 // `--only a,b` measures none and those features alone (e.g. `--only webhook`).
 const only = process.argv.indexOf('--only');
@@ -172,7 +195,7 @@ const sets =
   only > 0
     ? [[], ...process.argv[only + 1].split(',').map((f) => [f])]
     : process.argv.includes('--each')
-      ? [[], ...ALL.map((f) => [f]), ['webhook-every'], ALL, WORST]
+      ? [[], ...ALL.map((f) => [f]), ['webhook-every'], ['shadow-every'], ALL, WORST]
       : [[], ALL, WORST];
 const labelOf = (features) =>
   features.length === 0
@@ -180,7 +203,7 @@ const labelOf = (features) =>
     : features === ALL
       ? 'all configured'
       : features === WORST
-        ? 'all, webhook on every decision'
+        ? 'all, worst case (every decision)'
         : features.join('+');
 const builds = beforeDir === null ? [null] : [beforeDir, null];
 const CASES = sets.flatMap((features, index) => {
@@ -209,6 +232,13 @@ try {
         ...(c.from !== null && { from: c.from }),
         nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/${c.label.replace(/\W+/g, '-')}`] : [],
       });
+      // Warm-up (JIT, page cache, the first rows of every bucket), its webhook messages delivered
+      // before the measured load starts: the figure is a running server's, not a cold start's.
+      const warmDelivered = delivered;
+      const warmApprovals = approvalsSent;
+      const warm = await load(server.url, warmUpSeconds);
+      if (c.messages !== null)
+        await drain(warmDelivered + (c.messages === 'every' ? warm['2xx'] : approvalsSent - warmApprovals));
       const before = cpuMicros(server.child.pid);
       const deliveredBefore = delivered;
       const approvalsBefore = approvalsSent;
