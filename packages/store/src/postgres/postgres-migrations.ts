@@ -416,6 +416,13 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // The version is kept so both stores report the same schema.
     sql: 'SELECT 1',
   },
+  {
+    version: 19,
+    name: 'search index in batches of SEARCH_INDEX_ROWS actions; the newer ones scanned',
+    // SQLite only: pg_trgm's GIN index keeps its own pending list (fastupdate). The version is kept
+    // so both stores report the same schema.
+    sql: 'SELECT 1',
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

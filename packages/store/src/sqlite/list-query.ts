@@ -2,7 +2,7 @@ import { idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { packUuidSql, uuidTextSql } from './compact-ids.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
-import { SEARCH_ACTION_ID, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+import { SEARCH_ACTION_ID, SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 export interface SqlWhere {
   sql: string;
@@ -49,21 +49,31 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
 }
 
 /**
- * The ids `q` matches through the FTS5 index and as an id prefix (a primary-key range), or null.
+ * The ids `q` matches through the FTS5 index, in the tail of actions not indexed yet (a scan of at
+ * most SEARCH_INDEX_ROWS rows, search-batch.ts) and as an id prefix (a primary-key range), or null.
  * `packed`: as the index stores them (compact-ids.ts), so many matches go into the set as they are,
  * and the rows probed against it pack their id; otherwise as text, for primary-key lookups.
  */
 function indexedIds(q: string, packed: boolean): SqlWhere | null {
   const forms = searchForms(q);
   if (forms.length === 0 || !indexable(forms)) return null;
-  const fts = `SELECT ${packed ? 'action_id' : SEARCH_ACTION_ID} FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?`;
+  const id = packed ? PACKED_ID : 'id';
+  const scan = scanTerms(forms);
+  const sql = `SELECT ${packed ? 'action_id' : SEARCH_ACTION_ID} FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?
+    UNION ALL SELECT ${id} FROM actions WHERE rowid > (${SEARCH_INDEXED_UPTO}) AND ${scan.sql}`;
+  const params = [ftsQuery(forms), ...scan.params];
   const range = idRange(q);
   return range === null
-    ? { sql: fts, params: [ftsQuery(forms)] }
-    : {
-        sql: `${fts} UNION SELECT ${packed ? PACKED_ID : 'id'} FROM actions WHERE ${range.sql}`,
-        params: [ftsQuery(forms), ...range.params],
-      };
+    ? { sql, params }
+    : { sql: `${sql} UNION SELECT ${id} FROM actions WHERE ${range.sql}`, params: [...params, ...range.params] };
+}
+
+/** `q`'s forms looked for in SEARCH_TEXT with LIKE (which folds ASCII case, as the index's lowercased text does). */
+function scanTerms(forms: readonly string[]): SqlWhere {
+  return {
+    sql: `(${forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`).join(' OR ')})`,
+    params: forms.map(likeContains),
+  };
 }
 
 /** An actions row's id as SEARCH_TABLE stores it. */
@@ -88,17 +98,12 @@ export function searchWhere(q: string | undefined, manyMatches = false): SqlWher
   if (forms.length === 0) return null;
   const ids = indexedIds(q ?? '', manyMatches);
   if (ids !== null) return { sql: `${manyMatches ? PACKED_ID : 'id'} IN (${ids.sql})`, params: ids.params };
-  const terms = forms.map(() => `${SEARCH_TEXT} LIKE ? ESCAPE '\\'`);
-  const params: unknown[] = forms.map(likeContains);
+  const scan = scanTerms(forms);
   const range = idRange(q ?? '');
-  if (range !== null) {
-    terms.push(`(${range.sql})`);
-    params.push(...range.params);
-  }
-  return { sql: `(${terms.join(' OR ')})`, params };
+  return range === null ? scan : { sql: `(${scan.sql} OR (${range.sql}))`, params: [...scan.params, ...range.params] };
 }
 
-/** How many actions an indexed search matches, from the index and the id range alone; null if not indexed. */
+/** How many actions an indexed search matches, from the index, the tail and the id range alone; null if not indexed. */
 export function countSearchMatches(q: string | undefined): SqlWhere | null {
   const ids = indexedIds(q ?? '', true);
   return ids === null ? null : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params };

@@ -468,6 +468,18 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     run: compactLedger,
   },
+  {
+    version: 19,
+    name: 'search index in batches of SEARCH_INDEX_ROWS actions; the newer ones scanned',
+    // The writer indexed every group commit's actions (64 or fewer), and FTS5's segment per insert
+    // and its merges cost 16 µs per action; the tail above `upto` is now indexed once it is
+    // SEARCH_INDEX_ROWS long and scanned by searches until then (search-batch.ts). Every action
+    // is indexed at schema 18.
+    sql: `
+      CREATE TABLE search_indexed (id INTEGER PRIMARY KEY CHECK (id = 1), upto INTEGER NOT NULL);
+      INSERT INTO search_indexed (id, upto) VALUES (1, coalesce((SELECT max(rowid) FROM actions), 0));
+    `,
+  },
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

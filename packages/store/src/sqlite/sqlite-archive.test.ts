@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { ArchiveRecord } from '../ledger-archive.js';
 import { newEvents, nextTime, sampleAction } from '../store.contract.js';
 import { GENESIS_HASH, type Store } from '../store.js';
-import { SEARCH_TABLE } from './search-batch.js';
+import { SEARCH_INDEX_ROWS, SEARCH_TABLE } from './search-batch.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const TERMINAL = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
@@ -36,8 +36,8 @@ async function ledger() {
 /** The archive record of everything up to lastSeq, as the archiver plans it (segments not written). */
 async function recordUpTo(store: Store, lastSeq: number): Promise<ArchiveRecord> {
   const archive = store.ledger.archive!;
-  const stretch = (await store.eventsAfter(0, 1000)).filter((e) => e.seq <= lastSeq);
-  const kept = await archive.kept(lastSeq, TERMINAL, 0, 1000);
+  const stretch = (await store.eventsAfter(0, 5000)).filter((e) => e.seq <= lastSeq);
+  const kept = await archive.kept(lastSeq, TERMINAL, 0, 5000);
   return {
     first_seq: 1,
     last_seq: lastSeq,
@@ -66,9 +66,22 @@ function rawCount(path: string, query: string): number {
   }
 }
 
+/** Creates `count` actions in group commits of 64, so the search index takes them (search-batch.ts). */
+async function fill(store: Store, count: number, overrides: Parameters<typeof sampleAction>[0]) {
+  for (let at = 0; at < count; at += 64) {
+    await Promise.all(
+      Array.from({ length: Math.min(64, count - at) }, () =>
+        store.createAction({ action: sampleAction(overrides), events: newEvents('created', 'decision_made') }),
+      ),
+    );
+  }
+}
+
 it('removes the archived actions from the packed search index itself, not only from the results', async () => {
   const { path, store, denied } = await ledger();
   try {
+    await fill(store, SEARCH_INDEX_ROWS, { status: 'pending_approval', params: { cmd: 'echo filler' } });
+    expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH '"kubectl"'`)).toBe(1);
     await store.ledger.archive!.commit({ record: await recordUpTo(store, 4), terminal: TERMINAL });
     expect(await store.getAction(denied.action.id)).toBeNull();
     expect((await store.listActions({ filter: { q: 'ls -la' }, limit: 10 })).total).toBe(1);
@@ -78,5 +91,27 @@ it('removes the archived actions from the packed search index itself, not only f
   // The trigram index holds no entry of the removed action's text, and one content row per action left.
   expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH '"kubectl"'`)).toBe(0);
   expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH '"ls -la"'`)).toBe(1);
-  expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE}_content`)).toBe(1);
+  const indexed = rawCount(path, 'SELECT upto AS n FROM search_indexed');
+  expect(rawCount(path, `SELECT count(*) AS n FROM ${SEARCH_TABLE}_content`)).toBe(indexed - 1);
+});
+
+it('finds new actions after an archive removed the newest indexed ones, whose rowids SQLite hands out again', async () => {
+  const { store, pending } = await ledger();
+  try {
+    await fill(store, SEARCH_INDEX_ROWS + 10, { status: 'denied', decision: 'deny', params: { cmd: 'echo old' } });
+    const head = (await store.ledger.state()).high_water.seq;
+    await store.ledger.archive!.commit({ record: await recordUpTo(store, head), terminal: TERMINAL });
+    const left = await store.listActions({ filter: {}, limit: 10 });
+    expect(left.items.map((a) => a.id)).toEqual([pending.action.id]);
+    expect((await store.listActions({ filter: { q: 'echo old' }, limit: 10 })).total).toBe(0);
+    const added = await store.createAction({
+      action: sampleAction({ params: { cmd: 'echo new' } }),
+      events: newEvents('created', 'decision_made'),
+    });
+    expect((await store.listActions({ filter: { q: 'echo new' }, limit: 10 })).items.map((a) => a.id)).toEqual([
+      added.action.id,
+    ]);
+  } finally {
+    await store.close();
+  }
 });

@@ -11,7 +11,7 @@ import type { LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
 import { hashTextSql, packUuidSql, uuidTextSql } from './compact-ids.js';
-import { SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+import { LOWER_SEARCH_INDEXED, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 /** An event's action id as the actions table's text id (the ledger stores UUIDs as bytes, compact-ids.ts). */
 const EVENT_ACTION_ID = uuidTextSql('e.action_id');
@@ -166,6 +166,7 @@ export function createSqliteArchive(
              AND NOT EXISTS (SELECT 1 FROM action_events WHERE seq IN (SELECT value FROM json_each(actions.event_seqs)))`,
         ).run().changes;
         for (const statement of sideRowDeletes('temp.archive_removal')) sql(statement).run();
+        sql(LOWER_SEARCH_INDEXED).run();
         onStep?.('actions_deleted');
         const retained = (
           sql('SELECT count(*) AS n FROM action_events WHERE seq <= ?').get(record.last_seq) as { n: number }

@@ -1,12 +1,14 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { newEvents, sampleAction } from '../store.contract.js';
 import { actionWhere } from './list-query.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
+import { SEARCH_INDEX_ROWS, SEARCH_TABLE } from './search-batch.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -19,7 +21,61 @@ function tempDb(): string {
   return join(dir, 'actions.db');
 }
 
+/** How many actions the FTS5 index itself holds whose text contains `phrase`. */
+function indexedCount(path: string, phrase: string): number {
+  const raw = new Database(path, { readonly: true });
+  try {
+    return (
+      raw.prepare(`SELECT count(*) AS n FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?`).get(`"${phrase}"`) as {
+        n: number;
+      }
+    ).n;
+  } finally {
+    raw.close();
+  }
+}
+
 describe('sqlite search index', () => {
+  it('finds every action, indexed or in the tail the index has not taken yet, with the exact total', async () => {
+    const path = tempDb();
+    const store = createSqliteStore({ path });
+    try {
+      await store.migrate();
+      // Two index batches and a tail; more matches than MANY_MATCHES (2,000), so the list probes a
+      // set of packed ids instead of looking each match up.
+      const count = 2 * SEARCH_INDEX_ROWS + 52;
+      const actions = Array.from({ length: count }, (_, i) => sampleAction({ params: { cmd: `job-${i}-zz` } }));
+      for (let at = 0; at < count; at += 64) {
+        await Promise.all(
+          actions.slice(at, at + 64).map((action) => store.createAction({ action, events: newEvents('created') })),
+        );
+      }
+      const indexed = indexedCount(path, '-zz');
+      expect(indexed).toBeGreaterThanOrEqual(2 * SEARCH_INDEX_ROWS);
+      expect(indexed).toBeLessThan(count);
+      const all = await store.listActions({ filter: { q: '-ZZ' }, limit: 500 });
+      expect(all.total).toBe(count);
+      expect(all.items.map((a) => a.id)).toEqual(
+        actions
+          .slice(-500)
+          .reverse()
+          .map((a) => a.id),
+      );
+      const found = async (q: string) => (await store.listActions({ filter: { q }, limit: 10 })).items.map((a) => a.id);
+      expect(await found('job-7-zz')).toEqual([actions[7]!.id]);
+      expect(await found(`job-${count - 1}-zz`)).toEqual([actions[count - 1]!.id]);
+      // An id prefix and a text match, together and once each.
+      const last = actions[count - 1]!;
+      const byPrefix = await store.listActions({ filter: { q: last.id.slice(0, 8) }, limit: 10 });
+      expect(byPrefix.items.map((a) => a.id)).toContain(last.id);
+      expect((await store.listActions({ filter: { q: 'job-1', tool: 'shell' }, limit: 1 })).total).toBe(
+        actions.filter((_, i) => String(i).startsWith('1')).length,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('indexes the actions written before migration 18 when it rebuilds the index', async () => {
     // A file written at schema 17 (fixtures/make-schema17-db.mjs), its search index in migration 4's shape.
     const path = tempDb();

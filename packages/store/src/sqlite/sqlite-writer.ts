@@ -31,7 +31,7 @@ import {
   SEQS_OF_ACTION,
   storedActionRow,
 } from './row-mapping.js';
-import { INDEX_SEARCH_FROM } from './search-batch.js';
+import { INDEX_SEARCH_TAIL, SEARCH_INDEX_ROWS, SEARCH_INDEXED_UPTO, SET_SEARCH_INDEXED } from './search-batch.js';
 import { snapshotPatch } from './snapshot-patch.js';
 import { countUsageFrom, insertUsage, readWindow } from './sqlite-limit-usage.js';
 import { statementCache } from './statement-cache.js';
@@ -86,9 +86,9 @@ export interface SqliteWriter {
  */
 export function createSqliteWriter(db: Database.Database, location: string): SqliteWriter {
   const sql = statementCache(db);
-  // The rowid of the first action this transaction inserted. Rowids are max + 1, so every row at or
-  // above it was inserted by this transaction (a row a failed op's savepoint rolled back never counts).
-  let searchFrom: number | null = null;
+  // The rowid of the last action this transaction inserted (search-batch.ts: the tail is indexed once
+  // it is SEARCH_INDEX_ROWS long). A row a failed op's savepoint rolled back only makes it early.
+  let lastInserted: number | null = null;
   // The tip as of the last event this transaction appended: read once per batch, not per write. A
   // write that fails restores it (keepingTip), as its savepoint rolls its events back.
   let tip: Tip | null = null;
@@ -205,7 +205,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     const values = createdRowValues(action, texts);
     values.push(`[${nextSeqs(readTip(), chosen.events.length)}]`);
     const inserted = sql(INSERT_ACTION).run(values);
-    searchFrom ??= Number(inserted.lastInsertRowid);
+    lastInserted = Number(inserted.lastInsertRowid);
     const snapshot = ledgerSnapshot(action);
     const appended = appendEvents(action.id, chosen.events, texts.meta, action.created_at, snapshot);
     if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
@@ -275,14 +275,18 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     },
 
     beginBatch() {
-      searchFrom = null;
+      lastInserted = null;
       tip = null;
     },
 
     finishBatch() {
-      if (searchFrom === null) return;
-      sql(INDEX_SEARCH_FROM).run(searchFrom);
-      searchFrom = null;
+      if (lastInserted === null) return;
+      const { upto } = sql(SEARCH_INDEXED_UPTO).get() as { upto: number };
+      if (lastInserted - upto >= SEARCH_INDEX_ROWS) {
+        sql(INDEX_SEARCH_TAIL).run(upto);
+        sql(SET_SEARCH_INDEXED).run();
+      }
+      lastInserted = null;
     },
   };
 }
