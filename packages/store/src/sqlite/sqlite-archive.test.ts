@@ -99,7 +99,8 @@ it('finds new actions after an archive removed the newest indexed ones, whose ro
   const { store, pending } = await ledger();
   try {
     await fill(store, SEARCH_INDEX_ROWS + 10, { status: 'denied', decision: 'deny', params: { cmd: 'echo old' } });
-    const head = (await store.ledger.state()).high_water.seq;
+    const head = (await store.ledger.state()).high_water?.seq;
+    if (head === undefined) throw new Error('the filled ledger should have a high-water mark');
     await store.ledger.archive!.commit({ record: await recordUpTo(store, head), terminal: TERMINAL });
     const left = await store.listActions({ filter: {}, limit: 10 });
     expect(left.items.map((a) => a.id)).toEqual([pending.action.id]);
