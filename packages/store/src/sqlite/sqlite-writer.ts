@@ -64,7 +64,9 @@ interface Tip {
 
 /** The seqs the next `count` events will get, as a JSON array body ("7,8"). */
 function nextSeqs(tip: Tip, count: number): string {
-  return Array.from({ length: count }, (_, i) => tip.seq + 1 + i).join(',');
+  let seqs = String(tip.seq + 1);
+  for (let i = 2; i <= count; i++) seqs += `,${tip.seq + i}`;
+  return seqs;
 }
 
 export interface SqliteWriter {
