@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalObject } from './canonical-json.js';
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth', () => {
@@ -87,5 +87,24 @@ describe('canonicalJson against a reference implementation', () => {
 
   it('sorts keys that arrive partly in order', () => {
     expect(canonicalJson({ a: 1, b: 2, d: 4, c: 3 })).toBe('{"a":1,"b":2,"c":3,"d":4}');
+  });
+});
+
+describe('canonicalObject', () => {
+  it('writes the members it is given the text of as that text, the rest as canonicalJson does', () => {
+    const record = { b: { y: 1, x: 2 }, a: 'one', c: null, d: undefined };
+    expect(canonicalObject(record, (key) => (key === 'b' ? '{"x":2,"y":1}' : undefined))).toBe(canonicalJson(record));
+    expect(canonicalObject(record, (key) => (key === 'b' ? '"given"' : undefined))).toBe(
+      '{"a":"one","b":"given","c":null}',
+    );
+  });
+
+  it('never asks for the text of an undefined member, which is dropped', () => {
+    const asked: string[] = [];
+    canonicalObject({ z: 1, a: undefined }, (key) => {
+      asked.push(key);
+      return undefined;
+    });
+    expect(asked).toEqual(['z']);
   });
 });

@@ -15,6 +15,15 @@ export function canonicalJson(value: unknown): string {
   return write(value);
 }
 
+/**
+ * canonicalJson of an object whose members' canonical texts are partly at hand: `known(key)` returns
+ * the text of that (defined) member, or undefined to have it written here. The caller vouches that
+ * each text is canonicalJson of the member (e.g. made while validating it), which isn't walked again.
+ */
+export function canonicalObject(record: Record<string, unknown>, known: (key: string) => string | undefined): string {
+  return writeObject(record, known);
+}
+
 const QUOTED_KEYS = new Map<string, string>();
 
 /** ES2024's String.prototype.isWellFormed (Node 20): false exactly when the text has a lone surrogate. */
@@ -104,19 +113,22 @@ function write(value: unknown): string {
         }
         return `${out}]`;
       }
-      const record = value as Record<string, unknown>;
-      let out = '{';
-      let first = true;
-      for (const key of sortedKeys(record)) {
-        const member = record[key];
-        if (member === undefined) continue;
-        if (!first) out += ',';
-        first = false;
-        out += `${quotedKey(key)}:${write(member)}`;
-      }
-      return `${out}}`;
+      return writeObject(value as Record<string, unknown>);
     }
     default:
       throw new TypeError(`canonicalJson: unsupported type ${typeof value}`);
   }
+}
+
+function writeObject(record: Record<string, unknown>, known?: (key: string) => string | undefined): string {
+  let out = '{';
+  let first = true;
+  for (const key of sortedKeys(record)) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (!first) out += ',';
+    first = false;
+    out += `${quotedKey(key)}:${(known === undefined ? undefined : known(key)) ?? write(member)}`;
+  }
+  return `${out}}`;
 }

@@ -6,6 +6,7 @@ import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { type ResolvedGate, resolveGate, type UsageRow } from '../limit-usage.js';
 import { outboxRows } from '../outbox/postgres-outbox.js';
 import { shadowRows } from '../shadow/postgres-shadow.js';
+import { type MemberTexts, snapshotJson } from '../snapshot-json.js';
 import { type ActionRow, approvalText, type EventRow } from '../sqlite/row-mapping.js';
 import {
   type ActionRecord,
@@ -93,16 +94,20 @@ export function planBatch(
   let seq = tip?.seq ?? 0;
   let prevHash = tip?.hash ?? GENESIS_HASH;
 
-  /** `metaJson`: each event's meta as validation canonicalized it (computed here when missing). */
+  /**
+   * `metaJson`: each event's meta as validation canonicalized it (computed here when missing);
+   * `texts`: the action's JSON members as validation canonicalized them (a create's).
+   */
   const append = (
     actionId: string,
     newEvents: NewEvent[],
     at: string,
     action: ActionRecord,
     metaJson: readonly string[] = [],
+    texts?: MemberTexts,
   ): EventRecord[] => {
     const snapshot = ledgerSnapshot(action);
-    const snapshotJson = canonicalJson(snapshot);
+    const snapshotText = texts === undefined ? canonicalJson(snapshot) : snapshotJson(snapshot, texts);
     const records = newEvents.map((event, index) => {
       const meta = metaJson[index] ?? canonicalJson(event.meta);
       const hashed = {
@@ -112,7 +117,7 @@ export function planBatch(
         meta: event.meta,
         created_at: at,
       };
-      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotJson, meta);
+      const hash = eventHashWithSnapshot(prevHash, hashed, snapshotText, meta);
       seq += 1;
       events.push({
         seq,
@@ -124,7 +129,7 @@ export function planBatch(
         prev_hash: prevHash,
         hash,
         status: snapshot.status,
-        action_snapshot: snapshotJson,
+        action_snapshot: snapshotText,
       });
       // One snapshot object per write, shared by its events: records are read-only to callers.
       const record: EventRecord = { seq, ...hashed, prev_hash: prevHash, hash, action: snapshot };
@@ -179,7 +184,11 @@ export function planBatch(
     if (scope !== null) byScope.set(scope, action.id);
     return {
       ok: true,
-      value: { action, events: append(action.id, input.events, action.created_at, action, json.meta), created: true },
+      value: {
+        action,
+        events: append(action.id, input.events, action.created_at, action, json.meta, json),
+        created: true,
+      },
     };
   };
 

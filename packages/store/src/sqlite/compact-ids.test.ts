@@ -16,6 +16,28 @@ describe('ids and hashes as bytes', () => {
     }
   });
 
+  it('keeps as text a UUID-shaped id with any one character out of place', () => {
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    for (let at = 0; at < id.length; at++) {
+      for (const bad of ['g', 'A', '-', '_', '\u00e9', '\u0130']) {
+        if (id[at] === bad) continue;
+        const edited = `${id.slice(0, at)}${bad}${id.slice(at + 1)}`;
+        expect(packUuid(edited)).toBe(edited);
+      }
+    }
+  });
+
+  it('keeps as text a digest-long text with any one character that is not lowercase hex', () => {
+    const hash = '0123456789abcdef'.repeat(4);
+    for (let at = 0; at < hash.length; at++) {
+      for (const bad of ['g', 'F', '-', '/', ':', '`']) {
+        const edited = `${hash.slice(0, at)}${bad}${hash.slice(at + 1)}`;
+        expect(packHash(edited)).toBe(edited);
+      }
+    }
+    expect(unpackHash(packHash(hash))).toBe(hash);
+  });
+
   it('stores a lowercase SHA-256 hex digest as 32 bytes, anything else as text', () => {
     const hash = 'ab'.repeat(32);
     expect(Buffer.isBuffer(packHash(hash)) && (packHash(hash) as Buffer).length).toBe(32);

@@ -5,12 +5,36 @@
  * back exactly as it was written: the columns have no type affinity and keep each value's type.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DIGEST = /^[0-9a-f]{64}$/;
 
-/** A lowercase UUID as 16 bytes; any other text unchanged. */
+/** The value of a lowercase hex digit's character code, or -1 (uppercase is not packed: it wouldn't read back). */
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+/**
+ * A lowercase UUID as 16 bytes; any other text unchanged. Decoded in one pass: a regular expression
+ * test, a copy without dashes and a hex decode took 2.5 times as long (0.54 against 0.21 µs), and
+ * every create packs three.
+ */
 export function packUuid(text: string): Buffer | string {
-  return UUID.test(text) ? Buffer.from(text.replaceAll('-', ''), 'hex') : text;
+  if (text.length !== 36) return text;
+  const bytes = Buffer.allocUnsafe(16);
+  let at = 0;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (text.charCodeAt(i) !== 45) return text;
+      i--;
+      continue;
+    }
+    const high = nibble(text.charCodeAt(i));
+    const low = nibble(text.charCodeAt(i + 1));
+    if (high < 0 || low < 0) return text;
+    bytes[at++] = (high << 4) | low;
+  }
+  return bytes;
 }
 
 /** A lowercase hex SHA-256 digest as 32 bytes; any other text unchanged. */

@@ -8,6 +8,7 @@ import { ledgerSnapshot } from '../ledger-snapshot.js';
 import { countsOnTransition, resolveGate } from '../limit-usage.js';
 import { insertOutbox } from '../outbox/sqlite-outbox.js';
 import { insertShadowDisagreement } from '../shadow/sqlite-shadow.js';
+import { type MemberTexts, snapshotJson } from '../snapshot-json.js';
 import {
   type ActionRecord,
   type CreateActionInput,
@@ -64,7 +65,9 @@ interface Tip {
 
 /** The seqs the next `count` events will get, as a JSON array body ("7,8"). */
 function nextSeqs(tip: Tip, count: number): string {
-  return Array.from({ length: count }, (_, i) => tip.seq + 1 + i).join(',');
+  let seqs = String(tip.seq + 1);
+  for (let i = 2; i <= count; i++) seqs += `,${tip.seq + i}`;
+  return seqs;
 }
 
 export interface SqliteWriter {
@@ -130,9 +133,9 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     metaJson: readonly string[],
     at: string,
     snapshot: ActionRecord,
+    snapshotText: string,
   ): AppendedEvent[] => {
     const from = readTip();
-    const snapshotJson = canonicalJson(snapshot);
     const patch = snapshotPatch(snapshot, snapshot.status);
     const storedAt = at === snapshot.created_at ? null : at;
     const packedActionId = packUuid(actionId);
@@ -151,7 +154,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         meta: event.meta,
         created_at: at,
       };
-      const hash = eventHashWithSnapshot(prevHash, fields, snapshotJson, meta);
+      const hash = eventHashWithSnapshot(prevHash, fields, snapshotText, meta);
       const first = index === 0;
       // A digest is always lowercase hex: packHash's check is only for values read back.
       const stored = Buffer.from(hash, 'hex');
@@ -207,7 +210,14 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     const inserted = sql(INSERT_ACTION).run(values);
     lastInserted = Number(inserted.lastInsertRowid);
     const snapshot = ledgerSnapshot(action);
-    const appended = appendEvents(action.id, chosen.events, texts.meta, action.created_at, snapshot);
+    const appended = appendEvents(
+      action.id,
+      chosen.events,
+      texts.meta,
+      action.created_at,
+      snapshot,
+      snapshotJson(snapshot, texts),
+    );
     if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
     if (chosen.shadow !== undefined) insertShadowDisagreement(sql, chosen.shadow);
     if (resolved?.row) insertUsage(sql, resolved.row, window);
@@ -242,7 +252,14 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     if (update.changes !== 1) throw new StoreError('version_conflict', `action ${input.id} changed concurrently`);
     if (input.grant !== undefined) changeSqliteGrant(sql, input.grant);
     const snapshot = ledgerSnapshot(next);
-    const appended = appendEvents(next.id, input.events, meta, input.at, snapshot);
+    const appended = appendEvents(
+      next.id,
+      input.events,
+      meta,
+      input.at,
+      snapshot,
+      snapshotJson(snapshot, row as MemberTexts),
+    );
     if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
     if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, next.id, input.at);
     counted?.push({ kind: 'moved', from: current.status, to: next.status });
