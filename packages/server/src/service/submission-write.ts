@@ -30,10 +30,9 @@ export function submissionWriter(parts: SubmissionParts): {
   notifying: () => boolean;
 } {
   let notifying = false;
-  // A call a grant allows has no approval token: none is made (allowedByGrant clears the field).
-  const grantFacts = { ...parts.facts, newApprovalToken: () => '' };
   const write = (verdict: Evaluation, grant?: GrantRecord): SubmissionWrite => {
-    const facts = grant === undefined ? parts.facts : grantFacts;
+    // A call a grant allows has no approval token: none is made (allowedByGrant clears the field).
+    const facts = grant === undefined ? parts.facts : { ...parts.facts, newApprovalToken: () => '' };
     const pending = withStoredHash(newAction(parts.stored.request, verdict, parts.policy, facts), parts.stored);
     const action = grant === undefined ? pending : allowedByGrant(pending, grant);
     const meta = submissionMeta(action, parts.submitter);
