@@ -23,7 +23,11 @@ export function drainConnections(server: Server): { closeIdle(): void } {
   server.on('request', (request, response) => {
     const socket: Socket = request.socket;
     busy.set(socket, (busy.get(socket) ?? 0) + 1);
-    response.once('close', () => {
+    let counted = true;
+    // `on` with a guard rather than `once`: no wrapper and no listener removal on every request.
+    response.on('close', () => {
+      if (!counted) return;
+      counted = false;
       const left = (busy.get(socket) ?? 1) - 1;
       if (left > 0) busy.set(socket, left);
       else busy.delete(socket);

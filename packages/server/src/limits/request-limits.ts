@@ -90,8 +90,14 @@ export class RequestLimits {
         retry_after_seconds: 1,
       });
     }
-    // 'close' follows the end of every response, and an aborted request too.
-    reply.raw.once('close', () => this.inflight.release(bytes));
+    // 'close' follows the end of every response, and an aborted request too. `on` with a guard rather
+    // than `once`: no wrapper and no listener removal per request (the response is dropped after).
+    let held = true;
+    reply.raw.on('close', () => {
+      if (!held) return;
+      held = false;
+      this.inflight.release(bytes);
+    });
   }
 
   private refuse(limit: string): void {

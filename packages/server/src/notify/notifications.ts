@@ -56,6 +56,11 @@ export class Notifications {
     this.worker = worker;
   }
 
+  /** False when no channel is configured: `route` would queue nothing (callers skip building its input). */
+  get routing(): boolean {
+    return this.router.enabled;
+  }
+
   route(action: ActionRecord, events: readonly NewEvent[], at: string): NewOutboxMessage[] | undefined {
     const messages = this.router.route(action, events, at);
     return messages.length === 0 ? undefined : messages;

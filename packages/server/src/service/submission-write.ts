@@ -52,8 +52,11 @@ export function submissionWriter(parts: SubmissionParts): {
         parts.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
       );
     }
-    const record = createdRecord(action);
-    const notifications = parts.notifications?.route(record, events, action.created_at);
+    // The stored record is built only for a router that has channels to route to.
+    const notifications =
+      parts.notifications?.routing === true
+        ? parts.notifications.route(createdRecord(action), events, action.created_at)
+        : undefined;
     notifying = notifications !== undefined;
     const written: SubmissionWrite = { action, events, notifications };
     if (grant !== undefined) written.grant_use = { id: grant.id, at: action.created_at };

@@ -14,27 +14,53 @@ import { breakGlassWire } from './break-glass-wire.js';
  * the caller's `you_may_decide`.
  */
 export function actionToWire(record: ActionRecord, principal: Principal, now?: Date): Action {
-  const { idempotency_key: _key, approval_token, approval: _state, ...rest } = record;
   const atMs = now === undefined ? Date.parse(record.updated_at) : now.getTime();
-  // Added to the rest object in place: a literal spreading `rest` and then the progress object took
-  // ~20 µs per action in V8 (and its result was slower to stringify), against ~2 µs this way.
-  const action: Action = Object.assign(
-    rest as typeof rest & Typed,
-    { summary: actionSummary(record.params) },
-    approvalProgress(record, atMs),
-    { break_glass: breakGlassWire(record) },
-  );
-  if (can(principal.role, 'action:see_approval_token')) action.approval_token = approval_token;
+  const progress = approvalProgress(record, atMs);
+  // One literal naming every field (the idempotency key and the approval state left out): a copy of
+  // the record by rest/spread and fields added to it turned the answer into a dictionary-mode object
+  // in V8, ~10× slower to build and slower to stringify (bench/RESULTS.md, issue 18 round 3).
+  const action: Action = {
+    id: record.id,
+    agent_id: record.agent_id,
+    tool: record.tool,
+    operation: record.operation,
+    params: record.params,
+    context: record.context,
+    status: record.status as Status,
+    decision: record.decision as Decision,
+    reason: record.reason,
+    reason_code: record.reason_code,
+    risk_level: record.risk_level as RiskLevel,
+    risk_rule: record.risk_rule,
+    matched_rule: record.matched_rule,
+    policy_version: record.policy_version,
+    policy_hash: record.policy_hash,
+    request_hash: record.request_hash,
+    approval_expires_at: record.approval_expires_at,
+    approval_decided_by: record.approval_decided_by,
+    approval_decided_at: record.approval_decided_at,
+    approval_reason: record.approval_reason,
+    submitted_by: record.submitted_by,
+    started_at: record.started_at,
+    finished_at: record.finished_at,
+    result_error: record.result_error,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+    version: record.version,
+    summary: actionSummary(record.params),
+    approvals_required: progress.approvals_required,
+    approvals: progress.approvals,
+    waiting_for: progress.waiting_for,
+    escalation_step: progress.escalation_step,
+    escalation_steps: progress.escalation_steps,
+    next_escalation_at: progress.next_escalation_at,
+    break_glass: breakGlassWire(record),
+  };
+  if (record.grant_id !== undefined) action.grant_id = record.grant_id;
+  if (can(principal.role, 'action:see_approval_token')) action.approval_token = record.approval_token;
   const right = now === undefined ? undefined : decisionRight(record, principal, atMs);
   if (right !== undefined) action.you_may_decide = right;
   return action;
-}
-
-/** The record's plain strings as the contract's unions: the store writes only these values. */
-interface Typed {
-  status: Status;
-  decision: Decision;
-  risk_level: RiskLevel;
 }
 
 export function eventToWire(record: EventRecord): ActionEvent {

@@ -7,19 +7,25 @@
  */
 export function approximateJsonSize(value: unknown): number {
   let size = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
+  // Only objects and arrays are stacked; leaves are counted where they are found.
+  const stack: object[] = [];
+  const leaf = (item: unknown): void => {
     if (typeof item === 'string') size += item.length + 2;
     else if (item === null || typeof item !== 'object') size += 8;
-    else if (Array.isArray(item)) {
+    else stack.push(item);
+  };
+  leaf(value);
+  while (stack.length > 0) {
+    const item = stack.pop() as object;
+    if (Array.isArray(item)) {
       size += 2 + item.length;
-      for (const element of item) stack.push(element);
+      for (let i = 0; i < item.length; i++) leaf(item[i]);
     } else {
       size += 2;
-      for (const key of Object.keys(item)) {
+      // for…in rather than Object.keys: no key array per object (values here are plain JSON objects).
+      for (const key in item) {
         size += key.length + 4;
-        stack.push((item as Record<string, unknown>)[key]);
+        leaf((item as Record<string, unknown>)[key]);
       }
     }
   }
