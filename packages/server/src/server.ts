@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
+import { createMemoryStore, type Store } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
 import { refuseWritesWhenInconsistent } from './audit/guarded-store.js';
 import { startLedgerIntegrity } from './audit/ledger-integrity.js';
@@ -10,14 +10,11 @@ import { OidcLogin } from './auth/oidc-login.js';
 import { SessionAuthenticator } from './auth/session-principal.js';
 import { TokenAdmin } from './auth/token-admin.js';
 import { TokenUseRecorder } from './auth/token-use-recorder.js';
+import { startBackgroundSweeps } from './background-sweeps.js';
 import type { ServerConfig } from './config/config.js';
 import { checkOpenModeExposure } from './config/exposure-check.js';
 import { seedDemoData } from './demo/demo-seed.js';
-import { databaseCheck } from './health/database-check.js';
-import { diskSpaceCheck } from './health/disk-space-check.js';
-import { ledgerCheck } from './health/ledger-check.js';
-import { policyCheck } from './health/policy-check.js';
-import { Readiness } from './health/readiness.js';
+import { serverReadiness } from './health/server-readiness.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/app-context.js';
 import { drainConnections } from './http/connection-drain.js';
@@ -26,13 +23,13 @@ import { ConcurrencyGate } from './limits/concurrency-gate.js';
 import { RequestLimits } from './limits/request-limits.js';
 import { Metrics } from './metrics/metrics.js';
 import { channelNames, selfPointingWebhooks } from './notify/channels-config.js';
-import { channelsCheck } from './notify/channels-ready.js';
-import { type PolicyAndChannelsOutcome, reloadPolicyAndChannels } from './notify/policy-channels-reload.js';
 import { slackInteractions } from './notify/slack-setup.js';
 import { startNotifications } from './notify/start-notifications.js';
+import { openStore } from './open-store.js';
 import { InlinePolicyEvaluator } from './playground/inline-policy-evaluator.js';
+import { startHotReloadWatchers } from './policy/hot-reload-watchers.js';
 import { PolicyHolder } from './policy/policy-holder.js';
-import { watchPolicyFile } from './policy/policy-watcher.js';
+import { policyReloader } from './policy/policy-reloader.js';
 import { decidingIdentities, quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
@@ -72,10 +69,6 @@ export interface FarameshServer {
   listen(): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
 }
-
-const SESSION_SWEEP_MS = 60_000;
-/** How often a replica checks the database for a shadow policy set or cleared on another one. */
-const SHADOW_SYNC_MS = 2000;
 
 const SILENT: ServerLogger = { info() {}, warn() {}, error() {} };
 
@@ -194,10 +187,16 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     rateLimiterCallers: requestLimits.limiter.size,
   }));
 
-  const reloadPolicy = async (): Promise<PolicyAndChannelsOutcome> => {
-    const before = channelNames(config.channels).join(', ');
-    const outcome = await reloadPolicyAndChannels({ policy, channels: notifications.reload, loadOptions });
-    if (outcome.channels?.ok === true) {
+  const reloadPolicy = policyReloader({
+    config,
+    policy,
+    channels: notifications.reload,
+    loadOptions,
+    shadow,
+    metrics,
+    log,
+    warnOfUnreachableQuorums,
+    onChannelsReloaded: () => {
       // The Slack app's signing secrets and user map come with the channels.
       const previous = slack;
       slack =
@@ -206,33 +205,19 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
           : slackInteractions(config.channels.slack, { auth, store: guardedStore, approvals, now });
       context.slack = slack?.interactions ?? null;
       void previous?.responder.close();
-      const after = channelNames(config.channels).join(', ');
-      if (after !== before) log.info(`channels reloaded: ${config.channels.file} (${after || 'none'})`);
-    }
-    if (outcome.channels?.ok === false) {
-      log.warn(
-        `channels reload refused, keeping the last good channels (${before || 'none'}):\n${outcome.channels.message}`,
-      );
-    }
-    // The admin reload (and promotion) re-reads FARAMESH_SHADOW_POLICY too; it keeps its last good one.
-    await shadow.reloadFile();
-    metrics.policyReloads.inc({ result: outcome.ok ? 'ok' : 'invalid' });
-    if (outcome.ok && outcome.changed) {
-      log.info(`policy reloaded: ${outcome.status.file} (version ${outcome.status.version})`);
-      await warnOfUnreachableQuorums().catch(() => {});
-    }
-    if (!outcome.ok) log.warn(`policy reload failed, keeping version ${outcome.status.version}:\n${outcome.message}`);
-    return outcome;
-  };
+    },
+  });
 
-  const readiness = new Readiness({ cacheMs: options.readinessCacheMs ?? 1000, timeoutMs: 5000, now });
-  readiness.add(databaseCheck(store, now));
-  if (config.dbBackend === 'sqlite' && options.store === undefined) {
-    readiness.add(diskSpaceCheck(config.sqlitePath, config.minFreeBytes));
-  }
-  readiness.add(policyCheck(policy));
-  readiness.add(channelsCheck(notifications.reload));
-  readiness.add(ledgerCheck(ledger));
+  const readiness = serverReadiness({
+    config,
+    store,
+    ownStore: options.store === undefined,
+    policy,
+    notifications,
+    ledger,
+    now,
+    cacheMs: options.readinessCacheMs ?? 1000,
+  });
 
   const envTokens = new EnvTokenSource(config.tokens);
   const tokenUses = new TokenUseRecorder(store.tokens, {
@@ -307,47 +292,15 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     if (seeded > 0) log.info(`demo mode: seeded ${seeded} demo actions`);
   }
 
-  const watcher = config.hotReload ? watchPolicyFile(config.policyFile, () => void reloadPolicy()) : null;
-  const channelsFile = config.channels.file;
-  const channelsWatcher =
-    config.hotReload && channelsFile !== null ? watchPolicyFile(channelsFile, () => void reloadPolicy()) : null;
-  const shadowFile = config.shadow.file;
-  const shadowWatcher =
-    config.hotReload && shadowFile !== null ? watchPolicyFile(shadowFile, () => void shadow.reloadFile()) : null;
-  // Without a file, follow the shadow policy other replicas set or clear through the API.
-  const shadowSync = shadowFile === null ? setInterval(() => void shadow.sync(), SHADOW_SYNC_MS) : null;
-  shadowSync?.unref();
-  const sweepMs = (options.expirySweepSeconds ?? 1) * 1000;
-  // While the database is down every sweep fails: say so once, and once more when it works again.
-  let sweepFailing = false;
-  const sweeper = setInterval(() => {
-    // Expiry first: an action whose window closed is expired, never escalated. Then grants' expiry.
-    service
-      .expireDue()
-      .then(() => escalations.sweep())
-      .then(() => grants.expireDue())
-      .then(
-        () => {
-          if (sweepFailing) log.info('expiry and escalation sweep works again');
-          sweepFailing = false;
-        },
-        (error: unknown) => {
-          if (!sweepFailing) {
-            log.error(`expiry and escalation sweep failed (retrying every ${sweepMs} ms): ${(error as Error).message}`);
-          }
-          sweepFailing = true;
-        },
-      );
-  }, sweepMs);
-  sweeper.unref();
-  // Ended sessions are refused on lookup anyway; this only keeps the table from growing.
-  const sessionSweeper =
-    sessions === null
-      ? null
-      : setInterval(() => {
-          sessions.sweep().catch((error: unknown) => log.warn(`session sweep failed: ${(error as Error).message}`));
-        }, SESSION_SWEEP_MS);
-  sessionSweeper?.unref();
+  const watchers = startHotReloadWatchers(config, reloadPolicy, shadow);
+  const sweeps = startBackgroundSweeps({
+    service,
+    escalations,
+    grants,
+    sessions,
+    log,
+    sweepMs: (options.expirySweepSeconds ?? 1) * 1000,
+  });
 
   let closed = false;
   return {
@@ -369,16 +322,12 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(sweeper);
-      if (sessionSweeper !== null) clearInterval(sessionSweeper);
+      sweeps.close();
       oidc?.close();
       await notifications.close();
       await slack?.responder.close();
       ledger.close();
-      watcher?.close();
-      channelsWatcher?.close();
-      shadowWatcher?.close();
-      if (shadowSync !== null) clearInterval(shadowSync);
+      watchers.close();
       shutdown.abort();
       follower?.close();
       for (const stream of streams) stream.close();
@@ -389,26 +338,6 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       await store.close();
     },
   };
-}
-
-async function openStore(config: ServerConfig): Promise<Store> {
-  if (config.dbBackend === 'postgres') {
-    // resolveConfig refuses postgres without a DSN; this guards direct callers.
-    const dsn = config.postgresDsn ?? '';
-    const store = createPostgresStore({ dsn });
-    try {
-      await store.ping();
-    } catch (error) {
-      await store.close().catch(() => {});
-      // Fail loudly at start: a configured PostgreSQL is never replaced by SQLite.
-      throw Object.assign(
-        new Error(`PostgreSQL is unreachable (${(error as Error).message}); refusing to start or fall back to SQLite`),
-        { code: 'store_unavailable' },
-      );
-    }
-    return store;
-  }
-  return createSqliteStore({ path: config.sqlitePath });
 }
 
 export { createMemoryStore };

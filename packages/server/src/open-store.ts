@@ -1,0 +1,23 @@
+import { createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
+import type { ServerConfig } from './config/config.js';
+
+/** Opens the configured store; a PostgreSQL that doesn't answer stops the start. */
+export async function openStore(config: ServerConfig): Promise<Store> {
+  if (config.dbBackend === 'postgres') {
+    // resolveConfig refuses postgres without a DSN; this guards direct callers.
+    const dsn = config.postgresDsn ?? '';
+    const store = createPostgresStore({ dsn });
+    try {
+      await store.ping();
+    } catch (error) {
+      await store.close().catch(() => {});
+      // Fail loudly at start: a configured PostgreSQL is never replaced by SQLite.
+      throw Object.assign(
+        new Error(`PostgreSQL is unreachable (${(error as Error).message}); refusing to start or fall back to SQLite`),
+        { code: 'store_unavailable' },
+      );
+    }
+    return store;
+  }
+  return createSqliteStore({ path: config.sqlitePath });
+}
