@@ -240,7 +240,8 @@ async function copyLedgerBookkeeping(source: Database.Database, client: pg.Clien
  * Tables whose rows are the ledger (copied and verified above) or can't be copied as they are:
  * bookkeeping copied above, the search index (PostgreSQL builds its own; every table named
  * actions_search…: schema 18's actions_search_text, its FTS5 shadow tables, and the emptied
- * actions_search_content that migration 18 leaves behind), the readiness probe row.
+ * actions_search_content that migration 18 leaves behind, and search_indexed, the mark of how far
+ * it is filled), the readiness probe row.
  */
 const NOT_SIDE_TABLES = new Set([
   'actions',
@@ -251,6 +252,8 @@ const NOT_SIDE_TABLES = new Set([
   // An archived database is refused above; its (empty) archive table has nothing to copy.
   'ledger_archives',
   'readiness_probe',
+  // Migration 19: how far SQLite's search index has been filled (PostgreSQL indexes every row).
+  'search_indexed',
 ]);
 
 /**
