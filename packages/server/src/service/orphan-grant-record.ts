@@ -1,6 +1,6 @@
 import type { JsonObject } from '@faramesh/contract';
 import type { GrantChange, GrantRecord, NewAction } from '@faramesh/store';
-import { requestHash } from './request-hash.js';
+import { adminAction } from './admin-action.js';
 
 /** The agent id of what the server records by itself (a sweep has no principal). */
 const SERVER_AGENT = 'faramesh';
@@ -20,37 +20,16 @@ export function orphanGrantAction(
   const revoking = change.kind === 'revoke';
   const by = revoking ? change.by : null;
   const params: JsonObject = { grant_id: grant.id, grant_action_id: grant.action_id };
-  const request = {
-    agent_id: by ?? SERVER_AGENT,
-    tool: 'faramesh',
-    operation: revoking ? 'grant.revoke' : 'grant.expire',
-    params,
-    context: {},
-  };
+  const operation = revoking ? 'grant.revoke' : 'grant.expire';
   const reason = `${revoking ? `${by} revoked` : 'the expiry of'} standing grant ${grant.id.slice(0, 8)}, whose action ${grant.action_id.slice(0, 8)} was archived`;
-  const action = {
+  const action = adminAction({
     id,
-    ...request,
-    status: 'allowed',
-    decision: 'allow',
+    request: { agent_id: by ?? SERVER_AGENT, operation, params },
     reason,
-    reason_code: 'admin_action',
     risk_level: 'low',
-    risk_rule: null,
-    matched_rule: null,
-    request_hash: requestHash(request),
-    approval_token: null,
-    approval_expires_at: null,
-    approval_decided_by: null,
-    approval_decided_at: null,
-    approval_reason: null,
     submitted_by: by,
-    idempotency_key: null,
-    started_at: null,
-    finished_at: null,
-    result_error: null,
     created_at: change.at,
-  };
+  });
   return {
     action,
     created: { agent_id: action.agent_id, tool: action.tool, operation: action.operation, submitted_by: by },

@@ -9,8 +9,8 @@ import { ApiError } from '../http/api-error.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { PolicyHolder, ReloadOutcome } from '../policy/policy-holder.js';
 import type { ActionService } from '../service/action-service.js';
+import { adminAction } from '../service/admin-action.js';
 import { submissionMeta } from '../service/new-action.js';
-import { requestHash } from '../service/request-hash.js';
 import type { EventHub } from '../stream/event-hub.js';
 import { checkPolicyFile, swapPolicyFile, writeAtomically } from './policy-file-swap.js';
 import type { ShadowPolicy } from './shadow-policy.js';
@@ -162,32 +162,15 @@ export class ShadowPromoter {
       shadow_source: this.deps.shadow.fromFile ? 'file' : 'api',
       report: { ...report, rules: report.rules.slice(0, RECORDED_RULES), rules_total: report.rules.length },
     };
-    const request = { agent_id: principal.name, tool: 'faramesh', operation: 'policy.promote', params, context: {} };
-    const action: NewAction = {
+    const recorded = adminAction({
       id: this.deps.newId(),
-      ...request,
-      status: 'allowed',
-      decision: 'allow',
+      request: { agent_id: principal.name, operation: 'policy.promote', params },
       reason: `${principal.name} promoted the shadow policy ${candidate.hash.slice(0, 12)} to active`,
-      reason_code: 'admin_action',
       risk_level: 'high',
-      risk_rule: null,
-      matched_rule: null,
-      policy_version: active.version,
-      policy_hash: active.hash,
-      request_hash: requestHash(request),
-      approval_token: null,
-      approval_expires_at: null,
-      approval_decided_by: null,
-      approval_decided_at: null,
-      approval_reason: null,
       submitted_by: principal.openMode ? null : principal.name,
-      idempotency_key: null,
-      started_at: null,
-      finished_at: null,
-      result_error: null,
       created_at: at,
-    };
+    });
+    const action: NewAction = Object.assign(recorded, { policy_version: active.version, policy_hash: active.hash });
     const meta = submissionMeta(action, policyPrincipal(principal));
     const events = [
       this.deps.service.event('created', meta.created),
