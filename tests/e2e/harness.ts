@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { removeAfterFile } from '../temp-dirs.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(ROOT, 'packages/cli/dist/bin.js');
@@ -29,9 +30,10 @@ export interface StartOptions {
   nodeArgs?: string[];
 }
 
-/** A fresh temp directory holding a copy of the default policy. */
+/** A fresh temp directory holding a copy of the default policy, removed after its test file. */
 export function workDir(): { dir: string; policy: string; db: string } {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-e2e-'));
+  removeAfterFile(dir);
   const policy = join(dir, 'policy.yaml');
   copyFileSync(DEFAULT_POLICY, policy);
   return { dir, policy, db: join(dir, 'data', 'actions.db') };
