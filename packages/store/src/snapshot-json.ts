@@ -1,4 +1,5 @@
 import { canonicalObject } from '@faramesh/canonical';
+import { flatText } from './flat-text.js';
 import type { ActionRecord } from './store.js';
 
 /** Canonical texts of an action's JSON members, as validation (ActionJson) or its stored row has them. */
@@ -12,10 +13,11 @@ export interface MemberTexts {
 /**
  * canonicalJson(snapshot) with its JSON members copied from `texts` (their canonical JSON, made once
  * when validating or building the row) instead of written again: what the ledger hashes is then the
- * very text stored in the action row. `texts` must be those of the snapshot's own members.
+ * very text stored in the action row. `texts` must be those of the snapshot's own members. The text
+ * is flat (flat-text.ts): each event of the write hashes it.
  */
 export function snapshotJson(snapshot: ActionRecord, texts: MemberTexts): string {
-  return canonicalObject(snapshot as unknown as Record<string, unknown>, (key) => {
+  const text = canonicalObject(snapshot as unknown as Record<string, unknown>, (key) => {
     switch (key) {
       case 'params':
         return texts.params;
@@ -29,4 +31,5 @@ export function snapshotJson(snapshot: ActionRecord, texts: MemberTexts): string
         return undefined;
     }
   });
+  return flatText(text);
 }
