@@ -102,7 +102,10 @@ export class NotificationRouter {
   }
 
   private payload(type: string, at: string, action: ActionRecord, eventId: string) {
-    const { approval_token: _never, ...wire } = actionToWire(action, NO_TOKEN);
+    // NO_TOKEN's role never sees the token, so the wire object has none: no rest copy to drop it (a
+    // copy by rest is a dictionary-mode object in V8, slower to stringify into the outbox row).
+    const wire = actionToWire(action, NO_TOKEN);
+    if (wire.approval_token !== undefined) delete wire.approval_token;
     return {
       type,
       timestamp: at,

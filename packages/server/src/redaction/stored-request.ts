@@ -48,6 +48,8 @@ export function storedRequest(
 
 /** Records the stored request's own hash in a pending action's approval state, for the binding check. */
 export function withStoredHash(action: NewAction, stored: StoredRequest): NewAction {
-  if (stored.storedHash === null || action.approval === undefined) return action;
+  // The approval first: `storedHash` hashes the whole stored request on first use, and only an
+  // action that waits for approval records it (most redacted submissions don't).
+  if (action.approval === undefined || stored.storedHash === null) return action;
   return { ...action, approval: { ...action.approval, stored_request_hash: stored.storedHash } };
 }
