@@ -50,7 +50,8 @@ export function submissionWriter(parts: SubmissionParts): {
     // A grant's use is recorded in the action's own decision event (no event of its own: a second
     // event hashes the ~1.2 KB snapshot again): the event names the grant (grant_id, from the action)
     // and the action whose approval made it; the use is counted on the grant in the same transaction.
-    if (grant !== undefined) Object.assign(decided, { grant_action_id: grant.action_id, grant_max_uses: grant.max_uses });
+    if (grant !== undefined)
+      Object.assign(decided, { grant_action_id: grant.action_id, grant_max_uses: grant.max_uses });
     const events = [parts.event('created', meta.created), parts.event('decision_made', decided)];
     // The stored record is built only for a router that has channels to route to.
     const notifications =
