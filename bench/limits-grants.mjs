@@ -1,6 +1,6 @@
 // What rate/budget limits and standing grants cost, same run, against the same calls without them:
 //
-//   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N]        (after `npm run build`)
+//   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N] [--before DIR]   (after `npm run build`)
 //
 // 1. Evaluation (in process): a decision of an allow rule (baseline); the same rule with a `limit:`
 //    as a submission decides it (evaluate, then withWindowUsage with the window's usage); a
@@ -8,13 +8,18 @@
 // 2. POST /v1/actions on SQLite FULL, one server per scenario, 64 connections, in alternating rounds
 //    (each round runs every scenario once, in a rotated order): req/s and the server's CPU per
 //    request (user + system, /proc). Every call of every scenario ends `allowed`:
-//      baseline  http get, allowed by its rule
+//      baseline  http get, allowed by its rule, from 1,024 agents
 //      limit     the same rule with `limit: { count: 1000000, per: 1h, by: [agent_id] }` over
-//                1,024 agents, never reached (each call's usage is read and recorded in the write)
+//                1,024 agents = 1,024 buckets, never reached (each call's usage is read and recorded
+//                in the write; each bucket's newest usage is a different index page)
+//      baseline/limit (64 agents)  the same two from 64 agents (the main submit benchmark's count):
+//                64 buckets, whose newest usage pages stay few and hot
 //      grant     http post, which the rule sends to approval, allowed by a live standing grant
 //                (agent_pattern bench-*, url_host api.example.com; no max_uses), its use counted
 //      both      the limited server with the grant, calls alternating get (limit) / post (grant)
 //    and for reference, not a target: the same http post with no grant (it waits for approval).
+//    --before DIR runs every scenario on DIR's build too (another checkout, built), in the same
+//    alternating rounds, and prints each build's ratios to its own baseline and after/before.
 // 1b. Evaluation on the shipped policy (policies/default.yaml), in alternating rounds: http get
 //    with and without a limit on its rule, shell run (sent to approval) without a grant and covered
 //    by one, and a mix; ratios to "today", the same calls on the policy without limit or grant.
@@ -41,6 +46,8 @@ const flag = (name, fallback) => {
 };
 const seconds = flag('--seconds', smoke ? 0.5 : 5);
 const rounds = flag('--rounds', smoke ? 1 : 3);
+const beforeAt = process.argv.indexOf('--before');
+const before = beforeAt > 0 ? process.argv[beforeAt + 1] : null;
 const EVAL_SECONDS = smoke ? 0.05 : 1.5;
 
 const RULES = `rules:
@@ -63,8 +70,8 @@ const SCOPE = {
   params: { url: { url_host: 'api.example.com' } },
 };
 
-const call = (i, operation) => ({
-  agent_id: `bench-${i % 1024}`,
+const call = (i, operation, agents = 1024) => ({
+  agent_id: `bench-${i % agents}`,
   tool: 'http',
   operation,
   params: { url: `https://api.example.com/items/${i}` },
@@ -72,6 +79,7 @@ const call = (i, operation) => ({
 const get = (i) => call(i, 'get');
 const post = (i) => call(i, 'post');
 const mixed = (i) => call(i, i % 2 === 0 ? 'get' : 'post');
+const get64 = (i) => call(i, 'get', 64);
 
 // ---------------------------------------------------------------------------------------------
 header('Limits and grants: evaluation cost per decision (same run)');
@@ -229,9 +237,18 @@ async function load(server, bodyOf) {
   return { rps: result.requests.total / seconds, cpu, failed: result.non2xx + result.errors + result.timeouts };
 }
 
-const scenarios = [
+const builds =
+  before === null
+    ? [{ tag: '', from: undefined }]
+    : [
+        { tag: 'before ', from: before },
+        { tag: '', from: undefined },
+      ];
+const kinds = [
   { name: 'baseline', policy: 'plain.yaml', grant: false, body: get, expect: 'rule_allow' },
   { name: 'limit', policy: 'limited.yaml', grant: false, body: get, expect: 'rule_allow' },
+  { name: 'baseline (64 agents)', policy: 'plain.yaml', grant: false, body: get64, expect: 'rule_allow', base: 2 },
+  { name: 'limit (64 buckets)', policy: 'limited.yaml', grant: false, body: get64, expect: 'rule_allow', base: 2 },
   { name: 'grant', policy: 'plain.yaml', grant: true, body: post, expect: 'grant' },
   { name: 'both', policy: 'limited.yaml', grant: true, body: mixed, expect: null },
   {
@@ -242,16 +259,24 @@ const scenarios = [
     expect: 'rule_require_approval',
   },
 ];
+// Every kind on every build; `base` is the index (within its build) of the baseline its ratios use.
+const scenarios = builds.flatMap(({ tag, from }) =>
+  kinds.map((kind) => Object.assign({}, kind, { name: `${tag}${kind.name}`, from, base: kind.base ?? 0 })),
+);
 const servers = [];
 try {
   for (const s of scenarios) {
-    const server = await startFaramesh({ db: join(dir, `${servers.length}.db`), policy: join(dir, s.policy) });
+    const server = await startFaramesh({
+      db: join(dir, `${servers.length}.db`),
+      policy: join(dir, s.policy),
+      ...(s.from !== undefined && { from: s.from }),
+    });
     servers.push(server);
     if (s.grant) await grantOn(server);
     const probe = await submit(server, s.body(1));
     if (s.expect !== null && probe.reason_code !== s.expect)
       throw new Error(`${s.name}: expected ${s.expect}, got ${JSON.stringify(probe)}`);
-    if (s.name === 'limit' && probe.status !== 'allowed') throw new Error('the limit should not be reached');
+    if (s.policy === 'limited.yaml' && probe.status !== 'allowed') throw new Error('the limit should not be reached');
     await load(server, s.body); // warm-up: JIT, page cache, the first rows of every bucket
   }
   // Medians of the rounds: on a shared machine one round of a scenario can land on a burst of
@@ -263,7 +288,7 @@ try {
       const r = await load(servers[index], scenarios[index].body);
       runs[index].push(r);
       console.log(
-        `  round ${round + 1}  ${scenarios[index].name.padEnd(31)} ${int(r.rps).padStart(6)} req/s   cpu/req ${int(r.cpu ?? 0).padStart(4)} µs   failed ${r.failed}`,
+        `  round ${round + 1}  ${scenarios[index].name.padEnd(38)} ${int(r.rps).padStart(6)} req/s   cpu/req ${int(r.cpu ?? 0).padStart(4)} µs   failed ${r.failed}`,
       );
     }
   }
@@ -277,12 +302,19 @@ try {
     cpu: median(r.map((x) => x.cpu ?? 0)),
     failed: r.reduce((n, x) => n + x.failed, 0),
   }));
-  const base = rows[0];
-  console.log(`median of ${rounds} round(s) of ${seconds} s per scenario (ratios to the baseline):`);
+  console.log(
+    `median of ${rounds} round(s) of ${seconds} s per scenario (ratios to the same build's baseline with the same agents):`,
+  );
   scenarios.forEach((s, i) => {
     const r = rows[i];
+    const base = rows[i - (i % kinds.length) + s.base];
+    // With --before: this build's CPU per request against the before build's, same scenario.
+    const vs =
+      before !== null && i >= kinds.length
+        ? `   after/before cpu ${((r.cpu / rows[i - kinds.length].cpu) * 100).toFixed(1)}%`
+        : '';
     console.log(
-      `submit  ${s.name.padEnd(31)} ${int(r.rps).padStart(6)} req/s (${((r.rps / base.rps) * 100).toFixed(1)}%)   cpu/req ${int(r.cpu).padStart(4)} µs (${((r.cpu / base.cpu) * 100).toFixed(1)}%)   failed ${r.failed}`,
+      `submit  ${s.name.padEnd(38)} ${int(r.rps).padStart(6)} req/s (${((r.rps / base.rps) * 100).toFixed(1)}%)   cpu/req ${int(r.cpu).padStart(4)} µs (${((r.cpu / base.cpu) * 100).toFixed(1)}%)   failed ${r.failed}${vs}`,
     );
   });
 } finally {

@@ -68,11 +68,14 @@ describeWithPostgres('grant uses under concurrent submissions on two PostgreSQL 
       expect(granted).toHaveLength(k);
       expect(pending).toHaveLength(N - k);
       expect(grant).toMatchObject({ uses: k, state: 'exhausted' });
-      // Every allowed call carries one grant_used event, exactly k in all.
+      // Every allowed call's decision event records its use of the grant, exactly k in all.
       const uses = await Promise.all(
-        granted.map(async (g) => (await api(b.url, `/v1/actions/${g.json.id}/events`)).json.at(-1).event_type),
+        granted.map(async (g) => {
+          const decision = (await api(b.url, `/v1/actions/${g.json.id}/events`)).json.at(-1);
+          return [decision.event_type, decision.meta.grant_id];
+        }),
       );
-      expect(uses).toEqual(Array.from({ length: k }, () => 'grant_used'));
+      expect(uses).toEqual(Array.from({ length: k }, () => ['decision_made', grant.id]));
     }
     expect((await api(b.url, '/v1/audit/verify')).json.ok).toBe(true);
   });

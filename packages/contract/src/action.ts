@@ -39,7 +39,10 @@ export const EVENT_TYPES = [
   'break_glass_reviewed',
   /** A standing grant was made with this action's approval (on the approved action). */
   'grant_created',
-  /** A standing grant allowed this action (on the allowed action; meta: grant_id, uses). */
+  /**
+   * A standing grant allowed this action (written before schema 20's builds; a use is now recorded in
+   * the action's `decision_made`, whose meta names the grant: grant_id, grant_action_id, grant_max_uses).
+   */
   'grant_used',
   /** A standing grant made with this action's approval was revoked (on the approved action). */
   'grant_revoked',

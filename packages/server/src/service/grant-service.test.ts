@@ -78,7 +78,15 @@ describe('standing grants on the server', () => {
 
     const covered = (await h.submitRaw({ ...LS, params: { cmd: "ls  '-la' /tmp" } })).json();
     expect(covered).toMatchObject({ status: 'allowed', decision: 'allow', reason_code: 'grant', grant_id: grant.id });
-    expect(await h.eventTypes(covered.id)).toEqual(['created', 'decision_made', 'grant_used']);
+    // The use is recorded in the decision itself: it names the grant and the action that made it.
+    const events = (await h.call('alice', 'GET', `/v1/actions/${covered.id}/events`)).json();
+    expect(events.map((e: { event_type: string }) => e.event_type)).toEqual(['created', 'decision_made']);
+    expect(events[1].meta).toMatchObject({
+      reason_code: 'grant',
+      grant_id: grant.id,
+      grant_action_id: first.id,
+      grant_max_uses: 2,
+    });
     expect((await h.submitRaw(LS)).json()).toMatchObject({ reason_code: 'grant' });
     // Used up: the third goes to approval like any other.
     expect((await h.submitRaw(LS)).json()).toMatchObject({ status: 'pending_approval' });

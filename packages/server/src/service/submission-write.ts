@@ -20,7 +20,8 @@ export interface SubmissionParts {
 
 /**
  * Builds a submission's write for a decision — and, when a standing grant stands in for the
- * approval, for that grant (the action allowed, `grant_used`, the use counted with the insert).
+ * approval, for that grant (the action allowed, its decision naming the grant, the use counted with
+ * the insert).
  * Called once for the decision without usage and, for a limited rule, again by the limit gate inside
  * the write transaction: the last write built is the one stored, so `notifying` tells whether what
  * was stored queued notifications.
@@ -46,12 +47,12 @@ export function submissionWriter(parts: SubmissionParts): {
     // Object.assign, not spreads: the limit's field is one the decision meta lacks (V8's slow path).
     const decided =
       verdict.limit === null ? meta.decision_made : Object.assign({}, meta.decision_made, limitMeta(verdict.limit));
+    // A grant's use is recorded in the action's own decision event (no event of its own: a second
+    // event hashes the ~1.2 KB snapshot again): the event names the grant (grant_id, from the action)
+    // and the action whose approval made it; the use is counted on the grant in the same transaction.
+    if (grant !== undefined)
+      Object.assign(decided, { grant_action_id: grant.action_id, grant_max_uses: grant.max_uses });
     const events = [parts.event('created', meta.created), parts.event('decision_made', decided)];
-    if (grant !== undefined) {
-      events.push(
-        parts.event('grant_used', { grant_id: grant.id, grant_action_id: grant.action_id, max_uses: grant.max_uses }),
-      );
-    }
     // The stored record is built only for a router that has channels to route to.
     const notifications =
       parts.notifications?.routing === true
