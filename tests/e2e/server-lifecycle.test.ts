@@ -108,7 +108,7 @@ describe('the README walkthrough over HTTP and SSE', () => {
     const ready = await api(server.url, '/ready');
     expect(ready.json.checks.database).toMatchObject({
       backend: 'sqlite',
-      durability: { journal_mode: 'wal', synchronous: 'full' },
+      durability: { journal_mode: 'wal', synchronous: 'full', checkpoint: 'worker' },
     });
     const metrics = await api(server.url, '/metrics');
     expect(metrics.json).toContain('faramesh_actions_total{status="pending_approval",tool="shell"}');

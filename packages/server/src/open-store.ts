@@ -1,8 +1,11 @@
 import { createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
 import type { ServerConfig } from './config/config.js';
 
-/** Opens the configured store; a PostgreSQL that doesn't answer stops the start. */
-export async function openStore(config: ServerConfig): Promise<Store> {
+/**
+ * Opens the configured store; a PostgreSQL that doesn't answer stops the start. SQLite checkpoints
+ * its WAL from a worker thread; `warn` hears if that worker fails (the writer then checkpoints itself).
+ */
+export async function openStore(config: ServerConfig, warn: (message: string) => void = () => {}): Promise<Store> {
   if (config.dbBackend === 'postgres') {
     // resolveConfig refuses postgres without a DSN; this guards direct callers.
     const dsn = config.postgresDsn ?? '';
@@ -19,5 +22,9 @@ export async function openStore(config: ServerConfig): Promise<Store> {
     }
     return store;
   }
-  return createSqliteStore({ path: config.sqlitePath });
+  return createSqliteStore({
+    path: config.sqlitePath,
+    checkpointWorker: true,
+    onCheckpointFailure: (error) => warn(`SQLite checkpoint worker: ${error.message}; checkpointing in the writer`),
+  });
 }

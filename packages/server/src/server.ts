@@ -85,7 +85,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
     redactionKey: (config.redactionKey ?? null) !== null,
   };
   const policy = await PolicyHolder.load(config.policyFile, now, loadOptions);
-  const store = options.store ?? (await openStore(config));
+  const store = options.store ?? (await openStore(config, (message) => log.warn(message)));
   const warnOfUnreachableQuorums = async () => {
     const identities = await decidingIdentities(config.tokens, config.oidc !== null, store, now().toISOString());
     for (const warning of quorumIdentityWarnings(policy.current(), identities)) log.warn(warning);

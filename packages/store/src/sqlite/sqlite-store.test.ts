@@ -70,9 +70,17 @@ describe('sqlite store', () => {
   });
 
   it('reports WAL and synchronous=FULL by default, NORMAL when asked', async () => {
-    expect((await (await open()).info()).durability).toEqual({ journal_mode: 'wal', synchronous: 'full' });
+    expect((await (await open()).info()).durability).toEqual({
+      journal_mode: 'wal',
+      synchronous: 'full',
+      checkpoint: 'writer',
+    });
     const normal = await open({ synchronous: 'normal' });
-    expect((await normal.info()).durability).toEqual({ journal_mode: 'wal', synchronous: 'normal' });
+    expect((await normal.info()).durability).toEqual({
+      journal_mode: 'wal',
+      synchronous: 'normal',
+      checkpoint: 'writer',
+    });
     expect((await normal.info()).backend).toBe('sqlite');
   });
 

@@ -15,6 +15,7 @@ import {
 } from '../store.js';
 import { validateCreate, validateTransition } from '../validate-input.js';
 import { ActionCounts, type CountDelta } from './action-counts.js';
+import { type CheckpointTuning, checkpointerFor } from './checkpointer.js';
 import { expandCreate } from './created-records.js';
 import {
   actionWhere,
@@ -48,6 +49,13 @@ export interface SqliteStoreOptions {
   onCommit?: (stats: CommitStats) => void;
   /** How long a write waits for another process's lock before failing as `unavailable`. */
   busyTimeoutMs?: number;
+  /**
+   * Checkpoint the WAL from a worker thread rather than inside commits (checkpointer.ts): the server
+   * turns it on; one-off CLI uses leave it off. Ignored for `:memory:`.
+   */
+  checkpointWorker?: boolean | CheckpointTuning;
+  /** Hears why the checkpoint worker failed (the writer checkpoints inside its commits again). */
+  onCheckpointFailure?: (error: Error) => void;
 }
 
 export type { CommitStats };
@@ -77,6 +85,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   } as const;
   // One connection serves reads and writes; opening it sets WAL and checks the schema.
   const db = openDatabase(settings);
+  const checkpointer = checkpointerFor(db, settings, options);
   const counts = new ActionCounts(db);
   const writer = createSqliteWriter(db, location);
   const queue = new WriteQueue(db, {
@@ -317,6 +326,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         durability: {
           journal_mode: String(db.pragma('journal_mode', { simple: true })),
           synchronous: SYNCHRONOUS_NAMES[Number(db.pragma('synchronous', { simple: true }))] ?? 'unknown',
+          checkpoint: checkpointer.state(),
         },
         location,
       }));
@@ -377,6 +387,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       try {
         queue.close();
       } finally {
+        // The worker's connection closes first, so the writer's close is the last one: SQLite then
+        // checkpoints everything and removes the WAL.
+        await checkpointer.stop();
         guarded('closing', () => db.close());
       }
     },
