@@ -6,19 +6,18 @@ import { afterAll } from 'vitest';
 // databases (tests/e2e/memory-capped-heap.test.ts writes ~1 GB), and left behind they fill the disk
 // over repeated CI runs. This file is a vitest setup file, so the hook below is registered first
 // in every test file and runs after the file's own afterAll hooks have stopped its servers.
+// Package test helpers (packages/server/src/testing, packages/cli/src/testing) can't import this
+// file, so they add their directories to the same set, found under this global symbol.
 const KEY = Symbol.for('faramesh.test.tempDirs');
-type Registry = { [KEY]?: Set<string> };
+const registry = globalThis as { [KEY]?: Set<string> };
+const dirs = (registry[KEY] ??= new Set<string>());
 
 /** Marks `dir` for removal once the current test file has finished. */
 export function removeAfterFile(dir: string): void {
-  const registry = globalThis as Registry;
-  registry[KEY] ??= new Set();
-  registry[KEY].add(dir);
+  dirs.add(dir);
 }
 
 afterAll(() => {
-  const dirs = (globalThis as Registry)[KEY];
-  if (dirs === undefined) return;
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
 });

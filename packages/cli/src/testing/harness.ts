@@ -56,8 +56,11 @@ export async function cli(argv: string[], options: RunOptions = {}): Promise<Cap
   return { code, stdout, stderr };
 }
 
+/** A fresh temp directory, removed after the test file by the vitest setup file tests/temp-dirs.ts. */
 export function tempDir(prefix = 'faramesh-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  (globalThis as { [key: symbol]: Set<string> | undefined })[Symbol.for('faramesh.test.tempDirs')]?.add(dir);
+  return dir;
 }
 
 export interface TestServer {

@@ -44,6 +44,9 @@ export async function startTestServer(
   options: TestServerOptions = {},
 ): Promise<FarameshServer & { dir: string; config: ServerConfig }> {
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-test-'));
+  // The repository's vitest setup file (tests/temp-dirs.ts) removes what is in this set after each
+  // test file; elsewhere there is no set and the directory stays, as before.
+  (globalThis as { [key: symbol]: Set<string> | undefined })[Symbol.for('faramesh.test.tempDirs')]?.add(dir);
   const policyFile = join(dir, 'policy.yaml');
   writeFileSync(policyFile, options.policy ?? TEST_POLICY);
   const config = resolveConfig({ policyFile, port: 0 }, { FARAMESH_SSE_HEARTBEAT_MS: '200', ...options.env }, {}, dir);
