@@ -49,6 +49,7 @@ export {
   type Command,
   isTerminal,
   nextStatus,
+  STATUS_AFTER_EVENT,
   TERMINAL_STATUSES,
   TRANSITIONS,
 } from './lifecycle.js';

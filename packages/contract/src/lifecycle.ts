@@ -36,6 +36,20 @@ export const COMMAND_EVENTS: Readonly<Record<Command, EventType>> = {
   cancel: 'cancelled',
 };
 
+/**
+ * The status each lifecycle event leaves the action in (`created` and `decision_made` carry theirs in
+ * the decision; a combined start+result records two events, each with its own status).
+ */
+export const STATUS_AFTER_EVENT: Readonly<Partial<Record<string, Status>>> = {
+  approved: 'approved',
+  denied: 'denied',
+  started: 'executing',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  expired: 'expired',
+  cancelled: 'cancelled',
+};
+
 export const TERMINAL_STATUSES: readonly Status[] = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
 
 /** The statuses an action may be cancelled from: those where it has not started yet. */

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { type ActionEvent, isTerminal, type Status } from '@faramesh/contract';
+import { type ActionEvent, isTerminal, STATUS_AFTER_EVENT, type Status } from '@faramesh/contract';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { interruptSignal } from '../io.js';
@@ -23,16 +23,6 @@ const DECISION_STATUS: Record<string, Status> = {
   require_approval: 'pending_approval',
 };
 
-const EVENT_STATUS: Record<string, Status> = {
-  approved: 'approved',
-  denied: 'denied',
-  started: 'executing',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  expired: 'expired',
-  cancelled: 'cancelled',
-};
-
 /** Replays the ledger events into status transitions (created → decided → approved → …). */
 export function transitions(events: ActionEvent[], start: Status | null = null): Transition[] {
   let current = start;
@@ -45,7 +35,7 @@ export function transitions(events: ActionEvent[], start: Status | null = null):
         DECISION_STATUS[String(meta.decision)] ??
         null;
     } else {
-      to = EVENT_STATUS[e.event_type] ?? null;
+      to = STATUS_AFTER_EVENT[e.event_type] ?? null;
     }
     const from = current;
     if (to !== null) current = to;

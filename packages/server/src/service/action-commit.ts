@@ -1,4 +1,4 @@
-import { COMMAND_EVENTS, type Command, type JsonObject, type Status } from '@faramesh/contract';
+import { COMMAND_EVENTS, type Command, type JsonObject, STATUS_AFTER_EVENT } from '@faramesh/contract';
 import type { ActionPatch, ActionRecord, GrantChange, NewEvent } from '@faramesh/store';
 import type { ActionServiceDeps } from './action-service-deps.js';
 import { assertMove } from './transition-check.js';
@@ -33,7 +33,7 @@ export async function commitChange(
   });
   if (notifications !== undefined) deps.notifications?.queued();
   for (const event of result.events) {
-    const status = STATUS_OF_EVENT[event.event_type];
+    const status = STATUS_AFTER_EVENT[event.event_type];
     if (status !== undefined) deps.metrics.countAction(status, record.tool);
   }
   deps.hub.publish(result.events);
@@ -53,13 +53,3 @@ export async function moveAction(
   return commitChange(deps, record, { ...patch, status: next }, [newEvent(deps, COMMAND_EVENTS[command], meta)], at);
 }
 
-/** The status each lifecycle event enters (a combined start+result transition records two). */
-const STATUS_OF_EVENT: Readonly<Record<string, Status>> = {
-  approved: 'approved',
-  denied: 'denied',
-  started: 'executing',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  expired: 'expired',
-  cancelled: 'cancelled',
-};
