@@ -33,13 +33,9 @@ export const CHECKPOINT_TUNING: CheckpointTuning = { frames: 1000, fallbackFrame
 const WRITER_AUTOCHECKPOINT = 1000;
 
 /** What `startCheckpointer` passes to the worker script. */
-export interface CheckpointWorkerData {
+export interface CheckpointWorkerData extends CheckpointTuning {
   location: string;
   synchronous: 'full' | 'normal';
-  frames: number;
-  fallbackFrames: number;
-  pollMs: number;
-  idleMs: number;
 }
 
 /** The worker's message after each checkpoint: `PRAGMA wal_checkpoint`'s log and checkpointed frames. */
@@ -80,14 +76,7 @@ export function startCheckpointer(
 ): Checkpointer {
   const tuning = options.tuning ?? CHECKPOINT_TUNING;
   const pageBytes = Number(db.pragma('page_size', { simple: true }));
-  const data: CheckpointWorkerData = {
-    location: options.location,
-    synchronous: options.synchronous,
-    frames: tuning.frames,
-    fallbackFrames: tuning.fallbackFrames,
-    pollMs: tuning.pollMs,
-    idleMs: tuning.idleMs,
-  };
+  const data: CheckpointWorkerData = { ...tuning, location: options.location, synchronous: options.synchronous };
   const thread = new Worker(workerFile(), { workerData: data });
   // The store's close stops it; a process that never closes its store must still be able to exit.
   thread.unref();
