@@ -10,7 +10,8 @@ import { afterAll } from 'vitest';
 // file, so they add their directories to the same set, found under this global symbol.
 const KEY = Symbol.for('faramesh.test.tempDirs');
 const registry = globalThis as { [KEY]?: Set<string> };
-const dirs = (registry[KEY] ??= new Set<string>());
+registry[KEY] ??= new Set<string>();
+const dirs = registry[KEY];
 
 /** Marks `dir` for removal once the current test file has finished. */
 export function removeAfterFile(dir: string): void {

@@ -52,4 +52,3 @@ export async function moveAction(
   const next = assertMove(record, command);
   return commitChange(deps, record, { ...patch, status: next }, [newEvent(deps, COMMAND_EVENTS[command], meta)], at);
 }
-
