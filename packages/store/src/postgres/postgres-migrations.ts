@@ -5,6 +5,7 @@ import { MIGRATION_LOCK } from './advisory-locks.js';
 import { POSTGRES_MIGRATIONS_01_08 } from './migrations/01-08.js';
 import { POSTGRES_MIGRATIONS_09_14 } from './migrations/09-14.js';
 import { POSTGRES_MIGRATIONS_15_19 } from './migrations/15-19.js';
+import { POSTGRES_MIGRATIONS_20_24 } from './migrations/20-24.js';
 import type { PostgresMigration } from './migrations/postgres-migration.js';
 
 export type { PostgresMigration } from './migrations/postgres-migration.js';
@@ -20,6 +21,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   ...POSTGRES_MIGRATIONS_01_08,
   ...POSTGRES_MIGRATIONS_09_14,
   ...POSTGRES_MIGRATIONS_15_19,
+  ...POSTGRES_MIGRATIONS_20_24,
 ];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

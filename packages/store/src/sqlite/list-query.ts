@@ -1,4 +1,4 @@
-import { idPrefix, indexable, searchForms } from '../search-text.js';
+import { INDEXED_MIN_CHARS, idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
 import { packUuidSql, uuidTextSql } from './compact-ids.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
@@ -48,13 +48,22 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
 }
 
+/** The ids of `indexedIds`, and the check of the row's text its index part still needs (null: none). */
+interface IndexedIds extends SqlWhere {
+  recheck: SqlWhere | null;
+}
+
 /**
  * The ids `q` matches through the FTS5 index, in the tail of actions not indexed yet (a scan of at
  * most SEARCH_INDEX_ROWS rows, search-batch.ts) and as an id prefix (a primary-key range), or null.
  * `packed`: as the index stores them (compact-ids.ts), so many matches go into the set as they are,
  * and the rows probed against it pack their id; otherwise as text, for primary-key lookups.
+ *
+ * The index keeps no positions (migration 20, `detail=none`): it finds the rows holding every
+ * trigram of a form, also apart. Unless each form is a single trigram, the ids are candidates, and
+ * `recheck` (the same text matched with LIKE, or the id prefix) keeps the rows that really match.
  */
-function indexedIds(q: string, packed: boolean): SqlWhere | null {
+function indexedIds(q: string, packed: boolean): IndexedIds | null {
   const forms = searchForms(q);
   if (forms.length === 0 || !indexable(forms)) return null;
   const id = packed ? PACKED_ID : 'id';
@@ -63,9 +72,19 @@ function indexedIds(q: string, packed: boolean): SqlWhere | null {
     UNION ALL SELECT ${id} FROM actions WHERE rowid > (${SEARCH_INDEXED_UPTO}) AND ${scan.sql}`;
   const params = [ftsQuery(forms), ...scan.params];
   const range = idRange(q);
+  const exact = forms.every((form) => [...form].length === INDEXED_MIN_CHARS);
+  const recheck = exact
+    ? null
+    : range === null
+      ? scan
+      : { sql: `(${scan.sql} OR (${range.sql}))`, params: [...scan.params, ...range.params] };
   return range === null
-    ? { sql, params }
-    : { sql: `${sql} UNION SELECT ${id} FROM actions WHERE ${range.sql}`, params: [...params, ...range.params] };
+    ? { sql, params, recheck }
+    : {
+        sql: `${sql} UNION SELECT ${id} FROM actions WHERE ${range.sql}`,
+        params: [...params, ...range.params],
+        recheck,
+      };
 }
 
 /** `q`'s forms looked for in SEARCH_TEXT with LIKE (which folds ASCII case, as the index's lowercased text does). */
@@ -97,21 +116,65 @@ export function searchWhere(q: string | undefined, manyMatches = false): SqlWher
   const forms = searchForms(q ?? '');
   if (forms.length === 0) return null;
   const ids = indexedIds(q ?? '', manyMatches);
-  if (ids !== null) return { sql: `${manyMatches ? PACKED_ID : 'id'} IN (${ids.sql})`, params: ids.params };
-  const scan = scanTerms(forms);
-  const range = idRange(q ?? '');
+  if (ids !== null) {
+    const among = `${manyMatches ? PACKED_ID : 'id'} IN (${ids.sql})`;
+    return ids.recheck === null
+      ? { sql: among, params: ids.params }
+      : { sql: `${among} AND ${ids.recheck.sql}`, params: [...ids.params, ...ids.recheck.params] };
+  }
+  return scannedSearch(q ?? '');
+}
+
+/** The `q` condition without the index: the search text matched with LIKE, or the id prefix. */
+export function scannedSearch(q: string): SqlWhere {
+  const scan = scanTerms(searchForms(q));
+  const range = idRange(q);
   return range === null ? scan : { sql: `(${scan.sql} OR (${range.sql}))`, params: [...scan.params, ...range.params] };
 }
 
-/** How many actions an indexed search matches, from the index, the tail and the id range alone; null if not indexed. */
-export function countSearchMatches(q: string | undefined): SqlWhere | null {
+/**
+ * Candidates an indexed search checks one by one (an id lookup and the row's text, ~5 µs each) are
+ * worth this many rows read in order by a scan (~0.5 µs each): with more candidates, a total counts
+ * the matches by a scan.
+ */
+export const CANDIDATE_ROWS = 10;
+
+/**
+ * How many ids the index, the tail and the id range give for `q` (a set, read without the rows),
+ * and whether that is the number of matches (`exact`: no row needs its text checked); null if not
+ * indexed. The count chooses the plan (`manyMatches`) either way.
+ */
+export function countSearchMatches(q: string | undefined): (SqlWhere & { exact: boolean }) | null {
   const ids = indexedIds(q ?? '', true);
-  return ids === null ? null : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params };
+  return ids === null
+    ? null
+    : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params, exact: ids.recheck === null };
 }
 
-/** An FTS5 query for any of the forms, each one phrase (a substring, for the trigram tokenizer). */
+/**
+ * Most trigrams of one form an FTS5 query names. Any of them finds every row holding the form (the
+ * rows are checked after), so a long `q` doesn't make a long query: evenly spread, first and last kept.
+ */
+export const MAX_FORM_TRIGRAMS = 16;
+
+/**
+ * An FTS5 query for any of the forms: each form's trigrams (its substrings of three code points, as
+ * the trigram tokenizer cuts them), all of them required, each a quoted single-token string.
+ */
 export function ftsQuery(forms: readonly string[]): string {
-  return forms.map((form) => `"${form.replaceAll('"', '""')}"`).join(' OR ');
+  return forms.map((form) => `(${formTrigrams(form).map(quoted).join(' AND ')})`).join(' OR ');
+}
+
+function formTrigrams(form: string): string[] {
+  const points = [...form];
+  const all = [...new Set(points.slice(0, -2).map((_, at) => points.slice(at, at + 3).join('')))];
+  if (all.length <= MAX_FORM_TRIGRAMS) return all;
+  const step = (all.length - 1) / (MAX_FORM_TRIGRAMS - 1);
+  return Array.from({ length: MAX_FORM_TRIGRAMS }, (_, k) => all[Math.round(k * step)] as string);
+}
+
+function quoted(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
 }
 
 /** The text id of an event's action (alias `e`), for joining the actions table. */

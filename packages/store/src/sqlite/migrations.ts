@@ -4,6 +4,7 @@ import { StoreError } from '../store.js';
 import { MIGRATIONS_01_08 } from './migrations/01-08.js';
 import { MIGRATIONS_09_14 } from './migrations/09-14.js';
 import { MIGRATIONS_15_19 } from './migrations/15-19.js';
+import { MIGRATIONS_20_24 } from './migrations/20-24.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -13,7 +14,12 @@ export type { Migration } from './migrations/migration.js';
  * append a new one (to the newest era's file) and bump SCHEMA_VERSION. Each runs in the same
  * transaction as its schema_migrations row.
  */
-export const MIGRATIONS: readonly Migration[] = [...MIGRATIONS_01_08, ...MIGRATIONS_09_14, ...MIGRATIONS_15_19];
+export const MIGRATIONS: readonly Migration[] = [
+  ...MIGRATIONS_01_08,
+  ...MIGRATIONS_09_14,
+  ...MIGRATIONS_15_19,
+  ...MIGRATIONS_20_24,
+];
 
 const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY NOT NULL,
