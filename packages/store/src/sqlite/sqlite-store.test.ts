@@ -162,6 +162,33 @@ describe('sqlite store', () => {
     expect(next.events[0]?.prev_hash).toBe(events[2]?.hash);
   });
 
+  it('writes the ledger head once per batch, left at the newest event of the batch', async () => {
+    const store = await open();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        store.createAction({ action: sampleAction(), events: newEvents('created', 'decision_made') }),
+      ),
+    );
+    const events = await store.eventsAfter(0, 1000);
+    expect(events).toHaveLength(100);
+    const newest = events.at(-1)!;
+    expect((await store.ledger.state()).high_water).toEqual({ seq: newest.seq, hash: newest.hash });
+    expect(results.flatMap((r) => r.events.map((e) => e.seq)).sort((a, b) => a - b)).toEqual(events.map((e) => e.seq));
+  });
+
+  it('stores a write of more events than one INSERT takes, in order and chained', async () => {
+    const store = await open();
+    const types = Array.from({ length: 19 }, (_, i) => (i === 0 ? 'created' : `note_${i}`));
+    const written = await store.createAction({ action: sampleAction(), events: newEvents(...types) });
+    expect(written.events.map((e) => e.event_type)).toEqual(types);
+    const stored = await store.listEvents(written.action.id);
+    expect(stored.map((e) => [e.seq, e.event_type, e.hash])).toEqual(
+      written.events.map((e) => [e.seq, e.event_type, e.hash]),
+    );
+    expect(verifyLedger(await store.eventsAfter(0, 100))).toEqual({ ok: true });
+    expect((await store.ledger.state()).high_water?.seq).toBe(19);
+  });
+
   it('caps a batch at maxBatch writes', async () => {
     const batches: CommitStats[] = [];
     const store = await open({ maxBatch: 16, onCommit: (stats) => batches.push(stats) });

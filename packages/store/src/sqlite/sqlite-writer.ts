@@ -47,9 +47,17 @@ const SELECT_IDEMPOTENT = `SELECT ${COLUMNS} FROM actions
 const SELECT_TIP = 'SELECT seq, hash FROM ledger_head WHERE id = 1';
 const UPDATE_TIP = 'UPDATE ledger_head SET seq = ?, hash = ? WHERE id = 1';
 const INSERT_ACTION = `INSERT INTO actions (${COLUMNS}, event_seqs) VALUES (${ACTION_COLUMNS.map(() => '?').join(', ')}, ?)`;
-const INSERT_EVENT = `INSERT INTO action_events
+/** Columns of an event row, in the order of its values. */
+const EVENT_COLUMNS = 10;
+/** Most events one INSERT writes; a write's events (one to three in practice) go in one statement. */
+const EVENTS_PER_INSERT = 8;
+/** INSERT_EVENTS[n]: one statement for n events (one bind and step, not one per event). */
+const INSERT_EVENTS = Array.from(
+  { length: EVENTS_PER_INSERT + 1 },
+  (_, count) => `INSERT INTO action_events
   (seq, id, action_id, event_type, meta, created_at, prev_hash, hash, status, snapshot_patch)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  VALUES ${Array.from({ length: count }, () => `(${Array(EVENT_COLUMNS).fill('?').join(', ')})`).join(', ')}`,
+);
 const UPDATED_COLUMNS = ACTION_COLUMNS.filter((column) => column !== 'id');
 // event_seqs is a JSON array: drop its closing bracket and append ",7,8]".
 const UPDATE_ACTION = `UPDATE actions SET ${UPDATED_COLUMNS.map((c) => `${c} = ?`).join(', ')},
@@ -92,9 +100,12 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
   // The rowid of the last action this transaction inserted (search-batch.ts: the tail is indexed once
   // it is SEARCH_INDEX_ROWS long). A row a failed op's savepoint rolled back only makes it early.
   let lastInserted: number | null = null;
-  // The tip as of the last event this transaction appended: read once per batch, not per write. A
-  // write that fails restores it (keepingTip), as its savepoint rolls its events back.
+  // The tip as of the last event this transaction appended: read once per batch, not per write, and
+  // written back to ledger_head once, before COMMIT (finishBatch). A write that fails restores it
+  // (keepingTip), as its savepoint rolls its events back.
   let tip: Tip | null = null;
+  // The seq ledger_head holds in this transaction (null: not read yet).
+  let storedTipSeq: number | null = null;
 
   const loadAction = (id: string): ActionRecord | null => {
     const row = sql(SELECT_ACTION).get(id) as ActionRow | undefined;
@@ -108,6 +119,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     if (row === undefined) throw new StoreError('corrupt', `${location}: the ledger high-water row is missing`);
     const hash = unpackHash(row.hash);
     tip = { seq: row.seq, hash, packed: packHash(hash) };
+    storedTipSeq = row.seq;
     return tip;
   };
 
@@ -142,7 +154,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     const firstSeq = from.seq + 1;
     let prevHash = from.hash;
     let packed = from.packed;
-    const insert = sql(INSERT_EVENT);
+    const values: unknown[] = [];
     const appended = events.map((event, index) => {
       const seq = firstSeq + index;
       // Validation canonicalized every meta; a text is missing only for events it never saw.
@@ -158,7 +170,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       const first = index === 0;
       // A digest is always lowercase hex: packHash's check is only for values read back.
       const stored = Buffer.from(hash, 'hex');
-      insert.run(
+      values.push(
         seq,
         packUuid(event.id),
         packedActionId,
@@ -176,9 +188,14 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       packed = stored;
       return entry;
     });
-    const seq = firstSeq + events.length - 1;
-    sql(UPDATE_TIP).run(seq, prevHash);
-    tip = { seq, hash: prevHash, packed };
+    if (events.length <= EVENTS_PER_INSERT) sql(INSERT_EVENTS[events.length] as string).run(values);
+    else {
+      for (let at = 0; at < events.length; at += EVENTS_PER_INSERT) {
+        const count = Math.min(EVENTS_PER_INSERT, events.length - at);
+        sql(INSERT_EVENTS[count] as string).run(values.slice(at * EVENT_COLUMNS, (at + count) * EVENT_COLUMNS));
+      }
+    }
+    tip = { seq: firstSeq + events.length - 1, hash: prevHash, packed };
     return appended;
   };
 
@@ -288,15 +305,20 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
 
     migrate() {
       tip = null;
+      storedTipSeq = null;
       return migrate(db, location);
     },
 
     beginBatch() {
       lastInserted = null;
       tip = null;
+      storedTipSeq = null;
     },
 
     finishBatch() {
+      if (tip !== null && tip.seq !== storedTipSeq) sql(UPDATE_TIP).run(tip.seq, tip.hash);
+      tip = null;
+      storedTipSeq = null;
       if (lastInserted === null) return;
       const { upto } = sql(SEARCH_INDEXED_UPTO).get() as { upto: number };
       if (lastInserted - upto >= SEARCH_INDEX_ROWS) {
