@@ -1,8 +1,8 @@
 import { INDEXED_MIN_CHARS, idPrefix, indexable, searchForms } from '../search-text.js';
 import type { ActionFilter, EventStreamFilter } from '../store.js';
-import { packUuidSql, uuidTextSql } from './compact-ids.js';
+import { uuidTextSql } from './compact-ids.js';
 import { SEQS_OF_ACTION } from './row-mapping.js';
-import { SEARCH_ACTION_ID, SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+import { SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 export interface SqlWhere {
   sql: string;
@@ -48,40 +48,34 @@ export function actionWhere(filter: ActionFilter, manyMatches = false): SqlWhere
   return { sql: terms.length > 0 ? terms.join(' AND ') : '1', params };
 }
 
-/** The ids of `indexedIds`, and the check of the row's text its index part still needs (null: none). */
-interface IndexedIds extends SqlWhere {
+/** The rows of `indexedRows`, and the check of the row's text its index part still needs (null: none). */
+interface IndexedRows extends SqlWhere {
   recheck: SqlWhere | null;
 }
 
 /**
- * The ids `q` matches through the FTS5 index, in the tail of actions not indexed yet (a scan of at
- * most SEARCH_INDEX_ROWS rows, search-batch.ts) and as an id prefix (a primary-key range), or null.
- * `packed`: as the index stores them (compact-ids.ts), so many matches go into the set as they are,
- * and the rows probed against it pack their id; otherwise as text, for primary-key lookups.
+ * The rowids of the actions `q` matches through the FTS5 index, in the tail of actions not indexed
+ * yet (a scan of at most SEARCH_INDEX_ROWS rows, search-batch.ts) and as an id prefix (a
+ * primary-key range), or null when `q` can't use the index.
  *
- * The index keeps no positions (migration 20, `detail=none`): it finds the rows holding every
- * trigram of a form, also apart. Unless each form is a single trigram, the ids are candidates, and
- * `recheck` (the same text matched with LIKE, or the id prefix) keeps the rows that really match.
+ * The index keeps no positions (migration 20, `detail = none`): it finds the rows holding every
+ * trigram of a form, also apart. Unless each form is a single trigram, the index's rows are
+ * candidates, and `recheck` (the tail's LIKE, or the id prefix) keeps the ones that really match.
  */
-function indexedIds(q: string, packed: boolean): IndexedIds | null {
+function indexedRows(q: string): IndexedRows | null {
   const forms = searchForms(q);
   if (forms.length === 0 || !indexable(forms)) return null;
-  const id = packed ? PACKED_ID : 'id';
   const scan = scanTerms(forms);
-  const sql = `SELECT ${packed ? 'action_id' : SEARCH_ACTION_ID} FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?
-    UNION ALL SELECT ${id} FROM actions WHERE rowid > (${SEARCH_INDEXED_UPTO}) AND ${scan.sql}`;
+  const sql = `SELECT rowid FROM ${SEARCH_TABLE} WHERE ${SEARCH_TABLE} MATCH ?
+    UNION ALL SELECT rowid FROM actions WHERE rowid > (${SEARCH_INDEXED_UPTO}) AND ${scan.sql}`;
   const params = [ftsQuery(forms), ...scan.params];
   const range = idRange(q);
   const exact = forms.every((form) => [...form].length === INDEXED_MIN_CHARS);
-  const recheck = exact
-    ? null
-    : range === null
-      ? scan
-      : { sql: `(${scan.sql} OR (${range.sql}))`, params: [...scan.params, ...range.params] };
+  const recheck = exact ? null : scannedSearch(q);
   return range === null
     ? { sql, params, recheck }
     : {
-        sql: `${sql} UNION SELECT ${id} FROM actions WHERE ${range.sql}`,
+        sql: `${sql} UNION SELECT rowid FROM actions WHERE ${range.sql}`,
         params: [...params, ...range.params],
         recheck,
       };
@@ -95,9 +89,6 @@ function scanTerms(forms: readonly string[]): SqlWhere {
   };
 }
 
-/** An actions row's id as SEARCH_TABLE stores it. */
-const PACKED_ID = packUuidSql('id');
-
 /** Ids starting with `q` when it can start an id: a primary-key range. */
 function idRange(q: string): SqlWhere | null {
   const prefix = idPrefix(q);
@@ -109,20 +100,30 @@ function idRange(q: string): SqlWhere | null {
 /**
  * The `q` condition: through the FTS5 trigram index when every form has 3+ characters, else a scan
  * of the same text with LIKE (which folds ASCII case, as the index's lowercased text does). With many
- * matches the packed id (an expression, not the column) keeps SQLite from driving the query by id
- * lookups (one per match).
+ * matches the rowid is tested with a unary `+`, which keeps SQLite from driving the query by the
+ * matches (a lookup and a sort each) instead of walking the newest-first index and probing them.
  */
 export function searchWhere(q: string | undefined, manyMatches = false): SqlWhere | null {
   const forms = searchForms(q ?? '');
   if (forms.length === 0) return null;
-  const ids = indexedIds(q ?? '', manyMatches);
-  if (ids !== null) {
-    const among = `${manyMatches ? PACKED_ID : 'id'} IN (${ids.sql})`;
-    return ids.recheck === null
-      ? { sql: among, params: ids.params }
-      : { sql: `${among} AND ${ids.recheck.sql}`, params: [...ids.params, ...ids.recheck.params] };
-  }
-  return scannedSearch(q ?? '');
+  const rows = indexedRows(q ?? '');
+  if (rows === null) return scannedSearch(q ?? '');
+  const among = `${manyMatches ? '+rowid' : 'rowid'} IN (${rows.sql})`;
+  return rows.recheck === null
+    ? { sql: among, params: rows.params }
+    : { sql: `${among} AND ${rows.recheck.sql}`, params: [...rows.params, ...rows.recheck.params] };
+}
+
+/**
+ * How many rows the index, the tail and the id range give for `q` (a set, read without the rows),
+ * and whether that is the number of matches (`exact`: no row needs its text checked); null if not
+ * indexed. The count chooses the plan (`manyMatches`) either way.
+ */
+export function countSearchMatches(q: string | undefined): (SqlWhere & { exact: boolean }) | null {
+  const rows = indexedRows(q ?? '');
+  return rows === null
+    ? null
+    : { sql: `SELECT count(*) AS n FROM (${rows.sql})`, params: rows.params, exact: rows.recheck === null };
 }
 
 /** The `q` condition without the index: the search text matched with LIKE, or the id prefix. */
@@ -133,23 +134,11 @@ export function scannedSearch(q: string): SqlWhere {
 }
 
 /**
- * Candidates an indexed search checks one by one (an id lookup and the row's text, ~5 µs each) are
- * worth this many rows read in order by a scan (~0.5 µs each): with more candidates, a total counts
- * the matches by a scan.
+ * Candidates an indexed search checks one by one (a rowid lookup and the row's text, ~2 µs each)
+ * are worth this many rows read in order by a scan (~0.5 µs each): with more candidates, a total
+ * counts the matches by a scan.
  */
-export const CANDIDATE_ROWS = 10;
-
-/**
- * How many ids the index, the tail and the id range give for `q` (a set, read without the rows),
- * and whether that is the number of matches (`exact`: no row needs its text checked); null if not
- * indexed. The count chooses the plan (`manyMatches`) either way.
- */
-export function countSearchMatches(q: string | undefined): (SqlWhere & { exact: boolean }) | null {
-  const ids = indexedIds(q ?? '', true);
-  return ids === null
-    ? null
-    : { sql: `SELECT count(*) AS n FROM (${ids.sql})`, params: ids.params, exact: ids.recheck === null };
-}
+export const CANDIDATE_ROWS = 4;
 
 /**
  * Most trigrams of one form an FTS5 query names. Any of them finds every row holding the form (the

@@ -1,16 +1,13 @@
 import { SEARCH_JSON_CHARS } from '../search-text.js';
-import { packUuidSql, uuidTextSql } from './compact-ids.js';
 
 /**
- * The FTS5 trigram index of the search text (migration 18; migration 4's `actions_search` before).
- * The text is its first column: FTS5 marks every entry of a later column with its number, which
- * cost two bytes per trigram and row (489 → 315 bytes per generated action). The action id beside
- * it is packed as compact-ids.ts packs the ledger's (SEARCH_ACTION_ID reads it back as text).
+ * The FTS5 trigram index of the search text (migration 20; 18 and 4 before it). Keyed by the
+ * actions row's rowid, with no column beside the text (so no `_content` table), and without
+ * trigram positions (`detail = none`): a search asks for every trigram of its text and checks the
+ * rows found (list-query.ts). The rowid is what the tail below is cut by too; SQLite keeps rowids
+ * through VACUUM, and an archive removes the entries of the rows it removes (sqlite-archive.ts).
  */
 export const SEARCH_TABLE = 'actions_search_text';
-
-/** The text id of a SEARCH_TABLE row, for `id IN (…)` on the actions table. */
-export const SEARCH_ACTION_ID = uuidTextSql('action_id');
 
 /** The search text of search-text.ts as SQL over the actions row; the index and the scans share it. */
 export const SEARCH_TEXT = `(agent_id || char(10) || tool || char(10) || operation || char(10) ||
@@ -31,8 +28,8 @@ export const SEARCH_INDEX_ROWS = 1024;
 export const SEARCH_INDEXED_UPTO = 'SELECT upto FROM search_indexed WHERE id = 1';
 
 /** Indexes the tail: the actions above the indexed rowid, in rowid order. */
-export const INDEX_SEARCH_TAIL = `INSERT INTO ${SEARCH_TABLE} (action_id, text)
-  SELECT ${packUuidSql('id')}, lower${SEARCH_TEXT} FROM actions WHERE rowid > ? ORDER BY rowid`;
+export const INDEX_SEARCH_TAIL = `INSERT INTO ${SEARCH_TABLE} (rowid, text)
+  SELECT rowid, lower${SEARCH_TEXT} FROM actions WHERE rowid > ? ORDER BY rowid`;
 
 /**
  * Moves the indexed rowid to the newest action after indexing the tail; after an archive removed

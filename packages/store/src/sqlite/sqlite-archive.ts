@@ -10,8 +10,8 @@ import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.
 import type { LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
-import { hashTextSql, packUuidSql, uuidTextSql } from './compact-ids.js';
-import { LOWER_SEARCH_INDEXED, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+import { hashTextSql, uuidTextSql } from './compact-ids.js';
+import { LOWER_SEARCH_INDEXED, SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
 
 /** An event's action id as the actions table's text id (the ledger stores UUIDs as bytes, compact-ids.ts). */
 const EVENT_ACTION_ID = uuidTextSql('e.action_id');
@@ -130,30 +130,27 @@ export function createSqliteArchive(
           throw conflict('the archive does not continue the newest archive of this ledger');
         }
         const params = { last: record.last_seq, terminal: JSON.stringify(terminal) };
-        sql('CREATE TEMP TABLE IF NOT EXISTS archive_removal (id TEXT PRIMARY KEY, packed ANY)').run();
+        sql('CREATE TEMP TABLE IF NOT EXISTS archive_removal (id TEXT PRIMARY KEY)').run();
         sql('CREATE TEMP TABLE IF NOT EXISTS archive_seqs (seq INTEGER PRIMARY KEY)').run();
-        sql('CREATE TEMP TABLE IF NOT EXISTS archive_search (rid INTEGER PRIMARY KEY, action_id ANY, text TEXT)').run();
+        sql('CREATE TEMP TABLE IF NOT EXISTS archive_search (rid INTEGER PRIMARY KEY, text TEXT)').run();
         sql('DELETE FROM temp.archive_removal').run();
         sql('DELETE FROM temp.archive_seqs').run();
         sql('DELETE FROM temp.archive_search').run();
-        sql(`INSERT INTO temp.archive_removal (id, packed) SELECT id, ${packUuidSql('id')} FROM (${REMOVABLE})`).run(
-          params,
-        );
+        sql(`INSERT INTO temp.archive_removal (id) SELECT id FROM (${REMOVABLE})`).run(params);
         sql(`INSERT INTO temp.archive_seqs (seq) ${removedSeqs('temp.archive_removal')}`).run({
           last: record.last_seq,
         });
         // The search index is contentless: an entry is removed by giving back exactly the text it
-        // indexed (the same expression as the writer's batch insert, search-batch.ts), found by one
-        // pass over the index, whose action ids are packed as the ledger's.
+        // indexed (the same expression as the writer's batch insert, search-batch.ts). Its entries
+        // are the rows up to search_indexed.upto, keyed by their rowid; the tail above has none.
         sql(
-          `INSERT INTO temp.archive_search (rid, action_id, text)
-           SELECT s.rowid, s.action_id, lower${SEARCH_TEXT}
-           FROM ${SEARCH_TABLE} s CROSS JOIN actions a ON a.id = ${uuidTextSql('s.action_id')}
-           WHERE s.action_id IN (SELECT packed FROM temp.archive_removal)`,
+          `INSERT INTO temp.archive_search (rid, text)
+           SELECT a.rowid, lower${SEARCH_TEXT} FROM actions a
+           WHERE a.id IN (SELECT id FROM temp.archive_removal) AND a.rowid <= (${SEARCH_INDEXED_UPTO})`,
         ).run();
         sql(
-          `INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}, rowid, action_id, text)
-           SELECT 'delete', rid, action_id, text FROM temp.archive_search`,
+          `INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}, rowid, text)
+           SELECT 'delete', rid, text FROM temp.archive_search`,
         ).run();
         // A write's events are one action's, removed together: no kept event loses the event whose
         // hash is its prev_hash when the event stores none (stored-events.ts).

@@ -1,5 +1,4 @@
 import type { Database } from 'better-sqlite3';
-import { packUuidSql } from '../compact-ids.js';
 import { SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from '../search-batch.js';
 import type { Migration } from './migration.js';
 
@@ -11,8 +10,8 @@ export const MIGRATIONS_20_24: readonly Migration[] = [
     // The trigram index kept every trigram's positions, which only phrase queries use. Without them
     // (FTS5 `detail = none`) an action costs ~35% less to index and the index a third of the bytes;
     // a search asks for all of a form's trigrams and checks the text of the rows found
-    // (list-query.ts). Rebuilt under the same name: FTS5 leaves the emptied `_content` table of a
-    // contentless_unindexed table behind on DROP, and won't create a table of that name beside it.
+    // (list-query.ts). The index is now keyed by the actions rowid, so a row found is one rowid
+    // lookup away and no `_content` table holds packed ids beside it (search-batch.ts).
     sql: `
       INSERT INTO ${SEARCH_TABLE} (${SEARCH_TABLE}) VALUES ('delete-all');
       DROP TABLE ${SEARCH_TABLE};
@@ -22,8 +21,9 @@ export const MIGRATIONS_20_24: readonly Migration[] = [
 ];
 
 function rebuildSearchIndex(db: Database): void {
-  // The shadow tables left behind (this one, and migration 4's that migration 18 left) are dropped
-  // with SQLite's defensive mode off for these two statements only: nothing else may drop them.
+  // FTS5 leaves a contentless_unindexed table's emptied `_content` table behind on DROP (migration
+  // 18 left migration 4's too). They are dropped with SQLite's defensive mode off for these two
+  // statements only: nothing else may drop a shadow table.
   db.unsafeMode(true);
   try {
     db.exec(`DROP TABLE IF EXISTS ${SEARCH_TABLE}_content; DROP TABLE IF EXISTS actions_search_content;`);
@@ -32,12 +32,9 @@ function rebuildSearchIndex(db: Database): void {
   }
   db.exec(`
     CREATE VIRTUAL TABLE ${SEARCH_TABLE} USING fts5(
-      text, action_id UNINDEXED,
-      content = '', contentless_unindexed = 1, columnsize = 0, detail = none,
-      tokenize = 'trigram case_sensitive 1'
+      text, content = '', columnsize = 0, detail = none, tokenize = 'trigram case_sensitive 1'
     );
-    INSERT INTO ${SEARCH_TABLE} (action_id, text)
-      SELECT ${packUuidSql('id')}, lower${SEARCH_TEXT} FROM actions
-      WHERE rowid <= (${SEARCH_INDEXED_UPTO}) ORDER BY rowid;
+    INSERT INTO ${SEARCH_TABLE} (rowid, text)
+      SELECT rowid, lower${SEARCH_TEXT} FROM actions WHERE rowid <= (${SEARCH_INDEXED_UPTO}) ORDER BY rowid;
   `);
 }
