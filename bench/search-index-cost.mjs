@@ -2,9 +2,10 @@
 // actions' search text (bench/lib/generate-actions.mjs, search-text.ts) inserted with one
 // INSERT … SELECT per batch, one transaction per batch, synchronous OFF, so the figure is the index's
 // CPU (tokenizing, segment writes, merges) without fsync. Prices the batch size the writer indexes
-// with (search-batch.ts SEARCH_INDEX_ROWS) and FTS5 options against the table migration 18 made.
+// with (search-batch.ts SEARCH_INDEX_ROWS) and the table of schema 20 (keyed by the actions rowid,
+// no trigram positions) against schema 19's (packed action ids beside the text, positions kept).
 //
-//   node bench/search-index-cost.mjs [--rows 40000] [--batches 64,1024,8192] [--options "" "detail=none"]
+//   node bench/search-index-cost.mjs [--rows 40000] [--batches 64,1024,8192]
 //        (after `npm run build`; not in the suite)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +22,19 @@ function flag(name, fallback) {
 }
 const rows = Number(flag('rows', 40000));
 const batches = flag('batches', '64,1024,8192').split(',').map(Number);
-const at = process.argv.indexOf('--options');
-const options = at > 0 ? process.argv.slice(at + 1) : ['', 'detail=none'];
+const LAYOUTS = [
+  {
+    name: 'schema 19',
+    table: `text, action_id UNINDEXED, content = '', contentless_unindexed = 1, columnsize = 0,
+      tokenize = 'trigram case_sensitive 1'`,
+    insert: 'INSERT INTO f (action_id, text) SELECT action_id, text FROM src WHERE id >= ? AND id < ? ORDER BY id',
+  },
+  {
+    name: 'schema 20',
+    table: `text, content = '', columnsize = 0, detail = none, tokenize = 'trigram case_sensitive 1'`,
+    insert: 'INSERT INTO f (rowid, text) SELECT id, text FROM src WHERE id >= ? AND id < ? ORDER BY id',
+  },
+];
 
 const start = Date.now();
 const texts = Array.from({ length: rows }, (_, i) => {
@@ -33,7 +45,7 @@ header(
   `SQLite FTS5 trigram index: CPU per action, ${rows} generated actions (${(texts.join('').length / rows).toFixed(0)} characters of search text each)`,
 );
 for (const batch of batches) {
-  for (const option of options) {
+  for (const layout of LAYOUTS) {
     const dir = mkdtempSync(join(tmpdir(), 'faramesh-fts-cost-'));
     const db = new Database(join(dir, 'fts.db'));
     db.pragma('journal_mode = WAL');
@@ -43,11 +55,8 @@ for (const batch of batches) {
     db.transaction(() => {
       for (const text of texts) add.run(Buffer.alloc(16, 7), text);
     })();
-    db.exec(`CREATE VIRTUAL TABLE f USING fts5(text, action_id UNINDEXED, content = '', contentless_unindexed = 1,
-      columnsize = 0, tokenize = 'trigram case_sensitive 1'${option ? `, ${option}` : ''})`);
-    const index = db.prepare(
-      'INSERT INTO f (action_id, text) SELECT action_id, text FROM src WHERE id >= ? AND id < ? ORDER BY id',
-    );
+    db.exec(`CREATE VIRTUAL TABLE f USING fts5(${layout.table})`);
+    const index = db.prepare(layout.insert);
     const cpu = process.cpuUsage();
     for (let from = 1; from <= rows; from += batch) {
       db.exec('BEGIN');
@@ -59,7 +68,7 @@ for (const batch of batches) {
     db.close();
     rmSync(dir, { recursive: true, force: true });
     console.log(
-      `  batch ${String(batch).padStart(5)}  ${(option || 'detail=full').padEnd(12)} ` +
+      `  batch ${String(batch).padStart(5)}  ${layout.name.padEnd(10)} ` +
         `${((used.user + used.system) / rows).toFixed(1).padStart(5)} µs per action  index ${(bytes / rows).toFixed(0)} B per action`,
     );
   }
