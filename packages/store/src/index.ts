@@ -62,6 +62,7 @@ export {
   type ApprovalState,
   type BreakGlassRecord,
   type BreakGlassReview,
+  type CanonicalRequestTexts,
   type CreateActionInput,
   type CreateActionResult,
   type EventRecord,

@@ -159,6 +159,18 @@ export interface CreateActionInput {
    * never call it.
    */
   limit?: LimitGate | undefined;
+  /**
+   * canonicalJson of `action.params` and `action.context` when the caller already made them (the
+   * server does, for the request hash): the store uses them instead of walking both again. The
+   * caller vouches for them, as for canonicalObject's known members.
+   */
+  canonical?: CanonicalRequestTexts | undefined;
+}
+
+/** Canonical JSON texts of an action's params and context. */
+export interface CanonicalRequestTexts {
+  params: string;
+  context: string;
 }
 
 export interface CreateActionResult {

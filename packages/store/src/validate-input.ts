@@ -19,9 +19,10 @@ export interface ActionJson {
 export function validateCreate(input: CreateActionInput): ActionJson {
   const { action } = input;
   requireFields(action);
+  const known = input.canonical;
   const json: ActionJson = {
-    params: requireJsonObject(action.params, 'action.params'),
-    context: requireJsonObject(action.context, 'action.context'),
+    params: requireJsonObject(action.params, 'action.params', undefined, known?.params),
+    context: requireJsonObject(action.context, 'action.context', undefined, known?.context),
     ...decisionJson(action),
     // A gated create's events are what its gate replaces (resolveGate checks and canonicalizes what
     // the gate returns, reusing nothing of these): only their shape is checked here, so a limited
@@ -127,14 +128,16 @@ function validateEvents(
 }
 
 /**
- * Throws unless `value` is a JSON object; returns its canonical JSON text. `index` goes between the
- * brackets of `where` ("events[].meta"), only when a message is written.
+ * Throws unless `value` is a JSON object; returns its canonical JSON text (`known`, when the caller
+ * already made it). `index` goes between the brackets of `where` ("events[].meta"), only when a
+ * message is written.
  */
-function requireJsonObject(value: unknown, where: string, index?: number): string {
+function requireJsonObject(value: unknown, where: string, index?: number, known?: string): string {
   const place = () => (index === undefined ? where : where.replace('[]', `[${index}]`));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new StoreError('invalid_input', `${place()} must be a JSON object`);
   }
+  if (known !== undefined) return known;
   try {
     return canonicalJson(value);
   } catch (error) {

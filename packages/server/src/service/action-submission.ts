@@ -12,7 +12,7 @@ import type { ActionServiceDeps } from './action-service-deps.js';
 import { newApprovalToken } from './approval-token.js';
 import { writeUnderGrant } from './grant-retry.js';
 import { type NewActionFacts, normalizeRequest } from './new-action.js';
-import { requestHash } from './request-hash.js';
+import { canonicalTexts, requestHash } from './request-hash.js';
 import { submissionWriter } from './submission-write.js';
 
 /** The submit path: decides an agent's request by the policy (a grant or a limit may change that) and writes it. */
@@ -24,7 +24,8 @@ export async function submitAction(
 ): Promise<{ record: ActionRecord; created: boolean }> {
   const input = normalizeRequest(request);
   assertMayActAs(principal, input.agent_id);
-  const hash = requestHash(input);
+  const texts = canonicalTexts(input);
+  const hash = requestHash(input, texts);
   const policy = deps.policy.current();
   const submitter = policyPrincipal(principal);
   const now = deps.now();
@@ -45,6 +46,7 @@ export async function submitAction(
   const { write, notifying } = submissionWriter({
     // The policy decides on the original values; what is stored has the `redact` paths digested.
     stored: storedRequest(input, policy, verdict, deps.redactionKey ?? null),
+    texts,
     policy,
     facts,
     submitter,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { canonicalJson } from '@faramesh/canonical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../testing/test-server.js';
+import { normalizeRequest } from './new-action.js';
+import { canonicalTexts, requestHash } from './request-hash.js';
 
 /** The vectors every implementation must reproduce (python/tests/test_canonical.py reads them too). */
 const VECTORS = JSON.parse(
@@ -34,4 +36,15 @@ describe('the canonical form and request hash the server records', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json().request_hash).toBe(vector.request_hash);
   });
+
+  it.each(VECTORS.requests)(
+    'hashes $name the same from the canonical texts made for its row',
+    ({ json, request_hash }) => {
+      const request = normalizeRequest(JSON.parse(json));
+      const texts = canonicalTexts(request);
+      expect(texts).toEqual({ params: canonicalJson(request.params), context: canonicalJson(request.context) });
+      expect(requestHash(request, texts)).toBe(request_hash);
+      expect(requestHash(request)).toBe(request_hash);
+    },
+  );
 });

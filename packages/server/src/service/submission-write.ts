@@ -1,6 +1,6 @@
 import type { JsonObject } from '@faramesh/contract';
 import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
-import { createdRecord, type GrantRecord, type NewEvent } from '@faramesh/store';
+import { type CanonicalRequestTexts, createdRecord, type GrantRecord, type NewEvent } from '@faramesh/store';
 import type { Notifications } from '../notify/notifications.js';
 import { type StoredRequest, withStoredHash } from '../redaction/stored-request.js';
 import { limitMeta, type SubmissionWrite } from '../rule-limits/limit-gate.js';
@@ -11,6 +11,8 @@ import { type NewActionFacts, newAction, submissionMeta } from './new-action.js'
 export interface SubmissionParts {
   /** The request as stored: its `redact` paths already digested (the policy decided on the original). */
   stored: StoredRequest;
+  /** Canonical texts of the request's params and context as sent (also the stored ones when nothing was redacted). */
+  texts: CanonicalRequestTexts;
   policy: CompiledPolicy;
   facts: NewActionFacts;
   submitter: ActionPrincipal;
@@ -60,6 +62,8 @@ export function submissionWriter(parts: SubmissionParts): {
         : undefined;
     notifying = notifications !== undefined;
     const written: SubmissionWrite = { action, events, notifications };
+    // The texts made for the request hash are the stored row's unless values were redacted.
+    if (parts.stored.redacted.length === 0) written.canonical = parts.texts;
     if (grant !== undefined) written.grant_use = { id: grant.id, at: action.created_at };
     return written;
   };

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { canonicalJson } from '@faramesh/canonical';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../hash-chain.js';
@@ -187,6 +188,32 @@ describe('sqlite store', () => {
     );
     expect(verifyLedger(await store.eventsAfter(0, 100))).toEqual({ ok: true });
     expect((await store.ledger.state()).high_water?.seq).toBe(19);
+  });
+
+  it("stores the caller's canonical texts of params and context, and the same row without them", async () => {
+    const path = join(tempDir(), 'actions.db');
+    const store = createSqliteStore({ path });
+    stores.push(store);
+    await store.migrate();
+    const params = { z: 1, a: { y: [2, 'é'], b: null } };
+    const context = { ticket: 'OPS-1' };
+    const canonical = { params: canonicalJson(params), context: canonicalJson(context) };
+    const given = await store.createAction({
+      action: sampleAction({ params, context }),
+      events: newEvents('created'),
+      canonical,
+    });
+    const made = await store.createAction({ action: sampleAction({ params, context }), events: newEvents('created') });
+    const raw = new Database(path, { readonly: true });
+    try {
+      const row = (id: string) => raw.prepare('SELECT params, context FROM actions WHERE id = ?').get(id);
+      expect(row(given.action.id)).toEqual(canonical);
+      expect(row(made.action.id)).toEqual(canonical);
+    } finally {
+      raw.close();
+    }
+    expect((await store.getAction(given.action.id))?.params).toEqual(params);
+    expect(verifyLedger(await store.eventsAfter(0, 10))).toEqual({ ok: true });
   });
 
   it('caps a batch at maxBatch writes', async () => {
