@@ -1,5 +1,5 @@
 import { type GrantCandidateCall, grantCovers } from '@faramesh/policy';
-import type { EventRecord, GrantRecord, NewAction, Store } from '@faramesh/store';
+import type { EventRecord, GrantRecord, Store } from '@faramesh/store';
 import { termsOf } from './grant-terms.js';
 import { type CachedGrant, LiveGrantCache } from './live-grant-cache.js';
 
@@ -8,8 +8,9 @@ export const MAX_GRANT_CANDIDATES = 50;
 
 /**
  * The submit path's side of standing grants: which live grants would allow a call the policy sends
- * to approval (the rules are `grantCovers` in the policy engine), and the action such a grant makes.
- * Only calls decided `require_approval` ever reach it, so allow and deny pay nothing.
+ * to approval (the rules are `grantCovers` in the policy engine).
+ * Only calls decided `require_approval` ever reach it, so allow and deny pay nothing. The action a
+ * grant makes is `grantedAction` (new-action.ts).
  */
 export class GrantLookup {
   /** What was read of live grants, per tool and operation (see `LiveGrantCache` for why it is safe). */
@@ -30,17 +31,14 @@ export class GrantLookup {
     changes?.((events) => cache.observe(events));
   }
 
-  /** Live grants that cover the call at `at`, in the order they should be tried (oldest first). */
-  async covering(call: GrantCandidateCall, at: Date): Promise<GrantRecord[]> {
+  /**
+   * Live grants that cover the call at `at`, in the order they should be tried (oldest first); at
+   * once (no promise) when the live grants of its tool and operation are cached.
+   */
+  covering(call: GrantCandidateCall, at: Date): GrantRecord[] | Promise<GrantRecord[]> {
     if (call.verdict.decision !== 'require_approval') return [];
-    const when = at.toISOString();
-    const covering: GrantRecord[] = [];
-    for (const { grant, terms } of await this.#live(call.action.tool, call.action.operation, at)) {
-      // Cached records may have expired since they were read (revocation and uses are the write's check).
-      if (grant.expires_at <= when || grant.revoked_at !== null) continue;
-      if (terms !== null && grantCovers(terms, call, at.getTime()).covered) covering.push(grant);
-    }
-    return covering;
+    const live = this.#live(call.action.tool, call.action.operation, at);
+    return live instanceof Promise ? live.then((read) => covered(read, call, at)) : covered(live, call, at);
   }
 
   /** A grant of this tool and operation turned out unusable: read them again next time. */
@@ -48,9 +46,12 @@ export class GrantLookup {
     this.cache.forget(tool, operation);
   }
 
-  async #live(tool: string, operation: string, at: Date): Promise<readonly CachedGrant[]> {
+  #live(tool: string, operation: string, at: Date): readonly CachedGrant[] | Promise<readonly CachedGrant[]> {
     const cached = this.#caching ? this.cache.get(tool, operation, at.getTime()) : undefined;
-    if (cached !== undefined) return cached;
+    return cached ?? this.#read(tool, operation, at);
+  }
+
+  async #read(tool: string, operation: string, at: Date): Promise<readonly CachedGrant[]> {
     const generation = this.cache.generation;
     const live = await this.store.grants.live(tool, operation, at.toISOString(), MAX_GRANT_CANDIDATES);
     const read = live.map((grant) => ({ grant, terms: termsOf(grant) }));
@@ -59,22 +60,13 @@ export class GrantLookup {
   }
 }
 
-/**
- * The action a grant allows: `allowed` with reason_code `grant`, the grant's id, and a reason naming
- * the grant and the policy's own reason (the risk and matched rule stay the policy's).
- */
-export function allowedByGrant(pending: NewAction, grant: GrantRecord): NewAction {
-  const { approval: _pendingState, ...decided } = pending;
-  const makers = grant.creators.map((c) => String(c.name)).join(', ');
-  const policyReason = pending.reason === null ? '' : ` (policy: ${pending.reason})`;
-  return {
-    ...decided,
-    status: 'allowed',
-    decision: 'allow',
-    reason: `Allowed by standing grant ${grant.id.slice(0, 8)} from ${makers}${policyReason}`,
-    reason_code: 'grant',
-    approval_token: null,
-    approval_expires_at: null,
-    grant_id: grant.id,
-  };
+function covered(live: readonly CachedGrant[], call: GrantCandidateCall, at: Date): GrantRecord[] {
+  const when = at.toISOString();
+  const covering: GrantRecord[] = [];
+  for (const { grant, terms } of live) {
+    // Cached records may have expired since they were read (revocation and uses are the write's check).
+    if (grant.expires_at <= when || grant.revoked_at !== null) continue;
+    if (terms !== null && grantCovers(terms, call, at.getTime()).covered) covering.push(grant);
+  }
+  return covering;
 }

@@ -4,8 +4,7 @@ import { type CanonicalRequestTexts, createdRecord, type GrantRecord, type NewEv
 import type { Notifications } from '../notify/notifications.js';
 import { type StoredRequest, withStoredHash } from '../redaction/stored-request.js';
 import { limitMeta, type SubmissionWrite } from '../rule-limits/limit-gate.js';
-import { allowedByGrant } from './grant-lookup.js';
-import { type NewActionFacts, newAction, submissionMeta } from './new-action.js';
+import { grantedAction, type NewActionFacts, newAction, submissionMeta } from './new-action.js';
 
 /** What one submission needs to turn a decision into the rows, events and notifications it writes. */
 export interface SubmissionParts {
@@ -33,17 +32,13 @@ export function submissionWriter(parts: SubmissionParts): {
   notifying: () => boolean;
 } {
   let notifying = false;
-  // A call a grant allows has no approval token: none is made (allowedByGrant clears the field).
-  // Built only when a grant is tried (most submissions never do).
-  let grantFacts: NewActionFacts | undefined;
   const write = (verdict: Evaluation, grant?: GrantRecord): SubmissionWrite => {
-    let facts = parts.facts;
-    if (grant !== undefined) {
-      grantFacts ??= Object.assign({}, parts.facts, { newApprovalToken: () => '' });
-      facts = grantFacts;
-    }
-    const pending = withStoredHash(newAction(parts.stored.request, verdict, parts.policy, facts), parts.stored);
-    const action = grant === undefined ? pending : allowedByGrant(pending, grant);
+    const { stored, policy, facts } = parts;
+    // A call a grant allows waits for nobody: no approval state, no token, nothing to bind.
+    const action =
+      grant === undefined
+        ? withStoredHash(newAction(stored.request, verdict, policy, facts), stored)
+        : grantedAction(stored.request, verdict, policy, facts, grant);
     const meta = submissionMeta(action, parts.submitter);
     if (parts.stored.redacted.length > 0) meta.created.redacted = parts.stored.redacted;
     // Object.assign, not spreads: the limit's field is one the decision meta lacks (V8's slow path).
