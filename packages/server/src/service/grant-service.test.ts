@@ -79,7 +79,9 @@ describe('standing grants on the server', () => {
     const covered = (await h.submitRaw({ ...LS, params: { cmd: "ls  '-la' /tmp" } })).json();
     expect(covered).toMatchObject({ status: 'allowed', decision: 'allow', reason_code: 'grant', grant_id: grant.id });
     // The reason names the grant, who made it and the policy's own reason; the risk stays the policy's.
-    expect(covered.reason).toBe(`Allowed by standing grant ${grant.id.slice(0, 8)} from alice (policy: ${first.reason})`);
+    expect(covered.reason).toBe(
+      `Allowed by standing grant ${grant.id.slice(0, 8)} from alice (policy: ${first.reason})`,
+    );
     expect(covered.risk_level).toBe(first.risk_level);
     expect(covered.approval_token ?? null).toBeNull();
     // The use is recorded in the decision itself: it names the grant and the action that made it.
