@@ -1,3 +1,3 @@
 export { canonicalJson, canonicalObject } from './canonical-json.js';
-export type { HashedRequest } from './request-hash-input.js';
+export type { HashedRequest, RequestTexts } from './request-hash-input.js';
 export { requestHashInput } from './request-hash-input.js';

@@ -62,7 +62,6 @@ export {
   type ApprovalState,
   type BreakGlassRecord,
   type BreakGlassReview,
-  type CanonicalRequestTexts,
   type CreateActionInput,
   type CreateActionResult,
   type EventRecord,

@@ -7,6 +7,7 @@
  * Timestamps are given by the caller (`at`), so the store has no clock of its own.
  */
 
+import type { RequestTexts } from '@faramesh/canonical';
 import type { EmailLinkStore } from './email-links/email-link-store.js';
 import type { GrantChange, GrantStore, GrantUse } from './grants/grant-store.js';
 import type { LedgerStore } from './ledger-store.js';
@@ -164,13 +165,7 @@ export interface CreateActionInput {
    * server does, for the request hash): the store uses them instead of walking both again. The
    * caller vouches for them, as for canonicalObject's known members.
    */
-  canonical?: CanonicalRequestTexts | undefined;
-}
-
-/** Canonical JSON texts of an action's params and context. */
-export interface CanonicalRequestTexts {
-  params: string;
-  context: string;
+  canonical?: RequestTexts | undefined;
 }
 
 export interface CreateActionResult {

@@ -1,7 +1,6 @@
 import { hash } from 'node:crypto';
-import { canonicalJson, canonicalObject, requestHashInput } from '@faramesh/canonical';
+import { canonicalJson, type RequestTexts, requestHashInput } from '@faramesh/canonical';
 import type { JsonObject } from '@faramesh/contract';
-import type { CanonicalRequestTexts } from '@faramesh/store';
 
 export interface HashedRequest {
   agent_id: string;
@@ -12,25 +11,12 @@ export interface HashedRequest {
 }
 
 /** sha256 of the canonical JSON of what the agent asked for: approvals are bound to this exact value. */
-export function requestHash(request: HashedRequest, texts?: CanonicalRequestTexts): string {
-  // The same text as requestHashInput, with params and context not walked again when at hand.
-  const input =
-    texts === undefined
-      ? requestHashInput(request)
-      : canonicalObject(hashedFields(request), (key) =>
-          key === 'params' ? texts.params : key === 'context' ? texts.context : undefined,
-        );
+export function requestHash(request: HashedRequest, texts?: RequestTexts): string {
   // One-shot hash: no Hash object per call (about half the time of createHash().update().digest()).
-  return hash('sha256', input, 'hex');
+  return hash('sha256', requestHashInput(request, texts), 'hex');
 }
 
 /** The canonical texts of a request's params and context, made once for its hash and its row. */
-export function canonicalTexts(request: HashedRequest): CanonicalRequestTexts {
+export function canonicalTexts(request: HashedRequest): RequestTexts {
   return { params: canonicalJson(request.params), context: canonicalJson(request.context) };
-}
-
-/** Exactly the fields requestHashInput covers (a normalized request may carry others). */
-function hashedFields(request: HashedRequest): Record<string, unknown> {
-  const { agent_id, tool, operation, params, context } = request;
-  return { agent_id, tool, operation, params, context };
 }

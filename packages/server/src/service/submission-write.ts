@@ -1,6 +1,7 @@
+import type { RequestTexts } from '@faramesh/canonical';
 import type { JsonObject } from '@faramesh/contract';
 import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
-import { type CanonicalRequestTexts, createdRecord, type GrantRecord, type NewEvent } from '@faramesh/store';
+import { createdRecord, type GrantRecord, type NewEvent } from '@faramesh/store';
 import type { Notifications } from '../notify/notifications.js';
 import { type StoredRequest, withStoredHash } from '../redaction/stored-request.js';
 import { limitMeta, type SubmissionWrite } from '../rule-limits/limit-gate.js';
@@ -11,7 +12,7 @@ export interface SubmissionParts {
   /** The request as stored: its `redact` paths already digested (the policy decided on the original). */
   stored: StoredRequest;
   /** Canonical texts of the request's params and context as sent (also the stored ones when nothing was redacted). */
-  texts: CanonicalRequestTexts;
+  texts: RequestTexts;
   policy: CompiledPolicy;
   facts: NewActionFacts;
   submitter: ActionPrincipal;

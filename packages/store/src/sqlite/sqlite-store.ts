@@ -17,17 +17,8 @@ import { validateCreate, validateTransition } from '../validate-input.js';
 import { ActionCounts, type CountDelta } from './action-counts.js';
 import { type CheckpointTuning, checkpointerFor } from './checkpointer.js';
 import { expandCreate } from './created-records.js';
-import {
-  actionWhere,
-  CANDIDATE_ROWS,
-  countSearchMatches,
-  EVENT_ACTION_ID,
-  eventWhere,
-  onlySearch,
-  prefixUpperBound,
-  type SqlWhere,
-  scannedSearch,
-} from './list-query.js';
+import { EVENT_ACTION_ID, eventWhere, prefixUpperBound } from './list-query.js';
+import { listWhereAndTotal } from './list-total.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
 import { ACTION_COLUMNS, type ActionRow, rowToAction, SEQS_OF_ACTION } from './row-mapping.js';
@@ -66,12 +57,6 @@ export type { CommitStats };
 const COLUMNS = ACTION_COLUMNS.join(', ');
 const PROBE_UPSERT =
   'INSERT INTO readiness_probe (id, probed_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at';
-/**
- * Above this many search matches (as the index finds them) a page walks the newest-first index probing the matches (about
- * LIMIT × rows/matches steps) rather than looking up and sorting every match; measured on 200k rows:
- * a term in 1 of 8 rows 70 vs 250 ms, one in 1,000 rows 27 vs 1 ms.
- */
-const MANY_MATCHES = 2000;
 const SYNCHRONOUS_NAMES: Record<number, string> = { 0: 'off', 1: 'normal', 2: 'full', 3: 'extra' };
 
 /**
@@ -190,24 +175,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     async listActions(input) {
       return read('listing actions', () => {
         const { filter } = input;
-        const count = countSearchMatches(filter.q);
-        const found = count === null ? null : (sql(count.sql).get(...count.params) as { n: number }).n;
-        const where = actionWhere(filter, found !== null && found > MANY_MATCHES);
-        const countOf = (condition: SqlWhere) =>
-          (sql(`SELECT count(*) AS n FROM actions WHERE ${condition.sql}`).get(...condition.params) as { n: number }).n;
-        const total =
-          counts.lookup(filter) ??
-          (found !== null && count !== null && onlySearch(filter)
-            ? searchTotal(filter.q ?? '', found, count.exact)
-            : null) ??
-          countOf(where);
-        // A search alone: what the index found when no row needs its text checked; else the
-        // candidates checked one by one, or all rows scanned when that reads less (CANDIDATE_ROWS).
-        function searchTotal(q: string, candidates: number, exact: boolean): number {
-          if (exact) return candidates;
-          const rows = counts.lookup({}) ?? Number.POSITIVE_INFINITY;
-          return countOf(candidates * CANDIDATE_ROWS > rows ? scannedSearch(q) : actionWhere({ q }, false));
-        }
+        const { where, total } = listWhereAndTotal(sql, counts, filter);
         const { after } = input;
         // A row-value comparison lets SQLite seek the (created_at DESC, id DESC) indexes directly.
         const keyset = after ? ' AND (created_at, id) < (?, ?)' : '';
