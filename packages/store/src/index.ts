@@ -25,11 +25,13 @@ export type {
   ClaimInput,
   NewOutboxMessage,
   OutboxFilter,
+  OutboxLease,
   OutboxMessage,
   OutboxOutcome,
   OutboxStatus,
   OutboxStore,
 } from './outbox/outbox-store.js';
+export { queuedMessage } from './outbox/outbox-store.js';
 export {
   type CommitStats as PostgresCommitStats,
   createPostgresStore,

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { identityKey } from '@faramesh/policy';
 import type { ActionRecord, NewEvent, NewOutboxMessage } from '@faramesh/store';
 import { OPEN_PRINCIPAL } from '../auth/authenticator.js';
 import { actionToWire } from '../service/wire.js';
 import type { Channel } from './channel.js';
 import { stepPeople } from './escalation-people.js';
+import { timeOrderedUuid } from './message-id.js';
 
 /** Who a message's `recipient` is (its identity, as identities compare), or null for a channel message. */
 function recipientKey(recipient: unknown): string | null {
@@ -27,7 +27,7 @@ export class NotificationRouter {
     private readonly publicUrl: string | null,
     /** The channels the deciding rule's `notify:` names (told when an action starts to wait). */
     private readonly ruleNotify: (action: ActionRecord) => readonly string[] = () => [],
-    private readonly newId: () => string = randomUUID,
+    private readonly newId: () => string = timeOrderedUuid,
   ) {}
 
   get enabled(): boolean {

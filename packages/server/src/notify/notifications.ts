@@ -61,14 +61,24 @@ export class Notifications {
     return this.router.enabled;
   }
 
+  /**
+   * The messages an event's write queues, with their payload text made once (stored, then sent) and,
+   * when this process delivers, leased to its worker (handed over by `queued` after the commit).
+   */
   route(action: ActionRecord, events: readonly NewEvent[], at: string): NewOutboxMessage[] | undefined {
     const messages = this.router.route(action, events, at);
-    return messages.length === 0 ? undefined : messages;
+    if (messages.length === 0) return undefined;
+    const lease = this.worker?.leaseFrom(at);
+    for (const m of messages) {
+      m.payload_json = JSON.stringify(m.payload);
+      if (lease !== undefined) m.lease = lease;
+    }
+    return messages;
   }
 
-  /** Called after a commit that queued messages: deliver soon rather than at the next poll. */
-  queued(): void {
-    this.worker?.kick();
+  /** Called after the commit (at `at`) that queued `messages`: the worker delivers them from memory. */
+  queued(messages: readonly NewOutboxMessage[], at: string): void {
+    this.worker?.adopt(messages, at);
   }
 
   async forAction(actionId: string): Promise<NotificationView[]> {

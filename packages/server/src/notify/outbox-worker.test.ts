@@ -159,6 +159,82 @@ describe('outbox worker batches', () => {
   });
 });
 
+describe('outbox worker, messages its own process wrote', () => {
+  /** The store's outbox with its claims counted (messages claimed, not calls: an idle poll claims none). */
+  function countingClaims(store: Store) {
+    const outbox = store.outbox!;
+    const counts = { claimed: 0 };
+    const counted = {
+      ...outbox,
+      claim: async (input: Parameters<typeof outbox.claim>[0]) => {
+        const got = await outbox.claim(input);
+        counts.claimed += got.length;
+        return got;
+      },
+    };
+    return { store: { ...store, outbox: counted } as Store, counts };
+  }
+
+  /** Messages written as an event's write writes them: leased to `w` when it gives a lease. */
+  async function written(store: Store, w: OutboxWorker, n: number) {
+    const at = new Date().toISOString();
+    const lease = w.leaseFrom(at);
+    const batch = messages(n).map((m) => ({ ...m, payload_json: JSON.stringify(m.payload), ...(lease && { lease }) }));
+    await store.outbox!.add(batch, at);
+    return { batch, at };
+  }
+
+  /** A started worker given `n` messages written leased to it, as the server hands them over after a commit. */
+  async function adopting(n: number) {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const [plain] = await twoReplicas();
+    const { store, counts } = countingClaims(plain);
+    const w = worker(store, receiver.url, 'writer');
+    w.start();
+    const { batch, at } = await written(store, w, n);
+    w.adopt(batch, at);
+    return { receiver, plain, counts, batch };
+  }
+
+  it('delivers the messages written leased to it from memory, without claiming them', async () => {
+    const { receiver, plain, counts, batch } = await adopting(20);
+    expect(batch.every((m) => m.lease?.owner === 'writer')).toBe(true);
+    await eventually(async () => (await plain.outbox!.list({ status: 'delivered', limit: 50 })).length === 20);
+    expect(counts.claimed).toBe(0);
+    expect(receiver.received.map((r) => r.id).sort()).toEqual(batch.map((m) => m.id).sort());
+    // Sent as written: the stored text is the body.
+    expect(receiver.received.every((r) => batch.some((m) => m.payload_json === r.body))).toBe(true);
+    expect((await plain.outbox!.list({ limit: 50 })).every((m) => m.attempts === 1)).toBe(true);
+  });
+
+  it('holds no more than a claim would: the rest are released at once and claimed in due order', async () => {
+    const { receiver, plain, counts } = await adopting(150);
+    await eventually(async () => (await plain.outbox!.list({ status: 'delivered', limit: 200 })).length === 150);
+    // CLAIM_COUNT (128) held from memory; the 22 released were claimed (their attempt given back, then counted again).
+    expect(counts.claimed).toBe(22);
+    expect(receiver.delivered().size).toBe(150);
+    expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
+    expect((await plain.outbox!.list({ limit: 200 })).every((m) => m.attempts === 1)).toBe(true);
+  });
+
+  it('takes nothing once stopped: the leases expire and another worker claims the messages', async () => {
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const [a, b] = await twoReplicas();
+    const stopping = worker(a, receiver.url, 'replica-a', { leaseMs: 1000 });
+    stopping.start();
+    const { batch, at } = await written(a, stopping, 3);
+    await stopping.close();
+    expect(stopping.leaseFrom(at)).toBeUndefined();
+    stopping.adopt(batch, at);
+    worker(b, receiver.url, 'replica-b', { leaseMs: 1000 }).start();
+    await eventually(async () => (await b.outbox!.list({ status: 'delivered', limit: 10 })).length === 3);
+    expect(receiver.delivered().size).toBe(3);
+    expect((await b.outbox!.list({ limit: 10 })).every((m) => m.attempts === 2)).toBe(true);
+  });
+});
+
 describe('outbox worker', () => {
   it('backs off exponentially with full jitter, capped', () => {
     const backoff = (random: number) =>

@@ -1,5 +1,12 @@
 import { setMaxListeners } from 'node:events';
-import type { OutboxMessage, OutboxOutcome, OutboxStore } from '@faramesh/store';
+import {
+  type NewOutboxMessage,
+  type OutboxLease,
+  type OutboxMessage,
+  type OutboxOutcome,
+  type OutboxStore,
+  queuedMessage,
+} from '@faramesh/store';
 import type { Metrics } from '../metrics/metrics.js';
 import type { ServerLogger } from '../server.js';
 import type { Channel, DeliveryOutcome } from './channel.js';
@@ -46,6 +53,8 @@ interface Finished {
 export class OutboxWorker {
   /** Leased, not started yet (oldest due first). */
   private readonly claimed: OutboxMessage[] = [];
+  /** The payload text waiting in `claimed` (UTF-16 units), bounded like a claim's bytes. */
+  private claimedChars = 0;
   private readonly inflight = new Set<Promise<void>>();
   /** Attempted (or released), not recorded yet. */
   private readonly finished: Finished[] = [];
@@ -79,6 +88,34 @@ export class OutboxWorker {
   /** Resolves once the deliveries in flight now have ended (their channels may then be closed). */
   async settled(): Promise<void> {
     await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * The lease for messages written now that this worker will deliver itself, from memory, once
+   * their write commits (`adopt`): no claim per message. None once stopping.
+   */
+  leaseFrom(at: string): OutboxLease | undefined {
+    if (this.stop.signal.aborted) return undefined;
+    return { owner: this.deps.owner, expires_at: new Date(Date.parse(at) + this.deps.settings.leaseMs).toISOString() };
+  }
+
+  /**
+   * Takes the messages it leased (`leaseFrom`) once their write committed at `at`: they wait for
+   * their turn in memory like claimed ones while that stays within a claim's bounds (count and
+   * payload size); the others are released at once, for a claim to take in due order. After a stop
+   * nothing is taken: the leases expire and a worker claims the messages.
+   */
+  adopt(messages: readonly NewOutboxMessage[], at: string): void {
+    if (this.stop.signal.aborted) return;
+    for (const m of messages) {
+      if (m.lease?.owner !== this.deps.owner) continue;
+      const message = queuedMessage(m, at);
+      const chars = charsOf(message);
+      const held = this.claimed.length + this.inflight.size + this.finished.length;
+      if (held < CLAIM_COUNT && this.claimedChars + chars <= CLAIM_BYTES) this.wait(message);
+      else this.finish(message, 'released');
+    }
+    this.pump();
   }
 
   /** Looks for due messages now (e.g. right after a write queued some). */
@@ -153,10 +190,10 @@ export class OutboxWorker {
         at: at.toISOString(),
         lease_expires_at: new Date(at.getTime() + leaseMs).toISOString(),
         limit: room,
-        max_bytes: CLAIM_BYTES,
+        max_bytes: Math.max(1, CLAIM_BYTES - this.claimedChars),
       });
       this.lastClaimFull = messages.length === room;
-      this.claimed.push(...messages);
+      for (const message of messages) this.wait(message);
       if (this.failing) this.deps.log.info('notification delivery works again');
       this.failing = false;
     } catch (error) {
@@ -172,6 +209,7 @@ export class OutboxWorker {
     const { concurrency, leaseMs } = this.deps.settings;
     while (this.inflight.size < concurrency && this.claimed.length > 0 && !this.stop.signal.aborted) {
       const message = this.claimed.shift() as OutboxMessage;
+      this.claimedChars -= charsOf(message);
       // Too late to start safely within the lease: give it back rather than risk a duplicate.
       const left = Date.parse(message.lease_expires_at ?? '') - this.deps.now().getTime();
       if (!(left > leaseMs / 2)) this.finish(message, 'released');
@@ -186,7 +224,13 @@ export class OutboxWorker {
     }
   }
 
+  private wait(message: OutboxMessage): void {
+    this.claimed.push(message);
+    this.claimedChars += charsOf(message);
+  }
+
   private releaseWaiting(): void {
+    this.claimedChars = 0;
     for (const message of this.claimed.splice(0)) this.finish(message, 'released');
     this.record();
   }
@@ -292,4 +336,9 @@ export class OutboxWorker {
     metrics.notifications.inc({ channel: label, outcome: dead ? 'dead' : 'retrying' });
     if (dead) log.warn(`notification ${outcome.id} to ${channel} is dead after ${attempts} attempts: ${outcome.error}`);
   }
+}
+
+/** A message's payload text as held in memory (claims bring it, adopted messages were written with it). */
+function charsOf(message: OutboxMessage): number {
+  return message.payload_json?.length ?? 0;
 }

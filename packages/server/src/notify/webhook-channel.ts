@@ -42,7 +42,7 @@ export class WebhookChannel implements Channel {
   }
 
   async deliver(message: OutboxMessage, signal: AbortSignal): Promise<DeliveryOutcome> {
-    const body = JSON.stringify(message.payload);
+    const body = message.payload_json ?? JSON.stringify(message.payload);
     const timestamp = Math.floor(this.now().getTime() / 1000);
     try {
       const status = await postForStatus(

@@ -1,4 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 
@@ -23,14 +29,44 @@ export interface PostTarget {
 }
 
 export function postTarget(url: URL): PostTarget {
-  return { https: url.protocol === 'https:', options: { ...urlToHttpOptions(url), method: 'POST' } };
+  // Only what a request needs (urlToHttpOptions also gives href, search, hash: copied on every POST).
+  const { protocol, hostname, port, path, auth } = urlToHttpOptions(url);
+  const options: RequestOptions = { protocol, hostname, port, path, method: 'POST' };
+  if (auth !== undefined) options.auth = auth;
+  return { https: url.protocol === 'https:', options };
+}
+
+/**
+ * The POSTs in flight under each stop signal, destroyed when it aborts: one listener per signal,
+ * not one per POST (an AbortSignal listener per request doubled a POST's CPU).
+ */
+const inflight = new WeakMap<AbortSignal, Set<ClientRequest>>();
+
+function interruptible(signal: AbortSignal, request: ClientRequest): () => void {
+  let requests = inflight.get(signal);
+  if (requests === undefined) {
+    const set = new Set<ClientRequest>();
+    requests = set;
+    inflight.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const r of set) r.destroy(new Error('the delivery was interrupted'));
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  requests.add(request);
+  return () => requests.delete(request);
 }
 
 /** No answer's head arrived within the timeout (the request was destroyed). */
 export class PostTimeout extends Error {}
 
 /**
- * POSTs `body` and resolves with the answer's status as soon as its head arrives; never follows a
+ * POSTs `body` (`headers` is the caller's own object: its content-length is set here) and resolves
+ * with the answer's status as soon as its head arrives; never follows a
  * redirect and never keeps more than `DRAIN_BYTES` of the answer's body. Rejects on a network
  * error, with PostTimeout when no head arrived within `timeoutMs`, or when `signal` aborts first.
  * One timer per POST, not an AbortSignal.timeout and AbortSignal.any (several times the CPU).
@@ -45,20 +81,23 @@ export function postForStatus(
 ): Promise<number> {
   const send = target.https ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const request = send({
-      ...target.options,
-      agent,
-      signal,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-    });
+    if (signal.aborted) {
+      reject(new Error('the delivery was interrupted'));
+      return;
+    }
+    headers['content-length'] = String(Buffer.byteLength(body));
+    const request = send({ ...target.options, agent, headers });
+    const done = interruptible(signal, request);
     const timer = setTimeout(() => request.destroy(new PostTimeout()), timeoutMs);
     request.on('response', (answer) => {
       clearTimeout(timer);
+      done();
       drain(answer, timeoutMs);
       resolve(answer.statusCode ?? 0);
     });
     request.on('error', (error) => {
       clearTimeout(timer);
+      done();
       reject(error);
     });
     request.end(body);

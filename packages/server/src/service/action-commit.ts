@@ -31,7 +31,7 @@ export async function commitChange(
     notifications,
     ...(grant !== undefined && { grant }),
   });
-  if (notifications !== undefined) deps.notifications?.queued();
+  if (notifications !== undefined) deps.notifications?.queued(notifications, at);
   for (const event of result.events) {
     const status = STATUS_AFTER_EVENT[event.event_type];
     if (status !== undefined) deps.metrics.countAction(status, record.tool);

@@ -1,6 +1,6 @@
 import type { SubmitActionRequest } from '@faramesh/contract';
 import { evaluate } from '@faramesh/policy';
-import type { ActionRecord, CreateActionInput } from '@faramesh/store';
+import type { ActionRecord, CreateActionInput, NewOutboxMessage } from '@faramesh/store';
 import { assertMayActAs } from '../auth/agent-binding.js';
 import type { Principal } from '../auth/authenticator.js';
 import { policyPrincipal } from '../auth/policy-principal.js';
@@ -43,7 +43,7 @@ export async function submitAction(
     submitterShared: principal.shared === true,
     newApprovalToken,
   };
-  const { write, notifying } = submissionWriter({
+  const { write, queued } = submissionWriter({
     // The policy decides on the original values; what is stored has the `redact` paths digested.
     stored: storedRequest(input, policy, verdict, deps.redactionKey ?? null),
     texts,
@@ -73,7 +73,7 @@ export async function submitAction(
       submitter_may_decide: principal.shared === true,
     };
     const granted = await writeUnderGrant(deps.grants, call, now, (grant) =>
-      storeSubmission(deps, Object.assign(write(verdict, grant), { shadow }), hash, notifying),
+      storeSubmission(deps, Object.assign(write(verdict, grant), { shadow }), hash, queued),
     );
     if (granted !== undefined) return granted;
   }
@@ -82,7 +82,7 @@ export async function submitAction(
   const limit = limitGate(verdict, written, now.getTime(), write);
   // Object.assign rather than a spread literal with added fields: measurably cheaper in V8.
   // `return await`: returning the promise itself from an async function costs two more ticks.
-  return await storeSubmission(deps, Object.assign({}, written, { limit, shadow }), hash, notifying);
+  return await storeSubmission(deps, Object.assign({}, written, { limit, shadow }), hash, queued);
 }
 
 /** Writes a decided submission; an idempotent repeat returns the action stored first. */
@@ -90,7 +90,7 @@ async function storeSubmission(
   deps: ActionServiceDeps,
   input: SubmissionWrite & Pick<CreateActionInput, 'limit' | 'shadow'>,
   hash: string,
-  notifying: () => boolean,
+  queued: () => NewOutboxMessage[] | undefined,
 ): Promise<{ record: ActionRecord; created: boolean }> {
   const result = await deps.store.createAction(input);
   if (!result.created) {
@@ -103,6 +103,7 @@ async function storeSubmission(
   }
   deps.metrics.countAction(result.action.status, result.action.tool);
   deps.hub.publish(result.events);
-  if (notifying()) deps.notifications?.queued();
+  const messages = queued();
+  if (messages !== undefined) deps.notifications?.queued(messages, result.action.created_at);
   return { record: result.action, created: true };
 }

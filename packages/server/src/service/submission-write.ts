@@ -1,7 +1,7 @@
 import type { RequestTexts } from '@faramesh/canonical';
 import type { JsonObject } from '@faramesh/contract';
 import type { ActionPrincipal, CompiledPolicy, Evaluation } from '@faramesh/policy';
-import { createdRecord, type GrantRecord, type NewEvent } from '@faramesh/store';
+import { createdRecord, type GrantRecord, type NewEvent, type NewOutboxMessage } from '@faramesh/store';
 import type { Notifications } from '../notify/notifications.js';
 import { type StoredRequest, withStoredHash } from '../redaction/stored-request.js';
 import { limitMeta, type SubmissionWrite } from '../rule-limits/limit-gate.js';
@@ -25,14 +25,14 @@ export interface SubmissionParts {
  * approval, for that grant (the action allowed, its decision naming the grant, the use counted with
  * the insert).
  * Called once for the decision without usage and, for a limited rule, again by the limit gate inside
- * the write transaction: the last write built is the one stored, so `notifying` tells whether what
- * was stored queued notifications.
+ * the write transaction: the last write built is the one stored, so `queued` gives the notifications
+ * what was stored queued (none: undefined).
  */
 export function submissionWriter(parts: SubmissionParts): {
   write: (verdict: Evaluation, grant?: GrantRecord) => SubmissionWrite;
-  notifying: () => boolean;
+  queued: () => NewOutboxMessage[] | undefined;
 } {
-  let notifying = false;
+  let queued: NewOutboxMessage[] | undefined;
   const write = (verdict: Evaluation, grant?: GrantRecord): SubmissionWrite => {
     const { stored, policy, facts } = parts;
     // A call a grant allows waits for nobody: no approval state, no token, nothing to bind.
@@ -56,12 +56,12 @@ export function submissionWriter(parts: SubmissionParts): {
       parts.notifications?.routing === true
         ? parts.notifications.route(createdRecord(action), events, action.created_at)
         : undefined;
-    notifying = notifications !== undefined;
+    queued = notifications;
     const written: SubmissionWrite = { action, events, notifications };
     // The texts made for the request hash are the stored row's unless values were redacted.
     if (parts.stored.redacted.length === 0) written.canonical = parts.texts;
     if (grant !== undefined) written.grant_use = { id: grant.id, at: action.created_at };
     return written;
   };
-  return { write, notifying: () => notifying };
+  return { write, queued: () => queued };
 }

@@ -102,6 +102,41 @@ export function describeOutboxContract(s: ContractScope): void {
       expect(await outbox.claim({ owner: 'c', at: T(90), lease_expires_at: T(120), limit: 10 })).toEqual([]);
     });
 
+    it('stores a message already leased to its writer: no claim takes it before the lease expires', async () => {
+      await s.fresh();
+      const outbox = outboxOf(s);
+      const action = sampleAction({ created_at: T(0) });
+      const payload = { type: 'action.decision_made', data: { text: 'é ok' } };
+      const m = message({
+        action_id: action.id,
+        payload,
+        payload_json: JSON.stringify(payload),
+        lease: { owner: 'a', expires_at: T(30) },
+      });
+      await s.store.createAction({ action, events: newEvents('created', 'decision_made'), notifications: [m] });
+      const stored = await outbox.get(m.id);
+      // The first attempt is counted as a claim counts it; the lease is not part of the message.
+      expect(stored).toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        lease_owner: 'a',
+        lease_expires_at: T(30),
+        payload,
+      });
+      expect(stored).not.toHaveProperty('lease');
+      expect(await outbox.claim({ owner: 'b', at: T(1), lease_expires_at: T(31), limit: 10 })).toEqual([]);
+      // The writer settles it without claiming; had it died, the message would be claimable at T(30).
+      expect(await outbox.complete(m.id, 'a', T(2))).toBe(true);
+      expect(await outbox.get(m.id)).toMatchObject({ status: 'delivered', attempts: 1, lease_owner: null });
+
+      const orphan = message({ lease: { owner: 'a', expires_at: T(30) } });
+      await outbox.add([orphan], T(3));
+      expect(await outbox.claim({ owner: 'b', at: T(29), lease_expires_at: T(59), limit: 10 })).toEqual([]);
+      const taken = await outbox.claim({ owner: 'b', at: T(30), lease_expires_at: T(60), limit: 10 });
+      expect(taken).toMatchObject([{ id: orphan.id, attempts: 2, lease_owner: 'b' }]);
+      expect(taken[0]?.payload_json).toBe(JSON.stringify(orphan.payload));
+    });
+
     it('claims due messages oldest first, at most the limit', async () => {
       await s.fresh();
       const outbox = outboxOf(s);

@@ -22,7 +22,10 @@ export function createMemoryOutbox(open: () => void): MemoryOutbox {
   };
   const insert = (messages: readonly NewOutboxMessage[], at: string) => {
     for (const m of messages) {
-      rows.set(m.id, queuedMessage(structuredClone(m), at));
+      const stored = queuedMessage(structuredClone(m), at);
+      // As the SQL stores keep it: the text a retry sends.
+      stored.payload_json = m.payload_json ?? JSON.stringify(m.payload);
+      rows.set(m.id, stored);
     }
   };
   const apply = (owner: string, o: OutboxOutcome): boolean => {

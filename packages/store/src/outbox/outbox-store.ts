@@ -20,6 +20,23 @@ export interface NewOutboxMessage {
   /** The action it is about, or null (a channel test). */
   action_id: string | null;
   payload: JsonObject;
+  /**
+   * `JSON.stringify(payload)` when the caller already made it (stored as is, sent as the body): the
+   * caller vouches that it is. Claimed messages carry their stored text here too.
+   */
+  payload_json?: string;
+  /**
+   * Stored already leased to the worker of the process that writes it, which delivers it from
+   * memory once the write commits: no claim (a write and a read of the row) per message. It counts
+   * its first attempt as a claim would; if that process dies, the lease expires and any worker
+   * claims it.
+   */
+  lease?: OutboxLease;
+}
+
+export interface OutboxLease {
+  owner: string;
+  expires_at: string;
 }
 
 /**
@@ -110,20 +127,28 @@ export function singleOutcomes(settle: OutboxStore['settle']): Pick<OutboxStore,
   };
 }
 
-/** A message as it is first stored: queued, due at once, never tried. */
+/** A message as it is first stored: queued, due at once, never tried (or its first attempt leased). */
 export function queuedMessage(m: NewOutboxMessage, at: string): OutboxMessage {
-  return {
-    ...m,
+  const { lease } = m;
+  // Field by field (no rest or spread: V8's slow path, and the lease is no part of the message).
+  const message: OutboxMessage = {
+    id: m.id,
+    channel: m.channel,
+    event_type: m.event_type,
+    action_id: m.action_id,
+    payload: m.payload,
     status: 'queued',
-    attempts: 0,
+    attempts: lease === undefined ? 0 : 1,
     next_attempt_at: at,
-    lease_owner: null,
-    lease_expires_at: null,
+    lease_owner: lease?.owner ?? null,
+    lease_expires_at: lease?.expires_at ?? null,
     last_error: null,
     created_at: at,
     updated_at: at,
     delivered_at: null,
   };
+  if (m.payload_json !== undefined) message.payload_json = m.payload_json;
+  return message;
 }
 
 /** Bounds a delivery error kept on the row (receivers may answer with anything). */

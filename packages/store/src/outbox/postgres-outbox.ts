@@ -49,12 +49,15 @@ interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status'> {
 }
 
 function rowToMessage(row: OutboxRow): OutboxMessage {
-  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload) };
+  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload), payload_json: row.payload };
 }
 
-/** Outbox rows as the batch writer inserts them (json_populate_recordset), with the event's time. */
+/**
+ * Outbox rows as the batch writer inserts them (json_populate_recordset, which ignores the keys that
+ * are no column), with the event's time.
+ */
 export function outboxRows(messages: readonly NewOutboxMessage[], at: string) {
-  return messages.map((m) => ({ ...queuedMessage(m, at), payload: JSON.stringify(m.payload) }));
+  return messages.map((m) => ({ ...queuedMessage(m, at), payload: m.payload_json ?? JSON.stringify(m.payload) }));
 }
 
 /** `store.outbox` on PostgreSQL: single statements outside the ledger's write queue. */

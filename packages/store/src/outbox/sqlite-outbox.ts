@@ -12,7 +12,7 @@ import {
 const COLUMNS = `id, channel, event_type, action_id, payload, status, attempts, next_attempt_at, lease_owner,
   lease_expires_at, last_error, created_at, updated_at, delivered_at`;
 const INSERT = `INSERT INTO outbox (id, channel, event_type, action_id, payload, status, attempts, next_attempt_at,
-  created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`;
+  lease_owner, lease_expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`;
 // The byte bound keeps a prefix of the due order (a running sum over the first `limit` due rows),
 // always at least its first row.
 const CLAIM = `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1,
@@ -44,7 +44,7 @@ interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status'> {
 }
 
 function rowToMessage(row: OutboxRow): OutboxMessage {
-  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload) };
+  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload), payload_json: row.payload };
 }
 
 const dueFirst = (a: OutboxMessage, b: OutboxMessage) =>
@@ -75,7 +75,8 @@ function applyOutcome(sql: (text: string) => Database.Statement, owner: string, 
 /**
  * Inserts messages on the writer connection, inside whatever transaction is open (the event's). The
  * payload is stored as JSON.stringify writes it (it is never hashed, so it needs no canonical form:
- * JSON.stringify is native and several times cheaper); every retry sends the same stored text.
+ * JSON.stringify is native and several times cheaper); every retry sends the same stored text. A
+ * leased message is stored with its lease and first attempt (see NewOutboxMessage.lease).
  */
 export function insertOutbox(
   sql: (text: string) => Database.Statement,
@@ -84,7 +85,20 @@ export function insertOutbox(
 ): void {
   const insert = sql(INSERT);
   for (const m of messages) {
-    insert.run(m.id, m.channel, m.event_type, m.action_id, JSON.stringify(m.payload), at, at, at);
+    const { lease } = m;
+    insert.run(
+      m.id,
+      m.channel,
+      m.event_type,
+      m.action_id,
+      m.payload_json ?? JSON.stringify(m.payload),
+      lease === undefined ? 0 : 1,
+      at,
+      lease?.owner ?? null,
+      lease?.expires_at ?? null,
+      at,
+      at,
+    );
   }
 }
 
