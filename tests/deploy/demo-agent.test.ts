@@ -15,6 +15,7 @@ const tokenOf = (role: string) => {
 
 interface Action {
   id: string;
+  agent_id: string;
   status: string;
   decision: string;
   context: { source?: string };
@@ -72,7 +73,9 @@ describe('the demo agent against a real server, with the compose settings', () =
         ['denied', 'pending_approval', 'succeeded'].every((s) => statuses.has(s));
       return complete ? list : undefined;
     }, 'allowed, denied, pending and succeeded actions');
-    expect(seen.length).toBeGreaterThan(5);
+    // The agent picks its calls at random, so the mix can be complete after as few as three; what
+    // matters is that every action listed is one of its agents' (`*-bot`), submitted over the API.
+    expect(seen.every((a) => /^[a-z]+-bot$/.test(a.agent_id))).toBe(true);
     // The agent reports a result to the server before it prints "ran", so the log can trail the list.
     await until(
       async () => (/\[demo-agent\] denied/.test(agentLog) && /\[demo-agent\] ran/.test(agentLog) ? true : undefined),

@@ -66,8 +66,8 @@ export class PostTimeout extends Error {}
 
 /**
  * POSTs `body` (`headers` is the caller's own object: its content-length is set here) and resolves
- * with the answer's status as soon as its head arrives; never follows a
- * redirect and never keeps more than `DRAIN_BYTES` of the answer's body. Rejects on a network
+ * with the answer's status as soon as its head arrives; never follows a redirect and never keeps
+ * more than `DRAIN_BYTES` of the answer's body. Rejects on a network
  * error, with PostTimeout when no head arrived within `timeoutMs`, or when `signal` aborts first.
  * One timer per POST, not an AbortSignal.timeout and AbortSignal.any (several times the CPU).
  */
