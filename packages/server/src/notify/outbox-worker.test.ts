@@ -176,23 +176,26 @@ describe('outbox worker, messages its own process wrote', () => {
   }
 
   /** Messages written as an event's write writes them: leased to `w` when it gives a lease. */
-  async function written(store: Store, w: OutboxWorker, n: number) {
+  async function written(store: Store, w: OutboxWorker, n: number, padding = '') {
     const at = new Date().toISOString();
     const lease = w.leaseFrom(at);
-    const batch = messages(n).map((m) => ({ ...m, payload_json: JSON.stringify(m.payload), ...(lease && { lease }) }));
+    const batch = messages(n).map((m) => {
+      const payload = padding === '' ? m.payload : { ...m.payload, padding };
+      return { ...m, payload, payload_json: JSON.stringify(payload), ...(lease && { lease }) };
+    });
     await store.outbox!.add(batch, at);
     return { batch, at };
   }
 
   /** A started worker given `n` messages written leased to it, as the server hands them over after a commit. */
-  async function adopting(n: number) {
+  async function adopting(n: number, padding = '') {
     const receiver = await startReceiver([]);
     cleanups.push(() => receiver.close());
     const [plain] = await twoReplicas();
     const { store, counts } = countingClaims(plain);
     const w = worker(store, receiver.url, 'writer');
     w.start();
-    const { batch, at } = await written(store, w, n);
+    const { batch, at } = await written(store, w, n, padding);
     w.adopt(batch, at);
     return { receiver, plain, counts, batch };
   }
@@ -216,6 +219,16 @@ describe('outbox worker, messages its own process wrote', () => {
     expect(receiver.delivered().size).toBe(150);
     expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
     expect((await plain.outbox!.list({ limit: 200 })).every((m) => m.attempts === 1)).toBe(true);
+  });
+
+  it('holds no more payload text than a claim would: past 4 Mi characters the rest are released', async () => {
+    // Ten messages of ~1 Mi characters each: four fit in CLAIM_BYTES (4 Mi), the other six are
+    // released and claimed (a claim takes at least one message whatever its size).
+    const { receiver, plain, counts } = await adopting(10, 'x'.repeat(1024 * 1024 - 100));
+    await eventually(async () => (await plain.outbox!.list({ status: 'delivered', limit: 20 })).length === 10);
+    expect(counts.claimed).toBe(6);
+    expect(receiver.delivered().size).toBe(10);
+    expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
   });
 
   it('takes nothing once stopped: the leases expire and another worker claims the messages', async () => {
