@@ -2,7 +2,7 @@
 // "N passed, N failed, N skipped" line that CI can read whatever the runner.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +13,17 @@ if (build.status !== 0) {
   process.exit(build.status ?? 1);
 }
 
-const report = join(mkdtempSync(join(tmpdir(), 'faramesh-tests-')), 'vitest.json');
+// Every suite runs with TMPDIR pointed at a directory of this run, removed at the end: many tests
+// make temp directories (databases, configs, clusters) that are theirs to keep until their file
+// ends, and whatever a test leaves there goes with the run instead of piling up in /tmp. Readable
+// and writable like /tmp, for the PostgreSQL clusters that run as the `postgres` user under root.
+const run = mkdtempSync(join(tmpdir(), 'faramesh-tests-'));
+chmodSync(run, 0o755);
+const runTmp = join(run, 'tmp');
+mkdirSync(runTmp);
+chmodSync(runTmp, 0o1777);
+const env = { ...process.env, TMPDIR: runTmp };
+const report = join(run, 'vitest.json');
 const vitest = spawnSync(
   process.execPath,
   [
@@ -24,7 +34,7 @@ const vitest = spawnSync(
     `--outputFile.json=${report}`,
     ...process.argv.slice(2),
   ],
-  { cwd: root, stdio: 'inherit' },
+  { cwd: root, stdio: 'inherit', env },
 );
 
 let passed = 0;
@@ -45,6 +55,7 @@ passed += python.passed;
 failed += python.failed;
 skipped += python.skipped;
 
+rmSync(runTmp, { recursive: true, force: true });
 const ok = vitestOk && python.ok && failed === 0;
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(ok ? 0 : 1);
@@ -121,10 +132,11 @@ function runPythonSuite({ venv: venvName, extra, args, skipsAllowed }) {
     if (pip.status !== 0) return failure(`pip install of python/[${extra}] failed`);
     writeFileSync(stamp, want);
   }
-  const junit = join(mkdtempSync(join(tmpdir(), 'faramesh-pytest-')), 'pytest.xml');
+  const junit = join(mkdtempSync(join(run, 'pytest-')), 'pytest.xml');
   const pytest = spawnSync(venvPython, ['-m', 'pytest', '-q', `--junitxml=${junit}`, ...args], {
     cwd: pyDir,
     stdio: 'inherit',
+    env,
   });
   if (!existsSync(junit)) return failure(`pytest did not run (exit ${pytest.status})`);
   const xml = readFileSync(junit, 'utf8');
