@@ -21,8 +21,8 @@ export function validateCreate(input: CreateActionInput): ActionJson {
   requireFields(action);
   const known = input.canonical;
   const json: ActionJson = {
-    params: requireJsonObject(action.params, 'action.params', undefined, known?.params),
-    context: requireJsonObject(action.context, 'action.context', undefined, known?.context),
+    params: requireJsonObject(action.params, 'action.params', { known: known?.params }),
+    context: requireJsonObject(action.context, 'action.context', { known: known?.context }),
     ...decisionJson(action),
     // A gated create's events are what its gate replaces (resolveGate checks and canonicalizes what
     // the gate returns, reusing nothing of these): only their shape is checked here, so a limited
@@ -122,7 +122,7 @@ function validateEvents(
       continue;
     }
     const known = checked.indexOf(event);
-    meta.push(checkedMeta[known] ?? requireJsonObject(event.meta, 'events[].meta', index));
+    meta.push(checkedMeta[known] ?? requireJsonObject(event.meta, 'events[].meta', { index }));
   }
   return meta;
 }
@@ -132,7 +132,11 @@ function validateEvents(
  * already made it). `index` goes between the brackets of `where` ("events[].meta"), only when a
  * message is written.
  */
-function requireJsonObject(value: unknown, where: string, index?: number, known?: string): string {
+function requireJsonObject(
+  value: unknown,
+  where: string,
+  { index, known }: { index?: number; known?: string | undefined } = {},
+): string {
   const place = () => (index === undefined ? where : where.replace('[]', `[${index}]`));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new StoreError('invalid_input', `${place()} must be a JSON object`);

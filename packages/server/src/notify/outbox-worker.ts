@@ -118,10 +118,10 @@ export class OutboxWorker {
     this.pump();
   }
 
-  /** Looks for due messages now (e.g. right after a write queued some). */
+  /** Looks for due messages now (e.g. right after one was re-driven or added on its own). */
   kick(): void {
-    // Called after every commit that queued messages: with enough claimed already, or a claim
-    // coming, there is nothing to do.
+    // Called when messages may be due that no worker holds (a re-drive, a test message, new
+    // channels): with enough claimed already, or a claim coming, there is nothing to do.
     if (this.stop.signal.aborted || this.soon || this.claimed.length >= this.deps.settings.concurrency) return;
     this.schedule(0);
   }

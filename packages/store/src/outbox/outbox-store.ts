@@ -151,6 +151,17 @@ export function queuedMessage(m: NewOutboxMessage, at: string): OutboxMessage {
   return message;
 }
 
+/** An outbox row as both SQL stores read it: the payload as its stored JSON text. */
+export interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status' | 'payload_json'> {
+  payload: string;
+  status: string;
+}
+
+/** A stored row as a message: the payload parsed, its text kept (a retry sends exactly that). */
+export function rowToMessage(row: OutboxRow): OutboxMessage {
+  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload), payload_json: row.payload };
+}
+
 /** Bounds a delivery error kept on the row (receivers may answer with anything). */
 export const MAX_OUTBOX_ERROR_CHARS = 500;
 

@@ -3,11 +3,11 @@ import { guardedStatements } from '../postgres/postgres-errors.js';
 import {
   boundedError,
   type NewOutboxMessage,
-  type OutboxMessage,
   type OutboxOutcome,
-  type OutboxStatus,
+  type OutboxRow,
   type OutboxStore,
   queuedMessage,
+  rowToMessage,
   singleOutcomes,
 } from './outbox-store.js';
 
@@ -42,15 +42,6 @@ const SETTLE = `UPDATE outbox AS o SET
   FROM json_to_recordset($2::json) AS s(id text, at text, result text, error text, retry_at text)
   WHERE o.id = s.id AND o.lease_owner = $1 AND o.status = 'queued'
   RETURNING o.id`;
-
-interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status'> {
-  payload: string;
-  status: string;
-}
-
-function rowToMessage(row: OutboxRow): OutboxMessage {
-  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload), payload_json: row.payload };
-}
 
 /**
  * Outbox rows as the batch writer inserts them (json_populate_recordset, which ignores the keys that

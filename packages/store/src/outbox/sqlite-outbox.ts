@@ -4,8 +4,9 @@ import {
   type NewOutboxMessage,
   type OutboxMessage,
   type OutboxOutcome,
-  type OutboxStatus,
+  type OutboxRow,
   type OutboxStore,
+  rowToMessage,
   singleOutcomes,
 } from './outbox-store.js';
 
@@ -37,15 +38,6 @@ const RELEASED = `UPDATE outbox SET attempts = max(0, attempts - 1), updated_at 
 
 const ANY_DUE = `SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= @at
   AND (lease_expires_at IS NULL OR lease_expires_at <= @at) LIMIT 1`;
-
-interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status'> {
-  payload: string;
-  status: string;
-}
-
-function rowToMessage(row: OutboxRow): OutboxMessage {
-  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload), payload_json: row.payload };
-}
 
 const dueFirst = (a: OutboxMessage, b: OutboxMessage) =>
   a.next_attempt_at < b.next_attempt_at || (a.next_attempt_at === b.next_attempt_at && a.id < b.id) ? -1 : 1;
