@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { api, runCli, startServer, workDir } from './harness.js';
+import { api, BIN, runCli, startServer, workDir } from './harness.js';
 
 describe('faramesh audit', () => {
   it('verifies the ledger through the server and from the file, exports it, and catches an edit', async () => {
@@ -36,5 +37,37 @@ describe('faramesh audit', () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain('Ledger does NOT verify: 1 problem(s)');
     expect(tampered.stderr).toContain('hash_mismatch');
+  });
+
+  it('stops quietly with status 0 when the reader of its output goes away (audit export | head -1)', async () => {
+    const server = await startServer();
+    try {
+      // ~300 events of about a kilobyte each: far more than a pipe holds, so writes fail once head exits.
+      await Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          api(server.url, '/v1/actions', {
+            body: { agent_id: 'a', tool: 'http', operation: 'get', params: { i, note: 'x'.repeat(300) } },
+          }),
+        ),
+      );
+      const shell = spawn('bash', ['-c', `node "${BIN}" audit export | head -1; echo "status=\${PIPESTATUS[0]}" >&2`], {
+        env: { PATH: process.env.PATH ?? '', FARAMESH_BASE_URL: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      shell.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      shell.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      await new Promise((done) => shell.once('exit', done));
+      expect(stdout.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(stdout)).toMatchObject({ seq: 1 });
+      expect(stderr).toBe('status=0\n');
+    } finally {
+      await server.stop();
+    }
   });
 });

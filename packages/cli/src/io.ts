@@ -31,6 +31,19 @@ export function processIo(): Io {
 }
 
 /**
+ * `faramesh audit export | head -1`: once the reader closes the pipe, the next write fails with
+ * EPIPE, emitted as an 'error' event that would otherwise crash the process with a stack trace.
+ * The reader has all it wanted, so the command stops quietly with the status it had so far (0 unless
+ * a failure was already recorded), as `git log | head -1` does without the signal.
+ */
+export function exitOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = process.exit): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+}
+
+/**
  * An AbortSignal that fires on the first SIGINT/SIGTERM. Installed only by commands that run until
  * interrupted, so `serve` keeps its own signal handling.
  */
