@@ -2,9 +2,11 @@
 // A B B A … in fresh processes on fresh files (synchronous FULL), so machine drift falls on both.
 // Each run: 64 concurrent writers (group commit), a warm-up, then `--seconds` measured; CPU is the
 // process's user + system time over the measured part (system: WAL writes, fsync, checkpoints).
+// `--limit N`: every write is a limited one, as a server writes it (a gate over N buckets, created
+// at the current time so rows of a busy bucket tie in the same millisecond, as under load).
 //
 //   node bench/store-cpu-ab.mjs --before /path/to/other/checkout [--rounds 5] [--seconds 5] [--writers 64]
-//        (not in the suite: it needs a second build; without --before it measures this build only)
+//        [--limit 16]   (not in the suite: it needs a second build; without --before it measures this build only)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,23 @@ function flag(name, fallback) {
 const seconds = Number(flag('seconds', 5));
 const writers = Number(flag('writers', 64));
 const child = flag('child');
+const buckets = Number(flag('limit', 0));
+
+/** The write of call `i`: with `--limit`, gated like a limited submission (never over its limit). */
+function limited(write, i) {
+  if (buckets === 0) return write;
+  const now = Date.now();
+  const action = { ...write.action, created_at: new Date(now).toISOString(), status: 'allowed', decision: 'allow' };
+  const gated = { ...write, action };
+  return {
+    ...gated,
+    limit: {
+      key: `rule-0:agent-${i % buckets}`,
+      since: new Date(now - 3_600_000).toISOString(),
+      decide: () => ({ action, events: gated.events, amount: 1 }),
+    },
+  };
+}
 
 if (child !== undefined) {
   const { createSqliteStore } = await import(pathToFileURL(join(child, 'packages/store/dist/index.js')).href);
@@ -33,7 +52,10 @@ if (child !== undefined) {
     const deadline = performance.now() + ms;
     await Promise.all(
       Array.from({ length: writers }, async () => {
-        while (performance.now() < deadline) await store.createAction(input(writes++, start));
+        while (performance.now() < deadline) {
+          const i = writes++;
+          await store.createAction(limited(input(i, start), i));
+        }
       }),
     );
   };
@@ -66,7 +88,7 @@ const run = (root) =>
   JSON.parse(
     execFileSync(
       process.execPath,
-      [script, '--child', root, '--seconds', String(seconds), '--writers', String(writers)],
+      [script, '--child', root, '--seconds', String(seconds), '--writers', String(writers), '--limit', String(buckets)],
       {
         encoding: 'utf8',
       },
@@ -77,7 +99,7 @@ const run = (root) =>
   );
 
 header(
-  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run, before = ${builds.before ?? '-'}`,
+  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run${buckets ? `, limited over ${buckets} buckets` : ''}, before = ${builds.before ?? '-'}`,
 );
 const results = Object.fromEntries(Object.keys(builds).map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {

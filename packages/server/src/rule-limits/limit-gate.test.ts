@@ -1,7 +1,7 @@
 import { evaluate, loadPolicy } from '@faramesh/policy';
 import type { NewEvent } from '@faramesh/store';
 import { describe, expect, it } from 'vitest';
-import { limitGate, type SubmissionWrite } from './limit-gate.js';
+import { limitGate, type SubmissionWrite, windowStart } from './limit-gate.js';
 
 const POLICY = `rules:
   - match: { tool: http }
@@ -61,5 +61,27 @@ describe('limitGate', () => {
     const decided = gate?.decide(3);
     expect(builds()).toBe(2);
     expect(decided?.notifications?.[0]?.id).toBe('msg-2');
+  });
+});
+
+describe('windowStart', () => {
+  it('is the instant one window before the call, for each call whether or not it repeats the last', () => {
+    const at = Date.parse('2031-01-01T12:00:00.000Z');
+    const hour = { per_ms: 3_600_000 };
+    const day = { per_ms: 86_400_000 };
+    const starts = [
+      windowStart(at, hour),
+      windowStart(at, hour),
+      windowStart(at, day),
+      windowStart(at + 1, hour),
+      windowStart(at, hour),
+    ];
+    expect(starts).toEqual([
+      '2031-01-01T11:00:00.000Z',
+      '2031-01-01T11:00:00.000Z',
+      '2030-12-31T12:00:00.000Z',
+      '2031-01-01T11:00:00.001Z',
+      '2031-01-01T11:00:00.000Z',
+    ]);
   });
 });

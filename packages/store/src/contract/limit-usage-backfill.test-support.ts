@@ -19,13 +19,10 @@ export const SCHEMA_16_ROWS: [string, string, number, string | null][] = [
   ['b1', 'other', 100, at(3)],
 ];
 
-/** Checks the migrated store's window sums over the backfilled rows, then counts a new row on top. */
-export async function expectBackfilledUsage(store: Store): Promise<void> {
-  const windows = await Promise.all([-1, 2, 4, 5].map((minute) => store.limitUsage(BACKFILL_KEY, at(minute))));
-  expect(windows).toEqual([9, 6, 6, 0]);
-  expect(await store.limitUsage('other', at(-1))).toBe(100);
-  const action = sampleAction({ created_at: at(4), status: 'allowed', decision: 'allow' });
-  const seen: number[] = [];
+/** Counts an allowed action of `amount` at `minute` in the backfilled bucket; returns the usage it saw. */
+async function countAllowed(store: Store, minute: number, amount: number): Promise<number | undefined> {
+  const action = sampleAction({ created_at: at(minute), status: 'allowed', decision: 'allow' });
+  let seen: number | undefined;
   await store.createAction({
     action,
     events: newEvents('created'),
@@ -33,11 +30,24 @@ export async function expectBackfilledUsage(store: Store): Promise<void> {
       key: BACKFILL_KEY,
       since: at(-1),
       decide: (used) => {
-        seen.push(used);
-        return { action, events: newEvents('created'), amount: 1 };
+        seen = used;
+        return { action, events: newEvents('created'), amount };
       },
     },
   });
-  expect(seen).toEqual([9]);
+  return seen;
+}
+
+/** Checks the migrated store's window sums over the backfilled rows, then counts new rows on top. */
+export async function expectBackfilledUsage(store: Store): Promise<void> {
+  const windows = await Promise.all([-1, 2, 4, 5].map((minute) => store.limitUsage(BACKFILL_KEY, at(minute))));
+  expect(windows).toEqual([9, 6, 6, 0]);
+  expect(await store.limitUsage('other', at(-1))).toBe(100);
+  expect(await countAllowed(store, 4, 1)).toBe(9);
   expect(await Promise.all([-1, 3, 4].map((minute) => store.limitUsage(BACKFILL_KEY, at(minute))))).toEqual([10, 7, 6]);
+  // A row counted at an instant whose backfilled rows share one total (a1 and a3 at minute 5) comes
+  // after them (schema 21); totals before and at that instant stay as they were.
+  expect(await countAllowed(store, 5, 10)).toBe(10);
+  const after = await Promise.all([-1, 3, 4, 5].map((minute) => store.limitUsage(BACKFILL_KEY, at(minute))));
+  expect(after).toEqual([20, 17, 16, 0]);
 }

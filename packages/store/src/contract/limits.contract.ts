@@ -154,6 +154,55 @@ export function describeLimitsContract(s: ContractScope): void {
       }
     });
 
+    it('keeps window sums exact with many rows counted at each instant, concurrently and out of order', async () => {
+      await s.fresh();
+      // A fixed pseudo-random sequence: the same rows on every store and every run.
+      let state = 7;
+      const next = (n: number): number => {
+        state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return state % n;
+      };
+      const counted: { at: number; amount: number }[] = [];
+      const waiting: { id: string; approvedAt: number; amount: number }[] = [];
+      // Waves of concurrent submissions (one write batch each) at five instants, in shuffled order,
+      // a third of them sent to approval; amounts include 0, which leaves equal totals at an instant.
+      for (let wave = 0; wave < 6; wave += 1) {
+        const inputs = Array.from({ length: 20 }, () => {
+          const minute = next(5);
+          const amount = next(4);
+          const approve = next(3) === 0;
+          return { minute, amount, approve, input: limited(at(minute), { max: approve ? -1 : 1e9, amount }) };
+        });
+        const results = await Promise.all(inputs.map((one) => s.store.createAction(one.input)));
+        results.forEach((result, i) => {
+          const one = inputs[i]!;
+          if (one.approve) waiting.push({ id: result.action.id, approvedAt: next(6), amount: one.amount });
+          else counted.push({ at: one.minute, amount: one.amount });
+        });
+      }
+      // Approvals counted at instants before, at and after the created rows, half of them in one batch.
+      await Promise.all(
+        waiting.map((row) =>
+          s.store.transition({
+            id: row.id,
+            expected_version: 1,
+            patch: { status: 'approved' },
+            events: newEvents('approved'),
+            at: at(row.approvedAt),
+          }),
+        ),
+      );
+      for (const row of waiting) counted.push({ at: row.approvedAt, amount: row.amount });
+      for (let since = -1; since <= 6; since += 0.5) {
+        const expected = counted.reduce((sum, row) => (row.at > since ? sum + row.amount : sum), 0);
+        expect(await s.store.limitUsage(KEY, at(since))).toBe(expected);
+      }
+      // A submission at the last instant decides on the whole bucket's usage (its window is an hour).
+      const seen: number[] = [];
+      await s.store.createAction(limited(at(5), { max: 1e9, seen }));
+      expect(seen).toEqual([counted.reduce((sum, row) => sum + row.amount, 0)]);
+    });
+
     it('lets exactly max of many concurrent submissions through', async () => {
       await s.fresh();
       const results = await Promise.all(

@@ -16,7 +16,7 @@ describeWithPostgres('postgres limit usage', (cluster) => {
     try {
       await client.query(`DROP FUNCTION limit_usage_write(json, json);
         DROP FUNCTION limit_usage_count(text, double precision, text);
-        DROP INDEX limit_usage_running; ALTER TABLE limit_usage DROP COLUMN running;
+        DROP INDEX limit_usage_totals; ALTER TABLE limit_usage DROP COLUMN running;
         CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at) INCLUDE (amount)
           WHERE counted_at IS NOT NULL;
         DELETE FROM schema_migrations WHERE version >= 17`);

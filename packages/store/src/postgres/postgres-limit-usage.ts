@@ -3,10 +3,11 @@ import { countsOnTransition, type UsageRow } from '../limit-usage.js';
 import { StoreError } from '../store.js';
 import type { BatchPlan, WriteOp } from './batch-plan.js';
 
-// A window's usage: the bucket's newest running total minus the running total of its newest row
-// counted at or before the window's start (two seeks of limit_usage_running; see migration 17).
+// A window's usage: the bucket's newest total minus its total at the window's start, each the
+// largest running of the rows counted at or before an instant (two seeks of limit_usage_totals; see
+// migrations 17 and 21, and sqlite-limit-usage.ts for the invariant).
 const runningAt = (key: string, bound: string): string => `coalesce((SELECT r.running FROM limit_usage r
-      WHERE r.limit_key = ${key} AND r.counted_at ${bound} ORDER BY r.counted_at DESC LIMIT 1), 0)`;
+      WHERE r.limit_key = ${key} AND r.counted_at ${bound} ORDER BY r.counted_at DESC, r.running DESC LIMIT 1), 0)`;
 const usedSql = (key: string, since: string): string =>
   `${runningAt(key, 'IS NOT NULL')} - ${runningAt(key, `<= ${since} COLLATE "C"`)}`;
 /** The bucket's usage counted strictly after `since` ($1 key, $2 since). */

@@ -3,28 +3,32 @@ import type { UsageRow } from '../limit-usage.js';
 
 type Sql = (text: string) => Database.Statement;
 
-// Every counted row carries `running`: its bucket's total over the rows counted at or before its
-// counted_at (migration 17). A window's usage is the newest running minus the running of the newest
-// row counted at or before the window's start: two seeks of limit_usage_running, whatever the
-// number of rows in the window.
+// Every counted row carries `running`: its bucket's total over the rows counted before it, in the
+// order (counted_at, then the order rows were counted at the same instant), plus its own amount
+// (migrations 17 and 21). The bucket's total at an instant T is then the largest running among the
+// rows counted at or before T: the last row counted at T carries it (rows written before schema 21
+// share one total per instant, which the same read gives). A window's usage is the newest total
+// minus the total at the window's start: two backward seeks of limit_usage_running, whose
+// (limit_key, counted_at, running) order is exactly `counted_at DESC, running DESC`.
 const RUNNING_AT = `coalesce((SELECT running FROM limit_usage
-  WHERE limit_key = ? AND counted_at <= ? ORDER BY counted_at DESC LIMIT 1), 0)`;
+  WHERE limit_key = ? AND counted_at <= ? ORDER BY counted_at DESC, running DESC LIMIT 1), 0)`;
 const USED = `SELECT coalesce((SELECT running FROM limit_usage
-  WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC LIMIT 1), 0) - ${RUNNING_AT} AS used`;
+  WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC, running DESC LIMIT 1), 0) - ${RUNNING_AT} AS used`;
 // A row that starts counting at `at` takes the bucket's total at `at` plus its amount, and adds its
-// amount to the bucket's rows counted at or after `at` (usually none: counting times mostly arrive in
-// order; ties at the same millisecond share one total). The total is read before the shift.
+// amount to the bucket's rows counted after `at` (usually none: counting times mostly arrive in
+// order). Rows counted at the same instant before it keep theirs: it comes after them. The total is
+// read before the shift.
 const TOTAL_AT = `SELECT ${RUNNING_AT} AS total`;
-const SHIFT = 'UPDATE limit_usage SET running = running + ? WHERE limit_key = ? AND counted_at >= ?';
+const SHIFT = 'UPDATE limit_usage SET running = running + ? WHERE limit_key = ? AND counted_at > ?';
 const INSERT = 'INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, ?, ?, ?)';
 const WAITING = 'SELECT limit_key, amount FROM limit_usage WHERE action_id = ? AND counted_at IS NULL';
 const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE action_id = ? AND counted_at IS NULL';
 
 // The same usage, with the bucket's newest counted row (when and its running total), for the write
-// that follows: a row counted after every other one needs neither the total at its time nor a shift.
-// No row when nothing counts in the bucket yet (the usage is then 0).
+// that follows: a row counted at or after every other one needs neither the total at its time nor a
+// shift. No row when nothing counts in the bucket yet (the usage is then 0).
 const WINDOW = `SELECT running - ${RUNNING_AT} AS used, counted_at AS newest_at, running AS newest_running
-  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC LIMIT 1`;
+  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC, running DESC LIMIT 1`;
 
 /** The bucket's usage counted strictly after `since`. */
 export function usedInWindow(sql: Sql, key: string, since: string): number {
@@ -60,10 +64,10 @@ function countAt(sql: Sql, key: string, amount: number, at: string): number {
 
 /**
  * Records a limited action's usage row (in the transaction that inserts the action). `read` is the
- * bucket as `readWindow` found it in this transaction: when the row counts after the bucket's newest
- * row (the usual case: counting times arrive in order), its running total is that row's plus its
- * amount and no other row changes; otherwise (a tie or an earlier time) the totals are worked out
- * and shifted in SQL.
+ * bucket as `readWindow` found it in this transaction: when the row counts at or after the bucket's
+ * newest row (the usual case: counting times arrive in order, many in the same millisecond), its
+ * running total is that row's plus its amount and no other row changes; otherwise (an earlier
+ * time) the totals are worked out and shifted in SQL.
  */
 export function insertUsage(sql: Sql, row: UsageRow, read?: BucketWindow): void {
   const { action_id, limit_key, amount, counted_at } = row;
@@ -71,7 +75,7 @@ export function insertUsage(sql: Sql, row: UsageRow, read?: BucketWindow): void 
   if (counted_at !== null) {
     const last = read !== undefined && read.key === limit_key ? read : undefined;
     running =
-      last !== undefined && (last.newest_at === null || last.newest_at < counted_at)
+      last !== undefined && (last.newest_at === null || last.newest_at <= counted_at)
         ? last.newest_running + amount
         : countAt(sql, limit_key, amount, counted_at);
   }

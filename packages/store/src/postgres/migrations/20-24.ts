@@ -9,4 +9,28 @@ export const POSTGRES_MIGRATIONS_20_24: readonly PostgresMigration[] = [
     // version is kept so both stores report the same schema.
     sql: 'SELECT 1',
   },
+  {
+    version: 21,
+    name: 'limit usage counted at the same instant carries totals in the order it was counted',
+    // As on SQLite: a row counted at an instant that already has rows takes the bucket's total
+    // there plus its amount and shifts only the rows counted after that instant; readers take the
+    // largest running at an instant, which the index now orders (rows stored before share one
+    // total per instant, which the same read gives). The readers are in postgres-limit-usage.ts.
+    sql: `
+      CREATE INDEX limit_usage_totals ON limit_usage (limit_key, counted_at, running) WHERE counted_at IS NOT NULL;
+      DROP INDEX limit_usage_running;
+      CREATE OR REPLACE FUNCTION limit_usage_count(p_key text, p_amount double precision, p_at text)
+        RETURNS double precision LANGUAGE plpgsql AS $$
+      DECLARE
+        prior double precision;
+      BEGIN
+        SELECT running INTO prior FROM limit_usage
+          WHERE limit_key = p_key AND counted_at <= p_at COLLATE "C"
+          ORDER BY counted_at DESC, running DESC LIMIT 1;
+        UPDATE limit_usage SET running = running + p_amount
+          WHERE limit_key = p_key AND counted_at > p_at COLLATE "C";
+        RETURN coalesce(prior, 0) + p_amount;
+      END $$;
+    `,
+  },
 ];
