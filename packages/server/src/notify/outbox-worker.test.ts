@@ -197,8 +197,23 @@ describe('outbox worker, messages its own process wrote', () => {
     w.start();
     const { batch, at } = await written(store, w, n, padding);
     w.adopt(batch, at);
-    return { receiver, plain, counts, batch };
+    return { receiver, plain, counts, batch, worker: w };
   }
+
+  it('leases the writes of one instant until one expiry, and follows a new lease time', async () => {
+    const [store] = await twoReplicas();
+    const w = worker(store, 'http://127.0.0.1:9/', 'writer', { leaseMs: 1000 });
+    const at = '2031-01-01T00:00:00.000Z';
+    const first = w.leaseFrom(at);
+    expect(first).toEqual({ owner: 'writer', expires_at: '2031-01-01T00:00:01.000Z' });
+    expect(w.leaseFrom(at)).toEqual(first);
+    expect(w.leaseFrom('2031-01-01T00:00:00.001Z')).toEqual({
+      owner: 'writer',
+      expires_at: '2031-01-01T00:00:01.001Z',
+    });
+    w.use(new Map(), { ...DEFAULT_DELIVERY, leaseMs: 5000 });
+    expect(w.leaseFrom(at)).toEqual({ owner: 'writer', expires_at: '2031-01-01T00:00:05.000Z' });
+  });
 
   it('delivers the messages written leased to it from memory, without claiming them', async () => {
     const { receiver, plain, counts, batch } = await adopting(20);
@@ -212,13 +227,16 @@ describe('outbox worker, messages its own process wrote', () => {
   });
 
   it('holds no more than a claim would: the rest are released at once and claimed in due order', async () => {
-    const { receiver, plain, counts } = await adopting(150);
+    const { receiver, plain, counts, worker: w } = await adopting(150);
+    // Full: what is written now is left for a claim rather than leased and released again.
+    expect(w.leaseFrom(new Date().toISOString())).toBeUndefined();
     await eventually(async () => (await plain.outbox!.list({ status: 'delivered', limit: 200 })).length === 150);
     // CLAIM_COUNT (128) held from memory; the 22 released were claimed (their attempt given back, then counted again).
     expect(counts.claimed).toBe(22);
     expect(receiver.delivered().size).toBe(150);
     expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
     expect((await plain.outbox!.list({ limit: 200 })).every((m) => m.attempts === 1)).toBe(true);
+    await eventually(() => w.leaseFrom(new Date().toISOString()) !== undefined);
   });
 
   it('holds no more payload text than a claim would: past 4 Mi characters the rest are released', async () => {

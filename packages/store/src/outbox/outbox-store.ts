@@ -157,9 +157,34 @@ export interface OutboxRow extends Omit<OutboxMessage, 'payload' | 'status' | 'p
   status: string;
 }
 
-/** A stored row as a message: the payload parsed, its text kept (a retry sends exactly that). */
+/**
+ * A stored row as a message, its text kept (a retry sends exactly that). The payload is parsed when
+ * first read: a webhook sends the text as it is, and parsing ~2 KB cost ~3.5 µs per claimed message;
+ * only channels that render it (Slack, email) read it.
+ */
 export function rowToMessage(row: OutboxRow): OutboxMessage {
-  return { ...row, status: row.status as OutboxStatus, payload: JSON.parse(row.payload), payload_json: row.payload };
+  const text = row.payload;
+  let parsed: JsonObject | undefined;
+  return {
+    id: row.id,
+    channel: row.channel,
+    event_type: row.event_type,
+    action_id: row.action_id,
+    get payload(): JsonObject {
+      if (parsed === undefined) parsed = JSON.parse(text) as JsonObject;
+      return parsed;
+    },
+    payload_json: text,
+    status: row.status as OutboxStatus,
+    attempts: row.attempts,
+    next_attempt_at: row.next_attempt_at,
+    lease_owner: row.lease_owner,
+    lease_expires_at: row.lease_expires_at,
+    last_error: row.last_error,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    delivered_at: row.delivered_at,
+  };
 }
 
 /** Bounds a delivery error kept on the row (receivers may answer with anything). */
