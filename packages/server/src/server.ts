@@ -324,7 +324,6 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       closed = true;
       sweeps.close();
       oidc?.close();
-      await notifications.close();
       await slack?.responder.close();
       ledger.close();
       watchers.close();
@@ -334,6 +333,10 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       connections.closeIdle();
       await playground.close();
       await app.close();
+      // After the requests in flight have ended: a message one of them routed (leased to this
+      // worker) and committed while stopping is still taken, then sent or given back by the
+      // worker's close, rather than left leased to a stopped replica until its lease expires.
+      await notifications.close();
       await tokenUses.flush();
       await store.close();
     },

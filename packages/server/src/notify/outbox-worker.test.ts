@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryStore, createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
@@ -18,7 +20,14 @@ afterEach(async () => {
 
 const SILENT = { info() {}, warn() {}, error() {} };
 
-function worker(store: Store, url: string, owner: string, settings: Partial<DeliverySettings> = {}, timeoutMs = 2000) {
+function worker(
+  store: Store,
+  url: string,
+  owner: string,
+  settings: Partial<DeliverySettings> = {},
+  timeoutMs = 2000,
+  closeGraceMs?: number,
+) {
   const channel = new WebhookChannel({
     name: 'ops',
     url: new URL(url),
@@ -34,6 +43,7 @@ function worker(store: Store, url: string, owner: string, settings: Partial<Deli
     metrics: new Metrics(),
     log: SILENT,
     now: () => new Date(),
+    ...(closeGraceMs !== undefined && { closeGraceMs }),
   });
   cleanups.push(() => w.close());
   return w;
@@ -88,10 +98,10 @@ function describeReplicas(name: string, open: () => Promise<() => Store>): void 
     const [a, b] = await twoReplicas(await open());
     const [m] = messages(1);
     await a.outbox!.add([m!], new Date().toISOString());
-    const dying = worker(a, receiver.url, 'replica-a', { leaseMs: 1000 }, 30_000);
+    const dying = worker(a, receiver.url, 'replica-a', { leaseMs: 1000 }, 30_000, 0);
     dying.start();
     await eventually(() => receiver.received.length === 1);
-    // The replica stops mid-delivery without recording anything (as kill -9 would).
+    // The replica stops mid-delivery, with no grace, without recording anything (as kill -9 would).
     await dying.close();
     expect(await a.outbox!.get(m!.id)).toMatchObject({ status: 'queued', lease_owner: 'replica-a' });
     hang = false;
@@ -141,6 +151,27 @@ describe('outbox worker batches', () => {
     expect(writes.outcomes).toBe(200);
     // 200 messages, claimed at most CLAIM_COUNT at a time and recorded many per write.
     expect(writes.settles, JSON.stringify(writes)).toBeLessThan(50);
+  });
+
+  it('lets a delivery under way finish when it stops, and records it delivered', async () => {
+    // A receiver that answers each POST after 300 ms.
+    let received = 0;
+    const slow = createHttpServer((req, res) => {
+      received += 1;
+      req.resume();
+      req.on('end', () => setTimeout(() => res.writeHead(200).end('ok'), 300));
+    });
+    await new Promise<void>((done) => slow.listen(0, '127.0.0.1', done));
+    cleanups.push(() => new Promise((done) => slow.close(() => done())));
+    const { port } = slow.address() as AddressInfo;
+    const [store] = await twoReplicas();
+    const [m] = messages(1);
+    await store.outbox!.add([m!], new Date().toISOString());
+    const w = worker(store, `http://127.0.0.1:${port}/hook`, 'stopping');
+    w.start();
+    await eventually(() => received === 1);
+    await w.close();
+    expect(await store.outbox!.get(m!.id)).toMatchObject({ status: 'delivered', lease_owner: null, attempts: 1 });
   });
 
   it('gives claimed messages it has not started back when it stops, with their attempt', async () => {

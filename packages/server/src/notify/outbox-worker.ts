@@ -22,12 +22,20 @@ export interface OutboxWorkerDeps {
   log: ServerLogger;
   now: () => Date;
   random?: () => number;
+  /** How long `close` lets deliveries in flight finish (default CLOSE_GRACE_MS). */
+  closeGraceMs?: number;
 }
 
 /** Most messages one claim leases: one write for the batch; `concurrency` of them are sent at once. */
 export const CLAIM_COUNT = 128;
 /** Most payload bytes one claim leases (they wait in memory until their turn). */
 export const CLAIM_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How long `close` lets deliveries already under way finish (most answer in milliseconds): one that
+ * ends is recorded and leaves nothing leased; one still running then is interrupted.
+ */
+export const CLOSE_GRACE_MS = 2000;
 
 /** Outcomes that are recorded at once rather than after a short wait for more. */
 const RECORD_BATCH = 64;
@@ -61,7 +69,10 @@ export class OutboxWorker {
   private recording: Promise<void> | null = null;
   private linger: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
+  /** No more claims, adoptions or starts (closing). */
   private readonly stop = new AbortController();
+  /** Interrupts the deliveries in flight (the end of closing's grace). */
+  private readonly interrupt = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   /** A claim is due at once (a zero-delay timer or a request during a claim). */
   private soon = false;
@@ -70,8 +81,8 @@ export class OutboxWorker {
   private lastLease: { at: string; leaseMs: number; lease: OutboxLease } | null = null;
 
   constructor(private deps: OutboxWorkerDeps) {
-    // Every delivery in flight listens on the stop signal (interrupted at shutdown).
-    setMaxListeners(MAX_DELIVERY_CONCURRENCY + 1, this.stop.signal);
+    // Every delivery in flight listens on the interrupt signal (aborted at shutdown).
+    setMaxListeners(MAX_DELIVERY_CONCURRENCY + 1, this.interrupt.signal);
   }
 
   start(): void {
@@ -138,14 +149,17 @@ export class OutboxWorker {
   }
 
   /**
-   * Stops claiming, interrupts deliveries in flight (their leases expire), releases what was
-   * claimed but not started, and records what finished.
+   * Stops claiming and starting, releases what was claimed but not started, lets the deliveries in
+   * flight finish for up to `CLOSE_GRACE_MS` (`closeGraceMs`), interrupts those still running (their leases
+   * expire: the receiver may have the message already), and records what finished.
    */
   async close(): Promise<void> {
     this.stop.abort();
     if (this.timer !== null) clearTimeout(this.timer);
     await this.claiming;
     this.releaseWaiting();
+    await settledWithin([...this.inflight], this.deps.closeGraceMs ?? CLOSE_GRACE_MS);
+    this.interrupt.abort();
     await Promise.allSettled([...this.inflight]);
     this.recordNow();
     while (this.recording !== null) await this.recording;
@@ -265,9 +279,9 @@ export class OutboxWorker {
     const outcome: DeliveryOutcome =
       channel === undefined
         ? { ok: false, error: `channel ${message.channel} is not configured` }
-        : await channel.deliver(message, this.stop.signal);
+        : await channel.deliver(message, this.interrupt.signal);
     // Interrupted by shutdown: leave the lease to expire, so another replica (or the restart) retries.
-    if (this.stop.signal.aborted && !outcome.ok) return;
+    if (this.interrupt.signal.aborted && !outcome.ok) return;
     // This delivery still counts in `inflight`: others finishing soon are worth waiting for.
     this.finish(message, outcome, this.inflight.size > 1);
   }
@@ -357,4 +371,15 @@ export class OutboxWorker {
 /** A message's payload text as held in memory (claims bring it, adopted messages were written with it). */
 function charsOf(message: OutboxMessage): number {
   return message.payload_json?.length ?? 0;
+}
+
+/** Resolves when every promise has settled, or after `ms`, whichever comes first. */
+async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((done) => {
+    timer = setTimeout(done, ms);
+  });
+  await Promise.race([Promise.allSettled(promises), elapsed]);
+  clearTimeout(timer);
 }
