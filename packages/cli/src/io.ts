@@ -36,10 +36,11 @@ export function processIo(): Io {
  * The reader has all it wanted, so the command stops quietly with the status it had so far (0 unless
  * a failure was already recorded), as `git log | head -1` does without the signal.
  */
-export function exitOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = process.exit): void {
+export function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
+    // Any other write error stays what it was without this listener: uncaught.
     if (error.code !== 'EPIPE') throw error;
-    exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
   });
 }
 

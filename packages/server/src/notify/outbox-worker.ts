@@ -77,8 +77,8 @@ export class OutboxWorker {
   /** A claim is due at once (a zero-delay timer or a request during a claim). */
   private soon = false;
   private failing = false;
-  /** The lease `leaseFrom` made last, and for which instant and lease time. */
-  private lastLease: { at: string; leaseMs: number; lease: OutboxLease } | null = null;
+  /** The lease `leaseFrom` made last, and for which instant (forgotten when the settings change). */
+  private lastLease: { at: string; lease: OutboxLease } | null = null;
 
   constructor(private deps: OutboxWorkerDeps) {
     // Every delivery in flight listens on the interrupt signal (aborted at shutdown).
@@ -95,6 +95,7 @@ export class OutboxWorker {
    */
   use(channels: ReadonlyMap<string, Channel>, settings: DeliverySettings): void {
     this.deps = { ...this.deps, channels, settings };
+    this.lastLease = null;
     this.kick();
   }
 
@@ -111,14 +112,11 @@ export class OutboxWorker {
    */
   leaseFrom(at: string): OutboxLease | undefined {
     if (this.stop.signal.aborted || this.held() >= CLAIM_COUNT || this.claimedChars >= CLAIM_BYTES) return undefined;
-    const { owner, settings } = this.deps;
     // The writes of one millisecond share their lease (a parse and a format cost ~1.3 µs a message).
-    const last = this.lastLease;
-    if (last !== null && last.at === at && last.leaseMs === settings.leaseMs && last.lease.owner === owner) {
-      return last.lease;
-    }
+    if (this.lastLease?.at === at) return this.lastLease.lease;
+    const { owner, settings } = this.deps;
     const lease = { owner, expires_at: new Date(Date.parse(at) + settings.leaseMs).toISOString() };
-    this.lastLease = { at, leaseMs: settings.leaseMs, lease };
+    this.lastLease = { at, lease };
     return lease;
   }
 

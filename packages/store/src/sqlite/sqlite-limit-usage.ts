@@ -9,11 +9,11 @@ type Sql = (text: string) => Database.Statement;
 // rows counted at or before T: the last row counted at T carries it (rows written before schema 21
 // share one total per instant, which the same read gives). A window's usage is the newest total
 // minus the total at the window's start: two backward seeks of limit_usage_running, whose
-// (limit_key, counted_at, running) order is exactly `counted_at DESC, running DESC`.
+// (limit_key, counted_at, running) order is exactly `counted_at DESC, running DESC`. Every read
+// takes its row in that one order: a read that broke ties otherwise would miss part of an instant.
+const LARGEST_FIRST = 'ORDER BY counted_at DESC, running DESC LIMIT 1';
 const RUNNING_AT = `coalesce((SELECT running FROM limit_usage
-  WHERE limit_key = ? AND counted_at <= ? ORDER BY counted_at DESC, running DESC LIMIT 1), 0)`;
-const USED = `SELECT coalesce((SELECT running FROM limit_usage
-  WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC, running DESC LIMIT 1), 0) - ${RUNNING_AT} AS used`;
+  WHERE limit_key = ? AND counted_at <= ? ${LARGEST_FIRST}), 0)`;
 // A row that starts counting at `at` takes the bucket's total at `at` plus its amount, and adds its
 // amount to the bucket's rows counted after `at` (usually none: counting times mostly arrive in
 // order). Rows counted at the same instant before it keep theirs: it comes after them. The total is
@@ -28,11 +28,11 @@ const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE act
 // that follows: a row counted at or after every other one needs neither the total at its time nor a
 // shift. No row when nothing counts in the bucket yet (the usage is then 0).
 const WINDOW = `SELECT running - ${RUNNING_AT} AS used, counted_at AS newest_at, running AS newest_running
-  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ORDER BY counted_at DESC, running DESC LIMIT 1`;
+  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ${LARGEST_FIRST}`;
 
 /** The bucket's usage counted strictly after `since`. */
 export function usedInWindow(sql: Sql, key: string, since: string): number {
-  return (sql(USED).get(key, key, since) as { used: number }).used;
+  return readWindow(sql, key, since).used;
 }
 
 /** A bucket as a write transaction read it: the window's usage and the newest counted row. */
