@@ -189,11 +189,12 @@ const ENV = {
 const ALL = ['quorum', 'limit', 'redact', 'webhook', 'shadow'];
 const WORST = ['quorum', 'limit', 'redact', 'webhook-every', 'shadow-every'];
 // `--each` also measures every feature alone, to see which one costs what.
-// `--only a,b` measures none and those features alone (e.g. `--only webhook`).
+// `--only a,b` measures none and those features alone (e.g. `--only webhook`); `a+b` configures
+// several together (e.g. `--only redact+webhook,all` to find what two cost together; `all` is ALL).
 const only = process.argv.indexOf('--only');
 const sets =
   only > 0
-    ? [[], ...process.argv[only + 1].split(',').map((f) => [f])]
+    ? [[], ...process.argv[only + 1].split(',').map((f) => (f === 'all' ? ALL : f.split('+')))]
     : process.argv.includes('--each')
       ? [[], ...ALL.map((f) => [f]), ['webhook-every'], ['shadow-every'], ALL, WORST]
       : [[], ALL, WORST];
