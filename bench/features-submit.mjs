@@ -3,9 +3,9 @@
 // throughput together).
 //
 //   node bench/features-submit.mjs [--smoke] [--each] [--only a,b] [--approvals PCT] [--seconds N]
-//     [--connections N] [--rounds N] [--cpu-prof DIR]   (after `npm run build`)
+//     [--connections N] [--agents N] [--rounds N] [--cpu-prof DIR]   (after `npm run build`)
 //
-// Servers on SQLite (WAL, synchronous=FULL), open mode, the same load: calls from 16 agents, each
+// Servers on SQLite (WAL, synchronous=FULL), open mode, the same load: calls from 16 agents (`--agents`), each
 // carrying an `api_key` param; by default 90% HTTP GETs the policy allows and 10% deploys it sends
 // to approval (`--approvals PCT`). "none" runs a policy with the same rules and nothing else. The
 // feature sets, measured alternately:
@@ -51,6 +51,8 @@ const seconds = flag('--seconds', smoke ? 1 : 10);
 const connections = flag('--connections', smoke ? 8 : 64);
 const rounds = flag('--rounds', smoke ? 1 : 3);
 const approvalPct = flag('--approvals', 10);
+// A limit `by: [agent_id]` keeps a bucket per agent: more agents, more index pages per commit.
+const agents = flag('--agents', 16);
 const warmUpSeconds = smoke ? 0.5 : 2;
 // `--before DIR`: every set is also run on the build in DIR (another checkout, built), alternately.
 const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : null;
@@ -127,7 +129,7 @@ function load(url, duration = seconds) {
           const approval = (i * approvalPct) % 100 < approvalPct;
           if (approval) approvalsSent += 1;
           const body = {
-            agent_id: `bench-${i % 16}`,
+            agent_id: `bench-${i % agents}`,
             tool: approval ? 'deploy' : 'http',
             operation: approval ? 'run' : 'get',
             params: approval

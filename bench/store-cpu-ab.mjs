@@ -4,11 +4,14 @@
 // process's user + system time over the measured part (system: WAL writes, fsync, checkpoints).
 // `--limit N`: every write is a limited one, as a server writes it (a gate over N buckets, created
 // at the current time so rows of a busy bucket tie in the same millisecond, as under load).
+// `--prefill N` (with `--limit`): every run starts from a copy of one file already holding N usage
+// rows spread over the buckets and the last hour, like a server that has been counting for a while
+// (each bucket's newest rows and its window's start are then pages the cache may not hold).
 //
 //   node bench/store-cpu-ab.mjs --before /path/to/other/checkout [--rounds 5] [--seconds 5] [--writers 64]
-//        [--limit 16]   (not in the suite: it needs a second build; without --before it measures this build only)
+//        [--limit 16] [--prefill 2000000]   (not in the suite: it needs a second build; without --before it measures this build only)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +25,8 @@ const seconds = Number(flag('seconds', 5));
 const writers = Number(flag('writers', 64));
 const child = flag('child');
 const buckets = Number(flag('limit', 0));
+const prefill = Number(flag('prefill', 0));
+const template = flag('template');
 
 /** The write of call `i`: with `--limit`, gated like a limited submission (never over its limit). */
 function limited(write, i) {
@@ -43,6 +48,7 @@ if (child !== undefined) {
   const { createSqliteStore } = await import(pathToFileURL(join(child, 'packages/store/dist/index.js')).href);
   const { input } = await import('./lib/generate-actions.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'faramesh-store-ab-'));
+  if (template !== undefined) copyFileSync(template, join(dir, 'ab.db'));
   let commits = 0;
   const store = createSqliteStore({ path: join(dir, 'ab.db'), onCommit: () => commits++ });
   await store.migrate();
@@ -80,6 +86,39 @@ if (child !== undefined) {
 }
 
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** A migrated file holding `rows` usage rows over the buckets, counted in the hour before now. */
+async function usageTemplate(rows) {
+  const { createSqliteStore } = await import(pathToFileURL(join(here, 'packages/store/dist/index.js')).href);
+  const { default: Database } = await import('better-sqlite3');
+  const dir = mkdtempSync(join(tmpdir(), 'faramesh-store-ab-template-'));
+  const path = join(dir, 'template.db');
+  const store = createSqliteStore({ path });
+  await store.migrate();
+  await store.close();
+  const db = new Database(path);
+  const insert = db.prepare(
+    'INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, 1, ?, ?)',
+  );
+  const from = Date.now() - 3_600_000;
+  const running = new Array(buckets).fill(0);
+  db.transaction(() => {
+    for (let i = 0; i < rows; i++) {
+      const b = i % buckets;
+      running[b] += 1;
+      insert.run(
+        `prefill-${i}`,
+        `rule-0:agent-${b}`,
+        new Date(from + Math.floor((i / rows) * 3_500_000)).toISOString(),
+        running[b],
+      );
+    }
+  })();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return { path, dir };
+}
+const made = prefill > 0 && child === undefined ? await usageTemplate(prefill) : null;
 const before = flag('before');
 const rounds = Number(flag('rounds', 5));
 const builds = before === undefined ? { after: here } : { before: resolve(before), after: here };
@@ -88,7 +127,18 @@ const run = (root) =>
   JSON.parse(
     execFileSync(
       process.execPath,
-      [script, '--child', root, '--seconds', String(seconds), '--writers', String(writers), '--limit', String(buckets)],
+      [
+        script,
+        '--child',
+        root,
+        '--seconds',
+        String(seconds),
+        '--writers',
+        String(writers),
+        '--limit',
+        String(buckets),
+        ...(made === null ? [] : ['--template', made.path]),
+      ],
       {
         encoding: 'utf8',
       },
@@ -99,7 +149,7 @@ const run = (root) =>
   );
 
 header(
-  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run${buckets ? `, limited over ${buckets} buckets` : ''}, before = ${builds.before ?? '-'}`,
+  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run${buckets ? `, limited over ${buckets} buckets` : ''}${made ? ` on ${prefill} usage rows` : ''}, before = ${builds.before ?? '-'}`,
 );
 const results = Object.fromEntries(Object.keys(builds).map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
@@ -119,6 +169,7 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+if (made !== null) rmSync(made.dir, { recursive: true, force: true });
 for (const [name, list] of Object.entries(results)) {
   console.log(
     `median ${name.padEnd(6)} cpu/write ${median(list.map((r) => r.user + r.system)).toFixed(1)} µs ` +
