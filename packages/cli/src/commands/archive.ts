@@ -94,7 +94,7 @@ function report(ctx: Context, result: LedgerArchiveResult): void {
   }
   const stretch = `seqs ${range.first_seq}–${range.last_seq} (${result.event_count} events created before ${result.before})`;
   const removal = `${result.removed_actions} finished actions with ${result.removed_events} events`;
-  // Kept: actions not finished, and finished ones a live grant or an unsent notification still needs.
+  // Kept: actions not finished, and finished ones whose standing grant has not ended.
   const kept = `${result.retained_events} events of actions still in use stay in the database`;
   if (result.dry_run) {
     ctx.out.success(`Would archive ${stretch}, removing ${removal}; ${kept}`);

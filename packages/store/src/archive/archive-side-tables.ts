@@ -4,8 +4,10 @@
  * usage (a limit's window keeps counting what passed, archived or not). Removed with their actions:
  * shadow disagreements (a report counts them against the submissions still in the database), Slack
  * messages (a finished action's message is final; nothing updates it again) and the action's
- * notifications once none is waiting to be sent (delivery bookkeeping with a copy of the action:
- * kept, they would grow the outbox by a payload per message forever).
+ * delivered and dead notifications (delivery bookkeeping with a copy of what was sent: kept, they
+ * would grow the outbox by a payload per message for ever). A notification still waiting to be sent
+ * stays and is sent (its payload is all it needs): waiting for it would keep the action for as long
+ * as no replica delivers, e.g. for ever once every channel is removed from the configuration.
  */
 
 /**
@@ -16,13 +18,6 @@
 export const GRANT_NOT_ENDED = `SELECT 1 FROM grants g
       WHERE g.action_id = a.id AND g.revoked_at IS NULL AND g.expiry_recorded_at IS NULL`;
 
-/**
- * A notification of action `a` still waiting to be sent (queued, leased or not, or waiting for a
- * retry): archiving keeps `a` until it is delivered or dead, so that no message in flight loses its
- * action and every message of a removed action can go with it (`outbox_action` indexes `action_id`).
- */
-export const MESSAGE_WAITING = `SELECT 1 FROM outbox o WHERE o.action_id = a.id AND o.status = 'queued'`;
-
 /** Tables whose rows go with the actions an archive removes. */
 const REMOVED_WITH_ACTIONS = ['shadow_disagreements', 'slack_messages'] as const;
 
@@ -30,7 +25,7 @@ const REMOVED_WITH_ACTIONS = ['shadow_disagreements', 'slack_messages'] as const
 export function sideRowDeletes(removalTable: string): string[] {
   return [
     ...REMOVED_WITH_ACTIONS.map((table) => `DELETE FROM ${table} WHERE action_id IN (SELECT id FROM ${removalTable})`),
-    // Only ended messages: one queued after the removal was planned (none should be) is still sent.
+    // Ended messages only (`outbox_action` indexes action_id): one still queued is sent as it is.
     `DELETE FROM outbox WHERE action_id IN (SELECT id FROM ${removalTable}) AND status <> 'queued'`,
   ];
 }

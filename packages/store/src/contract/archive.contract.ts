@@ -246,7 +246,7 @@ export function describeArchiveContract(s: ContractScope): void {
       expect(await s.store.slackMessages?.get('ops-slack', pending.id)).not.toBeNull();
     });
 
-    it('keeps a finished action while a notification of it waits to be sent, then removes it with its ended ones', async () => {
+    it("removes a removed action's delivered and dead notifications with it, and keeps one still waiting to be sent", async () => {
       await s.fresh();
       const { outbox } = s.store;
       if (outbox === undefined) return;
@@ -267,39 +267,27 @@ export function describeArchiveContract(s: ContractScope): void {
         await s.store.createAction({ action, events: newEvents('created'), notifications: messages });
         return { action, ids: messages.map((m) => m.id) };
       };
-      const waiting = await withMessages('denied', 2);
-      const sent = await withMessages('denied', 1);
+      const denied = await withMessages('denied', 3);
       const pending = await withMessages('pending_approval', 1);
-      const claimedAt = nextTime();
-      await outbox.claim({ owner: 'w', at: claimedAt, lease_expires_at: '2100-01-01T00:00:00.000Z', limit: 10 });
-      // `waiting`: one message delivered, the other still leased (in flight); `sent`: delivered.
-      expect(await outbox.complete(waiting.ids[0]!, 'w', nextTime())).toBe(true);
-      expect(await outbox.complete(sent.ids[0]!, 'w', nextTime())).toBe(true);
+      await outbox.claim({ owner: 'w', at: nextTime(), lease_expires_at: '2100-01-01T00:00:00.000Z', limit: 10 });
+      // One delivered, one dead, one still leased (being sent) when the archive runs.
+      const [delivered, dead, inFlight] = denied.ids as [string, string, string];
+      expect(await outbox.complete(delivered, 'w', nextTime())).toBe(true);
+      expect(await outbox.fail(dead, 'w', { at: nextTime(), error: 'HTTP 500', retry_at: null })).toBe(true);
       const archive = archiveOf();
       const cut = nextTime();
-      const first = await archive.commit({
+      const record = await archive.commit({
         record: await recordUpTo(await archive.cutoff(0, cut), cut),
         terminal: TERMINAL,
       });
-      expect(first).toMatchObject({ removed_actions: 1, removed_events: 1, retained_events: 2 });
-      expect(await s.store.getAction(sent.action.id)).toBeNull();
-      expect(await outbox.get(sent.ids[0]!)).toBeNull();
-      expect(await s.store.getAction(waiting.action.id)).not.toBeNull();
-      expect((await outbox.list({ action_id: waiting.action.id, limit: 10 })).map((m) => m.status).sort()).toEqual([
-        'delivered',
-        'queued',
-      ]);
-      // The last message ends (dead after its attempts): the next archive takes the action and both.
-      expect(await outbox.fail(waiting.ids[1]!, 'w', { at: nextTime(), error: 'HTTP 500', retry_at: null })).toBe(true);
-      await s.create();
-      const later = nextTime();
-      const second = await archive.commit({
-        record: await recordUpTo(await archive.cutoff(first.last_seq, later), later),
-        terminal: TERMINAL,
-      });
-      expect(second).toMatchObject({ removed_actions: 1, removed_events: 1 });
-      expect(await s.store.getAction(waiting.action.id)).toBeNull();
-      expect(await outbox.list({ action_id: waiting.action.id, limit: 10 })).toEqual([]);
+      expect(record).toMatchObject({ removed_actions: 1, removed_events: 1, retained_events: 1 });
+      expect(await s.store.getAction(denied.action.id)).toBeNull();
+      expect(await outbox.get(delivered)).toBeNull();
+      expect(await outbox.get(dead)).toBeNull();
+      // The message being sent stays, and its outcome is still recorded.
+      expect((await outbox.get(inFlight))?.status).toBe('queued');
+      expect(await outbox.complete(inFlight, 'w', nextTime())).toBe(true);
+      expect((await outbox.get(inFlight))?.status).toBe('delivered');
       // The pending action and its message stay.
       expect(await s.store.getAction(pending.action.id)).not.toBeNull();
       expect((await outbox.get(pending.ids[0]!))?.status).toBe('queued');

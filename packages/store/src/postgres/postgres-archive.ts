@@ -6,7 +6,7 @@ import {
   archiveValues,
   rowToArchive,
 } from '../archive/archive-rows.js';
-import { GRANT_NOT_ENDED, MESSAGE_WAITING, sideRowDeletes } from '../archive/archive-side-tables.js';
+import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.js';
 import type { LedgerArchiveStore } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
@@ -15,16 +15,14 @@ import { isConnectionError, toStoreError } from './postgres-errors.js';
 
 /**
  * The actions archiving up to $1 removes: terminal ($2) and with no event after $1 (the
- * (action_id, seq) index answers that), and not the origin of a standing grant that has not ended,
- * nor of a notification still waiting to be sent.
+ * (action_id, seq) index answers that), and not the origin of a standing grant that has not ended.
  * Candidates come from the archived stretch itself.
  */
 const REMOVABLE = `SELECT a.id FROM actions a
   WHERE a.id IN (SELECT action_id FROM action_events WHERE seq <= $1)
     AND a.status = ANY($2::text[])
     AND NOT EXISTS (SELECT 1 FROM action_events e WHERE e.action_id = a.id AND e.seq > $1)
-    AND NOT EXISTS (${GRANT_NOT_ENDED})
-    AND NOT EXISTS (${MESSAGE_WAITING})`;
+    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
 
 type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 

@@ -6,7 +6,7 @@ import {
   archiveValues,
   rowToArchive,
 } from '../archive/archive-rows.js';
-import { GRANT_NOT_ENDED, MESSAGE_WAITING, sideRowDeletes } from '../archive/archive-side-tables.js';
+import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.js';
 import type { LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
@@ -25,16 +25,14 @@ const EVENT_CREATED_AT = `coalesce(e.created_at, (SELECT a.created_at FROM actio
 /**
  * The actions archiving up to @last removes: terminal, and with every event at or below @last (an
  * action's seq list is ascending, so its largest entry is its newest event), and not the origin of a
- * standing grant that has not ended (its revocation or expiry is still to be recorded on it), nor of
- * a notification still waiting to be sent.
+ * standing grant that has not ended (its revocation or expiry is still to be recorded on it).
  * Candidates come from the archived stretch itself, so the cost follows its size, not the table's.
  */
 const REMOVABLE = `SELECT a.id FROM actions a
   WHERE a.id IN (SELECT ${EVENT_ACTION_ID} FROM action_events e WHERE e.seq <= @last)
     AND a.status IN (SELECT value FROM json_each(@terminal))
     AND (SELECT max(value) FROM json_each(a.event_seqs)) <= @last
-    AND NOT EXISTS (${GRANT_NOT_ENDED})
-    AND NOT EXISTS (${MESSAGE_WAITING})`;
+    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
 
 /**
  * The seqs at or below @last of the actions listed in `table` (every event of a removable action is):
