@@ -42,8 +42,8 @@ describe.skipIf(!tools.available || !kustomize.available)('Kubernetes manifests 
     Object.assign(rendered, { sqlite, postgres });
     const probe = await Container.create(images.server.id, images.server.config);
     try {
-      uid = Number((await probe.exec(['id', '-u', images.server.config.User])).output.trim());
-      gid = Number((await probe.exec(['id', '-g', images.server.config.User])).output.trim());
+      uid = await probe.idOf('-u', images.server.config.User);
+      gid = await probe.idOf('-g', images.server.config.User);
     } finally {
       await probe.remove();
     }

@@ -105,8 +105,7 @@ describe.skipIf(!tools.available)('the Dockerfile, built with buildah and run wi
 
     it("runs as the image's non-root user, who cannot change the application's files", async () => {
       const { config } = images.server;
-      const id = await faramesh.exec(['id', '-u', config.User]);
-      const uid = Number(id.output.trim());
+      const uid = await faramesh.idOf('-u', config.User);
       expect(config.User).toBe('node');
       expect(uid).toBe(1000);
       expect(faramesh.processUid()).toBe(uid);

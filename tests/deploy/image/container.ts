@@ -23,6 +23,7 @@ export interface RunOptions {
 
 export interface Exited {
   code: number | null;
+  /** stdout and stderr, interleaved as they came. */
   output: string;
 }
 
@@ -163,16 +164,32 @@ export class Container {
 
   /** `docker exec`: another process in the same container, with its environment and user. */
   async exec(command: string[], user?: string): Promise<Exited> {
+    const { code, output } = await this.#run(command, user);
+    return { code, output };
+  }
+
+  /** `id -u USER` / `id -g USER` in the container: the number, or an error with what it printed. */
+  async idOf(flag: '-u' | '-g', user: string): Promise<number> {
+    // stdout alone: a runtime's warnings go to stderr.
+    const { code, output, stdout } = await this.#run(['id', flag, user]);
+    const id = stdout.trim();
+    if (code !== 0 || !/^\d+$/.test(id)) throw new Error(`id ${flag} ${user} exited ${code}: ${output}`);
+    return Number(id);
+  }
+
+  async #run(command: string[], user?: string): Promise<Exited & { stdout: string }> {
     const child = spawn('buildah', this.runArgs(command, user), { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let stdout = '';
     child.stdout?.on('data', (c: Buffer) => {
       output += c.toString();
+      stdout += c.toString();
     });
     child.stderr?.on('data', (c: Buffer) => {
       output += c.toString();
     });
     const code = await new Promise<number | null>((done) => child.once('close', done));
-    return { code, output };
+    return { code, output, stdout };
   }
 
   /**
