@@ -6,11 +6,10 @@
 // For each size, a store whose bucket holds that many counted rows inside the window (written
 // directly, one per second, amounts 1..7) is asked for the window's usage (`limitUsage`, the same
 // statement as the write path) repeatedly; the figure is the median µs per read over 5 passes (after a warm-up).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createSqliteStore } from '../packages/store/dist/index.js';
+import { migratedFile } from './lib/migrated-file.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const sizes = smoke ? [0, 100] : [0, 10, 100, 1_000, 10_000, 100_000];
@@ -18,11 +17,7 @@ const KEY = 'k'.repeat(64);
 const start = Date.parse('2031-01-01T00:00:00.000Z');
 
 async function measureSize(rows) {
-  const dir = mkdtempSync(join(tmpdir(), 'faramesh-limit-window-'));
-  const path = join(dir, 'bench.db');
-  const setup = createSqliteStore({ path });
-  await setup.migrate();
-  await setup.close();
+  const { dir, path } = await migratedFile(createSqliteStore, 'faramesh-limit-window-');
   const db = new Database(path);
   const columns = db
     .prepare('PRAGMA table_info(limit_usage)')

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { header } from './lib/machine.mjs';
+import { migratedFile } from './lib/migrated-file.mjs';
 
 function flag(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
@@ -28,6 +29,9 @@ const buckets = Number(flag('limit', 0));
 const prefill = Number(flag('prefill', 0));
 const template = flag('template');
 
+/** The limit key of bucket `b` (the written calls and the prefilled rows share it). */
+const bucketKey = (b) => `rule-0:agent-${b}`;
+
 /** The write of call `i`: with `--limit`, gated like a limited submission (never over its limit). */
 function limited(write, i) {
   if (buckets === 0) return write;
@@ -37,7 +41,7 @@ function limited(write, i) {
   return {
     ...gated,
     limit: {
-      key: `rule-0:agent-${i % buckets}`,
+      key: bucketKey(i % buckets),
       since: new Date(now - 3_600_000).toISOString(),
       decide: () => ({ action, events: gated.events, amount: 1 }),
     },
@@ -91,11 +95,7 @@ const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
 async function usageTemplate(rows) {
   const { createSqliteStore } = await import(pathToFileURL(join(here, 'packages/store/dist/index.js')).href);
   const { default: Database } = await import('better-sqlite3');
-  const dir = mkdtempSync(join(tmpdir(), 'faramesh-store-ab-template-'));
-  const path = join(dir, 'template.db');
-  const store = createSqliteStore({ path });
-  await store.migrate();
-  await store.close();
+  const { dir, path } = await migratedFile(createSqliteStore, 'faramesh-store-ab-template-');
   const db = new Database(path);
   const insert = db.prepare(
     'INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, 1, ?, ?)',
@@ -108,7 +108,7 @@ async function usageTemplate(rows) {
       running[b] += 1;
       insert.run(
         `prefill-${i}`,
-        `rule-0:agent-${b}`,
+        bucketKey(b),
         new Date(from + Math.floor((i / rows) * 3_500_000)).toISOString(),
         running[b],
       );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchiveRecord, LedgerArchiveStore } from '../ledger-archive.js';
 import { GENESIS_HASH } from '../store.js';
 import type { ContractScope } from './contract-scope.js';
-import { expectStoreError, newEvents, nextTime, sampleAction } from './fixtures.js';
+import { expectStoreError, newEvents, nextTime, sampleAction, sampleMessage } from './fixtures.js';
 
 const TERMINAL = ['denied', 'succeeded', 'failed', 'expired', 'cancelled'];
 
@@ -250,20 +250,15 @@ export function describeArchiveContract(s: ContractScope): void {
       await s.fresh();
       const { outbox } = s.store;
       if (outbox === undefined) return;
-      const message = (actionId: string, n: number) => ({
-        id: `msg_${crypto.randomUUID()}`,
-        channel: 'ops-webhook',
-        event_type: 'decision_made',
-        action_id: actionId,
-        payload: { type: 'action.denied', data: { n } },
-      });
       const withMessages = async (status: 'denied' | 'pending_approval', count: number) => {
         const action = sampleAction(
           status === 'denied'
             ? { status, decision: 'deny', created_at: nextTime() }
             : { status, approval_token: 't', created_at: nextTime() },
         );
-        const messages = Array.from({ length: count }, (_, n) => message(action.id, n));
+        const messages = Array.from({ length: count }, (_, n) =>
+          sampleMessage({ action_id: action.id, payload: { type: 'action.denied', data: { n } } }),
+        );
         await s.store.createAction({ action, events: newEvents('created'), notifications: messages });
         return { action, ids: messages.map((m) => m.id) };
       };

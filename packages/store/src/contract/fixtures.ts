@@ -1,6 +1,7 @@
 /** Fixtures shared by the store contract and adapter tests: sample actions, events, timestamps. */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import type { NewOutboxMessage } from '../outbox/outbox-store.js';
 import { type NewAction, type NewEvent, type Store, StoreError, type StoreErrorCode } from '../store.js';
 
 export interface OpenedStore {
@@ -13,6 +14,18 @@ export interface OpenedStore {
 }
 
 let clock = Date.parse('2030-01-01T00:00:00.000Z');
+/** A notification as a router queues it, with a fresh id (no action unless given). */
+export function sampleMessage(overrides: Partial<NewOutboxMessage> = {}): NewOutboxMessage {
+  return {
+    id: `msg_${randomUUID()}`,
+    channel: 'ops-webhook',
+    event_type: 'decision_made',
+    action_id: null,
+    payload: { type: 'action.pending', data: { n: 1 } },
+    ...overrides,
+  };
+}
+
 /** Strictly increasing ISO timestamps, so ordering tests don't depend on the wall clock. */
 export function nextTime(): string {
   clock += 1000;

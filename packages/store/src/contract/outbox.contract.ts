@@ -1,21 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { NewOutboxMessage, OutboxStore } from '../outbox/outbox-store.js';
+import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { ContractScope } from './contract-scope.js';
-import { expectStoreError, newEvents, sampleAction } from './fixtures.js';
+import { expectStoreError, sampleMessage as message, newEvents, sampleAction } from './fixtures.js';
 
 const T = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second)).toISOString();
-
-function message(overrides: Partial<NewOutboxMessage> = {}): NewOutboxMessage {
-  return {
-    id: `msg_${randomUUID()}`,
-    channel: 'ops-webhook',
-    event_type: 'decision_made',
-    action_id: null,
-    payload: { type: 'action.pending', data: { n: 1 } },
-    ...overrides,
-  };
-}
 
 function outboxOf(s: ContractScope): OutboxStore {
   const { outbox } = s.store;
