@@ -4,8 +4,9 @@
 // process's user + system time over the measured part (system: WAL writes, fsync, checkpoints).
 // `--limit N`: every write is a limited one, as a server writes it (a gate over N buckets, created
 // at the current time so rows of a busy bucket tie in the same millisecond, as under load).
-// `--prefill N` (with `--limit`): every run starts from a copy of one file already holding N usage
-// rows spread over the buckets and the last hour, like a server that has been counting for a while
+// `--prefill N` (with `--limit`): every run starts from a copy of a file already holding N usage
+// rows spread over the buckets and the last hour (one file per build, migrated by that build), like
+// a server that has been counting for a while
 // (each bucket's newest rows and its window's start are then pages the cache may not hold).
 //
 //   node bench/store-cpu-ab.mjs --before /path/to/other/checkout [--rounds 5] [--seconds 5] [--writers 64]
@@ -91,9 +92,12 @@ if (child !== undefined) {
 
 const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-/** A migrated file holding `rows` usage rows over the buckets, counted in the hour before now. */
-async function usageTemplate(rows) {
-  const { createSqliteStore } = await import(pathToFileURL(join(here, 'packages/store/dist/index.js')).href);
+/**
+ * A file migrated by the build in `root` holding `rows` usage rows over the buckets, counted in the
+ * hour before now (one per build: a build refuses a file a newer schema migrated).
+ */
+async function usageTemplate(root, rows) {
+  const { createSqliteStore } = await import(pathToFileURL(join(root, 'packages/store/dist/index.js')).href);
   const { default: Database } = await import('better-sqlite3');
   const { dir, path } = await migratedFile(createSqliteStore, 'faramesh-store-ab-template-');
   const db = new Database(path);
@@ -118,10 +122,13 @@ async function usageTemplate(rows) {
   db.close();
   return { path, dir };
 }
-const made = prefill > 0 && child === undefined ? await usageTemplate(prefill) : null;
 const before = flag('before');
 const rounds = Number(flag('rounds', 5));
 const builds = before === undefined ? { after: here } : { before: resolve(before), after: here };
+const templates = new Map();
+if (prefill > 0 && child === undefined) {
+  for (const root of Object.values(builds)) templates.set(root, await usageTemplate(root, prefill));
+}
 const script = fileURLToPath(import.meta.url);
 const run = (root) =>
   JSON.parse(
@@ -137,7 +144,7 @@ const run = (root) =>
         String(writers),
         '--limit',
         String(buckets),
-        ...(made === null ? [] : ['--template', made.path]),
+        ...(templates.has(root) ? ['--template', templates.get(root).path] : []),
       ],
       {
         encoding: 'utf8',
@@ -149,7 +156,7 @@ const run = (root) =>
   );
 
 header(
-  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run${buckets ? `, limited over ${buckets} buckets` : ''}${made ? ` on ${prefill} usage rows` : ''}, before = ${builds.before ?? '-'}`,
+  `A/B: the SQLite store's createAction, ${writers} writers, FULL, ${seconds} s per run${buckets ? `, limited over ${buckets} buckets` : ''}${templates.size > 0 ? ` on ${prefill} usage rows` : ''}, before = ${builds.before ?? '-'}`,
 );
 const results = Object.fromEntries(Object.keys(builds).map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
@@ -169,7 +176,7 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-if (made !== null) rmSync(made.dir, { recursive: true, force: true });
+for (const made of templates.values()) rmSync(made.dir, { recursive: true, force: true });
 for (const [name, list] of Object.entries(results)) {
   console.log(
     `median ${name.padEnd(6)} cpu/write ${median(list.map((r) => r.user + r.system)).toFixed(1)} µs ` +

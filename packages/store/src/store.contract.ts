@@ -31,11 +31,32 @@ export {
   type StoreCapabilities,
   sampleAction,
 } from './contract/fixtures.js';
+export { describeLimitsContract };
+
+/** Every part of the contract, in the order they run. */
+const ALL_PARTS: readonly ((scope: ContractScope) => void)[] = [
+  describeWritesContract,
+  describeLedgerContract,
+  describeLedgerBookkeepingContract,
+  describeReadsContract,
+  describeLifecycleContract,
+  describeSearchContract,
+  describeTokensContract,
+  describeSessionsContract,
+  describeApprovalContract,
+  describeOutboxContract,
+  describeSlackMessagesContract,
+  describeArchiveContract,
+  describeShadowContract,
+  describeGrantsContract,
+  describeLimitsContract,
+];
 
 export function describeStoreContract(
   name: string,
   open: () => Promise<OpenedStore>,
   capabilities: StoreCapabilities = { durable: true },
+  parts: readonly ((scope: ContractScope) => void)[] = ALL_PARTS,
 ): void {
   describe(`${name} store contract`, () => {
     const scope: ContractScope = {
@@ -63,20 +84,6 @@ export function describeStoreContract(
       scope.opened = undefined;
     });
 
-    describeWritesContract(scope);
-    describeLedgerContract(scope);
-    describeLedgerBookkeepingContract(scope);
-    describeReadsContract(scope);
-    describeLifecycleContract(scope);
-    describeSearchContract(scope);
-    describeTokensContract(scope);
-    describeSessionsContract(scope);
-    describeApprovalContract(scope);
-    describeOutboxContract(scope);
-    describeSlackMessagesContract(scope);
-    describeArchiveContract(scope);
-    describeShadowContract(scope);
-    describeGrantsContract(scope);
-    describeLimitsContract(scope);
+    for (const part of parts) part(scope);
   });
 }

@@ -1,10 +1,5 @@
+import { firstCountedAfter as after, type CountedRow as Counted } from '../counted-rows.js';
 import { countsOnTransition, type UsageRow } from '../limit-usage.js';
-
-/** A counted row of a bucket: when it started counting, and the bucket's total up to then (inclusive). */
-interface Counted {
-  at: string;
-  running: number;
-}
 
 /**
  * The memory store's limit usage, kept like the SQL stores' (migration 20): each bucket's counted
@@ -50,18 +45,6 @@ export class MemoryLimitUsage {
     for (let i = index - 1; i >= 0 && rows[i]?.at === at; i--) (rows[i] as Counted).running += amount;
     rows.splice(index, 0, { at, running });
   }
-}
-
-/** The index of the first row counted strictly after `at`. */
-function after(rows: readonly Counted[], at: string): number {
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((rows[middle] as Counted).at <= at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** The bucket's total over the rows counted at or before `at`. */

@@ -161,6 +161,39 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
     }
   });
 
+  it('brings limit usage along, moved into its index or not, so every window sums as before', async () => {
+    const sqlitePath = join(dir, 'usage.db');
+    // Moved every 4 rows: after 10 submissions 8 rows are in limit_usage and 2 wait in limit_usage_recent.
+    const sqlite = createSqliteStore({ path: sqlitePath, usageMoveRows: 4 });
+    await sqlite.migrate();
+    const base = Date.parse('2031-01-01T00:00:00.000Z');
+    const at = (ms: number) => new Date(base + ms).toISOString();
+    for (let i = 0; i < 10; i += 1) {
+      const action = sampleAction({ created_at: at(i * 10), status: 'allowed', decision: 'allow' });
+      const events = newEvents('created', 'decision_made');
+      await sqlite.createAction({
+        action,
+        events,
+        limit: { key: 'bucket', since: at(-1), decide: () => ({ action, events, amount: i + 1 }) },
+      });
+    }
+    const sinces = [-1, 0, 35, 79, 80, 90];
+    const before = await Promise.all(sinces.map((since) => sqlite.limitUsage('bucket', at(since))));
+    expect(before).toEqual([55, 54, 45, 19, 10, 0]);
+    await sqlite.close();
+
+    const dsn = await (await cluster()).createDatabase();
+    const result = await migrateSqliteToPostgres({ sqlitePath, dsn });
+    expect(result.sideRows).toMatchObject({ limit_usage: 10 });
+    expect(Object.keys(result.sideRows ?? {})).not.toContain('limit_usage_recent');
+    const postgres = createPostgresStore({ dsn });
+    try {
+      expect(await Promise.all(sinces.map((since) => postgres.limitUsage('bucket', at(since))))).toEqual(before);
+    } finally {
+      await postgres.close();
+    }
+  });
+
   it('reports a repeated run as already migrated and writes nothing', async () => {
     const sqlitePath = await seededSqlite('twice');
     const dsn = await (await cluster()).createDatabase();

@@ -257,6 +257,13 @@ const NOT_SIDE_TABLES = new Set([
 ]);
 
 /**
+ * SQLite tables whose rows go into another PostgreSQL table: counted limit usage not yet moved into
+ * SQLite's index (migration 22) is usage like any other. Copied after its target's own rows (the
+ * tables go in name order), so each bucket's rows arrive in counting order.
+ */
+const COPIED_INTO: Readonly<Record<string, string>> = { limit_usage_recent: 'limit_usage' };
+
+/**
  * Every other table (API tokens, login sessions, the notification outbox, and whatever later
  * migrations add) goes over row for row by column name, in the same transaction: a table this build
  * doesn't know in PostgreSQL, or a row PostgreSQL refuses, fails the whole migration rather than
@@ -278,22 +285,23 @@ async function copySideTables(
     .filter((name) => !NOT_SIDE_TABLES.has(name));
   const copied: Record<string, number> = {};
   for (const table of tables) {
-    const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
+    const target = COPIED_INTO[table] ?? table;
+    const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [target]);
     if (rows[0]?.exists !== true) {
       throw new StoreError('invalid_input', `the SQLite table ${table} has no PostgreSQL counterpart in this build`);
     }
     const page = source.prepare(`SELECT rowid AS k, * FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
     let after = 0;
-    copied[table] = 0;
+    copied[target] ??= 0;
     for (;;) {
       const batch = page.all(after, batchSize) as ({ k: number } & Record<string, unknown>)[];
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.k;
       const json = JSON.stringify(batch.map(({ k: _k, ...row }) => row));
-      await client.query(`INSERT INTO "${table}" SELECT * FROM json_populate_recordset(NULL::"${table}", $1::json)`, [
+      await client.query(`INSERT INTO "${target}" SELECT * FROM json_populate_recordset(NULL::"${target}", $1::json)`, [
         json,
       ]);
-      copied[table] += batch.length;
+      copied[target] = (copied[target] ?? 0) + batch.length;
     }
   }
   return copied;

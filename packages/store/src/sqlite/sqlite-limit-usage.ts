@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UsageRow } from '../limit-usage.js';
+import { type RecentUsage, runningAtOrBefore } from './recent-usage.js';
 
 type Sql = (text: string) => Database.Statement;
 
@@ -11,6 +12,7 @@ type Sql = (text: string) => Database.Statement;
 // minus the total at the window's start: two backward seeks of limit_usage_running, whose
 // (limit_key, counted_at, running) order is exactly `counted_at DESC, running DESC`. Every read
 // takes its row in that one order: a read that broke ties otherwise would miss part of an instant.
+// The newest rows of a bucket may still be in limit_usage_recent, read from its mirror (recent-usage.ts).
 const LARGEST_FIRST = 'ORDER BY counted_at DESC, running DESC LIMIT 1';
 const RUNNING_AT = `coalesce((SELECT running FROM limit_usage
   WHERE limit_key = ? AND counted_at <= ? ${LARGEST_FIRST}), 0)`;
@@ -21,6 +23,14 @@ const RUNNING_AT = `coalesce((SELECT running FROM limit_usage
 const TOTAL_AT = `SELECT ${RUNNING_AT} AS total`;
 const SHIFT = 'UPDATE limit_usage SET running = running + ? WHERE limit_key = ? AND counted_at > ?';
 const INSERT = 'INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, ?, ?, ?)';
+// Rows counted at or after their bucket's newest row go to the unindexed table (recent-usage.ts)
+// and, USAGE_MOVE_ROWS at a time, into limit_usage sorted by bucket: each index page once per move.
+const APPEND =
+  'INSERT INTO limit_usage_recent (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, ?, ?, ?)';
+const MOVE = `INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running)
+  SELECT action_id, limit_key, amount, counted_at, running FROM limit_usage_recent
+  ORDER BY limit_key, counted_at, running`;
+const EMPTY_RECENT = 'DELETE FROM limit_usage_recent';
 const WAITING = 'SELECT limit_key, amount FROM limit_usage WHERE action_id = ? AND counted_at IS NULL';
 const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE action_id = ? AND counted_at IS NULL';
 
@@ -30,9 +40,10 @@ const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE act
 const WINDOW = `SELECT running - ${RUNNING_AT} AS used, counted_at AS newest_at, running AS newest_running
   FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ${LARGEST_FIRST}`;
 
-/** The bucket's usage counted strictly after `since`. */
-export function usedInWindow(sql: Sql, key: string, since: string): number {
-  return readWindow(sql, key, since).used;
+/** The bucket's usage counted strictly after `since` (a read outside the write transaction). */
+export function usedInWindow(sql: Sql, recent: RecentUsage, key: string, since: string): number {
+  recent.sync();
+  return readWindow(sql, recent, key, since).used;
 }
 
 /** A bucket as a write transaction read it: the window's usage and the newest counted row. */
@@ -49,7 +60,14 @@ export interface BucketWindow {
  * The bucket's usage after `since` and its newest counted row, in one statement (the write path's
  * read). Valid for `insertUsage` only within the same transaction and before any other usage write.
  */
-export function readWindow(sql: Sql, key: string, since: string): BucketWindow {
+export function readWindow(sql: Sql, recent: RecentUsage, key: string, since: string): BucketWindow {
+  const rows = recent.rowsOf(key);
+  if (rows !== undefined) {
+    const newest = rows[rows.length - 1] as (typeof rows)[number];
+    // The total at the window's start: from the mirror when the bucket's rows there reach back to it.
+    const start = runningAtOrBefore(rows, since) ?? (sql(TOTAL_AT).get(key, since) as { total: number }).total;
+    return { key, used: newest.running - start, newest_at: newest.at, newest_running: newest.running };
+  }
   const row = sql(WINDOW).get(key, since, key) as Omit<BucketWindow, 'key'> | undefined;
   if (row === undefined) return { key, used: 0, newest_at: null, newest_running: 0 };
   return { key, used: row.used, newest_at: row.newest_at, newest_running: row.newest_running };
@@ -69,22 +87,38 @@ function countAt(sql: Sql, key: string, amount: number, at: string): number {
  * running total is that row's plus its amount and no other row changes; otherwise (an earlier
  * time) the totals are worked out and shifted in SQL.
  */
-export function insertUsage(sql: Sql, row: UsageRow, read?: BucketWindow): void {
+export function insertUsage(sql: Sql, recent: RecentUsage, row: UsageRow, read?: BucketWindow): void {
   const { action_id, limit_key, amount, counted_at } = row;
-  let running: number | null = null;
-  if (counted_at !== null) {
-    const last = read !== undefined && read.key === limit_key ? read : undefined;
-    running =
-      last !== undefined && (last.newest_at === null || last.newest_at <= counted_at)
-        ? last.newest_running + amount
-        : countAt(sql, limit_key, amount, counted_at);
+  if (counted_at === null) {
+    sql(INSERT).run(action_id, limit_key, amount, null, null);
+    return;
   }
-  sql(INSERT).run(action_id, limit_key, amount, counted_at, running);
+  const last = read !== undefined && read.key === limit_key ? read : undefined;
+  if (last !== undefined && (last.newest_at === null || last.newest_at <= counted_at)) {
+    const running = last.newest_running + amount;
+    sql(APPEND).run(action_id, limit_key, amount, counted_at, running);
+    recent.append(limit_key, counted_at, running);
+    return;
+  }
+  // Counted before the bucket's newest row: the totals after it shift, in limit_usage alone.
+  moveRecentUsage(sql, recent);
+  sql(INSERT).run(action_id, limit_key, amount, counted_at, countAt(sql, limit_key, amount, counted_at));
 }
 
 /** Starts counting a waiting action's usage from `at` (in the transaction that approves it). */
-export function countUsageFrom(sql: Sql, actionId: string, at: string): void {
+export function countUsageFrom(sql: Sql, recent: RecentUsage, actionId: string, at: string): void {
   const waiting = sql(WAITING).get(actionId) as { limit_key: string; amount: number } | undefined;
   if (waiting === undefined) return;
+  // Approvals are rare next to submissions: the row counts in limit_usage, where it waited, so the
+  // bucket's rows not moved yet go first (they must stay after every row there).
+  if (recent.rowsOf(waiting.limit_key) !== undefined) moveRecentUsage(sql, recent);
   sql(COUNT_FROM).run(at, countAt(sql, waiting.limit_key, waiting.amount, at), actionId);
+}
+
+/** Moves every row of limit_usage_recent into limit_usage, sorted by bucket (in the write transaction). */
+export function moveRecentUsage(sql: Sql, recent: RecentUsage): void {
+  if (recent.count === 0) return;
+  sql(MOVE).run();
+  sql(EMPTY_RECENT).run();
+  recent.moved();
 }

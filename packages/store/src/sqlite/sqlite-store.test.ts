@@ -9,6 +9,7 @@ import { SCHEMA_VERSION } from '../schema-version.js';
 import { describeStoreContract, expectStoreError, newEvents, sampleAction } from '../store.contract.js';
 import type { EventRecord, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
+import { openedSqliteStore } from './sqlite-contract.test-support.js';
 import { type CommitStats, createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -32,28 +33,7 @@ function copyFixture(name: string): string {
 
 describeStoreContract('sqlite', async () => {
   const dir = tempDir();
-  const path = join(dir, 'nested', 'actions.db');
-  let current = createSqliteStore({ path });
-  return {
-    store: current,
-    reopen: async () => {
-      await current.close();
-      current = createSqliteStore({ path });
-      return current;
-    },
-    raw: async (text) => {
-      const db = new Database(path);
-      try {
-        db.exec(text);
-      } finally {
-        db.close();
-      }
-    },
-    cleanup: async () => {
-      await current.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return openedSqliteStore(dir, join(dir, 'nested', 'actions.db'));
 });
 
 describe('sqlite store', () => {

@@ -21,6 +21,7 @@ import { EVENT_ACTION_ID, eventWhere, prefixUpperBound } from './list-query.js';
 import { listWhereAndTotal } from './list-total.js';
 import { assertNotTooNew } from './migrations.js';
 import { openDatabase } from './open-database.js';
+import { RecentUsage } from './recent-usage.js';
 import { ACTION_COLUMNS, type ActionRow, rowToAction, SEQS_OF_ACTION } from './row-mapping.js';
 import { createSqliteArchive } from './sqlite-archive.js';
 import { guarded, toStoreError } from './sqlite-errors.js';
@@ -39,6 +40,11 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
   /** Most writes per group commit. */
   maxBatch?: number;
+  /**
+   * Counted limit usage waiting to be moved into its index, at most (recent-usage.ts); tests set it
+   * low to move often.
+   */
+  usageMoveRows?: number;
   /** Called after each group commit, e.g. to count batches in tests or metrics. */
   onCommit?: (stats: CommitStats) => void;
   /** How long a write waits for another process's lock before failing as `unavailable`. */
@@ -75,10 +81,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const db = openDatabase(settings);
   const checkpointer = checkpointerFor(db, settings, options);
   const counts = new ActionCounts(db);
-  const writer = createSqliteWriter(db, location);
+  const recent = new RecentUsage(db, options.usageMoveRows);
+  const writer = createSqliteWriter(db, location, recent);
   const queue = new WriteQueue(db, {
     maxBatch: options.maxBatch ?? 512,
-    around: { begin: writer.beginBatch, finish: writer.finishBatch },
+    around: { begin: writer.beginBatch, finish: writer.finishBatch, ended: writer.endBatch },
     ...(options.onCommit ? { onCommit: options.onCommit } : {}),
   });
   /** Queues a write; its count changes apply only once its batch has committed. */
@@ -283,7 +290,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async limitUsage(key, since) {
-      return read('reading limit usage', () => usedInWindow(sql, key, since));
+      return read('reading limit usage', () => usedInWindow(sql, recent, key, since));
     },
 
     async countByStatus() {

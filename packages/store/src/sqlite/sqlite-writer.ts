@@ -23,6 +23,7 @@ import type { CountDelta } from './action-counts.js';
 import { packHash, packUuid, unpackHash } from './compact-ids.js';
 import type { AppendedEvent, CompactCreate } from './created-records.js';
 import { migrate } from './migrations.js';
+import type { RecentUsage } from './recent-usage.js';
 import {
   ACTION_COLUMNS,
   type ActionRow,
@@ -34,7 +35,7 @@ import {
 } from './row-mapping.js';
 import { INDEX_SEARCH_TAIL, SEARCH_INDEX_ROWS, SEARCH_INDEXED_UPTO, SET_SEARCH_INDEXED } from './search-batch.js';
 import { snapshotPatch } from './snapshot-patch.js';
-import { countUsageFrom, insertUsage, readWindow } from './sqlite-limit-usage.js';
+import { countUsageFrom, insertUsage, moveRecentUsage, readWindow } from './sqlite-limit-usage.js';
 import { statementCache } from './statement-cache.js';
 import { STORED_EVENT_COLUMNS, type StoredEventRow, storedEventReader } from './stored-events.js';
 
@@ -86,8 +87,13 @@ export interface SqliteWriter {
   migrate(): { from: number; to: number };
   /** Call first in every transaction that may create actions. */
   beginBatch(): void;
-  /** Call last in that transaction, before COMMIT: indexes the actions it created for search. */
+  /**
+   * Call last in that transaction, before COMMIT: indexes the actions it created for search and
+   * moves counted limit usage into its index once enough waits (recent-usage.ts).
+   */
   finishBatch(): void;
+  /** Call once the transaction ended: the usage mirror keeps its changes only if it committed. */
+  endBatch(committed: boolean): void;
 }
 
 /**
@@ -95,8 +101,17 @@ export interface SqliteWriter {
  * group-commit transaction (in its own savepoint), so the chain tip read here can't move before
  * the insert.
  */
-export function createSqliteWriter(db: Database.Database, location: string): SqliteWriter {
+export function createSqliteWriter(db: Database.Database, location: string, recent: RecentUsage): SqliteWriter {
   const sql = statementCache(db);
+  // Whether this transaction brought the usage mirror up to date (at its first use of limit usage).
+  let usageSynced = false;
+  const usage = (): RecentUsage => {
+    if (!usageSynced) {
+      recent.sync();
+      usageSynced = true;
+    }
+    return recent;
+  };
   // The rowid of the last action this transaction inserted (search-batch.ts: the tail is indexed once
   // it is SEARCH_INDEX_ROWS long). A row a failed op's savepoint rolled back only makes it early.
   let lastInserted: number | null = null;
@@ -126,10 +141,12 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
   /** Runs one write; if it throws, the tip is as before it (its savepoint rolls its events back). */
   const keepingTip = <T>(run: () => T): T => {
     const before = tip;
+    const mark = recent.mark();
     try {
       return run();
     } catch (error) {
       tip = before;
+      recent.rollbackTo(mark);
       throw error;
     }
   };
@@ -216,7 +233,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
     // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
     const gate = input.limit;
-    const window = gate === undefined ? undefined : readWindow(sql, gate.key, gate.since);
+    const window = gate === undefined ? undefined : readWindow(sql, usage(), gate.key, gate.since);
     const resolved = gate === undefined || window === undefined ? null : resolveGate(input, json, gate, window.used);
     const chosen = resolved?.input ?? input;
     const texts = resolved?.json ?? json;
@@ -237,7 +254,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     );
     if (chosen.notifications?.length) insertOutbox(sql, chosen.notifications, action.created_at);
     if (chosen.shadow !== undefined) insertShadowDisagreement(sql, chosen.shadow);
-    if (resolved?.row) insertUsage(sql, resolved.row, window);
+    if (resolved?.row) insertUsage(sql, usage(), resolved.row, window);
     counted?.push({ kind: 'created', row: action });
     const written = { created: true, appended, action, snapshot } as const;
     return resolved === null ? written : Object.assign({}, written, { input: chosen });
@@ -278,7 +295,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       snapshotJson(snapshot, row as MemberTexts),
     );
     if (input.notifications?.length) insertOutbox(sql, input.notifications, input.at);
-    if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, next.id, input.at);
+    if (countsOnTransition(current.status, next.status)) countUsageFrom(sql, usage(), next.id, input.at);
     counted?.push({ kind: 'moved', from: current.status, to: next.status });
     const events: EventRecord[] = input.events.map((event, index) => ({
       seq: appended[index]!.seq,
@@ -310,6 +327,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
     },
 
     beginBatch() {
+      usageSynced = false;
       lastInserted = null;
       tip = null;
       storedTipSeq = null;
@@ -319,6 +337,7 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
       if (tip !== null && tip.seq !== storedTipSeq) sql(UPDATE_TIP).run(tip.seq, tip.hash);
       tip = null;
       storedTipSeq = null;
+      if (usageSynced && recent.count >= recent.moveRows) moveRecentUsage(sql, recent);
       if (lastInserted === null) return;
       const { upto } = sql(SEARCH_INDEXED_UPTO).get() as { upto: number };
       if (lastInserted - upto >= SEARCH_INDEX_ROWS) {
@@ -326,6 +345,11 @@ export function createSqliteWriter(db: Database.Database, location: string): Sql
         sql(SET_SEARCH_INDEXED).run();
       }
       lastInserted = null;
+    },
+
+    endBatch(committed) {
+      recent.ended(committed);
+      usageSynced = false;
     },
   };
 }

@@ -9,10 +9,14 @@ export interface CommitStats {
   ms: number;
 }
 
-/** Run inside every batch's transaction: `begin` before its first op, `finish` after its last. */
+/**
+ * Run inside every batch's transaction: `begin` before its first op, `finish` after its last; then
+ * `ended` once the transaction committed or rolled back (a batch retried op by op has two).
+ */
 export interface BatchHooks {
   begin: () => void;
   finish: () => void;
+  ended: (committed: boolean) => void;
 }
 
 interface WriteOp {
@@ -116,11 +120,15 @@ export class WriteQueue {
     let failure: StoreError | undefined;
     try {
       this.#fastBatch.immediate(ops);
+      this.#around?.ended(true);
     } catch {
+      this.#around?.ended(false);
       for (const op of ops) delete op.outcome;
       try {
         this.#batch.immediate(ops);
+        this.#around?.ended(true);
       } catch (error) {
+        this.#around?.ended(false);
         failure = toStoreError(error, 'committing a batch of writes');
       }
     }

@@ -2,7 +2,10 @@ import type { Database } from 'better-sqlite3';
 import { SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from '../search-batch.js';
 import type { Migration } from './migration.js';
 
-/** Schemas from 20: the search index without positions; limit usage counted at one instant in order. */
+/**
+ * Schemas from 20: the search index without positions; limit usage counted at one instant in order;
+ * counted usage appended unindexed.
+ */
 export const MIGRATIONS_20_24: readonly Migration[] = [
   {
     version: 20,
@@ -27,6 +30,23 @@ export const MIGRATIONS_20_24: readonly Migration[] = [
     // largest running at an instant (sqlite-limit-usage.ts), which the rows stored before give too.
     // Nothing to rewrite; the version keeps builds that read one row per instant off these files.
     sql: 'SELECT 1',
+  },
+  {
+    version: 22,
+    name: 'counted limit usage appended unindexed, moved into the index in sorted batches',
+    // Each counted row went straight into limit_usage_running, dirtying its bucket's newest index
+    // page: over many buckets a commit of ~64 submissions wrote ~64 more pages. Rows counted in
+    // order are now appended here, read from a mirror in memory, and moved into limit_usage
+    // thousands at a time, sorted by bucket (recent-usage.ts). Same columns, every row counted.
+    sql: `
+      CREATE TABLE limit_usage_recent (
+        action_id TEXT NOT NULL,
+        limit_key TEXT NOT NULL,
+        amount REAL NOT NULL,
+        counted_at TEXT NOT NULL,
+        running REAL NOT NULL
+      );
+    `,
   },
 ];
 
