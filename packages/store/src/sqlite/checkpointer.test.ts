@@ -93,10 +93,14 @@ describe('sqlite checkpoint worker', () => {
       }
       // About one restart per fallbackFrames written: nothing accumulates from one cycle to the next.
       expect(restarts).toBeGreaterThan(20);
-      // At most the fallback plus one round's commit (search-index merges make a few of them large).
-      expect(most).toBeLessThanOrEqual(tuning.fallbackFrames + largestCommit);
+      // At most the fallback plus a few rounds' commits (search-index merges make a few of them
+      // large): the writer's automatic checkpoint skips while the worker's is copying, and the WAL
+      // restarts at the first commit after one of them completes (on a busy machine a worker's
+      // checkpoint spans a few commits; one run here went 139 frames past the fallback).
+      const bound = tuning.fallbackFrames + 4 * largestCommit;
+      expect(most).toBeLessThanOrEqual(bound);
       // journal_size_limit cuts the file back to the fallback's size after each restart.
-      expect(statSync(`${path}-wal`).size).toBeLessThanOrEqual(walBytes(tuning.fallbackFrames + largestCommit));
+      expect(statSync(`${path}-wal`).size).toBeLessThanOrEqual(walBytes(bound));
       expect((await store.listActions({ filter: {}, limit: 1 })).total).toBe(200 * 64);
     } finally {
       wal.close();
