@@ -8,7 +8,6 @@ import type { CreateActionInput, Store } from '../store.js';
 import { RecentUsage, runningAtOrBefore } from './recent-usage.js';
 import { openedSqliteStore } from './sqlite-contract.test-support.js';
 import { createSqliteStore } from './sqlite-store.js';
-import { WINDOW_START_ROWS } from './window-starts.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -165,21 +164,6 @@ describe('counted limit usage waiting to be moved into its index', () => {
     expect(await store.limitUsage('k', at(5))).toBe(4);
   });
 
-  it('reads a window starting at an instant whose rows run past the slice of starts it remembered', async () => {
-    // Moved once the row at 0 and the rows at 10 are written: the rows at 20 wait in the mirror.
-    const store = await opened(tempPath(), WINDOW_START_ROWS + 9);
-    await store.createAction(counted(0, 'k', 1));
-    // More rows at one instant than a remembered slice holds.
-    for (let i = 0; i < WINDOW_START_ROWS + 8; i += 1) await store.createAction(counted(10, 'k', 2));
-    for (let i = 0; i < 4; i += 1) await store.createAction(counted(20, 'k', 100));
-    const tied = (WINDOW_START_ROWS + 8) * 2;
-    // From 0: remembers the row at 0 and the first rows at 10; the rows at 20 wait in the mirror.
-    expect(await store.limitUsage('k', at(0))).toBe(tied + 400);
-    expect(await store.limitUsage('k', at(10))).toBe(400);
-    expect(await store.limitUsage('k', at(5))).toBe(tied + 400);
-    expect(await store.limitUsage('k', at(-1))).toBe(tied + 401);
-  });
-
   it('sees the usage another connection counted in the same file', async () => {
     const path = tempPath();
     const one = await opened(path, 3);
@@ -228,54 +212,6 @@ describe('RecentUsage', () => {
     recent.ended(false);
     expect(recent.rowsOf('a')).toEqual([{ at: at(0), running: 1 }]);
     expect(recent.count).toBe(1);
-    db.close();
-  });
-
-  it('forgets remembered window starts when a change is undone, when rows move in past them, and on reload', () => {
-    const db = new Database(':memory:');
-    db.exec('CREATE TABLE limit_usage_recent (action_id, limit_key, amount, counted_at, running)');
-    const recent = new RecentUsage(db, 10);
-    recent.sync();
-    const full = Array.from({ length: WINDOW_START_ROWS }, (_, i) => ({ at: at(10 + i), running: 2 + i }));
-    const remember = () => {
-      recent.starts.remember('to-end', { at: at(0), running: 1 }, [{ at: at(5), running: 3 }]);
-      recent.starts.remember('full', { at: at(0), running: 1 }, full);
-    };
-    remember();
-    expect([recent.starts.totalAt('to-end', at(7)), recent.starts.totalAt('full', at(12))]).toEqual([3, 4]);
-    // A slice that reached its bucket's last row can't answer past it once rows move in.
-    recent.moved();
-    expect([recent.starts.totalAt('to-end', at(7)), recent.starts.totalAt('full', at(12))]).toEqual([undefined, 4]);
-    recent.ended(true);
-    remember();
-    const mark = recent.mark();
-    recent.rollbackTo(mark);
-    expect(recent.starts.totalAt('full', at(12))).toBe(4);
-    recent.append('a', at(1), 1);
-    recent.rollbackTo(mark);
-    expect(recent.starts.totalAt('full', at(12))).toBeUndefined();
-    remember();
-    recent.append('a', at(1), 1);
-    recent.ended(false);
-    expect(recent.starts.totalAt('full', at(12))).toBeUndefined();
-    db.close();
-  });
-
-  it('forgets remembered window starts when another connection commits', () => {
-    const path = tempPath();
-    const db = new Database(path);
-    db.exec('CREATE TABLE limit_usage_recent (action_id, limit_key, amount, counted_at, running)');
-    const recent = new RecentUsage(db, 10);
-    recent.sync();
-    recent.starts.remember('k', undefined, [{ at: at(5), running: 3 }]);
-    recent.sync();
-    expect(recent.starts.totalAt('k', at(7))).toBe(3);
-    const other = new Database(path);
-    other.prepare('INSERT INTO limit_usage_recent VALUES (?, ?, ?, ?, ?)').run('x', 'a', 1, at(1), 1);
-    other.close();
-    recent.sync();
-    expect(recent.starts.totalAt('k', at(7))).toBeUndefined();
-    expect(recent.rowsOf('a')).toEqual([{ at: at(1), running: 1 }]);
     db.close();
   });
 

@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
 import { type CountedRow, firstCountedAfter } from '../counted-rows.js';
-import { WindowStarts } from './window-starts.js';
 
 /**
  * Counted usage rows are appended to `limit_usage_recent`, a table without an index (migration
@@ -35,8 +34,6 @@ const LOAD = `SELECT limit_key, counted_at, running FROM limit_usage_recent
 
 export class RecentUsage {
   readonly moveRows: number;
-  /** Window starts read from limit_usage, kept true by this mirror's changes (window-starts.ts). */
-  readonly starts = new WindowStarts();
   readonly #db: Database.Database;
   #rows = new Map<string, RecentRow[]>();
   #count = 0;
@@ -83,7 +80,6 @@ export class RecentUsage {
     this.#count = count;
     this.#changes = [];
     this.#dataVersion = version;
-    this.starts.clear();
   }
 
   /** The bucket's rows in the table, in counting order; undefined when it has none there. */
@@ -108,7 +104,6 @@ export class RecentUsage {
     this.#changes.push({ kind: 'moved', rows: this.#rows, count: this.#count });
     this.#rows = new Map();
     this.#count = 0;
-    this.starts.rowsMoved();
   }
 
   /** A point to roll back to (a write's savepoint). */
@@ -118,8 +113,6 @@ export class RecentUsage {
 
   /** Undoes the changes made since `mark`, newest first. */
   rollbackTo(mark: number): void {
-    // A window start read after a change being undone may hold rows the rollback removed.
-    if (this.#changes.length > mark) this.starts.clear();
     while (this.#changes.length > mark) {
       const change = this.#changes.pop() as Change;
       if (change.kind === 'moved') {
@@ -137,10 +130,7 @@ export class RecentUsage {
   /** The write transaction ended: its changes stay when it committed and are undone when it didn't. */
   ended(committed: boolean): void {
     if (committed) this.#changes = [];
-    else {
-      this.rollbackTo(0);
-      this.starts.clear();
-    }
+    else this.rollbackTo(0);
   }
 }
 

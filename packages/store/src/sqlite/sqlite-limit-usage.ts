@@ -1,8 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { CountedRow } from '../counted-rows.js';
 import type { UsageRow } from '../limit-usage.js';
 import { type RecentUsage, runningAtOrBefore } from './recent-usage.js';
-import { WINDOW_START_ROWS } from './window-starts.js';
 
 type Sql = (text: string) => Database.Statement;
 
@@ -33,12 +31,6 @@ const MOVE = `INSERT INTO limit_usage (action_id, limit_key, amount, counted_at,
   SELECT action_id, limit_key, amount, counted_at, running FROM limit_usage_recent
   ORDER BY limit_key, counted_at, running`;
 const EMPTY_RECENT = 'DELETE FROM limit_usage_recent';
-// A window's start and the indexed rows after it, for window-starts.ts: the newest row at or before
-// the start (its largest total), then the next rows in counting order.
-const START_ROW = `SELECT counted_at AS at, running FROM limit_usage
-  WHERE limit_key = ? AND counted_at <= ? ${LARGEST_FIRST}`;
-const ROWS_AFTER = `SELECT counted_at AS at, running FROM limit_usage
-  WHERE limit_key = ? AND counted_at > ? ORDER BY counted_at, running LIMIT ${WINDOW_START_ROWS}`;
 const WAITING = 'SELECT limit_key, amount FROM limit_usage WHERE action_id = ? AND counted_at IS NULL';
 const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE action_id = ? AND counted_at IS NULL';
 
@@ -73,8 +65,7 @@ export function readWindow(sql: Sql, recent: RecentUsage, key: string, since: st
   if (rows !== undefined) {
     const newest = rows[rows.length - 1] as (typeof rows)[number];
     // The total at the window's start: from the mirror when the bucket's rows there reach back to it.
-    const start =
-      runningAtOrBefore(rows, since) ?? recent.starts.totalAt(key, since) ?? readStart(sql, recent, key, since);
+    const start = runningAtOrBefore(rows, since) ?? (sql(TOTAL_AT).get(key, since) as { total: number }).total;
     return { key, used: newest.running - start, newest_at: newest.at, newest_running: newest.running };
   }
   const row = sql(WINDOW).get(key, since, key) as Omit<BucketWindow, 'key'> | undefined;
@@ -82,17 +73,8 @@ export function readWindow(sql: Sql, recent: RecentUsage, key: string, since: st
   return { key, used: row.used, newest_at: row.newest_at, newest_running: row.newest_running };
 }
 
-/** The bucket's indexed total at `since`, read with the rows after it for the next windows. */
-function readStart(sql: Sql, recent: RecentUsage, key: string, since: string): number {
-  const start = sql(START_ROW).get(key, since) as CountedRow | undefined;
-  recent.starts.remember(key, start, sql(ROWS_AFTER).all(key, since) as CountedRow[]);
-  return start?.running ?? 0;
-}
-
 /** Makes room for `amount` counted in `key` at `at`; returns the running total of the row counted then. */
-function countAt(sql: Sql, recent: RecentUsage, key: string, amount: number, at: string): number {
-  // The rows after `at` shift: a window start remembered over them would be stale.
-  recent.starts.forget(key);
+function countAt(sql: Sql, key: string, amount: number, at: string): number {
   const { total } = sql(TOTAL_AT).get(key, at) as { total: number };
   sql(SHIFT).run(amount, key, at);
   return total + amount;
@@ -120,7 +102,7 @@ export function insertUsage(sql: Sql, recent: RecentUsage, row: UsageRow, read?:
   }
   // Counted before the bucket's newest row: the totals after it shift, in limit_usage alone.
   moveRecentUsage(sql, recent);
-  sql(INSERT).run(action_id, limit_key, amount, counted_at, countAt(sql, recent, limit_key, amount, counted_at));
+  sql(INSERT).run(action_id, limit_key, amount, counted_at, countAt(sql, limit_key, amount, counted_at));
 }
 
 /** Starts counting a waiting action's usage from `at` (in the transaction that approves it). */
@@ -130,7 +112,7 @@ export function countUsageFrom(sql: Sql, recent: RecentUsage, actionId: string, 
   // Approvals are rare next to submissions: the row counts in limit_usage, where it waited, so the
   // bucket's rows not moved yet go first (they must stay after every row there).
   if (recent.rowsOf(waiting.limit_key) !== undefined) moveRecentUsage(sql, recent);
-  sql(COUNT_FROM).run(at, countAt(sql, recent, waiting.limit_key, waiting.amount, at), actionId);
+  sql(COUNT_FROM).run(at, countAt(sql, waiting.limit_key, waiting.amount, at), actionId);
 }
 
 /** Moves every row of limit_usage_recent into limit_usage, sorted by bucket (in the write transaction). */
