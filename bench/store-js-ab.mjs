@@ -36,7 +36,9 @@ for (const [name, root] of Object.entries(roots)) {
   const { createSqliteWriter } = await load('packages/store/dist/sqlite/sqlite-writer.js');
   const { validateCreate } = await load('packages/store/dist/validate-input.js');
   const { expandCreate } = await load('packages/store/dist/sqlite/created-records.js');
-  const writer = createSqliteWriter(db, name);
+  // Builds from schema 22 take the mirror of limit usage waiting to move (unused by these creates).
+  const recent = await load('packages/store/dist/sqlite/recent-usage.js').catch(() => null);
+  const writer = createSqliteWriter(db, name, recent === null ? undefined : new recent.RecentUsage(db));
   let events = 0;
   const batch = () => {
     writer.beginBatch();

@@ -3,6 +3,7 @@
 // with synchronous=OFF: the rows are exactly what the server would have written, only faster.
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../packages/store/dist/sqlite/open-database.js';
+import { RecentUsage } from '../../packages/store/dist/sqlite/recent-usage.js';
 import { createSqliteWriter } from '../../packages/store/dist/sqlite/sqlite-writer.js';
 import { validateCreate } from '../../packages/store/dist/validate-input.js';
 
@@ -75,7 +76,7 @@ export function input(i, start) {
 export function generateActions(path, count, onProgress = () => {}) {
   const db = openDatabase({ location: path, synchronous: 'normal', busyTimeoutMs: 5000 });
   try {
-    const writer = createSqliteWriter(db, path);
+    const writer = createSqliteWriter(db, path, new RecentUsage(db));
     writer.migrate();
     db.pragma('synchronous = OFF');
     const start = Date.parse('2025-01-01T00:00:00Z');
@@ -89,6 +90,7 @@ export function generateActions(path, count, onProgress = () => {}) {
     });
     for (let from = 0; from < count; from += 10_000) {
       chunk.immediate(from, Math.min(count, from + 10_000));
+      writer.endBatch(true);
       if ((from + 10_000) % 50_000 === 0) onProgress(Math.min(count, from + 10_000));
     }
     db.pragma('wal_checkpoint(TRUNCATE)');
