@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArchiveRecord, LedgerArchiveStore } from '../ledger-archive.js';
+import type { ArchiveRecord, LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import { GENESIS_HASH } from '../store.js';
 import type { ContractScope } from './contract-scope.js';
 import { expectStoreError, newEvents, nextTime, sampleAction, sampleMessage } from './fixtures.js';
@@ -75,6 +75,15 @@ export function describeArchiveContract(s: ContractScope): void {
       };
     }
 
+    /** Archives the ledger after `afterSeq` up to `before`, as the server would (every finished action). */
+    async function archiveUpTo(afterSeq: number, before: string): Promise<StoredArchive> {
+      const archive = archiveOf();
+      return archive.commit({
+        record: await recordUpTo(await archive.cutoff(afterSeq, before), before),
+        terminal: TERMINAL,
+      });
+    }
+
     it('finds the longest run of events created before the cutoff', async () => {
       const { running, cut } = await ledgerWithCut();
       const archive = archiveOf();
@@ -136,16 +145,10 @@ export function describeArchiveContract(s: ContractScope): void {
     it('archives the whole ledger, and the next archive continues from the last one', async () => {
       const { pending, cut } = await ledgerWithCut();
       const archive = archiveOf();
-      const first = await archive.commit({
-        record: await recordUpTo(await archive.cutoff(0, cut), cut),
-        terminal: TERMINAL,
-      });
+      const first = await archiveUpTo(0, cut);
       const head = (await s.allEvents()).at(-1)!.seq;
       const all = '2100-01-01T00:00:00.000Z';
-      const second = await archive.commit({
-        record: await recordUpTo(await archive.cutoff(first.last_seq, all), all),
-        terminal: TERMINAL,
-      });
+      const second = await archiveUpTo(first.last_seq, all);
       expect(second).toMatchObject({ first_seq: first.last_seq + 1, last_seq: head, prev_hash: first.last_hash });
       // Left: the actions not finished (pending, and the young allowed one), with their whole history.
       expect(await s.store.ledger.count()).toEqual({ events: 4, actions: 2 });
@@ -186,12 +189,8 @@ export function describeArchiveContract(s: ContractScope): void {
         events: newEvents('started', 'succeeded'),
         at: nextTime(),
       });
-      const archive = archiveOf();
       const cut = nextTime();
-      const first = await archive.commit({
-        record: await recordUpTo(await archive.cutoff(0, cut), cut),
-        terminal: TERMINAL,
-      });
+      const first = await archiveUpTo(0, cut);
       expect(first).toMatchObject({ removed_actions: 0, removed_events: 0, retained_events: 6 });
       // The grant's revocation is a ledger event on that action: it must still be there to take it.
       const revokedAt = nextTime();
@@ -204,10 +203,7 @@ export function describeArchiveContract(s: ContractScope): void {
         grant: { kind: 'revoke', id: grantId, at: revokedAt, by: 'alice', reason: null },
       });
       const later = nextTime();
-      const second = await archive.commit({
-        record: await recordUpTo(await archive.cutoff(first.last_seq, later), later),
-        terminal: TERMINAL,
-      });
+      const second = await archiveUpTo(first.last_seq, later);
       expect(second).toMatchObject({ removed_actions: 1, removed_events: 7, retained_events: 0 });
       expect(await s.store.getAction(origin.id)).toBeNull();
       expect(await s.store.grants.get(grantId)).toMatchObject({ action_id: origin.id, revoked_by: 'alice' });
@@ -238,9 +234,8 @@ export function describeArchiveContract(s: ContractScope): void {
           nextTime(),
         );
       }
-      const archive = archiveOf();
       const cut = nextTime();
-      await archive.commit({ record: await recordUpTo(await archive.cutoff(0, cut), cut), terminal: TERMINAL });
+      await archiveUpTo(0, cut);
       expect((await s.store.shadow.forActions([denied.id, pending.id])).map((d) => d.action_id)).toEqual([pending.id]);
       expect(await s.store.slackMessages?.get('ops-slack', denied.id)).toBeNull();
       expect(await s.store.slackMessages?.get('ops-slack', pending.id)).not.toBeNull();
@@ -269,12 +264,8 @@ export function describeArchiveContract(s: ContractScope): void {
       const [delivered, dead, inFlight] = denied.ids as [string, string, string];
       expect(await outbox.complete(delivered, 'w', nextTime())).toBe(true);
       expect(await outbox.fail(dead, 'w', { at: nextTime(), error: 'HTTP 500', retry_at: null })).toBe(true);
-      const archive = archiveOf();
       const cut = nextTime();
-      const record = await archive.commit({
-        record: await recordUpTo(await archive.cutoff(0, cut), cut),
-        terminal: TERMINAL,
-      });
+      const record = await archiveUpTo(0, cut);
       expect(record).toMatchObject({ removed_actions: 1, removed_events: 1, retained_events: 1 });
       expect(await s.store.getAction(denied.action.id)).toBeNull();
       expect(await outbox.get(delivered)).toBeNull();
