@@ -68,12 +68,7 @@ export class RecentUsage {
       counted_at: string;
       running: number;
     }>) {
-      let bucket = rows.get(row.limit_key);
-      if (bucket === undefined) {
-        bucket = [];
-        rows.set(row.limit_key, bucket);
-      }
-      bucket.push({ at: row.counted_at, running: row.running });
+      bucketOf(rows, row.limit_key).push({ at: row.counted_at, running: row.running });
       count += 1;
     }
     this.#rows = rows;
@@ -89,12 +84,7 @@ export class RecentUsage {
 
   /** Records a row appended to the table in this transaction (counted at or after its bucket's newest). */
   append(key: string, at: string, running: number): void {
-    let bucket = this.#rows.get(key);
-    if (bucket === undefined) {
-      bucket = [];
-      this.#rows.set(key, bucket);
-    }
-    bucket.push({ at, running });
+    bucketOf(this.#rows, key).push({ at, running });
     this.#count += 1;
     this.#changes.push({ kind: 'appended', key });
   }
@@ -132,6 +122,15 @@ export class RecentUsage {
     if (committed) this.#changes = [];
     else this.rollbackTo(0);
   }
+}
+
+function bucketOf(rows: Map<string, RecentRow[]>, key: string): RecentRow[] {
+  let bucket = rows.get(key);
+  if (bucket === undefined) {
+    bucket = [];
+    rows.set(key, bucket);
+  }
+  return bucket;
 }
 
 /**

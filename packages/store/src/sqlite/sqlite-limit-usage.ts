@@ -100,19 +100,25 @@ export function insertUsage(sql: Sql, recent: RecentUsage, row: UsageRow, read?:
     recent.append(limit_key, counted_at, running);
     return;
   }
-  // Counted before the bucket's newest row: the totals after it shift, in limit_usage alone.
-  moveRecentUsage(sql, recent);
-  sql(INSERT).run(action_id, limit_key, amount, counted_at, countAt(sql, limit_key, amount, counted_at));
+  // Counted before the bucket's newest row: the totals after it shift, in limit_usage.
+  sql(INSERT).run(action_id, limit_key, amount, counted_at, countIndexed(sql, recent, limit_key, amount, counted_at));
 }
 
 /** Starts counting a waiting action's usage from `at` (in the transaction that approves it). */
 export function countUsageFrom(sql: Sql, recent: RecentUsage, actionId: string, at: string): void {
   const waiting = sql(WAITING).get(actionId) as { limit_key: string; amount: number } | undefined;
   if (waiting === undefined) return;
-  // Approvals are rare next to submissions: the row counts in limit_usage, where it waited, so the
-  // bucket's rows not moved yet go first (they must stay after every row there).
-  if (recent.rowsOf(waiting.limit_key) !== undefined) moveRecentUsage(sql, recent);
-  sql(COUNT_FROM).run(at, countAt(sql, waiting.limit_key, waiting.amount, at), actionId);
+  // Approvals are rare next to submissions: the row counts in limit_usage, where it waited.
+  sql(COUNT_FROM).run(at, countIndexed(sql, recent, waiting.limit_key, waiting.amount, at), actionId);
+}
+
+/**
+ * countAt for a row counted in limit_usage rather than appended: the bucket's rows still waiting in
+ * limit_usage_recent must stay after every indexed row of the bucket, so they move first.
+ */
+function countIndexed(sql: Sql, recent: RecentUsage, key: string, amount: number, at: string): number {
+  if (recent.rowsOf(key) !== undefined) moveRecentUsage(sql, recent);
+  return countAt(sql, key, amount, at);
 }
 
 /** Moves every row of limit_usage_recent into limit_usage, sorted by bucket (in the write transaction). */
