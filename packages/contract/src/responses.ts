@@ -328,4 +328,10 @@ export interface LedgerArchiveResult {
   dir: string | null;
   segments: LedgerSegmentInfo[];
   record: LedgerArchiveRecord | null;
+  /**
+   * Limit usage rows removed after the archive (null on a dry run): those counted before `before`,
+   * which no window reaches (the longest window a policy may name is 365 days; one more day for
+   * clocks), except each bucket's last one, which carries the total a window starts from.
+   */
+  limit_usage: { before: string; removed_rows: number } | null;
 }

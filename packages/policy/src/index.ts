@@ -30,7 +30,7 @@ export type { Diagnostic } from './diagnostic.js';
 export { formatDiagnostic } from './diagnostic.js';
 export type { PolicyDiff, RuleChange, RuleMove, SectionDiff } from './diff-policies.js';
 export { diffPolicies } from './diff-policies.js';
-export { formatDuration, parseDuration } from './duration.js';
+export { formatDuration, MAX_DURATION_MS, parseDuration } from './duration.js';
 export { evaluate } from './evaluate.js';
 export type { ConditionTrace, Explanation, RiskTrace, RuleTrace, ShellTrace, TraceStatus } from './explain.js';
 export { explain } from './explain.js';

@@ -9,6 +9,7 @@ export type {
   ArchiveSegmentInfo,
   LedgerArchiveStore,
   StoredArchive,
+  UsagePruneStep,
 } from './ledger-archive.js';
 export type {
   AuditedAction,

@@ -35,6 +35,21 @@ export interface LedgerArchiveStore {
    * planned), and inserts the record. A crash at any point leaves either everything or nothing.
    */
   commit(input: ArchiveCommitInput): Promise<StoredArchive>;
+  /**
+   * Removes limit usage rows that no window can read any more: rows counted before `before` except
+   * each bucket's newest one counted before it, which carries the total a window starting at or
+   * after `before` starts from (limit-usage.ts). Rows waiting for an approval are kept. The table is
+   * worked through a stretch at a time, each in its own short write transaction so submissions go
+   * on between them: start with `from` null and call again with `next` until it is null.
+   * `stretch` bounds the rows a call looks at (about that many, in storage order).
+   */
+  pruneUsage(before: string, from: number | null, stretch: number): Promise<UsagePruneStep>;
+}
+
+/** What one call of `pruneUsage` removed, and where the next starts (null: the table is done). */
+export interface UsagePruneStep {
+  removed: number;
+  next: number | null;
 }
 
 /** One segment file of an archive, as its archive record lists it. */

@@ -90,6 +90,7 @@ function report(ctx: Context, result: LedgerArchiveResult): void {
   const { range } = result;
   if (range === null) {
     ctx.out.success(`Nothing to archive: no event created before ${result.before} is left in the ledger`);
+    reportUsage(ctx, result);
     return;
   }
   const stretch = `seqs ${range.first_seq}–${range.last_seq} (${result.event_count} events created before ${result.before})`;
@@ -112,6 +113,16 @@ function report(ctx: Context, result: LedgerArchiveResult): void {
     key
       ? `  segments and archive record signed by key ${key}`
       : '  unsigned: set FARAMESH_LEDGER_KEY to sign segments and archive records',
+  );
+  reportUsage(ctx, result);
+}
+
+/** The limit usage pruned after the archive, when there was any. */
+function reportUsage(ctx: Context, result: LedgerArchiveResult): void {
+  const usage = result.limit_usage;
+  if (usage === null || usage.removed_rows === 0) return;
+  ctx.out.line(
+    `  removed ${usage.removed_rows} limit usage rows counted before ${usage.before}, which no limit's window reaches`,
   );
 }
 

@@ -1,13 +1,15 @@
 /**
  * What archiving does to the rows of other tables that name an action (the same SQL on SQLite and
  * PostgreSQL). Kept, naming an archived action: grants (the record of who allowed what) and limit
- * usage (a limit's window keeps counting what passed, archived or not). Removed with their actions:
+ * usage (a limit's window keeps counting what passed, archived or not, until no window reaches it:
+ * usage-prune.ts). Removed with their actions:
  * shadow disagreements (a report counts them against the submissions still in the database), Slack
  * messages (a finished action's message is final; nothing updates it again) and the action's
  * delivered and dead notifications (delivery bookkeeping with a copy of what was sent: kept, they
  * would grow the outbox by a payload per message for ever). A notification still waiting to be sent
  * stays and is sent (its payload is all it needs): waiting for it would keep the action for as long
- * as no replica delivers, e.g. for ever once every channel is removed from the configuration.
+ * as no replica delivers, e.g. for ever once every channel is removed from the configuration. It
+ * goes when its outcome ends it (the outbox adapters check that its action is gone).
  */
 
 /**

@@ -257,11 +257,11 @@ export function describeArchiveContract(s: ContractScope): void {
         await s.store.createAction({ action, events: newEvents('created'), notifications: messages });
         return { action, ids: messages.map((m) => m.id) };
       };
-      const denied = await withMessages('denied', 3);
+      const denied = await withMessages('denied', 4);
       const pending = await withMessages('pending_approval', 1);
       await outbox.claim({ owner: 'w', at: nextTime(), lease_expires_at: '2100-01-01T00:00:00.000Z', limit: 10 });
-      // One delivered, one dead, one still leased (being sent) when the archive runs.
-      const [delivered, dead, inFlight] = denied.ids as [string, string, string];
+      // One delivered, one dead, two still leased (being sent) when the archive runs.
+      const [delivered, dead, inFlight, retried] = denied.ids as [string, string, string, string];
       expect(await outbox.complete(delivered, 'w', nextTime())).toBe(true);
       expect(await outbox.fail(dead, 'w', { at: nextTime(), error: 'HTTP 500', retry_at: null })).toBe(true);
       const cut = nextTime();
@@ -270,10 +270,26 @@ export function describeArchiveContract(s: ContractScope): void {
       expect(await s.store.getAction(denied.action.id)).toBeNull();
       expect(await outbox.get(delivered)).toBeNull();
       expect(await outbox.get(dead)).toBeNull();
-      // The message being sent stays, and its outcome is still recorded.
+      // The messages being sent stay, and their outcomes are still recorded: one that ends goes then
+      // (as the archive removes ended ones), one to be retried stays queued until it ends too.
       expect((await outbox.get(inFlight))?.status).toBe('queued');
       expect(await outbox.complete(inFlight, 'w', nextTime())).toBe(true);
-      expect((await outbox.get(inFlight))?.status).toBe('delivered');
+      expect(await outbox.get(inFlight)).toBeNull();
+      const soon = nextTime();
+      expect(await outbox.fail(retried, 'w', { at: nextTime(), error: 'HTTP 503', retry_at: soon })).toBe(true);
+      expect(await outbox.get(retried)).toMatchObject({ status: 'queued', attempts: 1, last_error: 'HTTP 503' });
+      const [again] = await outbox.claim({
+        owner: 'w2',
+        at: nextTime(),
+        lease_expires_at: '2100-01-01T00:00:00.000Z',
+        limit: 1,
+      });
+      expect(again?.id).toBe(retried);
+      expect(await outbox.fail(retried, 'w', { at: nextTime(), error: 'stale owner', retry_at: null })).toBe(false);
+      expect(await outbox.fail(retried, 'w2', { at: nextTime(), error: 'HTTP 500', retry_at: null })).toBe(true);
+      expect(await outbox.get(retried)).toBeNull();
+      // Sent again (a lease that ran out), it is no longer there to record.
+      expect(await outbox.complete(inFlight, 'w', nextTime())).toBe(false);
       // The pending action and its message stay.
       expect(await s.store.getAction(pending.action.id)).not.toBeNull();
       expect((await outbox.get(pending.ids[0]!))?.status).toBe('queued');

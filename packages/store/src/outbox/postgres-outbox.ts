@@ -30,8 +30,19 @@ const CLAIM = `UPDATE outbox AS o SET lease_owner = $1, lease_expires_at = $2, a
     .map((c) => `o.${c.trim()}`)
     .join(', ')}`;
 
-// Each outcome at most once per id (a worker settles a message once).
-const SETTLE = `UPDATE outbox AS o SET
+// Each outcome at most once per id (a worker settles a message once). A message still to be sent when
+// an archive removed its action (archive-side-tables.ts) is deleted instead when its outcome ends it
+// (delivered, or failed for good), as the archive removes the ended messages of the actions it
+// removes: kept, it would stay for ever. The update skips what the delete took, so no row is changed
+// twice in the statement.
+const SETTLE = `WITH s AS (
+    SELECT * FROM json_to_recordset($2::json) AS s(id text, at text, result text, error text, retry_at text)),
+  gone AS (DELETE FROM outbox AS o USING s
+    WHERE o.id = s.id AND o.lease_owner = $1 AND o.status = 'queued'
+      AND (s.result = 'delivered' OR (s.result = 'failed' AND s.retry_at IS NULL))
+      AND o.action_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = o.action_id)
+    RETURNING o.id),
+  settled AS (UPDATE outbox AS o SET
     status = CASE s.result WHEN 'delivered' THEN 'delivered'
       WHEN 'failed' THEN CASE WHEN s.retry_at IS NULL THEN 'dead' ELSE 'queued' END ELSE o.status END,
     delivered_at = CASE WHEN s.result = 'delivered' THEN s.at ELSE o.delivered_at END,
@@ -39,9 +50,10 @@ const SETTLE = `UPDATE outbox AS o SET
     last_error = CASE s.result WHEN 'delivered' THEN NULL WHEN 'failed' THEN s.error ELSE o.last_error END,
     attempts = CASE WHEN s.result = 'released' THEN greatest(0, o.attempts - 1) ELSE o.attempts END,
     updated_at = s.at, lease_owner = NULL, lease_expires_at = NULL
-  FROM json_to_recordset($2::json) AS s(id text, at text, result text, error text, retry_at text)
-  WHERE o.id = s.id AND o.lease_owner = $1 AND o.status = 'queued'
-  RETURNING o.id`;
+  FROM s
+  WHERE o.id = s.id AND o.lease_owner = $1 AND o.status = 'queued' AND o.id NOT IN (SELECT id FROM gone)
+  RETURNING o.id)
+SELECT id FROM gone UNION ALL SELECT id FROM settled`;
 
 /**
  * Outbox rows as the batch writer inserts them (json_populate_recordset, which ignores the keys that

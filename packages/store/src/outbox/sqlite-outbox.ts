@@ -36,6 +36,12 @@ const RELEASED = `UPDATE outbox SET attempts = max(0, attempts - 1), updated_at 
     lease_expires_at = NULL
   WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
 
+// A message still to be sent when an archive removed its action (archive-side-tables.ts) goes when
+// it ends (delivered, or failed for good), as the archive removes the ended messages of the actions
+// it removes: kept, it would stay for ever, since no later archive looks for it.
+const ENDED_ORPHAN = `DELETE FROM outbox WHERE id = @id AND lease_owner = @owner AND status = 'queued'
+  AND action_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.id = outbox.action_id)`;
+
 const ANY_DUE = `SELECT 1 FROM outbox WHERE status = 'queued' AND next_attempt_at <= @at
   AND (lease_expires_at IS NULL OR lease_expires_at <= @at) LIMIT 1`;
 
@@ -45,6 +51,8 @@ const dueFirst = (a: OutboxMessage, b: OutboxMessage) =>
 /** Applies one outcome on the writer connection; whether the owner still held the lease. */
 function applyOutcome(sql: (text: string) => Database.Statement, owner: string, o: OutboxOutcome): boolean {
   const { id, at } = o;
+  const ends = o.result === 'delivered' || (o.result === 'failed' && o.retry_at === null);
+  if (ends && sql(ENDED_ORPHAN).run({ id, owner }).changes === 1) return true;
   switch (o.result) {
     case 'delivered':
       return sql(DELIVERED).run({ id, owner, at }).changes === 1;

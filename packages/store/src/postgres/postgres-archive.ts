@@ -7,6 +7,7 @@ import {
   rowToArchive,
 } from '../archive/archive-rows.js';
 import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.js';
+import { supersededUsage } from '../archive/usage-prune.js';
 import type { LedgerArchiveStore } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
@@ -23,6 +24,17 @@ const REMOVABLE = `SELECT a.id FROM actions a
     AND a.status = ANY($2::text[])
     AND NOT EXISTS (SELECT 1 FROM action_events e WHERE e.action_id = a.id AND e.seq > $1)
     AND NOT EXISTS (${GRANT_NOT_ENDED})`;
+
+/**
+ * One stretch of usage pruning: the rows in a range of the table's pages (a TID range scan), one
+ * statement in its own transaction. Submissions go on beside it: they only read a bucket's newest
+ * rows and the last one before a window's start, which it never removes.
+ */
+const PRUNE_USAGE = `DELETE FROM limit_usage u
+  WHERE u.ctid >= $2::tid AND u.ctid < $3::tid AND ${supersededUsage('$1')}`;
+const PAGES = `SELECT pg_relation_size('limit_usage') / current_setting('block_size')::bigint AS pages`;
+/** Rows of limit_usage per 8 KiB page, roughly (~100-byte rows): a stretch of rows in pages. */
+const ROWS_PER_PAGE = 64;
 
 type Query = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>;
 
@@ -150,6 +162,16 @@ export function createPostgresArchive(
       } finally {
         client.release(broken);
       }
+    },
+
+    async pruneUsage(before, from, stretch) {
+      return read('pruning limit usage', async () => {
+        const start = from ?? 0;
+        const end = start + Math.max(1, Math.ceil(stretch / ROWS_PER_PAGE));
+        const removed = await pool.query(PRUNE_USAGE, [before, `(${start},0)`, `(${end},0)`]);
+        const [size] = await query<{ pages: string }>(PAGES);
+        return { removed: removed.rowCount ?? 0, next: Number(size?.pages ?? 0) > end ? end : null };
+      });
     },
   };
 }

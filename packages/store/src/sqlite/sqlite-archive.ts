@@ -7,11 +7,14 @@ import {
   rowToArchive,
 } from '../archive/archive-rows.js';
 import { GRANT_NOT_ENDED, sideRowDeletes } from '../archive/archive-side-tables.js';
+import { supersededUsage } from '../archive/usage-prune.js';
 import type { LedgerArchiveStore, StoredArchive } from '../ledger-archive.js';
 import type { EventKey } from '../ledger-store.js';
 import { StoreError } from '../store.js';
 import { hashTextSql, uuidTextSql } from './compact-ids.js';
+import type { RecentUsage } from './recent-usage.js';
 import { LOWER_SEARCH_INDEXED, SEARCH_INDEXED_UPTO, SEARCH_TABLE, SEARCH_TEXT } from './search-batch.js';
+import { moveRecentUsage } from './sqlite-limit-usage.js';
 
 /** An event's action id as the actions table's text id (the ledger stores UUIDs as bytes, compact-ids.ts). */
 const EVENT_ACTION_ID = uuidTextSql('e.action_id');
@@ -45,11 +48,23 @@ const removedSeqs = (
 
 type Sql = (text: string) => Database.Statement;
 
-/** `store.ledger.archive` on SQLite; the commit runs through the group-commit queue (`write`). */
+/**
+ * One stretch of usage pruning: the rows in a rowid range (rowids ascend with insertion, so old rows
+ * come first; any order would do, since every row of the table is looked at once per pass).
+ */
+const PRUNE_USAGE = `DELETE FROM limit_usage AS u
+  WHERE u.rowid >= @from AND u.rowid < @to AND ${supersededUsage('@before')}`;
+
+/**
+ * `store.ledger.archive` on SQLite; the commit runs through the group-commit queue (`write`), and so
+ * do the stretches of usage pruning (`writeUsage`, which leaves the in-memory counts alone).
+ */
 export function createSqliteArchive(
   sql: Sql,
   read: <T>(doing: string, run: () => T) => T,
   write: <T>(run: () => T) => Promise<T>,
+  writeUsage: <T>(run: () => T) => Promise<T>,
+  recent: RecentUsage,
 ): LedgerArchiveStore {
   const latest = (): StoredArchive | null => {
     const row = sql(`SELECT ${ARCHIVE_SELECT} FROM ledger_archives ORDER BY last_seq DESC, id DESC LIMIT 1`).get() as
@@ -182,6 +197,29 @@ export function createSqliteArchive(
           `INSERT INTO ledger_archives (${ARCHIVE_COLUMNS.join(', ')}) VALUES (${placeholders})`,
         ).run(...archiveValues(record));
         return { id: Number(lastInsertRowid), ...record };
+      });
+    },
+
+    async pruneUsage(before, from, stretch) {
+      return writeUsage(() => {
+        // Undone in the mirror if this write fails, as a writer's savepoint would (sqlite-writer.ts).
+        const mark = recent.mark();
+        try {
+          // The first stretch moves the rows waiting in limit_usage_recent into limit_usage, so the
+          // pass sees every counted row (a move is always allowed: recent-usage.ts).
+          if (from === null) {
+            recent.sync();
+            moveRecentUsage(sql, recent);
+          }
+          const start = from ?? 0;
+          const end = start + Math.max(1, Math.floor(stretch));
+          const removed = sql(PRUNE_USAGE).run({ before, from: start, to: end }).changes;
+          const { last } = sql('SELECT max(rowid) AS last FROM limit_usage').get() as { last: number | null };
+          return { removed, next: last !== null && last >= end ? end : null };
+        } catch (error) {
+          recent.rollbackTo(mark);
+          throw error;
+        }
       });
     },
   };

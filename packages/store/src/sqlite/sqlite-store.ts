@@ -335,6 +335,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           (await write('archiving the ledger', () => queue.enqueue(run, () => counts.reset()))) as ReturnType<
             typeof run
           >,
+        async (run) => (await write('pruning limit usage', () => queue.enqueue(run))) as ReturnType<typeof run>,
+        recent,
       ),
     },
 

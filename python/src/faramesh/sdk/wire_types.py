@@ -179,3 +179,4 @@ class LedgerArchiveResult(TypedDict, total=False):
     dir: Optional[str]
     segments: List[JsonObject]
     record: Optional[JsonObject]
+    limit_usage: Optional[Dict[str, Any]]

@@ -5,6 +5,7 @@ import { TERMINAL_STATUSES } from '@faramesh/contract';
 import { createPostgresStore, createSqliteStore, type Store } from '@faramesh/store';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeWithPostgres } from '../../../../store/src/postgres/postgres-cluster.test-support.js';
+import { newEvents, sampleAction } from '../../../../store/src/store.contract.js';
 import { makeCheckpoint } from '../checkpoint-signature.js';
 import { Checkpointer } from '../checkpointer.js';
 import { auditLedger } from '../ledger-audit.js';
@@ -56,7 +57,12 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
       key: LedgerSigningKey | null,
       dir: string,
       before: string,
-      extra: { onStep?: (step: ArchiveStep) => void; maxSegmentBytes?: number; dryRun?: boolean } = {},
+      extra: {
+        onStep?: (step: ArchiveStep) => void;
+        maxSegmentBytes?: number;
+        dryRun?: boolean;
+        usagePruneStretch?: number;
+      } = {},
     ) =>
       archiveLedger(
         {
@@ -66,6 +72,7 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
           now,
           check: () => quickLedgerCheck(s.ledger, { key, checkpointFile: null }),
           ...(extra.onStep ? { onStep: extra.onStep } : {}),
+          ...(extra.usagePruneStretch ? { usagePruneStretch: extra.usagePruneStretch } : {}),
         },
         {
           before,
@@ -234,6 +241,49 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
       expect(audit.limitations.join(' ')).toMatch(/Not every archive record is signed/);
       const segments = await verifySegments(segmentPaths(dir), null);
       expect(segments.segments.map((seg) => seg.signature)).toEqual(['unsigned']);
+    });
+
+    it('prunes the limit usage no window reaches after an archive, also with nothing to archive, and never on a dry run', async () => {
+      const db = await database();
+      store = db.open();
+      const s = store;
+      await s.migrate();
+      // One bucket's allowed actions, counted at these times (now() is 2031-01-01): three before the
+      // reach of the longest window (365 days and a day: 2029-12-31), two within it.
+      const times = ['2029-06-01', '2029-07-01', '2029-08-01', '2030-06-01', '2030-12-01'];
+      for (const [i, day] of times.entries()) {
+        const action = sampleAction({ created_at: `${day}T00:00:00.000Z` });
+        await s.createAction({
+          action,
+          events: newEvents('created', 'decision_made'),
+          limit: {
+            key: 'bucket',
+            since: '2000-01-01T00:00:00.000Z',
+            decide: () => ({ action, events: newEvents('created', 'decision_made'), amount: 10 ** i }),
+          },
+        });
+      }
+      const windows = async () =>
+        Promise.all(
+          ['2029-12-31', '2030-03-01', '2030-06-01'].map((day) => s.limitUsage('bucket', `${day}T00:00:00Z`)),
+        );
+      expect(await windows()).toEqual([11000, 11000, 10000]);
+      const dir = tempDir();
+      const dry = await run(s, null, dir, FAR_FUTURE, { dryRun: true });
+      expect(dry.limit_usage).toBeNull();
+      // The five actions are allowed, not finished: the archive keeps them all and prunes all the same.
+      const first = await run(s, null, dir, FAR_FUTURE, { usagePruneStretch: 2 });
+      expect(first).toMatchObject({
+        archived: true,
+        removed_actions: 0,
+        limit_usage: { before: '2029-12-31T00:00:00.000Z', removed_rows: 2 },
+      });
+      expect(await windows()).toEqual([11000, 11000, 10000]);
+      expect(await run(s, null, dir, FAR_FUTURE)).toMatchObject({
+        range: null,
+        limit_usage: { removed_rows: 0 },
+      });
+      expect(await windows()).toEqual([11000, 11000, 10000]);
     });
 
     it('names the line of a tampered segment', async () => {

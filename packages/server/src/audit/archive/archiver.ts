@@ -20,6 +20,7 @@ import { ARCHIVE_DOMAIN, signStatement } from './archive-signature.js';
 import { dropRewritten, setAsideLeftovers } from './leftovers.js';
 import { RetainedDigest } from './retained-digest.js';
 import { SegmentWriter } from './segment-writer.js';
+import { pruneLimitUsage } from './usage-prune.js';
 
 /** Where an archive run is; a test hook may stop the process at any of them (a crash, for tests). */
 export type ArchiveStep = 'segments_written' | ArchiveCommitStep | 'committed';
@@ -33,6 +34,8 @@ export interface ArchiverDeps {
   /** The quick consistency checks: an archive of a damaged ledger is refused. */
   check: () => Promise<LedgerProblem[]>;
   onStep?: (step: ArchiveStep) => void;
+  /** Usage rows looked at per write transaction when pruning (tests make it small). */
+  usagePruneStretch?: number;
 }
 
 export interface ArchiveOptions {
@@ -55,9 +58,17 @@ export const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024;
  * finished actions whose every event is in it and records a (signed) archive the remaining ledger
  * chains to. Killed at any point, it leaves either the old ledger (plus segment files a re-run
  * replaces) or the archived one; a re-run completes the archive, and one after that finds nothing
- * left to do.
+ * left to do. Unless it is a dry run, it then prunes the limit usage no window reaches any more
+ * (usage-prune.ts), whether or not there was a stretch to archive.
  */
 export async function archiveLedger(deps: ArchiverDeps, options: ArchiveOptions): Promise<LedgerArchiveResult> {
+  const result = await archiveStretch(deps, options);
+  const archive = deps.ledger.archive;
+  if (options.dryRun || archive === undefined) return result;
+  return { ...result, limit_usage: await pruneLimitUsage(archive, deps.now(), deps.usagePruneStretch) };
+}
+
+async function archiveStretch(deps: ArchiverDeps, options: ArchiveOptions): Promise<LedgerArchiveResult> {
   const archive = deps.ledger.archive;
   if (archive === undefined) {
     throw new ApiError('archive_not_configured', 'this storage backend keeps no ledger to archive (memory)');
@@ -80,6 +91,7 @@ export async function archiveLedger(deps: ArchiverDeps, options: ArchiveOptions)
     dir: options.dryRun ? null : options.dir,
     segments: [],
     record: null,
+    limit_usage: null,
   };
   if (lastSeq <= from.seq) return result;
 
