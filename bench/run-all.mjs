@@ -24,6 +24,7 @@ const SUITE = [
   'features-submit.mjs',
   'limits-grants.mjs',
   'limit-window.mjs',
+  'usage-prune.mjs',
   'postgres-submit.mjs',
 ];
 

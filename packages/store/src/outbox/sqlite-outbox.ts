@@ -26,12 +26,15 @@ const CLAIM = `UPDATE outbox SET lease_owner = @owner, lease_expires_at = @until
   WHERE n = 1 OR @bytes IS NULL OR bytes <= @bytes)
   RETURNING ${COLUMNS}`;
 
+// An outcome that ends a message applies only while its action is still there (or it names none);
+// otherwise ENDED_ORPHAN below deletes it instead. One statement on the usual path.
+const ACTION_KEPT = 'action_id IS NULL OR EXISTS (SELECT 1 FROM actions a WHERE a.id = outbox.action_id)';
 const DELIVERED = `UPDATE outbox SET status = 'delivered', delivered_at = @at, updated_at = @at, last_error = NULL,
     lease_owner = NULL, lease_expires_at = NULL
-  WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
+  WHERE id = @id AND lease_owner = @owner AND status = 'queued' AND (${ACTION_KEPT})`;
 const FAILED = `UPDATE outbox SET status = @status, next_attempt_at = coalesce(@retry, next_attempt_at),
     last_error = @error, updated_at = @at, lease_owner = NULL, lease_expires_at = NULL
-  WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
+  WHERE id = @id AND lease_owner = @owner AND status = 'queued' AND (@retry IS NOT NULL OR ${ACTION_KEPT})`;
 const RELEASED = `UPDATE outbox SET attempts = max(0, attempts - 1), updated_at = @at, lease_owner = NULL,
     lease_expires_at = NULL
   WHERE id = @id AND lease_owner = @owner AND status = 'queued'`;
@@ -51,11 +54,11 @@ const dueFirst = (a: OutboxMessage, b: OutboxMessage) =>
 /** Applies one outcome on the writer connection; whether the owner still held the lease. */
 function applyOutcome(sql: (text: string) => Database.Statement, owner: string, o: OutboxOutcome): boolean {
   const { id, at } = o;
-  const ends = o.result === 'delivered' || (o.result === 'failed' && o.retry_at === null);
-  if (ends && sql(ENDED_ORPHAN).run({ id, owner }).changes === 1) return true;
+  // Not applied: a lease lost to another worker, or an ended message whose action is gone.
+  const orphanEnded = () => sql(ENDED_ORPHAN).run({ id, owner }).changes === 1;
   switch (o.result) {
     case 'delivered':
-      return sql(DELIVERED).run({ id, owner, at }).changes === 1;
+      return sql(DELIVERED).run({ id, owner, at }).changes === 1 || orphanEnded();
     case 'failed':
       return (
         sql(FAILED).run({
@@ -65,7 +68,8 @@ function applyOutcome(sql: (text: string) => Database.Statement, owner: string, 
           status: o.retry_at === null ? 'dead' : 'queued',
           retry: o.retry_at,
           error: boundedError(o.error),
-        }).changes === 1
+        }).changes === 1 ||
+        (o.retry_at === null && orphanEnded())
       );
     case 'released':
       return sql(RELEASED).run({ id, owner, at }).changes === 1;
