@@ -1,31 +1,34 @@
-// What pruning limit usage costs (what `faramesh archive` does after its ledger stretch), on SQLite,
-// and what it does to the submissions that go on meanwhile:
+// What pruning limit usage costs (what `faramesh archive` does after its ledger stretch), and what it
+// does to the submissions that go on meanwhile:
 //
-//   node bench/usage-prune.mjs [--smoke] [--rows N] [--buckets N] [--stretch N]   (after `npm run build`)
+//   node bench/usage-prune.mjs [--smoke] [--postgres] [--rows N] [--buckets N] [--stretch N]   (after `npm run build`)
 //
 // A store whose limit_usage holds N counted rows (default 2,000,000) over B buckets (1,024), spread
 // evenly over the last two years, so a bit under half were counted before the reach of the longest
 // window (366 days) and can go. The pass (`store.ledger.archive.pruneUsage`, `--stretch` rows per
-// write transaction, the archiver's 4,096 by default) is timed, with the slowest stretch. Meanwhile
+// write transaction, the archiver's 1,024 by default) is timed, with the slowest stretch. Meanwhile
 // 16 writers keep making limited submissions over the same buckets: their latency (p50/p99) during
 // the pass is printed beside the same load with no pass running (the baseline, same store, just
 // before). The windows of 64 buckets are checked equal before and after, and a second pass must
-// remove nothing.
+// remove nothing. SQLite (a file, FULL) by default; `--postgres` on a throwaway cluster (Debian's
+// `postgresql`).
 import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { createSqliteStore } from '../packages/store/dist/index.js';
+import { createPostgresStore, createSqliteStore } from '../packages/store/dist/index.js';
+import { startThrowawayCluster } from '../packages/store/dist/postgres/throwaway-cluster.js';
 import { header } from './lib/machine.mjs';
 import { migratedFile } from './lib/migrated-file.mjs';
 import { quantile } from './lib/stats.mjs';
 
 const smoke = process.argv.includes('--smoke');
+const postgres = process.argv.includes('--postgres');
 const flag = (name, fallback) => {
   const at = process.argv.indexOf(name);
   return at > 0 ? Number(process.argv[at + 1]) : fallback;
 };
 const rows = flag('--rows', smoke ? 20_000 : 2_000_000);
 const buckets = flag('--buckets', smoke ? 16 : 1_024);
-const stretch = flag('--stretch', 4_096);
+const stretch = flag('--stretch', 1_024);
 const WRITERS = 16;
 const DAY = 86_400_000;
 const now = Date.now();
@@ -33,39 +36,69 @@ const cutoff = new Date(now - 366 * DAY).toISOString();
 const first = now - 2 * 365 * DAY;
 const step = (2 * 365 * DAY - 60_000) / rows;
 const keyOf = (b) => `bucket-${String(b).padStart(5, '0')}`;
+const countedAt = (i) => new Date(first + i * step).toISOString();
 
-header(
-  `Limit usage pruning: ${rows.toLocaleString('en')} counted rows over ${buckets} buckets across two years, ${stretch} rows per transaction, ${WRITERS} writers submitting meanwhile`,
-);
-const { dir, path } = await migratedFile(createSqliteStore, 'faramesh-usage-prune-');
-try {
+/** A SQLite file with the rows, written directly; its store, and how to remove it. */
+async function sqliteWithRows() {
+  const { dir, path } = await migratedFile(createSqliteStore, 'faramesh-usage-prune-');
   const db = new Database(path);
   const insert = db.prepare(
     'INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, ?, ?, ?)',
   );
   const totals = new Array(buckets).fill(0);
-  let prunable = 0;
-  const seen = new Set();
   db.transaction(() => {
     for (let i = 0; i < rows; i++) {
       const b = i % buckets;
-      const amount = (i % 7) + 1;
-      totals[b] += amount;
-      const at = new Date(first + i * step).toISOString();
-      insert.run(`a${i}`, keyOf(b), amount, at, totals[b]);
+      totals[b] += (i % 7) + 1;
+      insert.run(`a${i}`, keyOf(b), (i % 7) + 1, countedAt(i), totals[b]);
     }
   })();
-  // Rows before the cutoff, less each bucket's last one there.
-  for (let i = 0; i < rows; i++) {
-    if (new Date(first + i * step).toISOString() < cutoff) {
-      prunable += 1;
-      seen.add(i % buckets);
-    }
-  }
-  prunable -= seen.size;
   db.close();
+  return { store: createSqliteStore({ path }), done: async () => rmSync(dir, { recursive: true, force: true }) };
+}
 
-  const store = createSqliteStore({ path });
+/** A database of a throwaway PostgreSQL cluster with the same rows, generated in SQL. */
+async function postgresWithRows() {
+  const cluster = await startThrowawayCluster();
+  const dsn = await cluster.createDatabase('usage_prune');
+  const store = createPostgresStore({ dsn, poolSize: 8 });
+  await store.migrate();
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: dsn });
+  await client.connect();
+  await client.query(
+    `INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running)
+     SELECT 'a' || i, 'bucket-' || lpad((i % $2)::text, 5, '0'), i % 7 + 1,
+       to_char(to_timestamp(($3::double precision + i * $4::double precision) / 1000) AT TIME ZONE 'UTC',
+         'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+       sum(i % 7 + 1) OVER (PARTITION BY i % $2 ORDER BY i)
+     FROM generate_series(0, $1::bigint - 1) AS i`,
+    [rows, buckets, first, step],
+  );
+  await client.query('VACUUM ANALYZE limit_usage');
+  await client.end();
+  return {
+    store,
+    done: async () => {
+      await store.close();
+      await cluster.destroy();
+    },
+  };
+}
+
+header(
+  `Limit usage pruning on ${postgres ? 'PostgreSQL' : 'SQLite'}: ${rows.toLocaleString('en')} counted rows over ${buckets} buckets across two years, ${stretch} rows per transaction, ${WRITERS} writers submitting meanwhile`,
+);
+// Rows before the cutoff, less each bucket's last one there: what the pass must remove.
+let prunable = 0;
+const early = new Set();
+for (let i = 0; i < rows && countedAt(i) < cutoff; i++) {
+  prunable += 1;
+  early.add(i % buckets);
+}
+prunable -= early.size;
+const { store, done: cleanup } = postgres ? await postgresWithRows() : await sqliteWithRows();
+try {
   const archive = store.ledger.archive;
   const checked = Array.from({ length: Math.min(64, buckets) }, (_, i) => keyOf(Math.floor((i * buckets) / 64)));
   const sinceOf = (days) => new Date(now - days * DAY).toISOString();
@@ -192,5 +225,5 @@ try {
     `  windows of ${checked.length} buckets (365, 30, 1 days) equal before and after, plus the submissions made meanwhile`,
   );
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  await cleanup();
 }
