@@ -161,6 +161,69 @@ describe('faramesh archive (SQLite)', () => {
       await bare.stop();
     }
   });
+
+  it('prunes the limit usage no window reaches, and the limit goes on counting the rest', async () => {
+    const dir = workDir();
+    writeFileSync(
+      dir.policy,
+      'rules:\n  - match: { tool: http, op: get }\n    allow: true\n    limit: { count: 3, per: 1h, by: [agent_id] }\n',
+    );
+    const call = (url: string) =>
+      api(url, '/v1/actions', {
+        body: { agent_id: 'agent-a', tool: 'http', operation: 'get', params: { url: 'https://example.com/' } },
+      });
+    let server = await startServer({ dir: dir.dir });
+    try {
+      for (let i = 0; i < 2; i++) expect((await call(server.url)).json.status).toBe('allowed');
+    } finally {
+      await server.stop();
+    }
+    // Three calls of the same agent counted a year and a half ago, before the two just made (their
+    // running totals shift up by 3): what a server running since then would hold.
+    const db = new Database(dir.db);
+    const { limit_key: key } = db.prepare('SELECT limit_key FROM limit_usage_recent LIMIT 1').get() as {
+      limit_key: string;
+    };
+    const old = Date.now() - 548 * 86_400_000;
+    const insert = db.prepare(
+      'INSERT INTO limit_usage (action_id, limit_key, amount, counted_at, running) VALUES (?, ?, 1, ?, ?)',
+    );
+    for (let i = 0; i < 3; i++) insert.run(`old-${i}`, key, new Date(old + i * 86_400_000).toISOString(), i + 1);
+    db.prepare('UPDATE limit_usage_recent SET running = running + 3').run();
+    db.close();
+
+    const out = join(dir.dir, 'archive');
+    const dry = await runCli(['archive', '--before', '1s', '--db', dir.db, '--out', out, '--dry-run', '--json'], {
+      cwd: dir.dir,
+    });
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, limit_usage: null });
+    const run = await runCli(['archive', '--before', '1s', '--db', dir.db, '--out', out], { cwd: dir.dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/removed 2 limit usage rows counted before \S+, which no limit's window reaches/);
+    const again = await runCli(['archive', '--before', '1s', '--db', dir.db, '--out', out, '--json'], {
+      cwd: dir.dir,
+    });
+    expect(JSON.parse(again.stdout)).toMatchObject({ limit_usage: { removed_rows: 0 } });
+    const left = new Database(dir.db, { readonly: true });
+    expect(left.prepare("SELECT action_id FROM limit_usage WHERE action_id LIKE 'old-%'").pluck().all()).toEqual([
+      'old-2',
+    ]);
+    left.close();
+
+    // The two calls of the last hour still count: one more is allowed, the next waits at 3 used.
+    server = await startServer({ dir: dir.dir });
+    try {
+      expect((await call(server.url)).json.status).toBe('allowed');
+      expect((await call(server.url)).json).toMatchObject({
+        status: 'pending_approval',
+        reason: 'limit 3 per 1h by agent_id reached: 3 used',
+      });
+    } finally {
+      await server.stop();
+    }
+    const verify = await runCli(['audit', 'verify', '--db', dir.db, '--json'], { cwd: dir.dir });
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+  });
 });
 
 describeWithPostgres('faramesh archive (PostgreSQL)', (cluster) => {
