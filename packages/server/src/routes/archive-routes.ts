@@ -14,8 +14,9 @@ interface ArchiveBody {
 
 /**
  * Retention: archives the ledger up to a cutoff into segment files under FARAMESH_ARCHIVE_DIR and
- * removes the archived, finished actions (admin). Synchronous: it answers once the segments are
- * fsynced and the removal committed, with what was archived and where.
+ * removes the archived, finished actions (admin), then prunes the limit usage no window reaches
+ * (archiver.ts). Synchronous: it answers once the segments are fsynced, the removal committed and
+ * the pruning done, with what was archived and where.
  */
 export function registerArchiveRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post<{ Body: ArchiveBody }>(
