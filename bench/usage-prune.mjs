@@ -16,6 +16,7 @@ import { rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createPostgresStore, createSqliteStore } from '../packages/store/dist/index.js';
 import { startThrowawayCluster } from '../packages/store/dist/postgres/throwaway-cluster.js';
+import { input } from './lib/generate-actions.mjs';
 import { header } from './lib/machine.mjs';
 import { migratedFile } from './lib/migrated-file.mjs';
 import { quantile } from './lib/stats.mjs';
@@ -113,39 +114,17 @@ try {
     n += 1;
     const b = n % buckets;
     submitted[b] += 1;
+    // The generator's submission (bench/lib/generate-actions.mjs), made an allowed call of now.
+    const { action: generated, events } = input(n, Date.now());
     const action = {
-      id: crypto.randomUUID(),
+      ...generated,
       agent_id: `agent-${b}`,
-      tool: 'http',
-      operation: 'get',
-      params: { url: `https://api.example.com/items/${n}` },
-      context: {},
       status: 'allowed',
       decision: 'allow',
-      reason: 'within the limit',
-      reason_code: 'rule_matched',
-      risk_level: 'low',
-      risk_rule: null,
-      matched_rule: { index: 0, description: 'limited reads' },
-      policy_version: 'v1',
-      policy_hash: 'a'.repeat(64),
-      request_hash: 'b'.repeat(64),
-      approval_token: null,
+      reason_code: 'rule_allow',
       approval_expires_at: null,
-      approval_decided_by: null,
-      approval_decided_at: null,
-      approval_reason: null,
-      submitted_by: null,
-      idempotency_key: null,
-      started_at: null,
-      finished_at: null,
-      result_error: null,
       created_at: new Date().toISOString(),
     };
-    const events = [
-      { id: crypto.randomUUID(), event_type: 'created', meta: {} },
-      { id: crypto.randomUUID(), event_type: 'decision_made', meta: {} },
-    ];
     const began = performance.now();
     await store.createAction({
       action,

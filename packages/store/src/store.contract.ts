@@ -20,6 +20,7 @@ import { describeSessionsContract } from './contract/sessions.contract.js';
 import { describeShadowContract } from './contract/shadow.contract.js';
 import { describeSlackMessagesContract } from './contract/slack-messages.contract.js';
 import { describeTokensContract } from './contract/tokens.contract.js';
+import { describeUsagePruneContract } from './contract/usage-prune.contract.js';
 import { describeWritesContract } from './contract/writes.contract.js';
 import type { Store } from './store.js';
 
@@ -31,7 +32,7 @@ export {
   type StoreCapabilities,
   sampleAction,
 } from './contract/fixtures.js';
-export { describeLimitsContract };
+export { describeLimitsContract, describeUsagePruneContract };
 
 /** Every part of the contract, in the order they run. */
 const ALL_PARTS: readonly ((scope: ContractScope) => void)[] = [
@@ -50,6 +51,7 @@ const ALL_PARTS: readonly ((scope: ContractScope) => void)[] = [
   describeShadowContract,
   describeGrantsContract,
   describeLimitsContract,
+  describeUsagePruneContract,
 ];
 
 export function describeStoreContract(

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeLimitsContract, describeStoreContract, newEvents, sampleAction } from '../store.contract.js';
+import {
+  describeLimitsContract,
+  describeStoreContract,
+  describeUsagePruneContract,
+  newEvents,
+  sampleAction,
+} from '../store.contract.js';
 import type { CreateActionInput, Store } from '../store.js';
 import { RecentUsage, runningAtOrBefore } from './recent-usage.js';
 import { openedSqliteStore } from './sqlite-contract.test-support.js';
@@ -29,7 +35,7 @@ async function opened(path: string, usageMoveRows: number): Promise<Store> {
   return store;
 }
 
-// The limits contract again with usage moved into its index every two rows, so that most of its
+// The limits and pruning contracts again with usage moved into its index every two rows, so that most of its
 // reads combine rows already moved with rows still waiting to move.
 describeStoreContract(
   'sqlite, usage moved every 2 rows',
@@ -38,7 +44,7 @@ describeStoreContract(
     return openedSqliteStore(dir, join(dir, 'actions.db'), { usageMoveRows: 2 });
   },
   { durable: true },
-  [describeLimitsContract],
+  [describeLimitsContract, describeUsagePruneContract],
 );
 
 const at = (ms: number): string => new Date(Date.parse('2031-01-01T00:00:00.000Z') + ms).toISOString();

@@ -62,17 +62,20 @@ export const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024;
  * (usage-prune.ts), whether or not there was a stretch to archive.
  */
 export async function archiveLedger(deps: ArchiverDeps, options: ArchiveOptions): Promise<LedgerArchiveResult> {
-  const result = await archiveStretch(deps, options);
-  const archive = deps.ledger.archive;
-  if (options.dryRun || archive === undefined) return result;
-  return { ...result, limit_usage: await pruneLimitUsage(archive, deps.now(), deps.usagePruneStretch) };
-}
-
-async function archiveStretch(deps: ArchiverDeps, options: ArchiveOptions): Promise<LedgerArchiveResult> {
   const archive = deps.ledger.archive;
   if (archive === undefined) {
     throw new ApiError('archive_not_configured', 'this storage backend keeps no ledger to archive (memory)');
   }
+  const result = await archiveStretch(archive, deps, options);
+  if (options.dryRun) return result;
+  return { ...result, limit_usage: await pruneLimitUsage(archive, deps.now(), deps.usagePruneStretch) };
+}
+
+async function archiveStretch(
+  archive: LedgerArchiveStore,
+  deps: ArchiverDeps,
+  options: ArchiveOptions,
+): Promise<LedgerArchiveResult> {
   const problems = await deps.check();
   if (problems.length > 0) throw inconsistent(problems);
 
