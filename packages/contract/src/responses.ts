@@ -138,7 +138,10 @@ export interface LimitTrace {
 
 /** One command a shell command line would run. */
 export interface ShellCommandTrace {
+  /** The program's file name (what rules match). */
   name: string;
+  /** The command word as written (`/usr/bin/rm`, `./rm`, `rm`). */
+  path: string;
   args: readonly string[];
   dynamic_args: boolean;
   assignments: readonly string[];

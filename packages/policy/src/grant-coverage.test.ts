@@ -53,6 +53,27 @@ describe('grantCovers', () => {
     expect(grantCovers(terms(), call(), 0)).toEqual({ covered: true });
   });
 
+  it("never lifts a limit: a call over its rule's limit is not covered", () => {
+    const limit = {
+      measure: 'count' as const,
+      sum: null,
+      max: 3,
+      per_ms: 3_600_000,
+      by: ['agent_id'],
+      over_limit: 'require_approval' as const,
+      text: 'limit 3 per 1h by agent_id',
+      rule: 0,
+      key: 'k',
+      amount: 1,
+      used: 3,
+      reached: true,
+    };
+    const over = verdict({ reason_code: 'limit_reached', limit });
+    expect(grantCovers(terms(), call({ verdict: over }), 0)).toMatchObject({ covered: false, refusal: 'limit' });
+    const within = verdict({ limit: { ...limit, used: 1, reached: false } });
+    expect(grantCovers(terms(), call({ verdict: within }), 0)).toEqual({ covered: true });
+  });
+
   it('never overrides a deny, and has nothing to do for an allow', () => {
     const denied = grantCovers(terms(), call({ verdict: verdict({ decision: 'deny', reason_code: 'rule_deny' }) }), 0);
     expect(denied).toMatchObject({ covered: false, refusal: 'not_require_approval' });

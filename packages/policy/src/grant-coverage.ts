@@ -31,13 +31,13 @@ export interface GrantCandidateCall {
   submitter_may_decide: boolean;
 }
 
-export type GrantRefusal = 'not_require_approval' | 'high_risk' | 'approvers' | 'scope';
+export type GrantRefusal = 'not_require_approval' | 'limit' | 'high_risk' | 'approvers' | 'scope';
 
 export type Coverage = { covered: true } | { covered: false; refusal: GrantRefusal; why: string };
 
 /**
  * Whether a grant turns this call's `require_approval` into an allow. Never over `deny` (nor for an
- * allow, which needs no grant); a high-risk call only when the grant says `high_risk` and every
+ * allow, which needs no grant), nor over a limit the call exceeds; a high-risk call only when the grant says `high_risk` and every
  * creator may grant high risk; and the creators must satisfy the rule's own approval requirement
  * exactly as if each had approved this call now: the named approvers, the number of distinct
  * approvals, and never the submitter between named identities. Then the scope must hold.
@@ -46,6 +46,11 @@ export function grantCovers(terms: GrantTerms, call: GrantCandidateCall, nowMs: 
   const { verdict } = call;
   if (verdict.decision !== 'require_approval') {
     return refuse('not_require_approval', `the policy decided ${verdict.decision}; grants only replace approvals`);
+  }
+  // A limit bounds what passes without a person as it happens: a grant never lifts it. (Within the
+  // limit a granted call still counts: the server writes it through the limit's gate.)
+  if (verdict.limit?.reached === true) {
+    return refuse('limit', `the call is over its rule's limit (${verdict.limit.text}); grants never lift a limit`);
   }
   if (verdict.risk_level === 'high') {
     if (!terms.high_risk) return refuse('high_risk', 'the call is high risk and the grant does not cover high risk');

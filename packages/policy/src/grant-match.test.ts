@@ -73,6 +73,16 @@ describe('matchGrantScope: command', () => {
     expect(covers(s, { cmd: 'X=1 ls -la /tmp' })).toBe(false);
   });
 
+  it('does not cover another program of the same file name, nor the same one named another way', () => {
+    for (const word of ['/tmp/evil/ls', './ls', '../../home/bot/ls', 'bin/ls', '~/ls', 'c:/x/ls', '/bin/ls']) {
+      expect(covers(s, { cmd: `${word} -la /tmp` }), word).toBe(false);
+    }
+    const absolute = scope({ cmd: { command: '/usr/bin/rm -f /tmp/x' } });
+    expect(covers(absolute, { cmd: "'/usr/bin/rm' -f /tmp/x" })).toBe(true);
+    expect(covers(absolute, { cmd: 'rm -f /tmp/x' })).toBe(false);
+    expect(covers(absolute, { cmd: '/tmp/usr/bin/rm -f /tmp/x' })).toBe(false);
+  });
+
   it('does not cover what the analysis cannot resolve, nor a non-string', () => {
     expect(covers(s, { cmd: '$(echo ls) -la /tmp' })).toBe(false);
     expect(covers(s, { cmd: ['ls', '-la', '/tmp'] })).toBe(false);

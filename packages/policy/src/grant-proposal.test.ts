@@ -48,6 +48,13 @@ describe('proposeGrantScope', () => {
     });
   });
 
+  it('never offers a filesystem root: a path at the top is offered as exactly itself', () => {
+    for (const path of ['/etc', '/.ssh', 'file:///x', 'C:\\boot.ini', '/']) {
+      expect(proposeGrantScope(action('fs', { path })).params, path).toEqual({ path: { equals: path } });
+    }
+    expect(proposeGrantScope(action('fs', { path: '/etc/passwd' })).params).toEqual({ path: { path_under: '/etc' } });
+  });
+
   it('always proposes a valid scope that covers the action it came from', () => {
     const samples = [
       action('shell', { cmd: 'git status', cwd: '/repo' }),

@@ -45,7 +45,11 @@ function proposeConstraint(key: string, value: unknown): ParamConstraint {
   return { equals: value };
 }
 
-/** The directory holding `path`, when every reading of it is absolute and in the same directory. */
+/**
+ * The directory holding `path`, when every reading of it is absolute and in the same directory —
+ * never a filesystem root: "under /" would be every file (`/etc`, `/.ssh`), so a path at the top
+ * is offered as exactly itself.
+ */
 function parentDirectory(path: string): string | null {
   const read = readPath(path);
   if (!read.ok) return null;
@@ -54,8 +58,8 @@ function parentDirectory(path: string): string | null {
   return [...parents][0] as string;
 }
 
-function parentOf(reading: string): string {
-  const slash = reading.lastIndexOf('/');
-  const parent = reading.slice(0, slash);
-  return parent === '' || /^[A-Z]:$/.test(parent) ? `${parent}/` : parent;
+/** The reading's directory, or null when that is a root (`/`, `C:/`). */
+function parentOf(reading: string): string | null {
+  const parent = reading.slice(0, reading.lastIndexOf('/'));
+  return parent === '' || /^[A-Z]:$/.test(parent) ? null : parent;
 }

@@ -18,19 +18,38 @@ export function lookupPath(root: unknown, segments: readonly string[]): Lookup {
   return { found: true, value: current };
 }
 
-// A string amount counts only when it is entirely a plain decimal number: no spaces, exponents or hex.
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+// A string amount counts only when it is entirely a plain decimal number: an optional minus, digits
+// without leading zeros, an optional fraction (no spaces, `+`, exponents, hex, `.5` or `5.`).
+const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /** `params.amount` as a number, or NaN when missing or not numeric (NaN fails every comparison). */
 export function amountOf(params: Record<string, unknown>): number {
   return numberOf(Object.hasOwn(params, 'amount') ? params.amount : undefined);
 }
 
-/** A finite number, or a string that is entirely a plain decimal number, as a number; NaN otherwise. */
+/**
+ * A finite number, or a string that is entirely a plain decimal number, as a number; NaN otherwise.
+ * A string counts only when the number is exactly the decimal it writes (trailing zeros aside):
+ * `"100.00000000000000001"` or `"9007199254740993"` would compare as a neighbour (100, 2^53) while
+ * the tool reading the string gets more, so they are not numbers here (the stricter outcome).
+ */
 export function numberOf(value: unknown): number {
   if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
-  if (typeof value === 'string' && DECIMAL.test(value)) return Number(value);
-  return Number.NaN;
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return Number.NaN;
+  const number = Number(value);
+  return shortestDecimal(number) === withoutTrailingZeros(value) ? number : Number.NaN;
+}
+
+/** `12.50` → `12.5`, `3.0` → `3`, `-0` → `0`: the decimal as JavaScript writes the number back. */
+function withoutTrailingZeros(text: string): string {
+  const trimmed = text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+  return trimmed === '-0' ? '0' : trimmed;
+}
+
+/** The number's shortest round-trip decimal, or null when JavaScript writes it with an exponent. */
+function shortestDecimal(number: number): string | null {
+  const text = String(number);
+  return text.includes('e') ? null : text;
 }
 
 /** A string param by name, or null. */

@@ -40,9 +40,16 @@ describe('analyzeShell', () => {
     ]);
   });
 
-  it('removes quotes and reduces the command word to its basename', () => {
+  it('removes quotes and reduces the command word to its basename, keeping the word as written', () => {
     const [command] = analyzeShell(`/usr/bin/'r'"m" -r\\f "a b" $'\\x41'`).commands;
-    expect(command).toEqual({ name: 'rm', args: ['-rf', 'a b', 'A'], dynamic_args: false, assignments: [], via: [] });
+    expect(command).toEqual({
+      name: 'rm',
+      path: '/usr/bin/rm',
+      args: ['-rf', 'a b', 'A'],
+      dynamic_args: false,
+      assignments: [],
+      via: [],
+    });
   });
 
   it('marks arguments known only at run time', () => {

@@ -2,6 +2,11 @@
 export interface ShellCommand {
   /** Basename of the command word after quote removal (`/usr/bin/'rm'` → `rm`). */
   readonly name: string;
+  /**
+   * The command word as written, after quote removal (`/usr/bin/rm`, `./rm`, `rm`): rules match the
+   * name, but a standing grant compares this, so `/tmp/x/ls` is not the `ls` that was granted.
+   */
+  readonly path: string;
   /** Its arguments after quote removal; unknown values keep their source text (`$HOME`). */
   readonly args: readonly string[];
   /** True when some argument is known only at run time (expansion, glob, or fed by xargs/find). */

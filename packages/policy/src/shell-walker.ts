@@ -227,6 +227,7 @@ export class ShellWalker implements RedirectWalker {
     ];
     const command: ShellCommand = {
       name,
+      path: commandWord.text,
       args: args.map((w) => w.text),
       dynamic_args: argsFromInput || args.some((w) => w.dynamic),
       assignments,
@@ -343,7 +344,7 @@ export class ShellWalker implements RedirectWalker {
         args.push(word.text);
       }
     }
-    const command = { name: keyword, args, dynamic_args: dynamic, assignments: [], via: scope.via };
+    const command = { name: keyword, path: keyword, args, dynamic_args: dynamic, assignments: [], via: scope.via };
     this.fill(slot, command, [keyword, ...args].join(' '));
   }
 

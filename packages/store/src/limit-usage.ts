@@ -9,6 +9,8 @@
  * action's status alone — `allowed` counts from its creation, `pending_approval` from the
  * transition that approves it, anything else never.
  */
+
+import type { GrantUse } from './grants/grant-store.js';
 import type { NewOutboxMessage } from './outbox/outbox-store.js';
 import { type CreateActionInput, type NewAction, type NewEvent, StoreError } from './store.js';
 import { type ActionJson, validateCreate, validateDecision } from './validate-input.js';
@@ -32,6 +34,11 @@ export interface GatedCreate {
   action: NewAction;
   events: NewEvent[];
   notifications?: NewOutboxMessage[] | undefined;
+  /**
+   * The standing grant this write uses: the input's own (a call a grant allows within its limit) or
+   * none (over the limit, the grant is not used). A gate can't name another grant.
+   */
+  grant_use?: GrantUse | undefined;
   /** What the action uses of the bucket (finite, ≥ 0) once it counts. */
   amount: number;
 }
@@ -100,12 +107,17 @@ function gatedInput(input: CreateActionInput, gated: GatedCreate): CreateActionI
   if (typeof gated.amount !== 'number' || !Number.isFinite(gated.amount) || gated.amount < 0) {
     throw new StoreError('invalid_input', `a limit gate's amount must be a finite number ≥ 0, got ${gated.amount}`);
   }
-  // Everything else the caller wrote with the action (a grant use, a shadow disagreement) stays; the
-  // gate is spent. Object.assign: a rest pattern copying the input costs ~1 µs per limited write.
+  const grantUse = gated.grant_use;
+  if (grantUse !== undefined && (grantUse.id !== input.grant_use?.id || grantUse.at !== input.grant_use.at)) {
+    throw new StoreError('invalid_input', "a limit gate may keep or drop the write's grant use, not name another");
+  }
+  // Everything else the caller wrote with the action (a shadow disagreement) stays; the gate is
+  // spent. Object.assign: a rest pattern copying the input costs ~1 µs per limited write.
   return Object.assign({}, input, {
     action: gated.action,
     events: gated.events,
     notifications: gated.notifications,
+    grant_use: grantUse,
     limit: undefined,
   });
 }

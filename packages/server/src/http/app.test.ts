@@ -345,8 +345,8 @@ describe('playground, policy and probes', () => {
     expect(res.json().explanation.normalized_command).toBe("ls $(r'm' -r -f /) ; rm -r -f /");
     expect(res.json().explanation.shell).toEqual({
       commands: [
-        { name: 'ls', args: ["$(r'm' -r -f /)"], dynamic_args: true, assignments: [], via: [] },
-        { name: 'rm', args: ['-r', '-f', '/'], dynamic_args: false, assignments: [], via: ['$(…)'] },
+        { name: 'ls', path: 'ls', args: ["$(r'm' -r -f /)"], dynamic_args: true, assignments: [], via: [] },
+        { name: 'rm', path: 'rm', args: ['-r', '-f', '/'], dynamic_args: false, assignments: [], via: ['$(…)'] },
       ],
       redirects: [],
       complete: true,

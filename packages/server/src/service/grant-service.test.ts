@@ -224,6 +224,13 @@ describe('standing grants on the server', () => {
     expect((await h.call('alice', 'GET', '/v1/grants/not-a-uuid')).json().error.code).toBe('invalid_id');
     const unknown = await h.call('alice', 'GET', '/v1/grants/00000000-0000-4000-8000-000000000000');
     expect([unknown.statusCode, unknown.json().error.code]).toEqual([404, 'grant_not_found']);
+    // A page after a grant no page named is an error, not an empty end of the list.
+    expect((await h.call('alice', 'GET', `/v1/grants?state=all&after=${grant.id}`)).json()).toEqual({
+      items: [],
+      next_after: null,
+    });
+    const garbage = await h.call('alice', 'GET', '/v1/grants?state=all&after=garbage');
+    expect([garbage.statusCode, garbage.json().error.code]).toEqual([400, 'invalid_cursor']);
   });
 
   it('expires: later calls wait for approval, and the expiry is recorded once', async () => {

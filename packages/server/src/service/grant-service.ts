@@ -55,6 +55,7 @@ export class GrantService {
    */
   endorse(record: ActionRecord, request: GrantRequest, principal: Principal, approve: boolean): JsonObject {
     if (!approve) throw new ApiError('grant_invalid', 'a grant comes with an approval, not a denial');
+    refuseOverLimit(record);
     const scope = validateGrantScope(request.scope, 'grant.scope');
     if (!scope.ok) {
       const first = scope.problems[0];
@@ -119,7 +120,7 @@ export class GrantService {
     if (missing.length > 0) {
       throw new ApiError(
         'grant_not_endorsed',
-        `${missing.join(', ')} approved without this grant; with a quorum every approver must ask for the same grant scope`,
+        `${missing.join(', ')} approved without asking for this grant (the same scope and high_risk); with a quorum every approver must ask for the same grant`,
         { approvers_without_grant: missing },
       );
     }
@@ -151,6 +152,7 @@ export class GrantService {
   /** What the dashboard and CLI offer for "also allow calls like this one", and the longest it may last. */
   propose(record: ActionRecord, principal: Principal): GrantProposal {
     this.assertMay(principal, 'grant:read', 'read grants');
+    refuseOverLimit(record);
     return {
       scope: proposeGrantScope(record) as unknown as JsonObject,
       max_ttl_seconds: this.deps.maxTtlSeconds,
@@ -163,6 +165,10 @@ export class GrantService {
     this.assertMay(principal, 'grant:read', 'read grants');
     const limit = query.limit ?? 100;
     const now = this.deps.now();
+    // A page starts after a grant the previous page named: an unknown one would read as the end.
+    if (query.after !== undefined && (await this.deps.store.grants.get(query.after)) === null) {
+      throw new ApiError('invalid_cursor', `no grant ${query.after}: pass next_after from the previous page`);
+    }
     const rows = await this.deps.store.grants.list({
       limit: limit + 1,
       ...(query.state !== 'all' && { live_at: now.toISOString() }),
@@ -296,7 +302,7 @@ export class GrantService {
     if (seconds > max) {
       throw new ApiError(
         'grant_ttl_too_long',
-        `a grant may last at most ${formatDuration(max * 1000)} (FARAMESH_GRANT_MAX_TTL); asked for ${formatDuration(seconds * 1000)}`,
+        `a grant may last at most ${formatDuration(max * 1000)} (FARAMESH_GRANT_MAX_TTL); asked for ${seconds <= 1e9 ? formatDuration(seconds * 1000) : `${seconds} seconds`}`,
         { max_seconds: max },
       );
     }
@@ -316,4 +322,17 @@ function lostRace(error: unknown): boolean {
 /** What must be the same in every approver's grant for a quorum to make it. */
 function termsKey(endorsement: GrantEndorsement): string {
   return canonicalJson({ scope: endorsement.scope, high_risk: endorsement.high_risk });
+}
+
+/**
+ * An action that waits because its rule's limit was reached can't carry a grant: grants never lift a
+ * limit (the engine refuses them on submit), so one made here would never cover anything.
+ */
+function refuseOverLimit(record: ActionRecord): void {
+  if (record.reason_code !== 'limit_reached') return;
+  throw new ApiError(
+    'grant_invalid',
+    "this action waits because its rule's limit was reached, and a grant never lifts a limit: approve it without a grant",
+    [{ path: 'grant', message: 'not for an action over its limit' }],
+  );
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { NewGrant } from '../grants/grant-store.js';
+import type { LimitGate } from '../limit-usage.js';
 import type { ContractScope } from './contract-scope.js';
 import { expectStoreError, newEvents, sampleAction } from './fixtures.js';
 
@@ -121,6 +122,64 @@ export function describeGrantsContract(s: ContractScope): void {
         if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'grant_unavailable' });
       }
       expect((await s.store.grants.get(grant.id))?.uses).toBe(3);
+    });
+
+    it('lets a limit gate decide whether the grant is used: kept within the limit, dropped over it', async () => {
+      await s.fresh();
+      const { grant } = await granted({ max_uses: 5 });
+      // A granted call on a limited rule: allowed (and counted, using the grant) while the bucket
+      // has room, else written as the over-limit decision without touching the grant.
+      const gatedUse = (at: string, max: number) => {
+        const action = sampleAction({ created_at: at, grant_id: grant.id, reason_code: 'grant' });
+        const grant_use = { id: grant.id, at };
+        const gate: LimitGate = {
+          key: 'k'.repeat(64),
+          since: T(0),
+          decide(used) {
+            if (used + 1 <= max) return { action, events: newEvents('created', 'decision_made'), grant_use, amount: 1 };
+            const { grant_id: _unused, ...rest } = action;
+            const over = { ...rest, status: 'denied', decision: 'deny', reason_code: 'limit_reached' } as const;
+            return { action: over, events: newEvents('created', 'decision_made'), amount: 1 };
+          },
+        };
+        return s.store.createAction({ action, events: newEvents('created', 'decision_made'), grant_use, limit: gate });
+      };
+      const results = await Promise.all([10, 11, 12, 13].map((second) => gatedUse(T(second), 2)));
+      expect(results.map((r) => r.action.status).sort()).toEqual(['allowed', 'allowed', 'denied', 'denied']);
+      for (const r of results) {
+        expect(r.action.grant_id ?? null).toBe(r.action.status === 'allowed' ? grant.id : null);
+      }
+      expect(await s.store.grants.get(grant.id)).toMatchObject({ uses: 2 });
+      expect(await s.store.limitUsage('k'.repeat(64), T(0))).toBe(2);
+    });
+
+    it('refuses a limit gate that names another grant than the write', async () => {
+      await s.fresh();
+      const { grant } = await granted({ max_uses: 5 });
+      const other = await granted({ max_uses: 5 });
+      const action = sampleAction({ created_at: T(10), grant_id: grant.id, reason_code: 'grant' });
+      const gate: LimitGate = {
+        key: 'k'.repeat(64),
+        since: T(0),
+        decide: () => ({
+          action,
+          events: newEvents('created', 'decision_made'),
+          grant_use: { id: other.grant.id, at: T(10) },
+          amount: 1,
+        }),
+      };
+      await expectStoreError(
+        s.store.createAction({
+          action,
+          events: newEvents('created'),
+          grant_use: { id: grant.id, at: T(10) },
+          limit: gate,
+        }),
+        'invalid_input',
+      );
+      expect(await s.store.getAction(action.id)).toBeNull();
+      expect((await s.store.grants.get(other.grant.id))?.uses).toBe(0);
+      expect((await s.store.grants.get(grant.id))?.uses).toBe(0);
     });
 
     it('refuses uses after expiry, of unknown grants, and leaves an idempotent repeat uncounted', async () => {

@@ -122,11 +122,12 @@ export function createMemoryStore(): Store {
         }
       }
       if (actions.has(newAction.id)) throw new StoreError('invalid_input', `action id ${newAction.id} already exists`);
-      const commitGrant = input.grant_use === undefined ? undefined : grants.stage(input.grant_use);
       const gate = input.limit;
       const resolved =
         gate === undefined ? null : resolveGate(input, json, gate, limitUsage.used(gate.key, gate.since));
       const chosen = resolved?.input ?? input;
+      // The gate decided whether the grant is used (not over the limit); one that can't be fails here.
+      const commitGrant = chosen.grant_use === undefined ? undefined : grants.stage(chosen.grant_use);
       const action = normalizeJson(createdRecord(chosen.action));
       const events = append(action.id, chosen.events, action.created_at, action);
       commitGrant?.();

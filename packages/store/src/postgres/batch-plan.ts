@@ -154,8 +154,6 @@ export function planBatch(
     if (byId.has(newAction.id)) {
       return { ok: false, error: new StoreError('invalid_input', `action ${newAction.id} already exists`) };
     }
-    const grantRefused = grants.apply({ kind: 'create', input: caller, json: callerJson });
-    if (grantRefused !== null) return { ok: false, error: grantRefused };
     // A limit is checked against the usage read under the ledger lock plus this batch's own.
     const gate = caller.limit;
     let resolved: ResolvedGate | null = null;
@@ -167,6 +165,9 @@ export function planBatch(
     }
     const input = resolved?.input ?? caller;
     const json = resolved?.json ?? callerJson;
+    // The gate decided whether the grant is used (not over the limit); one that can't be fails the op.
+    const grantRefused = grants.apply({ kind: 'create', input, json });
+    if (grantRefused !== null) return { ok: false, error: grantRefused };
     if (resolved?.row) usage.inserted(resolved.row);
     const action = createdRecord(input.action);
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.

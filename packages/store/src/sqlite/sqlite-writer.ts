@@ -229,14 +229,15 @@ export function createSqliteWriter(db: Database.Database, location: string, rece
         return { action, events, created: false };
       }
     }
-    // Counted first: a grant that can't be used fails the write before anything is inserted.
-    if (input.grant_use !== undefined) useSqliteGrant(sql, input.grant_use);
     // A limit is checked here, inside the writer transaction, so its usage can't change before COMMIT.
     const gate = input.limit;
     const window = gate === undefined ? undefined : readWindow(sql, usage(), gate.key, gate.since);
     const resolved = gate === undefined || window === undefined ? null : resolveGate(input, json, gate, window.used);
     const chosen = resolved?.input ?? input;
     const texts = resolved?.json ?? json;
+    // Counted before any insert: a grant that can't be used fails the write with nothing written. The
+    // gate decided first whether the grant is used at all (not over the limit).
+    if (chosen.grant_use !== undefined) useSqliteGrant(sql, chosen.grant_use);
     const action = createdRecord(chosen.action);
     // The JSON columns were canonicalized once by validateCreate; reuse those texts.
     const values = createdRowValues(action, texts);

@@ -168,7 +168,8 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
                 reason={reason}
                 onReasonChange={setReason}
                 decision={decision}
-                grantDraft={grantDraft}
+                // Over its limit, an action can't carry a grant (a grant never lifts a limit).
+                grantDraft={action.reason_code === 'limit_reached' ? undefined : grantDraft}
               />
               {action.reason_code === 'grant' && action.grant_id !== undefined && (
                 <p className="notice grant-note" data-testid="grant-note">

@@ -61,8 +61,8 @@ describe('PolicyTrace', () => {
   it('lists the commands the shell command line would run, and why it was not fully understood', () => {
     const shell = {
       commands: [
-        { name: 'ls', args: ['$(rm -rf /)'], dynamic_args: true, assignments: [], via: [] },
-        { name: 'rm', args: ['-rf', '/'], dynamic_args: false, assignments: [], via: ['$(…)'] },
+        { name: 'ls', path: 'ls', args: ['$(rm -rf /)'], dynamic_args: true, assignments: [], via: [] },
+        { name: 'rm', path: 'rm', args: ['-rf', '/'], dynamic_args: false, assignments: [], via: ['$(…)'] },
       ],
       redirects: [],
       complete: false,
