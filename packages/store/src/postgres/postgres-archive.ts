@@ -19,11 +19,12 @@ import { isConnectionError, toStoreError } from './postgres-errors.js';
  * (action_id, seq) index answers that), and not the origin of a standing grant that has not ended.
  * Candidates come from the archived stretch itself.
  */
+const REMOVED_ACTION_TERMS = `a.status = ANY($2::text[])
+    AND NOT EXISTS (SELECT 1 FROM action_events later WHERE later.action_id = a.id AND later.seq > $1)
+    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
 const REMOVABLE = `SELECT a.id FROM actions a
   WHERE a.id IN (SELECT action_id FROM action_events WHERE seq <= $1)
-    AND a.status = ANY($2::text[])
-    AND NOT EXISTS (SELECT 1 FROM action_events e WHERE e.action_id = a.id AND e.seq > $1)
-    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
+    AND ${REMOVED_ACTION_TERMS}`;
 
 /**
  * One stretch of usage pruning: the rows in a range of the table's pages (a TID range scan), one
@@ -81,8 +82,11 @@ export function createPostgresArchive(
     async kept(lastSeq, terminal, afterSeq, limit) {
       return read('planning an archive', () =>
         query<EventKey>(
+          // Each event's own action decides (a primary-key lookup), so a page costs its events,
+          // not the whole stretch: `NOT IN (REMOVABLE)` listed every removable action per page.
           `SELECT e.seq, e.action_id, e.event_type, e.hash FROM action_events e
-           WHERE e.seq > $3 AND e.seq <= $1 AND e.action_id NOT IN (${REMOVABLE})
+           LEFT JOIN actions a ON a.id = e.action_id
+           WHERE e.seq > $3 AND e.seq <= $1 AND NOT coalesce(a.id IS NOT NULL AND ${REMOVED_ACTION_TERMS}, false)
            ORDER BY e.seq LIMIT $4`,
           [lastSeq, [...terminal], afterSeq, Math.max(0, limit)],
         ),

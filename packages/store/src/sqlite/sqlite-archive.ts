@@ -25,6 +25,14 @@ const EVENT_ACTION_ID = uuidTextSql('e.action_id');
  */
 const EVENT_CREATED_AT = `coalesce(e.created_at, (SELECT a.created_at FROM actions a WHERE a.id = ${EVENT_ACTION_ID}))`;
 
+/** What makes an action `a` with an event at or below @last one the archive removes (see REMOVABLE). */
+const REMOVED_ACTION_TERMS = `a.status IN (SELECT value FROM json_each(@terminal))
+    AND (SELECT max(value) FROM json_each(a.event_seqs)) <= @last
+    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
+
+/** The same for an event's action `a` (LEFT JOINed: an event whose action row is gone is kept). */
+const REMOVED_ACTION = `(a.id IS NOT NULL AND ${REMOVED_ACTION_TERMS})`;
+
 /**
  * The actions archiving up to @last removes: terminal, and with every event at or below @last (an
  * action's seq list is ascending, so its largest entry is its newest event), and not the origin of a
@@ -33,9 +41,7 @@ const EVENT_CREATED_AT = `coalesce(e.created_at, (SELECT a.created_at FROM actio
  */
 const REMOVABLE = `SELECT a.id FROM actions a
   WHERE a.id IN (SELECT ${EVENT_ACTION_ID} FROM action_events e WHERE e.seq <= @last)
-    AND a.status IN (SELECT value FROM json_each(@terminal))
-    AND (SELECT max(value) FROM json_each(a.event_seqs)) <= @last
-    AND NOT EXISTS (${GRANT_NOT_ENDED})`;
+    AND ${REMOVED_ACTION_TERMS}`;
 
 /**
  * The seqs at or below @last of the actions listed in `table` (every event of a removable action is):
@@ -105,9 +111,11 @@ export function createSqliteArchive(
         'planning an archive',
         () =>
           sql(
+            // Each event's own action decides (a primary-key lookup), so a page costs its events,
+            // not the whole stretch: `NOT IN (REMOVABLE)` listed every removable action per page.
             `SELECT e.seq, ${EVENT_ACTION_ID} AS action_id, e.event_type, ${hashTextSql('e.hash')} AS hash
-             FROM action_events e
-             WHERE e.seq > @after AND e.seq <= @last AND ${EVENT_ACTION_ID} NOT IN (${REMOVABLE})
+             FROM action_events e LEFT JOIN actions a ON a.id = ${EVENT_ACTION_ID}
+             WHERE e.seq > @after AND e.seq <= @last AND NOT coalesce(${REMOVED_ACTION}, 0)
              ORDER BY e.seq LIMIT @limit`,
           ).all({
             after: afterSeq,

@@ -62,6 +62,7 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
         maxSegmentBytes?: number;
         dryRun?: boolean;
         usagePruneStretch?: number;
+        keptPageKeys?: number;
       } = {},
     ) =>
       archiveLedger(
@@ -80,6 +81,7 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
           dryRun: extra.dryRun ?? false,
           maxSegmentBytes: extra.maxSegmentBytes ?? 1 << 20,
           pageEvents: 4,
+          ...(extra.keptPageKeys !== undefined && { keptPageKeys: extra.keptPageKeys }),
         },
       );
     const segmentPaths = (dir: string) =>
@@ -284,6 +286,35 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
         limit_usage: { removed_rows: 0 },
       });
       expect(await windows()).toEqual([11000, 11000, 10000]);
+    });
+
+    it('plans in pages of kept events, letting the server answer between them', async () => {
+      const { key, dir } = await fixture();
+      const s = store!;
+      const archive = s.ledger.archive!;
+      // Whether the event loop turned (other requests could be answered) before each page was read.
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns += 1;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const seen: number[] = [];
+      const kept = archive.kept.bind(archive);
+      archive.kept = (lastSeq, terminal, after, limit) => {
+        seen.push(turns);
+        expect(limit).toBe(2);
+        return kept(lastSeq, terminal, after, limit);
+      };
+      try {
+        const result = await run(s, key, dir, FAR_FUTURE, { dryRun: true, keptPageKeys: 2 });
+        expect(result.retained_events).toBeGreaterThan(2);
+        expect(seen.length).toBe(Math.ceil(result.retained_events / 2) + 1);
+        for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+      } finally {
+        ticking = false;
+      }
     });
 
     it('names the line of a tampered segment', async () => {

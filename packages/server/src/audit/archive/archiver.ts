@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { LedgerArchiveResult } from '@faramesh/contract';
 import {
   type ArchiveCommitStep,
@@ -47,6 +48,8 @@ export interface ArchiveOptions {
   maxSegmentBytes: number;
   /** Events read per page (bounded in bytes by the body limit, as verification's pages are). */
   pageEvents: number;
+  /** Keys of kept events read per page while planning (default KEPT_PAGE_KEYS; tests set it low). */
+  keptPageKeys?: number;
 }
 
 /** Default size of a segment file. */
@@ -99,7 +102,7 @@ async function archiveStretch(
   if (lastSeq <= from.seq) return result;
 
   const plan = await archive.plan(lastSeq, deps.terminal);
-  const retained = await retainedDigest(archive, lastSeq, deps.terminal, options.pageEvents);
+  const retained = await retainedDigest(archive, lastSeq, deps.terminal, options.keptPageKeys ?? KEPT_PAGE_KEYS);
   Object.assign(result, {
     range: { first_seq: from.seq + 1, last_seq: lastSeq },
     event_count: lastSeq - from.seq,
@@ -204,20 +207,29 @@ async function writeVerified(
   return last;
 }
 
+/**
+ * Keys of kept events per page: a seq and a hash each (not the events' JSON, which `pageEvents`
+ * bounds), so pages are large and few.
+ */
+export const KEPT_PAGE_KEYS = 4096;
+
 async function retainedDigest(
   archive: LedgerArchiveStore,
   lastSeq: number,
   terminal: readonly string[],
-  pageSize: number,
+  pageKeys: number,
 ): Promise<RetainedDigest> {
   const digest = new RetainedDigest();
   let after = 0;
   for (;;) {
-    const page = await archive.kept(lastSeq, terminal, after, pageSize);
+    const page = await archive.kept(lastSeq, terminal, after, pageKeys);
     for (const key of page) digest.add(key.seq, key.hash);
     const tail = page.at(-1);
     if (tail === undefined) return digest;
     after = tail.seq;
+    // SQLite's reads are synchronous: without a turn of the event loop between pages, a long stretch
+    // would keep the server from answering anything (submissions, SSE, /ready, a SIGTERM) meanwhile.
+    await setImmediatePromise();
   }
 }
 
