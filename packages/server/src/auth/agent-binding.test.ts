@@ -84,6 +84,22 @@ describe('agent identity binding', () => {
     expect(res.json().error.code).toBe('agent_id_not_allowed');
   });
 
+  it('refuses a context.agent_id naming another agent even beside its own agent_id, and stores nothing', async () => {
+    await start();
+    const other = await call(TOKENS.bot, 'POST', '/v1/actions', action('bot', { context: { agent_id: 'etl-1' } }));
+    expect([other.statusCode, other.json().error.code]).toEqual([403, 'agent_id_not_allowed']);
+    expect(other.json().error.details.agent_id).toBe('etl-1');
+    const odd = await call(TOKENS.bot, 'POST', '/v1/actions', action('bot', { context: { agent_id: { id: 'x' } } }));
+    expect([odd.statusCode, odd.json().error.code]).toEqual([400, 'validation_failed']);
+    expect((await call(TOKENS.admin, 'GET', '/v1/actions')).json().total).toBe(0);
+    // The same agent in both, or a sub-agent of its own, is fine; admins may name any.
+    const same = await call(TOKENS.bot, 'POST', '/v1/actions', action('bot', { context: { agent_id: 'bot/triage' } }));
+    expect(same.statusCode).toBe(201);
+    expect(
+      (await call(TOKENS.admin, 'POST', '/v1/actions', action('x', { context: { agent_id: 'y' } }))).statusCode,
+    ).toBe(201);
+  });
+
   it('replaces the default with FARAMESH_AGENT_BINDINGS', async () => {
     await start();
     expect((await call(TOKENS.etl, 'POST', '/v1/actions', action('etl-nightly'))).statusCode).toBe(201);

@@ -11,7 +11,7 @@ import { newEvent } from './action-commit.js';
 import type { ActionServiceDeps } from './action-service-deps.js';
 import { newApprovalToken } from './approval-token.js';
 import { writeUnderGrant } from './grant-retry.js';
-import { type NewActionFacts, normalizeRequest } from './new-action.js';
+import { claimedAgentIds, type NewActionFacts, normalizeRequest } from './new-action.js';
 import { canonicalTexts, requestHash } from './request-hash.js';
 import { submissionWriter } from './submission-write.js';
 
@@ -23,7 +23,7 @@ export async function submitAction(
   idempotencyKey: string | null,
 ): Promise<{ record: ActionRecord; created: boolean }> {
   const input = normalizeRequest(request);
-  assertMayActAs(principal, input.agent_id);
+  for (const agentId of claimedAgentIds(input)) assertMayActAs(principal, agentId);
   const texts = canonicalTexts(input);
   const hash = requestHash(input, texts);
   const policy = deps.policy.current();

@@ -162,6 +162,16 @@ export function submissionMeta(
   };
 }
 
+/**
+ * The agent ids a request names: its `agent_id`, and `context.agent_id` when that says another one
+ * (policies and limits can read context, so a token's binding covers both).
+ */
+export function claimedAgentIds(request: HashedRequest): string[] {
+  const inContext = request.context.agent_id;
+  if (inContext === undefined || inContext === request.agent_id) return [request.agent_id];
+  return [request.agent_id, agentIdFromContext(request.context)];
+}
+
 function agentIdFromContext(context: JsonObject): string {
   const value = context.agent_id;
   if (isName(value)) return value;
