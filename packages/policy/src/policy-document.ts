@@ -2,6 +2,7 @@ import { isScalar, type Node } from 'yaml';
 import { type DeclaredGroups, readGroups } from './approval-groups.js';
 import type { ApprovalRequirement } from './approval-requirement.js';
 import { APPROVAL_KEYS, readApprovalKeys } from './approval-rule.js';
+import { limitRedactionErrors } from './limit-redaction.js';
 import { readMatchSpec, type ValidMatch } from './match-spec.js';
 import { type RedactPaths, readRedactPaths } from './redact-paths.js';
 import { LIMIT_RULE_KEYS, type RuleLimit, readRuleLimit } from './rule-limit.js';
@@ -91,6 +92,7 @@ export function readPolicyDocument(yaml: YamlSource): ParsedPolicy | null {
   });
   const riskRules = readRiskSection(yaml, top.get('risk'));
   const redact = readRedactPaths(yaml, top.get('redact'), '');
+  limitRedactionErrors(yaml, rules, redact, ruleNodes ?? []);
   if (yaml.hasErrors()) return null;
   return { version, name, description, rules, riskRules, rulesNode: rulesEntry?.value ?? null, groups, redact };
 }

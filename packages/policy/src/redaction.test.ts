@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactRequest } from './redaction.js';
+import { pathsOverlap, redactRequest } from './redaction.js';
 
 const digest = (value: unknown) => `<${JSON.stringify(value)}>`;
 
@@ -53,5 +53,34 @@ describe('redactRequest', () => {
   it('redacts null values too: presence, not truthiness, decides', () => {
     const out = redactRequest({ params: { token: null }, context: {} }, ['params.token'], digest);
     expect(out.params).toEqual({ token: '<null>' });
+  });
+});
+
+describe('redactRequest: keys whatever their case', () => {
+  it('redacts Authorization for authorization, and every spelling an object holds', () => {
+    const out = redactRequest(
+      {
+        params: { headers: { Authorization: 'Bearer a', authorization: 'Bearer b', AUTHORIZATION: 'c' }, API_KEY: 'k' },
+        context: { Token: 't' },
+      },
+      ['params.headers.authorization', 'params.api_key', 'context.token'],
+      (value) => `#${JSON.stringify(value)}`,
+    );
+    expect(out.params).toEqual({
+      headers: { Authorization: '#"Bearer a"', authorization: '#"Bearer b"', AUTHORIZATION: '#"c"' },
+      API_KEY: '#"k"',
+    });
+    expect(out.context).toEqual({ Token: '#"t"' });
+    expect(out.redacted).toEqual(['params.headers.authorization', 'params.api_key', 'context.token']);
+  });
+});
+
+describe('pathsOverlap', () => {
+  it('holds when one path reaches into the other, ignoring case and list indexes', () => {
+    expect(pathsOverlap('params.headers', 'params.headers.authorization')).toBe(true);
+    expect(pathsOverlap('params.Amount', 'params.amount')).toBe(true);
+    expect(pathsOverlap('params.items.sku', 'params.items.0.sku')).toBe(true);
+    expect(pathsOverlap('params.api_key', 'params.api_key_id')).toBe(false);
+    expect(pathsOverlap('params.a', 'context.a')).toBe(false);
   });
 });

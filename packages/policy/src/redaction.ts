@@ -22,8 +22,8 @@ export interface RedactedRequest {
 }
 
 /**
- * Replaces the value at each path (`params.a.b`, `context.x`) by `digest(value)`. A path that meets
- * a list applies to every element of the list (`params.headers.authorization` reaches each header
+ * Replaces the value at each path (`params.a.b`, `context.x`) by `digest(value)`, keys matched
+ * whatever their case. A path that meets a list applies to every element of the list (`params.headers.authorization` reaches each header
  * object of a list of them); a path whose key is absent redacts nothing. Pure: the inputs are not
  * changed, only the containers on a redacted path are copied.
  */
@@ -66,11 +66,45 @@ function replaceAt(
   }
   if (value === null || typeof value !== 'object') return value;
   const [key, ...rest] = keys;
+  if (key === undefined) return value;
   const object = value as Record<string, unknown>;
-  if (key === undefined || !Object.hasOwn(object, key)) return value;
-  const inner = object[key];
-  const next: unknown = rest.length === 0 ? digest(inner) : replaceAt(inner, rest, digest, hit);
-  if (rest.length === 0) hit.found = true;
-  if (next === inner) return value;
-  return { ...object, [key]: next };
+  let copy: Record<string, unknown> | null = null;
+  // Keys match whatever their case (`Authorization` for `authorization`: header names and many
+  // APIs' keys don't care), every one of them when an object holds several spellings.
+  for (const own of sameKeys(object, key)) {
+    const inner = object[own];
+    const next: unknown = rest.length === 0 ? digest(inner) : replaceAt(inner, rest, digest, hit);
+    if (rest.length === 0) hit.found = true;
+    if (next === inner) continue;
+    copy ??= { ...object };
+    copy[own] = next;
+  }
+  return copy ?? value;
+}
+
+/** The object's own keys equal to `key` ignoring case (the exact one first, when present). */
+function sameKeys(object: Record<string, unknown>, key: string): string[] {
+  const lower = key.toLowerCase();
+  const found = Object.hasOwn(object, key) ? [key] : [];
+  for (const own of Object.keys(object)) {
+    if (own !== key && own.length === key.length && own.toLowerCase() === lower) found.push(own);
+  }
+  return found;
+}
+
+/**
+ * Whether two dotted paths reach the same values, as redaction reads them: one is a prefix of the
+ * other, keys compared ignoring case, and all-digit segments (list indexes, which redaction reads
+ * through) left out.
+ */
+export function pathsOverlap(a: string, b: string): boolean {
+  const segments = (path: string) =>
+    path
+      .toLowerCase()
+      .split('.')
+      .filter((segment) => !/^\d+$/.test(segment));
+  const [x, y] = [segments(a), segments(b)];
+  const shorter = x.length <= y.length ? x : y;
+  const longer = shorter === x ? y : x;
+  return shorter.every((segment, index) => longer[index] === segment);
 }

@@ -43,9 +43,10 @@ export async function submitAction(
     submitterShared: principal.shared === true,
     newApprovalToken,
   };
+  // The policy decides on the original values; what is stored has the `redact` paths digested.
+  const stored = storedRequest(input, policy, verdict, deps.redactionKey ?? null);
   const { write, queued } = submissionWriter({
-    // The policy decides on the original values; what is stored has the `redact` paths digested.
-    stored: storedRequest(input, policy, verdict, deps.redactionKey ?? null),
+    stored,
     texts,
     policy,
     facts,
@@ -62,7 +63,7 @@ export async function submitAction(
     matched_rule: verdict.matched_rule,
     policy_hash: policy.hash,
   };
-  const shadow = deps.shadow?.disagreement(evaluated, active);
+  const shadow = deps.shadow?.disagreement(evaluated, active, stored.redacted);
   // A live standing grant may stand in for the approval. Only a call sent to approval looks (allow
   // and deny don't wait for a lookup's promise).
   if (verdict.decision === 'require_approval' && deps.grants !== undefined) {

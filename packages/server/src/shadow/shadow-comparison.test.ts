@@ -84,3 +84,40 @@ describe('disagreement detection', () => {
     expect(shadowDisagreement(ACTIVE, verdict({}), 'c'.repeat(64), 'rule')).toBeUndefined();
   });
 });
+
+describe('shadowDisagreement: redacted values', () => {
+  const limit = {
+    measure: 'sum' as const,
+    sum: 'amount',
+    max: 100,
+    per_ms: 3_600_000,
+    by: ['agent_id'],
+    over_limit: 'deny' as const,
+    text: 'limit sum(amount) 100 per 1h by agent_id',
+    rule: 0,
+    key: 'k',
+    amount: 4242,
+    used: 0,
+    reached: true,
+  };
+  const over = verdict({
+    decision: 'deny',
+    reason: 'limit sum(amount) 100 per 1h by agent_id reached: 0 used, this call 4242',
+    reason_code: 'limit_reached',
+    limit,
+  });
+
+  it('names only the limit when its reason would say a redacted amount', () => {
+    const stored = shadowDisagreement(ACTIVE, over, 'b'.repeat(64), 'decision', ['params.Amount']);
+    expect(stored?.shadow_reason).toBe(
+      "limit sum(amount) 100 per 1h by agent_id reached (the usage isn't shown: the limit reads a redacted value)",
+    );
+    expect(JSON.stringify(stored)).not.toContain('4242');
+  });
+
+  it('keeps the reason when the limit reads nothing redacted', () => {
+    expect(shadowDisagreement(ACTIVE, over, 'b'.repeat(64), 'decision', ['params.api_key'])?.shadow_reason).toBe(
+      over.reason,
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { ShadowDisagreementKind } from '@faramesh/contract';
-import type { Evaluation } from '@faramesh/policy';
+import { type Evaluation, limitReadsRedacted } from '@faramesh/policy';
 import type { ShadowDisagreementRecord, ShadowRuleRef } from '@faramesh/store';
 
 /** What counts as a disagreement: a different decision only, or also a different deciding rule. */
@@ -35,12 +35,16 @@ function sameRule(a: ShadowRuleRef | null, b: ShadowRuleRef | null): boolean {
   return a.description === b.description;
 }
 
-/** The disagreement to store with the action, or undefined when the two policies agree. */
+/**
+ * The disagreement to store with the action, or undefined when the two policies agree. `redacted`:
+ * the paths the action is stored without (the shadow's reason must not say their values).
+ */
 export function shadowDisagreement(
   active: ActiveVerdict,
   shadow: Evaluation,
   shadowPolicyHash: string,
   mode: ShadowCompareMode,
+  redacted: readonly string[] = [],
 ): ShadowDisagreementRecord | undefined {
   const kind = disagreementKind(active, shadow, mode);
   if (kind === null) return undefined;
@@ -53,9 +57,21 @@ export function shadowDisagreement(
     active_policy_hash: active.policy_hash,
     shadow_decision: shadow.decision,
     shadow_rule: shadow.matched_rule,
-    shadow_reason: shadow.reason,
+    shadow_reason: storedReason(shadow, redacted),
     shadow_reason_code: shadow.reason_code,
     shadow_risk_level: shadow.risk_level,
     shadow_policy_hash: shadowPolicyHash,
   };
+}
+
+/**
+ * The shadow's reason as stored. A candidate's limit may sum or bucket by a value the active policy
+ * redacts (the active policy can't: that is a load error), and its over-limit reason says the
+ * usage and this call's amount: then only the limit is named.
+ */
+function storedReason(shadow: Evaluation, redacted: readonly string[]): string | null {
+  const { limit } = shadow;
+  if (shadow.reason_code !== 'limit_reached' || limit === null || redacted.length === 0) return shadow.reason;
+  if (limitReadsRedacted(limit, redacted) === null) return shadow.reason;
+  return `${limit.text} reached (the usage isn't shown: the limit reads a redacted value)`;
 }

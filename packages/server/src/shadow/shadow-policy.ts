@@ -110,11 +110,16 @@ export class ShadowPolicy {
    * undefined when they agree or no shadow policy is set. Never throws: a failure is counted and
    * recorded as nothing, so the submission goes on exactly as without a shadow policy.
    */
-  disagreement(input: ActionInput, active: ActiveVerdict): ShadowDisagreementRecord | undefined {
+  disagreement(
+    input: ActionInput,
+    active: ActiveVerdict,
+    redacted: readonly string[] = [],
+  ): ShadowDisagreementRecord | undefined {
     const policy = this.loaded?.policy;
     if (policy === undefined) return undefined;
     try {
-      const found = shadowDisagreement(active, evaluate(policy, input), policy.hash, this.deps.config.compare);
+      const verdict = evaluate(policy, input);
+      const found = shadowDisagreement(active, verdict, policy.hash, this.deps.config.compare, redacted);
       (found === undefined ? this.agreed : this.disagreed).inc();
       return found;
     } catch {
