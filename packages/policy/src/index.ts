@@ -45,12 +45,12 @@ export type { ConstraintKind, GrantScope, ParamConstraint, ScopeProblem, ScopeVa
 export { CONSTRAINT_KINDS, constraintKind, validateGrantScope } from './grant-scope.js';
 export type { LimitEvaluation, WindowUsage } from './limit-check.js';
 export { withWindowUsage } from './limit-check.js';
+export { limitReads, limitReadsRedacted } from './limit-redaction.js';
 export type { LoadPolicyOptions, PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';
 export { PATH_KEYS } from './path-scan.js';
 export { REDACT_ROOTS } from './redact-paths.js';
 export type { RedactedRequest } from './redaction.js';
-export { limitReads, limitReadsRedacted } from './limit-redaction.js';
 export { pathsOverlap, redactionPaths, redactRequest } from './redaction.js';
 export type { OverLimit, RuleLimit } from './rule-limit.js';
 export type { CaseResult } from './run-cases.js';
