@@ -75,6 +75,7 @@ ERROR_STATUS: Dict[str, int] = {
     "archive_not_configured": 501,
     "archive_in_progress": 409,
     "archive_conflict": 409,
+    "archive_dir_unusable": 500,
     "internal_error": 500,
 }
 
@@ -304,6 +305,7 @@ CODE_CLASSES: Dict[str, Type[FarameshError]] = {
     "archive_not_configured": ServiceUnavailableError,
     "archive_in_progress": ConflictError,
     "archive_conflict": ConflictError,
+    "archive_dir_unusable": ServerError,
     "break_glass_reason_required": BadRequestError,
     "review_not_found": NotFoundError,
     "review_already_acknowledged": ConflictError,

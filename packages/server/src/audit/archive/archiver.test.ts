@@ -317,6 +317,42 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
       }
     });
 
+    it('refuses, with nothing set aside, when another archive committed while it was planning', async () => {
+      const { key, dir, cut } = await fixture();
+      const s = store!;
+      const archive = s.ledger.archive!;
+      const plan = archive.plan.bind(archive);
+      let inner: Awaited<ReturnType<typeof run>> | undefined;
+      let started = false;
+      archive.plan = async (lastSeq, terminal) => {
+        const planned = await plan(lastSeq, terminal);
+        // The CLI's archive into the same directory commits first.
+        if (!started) {
+          started = true;
+          inner = await run(s, key, dir, cut);
+        }
+        return planned;
+      };
+      await expect(run(s, key, dir, cut)).rejects.toMatchObject({ code: 'archive_conflict' });
+      expect(inner?.archived).toBe(true);
+      const files = segmentPaths(dir);
+      expect(files.map((path) => path.split('/').pop())).toEqual(inner?.segments.map((seg) => seg.file));
+      expect(readdirSync(dir)).not.toContain('superseded');
+      expect((await verifySegments(files, key)).ok).toBe(true);
+    });
+
+    it('says a directory it cannot write to before planning anything', async () => {
+      const { key, cut } = await fixture();
+      const file = join(tempDir(), 'not-a-dir');
+      writeFileSync(file, 'x');
+      await expect(run(store!, key, file, cut)).rejects.toMatchObject({
+        code: 'archive_dir_unusable',
+        message: `cannot write archive segments to ${file}: a file is in the way of the directory`,
+      });
+      await expect(run(store!, key, join(file, 'sub'), cut)).rejects.toMatchObject({ code: 'archive_dir_unusable' });
+      expect(await store!.ledger.archive!.latest()).toBeNull();
+    });
+
     it('names the line of a tampered segment', async () => {
       const { key, dir, cut } = await fixture();
       await run(store!, key, dir, cut);

@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { LedgerArchiveResult } from '@faramesh/contract';
@@ -81,6 +82,8 @@ async function archiveStretch(
 ): Promise<LedgerArchiveResult> {
   const problems = await deps.check();
   if (problems.length > 0) throw inconsistent(problems);
+  // A directory that can't take segments is said before any planning (which can take a while).
+  if (!options.dryRun) await prepareArchiveDir(options.dir);
 
   const previous = await archive.latest();
   const from = { seq: previous?.last_seq ?? 0, hash: previous?.last_hash ?? GENESIS_HASH };
@@ -111,9 +114,16 @@ async function archiveStretch(
   });
   if (options.dryRun) return result;
 
-  await mkdir(options.dir, { recursive: true });
   const unlock = await lockArchiveDir(options.dir, deps.now);
   try {
+    // Planned before the lock was ours: another archive (the CLI beside the API) may have committed
+    // since. Its segments are in this directory and must not be set aside as leftovers.
+    if (((await archive.latest())?.last_seq ?? 0) !== from.seq) {
+      throw new ApiError(
+        'archive_conflict',
+        'another archive committed while this one was planning; nothing was written: run it again',
+      );
+    }
     const moved = await setAsideLeftovers(options.dir, from.seq);
     const writer = new SegmentWriter(options.dir, options.maxSegmentBytes, deps.key);
     let segments: ArchiveSegmentInfo[];
@@ -240,4 +250,21 @@ function inconsistent(problems: LedgerProblem[]): ApiError {
     `the ledger does not verify, so it is not archived (${problems.map((p) => p.message).join('; ')}); run \`faramesh audit verify\``,
     { kinds },
   );
+}
+
+/** Creates the archive directory if needed and checks it can take files (`archive_dir_unusable`). */
+async function prepareArchiveDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file is in the way of the directory'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'it is not writable'
+          : (error as Error).message;
+    throw new ApiError('archive_dir_unusable', `cannot write archive segments to ${dir}: ${why}`, { dir, code });
+  }
 }
