@@ -65,6 +65,21 @@ describe('segment files', () => {
     expect((await verifySegmentFile(paths[0]!, null)).signature).toBe('unverified');
   });
 
+  it('verify against a given key only when that key signed them: unsigned or another key fails', async () => {
+    const events = chain(3);
+    const unsigned = await written(events, 1 << 20, false);
+    const other = await written(events);
+    const { key } = await written(chain(1));
+    expect((await verifySegmentFile(unsigned.paths[0]!, null)).ok).toBe(true);
+    const noSignature = await verifySegmentFile(unsigned.paths[0]!, key);
+    expect(noSignature.ok).toBe(false);
+    expect(noSignature.problems[0]!.message).toMatch(/not signed, but key .* was given/);
+    const otherKey = await verifySegmentFile(other.paths[0]!, key);
+    expect(otherKey.ok).toBe(false);
+    expect(otherKey.problems[0]!.message).toMatch(/signed by key .*, not by the key given/);
+    expect((await verifySegmentFile(other.paths[0]!, other.key)).ok).toBe(true);
+  });
+
   it('rotate at the size limit into files that chain to each other', async () => {
     const { paths, key } = await written(chain(6), 2500);
     expect(paths.length).toBeGreaterThan(2);

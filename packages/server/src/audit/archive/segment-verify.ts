@@ -169,6 +169,14 @@ function checkCheckpoint(
   out.key_id = key_id;
   out.signature = checkStatement(SEGMENT_DOMAIN, { ...checkpoint, key_id, signature }, key);
   if (out.signature === 'forged') problem(line, `the checkpoint's signature does not verify with key ${key?.keyId}`);
+  // Given a key, only a segment signed by it verifies: anyone can recompute the hashes of an edited
+  // segment and write an unsigned checkpoint, or sign one with a key of their own.
+  if (key !== null && out.signature === 'unsigned') {
+    problem(line, `the checkpoint is not signed, but key ${key.keyId} was given: anyone could have written it`);
+  }
+  if (key !== null && out.signature === 'unverified') {
+    problem(line, `the checkpoint is signed by key ${key_id}, not by the key given (${key.keyId})`);
+  }
 }
 
 function asEvent(value: unknown): ParsedEvent | null {
