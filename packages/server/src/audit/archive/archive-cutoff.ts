@@ -24,7 +24,22 @@ export function resolveCutoff(before: string, now: Date): { before: string } | {
     };
   }
   const at = Date.parse(text);
-  if (Number.isNaN(at)) return { problem: `before: ${JSON.stringify(before)} is not a valid date-time` };
+  if (Number.isNaN(at) || !realCalendarTime(text)) {
+    return { problem: `before: ${JSON.stringify(before)} is not a valid date-time` };
+  }
   if (at > now.getTime()) return { problem: `before: ${JSON.stringify(before)} is in the future` };
   return { before: new Date(at).toISOString() };
+}
+
+/**
+ * Whether the written date and time exist: `Date.parse` rolls `2026-02-30` over to March 2nd (and
+ * takes `24:00`), which would archive days past what was typed.
+ */
+function realCalendarTime(text: string): boolean {
+  const [, y, mo, d, h = '0', mi = '0', sec = '0'] =
+    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text) ?? [];
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const sameDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return sameDay && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59;
 }
