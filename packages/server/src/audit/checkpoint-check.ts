@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import type { LedgerCheckpointInfo } from '@faramesh/contract';
 import { GENESIS_HASH, type LedgerCheckpoint, type LedgerStore } from '@faramesh/store';
 import { readCheckpointLines } from './checkpoint-file.js';
@@ -28,6 +29,9 @@ type Located = { where: string; checkpoint: LedgerCheckpoint };
  */
 export class CheckpointChecker {
   readonly tally = emptyTally();
+  /** The named checkpoint file, when it doesn't exist yet and no checkpoint was ever made. */
+  notYetWritten: string | null = null;
+  #databaseCheckpoints = 0;
   #batch: Located[] = [];
 
   constructor(
@@ -47,13 +51,21 @@ export class CheckpointChecker {
       const last = page.at(-1);
       if (last === undefined) break;
       after = { seq: last.seq, id: last.id };
+      this.#databaseCheckpoints += page.length;
       for (const checkpoint of page) await this.add({ where: `database checkpoint ${checkpoint.id}`, checkpoint });
     }
     await this.flush();
   }
 
-  /** Every line of a checkpoint file (JSONL); a missing file is reported, since it was named. */
+  /**
+   * Every line of a checkpoint file (JSONL). A missing file is reported, since it was named, unless
+   * no checkpoint was ever made (call after checkDatabase): a new server writes its first one later.
+   */
   async checkFile(path: string): Promise<void> {
+    if (this.#databaseCheckpoints === 0 && !(await exists(path))) {
+      this.notYetWritten = path;
+      return;
+    }
     try {
       for await (const entry of readCheckpointLines(path)) {
         if ('error' in entry) {
@@ -114,5 +126,14 @@ export class CheckpointChecker {
         });
       }
     }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -76,7 +76,15 @@ export async function verifyLedger(ledger: LedgerStore, options: VerifyOptions):
     problem_kinds: log.kinds,
     checkpoints: checkpoints.tally,
     key: { configured: options.key !== null, key_id: options.key?.keyId ?? null },
-    limitations: [...limitations(options, checkpoints.tally), ...archiveLimitations(archives?.state ?? null)],
+    limitations: [
+      ...(checkpoints.notYetWritten === null
+        ? []
+        : [
+            `The checkpoint file ${checkpoints.notYetWritten} doesn't exist yet and no checkpoint was made: the server writes the first one a while after it starts.`,
+          ]),
+      ...limitations(options, checkpoints.tally),
+      ...archiveLimitations(archives?.state ?? null),
+    ],
     archive: archives ? { ...archives.state, retained_events: retained } : null,
     ...(first === undefined ? {} : { seq: first.seq ?? 0, reason: first.message }),
   };
