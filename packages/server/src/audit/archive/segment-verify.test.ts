@@ -94,6 +94,12 @@ describe('segment files', () => {
   it('name the line of every kind of damage', async () => {
     const cases: Array<[string, (lines: string[]) => string[], RegExp]> = [
       [
+        'a field no hash covers',
+        (lines) =>
+          lines.map((line, index) => (index === 1 ? line.replace('{"seq"', '{"approved_by":"x","seq"') : line)),
+        /^2: not a ledger event/,
+      ],
+      [
         'an edited event',
         (l) => l.map((x, i) => (i === 1 ? x.replace('"i":1', '"i":7') : x)),
         /^2: seq 2: the hash does not match/,

@@ -179,8 +179,22 @@ function checkCheckpoint(
   }
 }
 
+/** Exactly the fields segment-format.ts writes: one more would read as recorded while no hash covers it. */
+const EVENT_FIELDS = new Set([
+  'seq',
+  'id',
+  'action_id',
+  'event_type',
+  'created_at',
+  'prev_hash',
+  'hash',
+  'meta',
+  'action',
+]);
+
 function asEvent(value: unknown): ParsedEvent | null {
   if (!isObject(value)) return null;
+  if (Object.keys(value).some((name) => !EVENT_FIELDS.has(name))) return null;
   const texts = ['id', 'action_id', 'event_type', 'created_at', 'prev_hash', 'hash'] as const;
   if (!Number.isSafeInteger(value.seq) || (value.seq as number) < 1) return null;
   if (!texts.every((name) => typeof value[name] === 'string')) return null;
