@@ -70,4 +70,10 @@ function print(ctx: Context, result: SegmentSetVerification, key: LedgerVerifyKe
     }
   }
   for (const problem of result.problems) ctx.out.warn(`${ctx.out.ce.red('✗')} ${problem.file}: ${problem.message}`);
+  const first = [...result.segments].sort((a, b) => (a.first_seq ?? 0) - (b.first_seq ?? 0))[0];
+  if (!result.from_genesis && first?.first_seq != null) {
+    ctx.out.warn(
+      `note: the segments start at seq ${first.first_seq}, not at the ledger's first event: the archive before them wasn't given, so that part of the chain is not checked`,
+    );
+  }
 }

@@ -1,3 +1,4 @@
+import { GENESIS_HASH } from '@faramesh/store';
 import type { LedgerVerifyKey } from '../ledger-key.js';
 import { type SegmentProblem, type SegmentVerification, verifySegmentFile } from './segment-verify.js';
 
@@ -6,6 +7,11 @@ export interface SegmentSetVerification {
   segments: SegmentVerification[];
   /** Problems between files: the segments, in seq order, must form one chain. */
   problems: SegmentProblem[];
+  /**
+   * The first segment starts the ledger (seq 1, linked to the genesis hash): false when the earlier
+   * segments weren't given, so the chain before it is not checked.
+   */
+  from_genesis: boolean;
 }
 
 /**
@@ -33,5 +39,7 @@ export async function verifySegments(
       });
     }
   }
-  return { ok: problems.length === 0 && segments.every((s) => s.ok), segments, problems };
+  const first = ordered[0];
+  const from_genesis = first !== undefined && first.first_seq === 1 && first.prev_hash === GENESIS_HASH;
+  return { ok: problems.length === 0 && segments.every((s) => s.ok), segments, problems, from_genesis };
 }

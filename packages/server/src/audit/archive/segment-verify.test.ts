@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { canonicalJson } from '@faramesh/canonical';
 import { type AuditedEvent, eventHash, GENESIS_HASH } from '@faramesh/store';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,18 @@ describe('segment files', () => {
     expect(otherKey.ok).toBe(false);
     expect(otherKey.problems[0]!.message).toMatch(/signed by key .*, not by the key given/);
     expect((await verifySegmentFile(other.paths[0]!, other.key)).ok).toBe(true);
+  });
+
+  it('hold the seqs their name says, and say whether they start the ledger', async () => {
+    const { paths, key } = await written(chain(6), 2500);
+    expect((await verifySegments(paths, key)).from_genesis).toBe(true);
+    const later = await verifySegments(paths.slice(1), key);
+    expect(later).toMatchObject({ ok: true, from_genesis: false });
+    const renamed = join(dirname(paths[0]!), 'faramesh-ledger-0000000000000001-0000000000000128.jsonl');
+    renameSync(paths[0]!, renamed);
+    const misnamed = await verifySegmentFile(renamed, key);
+    expect(misnamed.ok).toBe(false);
+    expect(misnamed.problems[0]!.message).toMatch(/named for seqs 1–128 but holds 1–/);
   });
 
   it('rotate at the size limit into files that chain to each other', async () => {

@@ -110,8 +110,21 @@ export async function verifySegmentFile(path: string, key: LedgerVerifyKey | nul
   }
   if (checkpoint === null) problem(0, 'no checkpoint line: the segment is incomplete or was cut');
   else checkCheckpoint(checkpoint.value, checkpoint.line, out, key, problem);
+  checkFileName(out, problem);
   out.ok = out.problem_count === 0;
   return out;
+}
+
+/** A file named like a segment must hold the seqs its name says (a directory is read by names). */
+function checkFileName(out: SegmentVerification, problem: (line: number, message: string) => void): void {
+  const named = /^faramesh-ledger-(\d+)-(\d+)\.jsonl$/.exec(basename(out.file));
+  if (named === null || out.first_seq === null) return;
+  if (Number(named[1]) !== out.first_seq || Number(named[2]) !== out.last_seq) {
+    problem(
+      0,
+      `the file is named for seqs ${Number(named[1])}–${Number(named[2])} but holds ${out.first_seq}–${out.last_seq}`,
+    );
+  }
 }
 
 function checkEvent(
