@@ -169,7 +169,7 @@ export function ActionDrawer({ id, seed, onClose, onStep, onNextPending, restore
                 onReasonChange={setReason}
                 decision={decision}
                 // Over its limit, an action can't carry a grant (a grant never lifts a limit).
-                grantDraft={action.reason_code === 'limit_reached' ? undefined : grantDraft}
+                {...(action.reason_code !== 'limit_reached' && { grantDraft })}
               />
               {action.reason_code === 'grant' && action.grant_id !== undefined && (
                 <p className="notice grant-note" data-testid="grant-note">
