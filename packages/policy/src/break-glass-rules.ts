@@ -1,3 +1,4 @@
+import { characterCount, isBlankText } from './blank-text.js';
 import type { PRINCIPAL_ROLES } from './types.js';
 
 /**
@@ -10,7 +11,10 @@ export const BREAK_GLASS_RULES = {
   may_break_glass: ['admin'],
   /** Roles that may acknowledge a break-glass review. */
   may_acknowledge: ['approver', 'admin'],
-  /** A reason is mandatory: at least one non-blank character, at most this many. */
+  /**
+   * A reason is mandatory: at least one character a person can see (not only whitespace, zero-width
+   * or other invisible characters: `isBlankText`), at most this many characters (code points).
+   */
   max_reason_chars: 2000,
   /** Notes on an acknowledgement, at most this many characters. */
   max_note_chars: 2000,
@@ -56,13 +60,13 @@ export function mayBreakGlass(actor: BreakGlassActor, submittedBy: string | null
       `role "${actor.role}" may not break glass; only ${list(BREAK_GLASS_RULES.may_break_glass)}`,
     );
   }
-  if (typeof reason !== 'string' || reason.trim() === '') {
+  if (typeof reason !== 'string' || isBlankText(reason)) {
     return refuse(
       'break_glass_reason_required',
-      'breaking glass needs a reason: say why this cannot wait for approvers',
+      'breaking glass needs a reason (not only spaces or invisible characters): say why this cannot wait for approvers',
     );
   }
-  if (reason.length > BREAK_GLASS_RULES.max_reason_chars) {
+  if (characterCount(reason) > BREAK_GLASS_RULES.max_reason_chars) {
     return refuse(
       'break_glass_reason_required',
       `the reason is longer than ${BREAK_GLASS_RULES.max_reason_chars} characters`,

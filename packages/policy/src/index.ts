@@ -18,6 +18,7 @@ export { readApprovalRequirement } from './approval-requirement-json.js';
 export { type ApproverRef, identityKey, parseApproverRef } from './approver-ref.js';
 export type { ApproverPrincipal } from './approver-set.js';
 export { expandRefs } from './approver-set.js';
+export { characterCount, isBlankText } from './blank-text.js';
 export type { BreakGlassActor, BreakGlassRefusalCode, BreakGlassVerdict } from './break-glass-rules.js';
 export { BREAK_GLASS_RULES, mayAcknowledge, mayBreakGlass } from './break-glass-rules.js';
 export type { CaseExpectation, CaseFile, ExpectedDiagnostic, PolicyCase, PolicyRef } from './case-file.js';

@@ -56,6 +56,10 @@ describe('approve --break-glass, reviews and doctor', () => {
     const noReason = await cli(['approve', short, '--break-glass'], { env: env('carol') });
     expect([noReason.code, noReason.stderr.trim().split('\n').length]).toEqual([2, 1]);
     expect(noReason.stderr).toContain('--break-glass needs --reason');
+    const invisible = await cli(['approve', short, '--break-glass', '--reason', ' \u200b\u2060 '], {
+      env: env('carol'),
+    });
+    expect([invisible.code, invisible.stderr]).toEqual([2, expect.stringContaining('--break-glass needs --reason')]);
 
     const broken = await cli(['approve', short, '--break-glass', '--reason', 'payments outage'], { env: env('carol') });
     expect(broken.code, broken.stderr).toBe(0);

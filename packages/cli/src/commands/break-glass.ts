@@ -1,3 +1,4 @@
+import { isBlankText } from '@faramesh/policy';
 import { UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { shortId } from '../output/format.js';
@@ -20,7 +21,8 @@ export async function breakGlass(
       `--break-glass can't make a standing grant (${grantFlags.join(', ')}): it approves this one action only`,
     );
   }
-  if (options.reason === undefined || options.reason.trim() === '') {
+  // The server's rule, asked here first so a blank reason is a usage error before any request.
+  if (options.reason === undefined || isBlankText(options.reason)) {
     throw new UsageError('--break-glass needs --reason "why this cannot wait for the approvers"');
   }
   const action = await ctx.client.breakGlass(id, { reason: options.reason });

@@ -77,7 +77,7 @@ describe('break-glass: an admin approves past the approvers and quorum, with a r
     expect(events.at(-1).meta.bypassed).toEqual({ approvals_required: 2, approvals: ['alice'], remaining: 1 });
   });
 
-  it('refuses anyone but an admin, a missing or blank reason, and a request it was not shown', async () => {
+  it('refuses anyone but an admin, a missing or blank (or only invisible) reason, and a request it was not shown', async () => {
     const { submit, breakGlass, call } = await start();
     const action = await submit();
     const refusals = [
@@ -85,6 +85,7 @@ describe('break-glass: an admin approves past the approvers and quorum, with a r
       [await breakGlass('bot', action), 403, 'forbidden'],
       [await breakGlass('carol', action, { reason: undefined }), 400, 'break_glass_reason_required'],
       [await breakGlass('carol', action, { reason: '   ' }), 400, 'break_glass_reason_required'],
+      [await breakGlass('carol', action, { reason: ' \u200b\u2060\ufeff ' }), 400, 'break_glass_reason_required'],
       [await breakGlass('carol', action, { reason: 'x'.repeat(2001) }), 400, 'break_glass_reason_required'],
       [await breakGlass('carol', action, { request_hash: undefined }), 400, 'validation_failed'],
       [await breakGlass('carol', action, { request_hash: 'f'.repeat(64) }), 403, 'approval_token_invalid'],
