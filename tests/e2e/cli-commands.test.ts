@@ -79,6 +79,27 @@ describe('faramesh against a running server', () => {
     expect(out.stdout).toMatch(new RegExp(`\\] pending_approval  ${id?.slice(0, 8)} \\| shell`));
   });
 
+  it("get shows an agent's result error with escapes and bidi characters as visible markers, --json exact", async () => {
+    const submitted = await api(server.url, '/v1/actions', {
+      body: { agent_id: 'e2e', tool: 'http', operation: 'get' },
+    });
+    const id = submitted.json.id as string;
+    expect(submitted.json.status).toBe('allowed');
+    await api(server.url, `/v1/actions/${id}/start`, { body: {} });
+    // Erase the line, move up, fake a green approval, then flip what follows right to left.
+    const error = 'boom\u001b[2K\u001b[1A\rStatus: \u001b[32mapproved\u001b[0m\u202eexe.txt\u2066';
+    expect((await api(server.url, `/v1/actions/${id}/result`, { body: { success: false, error } })).status).toBe(200);
+    const out = await faramesh(['get', id], { env });
+    expect(out.code, out.stderr).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no raw escape, carriage return or bidi control may reach the terminal
+    expect(out.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(out.stdout).toContain(
+      'boom⟨U+001B⟩[2K⟨U+001B⟩[1A⟨U+000D⟩Status: ⟨U+001B⟩[32mapproved⟨U+001B⟩[0m⟨U+202E⟩exe.txt⟨U+2066⟩',
+    );
+    const json = await faramesh(['get', id, '--json'], { env });
+    expect(JSON.parse(json.stdout).result_error).toBe(error);
+  });
+
   it('an unreachable server is one line naming the URL, exit 1', async () => {
     const out = await faramesh(['list'], { env: { FARAMESH_BASE_URL: 'http://127.0.0.1:9' } });
     expect(out.code).toBe(1);

@@ -2,16 +2,19 @@ import { AmbiguousPrefixError, ConnectionError, FarameshError } from '@faramesh/
 import { CliError, EXIT } from './cli-error.js';
 import { formatDateTime, shortId } from './output/format.js';
 import type { Printer } from './output/printer.js';
+import { safeText } from './output/safe-text.js';
 
 /**
  * Turns any failure into what the user sees on stderr and the exit code. User errors are one
  * line (plus a list where it helps: ambiguous prefixes, validation problems); only unexpected
- * failures get a stack, and only with FARAMESH_DEBUG=1.
+ * failures get a stack, and only with FARAMESH_DEBUG=1. Messages may quote what a server, an agent
+ * or a file said, so each goes through `safeText`.
  */
 export function reportError(err: unknown, out: Printer, env: NodeJS.ProcessEnv): number {
   const red = out.ce.red;
   if (err instanceof CliError) {
-    out.warn(`${red('error')}: ${err.message}`);
+    // The CLI's own messages may list problems on further lines (a policy's diagnostics).
+    out.warn(`${red('error')}: ${safeText(err.message, { multiline: true })}`);
     return err.exitCode;
   }
   if (err instanceof ConnectionError) {
@@ -21,22 +24,23 @@ export function reportError(err: unknown, out: Printer, env: NodeJS.ProcessEnv):
     return EXIT.error;
   }
   if (err instanceof AmbiguousPrefixError) {
-    out.warn(`${red(`error ${err.code}`)}: ${err.message}`);
+    out.warn(`${red(`error ${err.code}`)}: ${safeText(err.message)}`);
     for (const c of err.candidates) {
-      out.warn(`  ${c.id}  ${c.status.padEnd(16)}  ${c.tool} ${c.operation}  ${formatDateTime(c.created_at)}`);
+      const what = safeText(`${c.id}  ${c.status.padEnd(16)}  ${c.tool} ${c.operation}`);
+      out.warn(`  ${what}  ${formatDateTime(c.created_at)}`);
     }
     if (err.candidates.length > 0)
       out.warn(`use more characters of the id, e.g. ${shortId(err.candidates[0]?.id ?? '')}…`);
     return EXIT.error;
   }
   if (err instanceof FarameshError) {
-    out.warn(`${red(`error ${err.code}`)}: ${err.message}`);
-    for (const line of detailLines(err.details)) out.warn(`  ${line}`);
+    out.warn(`${red(`error ${safeText(err.code)}`)}: ${safeText(err.message)}`);
+    for (const line of detailLines(err.details)) out.warn(`  ${safeText(line)}`);
     return EXIT.error;
   }
   if ((err as { name?: unknown })?.name === 'AbortError') return EXIT.error;
   const message = err instanceof Error ? err.message : String(err);
-  out.warn(`${red('error')}: ${message}`);
+  out.warn(`${red('error')}: ${safeText(message, { multiline: true })}`);
   if (env.FARAMESH_DEBUG && err instanceof Error && err.stack) out.warn(err.stack);
   return EXIT.error;
 }

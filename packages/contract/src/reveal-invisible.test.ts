@@ -45,4 +45,9 @@ describe('revealAsText', () => {
     expect(revealAsText('rm\u200b -rf /\u001b[2J')).toBe('rm⟨U+200B⟩ -rf /⟨U+001B⟩[2J');
     expect(revealAsText('plain text')).toBe('plain text');
   });
+
+  it('keeps line feeds when asked to, and still marks a carriage return', () => {
+    expect(revealAsText('a\r\nb', { allowNewlines: true })).toBe('a⟨U+000D⟩\nb');
+    expect(revealAsText('a\nb')).toBe('a⟨U+000A⟩b');
+  });
 });

@@ -41,9 +41,12 @@ export function countInvisible(text: string): number {
   return n;
 }
 
-/** `text` with each invisible character written as its `⟨U+202E⟩` marker: for plain-text outputs (terminals, tooltips). */
-export function revealAsText(text: string): string {
-  return revealInvisible(text)
+/**
+ * `text` with each invisible character written as its `⟨U+202E⟩` marker: for plain-text outputs
+ * (terminals, tooltips). `allowNewlines` keeps line feeds, for fields meant to span lines.
+ */
+export function revealAsText(text: string, options: { allowNewlines?: boolean } = {}): string {
+  return revealInvisible(text, options)
     .map((piece) => (piece.kind === 'text' ? piece.text : `⟨${codePointLabel(piece.codePoint)}⟩`))
     .join('');
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { revealAsText } from '@faramesh/contract';
 import { ConfigError, type ConfigFlags, resolveConfig, type ServerConfig } from './config/config.js';
 import { parseDotenv } from './config/dotenv.js';
 import { requestLogOptions } from './http/request-log.js';
@@ -26,10 +27,13 @@ export class StartupError extends Error {
   }
 }
 
+// Messages quote what others wrote (a webhook's answer, a policy file, a database error): every
+// hidden or control character is shown as a `⟨U+001B⟩` marker so none can rewrite the operator's terminal.
+const shown = (m: string): string => revealAsText(m, { allowNewlines: true });
 const stderrLogger: ServerLogger = {
-  info: (m) => process.stderr.write(`${m}\n`),
-  warn: (m) => process.stderr.write(`warning: ${m}\n`),
-  error: (m) => process.stderr.write(`error: ${m}\n`),
+  info: (m) => process.stderr.write(`${shown(m)}\n`),
+  warn: (m) => process.stderr.write(`warning: ${shown(m)}\n`),
+  error: (m) => process.stderr.write(`error: ${shown(m)}\n`),
 };
 
 /** Reads `.env` from cwd (if any) and resolves the server configuration. */

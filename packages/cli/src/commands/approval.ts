@@ -5,6 +5,7 @@ import { intOption } from '../option-parsers.js';
 import { approvalProgress } from '../output/approval-progress.js';
 import { paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 import { breakGlass } from './break-glass.js';
 import { describeScope, type GrantOptions, grantRequest, refuseGrantOptions, usesText } from './grant-options.js';
 
@@ -33,7 +34,9 @@ export async function decide(
     action.status === 'pending_approval' && progress !== null
       ? progress
       : `${paintStatus(ctx.out.c, action.status)}${approve && progress !== null ? ` (${progress})` : ''}`;
-  ctx.out.line(`${mark} ${verb} ${shortId(action.id)} (${action.tool} ${action.operation}): ${outcome}`);
+  ctx.out.line(
+    `${mark} ${verb} ${shortId(action.id)} (${safeText(action.tool)} ${safeText(action.operation)}): ${outcome}`,
+  );
   if (grant !== null && action.status === 'approved') {
     ctx.out.line(`  also allowed for ${options.grantFor}: ${describeScope(grant.scope)}${usesText(grant)}`);
   }

@@ -1,6 +1,7 @@
 import type { LedgerVerifyKey, SegmentSetVerification } from '@faramesh/server';
 import { CliError, UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
+import { safeText } from '../output/safe-text.js';
 
 /** The key signatures are checked with: `--key`, else FARAMESH_LEDGER_KEY, else none. */
 export async function verifyKey(ctx: Context, text: string | undefined): Promise<LedgerVerifyKey | null> {
@@ -61,15 +62,20 @@ function print(ctx: Context, result: SegmentSetVerification, key: LedgerVerifyKe
           : segment.signature === 'forged'
             ? 'signature does NOT verify'
             : segment.signature;
-    if (segment.ok) ctx.out.success(`Segment verifies: ${segment.file}: ${span}, ${signed}`);
+    if (segment.ok) ctx.out.success(`Segment verifies: ${safeText(`${segment.file}: ${span}, ${signed}`)}`);
     else {
       ctx.out.warn(
-        `${ctx.out.ce.red('✗')} Segment does NOT verify: ${segment.file}: ${segment.problem_count} problem(s)`,
+        `${ctx.out.ce.red('✗')} Segment does NOT verify: ${safeText(segment.file)}: ${segment.problem_count} problem(s)`,
       );
-      for (const problem of segment.problems) ctx.out.warn(`  - ${problem.file}:${problem.line}: ${problem.message}`);
+      for (const problem of segment.problems) {
+        // A segment file is data from elsewhere: its problems may quote it, so they are marked, never raw.
+        ctx.out.warn(`  - ${safeText(`${problem.file}:${problem.line}: ${problem.message}`)}`);
+      }
     }
   }
-  for (const problem of result.problems) ctx.out.warn(`${ctx.out.ce.red('✗')} ${problem.file}: ${problem.message}`);
+  for (const problem of result.problems) {
+    ctx.out.warn(`${ctx.out.ce.red('✗')} ${safeText(`${problem.file}: ${problem.message}`)}`);
+  }
   const first = [...result.segments].sort((a, b) => (a.first_seq ?? 0) - (b.first_seq ?? 0))[0];
   if (!result.from_genesis && first?.first_seq != null) {
     ctx.out.warn(

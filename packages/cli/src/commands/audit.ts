@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import { CliError, UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { intOption } from '../option-parsers.js';
+import { safeText } from '../output/safe-text.js';
 import { verifyKey, verifySegmentFiles } from './audit-segments.js';
 
 interface VerifyFlags {
@@ -47,13 +48,14 @@ function printVerification(ctx: Context, result: LedgerAudit): void {
       `${ctx.out.ce.red('✗')} Ledger does NOT verify: ${result.problem_count} problem(s) in ${result.events} events, ${result.actions} actions`,
     );
     const kinds = Object.entries(result.problem_kinds).map(([kind, n]) => `${kind} ×${n}`);
-    ctx.out.warn(`  kinds: ${kinds.join(', ')}`);
-    for (const problem of result.problems) ctx.out.warn(`  - ${problem.kind}: ${problem.message}`);
+    ctx.out.warn(`  kinds: ${safeText(kinds.join(', '))}`);
+    // A problem may quote the tampered data itself: marked, never raw.
+    for (const problem of result.problems) ctx.out.warn(`  - ${safeText(`${problem.kind}: ${problem.message}`)}`);
     const more = result.problem_count - result.problems.length;
     if (more > 0) ctx.out.warn(`  … and ${more} more`);
   }
   ctx.out.line(`  ${checkpoints}; key: ${result.key.configured ? result.key.key_id : 'none'}`);
-  for (const limitation of result.limitations) ctx.out.line(`  note: ${limitation}`);
+  for (const limitation of result.limitations) ctx.out.line(`  note: ${safeText(limitation)}`);
 }
 
 async function verifyFile(ctx: Context, options: VerifyFlags, path: string): Promise<LedgerAudit> {

@@ -2,6 +2,7 @@ import { isBlankText } from '@faramesh/policy';
 import { UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 import { type GrantOptions, grantFlagsGiven } from './grant-options.js';
 
 /**
@@ -32,7 +33,7 @@ export async function breakGlass(
   }
   const { c } = ctx.out;
   ctx.out.line(
-    `${c.red('⚠')} Broke glass: approved ${shortId(action.id)} (${action.tool} ${action.operation}) past its approvers; review open until another approver runs \`faramesh reviews ack ${shortId(action.id)}\``,
+    `${c.red('⚠')} Broke glass: approved ${shortId(action.id)} (${safeText(action.tool)} ${safeText(action.operation)}) past its approvers; review open until another approver runs \`faramesh reviews ack ${shortId(action.id)}\``,
   );
   return 0;
 }

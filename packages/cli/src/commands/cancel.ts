@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 
 /**
  * `cancel <id>`: withdraws an action that has not started (pending, allowed or approved). The server
@@ -20,7 +21,7 @@ export async function cancel(ctx: Context, id: string, options: { reason?: strin
   }
   const { c } = ctx.out;
   ctx.out.line(
-    `${c.dim('⊘')} Cancelled ${shortId(action.id)} (${action.tool} ${action.operation}): ${paintStatus(c, target.status)} → ${paintStatus(c, action.status)}`,
+    `${c.dim('⊘')} Cancelled ${shortId(action.id)} (${safeText(action.tool)} ${safeText(action.operation)}): ${paintStatus(c, target.status)} → ${paintStatus(c, action.status)}`,
   );
   return 0;
 }

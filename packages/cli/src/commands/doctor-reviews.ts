@@ -1,4 +1,5 @@
 import type { ActionRecord } from '@faramesh/store';
+import { safeText } from '../output/safe-text.js';
 import type { Check } from './doctor.js';
 import { type DoctorStoreConfig, readDoctorStore } from './doctor-store.js';
 
@@ -23,7 +24,10 @@ export function breakGlassReviewsCheck(open: ActionRecord[] | null): Check | nul
     message: `${count} break-glass approval(s) not reviewed yet: another approver must acknowledge each (faramesh reviews list, faramesh reviews ack ID)`,
     details: open.slice(0, SHOWN).map((action) => {
       const glass = action.approval?.break_glass;
-      return `${action.id} ${action.tool} ${action.operation}: broken by ${glass?.by ?? '?'} at ${glass?.at ?? '?'} (${glass?.reason ?? ''})`;
+      // Read straight from the database: the reason is a person's words, shown marked on one line.
+      return safeText(
+        `${action.id} ${action.tool} ${action.operation}: broken by ${glass?.by ?? '?'} at ${glass?.at ?? '?'} (${glass?.reason ?? ''})`,
+      );
     }),
   };
 }

@@ -6,6 +6,7 @@ import { FarameshClient, FarameshError } from '@faramesh/sdk';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { displayPath, loadPolicyFile } from '../local/policy-file.js';
+import { safeText } from '../output/safe-text.js';
 import { dashboardDir } from '../package-assets.js';
 import { channelsCheck } from './doctor-channels.js';
 import { ledgerCheck } from './doctor-ledger.js';
@@ -82,9 +83,11 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
   }
   const { c } = ctx.out;
   const mark: Record<CheckStatus, string> = { ok: c.green('✓'), warn: c.yellow('!'), fail: c.red('✗') };
+  // Messages quote files, databases and servers (error messages, paths, names): none reaches the terminal raw.
   for (const check of checks) {
-    ctx.out.line(`${mark[check.status]} ${check.message}`);
-    for (const line of (check.details ?? []).flatMap((d) => d.split('\n'))) ctx.out.line(`    ${line.trim()}`);
+    ctx.out.line(`${mark[check.status]} ${safeText(check.message)}`);
+    for (const line of (check.details ?? []).flatMap((d) => d.split('\n')))
+      ctx.out.line(`    ${safeText(line.trim())}`);
   }
   return failed ? 1 : 0;
 }

@@ -2,6 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { formatDateTime, inlineJson, shortId, truncate } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 
 /** `events <id>`: the action's ledger timeline. */
 export async function events(ctx: Context, id: string, options: { full?: boolean }): Promise<number> {
@@ -17,8 +18,9 @@ export async function events(ctx: Context, id: string, options: { full?: boolean
     ['Time', 'Event', 'Details'],
     list.map((e) => [
       formatDateTime(e.created_at),
-      e.event_type,
-      options.full ? inlineJson(e.meta) : truncate(inlineJson(e.meta), 60),
+      safeText(e.event_type),
+      // Event details hold reasons, errors and notes as written: marked, never raw.
+      safeText(options.full ? inlineJson(e.meta) : truncate(inlineJson(e.meta), 60)),
     ]),
   );
   return 0;

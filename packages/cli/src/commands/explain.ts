@@ -2,7 +2,8 @@ import type { Command } from '@commander-js/extra-typings';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { paintDecision, paintRisk, paintStatus } from '../output/colour.js';
-import { inlineJson, shortId } from '../output/format.js';
+import { shortId } from '../output/format.js';
+import { safeJson, safeText } from '../output/safe-text.js';
 import { traceLines } from '../output/trace.js';
 
 /** `explain <id>`: why the action was decided so, with the engine's full rule trace. */
@@ -19,20 +20,22 @@ export async function explain(ctx: Context, id: string): Promise<number> {
   out();
   out(`Status: ${paintStatus(c, action.status)}`);
   out(`Decision: ${paintDecision(c, action.decision)}`);
-  out(`Reason: ${action.reason ?? action.reason_code}`);
-  out(`Risk Level: ${paintRisk(c, action.risk_level)}${action.risk_rule ? ` (risk rule: ${action.risk_rule})` : ''}`);
+  out(`Reason: ${safeText(action.reason ?? action.reason_code)}`);
+  out(
+    `Risk Level: ${paintRisk(c, action.risk_level)}${action.risk_rule ? ` (risk rule: ${safeText(action.risk_rule)})` : ''}`,
+  );
   out();
-  out(`Policy File: ${policy.file}`);
-  out(`Policy Version: ${action.policy_version}`);
+  out(`Policy File: ${safeText(policy.file)}`);
+  out(`Policy Version: ${safeText(action.policy_version)}`);
   out();
-  out(`Tool: ${action.tool}`);
-  out(`Operation: ${action.operation}`);
-  out(`Params: ${inlineJson(action.params)}`);
+  out(`Tool: ${safeText(action.tool)}`);
+  out(`Operation: ${safeText(action.operation)}`);
+  out(`Params: ${safeJson(action.params)}`);
   out();
   if (!answer.decided_by_current_policy) {
     out(
       c.yellow(
-        `The policy changed since this action was decided (version ${action.policy_version} → ${policy.version}).`,
+        `The policy changed since this action was decided (version ${safeText(action.policy_version)} → ${safeText(policy.version)}).`,
       ),
     );
     out(

@@ -1,6 +1,7 @@
 import type { GrantRequest } from '@faramesh/contract';
 import { UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
+import { safeText } from '../output/safe-text.js';
 
 /** `approve --grant-*`: also allow calls like this one (a standing grant). */
 export interface GrantOptions {
@@ -61,7 +62,7 @@ function parseScope(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** One line for a scope: `shell run by bot: cmd = ls -la, path under /tmp`. */
+/** One line for a scope: `shell run by bot: cmd = ls -la, path under /tmp`, the agent's values marked by `safeText`. */
 export function describeScope(scope: Record<string, unknown>): string {
   const agent = typeof scope.agent_id === 'string' ? scope.agent_id : String(scope.agent_pattern ?? '?');
   const params = Object.entries((scope.params ?? {}) as Record<string, Record<string, unknown>>).map(([key, c]) => {
@@ -77,7 +78,9 @@ export function describeScope(scope: Record<string, unknown>): string {
     };
     return how[kind] ?? `${key} ${kind}`;
   });
-  return `${String(scope.tool)} ${String(scope.operation)} by ${agent}${params.length > 0 ? `: ${params.join(', ')}` : ''}`;
+  return safeText(
+    `${String(scope.tool)} ${String(scope.operation)} by ${agent}${params.length > 0 ? `: ${params.join(', ')}` : ''}`,
+  );
 }
 
 export function usesText(grant: { max_uses?: number | null }): string {

@@ -3,6 +3,7 @@ import type { Grant } from '@faramesh/contract';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { formatDateTime, shortId } from '../output/format.js';
+import { escapedJson, safeText } from '../output/safe-text.js';
 import { resolveGrantId } from './grant-id.js';
 import { describeScope } from './grant-options.js';
 
@@ -25,7 +26,7 @@ export async function listGrants(ctx: Context, options: { all?: boolean; limit?:
       describeScope(grant.scope),
       grant.max_uses === null ? String(grant.uses) : `${grant.uses}/${grant.max_uses}`,
       formatDateTime(grant.expires_at),
-      grant.created_by.map((c) => c.name).join(', '),
+      safeText(grant.created_by.map((c) => c.name).join(', ')),
     ]),
   );
   return 0;
@@ -43,8 +44,8 @@ export async function showGrant(ctx: Context, id: string): Promise<number> {
     ['state', paintState(ctx, grant)],
     ['scope', describeScope(grant.scope)],
     ['high risk', grant.high_risk ? 'covered' : 'not covered'],
-    ['made by', grant.created_by.map((c) => `${c.name} (${c.role})`).join(', ')],
-    ['approving', grant.action_id],
+    ['made by', safeText(grant.created_by.map((c) => `${c.name} (${c.role})`).join(', '))],
+    ['approving', safeText(grant.action_id)],
     ['created', formatDateTime(grant.created_at)],
     ['expires', formatDateTime(grant.expires_at)],
     ['uses', grant.max_uses === null ? `${grant.uses} (no limit)` : `${grant.uses} of ${grant.max_uses}`],
@@ -52,11 +53,11 @@ export async function showGrant(ctx: Context, id: string): Promise<number> {
   if (grant.revoked_at !== null) {
     rows.push([
       'revoked',
-      `${formatDateTime(grant.revoked_at)} by ${grant.revoked_by}${grant.revoke_reason ? `: ${grant.revoke_reason}` : ''}`,
+      `${formatDateTime(grant.revoked_at)} by ${safeText(grant.revoked_by ?? '?')}${grant.revoke_reason ? `: ${safeText(grant.revoke_reason)}` : ''}`,
     ]);
   }
   for (const [key, value] of rows) ctx.out.line(`${`${key}:`.padEnd(11)}${value}`);
-  ctx.out.line(`scope JSON: ${JSON.stringify(grant.scope)}`);
+  ctx.out.line(`scope JSON: ${escapedJson(grant.scope)}`);
   return 0;
 }
 
@@ -68,7 +69,7 @@ export async function revokeGrant(ctx: Context, id: string, options: { reason?: 
     return 0;
   }
   ctx.out.success(
-    `Revoked grant ${shortId(grant.id)} (${describeScope(grant.scope)}) at ${formatDateTime(grant.revoked_at ?? '')} by ${grant.revoked_by}`,
+    `Revoked grant ${shortId(grant.id)} (${describeScope(grant.scope)}) at ${formatDateTime(grant.revoked_at ?? '')} by ${safeText(grant.revoked_by ?? '?')}`,
   );
   return 0;
 }
@@ -76,7 +77,8 @@ export async function revokeGrant(ctx: Context, id: string, options: { reason?: 
 /** `grants propose ACTION`: the scope `approve --grant-for` would use, as JSON to tighten for --grant-scope. */
 export async function proposeGrant(ctx: Context, id: string): Promise<number> {
   const proposal = await ctx.client.grantProposal(id);
-  ctx.out.line(JSON.stringify(proposal.scope));
+  // The scope quotes the agent's params: JSON escapes keep it pasteable and exact, and the terminal safe.
+  ctx.out.line(escapedJson(proposal.scope));
   return 0;
 }
 

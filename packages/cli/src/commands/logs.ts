@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { interruptSignal } from '../io.js';
 import { paintStatus } from '../output/colour.js';
 import { formatDateTime, inlineJson, shortId, truncate } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 import { pad } from '../output/table.js';
 
 /** One status change derived from a ledger event. */
@@ -70,17 +71,20 @@ export async function logs(ctx: Context, id: string, options: { follow?: boolean
       t.to === null
         ? t.event_type === 'created'
           ? 'submitted'
-          : t.event_type
+          : safeText(t.event_type)
         : t.from === null || t.from === t.to
           ? `→ ${paintStatus(c, t.to)}`
           : `${paintStatus(c, t.from)} → ${paintStatus(c, t.to)}`;
-    ctx.out.line(`${formatDateTime(t.at)}  ${pad(change, 36)} ${t.detail}`.trimEnd());
+    // The detail quotes agents and people (who, why): marked here, raw in --json.
+    ctx.out.line(`${formatDateTime(t.at)}  ${pad(change, 36)} ${safeText(t.detail)}`.trimEnd());
   };
   if (ctx.json && !options.follow) {
     ctx.out.json(list);
     return 0;
   }
-  if (!ctx.json) ctx.out.line(`Status transitions - ${shortId(action.id)} (${action.tool} ${action.operation})`);
+  if (!ctx.json) {
+    ctx.out.line(`Status transitions - ${shortId(action.id)} (${safeText(action.tool)} ${safeText(action.operation)})`);
+  }
   for (const t of list) print(t);
   if (!options.follow || isTerminal(action.status)) return 0;
 

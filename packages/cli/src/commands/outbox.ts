@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { choiceOption } from '../option-parsers.js';
 import { formatDateTime, shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 
 const STATES = ['queued', 'delivered', 'dead'] as const;
 
@@ -14,13 +15,14 @@ function showNotifications(ctx: Context, items: Notification[]): void {
   ctx.out.table(
     ['ID', 'CHANNEL', 'EVENT', 'ACTION', 'STATE', 'ATTEMPTS', 'LAST ERROR', 'CREATED'],
     items.map((n) => [
-      n.id,
-      n.channel,
-      n.event_type,
+      safeText(n.id),
+      safeText(n.channel),
+      safeText(n.event_type),
       n.action_id === null ? c.dim('-') : shortId(n.action_id),
       paint(n),
       String(n.attempts),
-      n.last_error ?? c.dim('-'),
+      // A delivery error quotes what the receiving end answered: marked, never raw.
+      n.last_error === null ? c.dim('-') : safeText(n.last_error),
       formatDateTime(n.created_at),
     ]),
   );
@@ -52,7 +54,7 @@ export async function listOutbox(
 export async function retryOutbox(ctx: Context, id: string): Promise<number> {
   const retried = await ctx.client.retryNotification(id);
   if (ctx.json) ctx.out.json(retried);
-  else ctx.out.success(`Re-queued ${retried.id} to ${retried.channel}`);
+  else ctx.out.success(`Re-queued ${safeText(retried.id)} to ${safeText(retried.channel)}`);
   return 0;
 }
 
@@ -60,7 +62,8 @@ export async function retryOutbox(ctx: Context, id: string): Promise<number> {
 export async function testChannel(ctx: Context, name: string): Promise<number> {
   const queued = await ctx.client.testChannel(name);
   if (ctx.json) ctx.out.json(queued);
-  else ctx.out.success(`Queued test message ${queued.id} to ${name} (see \`faramesh outbox list\`)`);
+  else
+    ctx.out.success(`Queued test message ${safeText(queued.id)} to ${safeText(name)} (see \`faramesh outbox list\`)`);
   return 0;
 }
 

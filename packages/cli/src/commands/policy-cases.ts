@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { findCaseFiles, runCaseFile } from '../local/case-files.js';
 import { choiceOption, intOption } from '../option-parsers.js';
 import { diagnosticLine } from '../output/diagnostics.js';
+import { safeText } from '../output/safe-text.js';
 import { policyDiff } from './policy-diff.js';
 import { policyRefresh } from './policy-refresh.js';
 import { registerPolicyShadow } from './policy-shadow.js';
@@ -30,15 +31,15 @@ export async function policyCases(ctx: Context, paths: string[], options: { verb
   }
   const { c } = ctx.out;
   for (const run of runs) {
-    ctx.out.line(`${c.bold(run.file)}${run.name ? c.dim(` (${run.name})`) : ''}`);
+    ctx.out.line(`${c.bold(safeText(run.file))}${run.name ? c.dim(` (${safeText(run.name)})`) : ''}`);
     for (const d of run.diagnostics) ctx.out.line(`  ${diagnosticLine(d, c)}`);
     for (const result of run.results) {
       if (result.passed) {
-        if (options.verbose || ctx.out.tty) ctx.out.line(`  ${c.green('✓')} ${result.name}`);
+        if (options.verbose || ctx.out.tty) ctx.out.line(`  ${c.green('✓')} ${safeText(result.name)}`);
         continue;
       }
-      ctx.out.line(`  ${c.red('✗')} ${result.name} ${c.dim(`(${run.file}:${result.line})`)}`);
-      for (const failure of result.failures) ctx.out.line(`      ${failure}`);
+      ctx.out.line(`  ${c.red('✗')} ${safeText(result.name)} ${c.dim(`(${safeText(run.file)}:${result.line})`)}`);
+      for (const failure of result.failures) ctx.out.line(`      ${safeText(failure)}`);
     }
   }
   ctx.out.line();

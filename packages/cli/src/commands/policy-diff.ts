@@ -6,8 +6,9 @@ import { backtest } from '../local/backtest.js';
 import { requirePolicy } from '../local/policy-file.js';
 import { intOption } from '../option-parsers.js';
 import { paintDecision, paintRisk } from '../output/colour.js';
-import { inlineJson, shortId } from '../output/format.js';
+import { shortId } from '../output/format.js';
 import { ruleNumber } from '../output/rule-number.js';
+import { safeJson, safeText } from '../output/safe-text.js';
 
 /** `policy-diff old new [--db path]`: rule-by-rule differences, and optionally a backtest. */
 export async function policyDiff(
@@ -30,8 +31,8 @@ export async function policyDiff(
   const out = (line = ''): void => ctx.out.line(line);
   out('Policy Differences:');
   out();
-  out(`Old: ${oldPolicy.file}`);
-  out(`New: ${newPolicy.file}`);
+  out(`Old: ${safeText(oldPolicy.file)}`);
+  out(`New: ${safeText(newPolicy.file)}`);
   out();
   out(`Old rules: ${oldPolicy.rules.length}`);
   out(`New rules: ${newPolicy.rules.length}`);
@@ -61,7 +62,7 @@ export async function policyDiff(
     'Changed rules',
     diff.rules.changed.flatMap((ch) => [
       `${c.yellow('~')} ${ruleLabel(ch.new)}`,
-      ...ch.fields.map((f) => `    ${f}: ${fieldText(ch.old, f)} → ${fieldText(ch.new, f)}`),
+      ...ch.fields.map((f) => `    ${safeText(f)}: ${fieldText(ch.old, f)} → ${fieldText(ch.new, f)}`),
     ]),
   );
   section(
@@ -82,7 +83,7 @@ export async function policyDiff(
     'Changed risk rules',
     diff.risk_rules.changed.flatMap((ch) => [
       `${c.yellow('~')} ${riskLabel(ch.new)}`,
-      ...ch.fields.map((f) => `    ${f}: ${fieldText(ch.old, f)} → ${fieldText(ch.new, f)}`),
+      ...ch.fields.map((f) => `    ${safeText(f)}: ${fieldText(ch.old, f)} → ${fieldText(ch.new, f)}`),
     ]),
   );
   section(
@@ -94,7 +95,9 @@ export async function policyDiff(
 
   if (tested) {
     out();
-    out(`Backtest: ${tested.scanned} stored action${tested.scanned === 1 ? '' : 's'} from ${tested.database}`);
+    out(
+      `Backtest: ${tested.scanned} stored action${tested.scanned === 1 ? '' : 's'} from ${safeText(tested.database)}`,
+    );
     if (tested.changed.length === 0) {
       out(`  ${c.green('✓')} none would be decided differently`);
     } else {
@@ -103,8 +106,8 @@ export async function policyDiff(
         ['ID', 'Tool', 'Operation', 'Old decision', 'New decision', 'Old risk', 'New risk'],
         tested.changed.map((ch) => [
           shortId(ch.id),
-          ch.tool,
-          ch.operation,
+          safeText(ch.tool),
+          safeText(ch.operation),
           paintDecision(c, ch.old.decision),
           paintDecision(c, ch.new.decision),
           paintRisk(c, ch.old.risk_level),
@@ -117,17 +120,18 @@ export async function policyDiff(
 }
 
 function ruleLabel(rule: RuleInfo): string {
-  const name = rule.description ?? rule.name ?? inlineJson(rule.match);
+  const named = rule.description ?? rule.name;
+  const name = named === null ? safeJson(rule.match) : safeText(named);
   return `${name} (${rule.effect})`;
 }
 
 function riskLabel(rule: RiskRuleInfo): string {
-  return `${rule.name} → ${rule.risk_level}`;
+  return safeText(`${rule.name} → ${rule.risk_level}`);
 }
 
 function fieldText(rule: RuleInfo | RiskRuleInfo, field: string): string {
   const value = (rule as unknown as Record<string, unknown>)[field];
-  return value === undefined ? 'none' : inlineJson(value);
+  return value === undefined ? 'none' : safeJson(value);
 }
 
 export function registerPolicyDiff(program: Command, app: App): void {

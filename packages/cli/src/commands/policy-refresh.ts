@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
+import { safeText } from '../output/safe-text.js';
 
 /** `policy-refresh`: the running server re-reads its policy file (admin). */
 export async function policyRefresh(ctx: Context): Promise<number> {
@@ -9,8 +10,8 @@ export async function policyRefresh(ctx: Context): Promise<number> {
     ctx.out.json(info);
     return 0;
   }
-  ctx.out.success(`Policy reloaded: ${info.file}`);
-  ctx.out.line(`  Version: ${info.version}`);
+  ctx.out.success(`Policy reloaded: ${safeText(info.file)}`);
+  ctx.out.line(`  Version: ${safeText(info.version)}`);
   ctx.out.line(`  Hash:    ${info.hash}`);
   ctx.out.line(`  Rules:   ${count(info.rules)} (${count(info.risk_rules)} risk rules)`);
   return 0;

@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { readText, requirePolicy } from '../local/policy-file.js';
 import { intOption } from '../option-parsers.js';
+import { safeText } from '../output/safe-text.js';
 
 /** `policy shadow set <file>`: checked here first (file:line:col), then set on the server (admin). */
 export async function shadowSet(ctx: Context, file: string): Promise<number> {
@@ -53,38 +54,43 @@ export async function shadowPromote(ctx: Context, options: { since?: string }): 
     ctx.out.json(promotion);
     return 0;
   }
-  ctx.out.success(`Shadow policy promoted: ${promotion.file} now holds ${promotion.policy_hash.slice(0, 12)}`);
-  ctx.out.line(`  Previous: ${promotion.previous_policy_hash}`);
-  ctx.out.line(`  Recorded: action ${promotion.action_id} (with the report below)`);
+  ctx.out.success(
+    `Shadow policy promoted: ${safeText(promotion.file)} now holds ${safeText(promotion.policy_hash.slice(0, 12))}`,
+  );
+  ctx.out.line(`  Previous: ${safeText(promotion.previous_policy_hash)}`);
+  ctx.out.line(`  Recorded: action ${safeText(promotion.action_id)} (with the report below)`);
   printReport(ctx, promotion.report);
   return 0;
 }
 
 function printStatus(ctx: Context, status: ShadowPolicyStatus): void {
-  ctx.out.line(`  Source:  ${status.source === 'file' ? `file ${status.file}` : 'API (shared by every replica)'}`);
-  ctx.out.line(`  Version: ${status.version}`);
-  ctx.out.line(`  Hash:    ${status.hash}`);
+  ctx.out.line(
+    `  Source:  ${status.source === 'file' ? `file ${safeText(status.file ?? '?')}` : 'API (shared by every replica)'}`,
+  );
+  ctx.out.line(`  Version: ${safeText(status.version ?? '?')}`);
+  ctx.out.line(`  Hash:    ${safeText(status.hash ?? '?')}`);
   ctx.out.line(`  Rules:   ${status.rules} (${status.risk_rules} risk rules)`);
   ctx.out.line(`  Compare: ${status.compare}`);
-  if (status.set_at !== null) ctx.out.line(`  Set:     ${status.set_at}${status.set_by ? ` by ${status.set_by}` : ''}`);
-  if (status.last_error !== null) ctx.out.warn(`  Last reload failed: ${status.last_error.message}`);
+  if (status.set_at !== null) {
+    ctx.out.line(`  Set:     ${safeText(status.set_at)}${status.set_by ? ` by ${safeText(status.set_by)}` : ''}`);
+  }
+  if (status.last_error !== null) ctx.out.warn(`  Last reload failed: ${safeText(status.last_error.message)}`);
 }
 
 function printReport(ctx: Context, report: ShadowReport): void {
   const { c } = ctx.out;
   ctx.out.line(
-    `${c.bold(`${report.disagreements}`)} of ${report.submissions} submissions would have been decided differently since ${report.since} (shadow ${report.policy_hash.slice(0, 12)})`,
+    `${c.bold(`${report.disagreements}`)} of ${report.submissions} submissions would have been decided differently since ${safeText(report.since)} (shadow ${safeText(report.policy_hash.slice(0, 12))})`,
   );
   for (const t of report.transitions) {
-    ctx.out.line(
-      `  ${t.from} → ${t.to}: ${t.count}${t.examples.length ? c.dim(`  e.g. ${t.examples.join(', ')}`) : ''}`,
-    );
+    const examples = t.examples.length ? c.dim(`  e.g. ${safeText(t.examples.join(', '))}`) : '';
+    ctx.out.line(`  ${safeText(`${t.from} → ${t.to}`)}: ${t.count}${examples}`);
   }
   if (report.rules.length > 0) ctx.out.line('By rule of the shadow policy:');
   for (const r of report.rules) {
     const rule =
       r.rule === null ? 'no rule matched (default deny)' : `#${r.rule.index} ${r.rule.description ?? ''}`.trim();
-    ctx.out.line(`  ${rule}: ${r.from} → ${r.to}: ${r.count}`);
+    ctx.out.line(`  ${safeText(`${rule}: ${r.from} → ${r.to}`)}: ${r.count}`);
   }
 }
 

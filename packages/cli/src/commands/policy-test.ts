@@ -7,8 +7,8 @@ import { readActionFile } from '../local/action-file.js';
 import { requirePolicy } from '../local/policy-file.js';
 import { choiceOption } from '../option-parsers.js';
 import { paintDecision, paintRisk } from '../output/colour.js';
-import { inlineJson } from '../output/format.js';
 import { ruleNumber } from '../output/rule-number.js';
+import { safeJson, safeText } from '../output/safe-text.js';
 import { traceLines } from '../output/trace.js';
 
 /**
@@ -39,17 +39,19 @@ export async function policyTest(
   const { c } = ctx.out;
   results.forEach(({ action, explanation }, i) => {
     if (i > 0) ctx.out.line();
-    ctx.out.line(`Action: ${action.tool} ${action.operation} ${inlineJson(action.params)} (agent ${action.agent_id})`);
+    ctx.out.line(
+      `Action: ${safeText(action.tool)} ${safeText(action.operation)} ${safeJson(action.params)} (agent ${safeText(action.agent_id)})`,
+    );
     ctx.out.line(`Decision: ${paintDecision(c, explanation.decision)}`);
     ctx.out.line(
-      `Risk Level: ${paintRisk(c, explanation.risk_level)}${explanation.risk_rule ? ` (risk rule: ${explanation.risk_rule})` : ''}`,
+      `Risk Level: ${paintRisk(c, explanation.risk_level)}${explanation.risk_rule ? ` (risk rule: ${safeText(explanation.risk_rule)})` : ''}`,
     );
-    ctx.out.line(`Reason: ${explanation.reason ?? '(none)'} (${explanation.reason_code})`);
+    ctx.out.line(`Reason: ${safeText(explanation.reason ?? '(none)')} (${explanation.reason_code})`);
     const rule = explanation.matched_rule;
     ctx.out.line(
-      `Matched Rule: ${rule ? `${ruleNumber(rule.index)}${rule.description ? ` ${rule.description}` : ''}` : 'none (default deny)'}`,
+      `Matched Rule: ${rule ? `${ruleNumber(rule.index)}${rule.description ? ` ${safeText(rule.description)}` : ''}` : 'none (default deny)'}`,
     );
-    ctx.out.line(`Policy: ${policy.file} (version ${policy.version})`);
+    ctx.out.line(`Policy: ${safeText(policy.file)} (version ${safeText(policy.version)})`);
     ctx.out.line();
     for (const line of traceLines({ ...explanation }, c)) ctx.out.line(line);
     if (options.expect !== undefined && explanation.decision !== options.expect) {

@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { loadPolicyFile } from '../local/policy-file.js';
 import { diagnosticLine } from '../output/diagnostics.js';
+import { safeText } from '../output/safe-text.js';
 
 /** `policy-validate <file...>`: every problem as file:line:col; exit 1 when any file has errors. */
 export async function policyValidate(ctx: Context, files: string[], options: { strict?: boolean }): Promise<number> {
@@ -36,7 +37,7 @@ export async function policyValidate(ctx: Context, files: string[], options: { s
     const note = warnings > 0 ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';
     if (r.ok && valid) {
       ctx.out.line(
-        `${c.green('✓')} ${r.file} is valid: ${r.policy.rules.length} rules, ${r.policy.riskRules.length} risk rules, version ${r.policy.version}${note}`,
+        `${c.green('✓')} ${r.file} is valid: ${r.policy.rules.length} rules, ${r.policy.riskRules.length} risk rules, version ${safeText(r.policy.version)}${note}`,
       );
     } else if (r.ok) {
       ctx.out.line(`${c.red('✗')} ${r.file}: ${warnings} warning${warnings === 1 ? '' : 's'} (--strict)`);

@@ -3,6 +3,7 @@ import type { App } from '../app.js';
 import type { Context } from '../context.js';
 import { paintDecision, paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 
 /** `replay <id>`: submits the same call again under the current policy. */
 export async function replay(ctx: Context, id: string): Promise<number> {
@@ -16,7 +17,7 @@ export async function replay(ctx: Context, id: string): Promise<number> {
   ctx.out.success(`Replayed ${shortId(original.id)} as ${c.bold(action.id)}`);
   ctx.out.line(`  Status:   ${paintStatus(c, action.status)} (was ${paintStatus(c, original.status)})`);
   ctx.out.line(`  Decision: ${paintDecision(c, action.decision)} (was ${paintDecision(c, original.decision)})`);
-  ctx.out.line(`  Reason:   ${action.reason ?? action.reason_code}`);
+  ctx.out.line(`  Reason:   ${safeText(action.reason ?? action.reason_code)}`);
   return 0;
 }
 

@@ -4,6 +4,7 @@ import type { App } from '../app.js';
 import { UsageError } from '../cli-error.js';
 import type { Context } from '../context.js';
 import { shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 
 const STATUSES = ['open', 'acknowledged', 'all'] as const;
 
@@ -36,9 +37,10 @@ export async function listReviews(ctx: Context, options: { status?: string; limi
 function reviewLine(ctx: Context, review: Review): string {
   const { c } = ctx.out;
   const state =
-    review.status === 'open' ? c.yellow('open') : c.green(`acknowledged by ${review.acknowledged_by ?? '?'}`);
-  const what = `${review.action.tool} ${review.action.operation}`;
-  return `${shortId(review.action_id)}  ${state}  broken by ${review.opened_by} at ${review.opened_at}  ${what}  reason: ${review.reason}`;
+    review.status === 'open' ? c.yellow('open') : c.green(`acknowledged by ${safeText(review.acknowledged_by ?? '?')}`);
+  const what = `${safeText(review.action.tool)} ${safeText(review.action.operation)}`;
+  // The reason and the names are people's and agents' words: marked, never raw (one review, one line).
+  return `${shortId(review.action_id)}  ${state}  broken by ${safeText(review.opened_by)} at ${safeText(review.opened_at)}  ${what}  reason: ${safeText(review.reason)}`;
 }
 
 /** `reviews ack <id>`: acknowledges the review of a break-glass approval (id or prefix). */
@@ -53,7 +55,7 @@ export async function acknowledgeReview(ctx: Context, id: string, options: { not
     return 0;
   }
   ctx.out.line(
-    `${ctx.out.c.green('✓')} Acknowledged the break-glass review of ${shortId(action.id)} (${action.tool} ${action.operation}, broken by ${action.break_glass?.by ?? '?'})`,
+    `${ctx.out.c.green('✓')} Acknowledged the break-glass review of ${shortId(action.id)} (${safeText(action.tool)} ${safeText(action.operation)}, broken by ${safeText(action.break_glass?.by ?? '?')})`,
   );
   return 0;
 }

@@ -8,6 +8,7 @@ import { choiceOption, intOption } from '../option-parsers.js';
 import { paintStatus } from '../output/colour.js';
 import { formatClock, shortId } from '../output/format.js';
 import { LiveStatus } from '../output/live-status.js';
+import { safeText } from '../output/safe-text.js';
 import { pad } from '../output/table.js';
 
 export interface TailOptions {
@@ -73,7 +74,7 @@ export function tailLine(frame: StreamEvent, c: Parameters<typeof paintStatus>[0
   const { action, event } = frame.data;
   const status = pad(paintStatus(c, action.status), 17);
   const id = full ? action.id : shortId(action.id);
-  return `[${formatClock(event.created_at)}] ${status} ${id} | ${action.tool.padEnd(10)} | ${action.operation}`;
+  return `[${formatClock(event.created_at)}] ${status} ${id} | ${safeText(action.tool).padEnd(10)} | ${safeText(action.operation)}`;
 }
 
 export function registerTail(program: Command, app: App): void {

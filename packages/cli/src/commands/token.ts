@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { localTokens, remoteTokens, type TokenBackend } from '../local/token-database.js';
 import { choiceOption } from '../option-parsers.js';
 import { formatDateTime } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 
 const ROLES: readonly Role[] = ['agent', 'approver', 'admin'];
 
@@ -58,11 +59,11 @@ export async function createToken(ctx: Context, options: CreateOptions): Promise
       return 0;
     }
     const { ce } = ctx.out;
-    ctx.out.warn(`${ce.green('✓')} Created token ${created.name} (${describe(created)})`);
+    ctx.out.warn(`${ce.green('✓')} Created token ${safeText(created.name)} (${describe(created)})`);
     ctx.out.line(created.secret);
     ctx.out.warn(
       ce.yellow(
-        `This is the only time the secret is shown: give it to ${created.name} now (it is stored only as a hash). Use it as FARAMESH_TOKEN or "Authorization: Bearer …".`,
+        `This is the only time the secret is shown: give it to ${safeText(created.name)} now (it is stored only as a hash). Use it as FARAMESH_TOKEN or "Authorization: Bearer …".`,
       ),
     );
     return 0;
@@ -92,12 +93,12 @@ export async function listTokens(ctx: Context, options: Where): Promise<number> 
     ctx.out.table(
       ['NAME', 'ROLE', 'GROUPS', 'STATUS', 'PREFIX', 'CREATED', 'LAST USED', 'EXPIRES', 'ID'],
       items.map((token) => [
-        token.name,
-        token.role,
-        token.groups.join(',') || c.dim('-'),
-        token.status === 'revoked' ? `${paint(token)} (${token.revoked_by})` : paint(token),
-        `${token.prefix}…`,
-        `${formatDateTime(token.created_at)} by ${token.created_by}`,
+        safeText(token.name),
+        safeText(token.role),
+        safeText(token.groups.join(',')) || c.dim('-'),
+        token.status === 'revoked' ? `${paint(token)} (${safeText(token.revoked_by ?? '?')})` : paint(token),
+        `${safeText(token.prefix)}…`,
+        `${formatDateTime(token.created_at)} by ${safeText(token.created_by)}`,
         when(token.last_used_at),
         token.expires_at === null ? c.dim('never') : formatDateTime(token.expires_at),
         token.id,
@@ -116,7 +117,7 @@ export async function revokeToken(ctx: Context, ref: string, options: Where): Pr
       return 0;
     }
     ctx.out.success(
-      `Revoked token ${revoked.name} (${revoked.prefix}…, ${revoked.id}) at ${formatDateTime(revoked.revoked_at ?? '')} by ${revoked.revoked_by}`,
+      `Revoked token ${safeText(revoked.name)} (${safeText(revoked.prefix)}…, ${revoked.id}) at ${formatDateTime(revoked.revoked_at ?? '')} by ${safeText(revoked.revoked_by ?? '?')}`,
     );
     return 0;
   });
@@ -127,7 +128,7 @@ function describe(token: ApiToken): string {
   if (token.groups.length > 0) parts.push(`groups ${token.groups.join(', ')}`);
   if (token.agent_ids !== null) parts.push(`agent ids ${token.agent_ids.join(', ')}`);
   parts.push(token.expires_at === null ? 'no expiry' : `expires ${formatDateTime(token.expires_at)}`);
-  return parts.join('; ');
+  return safeText(parts.join('; '));
 }
 
 const LOCAL = 'write the configured database directly, no server (bootstrap the first admin)';

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { intOption } from '../option-parsers.js';
 import { paintStatus } from '../output/colour.js';
 import { shortId } from '../output/format.js';
+import { safeText } from '../output/safe-text.js';
 import { createSpinner } from '../output/spinner.js';
 
 const GO = new Set(['allowed', 'approved', 'executing', 'succeeded']);
@@ -16,7 +17,9 @@ const GO = new Set(['allowed', 'approved', 'executing', 'succeeded']);
 export async function wait(ctx: Context, id: string, options: { timeout?: number }): Promise<number> {
   const action = await ctx.client.getAction(id);
   const spinner = createSpinner(ctx.io);
-  spinner.start(`waiting for a decision on ${shortId(action.id)} (${action.tool} ${action.operation})`);
+  spinner.start(
+    `waiting for a decision on ${shortId(action.id)} (${safeText(action.tool)} ${safeText(action.operation)})`,
+  );
   let decided: typeof action;
   try {
     decided = await ctx.client.waitForDecision(action.id, { timeoutMs: (options.timeout ?? 300) * 1000 });

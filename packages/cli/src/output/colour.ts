@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { OutputStream } from '../io.js';
+import { safeText } from './safe-text.js';
 
 export type Colours = ReturnType<typeof pc.createColors>;
 
@@ -36,7 +37,8 @@ export function paintStatus(c: Colours, status: string): string {
     case 'cancelled':
       return c.dim(status);
     default:
-      return status;
+      // A status this build doesn't know (a newer server): shown, but never raw.
+      return safeText(status);
   }
 }
 
@@ -44,12 +46,12 @@ export function paintRisk(c: Colours, risk: string): string {
   if (risk === 'high') return c.red(risk);
   if (risk === 'medium') return c.yellow(risk);
   if (risk === 'low') return c.green(risk);
-  return risk;
+  return safeText(risk);
 }
 
 export function paintDecision(c: Colours, decision: string): string {
   if (decision === 'allow') return c.green(decision);
   if (decision === 'deny') return c.red(decision);
   if (decision === 'require_approval') return c.yellow(decision);
-  return decision;
+  return safeText(decision);
 }

@@ -1,3 +1,5 @@
+import { revealAsText } from '@faramesh/contract';
+
 /** Text formatting shared by the commands' human output. */
 
 /** The first 8 characters of a UUID, as the seed's tables show ids. */
@@ -5,17 +7,17 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-/** `2026-01-12 10:00:00` in local time (TZ applies). Unparsable input is shown as given. */
+/** `2026-01-12 10:00:00` in local time (TZ applies). Unparsable input is shown as given, hidden characters marked. */
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
+  if (Number.isNaN(date.getTime())) return revealAsText(iso);
   return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${formatClock(iso)}`;
 }
 
 /** `10:00:15` in local time. */
 export function formatClock(iso: string): string {
   const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
+  if (Number.isNaN(date.getTime())) return revealAsText(iso);
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 

@@ -2,10 +2,12 @@ import type { ConditionTrace, Explanation, LimitTrace, RiskTrace, RuleTrace, She
 import { type Colours, paintDecision, paintRisk } from './colour.js';
 import { inlineJson, truncate } from './format.js';
 import { ruleNumber } from './rule-number.js';
+import { safeText } from './safe-text.js';
 
 /**
  * The engine's full trace as text: every rule in order with each condition (expected vs actual),
- * which one decided, the risk rule that fired, and a high-risk upgrade if one happened.
+ * which one decided, the risk rule that fired, and a high-risk upgrade if one happened. What the
+ * agent sent (actual values, commands, paths) and the policy's own words go through `safeText`.
  */
 export function traceLines(explanation: Explanation, c: Colours): string[] {
   const lines: string[] = [];
@@ -31,7 +33,7 @@ export function traceLines(explanation: Explanation, c: Colours): string[] {
   if (explanation.limit) lines.push('', limitLine(explanation.limit, c));
   if (explanation.normalized_command) {
     lines.push('');
-    lines.push(`Normalized command: ${explanation.normalized_command}`);
+    lines.push(`Normalized command: ${safeText(explanation.normalized_command)}`);
   }
   if (explanation.shell) lines.push(...shellLines(explanation.shell, c));
   return lines;
@@ -42,19 +44,23 @@ function shellLines(shell: ShellTrace, c: Colours): string[] {
   const found = shell.commands.map((command) =>
     command.via.length === 0 ? command.name : `${command.name} (via ${command.via.join(' › ')})`,
   );
-  const lines = [`Commands that would run: ${found.length === 0 ? '(none)' : truncate(found.join(', '), 200)}`];
+  const lines = [
+    `Commands that would run: ${found.length === 0 ? '(none)' : safeText(truncate(found.join(', '), 200))}`,
+  ];
   const writes = shell.redirects.filter((r) => r.writes).map((r) => `${r.operator} ${r.target}`);
-  if (writes.length > 0) lines.push(`Writes: ${truncate(writes.join(', '), 200)}`);
+  if (writes.length > 0) lines.push(`Writes: ${safeText(truncate(writes.join(', '), 200))}`);
   if (!shell.complete) {
     lines.push(
-      `${c.yellow('!')} not fully understood (shell conditions take the stricter outcome): ${shell.problems.join('; ')}`,
+      `${c.yellow('!')} not fully understood (shell conditions take the stricter outcome): ${safeText(shell.problems.join('; '))}`,
     );
   }
   return lines;
 }
 
 function ruleLines(rule: RuleTrace, c: Colours): string[] {
-  const label = `${ruleNumber(rule.index)}${rule.name ? ` ${rule.name}` : ''}${rule.description ? ` ${rule.description}` : ''}`;
+  const label = safeText(
+    `${ruleNumber(rule.index)}${rule.name ? ` ${rule.name}` : ''}${rule.description ? ` ${rule.description}` : ''}`,
+  );
   const effect = `[${paintDecision(c, rule.effect)}]`;
   if (rule.status === 'not_evaluated') return [c.dim(`  · ${label} [${rule.effect}] (not evaluated)`)];
   if (rule.status === 'matched') {
@@ -64,8 +70,9 @@ function ruleLines(rule: RuleTrace, c: Colours): string[] {
 }
 
 function riskLines(risk: RiskTrace, c: Colours): string[] {
-  const label = `${risk.name} → ${paintRisk(c, risk.risk_level)}`;
-  if (risk.status === 'not_evaluated') return [c.dim(`  · ${risk.name} → ${risk.risk_level} (not evaluated)`)];
+  const name = safeText(risk.name);
+  const label = `${name} → ${paintRisk(c, risk.risk_level)}`;
+  if (risk.status === 'not_evaluated') return [c.dim(`  · ${name} → ${safeText(risk.risk_level)} (not evaluated)`)];
   if (risk.status === 'matched')
     return [`  ${c.green('✓')} ${label} ${c.green('← fired')}`, ...conditionLines(risk.conditions, c)];
   return [`  ${c.red('✗')} ${label}`, ...conditionLines(risk.conditions, c)];
@@ -74,9 +81,9 @@ function riskLines(risk: RiskTrace, c: Colours): string[] {
 function conditionLines(conditions: ConditionTrace[], c: Colours): string[] {
   return conditions.map((cond) => {
     const mark = cond.matched ? c.green('✓') : c.red('✗');
-    const expected = truncate(inlineJson(cond.expected), 60);
-    const actual = truncate(actualText(cond.actual), 70);
-    return `      ${mark} ${cond.key}: expected ${expected}, got ${actual}`;
+    const expected = safeText(truncate(inlineJson(cond.expected), 60));
+    const actual = safeText(truncate(actualText(cond.actual), 70));
+    return `      ${mark} ${safeText(cond.key)}: expected ${expected}, got ${actual}`;
   });
 }
 
@@ -119,5 +126,5 @@ function limitLine(limit: LimitTrace, c: Colours): string {
   const verdict = limit.reached
     ? `${c.yellow('over the limit')}: ${paintDecision(c, limit.over_limit)}`
     : c.green('within the limit');
-  return `Limit of ${ruleNumber(limit.rule)}: ${limit.text} — ${limit.used} used, ${call} → ${verdict}`;
+  return `Limit of ${ruleNumber(limit.rule)}: ${safeText(limit.text)} — ${limit.used} used, ${safeText(call)} → ${verdict}`;
 }
