@@ -141,6 +141,18 @@ describe('local commands', () => {
     expect((await faramesh(['policy', 'test'], { cwd: dir })).code).toBe(0);
   });
 
+  it('redaction digest --stdin reads the secret from a pipe, less one final line break', async () => {
+    const env = { FARAMESH_REDACTION_KEY: 'k'.repeat(40) };
+    const argument = await faramesh(['redaction', 'digest', 'sk_live_123'], { env });
+    expect(argument.stdout).toMatch(/^\[redacted:hmac-sha256:[0-9a-f]{64}\]\n$/);
+    for (const stdin of ['sk_live_123', 'sk_live_123\n']) {
+      const piped = await faramesh(['redaction', 'digest', '--stdin'], { env, stdin });
+      expect([piped.code, piped.stdout, piped.stderr]).toEqual([0, argument.stdout, '']);
+    }
+    const nothing = await faramesh(['redaction', 'digest', '--stdin'], { env });
+    expect([nothing.code, nothing.stderr]).toEqual([2, expect.stringContaining('nothing on standard input')]);
+  });
+
   it('an unknown command is a one-line usage error, exit 2', async () => {
     const out = await faramesh(['aprove']);
     expect(out.code).toBe(2);

@@ -209,16 +209,26 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawns the built `faramesh` binary; `until` ends it (SIGINT) once stdout satisfies it. */
+/**
+ * Spawns the built `faramesh` binary; `until` ends it (SIGINT) once stdout satisfies it. `stdin` is
+ * piped in and closed; without it stdin is /dev/null.
+ */
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: Record<string, string>; until?: (stdout: string) => boolean; bin?: string } = {},
+  options: {
+    cwd?: string;
+    env?: Record<string, string>;
+    until?: (stdout: string) => boolean;
+    bin?: string;
+    stdin?: string;
+  } = {},
 ): Promise<CliResult> {
   const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
     cwd: options.cwd ?? tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   return collect(child, options.until);
 }
 

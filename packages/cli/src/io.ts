@@ -15,6 +15,11 @@ export interface Io {
   cwd: string;
   /** Aborts long-running commands (tail, logs --follow); bin.ts ties it to SIGINT. */
   signal?: AbortSignal;
+  /**
+   * Standard input, for a command that takes a secret from a pipe (`redaction digest --stdin`) rather
+   * than from its arguments, which `ps` and shell history show. Tests give a string's bytes.
+   */
+  stdin?: AsyncIterable<Buffer | string>;
   /** fetch used by the SDK client; tests inject one that talks to an in-process server. */
   fetch?: typeof fetch;
   /**
@@ -27,7 +32,29 @@ export interface Io {
 
 /** The process's real streams and environment. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // A getter: Node opens stdin on first access, which only the commands that read it should do.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+/**
+ * All of standard input as UTF-8 text, or null when there is none to read (no stdin at all).
+ * Bytes that are not UTF-8 are an error rather than a silent U+FFFD, and a leading BOM is kept: a
+ * secret must arrive exactly.
+ */
+export async function readStdin(io: Io): Promise<string | null> {
+  const input = io.stdin;
+  if (input === undefined) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
 }
 
 /**

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FarameshClient } from '@faramesh/sdk';
-import { redactionDigest } from '@faramesh/server/redaction';
 import { createSqliteStore } from '@faramesh/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, startServer, type TestServer, tempDir } from '../testing/harness.js';
@@ -114,30 +113,5 @@ describe('approve --break-glass, reviews and doctor', () => {
       2,
       expect.stringContaining('--status must be one of open, acknowledged, all'),
     ]);
-  });
-});
-
-describe('redaction digest', () => {
-  const key = 'r'.repeat(48);
-
-  it('prints the digest the server stores for a value, reading the key from the environment or .env', async () => {
-    const out = await cli(['redaction', 'digest', 'sk_live_123'], { env: { FARAMESH_REDACTION_KEY: key } });
-    expect([out.code, out.stdout]).toEqual([0, `${redactionDigest(key, 'sk_live_123')}\n`]);
-    const envDir = tempDir();
-    writeFileSync(join(envDir, '.env'), `FARAMESH_REDACTION_KEY=${key}\n`);
-    expect((await cli(['redaction', 'digest', 'sk_live_123'], { cwd: envDir })).stdout).toBe(out.stdout);
-    const number = await cli(['--json', 'redaction', 'digest', '--json-value', '5'], {
-      env: { FARAMESH_REDACTION_KEY: key },
-    });
-    expect(JSON.parse(number.stdout)).toEqual({ digest: redactionDigest(key, 5) });
-  });
-
-  it('says what is wrong without a key, with a short key, or with a --json-value that is not JSON', async () => {
-    const none = await cli(['redaction', 'digest', 'x'], { cwd: tempDir() });
-    expect([none.code, none.stderr.trim()]).toEqual([1, expect.stringContaining('FARAMESH_REDACTION_KEY is not set')]);
-    const short = await cli(['redaction', 'digest', 'x'], { env: { FARAMESH_REDACTION_KEY: 'short' } });
-    expect([short.code, short.stderr.trim()]).toEqual([1, expect.stringContaining('at least 32 characters')]);
-    const bad = await cli(['redaction', 'digest', '--json-value', '{x'], { env: { FARAMESH_REDACTION_KEY: key } });
-    expect([bad.code, bad.stderr.trim().split('\n').length]).toEqual([2, 1]);
   });
 });

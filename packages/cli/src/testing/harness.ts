@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createServer, type FarameshServer, resolveConfig } from '@faramesh/server';
 import { createMemoryStore, type Store } from '@faramesh/store';
@@ -24,6 +25,8 @@ export interface RunOptions {
   tty?: boolean;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Standard input, as bytes or UTF-8 text (none when absent). */
+  stdin?: string | Buffer;
   /** Called with the stdout text so far after each write (e.g. to stop `tail`). */
   onStdout?: (text: string) => void;
 }
@@ -51,6 +54,7 @@ export async function cli(argv: string[], options: RunOptions = {}): Promise<Cap
     cwd: options.cwd ?? tempDir(),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };
