@@ -62,10 +62,16 @@ export interface ShadowReport {
   policy_hash: string;
   /** The active policy hash(es) the disagreements were measured against (more than one after a reload). */
   active_policy_hashes: string[];
+  /**
+   * The start of the period counted: the requested `since`, or when the shadow policy began being
+   * evaluated if that is later (its `set_at`: set through the API, or loaded from its file by this
+   * server). Both counts cover exactly [since, until).
+   */
   since: string;
   until: string;
-  /** Actions submitted in the window (since the shadow policy was set, when later). */
+  /** Actions submitted in [since, until): the denominator of `disagreements`. */
   submissions: number;
+  /** Actions in [since, until) this shadow policy would have decided differently. */
   disagreements: number;
   transitions: ShadowTransition[];
   rules: ShadowRuleCount[];

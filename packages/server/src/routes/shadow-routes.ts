@@ -132,7 +132,7 @@ export function registerShadowRoutes(app: FastifyInstance, ctx: AppContext): voi
     },
     async (request): Promise<ShadowReport> => {
       allow(request, 'policy:read', 'read the policy');
-      return shadowReport(ctx.store, ctx.shadow, request.query, ctx.now());
+      return shadowReport(ctx.store, ctx.shadow, request.query, ctx.now(), 'querystring');
     },
   );
 

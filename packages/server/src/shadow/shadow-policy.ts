@@ -154,7 +154,10 @@ export class ShadowPolicy {
     return loaded.ok ? { ok: true, policy: loaded.policy } : { ok: false, diagnostics: loaded.diagnostics };
   }
 
-  /** Stores a compiled shadow policy for every replica and evaluates it here from now on. */
+  /**
+   * Stores a compiled shadow policy for every replica and evaluates it here from now on. The one
+   * already set, set again, keeps its `set_at` (the store's rule): its report's period goes on.
+   */
   async set(policy: CompiledPolicy, source: string, setBy: string | null): Promise<ShadowPolicyStatus> {
     const record: ShadowPolicyRecord = {
       source,
@@ -162,8 +165,8 @@ export class ShadowPolicy {
       set_by: setBy,
       set_at: this.deps.now().toISOString(),
     };
-    await this.deps.store.setPolicy(record);
-    this.loaded = { policy, source: 'api', setBy, setAt: record.set_at };
+    const stored = await this.deps.store.setPolicy(record);
+    this.loaded = { policy, source: 'api', setBy: stored.set_by, setAt: stored.set_at };
     this.lastError = null;
     return this.status();
   }
@@ -194,6 +197,13 @@ export class ShadowPolicy {
       } else if (head.hash !== this.loaded?.policy.hash && head.hash !== this.rejectedHash) {
         const record = await this.deps.store.getPolicy();
         if (record !== null) this.adopt(record);
+      } else if (this.loaded?.source === 'api' && head.set_at !== this.loaded.setAt) {
+        // Cleared and set again elsewhere between two polls: the same policy, but a new period to report on.
+        const loaded = this.loaded;
+        const record = await this.deps.store.getPolicy();
+        if (record !== null && record.hash === loaded.policy.hash && this.loaded === loaded) {
+          this.loaded = { ...loaded, setBy: record.set_by, setAt: record.set_at };
+        }
       }
       if (this.syncFailing) this.deps.log.info('reading the shadow policy from the database works again');
       this.syncFailing = false;

@@ -80,7 +80,7 @@ export class ShadowPromoter {
     }
     const active = deps.policy.current();
     const source = await this.candidateSource(candidate);
-    const report = await shadowReport(deps.store, deps.shadow, { since: request.since }, deps.now());
+    const report = await shadowReport(deps.store, deps.shadow, { since: request.since }, deps.now(), 'body');
     // Before anything changes: the active file must hold what runs now, and be writable.
     const previous = await checkPolicyFile(active.file, active.hash);
     const stored = await this.claim(candidate);

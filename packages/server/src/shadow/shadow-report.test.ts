@@ -8,7 +8,6 @@ const FACTS = {
   policyHash: 'c'.repeat(64),
   since: '2030-01-01T00:00:00.000Z',
   until: '2030-01-02T00:00:00.000Z',
-  submissions: 120,
   examples: 2,
 };
 const NO_SHELL = { index: 2, description: 'no shell' };
@@ -20,7 +19,7 @@ function example(id: string, from: string, to: string, rule: typeof NO_SHELL | n
 
 describe('shadow report', () => {
   it('reports nothing changed when there are no disagreements', () => {
-    expect(buildShadowReport({ groups: [], examples: [] }, FACTS)).toEqual({
+    expect(buildShadowReport({ submissions: 120, groups: [], examples: [] }, FACTS)).toEqual({
       policy_hash: FACTS.policyHash,
       active_policy_hashes: [],
       since: FACTS.since,
@@ -34,6 +33,7 @@ describe('shadow report', () => {
 
   it('counts by old→new decision across rules and active policies, and by rule, largest first', () => {
     const rows: ShadowSummaryRows = {
+      submissions: 120,
       groups: [
         { active_decision: 'allow', shadow_decision: 'deny', shadow_rule: NO_SHELL, active_policy_hash: A1, count: 5 },
         { active_decision: 'allow', shadow_decision: 'deny', shadow_rule: NO_SHELL, active_policy_hash: A2, count: 1 },
@@ -70,6 +70,7 @@ describe('shadow report', () => {
 
   it('orders equal counts by rule position, then decisions, so the report reads the same every time', () => {
     const rows: ShadowSummaryRows = {
+      submissions: 120,
       groups: [
         { active_decision: 'deny', shadow_decision: 'allow', shadow_rule: ASK, active_policy_hash: A1, count: 1 },
         { active_decision: 'allow', shadow_decision: 'deny', shadow_rule: NO_SHELL, active_policy_hash: A1, count: 1 },

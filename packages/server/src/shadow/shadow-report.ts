@@ -5,8 +5,6 @@ export interface ShadowReportFacts {
   policyHash: string;
   since: string;
   until: string;
-  /** Actions submitted in the window (the denominator). */
-  submissions: number;
   /** Example ids kept per entry. */
   examples: number;
 }
@@ -44,7 +42,7 @@ export function buildShadowReport(rows: ShadowSummaryRows, facts: ShadowReportFa
       .map(([hash]) => hash),
     since: facts.since,
     until: facts.until,
-    submissions: facts.submissions,
+    submissions: rows.submissions,
     disagreements,
     transitions: [...transitions.values()].sort(
       (a, b) => b.count - a.count || a.from.localeCompare(b.from) || a.to.localeCompare(b.to),

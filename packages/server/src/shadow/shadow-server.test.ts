@@ -5,65 +5,20 @@ import { createPostgresStore, createSqliteStore, type Store } from '@faramesh/st
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeWithPostgres } from '../../../store/src/postgres/postgres-cluster.test-support.js';
 import { startTestServer } from '../testing/test-server.js';
+import {
+  ADMIN,
+  AGENT,
+  APPROVER,
+  as,
+  CANDIDATE,
+  closeServers,
+  get,
+  setShadow,
+  start,
+  submit,
+} from './shadow-server.test-support.js';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-const ADMIN = 'admin-token-000000000001';
-const APPROVER = 'approver-token-00000001';
-const AGENT = 'agent-token-0000000001';
-const TOKENS = { FARAMESH_TOKENS: `root:admin:${ADMIN},ann:approver:${APPROVER},bot:agent:${AGENT}` };
-const as = (token: string) => ({ authorization: `Bearer ${token}` });
-
-// The candidate: HTTP GETs now need approval, shell is denied outright, the rest as before.
-const CANDIDATE = `version: candidate
-rules:
-  - match: { tool: http, op: get }
-    require_approval: true
-    description: Review HTTP GET requests
-  - match: { tool: shell, op: "*" }
-    deny: true
-    description: No shell at all
-  - match: { tool: stripe, op: "*" }
-    allow: true
-    description: Small Stripe operations
-  - match: { tool: "*", op: "*" }
-    deny: true
-    description: Default deny rule
-`;
-
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function start(store: Store, env: Record<string, string> = {}): Promise<Server> {
-  const server = await startTestServer({ store, env: { ...TOKENS, ...env } });
-  servers.push(server);
-  return server;
-}
-
-async function submit(server: Server, tool: string, operation: string, params = {}) {
-  const res = await server.app.inject({
-    method: 'POST',
-    url: '/v1/actions',
-    headers: as(AGENT),
-    payload: { agent_id: 'bot', tool, operation, params },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json() as { id: string; status: string; decision: string; shadow?: unknown };
-}
-
-async function setShadow(server: Server, yaml = CANDIDATE, token = ADMIN) {
-  return server.app.inject({
-    method: 'POST',
-    url: '/v1/policy/shadow',
-    headers: { ...as(token), 'content-type': 'application/yaml' },
-    payload: yaml,
-  });
-}
-
-const get = (server: Server, url: string, token = ADMIN) =>
-  server.app.inject({ method: 'GET', url, headers: as(token) });
+afterEach(closeServers);
 
 /** The behaviours every backend must have; `open` gives a fresh, empty store. */
 function shadowCases(open: () => Promise<Store>): void {

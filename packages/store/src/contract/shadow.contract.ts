@@ -72,15 +72,19 @@ export function describeShadowContract(s: ContractScope): void {
 
     it('summarizes one shadow policy in a window: counts by old→new decision and rule, newest examples first', async () => {
       await s.fresh();
+      await s.create(); // before the window
       const since = nextTime();
       const a = await createWithShadow();
       const b = await createWithShadow();
+      await s.create(); // agreed: no disagreement, but a submission
       const c = await createWithShadow();
       const d = await createWithShadow({ shadow_decision: 'require_approval', shadow_rule: null });
       await createWithShadow({ shadow_policy_hash: OTHER_SHADOW });
       const until = nextTime();
       await createWithShadow();
       const rows = await s.store.shadow.summarize({ policy_hash: SHADOW, since, until, examples: 2, max_groups: 10 });
+      // The denominator is the same window's actions, with a disagreement of any shadow policy or none.
+      expect(rows.submissions).toBe(6);
       expect(rows.groups).toEqual([
         {
           active_decision: 'allow',
@@ -113,10 +117,13 @@ export function describeShadowContract(s: ContractScope): void {
       expect(await s.store.shadow.getPolicy()).toBeNull();
       expect(await s.store.shadow.policyHead()).toBeNull();
       const first = { source: 'rules: []\n', hash: '1'.repeat(64), set_by: 'alice', set_at: nextTime() };
-      await s.store.shadow.setPolicy(first);
+      expect(await s.store.shadow.setPolicy(first)).toEqual(first);
+      expect(await s.store.shadow.getPolicy()).toEqual(first);
+      // The same policy again: still evaluated since it was first set, by whoever set it first.
+      expect(await s.store.shadow.setPolicy({ ...first, set_by: 'bob', set_at: nextTime() })).toEqual(first);
       expect(await s.store.shadow.getPolicy()).toEqual(first);
       const second = { source: 'rules: [ ]\n', hash: '2'.repeat(64), set_by: null, set_at: nextTime() };
-      await s.store.shadow.setPolicy(second);
+      expect(await s.store.shadow.setPolicy(second)).toEqual(second);
       expect(await s.store.shadow.getPolicy()).toEqual(second);
       expect(await s.store.shadow.policyHead()).toEqual({ hash: second.hash, set_at: second.set_at });
       expect(await s.store.shadow.clearPolicy(first.hash)).toBe(false);
@@ -124,6 +131,10 @@ export function describeShadowContract(s: ContractScope): void {
       expect(await s.store.shadow.clearPolicy(second.hash)).toBe(true);
       expect(await s.store.shadow.clearPolicy()).toBe(false);
       expect(await s.store.shadow.getPolicy()).toBeNull();
+      // Set again after a clear: a new period, from the new set_at.
+      const again = { ...first, set_by: 'bob', set_at: nextTime() };
+      expect(await s.store.shadow.setPolicy(again)).toEqual(again);
+      expect(await s.store.shadow.policyHead()).toEqual({ hash: first.hash, set_at: again.set_at });
     });
 
     if (s.capabilities.durable) {

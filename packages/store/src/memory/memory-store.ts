@@ -51,7 +51,11 @@ export function createMemoryStore(): Store {
     if (closed) throw new StoreError('unavailable', 'the store is closed');
   };
   const outbox = createMemoryOutbox(open);
-  const shadow = createMemoryShadow(open);
+  const shadow = createMemoryShadow(open, (since, until) => {
+    let count = 0;
+    for (const action of actions.values()) if (action.created_at >= since && action.created_at < until) count += 1;
+    return count;
+  });
   const grants = createMemoryGrants(open);
   const limitUsage = new MemoryLimitUsage();
 

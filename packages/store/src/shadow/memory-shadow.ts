@@ -12,7 +12,11 @@ export interface MemoryShadow extends ShadowStore {
   insert(record: ShadowDisagreementRecord): void;
 }
 
-export function createMemoryShadow(open: () => void): MemoryShadow {
+/** `countActions`: the actions created in [since, until), the report's denominator. */
+export function createMemoryShadow(
+  open: () => void,
+  countActions: (since: string, until: string) => number,
+): MemoryShadow {
   const rows = new Map<string, ShadowDisagreementRecord>();
   let policy: ShadowPolicyRecord | null = null;
   return {
@@ -32,7 +36,10 @@ export function createMemoryShadow(open: () => void): MemoryShadow {
 
     async setPolicy(record) {
       open();
-      policy = { ...record };
+      // The same policy set again keeps when (and by whom) it was first set.
+      const kept = policy?.hash === record.hash ? { set_by: policy.set_by, set_at: policy.set_at } : {};
+      policy = { ...record, ...kept };
+      return { ...policy };
     },
 
     async clearPolicy(hash) {
@@ -91,6 +98,7 @@ export function createMemoryShadow(open: () => void): MemoryShadow {
         examples.push({ action_id, created_at, active_decision, shadow_decision, shadow_rule });
       }
       return {
+        submissions: countActions(input.since, input.until),
         groups: [...groups.values()].sort((a, b) => b.count - a.count).slice(0, input.max_groups),
         examples,
       };

@@ -11,6 +11,7 @@ import {
   SHADOW_POLICY_SELECT,
   SHADOW_POLICY_UPSERT,
   SHADOW_SELECT_COLUMNS,
+  SHADOW_SUBMISSIONS,
   summaryFromRows,
 } from './shadow-queries.js';
 import {
@@ -28,6 +29,8 @@ type Run = (text: string, values: unknown[]) => Promise<number>;
 
 const GROUPS = numbered(SHADOW_GROUPS.replace('count(*) AS count', 'count(*)::int AS count'));
 const EXAMPLES = numbered(SHADOW_EXAMPLES);
+const SUBMISSIONS = numbered(SHADOW_SUBMISSIONS.replace('count(*) AS count', 'count(*)::int AS count'));
+const UPSERT = numbered(SHADOW_POLICY_UPSERT);
 const FOR_ACTIONS = `SELECT ${SHADOW_SELECT_COLUMNS} FROM shadow_disagreements WHERE action_id = ANY($1::text[])`;
 
 /** The rows a write batch inserts (postgres-write-queue.ts), as JSON for json_populate_recordset. */
@@ -64,9 +67,16 @@ export function createPostgresShadow(
     },
 
     async setPolicy(record) {
-      await write('setting the shadow policy', () =>
-        run(numbered(SHADOW_POLICY_UPSERT), [record.source, record.hash, record.set_by, record.set_at]),
-      );
+      return write('setting the shadow policy', async () => {
+        const [row] = await query<ShadowPolicyRecord & pg.QueryResultRow>(UPSERT, [
+          record.source,
+          record.hash,
+          record.set_by,
+          record.set_at,
+        ]);
+        if (row === undefined) throw new Error('the shadow policy upsert returned no row');
+        return { source: row.source, hash: row.hash, set_by: row.set_by, set_at: row.set_at };
+      });
     },
 
     async clearPolicy(hash) {
@@ -93,7 +103,9 @@ export function createPostgresShadow(
           input.examples,
           input.examples * input.max_groups,
         ]);
-        return summaryFromRows(groups, examples);
+        // After the disagreements, in its own statement: it sees every action committed before they were read.
+        const [counted] = await query<{ count: number }>(SUBMISSIONS, [input.since, input.until]);
+        return summaryFromRows(groups, examples, counted?.count ?? 0);
       });
     },
   };

@@ -25,11 +25,18 @@ export const SHADOW_EXAMPLES = `SELECT action_id, created_at, active_decision, s
     FROM shadow_disagreements WHERE ${WINDOW}
   ) AS ranked WHERE n <= ? ORDER BY created_at DESC, action_id DESC LIMIT ?`;
 
+// The report's denominator: every action created in the window (actions_newest covers the range).
+export const SHADOW_SUBMISSIONS = 'SELECT count(*) AS count FROM actions WHERE created_at >= ? AND created_at < ?';
+
 export const SHADOW_POLICY_SELECT = 'SELECT source, hash, set_by, set_at FROM shadow_policy WHERE id = 1';
 export const SHADOW_POLICY_HEAD = 'SELECT hash, set_at FROM shadow_policy WHERE id = 1';
+// The same policy set again keeps when (and by whom) it was first set: its evaluation never stopped,
+// and its report counts from set_at. SET expressions read the row as it was before the update.
 export const SHADOW_POLICY_UPSERT = `INSERT INTO shadow_policy (id, source, hash, set_by, set_at) VALUES (1, ?, ?, ?, ?)
-  ON CONFLICT (id) DO UPDATE SET source = excluded.source, hash = excluded.hash, set_by = excluded.set_by,
-    set_at = excluded.set_at`;
+  ON CONFLICT (id) DO UPDATE SET source = excluded.source, hash = excluded.hash,
+    set_by = CASE WHEN shadow_policy.hash = excluded.hash THEN shadow_policy.set_by ELSE excluded.set_by END,
+    set_at = CASE WHEN shadow_policy.hash = excluded.hash THEN shadow_policy.set_at ELSE excluded.set_at END
+  RETURNING source, hash, set_by, set_at`;
 export const SHADOW_POLICY_DELETE = 'DELETE FROM shadow_policy WHERE id = 1';
 export const SHADOW_POLICY_DELETE_IF = 'DELETE FROM shadow_policy WHERE id = 1 AND hash = ?';
 
@@ -57,8 +64,13 @@ export interface ExampleTextRow {
   shadow_rule: string | null;
 }
 
-export function summaryFromRows(groups: GroupTextRow[], examples: ExampleTextRow[]): ShadowSummaryRows {
+export function summaryFromRows(
+  groups: GroupTextRow[],
+  examples: ExampleTextRow[],
+  submissions: number,
+): ShadowSummaryRows {
   return {
+    submissions,
     groups: groups.map((g) => ({ ...g, shadow_rule: parseRule(g.shadow_rule) })),
     examples: examples.map((e) => ({ ...e, shadow_rule: parseRule(e.shadow_rule) })),
   };

@@ -71,6 +71,12 @@ export interface ShadowSummaryInput {
 }
 
 export interface ShadowSummaryRows {
+  /**
+   * Actions created in the same window, with or without a disagreement (the report's denominator).
+   * Counted after the disagreements, so that every disagreement counted has its action counted too
+   * (they are written in one transaction), even while submissions are being committed.
+   */
+  submissions: number;
   groups: ShadowGroupRow[];
   examples: ShadowExampleRow[];
 }
@@ -80,13 +86,20 @@ export interface ShadowStore {
   getPolicy(): Promise<ShadowPolicyRecord | null>;
   /** Only the hash and time of the stored shadow policy (a cheap poll for other replicas' changes). */
   policyHead(): Promise<{ hash: string; set_at: string } | null>;
-  /** Sets (replaces) the shadow policy. */
-  setPolicy(record: ShadowPolicyRecord): Promise<void>;
+  /**
+   * Sets (replaces) the shadow policy and returns what is stored. Setting the policy already stored
+   * (the same hash) keeps its `set_at` and `set_by`: it never stopped being evaluated, so the period
+   * its report counts from goes on.
+   */
+  setPolicy(record: ShadowPolicyRecord): Promise<ShadowPolicyRecord>;
   /** Removes the shadow policy, only if its hash is `hash` when given; true when one was removed. */
   clearPolicy(hash?: string): Promise<boolean>;
   /** The disagreements recorded for these actions (at most one each), in no particular order. */
   forActions(actionIds: readonly string[]): Promise<ShadowDisagreementRecord[]>;
-  /** Grouped counts and the newest examples of one shadow policy's disagreements in a window. */
+  /**
+   * Grouped counts and the newest examples of one shadow policy's disagreements in a window, and the
+   * number of actions submitted in that same window: one call, so the two can't cover different ones.
+   */
   summarize(input: ShadowSummaryInput): Promise<ShadowSummaryRows>;
 }
 

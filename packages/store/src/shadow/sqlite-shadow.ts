@@ -11,6 +11,7 @@ import {
   SHADOW_POLICY_SELECT,
   SHADOW_POLICY_UPSERT,
   SHADOW_SELECT_COLUMNS,
+  SHADOW_SUBMISSIONS,
   summaryFromRows,
 } from './shadow-queries.js';
 import {
@@ -57,8 +58,10 @@ export function createSqliteShadow(
     },
 
     async setPolicy(record) {
-      await write('setting the shadow policy', () =>
-        sql(SHADOW_POLICY_UPSERT).run(record.source, record.hash, record.set_by, record.set_at),
+      return write(
+        'setting the shadow policy',
+        () =>
+          sql(SHADOW_POLICY_UPSERT).get(record.source, record.hash, record.set_by, record.set_at) as ShadowPolicyRecord,
       );
     },
 
@@ -85,7 +88,8 @@ export function createSqliteShadow(
           input.examples,
           input.examples * input.max_groups,
         ) as ExampleTextRow[];
-        return summaryFromRows(groups, examples);
+        const { count } = sql(SHADOW_SUBMISSIONS).get(input.since, input.until) as { count: number };
+        return summaryFromRows(groups, examples, count);
       });
     },
   };
