@@ -2,6 +2,7 @@ import type { ShadowPolicyStatus, ShadowPromotion, ShadowReport } from '@farames
 import type { ActionInput, Diagnostic } from '@faramesh/policy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can, type Permission } from '../auth/permissions.js';
+import { describeAcceptedMediaTypes } from '../http/accepted-media-types.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
 import { API_SHADOW_LABEL } from '../shadow/shadow-policy.js';
@@ -60,6 +61,7 @@ export function registerShadowRoutes(app: FastifyInstance, ctx: AppContext): voi
         done(new ApiError('invalid_unicode', 'the policy is not valid UTF-8'), undefined);
       }
     });
+    describeAcceptedMediaTypes(scope, `application/json ({"policy": "<yaml>"}) or as YAML (${YAML_TYPES.join(', ')})`);
     scope.post<{ Body: { policy: string } }>(
       '/v1/policy/shadow',
       {

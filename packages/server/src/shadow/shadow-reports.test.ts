@@ -173,6 +173,23 @@ describe('shadow report period (memory)', () => {
       since: '2030-03-01T13:30:00.000Z',
     });
   });
+
+  it('says which bodies setting a shadow policy takes when given another Content-Type', async () => {
+    const server = await start(createMemoryStore());
+    for (const type of ['text/csv', 'application/x-www-form-urlencoded', 'not a media type']) {
+      const res = await server.app.inject({
+        method: 'POST',
+        url: '/v1/policy/shadow',
+        headers: { ...as(ADMIN), 'content-type': type },
+        payload: CANDIDATE,
+      });
+      expect(res.statusCode).toBe(415);
+      expect(res.json().error.code).toBe('unsupported_media_type');
+      expect(res.json().error.message).toContain('application/json');
+      expect(res.json().error.message).toContain('application/yaml');
+    }
+    expect((await get(server, '/v1/policy/shadow')).json().active).toBe(false);
+  });
 });
 
 let sqliteFiles = 0;
