@@ -25,7 +25,6 @@ export interface StartOptions {
   dir?: string;
   env?: Record<string, string>;
   args?: string[];
-  policySource?: string;
   /** Node options before the script, e.g. `--max-old-space-size=256`. */
   nodeArgs?: string[];
 }

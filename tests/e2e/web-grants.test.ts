@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../packages/web/e2e/api.js';
@@ -9,7 +10,7 @@ import {
   waitLive,
   watchedPage,
 } from '../../packages/web/e2e/browser.js';
-import { type RunningServer, startServer } from './harness.js';
+import { type RunningServer, startServer, workDir } from './harness.js';
 
 if (!HAS_CHROMIUM) console.warn('web e2e skipped: /usr/bin/chromium is missing (apt-get install -y chromium)');
 
@@ -93,5 +94,62 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: standing grants', () => {
     expect((await bot.submit(LS)).status).toBe('pending_approval');
     expect((await alice.events(first.id)).at(-1)?.event_type).toBe('grant_revoked');
     expect(errors()).toEqual([]);
+  });
+});
+
+// A call over its limit can't carry a grant (a grant never lifts a limit): the drawer doesn't offer one.
+describe.skipIf(!HAS_CHROMIUM)('web dashboard: no grant over a limit', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    const base = workDir();
+    writeFileSync(
+      base.policy,
+      `rules:
+  - match: { tool: refunds }
+    allow: true
+    limit: { count: 1, per: 1h, by: [agent_id] }
+  - match: { tool: shell }
+    require_approval: true
+  - match: { tool: "*" }
+    deny: true
+`,
+    );
+    server = await startServer({
+      dir: base.dir,
+      env: { FARAMESH_UI_DIR: WEB_DIST, FARAMESH_TOKENS: `alice:approver:${TOKENS.alice},bot:agent:${TOKENS.bot}` },
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('offers "also allow" for a call sent to approval by its rule, not for one over its limit', async () => {
+    const bot = apiClient(server.url, TOKENS.bot);
+    const refund = { agent_id: 'bot', tool: 'refunds', operation: 'create', params: { amount: 5 } };
+    expect((await bot.submit(refund)).status).toBe('allowed');
+    const over = await bot.submit(refund);
+    expect(over).toMatchObject({ status: 'pending_approval', reason_code: 'limit_reached' });
+    const asked = await bot.submit(LS);
+    const context = await browser.newContext();
+    const { page, watch } = await watchedPage(context);
+    await page.goto(`${server.url}/?action=${over.id}`);
+    await page.getByLabel('Access token').fill(TOKENS.alice);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await waitLive(page);
+    const drawer = page.getByTestId('action-drawer');
+    await drawer
+      .getByRole('button', { name: /Approve/ })
+      .first()
+      .waitFor();
+    expect(await drawer.getByTestId('grant-option').count()).toBe(0);
+    await page.goto(`${server.url}/?action=${asked.id}`);
+    await page.getByTestId('action-drawer').getByTestId('grant-option').waitFor();
+    expect(watch.errors).toEqual([]);
   });
 });
