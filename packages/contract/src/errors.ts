@@ -109,7 +109,7 @@ export const ERROR_STATUS = {
   archive_in_progress: 409,
   /** The ledger changed under the archive (another archive committed first): nothing was removed; run it again. */
   archive_conflict: 409,
-  /** The archive directory can't be created or written (a file in the way, permissions): details `{dir, code}`. */
+  /** The archive directory can't be created or written (a file in the way, permissions); details name the dir and the OS code. */
   archive_dir_unusable: 500,
   internal_error: 500,
 } as const;
