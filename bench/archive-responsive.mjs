@@ -93,7 +93,15 @@ header('Archive while serving: POST /v1/audit/archive of every allowed action, /
 const builds = [['this build', root], ...(before ? [['before', resolve(before)]] : [])];
 for (const n of sizes) {
   for (const [label, from] of builds) {
-    const r = await measure(from, n);
+    const started = performance.now();
+    const r = await measure(from, n).catch((error) => ({ error, ms: performance.now() - started }));
+    if ('error' in r) {
+      const cause = r.error.cause?.code ?? r.error.message;
+      console.log(
+        `  ${label.padEnd(10)} ${String(n).padStart(7)} actions: failed (${cause}) after ${(r.ms / 1000).toFixed(1)} s`,
+      );
+      continue;
+    }
     console.log(
       `  ${label.padEnd(10)} ${String(n).padStart(7)} actions (${r.events} events): archive ${(r.ms / 1000).toFixed(1)} s, slowest /health ${Math.round(r.worst)} ms`,
     );
