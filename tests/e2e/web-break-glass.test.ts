@@ -78,6 +78,11 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard break-glass', () => {
     const form = drawer.getByTestId('break-glass-form');
     const confirm = form.getByRole('button', { name: 'Break glass and approve' });
     expect(await confirm.isDisabled()).toBe(true);
+    await form.getByLabel(/I understand/).check();
+    // A reason nobody can read (zero-width characters, a word joiner, spaces) is no reason.
+    await form.getByLabel(/Reason/).fill('\u200b\u2060 \ufeff');
+    expect(await confirm.isDisabled()).toBe(true);
+    await form.getByLabel(/I understand/).uncheck();
     await form.getByLabel(/Reason/).fill('payments outage, finance offline');
     expect(await confirm.isDisabled()).toBe(true); // not until the consequence is acknowledged
     await form.getByLabel(/I understand/).check();

@@ -1,4 +1,4 @@
-import type { Action } from '@faramesh/contract';
+import { type Action, revealInvisible } from '@faramesh/contract';
 import { Siren, TriangleAlert } from 'lucide-react';
 import { useState } from 'react';
 import { ApiError } from '../api/api-error.js';
@@ -39,7 +39,10 @@ function BreakGlassControl({ action }: { action: Action }) {
       </div>
     );
   }
-  const ready = reason.trim() !== '' && understood && !busy;
+  // A reason must say something a person can read: zero-width and other hidden characters don't
+  // (the server refuses such a reason too: break_glass_reason_required).
+  const readable = revealInvisible(reason).some((piece) => piece.kind === 'text' && piece.text.trim() !== '');
+  const ready = readable && understood && !busy;
   const confirm = async () => {
     if (!ready) return;
     setBusy(true);

@@ -5,14 +5,15 @@ import { isUnauthorized } from '../api/api-error.js';
 import { useSession } from '../auth/session-context.js';
 import { DecisionBadge } from '../components/decision-badge.js';
 import { ErrorDetails } from '../components/error-details.js';
+import { RelativeTime } from '../components/relative-time.js';
 import { SafeText } from '../components/safe-text.js';
 import { AppLink } from '../routing/app-link.js';
 import { updateSearch, useSearch } from '../routing/location-store.js';
 
 const WINDOWS = [
-  { since: '1h', label: 'hour' },
-  { since: '24h', label: '24 hours' },
-  { since: '7d', label: '7 days' },
+  { since: '1h', label: 'hour', ms: 3_600_000 },
+  { since: '24h', label: '24 hours', ms: 86_400_000 },
+  { since: '7d', label: '7 days', ms: 604_800_000 },
 ] as const;
 
 /** "What this policy would have changed": the shadow policy's report over a chosen window. */
@@ -40,7 +41,7 @@ export function ShadowPage() {
     return () => controller.abort();
   }, [api, since]);
 
-  const label = WINDOWS.find((w) => w.since === since)?.label ?? since;
+  const window = WINDOWS.find((w) => w.since === since) ?? WINDOWS[1];
   return (
     <main className="page shadow-page" id="main">
       <div className="page-head">
@@ -80,15 +81,26 @@ export function ShadowPage() {
           </nav>
         </>
       )}
-      {report !== null && <ReportView report={report} label={label} />}
+      {report !== null && <ReportView report={report} window={window} />}
     </main>
   );
 }
 
-function ReportView({ report, label }: { report: ShadowReport; label: string }) {
+function ReportView({ report, window }: { report: ShadowReport; window: (typeof WINDOWS)[number] }) {
+  // The report counts from when this candidate began being evaluated when that is later than the
+  // window's start: say so rather than claim the whole window.
+  const partial = Date.parse(report.since) > Date.parse(report.until) - window.ms + 1000;
   return (
     <section className="shadow-report" aria-labelledby="shadow-report-title" data-testid="shadow-report">
-      <h2 id="shadow-report-title">What this policy would have changed in the last {label}</h2>
+      <h2 id="shadow-report-title">
+        {partial ? (
+          <>
+            What this policy would have changed since it was set, <RelativeTime iso={report.since} />
+          </>
+        ) : (
+          <>What this policy would have changed in the last {window.label}</>
+        )}
+      </h2>
       <p data-testid="shadow-summary">
         <strong>{report.disagreements}</strong> of {report.submissions} submissions would have been decided differently.
       </p>
