@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import type { LedgerCheckpointInfo } from '@faramesh/contract';
 import { GENESIS_HASH, type LedgerCheckpoint, type LedgerStore } from '@faramesh/store';
 import { readCheckpointLines } from './checkpoint-file.js';
@@ -62,10 +61,6 @@ export class CheckpointChecker {
    * no checkpoint was ever made (call after checkDatabase): a new server writes its first one later.
    */
   async checkFile(path: string): Promise<void> {
-    if (this.#databaseCheckpoints === 0 && !(await exists(path))) {
-      this.notYetWritten = path;
-      return;
-    }
     try {
       for await (const entry of readCheckpointLines(path)) {
         if ('error' in entry) {
@@ -73,6 +68,10 @@ export class CheckpointChecker {
         } else await this.add({ where: `${path}:${entry.line}`, checkpoint: entry.checkpoint });
       }
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && this.#databaseCheckpoints === 0) {
+        this.notYetWritten = path;
+        return;
+      }
       this.log.add({ kind: 'checkpoint_file_invalid', message: `${path}: ${(error as Error).message}` });
     }
     await this.flush();
@@ -126,14 +125,5 @@ export class CheckpointChecker {
         });
       }
     }
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

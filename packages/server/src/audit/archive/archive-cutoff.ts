@@ -1,3 +1,5 @@
+import { parseTimestamp } from '@faramesh/contract';
+
 /** Units of a relative cutoff: `90d` is ninety days before now. */
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -18,28 +20,18 @@ export function resolveCutoff(before: string, now: Date): { before: string } | {
     }
     return { before: new Date(at).toISOString() };
   }
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) {
+  // A date, or a date-time down to the minute, completed to the RFC 3339 form the API's timestamps
+  // take; parseTimestamp refuses what doesn't exist (`2026-02-30`, `24:00`), which Date.parse
+  // would roll over to days past what was typed.
+  const parts = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(:\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(text);
+  if (parts === null) {
     return {
       problem: `before: ${JSON.stringify(before)} is neither an age (90d, 12h, 2w) nor an ISO 8601 date-time (2026-01-01T00:00:00Z)`,
     };
   }
-  const at = Date.parse(text);
-  if (Number.isNaN(at) || !realCalendarTime(text)) {
-    return { problem: `before: ${JSON.stringify(before)} is not a valid date-time` };
-  }
-  if (at > now.getTime()) return { problem: `before: ${JSON.stringify(before)} is in the future` };
-  return { before: new Date(at).toISOString() };
-}
-
-/**
- * Whether the written date and time exist: `Date.parse` rolls `2026-02-30` over to March 2nd (and
- * takes `24:00`), which would archive days past what was typed.
- */
-function realCalendarTime(text: string): boolean {
-  const [, y, mo, d, h = '0', mi = '0', sec = '0'] =
-    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(text) ?? [];
-  const [year, month, day] = [Number(y), Number(mo), Number(d)];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  const sameDay = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return sameDay && Number(h) <= 23 && Number(mi) <= 59 && Number(sec) <= 59;
+  const [, date, minute = '00:00', second = ':00', zone = 'Z'] = parts;
+  const at = parseTimestamp(`${date}T${minute}${second}${zone}`);
+  if (at === null) return { problem: `before: ${JSON.stringify(before)} is not a valid date-time` };
+  if (Date.parse(at) > now.getTime()) return { problem: `before: ${JSON.stringify(before)} is in the future` };
+  return { before: at };
 }
