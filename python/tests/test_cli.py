@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, List, Optional
 
 import pytest
 
@@ -256,15 +256,98 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(server: RunningServer
     assert "┌" not in forced.stdout and "\x1b[33mpending_approval" in forced.stdout
 
 
-def test_agent_sent_control_characters_are_shown_escaped(cli: Run, agent: ExecutionGovernorClient, unique: Callable[[str], str]) -> None:
-    who = unique("cli-esc")
-    # Names can't hold control characters (the server refuses them); params and context can.
-    action = agent.submit_action("shell", "run", {"cmd": "x\x1b]0;pwned\x07"}, {"note": "evil\x1b[2J"}, agent_id=who)
-    for args in (("list", "--agent", who), ("get", action["id"]), ("explain", action["id"]), ("events", action["id"], "--full")):
-        done = cli(*args)
+# What an agent or another user can write into free text: clear the screen, erase the line, go back to
+# its start and print a fake approval in green, then flip what follows right to left, hide a zero width,
+# and end on DEL and a C1 control sequence.
+HOSTILE = "boom\x1b[2J\x1b[2K\rStatus: \x1b[32mapproved\x1b[0m\u202eexe.txt\u2066\u200b\x7f\x9b2J"
+# As the CLI shows it: every such character a visible marker.
+HOSTILE_SHOWN = "boom⟨U+001B⟩[2J⟨U+001B⟩[2K⟨U+000D⟩Status: ⟨U+001B⟩[32mapproved⟨U+001B⟩[0m⟨U+202E⟩exe.txt⟨U+2066⟩⟨U+200B⟩⟨U+007F⟩⟨U+009B⟩2J"
+# Inside JSON (params, context): JSON escapes the C0 controls itself, the rest are markers.
+HOSTILE_IN_JSON = "boom\\u001b[2J\\u001b[2K\\rStatus: \\u001b[32mapproved\\u001b[0m⟨U+202E⟩exe.txt⟨U+2066⟩⟨U+200B⟩⟨U+007F⟩⟨U+009B⟩2J"
+# Anything a terminal acts on or hides; a line feed only ends a line the CLI itself wrote.
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def hostile_name(word: str) -> str:
+    """Names refuse control characters, not bidi or zero-width ones."""
+    return f"{word}\u202e\u2066\u200bx"
+
+
+def hostile_actions(agent: ExecutionGovernorClient, who: str) -> Dict[str, Action]:
+    """A pending shell action carrying HOSTILE in its params and context, and one whose tool and
+    operation names hide bidi and zero-width characters (the default policy denies it)."""
+    pending = agent.submit_action("shell", "run", {"cmd": f"echo {HOSTILE}"}, {"why": HOSTILE}, agent_id=who)
+    named = agent.submit_action(hostile_name("shell"), hostile_name("run"), {"note": HOSTILE}, agent_id=who)
+    return {"pending": pending, "named": named}
+
+
+def test_agent_and_approver_text_is_shown_as_markers_never_raw(
+    cli: Run, agent: ExecutionGovernorClient, unique: Callable[[str], str]
+) -> None:
+    who = hostile_name(unique("cli-esc"))
+    actions = hostile_actions(agent, who)
+    approved, named = actions["pending"], actions["named"]
+    denied = agent.submit_action("shell", "run", {"cmd": HOSTILE}, agent_id=who)
+    outputs: Dict[str, str] = {}
+
+    def shown(*args: str, token: str = ADMIN_TOKEN) -> None:
+        done = cli(*args, token=token)
         assert done.returncode == 0, (args, done.stderr)
-        assert "\x1b" not in done.stdout and "\x07" not in done.stdout, args
-    assert "evil\\u001b[2J" in cli("get", action["id"]).stdout
+        outputs[" ".join(args)] = done.stdout + done.stderr
+
+    # An approver's reason may span lines; a further line must not pose as a row of its own.
+    shown("approve", approved["id"], "--reason", f"{HOSTILE}\nStatus:          approved", token=APPROVER_TOKEN)
+    shown("deny", denied["id"], "--reason", HOSTILE, token=APPROVER_TOKEN)
+    agent.start(approved["id"])
+    agent.report_result(approved["id"], False, HOSTILE)
+    for action in (approved, named, denied):
+        for command in ("get", "explain", "events"):
+            shown(command, action["id"])
+        shown("events", action["id"], "--full")
+    shown("list", "--agent", who)
+    shown("list", "--agent", who, "--full")
+    shown("tail", "--agent", who, "--since-id", "0", "-n", "6", "--all-events")
+
+    for command, text in outputs.items():
+        assert not RAW.search(text), (command, text)
+    get = outputs[f"get {approved['id']}"]
+    assert re.search(r"\nAgent:\s+cli-esc-\S+⟨U\+202E⟩⟨U\+2066⟩⟨U\+200B⟩x\n", get)
+    assert f'Params:           {{"cmd": "echo {HOSTILE_IN_JSON}"}}\n' in get
+    assert f'Context:          {{"why": "{HOSTILE_IN_JSON}"}}\n' in get
+    assert f"Decision Reason:  {HOSTILE_SHOWN}\n                  Status:          approved\n" in get
+    assert f"Error:            {HOSTILE_SHOWN}\n" in get
+    assert re.search(rf"\nDecision Reason: +{re.escape(HOSTILE_SHOWN)}\n", outputs[f"get {denied['id']}"])
+    named_get = outputs[f"get {named['id']}"]
+    assert re.search(r"\nTool:\s+shell⟨U\+202E⟩⟨U\+2066⟩⟨U\+200B⟩x\n", named_get)
+    assert re.search(r"\nOperation:\s+run⟨U\+202E⟩⟨U\+2066⟩⟨U\+200B⟩x\n", named_get)
+    assert "Tool: shell⟨U+202E⟩⟨U+2066⟩⟨U+200B⟩x\n" in outputs[f"explain {named['id']}"]
+    assert f'Params: {{"cmd": "{HOSTILE_IN_JSON}"}}\n' in outputs[f"explain {denied['id']}"]
+    assert HOSTILE_IN_JSON in outputs[f"events {denied['id']} --full"]
+    assert "shell⟨U+202E⟩⟨U+2066⟩⟨U+200B⟩x" in outputs[f"list --agent {who}"]
+    assert "| shell⟨U+202E⟩⟨U+2066⟩⟨U+200B⟩x | run⟨U+202E⟩⟨U+2066⟩⟨U+200B⟩x" in outputs[f"tail --agent {who} --since-id 0 -n 6 --all-events"]
+
+
+def test_json_output_keeps_agent_and_approver_text_exact(cli: Run, agent: ExecutionGovernorClient, unique: Callable[[str], str]) -> None:
+    who = hostile_name(unique("cli-esc-json"))
+    actions = hostile_actions(agent, who)
+    pending, named = actions["pending"], actions["named"]
+    denied = json.loads(cli("deny", pending["id"], "--reason", HOSTILE, "--json", token=APPROVER_TOKEN).stdout)
+    assert denied["approval_reason"] == HOSTILE
+    got = json.loads(cli("--json", "get", pending["id"]).stdout)
+    assert (got["agent_id"], got["params"], got["context"], got["approval_reason"]) == (who, {"cmd": f"echo {HOSTILE}"}, {"why": HOSTILE}, HOSTILE)
+    listed = json.loads(cli("list", "--agent", who, "--json").stdout)["items"]
+    assert {(a["tool"], a["operation"]) for a in listed} == {("shell", "run"), (hostile_name("shell"), hostile_name("run"))}
+    explained = json.loads(cli("explain", named["id"], "--json").stdout)
+    assert explained["action"]["params"] == {"note": HOSTILE}
+    events = json.loads(cli("events", pending["id"], "--json").stdout)
+    assert any(e["meta"].get("reason") == HOSTILE for e in events)
+
+
+def run_both(args: List[str], env: Dict[str, str], cwd: Path) -> None:
+    """Runs the Python and the Node CLI with `args`: same exit code, stdout and stderr, byte for byte."""
+    py = subprocess.run([sys.executable, "-m", "faramesh.cli", *args], env=env, cwd=str(cwd), capture_output=True, text=True, timeout=30)
+    node = subprocess.run(["node", str(CLI), *args], env=env, cwd=str(cwd), capture_output=True, text=True, timeout=30)
+    assert (py.returncode, py.stdout, py.stderr) == (node.returncode, node.stdout, node.stderr), args
 
 
 def test_matches_the_node_cli(server: RunningServer, agent: ExecutionGovernorClient, approver: ExecutionGovernorClient, unique: Callable[[str], str], tmp_path: Path) -> None:
@@ -286,6 +369,28 @@ def test_matches_the_node_cli(server: RunningServer, agent: ExecutionGovernorCli
         ["approve", risky["id"]],
         ["aprove", "x"],
     ):
-        py = subprocess.run([sys.executable, "-m", "faramesh.cli", *args], env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=30)
-        node = subprocess.run(["node", str(CLI), *args], env=env, cwd=str(tmp_path), capture_output=True, text=True, timeout=30)
-        assert (py.returncode, py.stdout, py.stderr) == (node.returncode, node.stdout, node.stderr), args
+        run_both(args, env, tmp_path)
+
+
+def test_matches_the_node_cli_on_hidden_characters(
+    server: RunningServer, agent: ExecutionGovernorClient, approver: ExecutionGovernorClient, unique: Callable[[str], str], tmp_path: Path
+) -> None:
+    who = hostile_name(unique("cli-parity-esc"))
+    actions = hostile_actions(agent, who)
+    pending, named = actions["pending"], actions["named"]
+    approver.approve(pending["id"], reason=f"{HOSTILE}\nsecond line")
+    agent.start(pending["id"])
+    agent.report_result(pending["id"], False, HOSTILE)
+    env = clean_env({"FARAMESH_BASE_URL": server.url, "FARAMESH_TOKEN": ADMIN_TOKEN})
+    for args in (
+        ["list", "--agent", who],
+        ["list", "--agent", who, "--full"],
+        ["get", pending["id"]],
+        ["get", named["id"]],
+        ["events", pending["id"]],
+        ["events", pending["id"], "--full"],
+        ["explain", pending["id"]],
+        ["explain", named["id"]],
+        ["tail", "--agent", who, "--since-id", "0", "-n", "5", "--all-events"],
+    ):
+        run_both(args, env, tmp_path)

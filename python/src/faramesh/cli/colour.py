@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping, TextIO
 
+from .safe_text import safe_text
+
 
 def colour_enabled(stream: TextIO, env: Mapping[str, str]) -> bool:
     """Off when the stream is piped, when NO_COLOR is set or TERM=dumb; FORCE_COLOR (not "0") forces it on."""
@@ -58,12 +60,13 @@ def paint_status(c: Colours, status: str) -> str:
         return c.cyan(status)
     if status == "cancelled":
         return c.dim(status)
-    return status
+    # A status this build doesn't know (a newer server): shown, but never raw.
+    return safe_text(status)
 
 
 def paint_risk(c: Colours, risk: str) -> str:
-    return {"high": c.red, "medium": c.yellow, "low": c.green}.get(risk, str)(risk)
+    return {"high": c.red, "medium": c.yellow, "low": c.green}.get(risk, safe_text)(risk)
 
 
 def paint_decision(c: Colours, decision: str) -> str:
-    return {"allow": c.green, "deny": c.red, "require_approval": c.yellow}.get(decision, str)(decision)
+    return {"allow": c.green, "deny": c.red, "require_approval": c.yellow}.get(decision, safe_text)(decision)

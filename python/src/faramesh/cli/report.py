@@ -1,5 +1,6 @@
 """Turns any failure into what the user sees on stderr and the exit code, as the Node CLI does
-(packages/cli/src/report.ts): one line, plus a list where it helps; a stack only with FARAMESH_DEBUG=1."""
+(packages/cli/src/report.ts): one line, plus a list where it helps; a stack only with FARAMESH_DEBUG=1.
+Messages may quote what a server, an agent or a user wrote, so each goes through `safe_text`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typing import Any, List
 from ..errors import AmbiguousPrefixError, FarameshConnectionError, FarameshError
 from .cli_error import EXIT_ERROR, CliError, UsageError
 from .printer import Printer
-from .text import format_datetime, safe, short_id
+from .safe_text import safe_text
+from .text import format_datetime, short_id
 
 SERVE_HINT = "start it with `faramesh serve` or set --host/--port or FARAMESH_BASE_URL"
 
@@ -21,29 +23,29 @@ SERVE_HINT = "start it with `faramesh serve` or set --host/--port or FARAMESH_BA
 def report_error(err: BaseException, out: Printer) -> int:
     red = out.ce.red
     if isinstance(err, UsageError) and err.one_line:
-        out.warn(f"{red('usage error')}: {err.message}; see --help")
+        out.warn(f"{red('usage error')}: {safe_text(err.message)}; see --help")
         return err.exit_code
     if isinstance(err, CliError):
-        out.warn(f"{red('error')}: {err.message}")
+        # The CLI's own messages may list problems on further lines, and may quote an option's value.
+        out.warn(f"{red('error')}: {safe_text(err.message, multiline=True)}")
         return err.exit_code
     if isinstance(err, FarameshConnectionError):
         out.warn(f"{red('error')}: cannot reach Faramesh at {_origin(err.url)} ({_cause(err.message)}); {SERVE_HINT}")
         return EXIT_ERROR
     if isinstance(err, AmbiguousPrefixError):
-        out.warn(f"{red(f'error {err.code}')}: {safe(err.message)}")
+        out.warn(f"{red(f'error {safe_text(err.code)}')}: {safe_text(err.message)}")
         for c in err.candidates:
-            status = str(c.get("status", ""))
-            created = format_datetime(str(c.get("created_at", "")))
-            out.warn(f"  {safe(c.get('id', ''))}  {safe(status).ljust(16)}  {safe(c.get('tool', ''))} {safe(c.get('operation', ''))}  {created}")
+            what = safe_text(f"{c.get('id', '')}  {str(c.get('status', '')).ljust(16)}  {c.get('tool', '')} {c.get('operation', '')}")
+            out.warn(f"  {what}  {format_datetime(str(c.get('created_at', '')))}")
         if err.candidates:
             out.warn(f"use more characters of the id, e.g. {short_id(str(err.candidates[0].get('id', '')))}…")
         return EXIT_ERROR
     if isinstance(err, FarameshError):
-        out.warn(f"{red(f'error {err.code}')}: {safe(err.message)}")
+        out.warn(f"{red(f'error {safe_text(err.code)}')}: {safe_text(err.message)}")
         for line in _detail_lines(err.details):
-            out.warn(f"  {safe(line)}")
+            out.warn(f"  {safe_text(line)}")
         return EXIT_ERROR
-    out.warn(f"{red('error')}: {safe(err) or type(err).__name__}")
+    out.warn(f"{red('error')}: {safe_text(err, multiline=True) or type(err).__name__}")
     if out.io.env.get("FARAMESH_DEBUG"):
         out.warn("".join(traceback.format_exception(type(err), err, err.__traceback__)).rstrip())
     return EXIT_ERROR
@@ -60,7 +62,7 @@ def _cause(message: str) -> str:
     if found and abs(int(found.group(1))) in errno.errorcode:
         return errno.errorcode[abs(int(found.group(1)))]
     reason = message.split(": ", 1)[-1].strip()
-    return safe(reason) or "unreachable"
+    return safe_text(reason) or "unreachable"
 
 
 def _detail_lines(details: Any) -> List[str]:

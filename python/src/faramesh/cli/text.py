@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from typing import Any
 
-# C0/C1 control characters, DEL and the bidi overrides: an agent-sent string must not drive the terminal.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(text: object) -> str:
-    """`text` with control and bidi-override characters shown as `\\uXXXX`, so it prints as plain text."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+from .safe_text import safe_text
 
 
 def short_id(action_id: str) -> str:
     """The first 8 characters of a UUID, as the seed's tables show ids."""
-    return safe(action_id[:8])
+    return safe_text(action_id[:8])
 
 
 def _local(iso: str) -> "datetime | None":
@@ -32,15 +25,15 @@ def _local(iso: str) -> "datetime | None":
 
 
 def format_datetime(iso: str) -> str:
-    """`2026-01-12 10:00:00` in local time (TZ applies). Unparsable input is shown as given."""
+    """`2026-01-12 10:00:00` in local time (TZ applies). Unparsable input is shown as given, hidden characters marked."""
     when = _local(iso)
-    return safe(iso) if when is None else when.strftime("%Y-%m-%d %H:%M:%S")
+    return safe_text(iso) if when is None else when.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def format_clock(iso: str) -> str:
     """`10:00:15` in local time."""
     when = _local(iso)
-    return safe(iso) if when is None else when.strftime("%H:%M:%S")
+    return safe_text(iso) if when is None else when.strftime("%H:%M:%S")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -59,7 +52,8 @@ def _scalar(value: Any) -> str:
 def inline_json(value: Any) -> str:
     """One-line JSON with a space after `:` and `,`, as the seed prints params: `{"cmd": "ls"}`.
 
-    Control characters are escaped by JSON itself, so the result is safe to print.
+    JSON escapes C0 controls but not DEL, C1, bidi or zero-width characters: printed, it goes through
+    `safe_text` (after any `truncate`, so a marker is never cut in half).
     """
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_scalar(str(k))}: {inline_json(v)}" for k, v in value.items()) + "}"

@@ -1,5 +1,7 @@
 """The policy engine's trace as text (packages/cli/src/output/trace.ts): every rule in order with each
-condition (expected vs actual), the rule that decided, the risk rule that fired, a high-risk upgrade."""
+condition (expected vs actual), the rule that decided, the risk rule that fired, a high-risk upgrade.
+What the agent sent (actual values, commands, paths) and the policy's own words go through `safe_text`,
+after any cut to length, as the Node CLI does it."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from typing import Any, Callable, List, Mapping, Sequence
 
 from .colour import Colours, paint_decision, paint_risk
 from .rule_number import rule_number
-from .text import inline_json, safe, truncate
+from .safe_text import safe_text
+from .text import inline_json, truncate
 
 
 def trace_lines(explanation: Mapping[str, Any], c: Colours) -> List[str]:
@@ -25,7 +28,7 @@ def trace_lines(explanation: Mapping[str, Any], c: Colours) -> List[str]:
     if limit:
         lines += ["", _limit_line(limit, c)]
     if explanation.get("normalized_command"):
-        lines += ["", f"Normalized command: {safe(explanation['normalized_command'])}"]
+        lines += ["", f"Normalized command: {safe_text(explanation['normalized_command'])}"]
     shell = explanation.get("shell")
     if shell:
         lines += _shell_lines(shell, c)
@@ -35,13 +38,13 @@ def trace_lines(explanation: Mapping[str, Any], c: Colours) -> List[str]:
 def _limit_line(limit: Mapping[str, Any], c: Colours) -> str:
     """`Limit of #1: limit 20 per 1h by agent_id — 20 used, this call 1 → over the limit: require_approval`."""
     amount = limit.get("amount")
-    call = f"this call's {safe(str(limit.get('sum')))} is unreadable" if amount is None else f"this call {_number(amount)}"
+    call = f"this call's {limit.get('sum')} is unreadable" if amount is None else f"this call {_number(amount)}"
     if limit.get("reached"):
         verdict = f"{c.yellow('over the limit')}: {paint_decision(c, str(limit.get('over_limit', '')))}"
     else:
         verdict = c.green("within the limit")
     rule = rule_number(int(limit.get("rule", 0)))
-    return f"Limit of {rule}: {safe(str(limit.get('text', '')))} — {_number(limit.get('used', 0))} used, {call} → {verdict}"
+    return f"Limit of {rule}: {safe_text(limit.get('text', ''))} — {_number(limit.get('used', 0))} used, {safe_text(call)} → {verdict}"
 
 
 def _number(value: Any) -> str:
@@ -54,15 +57,15 @@ def _number(value: Any) -> str:
 def _shell_lines(shell: Mapping[str, Any], c: Colours) -> List[str]:
     """The commands the engine found in the command line, and why its analysis is incomplete if it is."""
     found = [
-        safe(cmd.get("name", "")) if not cmd.get("via") else f"{safe(cmd.get('name', ''))} (via {' › '.join(safe(v) for v in cmd['via'])})"
+        str(cmd.get("name", "")) if not cmd.get("via") else f"{cmd.get('name', '')} (via {' › '.join(str(v) for v in cmd['via'])})"
         for cmd in shell.get("commands") or []
     ]
-    lines = [f"Commands that would run: {'(none)' if not found else truncate(', '.join(found), 200)}"]
-    writes = [f"{safe(r.get('operator', ''))} {safe(r.get('target', ''))}" for r in shell.get("redirects") or [] if r.get("writes")]
+    lines = [f"Commands that would run: {'(none)' if not found else safe_text(truncate(', '.join(found), 200))}"]
+    writes = [f"{r.get('operator', '')} {r.get('target', '')}" for r in shell.get("redirects") or [] if r.get("writes")]
     if writes:
-        lines.append(f"Writes: {truncate(', '.join(writes), 200)}")
+        lines.append(f"Writes: {safe_text(truncate(', '.join(writes), 200))}")
     if not shell.get("complete", True):
-        problems = "; ".join(safe(p) for p in shell.get("problems") or [])
+        problems = safe_text("; ".join(str(p) for p in shell.get("problems") or []))
         lines.append(f"{c.yellow('!')} not fully understood (shell conditions take the stricter outcome): {problems}")
     return lines
 
@@ -83,12 +86,12 @@ def _section(
 
 
 def _rule_lines(rule: Mapping[str, Any], c: Colours) -> List[str]:
-    name = f" {safe(rule['name'])}" if rule.get("name") else ""
-    description = f" {safe(rule['description'])}" if rule.get("description") else ""
-    label = f"{rule_number(int(rule.get('index', 0)))}{name}{description}"
-    effect = safe(rule.get("effect", ""))
+    name = f" {rule['name']}" if rule.get("name") else ""
+    description = f" {rule['description']}" if rule.get("description") else ""
+    label = safe_text(f"{rule_number(int(rule.get('index', 0)))}{name}{description}")
+    effect = str(rule.get("effect", ""))
     if rule.get("status") == "not_evaluated":
-        return [c.dim(f"  · {label} [{effect}] (not evaluated)")]
+        return [c.dim(f"  · {label} [{safe_text(effect)}] (not evaluated)")]
     if rule.get("status") == "matched":
         head = f"  {c.green('✓')} {label} [{paint_decision(c, effect)}] {c.green('← decided')}"
     else:
@@ -97,9 +100,9 @@ def _rule_lines(rule: Mapping[str, Any], c: Colours) -> List[str]:
 
 
 def _risk_lines(risk: Mapping[str, Any], c: Colours) -> List[str]:
-    name, level = safe(risk.get("name", "")), safe(risk.get("risk_level", ""))
+    name, level = safe_text(risk.get("name", "")), str(risk.get("risk_level", ""))
     if risk.get("status") == "not_evaluated":
-        return [c.dim(f"  · {name} → {level} (not evaluated)")]
+        return [c.dim(f"  · {name} → {safe_text(level)} (not evaluated)")]
     label = f"{name} → {paint_risk(c, level)}"
     if risk.get("status") == "matched":
         head = f"  {c.green('✓')} {label} {c.green('← fired')}"
@@ -112,9 +115,9 @@ def _condition_lines(conditions: Sequence[Mapping[str, Any]], c: Colours) -> Lis
     out = []
     for cond in conditions:
         mark = c.green("✓") if cond.get("matched") else c.red("✗")
-        expected = truncate(inline_json(cond.get("expected")), 60)
-        actual = truncate(_actual_text(cond), 70)
-        out.append(f"      {mark} {safe(cond.get('key', ''))}: expected {expected}, got {actual}")
+        expected = safe_text(truncate(inline_json(cond.get("expected")), 60))
+        actual = safe_text(truncate(_actual_text(cond), 70))
+        out.append(f"      {mark} {safe_text(cond.get('key', ''))}: expected {expected}, got {actual}")
     return out
 
 
@@ -127,5 +130,5 @@ def _actual_text(cond: Mapping[str, Any]) -> str:
         if isinstance(actual.get("command"), str):
             return f"command {inline_json(actual['command'])}"
         if isinstance(actual.get("params_json"), str):
-            return f"params {safe(actual['params_json'])}"
+            return f"params {actual['params_json']}"
     return inline_json(actual)

@@ -9,7 +9,8 @@ from ...approval import progress_text
 from ...errors import ConflictError, PermissionDeniedError
 from ..colour import paint_status
 from ..context import Context
-from ..text import safe, short_id
+from ..safe_text import safe_text
+from ..text import short_id
 
 
 def decide(ctx: Context, opts: argparse.Namespace, approve: bool) -> int:
@@ -29,14 +30,15 @@ def decide(ctx: Context, opts: argparse.Namespace, approve: bool) -> int:
         return 0
     c = ctx.out.c
     mark, verb = (c.green("✓"), "Approved") if approve else (c.red("✗"), "Denied")
-    what = f"{safe(decided.get('tool', ''))} {safe(decided.get('operation', ''))}"
-    # A partial approval leaves the action pending: say how far the quorum got and whom it waits for.
+    what = f"{safe_text(decided.get('tool', ''))} {safe_text(decided.get('operation', ''))}"
+    # A partial approval leaves the action pending: say how far the quorum got and whom it waits for
+    # (names as the policy or an admin wrote them, so through `safe_text` too).
     progress = progress_text(decided)
-    status = safe(decided.get("status", ""))
+    status = str(decided.get("status", ""))
     if status == "pending_approval" and progress is not None:
-        outcome = safe(progress)
+        outcome = safe_text(progress)
     else:
-        outcome = paint_status(c, status) + (f" ({safe(progress)})" if approve and progress is not None else "")
+        outcome = paint_status(c, status) + (f" ({safe_text(progress)})" if approve and progress is not None else "")
     ctx.out.line(f"{mark} {verb} {short_id(str(decided['id']))} ({what}): {outcome}")
     return 0
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from ..colour import paint_decision, paint_risk, paint_status
 from ..context import Context
-from ..text import inline_json, safe, short_id
+from ..safe_text import safe_text
+from ..text import inline_json, short_id
 from ..trace import trace_lines
 
 
@@ -18,26 +19,26 @@ def run(ctx: Context, opts: argparse.Namespace) -> int:
         return 0
     action, explanation, policy = answer["action"], answer["explanation"], answer.get("policy") or {}
     c, out = ctx.out.c, ctx.out.line
-    risk_rule = f" (risk rule: {safe(action['risk_rule'])})" if action.get("risk_rule") else ""
+    risk_rule = f" (risk rule: {safe_text(action['risk_rule'])})" if action.get("risk_rule") else ""
     out(f"Action Explanation: {short_id(str(action['id']))}")
     out()
-    out(f"Status: {paint_status(c, safe(action.get('status', '')))}")
-    out(f"Decision: {paint_decision(c, safe(action.get('decision', '')))}")
-    out(f"Reason: {safe(action.get('reason') or action.get('reason_code', ''))}")
-    out(f"Risk Level: {paint_risk(c, safe(action.get('risk_level', '')))}{risk_rule}")
+    out(f"Status: {paint_status(c, str(action.get('status', '')))}")
+    out(f"Decision: {paint_decision(c, str(action.get('decision', '')))}")
+    out(f"Reason: {safe_text(action.get('reason') or action.get('reason_code', ''))}")
+    out(f"Risk Level: {paint_risk(c, str(action.get('risk_level', '')))}{risk_rule}")
     out()
-    out(f"Policy File: {safe(policy.get('file', ''))}")
-    out(f"Policy Version: {safe(action.get('policy_version', ''))}")
+    out(f"Policy File: {safe_text(policy.get('file', ''))}")
+    out(f"Policy Version: {safe_text(action.get('policy_version', ''))}")
     out()
-    out(f"Tool: {safe(action.get('tool', ''))}")
-    out(f"Operation: {safe(action.get('operation', ''))}")
-    out(f"Params: {inline_json(action.get('params', {}))}")
+    out(f"Tool: {safe_text(action.get('tool', ''))}")
+    out(f"Operation: {safe_text(action.get('operation', ''))}")
+    out(f"Params: {safe_text(inline_json(action.get('params', {})))}")
     out()
     if not answer.get("decided_by_current_policy", True):
-        was, now = safe(action.get("policy_version", "")), safe(policy.get("version", ""))
+        was, now = safe_text(action.get("policy_version", "")), safe_text(policy.get("version", ""))
         out(c.yellow(f"The policy changed since this action was decided (version {was} → {now})."))
-        would = paint_decision(c, safe(explanation.get("decision", "")))
-        out(f"Under the current policy it would be: {would}, risk {paint_risk(c, safe(explanation.get('risk_level', '')))}.")
+        would = paint_decision(c, str(explanation.get("decision", "")))
+        out(f"Under the current policy it would be: {would}, risk {paint_risk(c, str(explanation.get('risk_level', '')))}.")
         out()
     for line in trace_lines(explanation, c):
         out(line)

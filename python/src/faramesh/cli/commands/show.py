@@ -7,7 +7,8 @@ from typing import Any
 
 from ..action_view import action_detail
 from ..context import Context
-from ..text import format_datetime, inline_json, safe, short_id, truncate
+from ..safe_text import safe_text
+from ..text import format_datetime, inline_json, short_id, truncate
 
 
 def get(ctx: Context, opts: argparse.Namespace) -> int:
@@ -15,7 +16,7 @@ def get(ctx: Context, opts: argparse.Namespace) -> int:
     if ctx.json:
         ctx.out.json(action)
         return 0
-    ctx.out.line(f"Action {ctx.out.c.bold(safe(action['id']))}")
+    ctx.out.line(f"Action {ctx.out.c.bold(safe_text(action['id']))}")
     ctx.out.line()
     for line in action_detail(action, ctx.out.c):
         ctx.out.line(line)
@@ -29,11 +30,13 @@ def events(ctx: Context, opts: argparse.Namespace) -> int:
     if ctx.json:
         ctx.out.json(timeline)
         return 0
-    ctx.out.line(f"Event Timeline - {safe(action['id']) if opts.full else short_id(str(action['id']))}")
+    ctx.out.line(f"Event Timeline - {safe_text(action['id']) if opts.full else short_id(str(action['id']))}")
     rows = []
     for e in timeline:
+        # Event details hold reasons, errors and notes as written: marked, never raw.
         details = inline_json(e.get("meta", {}))
-        rows.append([format_datetime(str(e.get("created_at", ""))), safe(e.get("event_type", "")), details if opts.full else truncate(details, 60)])
+        shown = safe_text(details if opts.full else truncate(details, 60))
+        rows.append([format_datetime(str(e.get("created_at", ""))), safe_text(e.get("event_type", "")), shown])
     ctx.out.table(["Time", "Event", "Details"], rows)
     return 0
 

@@ -10,17 +10,18 @@ from ...sse import StreamEvent
 from ..colour import Colours, paint_status
 from ..context import Context
 from ..options import STATUSES, choice_option, int_option
+from ..safe_text import safe_text
 from ..table import pad
-from ..text import format_clock, safe, short_id
+from ..text import format_clock, short_id
 
 
 def tail_line(ev: StreamEvent, c: Colours, full: bool) -> str:
     """`[10:00:15] pending_approval  2755d4a8 | shell      | run`, the seed's format."""
     action = ev.action
-    status = pad(paint_status(c, safe(action.get("status", ""))), 17)
-    action_id = safe(action.get("id", "")) if full else short_id(str(action.get("id", "")))
+    status = pad(paint_status(c, str(action.get("status", ""))), 17)
+    action_id = safe_text(action.get("id", "")) if full else short_id(str(action.get("id", "")))
     clock = format_clock(str(ev.event.get("created_at", "")))
-    return f"[{clock}] {status} {action_id} | {safe(action.get('tool', '')).ljust(10)} | {safe(action.get('operation', ''))}"
+    return f"[{clock}] {status} {action_id} | {safe_text(action.get('tool', '')).ljust(10)} | {safe_text(action.get('operation', ''))}"
 
 
 def run(ctx: Context, opts: argparse.Namespace) -> int:

@@ -11,7 +11,8 @@ from ...errors import ApprovalTimeoutError, FarameshError
 from ..colour import paint_status
 from ..context import Context
 from ..options import int_option
-from ..text import safe, short_id
+from ..safe_text import safe_text
+from ..text import short_id
 
 GO = {"allowed", "approved", "executing", "succeeded"}
 
@@ -20,7 +21,7 @@ def run(ctx: Context, opts: argparse.Namespace) -> int:
     action = ctx.client.get_action(opts.id)
     action_id = str(action["id"])
     seconds = 300 if opts.timeout is None else opts.timeout
-    what = f"{safe(action.get('tool', ''))} {safe(action.get('operation', ''))}"
+    what = f"{safe_text(action.get('tool', ''))} {safe_text(action.get('operation', ''))}"
     if ctx.out.err_tty and not ctx.out.io.env.get("CI"):
         ctx.out.live(f"waiting for a decision on {short_id(action_id)} ({what})...")
     try:
@@ -33,7 +34,7 @@ def run(ctx: Context, opts: argparse.Namespace) -> int:
     if ctx.json:
         ctx.out.json(decided)
     else:
-        ctx.out.line(f"{short_id(action_id)} {paint_status(ctx.out.c, safe(decided.get('status', '')))}")
+        ctx.out.line(f"{short_id(action_id)} {paint_status(ctx.out.c, str(decided.get('status', '')))}")
     return 0 if decided.get("status") in GO else 1
 
 
