@@ -222,6 +222,30 @@ describe('approval by email link', () => {
     expect((await h.action(action.id)).status).toBe('pending_approval');
   });
 
+  it('says a confirmation takes a form or JSON when given another Content-Type, spending nothing', async () => {
+    const h = await start();
+    const action = await h.submit();
+    const alice = h.linksOf((await h.mailFor('alice@corp.example', action.id)).mail);
+    const t = new URL(alice.approve).searchParams.get('t') ?? '';
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'not a media type']) {
+      const res = await h.server.app.inject({
+        method: 'POST',
+        url: '/email/approval',
+        headers: { 'content-type': type },
+        payload: `t=${encodeURIComponent(t)}&csrf=x`,
+      });
+      expect(res.statusCode).toBe(415);
+      expect(res.json()).toEqual({
+        error: { code: 'unsupported_media_type', message: expect.any(String), details: null },
+      });
+      expect(res.json().error.message).toContain('application/x-www-form-urlencoded');
+      expect(res.json().error.message).toContain('application/json');
+    }
+    // The link was never opened, so its one use is still there.
+    expect((await h.confirm(alice.approve)).json().status).toBe('pending_approval');
+    expect((await h.action(action.id)).approvals).toMatchObject([{ by: 'alice@corp.example' }]);
+  });
+
   it('keeps links to the channel that sent them: a channel no longer configured makes them invalid', async () => {
     const h = await start();
     const action = await h.submit();

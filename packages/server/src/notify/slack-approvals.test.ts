@@ -188,6 +188,26 @@ describe('Slack approvals', () => {
     expect(s.standin.responses).toHaveLength(1);
   });
 
+  it("says the interaction route takes Slack's form when given another Content-Type", async () => {
+    const s = await serve();
+    const send = (type: string) =>
+      fetch(new URL('/v1/slack/interactions', s.url), {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'payload=%7B%7D',
+      });
+    // The form itself gets past the media type, to the signature check.
+    expect((await send('application/x-www-form-urlencoded; charset=utf-8')).status).toBe(401);
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'not a media type']) {
+      const response = await send(type);
+      expect(response.status).toBe(415);
+      const body = (await response.json()) as { error: { code: string; message: string; details: unknown } };
+      expect(body).toEqual({ error: { code: 'unsupported_media_type', message: expect.any(String), details: null } });
+      expect(body.error.message).toContain('application/x-www-form-urlencoded');
+      expect(body.error.message).not.toContain('application/json');
+    }
+  });
+
   it('loses nothing while Slack is down: every action is posted once and shows its final state', async () => {
     const s = await serve();
     s.standin.outage = true;

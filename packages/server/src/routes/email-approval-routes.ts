@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderAuthPage, wantsHtml } from '../auth/auth-pages.js';
 import type { Principal } from '../auth/authenticator.js';
 import { csrfTokenFor, csrfTokenMatches } from '../auth/csrf.js';
+import { describeAcceptedMediaTypes } from '../http/accepted-media-types.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
 import { UI_CSP } from '../http/security-headers.js';
@@ -85,6 +86,7 @@ export function registerEmailApprovalRoutes(app: FastifyInstance, ctx: AppContex
         done(null, form);
       },
     );
+    describeAcceptedMediaTypes(scope, 'a form (application/x-www-form-urlencoded) or application/json');
 
     scope.get<{ Querystring: { t: string } }>(
       EMAIL_APPROVAL_PATH,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { describeAcceptedMediaTypes } from '../http/accepted-media-types.js';
 import { ApiError } from '../http/api-error.js';
 import type { AppContext } from '../http/app-context.js';
 
@@ -16,6 +17,7 @@ export function registerSlackRoutes(app: FastifyInstance, ctx: AppContext): void
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_request, body, done) =>
       done(null, body),
     );
+    describeAcceptedMediaTypes(scope, "application/x-www-form-urlencoded (Slack's payload=<JSON> form)");
     scope.post(
       '/v1/slack/interactions',
       {
