@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,21 @@ describe('faramesh archive (SQLite)', () => {
     expect(cut.code).toBe(1);
     expect(Object.keys(cut.audit.problem_kinds)).toContain('seq_gap');
   }, 120_000); // a dozen CLI processes, each starting Node: slow on a loaded machine
+
+  // A recursive mkdir under /proc never returns: the harness kills a CLI hung there after 20 s (code null).
+  it.runIf(existsSync('/proc/self'))(
+    'fails at once, in one line, with --out under /proc',
+    async () => {
+      const dir = workDir();
+      const out = '/proc/faramesh/archive';
+      const result = await runCli(['archive', '--before', '90d', '--db', dir.db, '--out', out], { cwd: dir.dir });
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `error: archive_dir_unusable: cannot write archive segments to ${out}: /proc is on proc, a kernel filesystem that holds no files`,
+      ]);
+    },
+    25_000,
+  );
 
   it('archives through the admin API into FARAMESH_ARCHIVE_DIR, and refuses without one', async () => {
     const dir = workDir();

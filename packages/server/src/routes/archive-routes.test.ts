@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteStore } from '@faramesh/store';
@@ -82,6 +82,29 @@ describe('POST /v1/audit/archive', () => {
     expect(readdirSync(join(dir, 'archive'))).toEqual([done.json().segments[0].file]);
     expect((await running.app.inject({ url: '/ready' })).statusCode).toBe(200);
   });
+
+  // A recursive mkdir under /proc never returns: without the check the request hangs and this times out.
+  it.runIf(existsSync('/proc/self'))(
+    'answers archive_dir_unusable at once for a directory under /proc',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'faramesh-archive-route-'));
+      running = await startTestServer({
+        store: createSqliteStore({ path: join(dir, 'actions.db') }),
+        env: { ...TOKENS, FARAMESH_ARCHIVE_DIR: '/proc/faramesh/archive' },
+      });
+      const res = await archive(running, { before: '1d' });
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({
+        error: {
+          code: 'archive_dir_unusable',
+          message:
+            'cannot write archive segments to /proc/faramesh/archive: /proc is on proc, a kernel filesystem that holds no files',
+          details: { dir: '/proc/faramesh/archive', code: 'pseudo_filesystem' },
+        },
+      });
+    },
+    5_000,
+  );
 
   it('answers archive_not_configured on a memory store', async () => {
     running = await startTestServer({ env: { ...TOKENS, FARAMESH_ARCHIVE_DIR: join(tmpdir(), 'unused-archive') } });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TERMINAL_STATUSES } from '@faramesh/contract';
@@ -352,6 +352,22 @@ function describeArchiving(dialect: string, database: () => Promise<Database>): 
       await expect(run(store!, key, join(file, 'sub'), cut)).rejects.toMatchObject({ code: 'archive_dir_unusable' });
       expect(await store!.ledger.archive!.latest()).toBeNull();
     });
+
+    // A recursive mkdir of a path under /proc never returns (procfs answers ENOENT): the timeout fails it.
+    it.runIf(existsSync('/proc/self'))(
+      'says a directory under /proc is unusable at once, making nothing',
+      async () => {
+        const { key, cut } = await fixture();
+        const dir = '/proc/faramesh-archive/segments';
+        await expect(run(store!, key, dir, cut)).rejects.toMatchObject({
+          code: 'archive_dir_unusable',
+          message: `cannot write archive segments to ${dir}: /proc is on proc, a kernel filesystem that holds no files`,
+          details: { dir, code: 'pseudo_filesystem' },
+        });
+        expect(await store!.ledger.archive!.latest()).toBeNull();
+      },
+      5_000,
+    );
 
     it('names the line of a tampered segment', async () => {
       const { key, dir, cut } = await fixture();

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { LedgerArchiveResult } from '@faramesh/contract';
@@ -17,6 +16,7 @@ import { ApiError } from '../../http/api-error.js';
 import { checkContent, checkOwner, checkPosition, ownersOf } from '../chain-walk.js';
 import type { LedgerSigningKey } from '../ledger-key.js';
 import { type LedgerProblem, ProblemLog } from '../ledger-problems.js';
+import { prepareArchiveDir } from './archive-dir.js';
 import { lockArchiveDir } from './archive-lock.js';
 import { ARCHIVE_DOMAIN, signStatement } from './archive-signature.js';
 import { dropRewritten, setAsideLeftovers } from './leftovers.js';
@@ -250,21 +250,4 @@ function inconsistent(problems: LedgerProblem[]): ApiError {
     `the ledger does not verify, so it is not archived (${problems.map((p) => p.message).join('; ')}); run \`faramesh audit verify\``,
     { kinds },
   );
-}
-
-/** Creates the archive directory if needed and checks it can take files (`archive_dir_unusable`). */
-async function prepareArchiveDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-    const why =
-      code === 'EEXIST' || code === 'ENOTDIR'
-        ? 'a file is in the way of the directory'
-        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-          ? 'it is not writable'
-          : (error as Error).message;
-    throw new ApiError('archive_dir_unusable', `cannot write archive segments to ${dir}: ${why}`, { dir, code });
-  }
 }
