@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,4 +48,19 @@ describe('checkpoint file', () => {
   it('treats a missing file as having no checkpoint yet', async () => {
     expect(await lastCheckpointLine(join(tmpdir(), 'no-such-dir-faramesh', 'x.jsonl'))).toBeNull();
   });
+});
+
+describe('checkpoint file under a kernel filesystem', () => {
+  // A recursive mkdir under /proc never returns and keeps a core busy: the append must fail at once.
+  it.runIf(existsSync('/proc/self'))(
+    'refuses a directory under /proc at once instead of spinning',
+    async () => {
+      await expect(appendCheckpointLine('/proc/self/faramesh/checkpoints.jsonl', checkpoint(1))).rejects.toMatchObject({
+        code: 'pseudo_filesystem',
+        message:
+          'cannot use the directory /proc/self/faramesh: /proc/self is on proc, a kernel filesystem that holds no files',
+      });
+    },
+    5_000,
+  );
 });

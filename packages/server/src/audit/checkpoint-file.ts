@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LedgerCheckpoint } from '@faramesh/store';
+import { makeDirectory } from './make-directory.js';
 
 /** Longer lines are not checkpoints (a real one is ~250 bytes); they are reported, never buffered whole. */
 const MAX_LINE_BYTES = 4096;
@@ -12,7 +13,8 @@ const MAX_LINE_BYTES = 4096;
  * volume, an append-only bucket mount, a log shipper's input).
  */
 export async function appendCheckpointLine(path: string, checkpoint: LedgerCheckpoint): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  // Not a recursive mkdir: under /proc it never returns, a core busy for good (make-directory.ts).
+  await makeDirectory(dirname(path));
   const file = await open(path, 'a', 0o600);
   try {
     const { seq, hash, at, key_id, signature } = checkpoint;
