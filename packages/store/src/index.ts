@@ -45,6 +45,7 @@ export {
 } from './postgres/sqlite-to-postgres.js';
 export { SCHEMA_VERSION } from './schema-version.js';
 export type { SessionRecord, SessionStore } from './sessions/session-store.js';
+export type { SettingRecord, SettingsStore, SettingWrite } from './settings/settings-store.js';
 export type {
   ShadowDisagreementRecord,
   ShadowExampleRow,

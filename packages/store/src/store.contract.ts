@@ -17,6 +17,7 @@ import { describeOutboxContract } from './contract/outbox.contract.js';
 import { describeReadsContract } from './contract/reads.contract.js';
 import { describeSearchContract } from './contract/search.contract.js';
 import { describeSessionsContract } from './contract/sessions.contract.js';
+import { describeSettingsContract } from './contract/settings.contract.js';
 import { describeShadowContract } from './contract/shadow.contract.js';
 import { describeSlackMessagesContract } from './contract/slack-messages.contract.js';
 import { describeTokensContract } from './contract/tokens.contract.js';
@@ -49,6 +50,7 @@ const ALL_PARTS: readonly ((scope: ContractScope) => void)[] = [
   describeSlackMessagesContract,
   describeArchiveContract,
   describeShadowContract,
+  describeSettingsContract,
   describeGrantsContract,
   describeLimitsContract,
   describeUsagePruneContract,

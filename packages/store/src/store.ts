@@ -14,6 +14,7 @@ import type { LedgerStore } from './ledger-store.js';
 import type { LimitGate } from './limit-usage.js';
 import type { NewOutboxMessage, OutboxStore } from './outbox/outbox-store.js';
 import type { SessionStore } from './sessions/session-store.js';
+import type { SettingsStore } from './settings/settings-store.js';
 import type { ShadowDisagreementRecord, ShadowStore } from './shadow/shadow-store.js';
 import type { SlackMessageStore } from './slack/slack-message-store.js';
 import type { TokenStore } from './token-store.js';
@@ -349,6 +350,8 @@ export interface Store {
   readonly slackMessages?: SlackMessageStore;
   /** The shadow policy set through the API and the disagreements recorded with actions. */
   readonly shadow: ShadowStore;
+  /** Named values every replica and restart must agree on, changed by compare-and-set (settings/settings-store.ts). */
+  readonly settings: SettingsStore;
   close(): Promise<void>;
 }
 

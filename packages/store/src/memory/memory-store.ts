@@ -9,6 +9,7 @@ import { resolveGate } from '../limit-usage.js';
 import { createMemoryOutbox } from '../outbox/memory-outbox.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { createMemorySessions } from '../sessions/memory-sessions.js';
+import { createMemorySettings } from '../settings/memory-settings.js';
 import { createMemoryShadow } from '../shadow/memory-shadow.js';
 import { createMemorySlackMessages } from '../slack/memory-slack-messages.js';
 import {
@@ -298,6 +299,7 @@ export function createMemoryStore(): Store {
     slackMessages: createMemorySlackMessages(open),
     outbox,
     emailLinks: createMemoryEmailLinks(open),
+    settings: createMemorySettings(open),
     shadow,
     grants,
 

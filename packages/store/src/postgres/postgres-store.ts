@@ -3,6 +3,7 @@ import { createPostgresEmailLinks } from '../email-links/postgres-email-links.js
 import { createPostgresGrants } from '../grants/postgres-grants.js';
 import { createPostgresOutbox } from '../outbox/postgres-outbox.js';
 import { createPostgresSessions } from '../sessions/postgres-sessions.js';
+import { createPostgresSettings } from '../settings/postgres-settings.js';
 import { createPostgresShadow } from '../shadow/postgres-shadow.js';
 import { createPostgresSlackMessages } from '../slack/postgres-slack-messages.js';
 import { prefixUpperBound } from '../sqlite/list-query.js';
@@ -342,6 +343,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store & {
     // Not retried: a session insert cut after its COMMIT would fail as a duplicate the second time.
     sessions: createPostgresSessions(query, rowCount, read, writeOnce),
     shadow: createPostgresShadow(query, rowCount, read, writeOnce),
+    settings: createPostgresSettings(query, read, writeOnce),
 
     async close() {
       if (closed) return;

@@ -43,6 +43,15 @@ async function seededSqlite(name: string): Promise<string> {
   return path;
 }
 
+/** A migrated SQLite database at `name` holding one action, open for the test to add what it copies. */
+async function sqliteWithOneAction(name: string): Promise<{ sqlitePath: string; sqlite: Store; at: string }> {
+  const sqlitePath = join(dir, `${name}.db`);
+  const sqlite = createSqliteStore({ path: sqlitePath });
+  await sqlite.migrate();
+  await sqlite.createAction({ action: sampleAction(), events: newEvents('created') });
+  return { sqlitePath, sqlite, at: nextTime() };
+}
+
 async function everything(store: Store) {
   return {
     actions: (await store.listActions({ filter: {}, limit: 10_000 })).items,
@@ -100,11 +109,7 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
   });
 
   it('brings tokens, login sessions and queued notifications along, as they were', async () => {
-    const sqlitePath = join(dir, 'side.db');
-    const sqlite = createSqliteStore({ path: sqlitePath });
-    await sqlite.migrate();
-    await sqlite.createAction({ action: sampleAction(), events: newEvents('created') });
-    const at = nextTime();
+    const { sqlitePath, sqlite, at } = await sqliteWithOneAction('side');
     await sqlite.tokens.create({
       id: 'tok-1',
       name: 'alice',
@@ -189,6 +194,33 @@ describeWithPostgres('migrating SQLite to PostgreSQL', (cluster) => {
     const postgres = createPostgresStore({ dsn });
     try {
       expect(await Promise.all(sinces.map((since) => postgres.limitUsage('bucket', at(since))))).toEqual(before);
+    } finally {
+      await postgres.close();
+    }
+  });
+
+  it("brings the database's settings along, replacing any a server recorded on the empty target", async () => {
+    const { sqlitePath, sqlite, at } = await sqliteWithOneAction('settings');
+    await sqlite.settings.compareAndSet({ name: 'redaction_key_id', expected: null, value: 'a'.repeat(16), at });
+    await sqlite.close();
+
+    // A server started once on the empty target recorded its own key's id; the copied ledger's
+    // values were digested under the SQLite database's key, so its id is the one to keep.
+    const dsn = await (await cluster()).createDatabase();
+    const early = createPostgresStore({ dsn });
+    await early.migrate();
+    await early.settings.compareAndSet({ name: 'redaction_key_id', expected: null, value: 'b'.repeat(16), at });
+    await early.close();
+
+    const result = await migrateSqliteToPostgres({ sqlitePath, dsn });
+    expect(result.sideRows).toMatchObject({ settings: 1 });
+    const postgres = createPostgresStore({ dsn });
+    try {
+      expect(await postgres.settings.get('redaction_key_id')).toEqual({
+        name: 'redaction_key_id',
+        value: 'a'.repeat(16),
+        set_at: at,
+      });
     } finally {
       await postgres.close();
     }

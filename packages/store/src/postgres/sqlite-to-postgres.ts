@@ -264,6 +264,15 @@ const NOT_SIDE_TABLES = new Set([
 const COPIED_INTO: Readonly<Record<string, string>> = { limit_usage_recent: 'limit_usage' };
 
 /**
+ * Side tables whose copied rows replace the target's: a server started on the empty database may
+ * have recorded its settings (its redaction key id) already, but the ledger copied here was written
+ * under the SQLite database's, so those win.
+ */
+const REPLACING: Readonly<Record<string, string>> = {
+  settings: 'ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value, set_at = EXCLUDED.set_at',
+};
+
+/**
  * Every other table (API tokens, login sessions, the notification outbox, and whatever later
  * migrations add) goes over row for row by column name, in the same transaction: a table this build
  * doesn't know in PostgreSQL, or a row PostgreSQL refuses, fails the whole migration rather than
@@ -298,9 +307,10 @@ async function copySideTables(
       if (batch.length === 0) break;
       after = batch[batch.length - 1]!.k;
       const json = JSON.stringify(batch.map(({ k: _k, ...row }) => row));
-      await client.query(`INSERT INTO "${target}" SELECT * FROM json_populate_recordset(NULL::"${target}", $1::json)`, [
-        json,
-      ]);
+      await client.query(
+        `INSERT INTO "${target}" SELECT * FROM json_populate_recordset(NULL::"${target}", $1::json) ${REPLACING[target] ?? ''}`,
+        [json],
+      );
       copied[target] = (copied[target] ?? 0) + batch.length;
     }
   }

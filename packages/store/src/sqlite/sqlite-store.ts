@@ -3,6 +3,7 @@ import { createSqliteEmailLinks } from '../email-links/sqlite-email-links.js';
 import { createSqliteGrants } from '../grants/sqlite-grants.js';
 import { createSqliteOutbox } from '../outbox/sqlite-outbox.js';
 import { createSqliteSessions } from '../sessions/sqlite-sessions.js';
+import { createSqliteSettings } from '../settings/sqlite-settings.js';
 import { createSqliteShadow } from '../shadow/sqlite-shadow.js';
 import { createSqliteSlackMessages } from '../slack/sqlite-slack-messages.js';
 import {
@@ -367,6 +368,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
     ),
     shadow: createSqliteShadow(
+      sql,
+      read,
+      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
+    ),
+    settings: createSqliteSettings(
       sql,
       read,
       async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,

@@ -41,4 +41,16 @@ export const POSTGRES_MIGRATIONS_20_24: readonly PostgresMigration[] = [
     // page image only on the first change after a checkpoint. The version keeps both schemas equal.
     sql: 'SELECT 1',
   },
+  {
+    version: 23,
+    name: 'named settings every replica and restart agree on',
+    // As on SQLite: one row per name, changed by compare-and-set (settings/postgres-settings.ts).
+    sql: `
+      CREATE TABLE settings (
+        name text COLLATE "C" PRIMARY KEY,
+        value text COLLATE "C" NOT NULL,
+        set_at text NOT NULL
+      );
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import type { Migration } from './migration.js';
 
 /**
  * Schemas from 20: the search index without positions; limit usage counted at one instant in order;
- * counted usage appended unindexed.
+ * counted usage appended unindexed; named settings.
  */
 export const MIGRATIONS_20_24: readonly Migration[] = [
   {
@@ -45,6 +45,20 @@ export const MIGRATIONS_20_24: readonly Migration[] = [
         amount REAL NOT NULL,
         counted_at TEXT NOT NULL,
         running REAL NOT NULL
+      );
+    `,
+  },
+  {
+    version: 23,
+    name: 'named settings every replica and restart agree on',
+    // One row per name (settings/settings-store.ts), changed by compare-and-set: first the id of the
+    // key redacted values are digested with, so a server started with another key refuses to start.
+    // A rowid table like the others: `faramesh migrate` pages side tables by rowid.
+    sql: `
+      CREATE TABLE settings (
+        name TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL,
+        set_at TEXT NOT NULL
       );
     `,
   },
