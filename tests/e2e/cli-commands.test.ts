@@ -145,9 +145,10 @@ describe('local commands', () => {
     const env = { FARAMESH_REDACTION_KEY: 'k'.repeat(40) };
     const argument = await faramesh(['redaction', 'digest', 'sk_live_123'], { env });
     expect(argument.stdout).toMatch(/^\[redacted:hmac-sha256:[0-9a-f]{64}\]\n$/);
+    expect(argument.stderr).toMatch(/^key id [0-9a-f]{16}\n$/);
     for (const stdin of ['sk_live_123', 'sk_live_123\n']) {
       const piped = await faramesh(['redaction', 'digest', '--stdin'], { env, stdin });
-      expect([piped.code, piped.stdout, piped.stderr]).toEqual([0, argument.stdout, '']);
+      expect([piped.code, piped.stdout, piped.stderr]).toEqual([0, argument.stdout, argument.stderr]);
     }
     const nothing = await faramesh(['redaction', 'digest', '--stdin'], { env });
     expect([nothing.code, nothing.stderr]).toEqual([2, expect.stringContaining('nothing on standard input')]);

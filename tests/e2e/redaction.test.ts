@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requestHash } from '@faramesh/sdk';
@@ -182,6 +182,10 @@ async function exercise({ server, receiver }: Harness, s: Secrets) {
   expect(audit.json).toMatchObject({ ok: true });
   const events = await api(url, `/v1/actions/${action.id}/events`, { token: TOKENS.alice });
   expect(events.json[0].meta.redacted).toEqual(['params.api_key', 'context.authorization', 'params.headers.cookie']);
+  // The event names the key the digests were made with: the one `redaction digest` says it used.
+  const keyId = (await digest(s.apiKey)).stderr.trim();
+  expect(keyId).toMatch(/^key id [0-9a-f]{16}$/);
+  expect(`key id ${events.json[0].meta.redaction_key_id}`).toBe(keyId);
   expect(leaked(JSON.stringify(events.json), s)).toEqual([]);
   return { keyDigest };
 }
@@ -236,7 +240,65 @@ describe('a policy with redact and no redaction key', () => {
   });
 });
 
+/** The one line a server started with `key` prints when the database records `recorded`'s id. */
+function refusal(key: string, recorded: string): RegExp {
+  const id = (k: string) => createHmac('sha256', k).update('faramesh-redaction-key-id').digest('hex').slice(0, 16);
+  return new RegExp(
+    `\\nerror: FARAMESH_REDACTION_KEY is not this database's redaction key: this server's key id is ${id(key)}, the database records ${id(recorded)} \\(the key its redacted values are digested with\\)\\. Give every replica the same key \\(compared byte for byte: case and spaces count\\); to change it on purpose, start once with FARAMESH_REDACTION_KEY_ROTATE=${id(recorded)} \\(values redacted before keep their digests under the old key\\)\\n`,
+  );
+}
+
+describe('one redaction key per SQLite database', () => {
+  it('refuses a restart with another key in one line naming both key ids; the same key starts, a rotation records the new one', async () => {
+    const base = workDir();
+    writeFileSync(base.policy, POLICY);
+    const other = randomBytes(32).toString('hex');
+    const first = await startServer({ dir: base.dir, env: { FARAMESH_REDACTION_KEY: KEY } });
+    await first.stop();
+    // The same secret in upper case, or with a trailing newline (a key file read as is), is another key.
+    for (const key of [other, KEY.toUpperCase(), `${KEY}\n`]) {
+      const started = startServer({ dir: base.dir, env: { FARAMESH_REDACTION_KEY: key } });
+      await expect(started).rejects.toThrow(refusal(key, KEY));
+    }
+    const again = await startServer({ dir: base.dir, env: { FARAMESH_REDACTION_KEY: KEY } });
+    await again.stop();
+    const oldId = createHmac('sha256', KEY).update('faramesh-redaction-key-id').digest('hex').slice(0, 16);
+    const rotated = await startServer({
+      dir: base.dir,
+      env: { FARAMESH_REDACTION_KEY: other, FARAMESH_REDACTION_KEY_ROTATE: oldId },
+    });
+    expect(rotated.output()).toContain(`in place of ${oldId}`);
+    await rotated.stop();
+    await expect(startServer({ dir: base.dir, env: { FARAMESH_REDACTION_KEY: KEY } })).rejects.toThrow(
+      refusal(KEY, other),
+    );
+  }, 60_000);
+});
+
 describeWithPostgres('redaction on PostgreSQL', (cluster) => {
+  it('lets only one of two replicas started at once with different keys run, and says why to the other', async () => {
+    const dsn = await (await cluster()).createDatabase('two_keys');
+    const keys = [KEY, randomBytes(32).toString('hex')];
+    const starts = keys.map((key) => {
+      const base = workDir();
+      writeFileSync(base.policy, POLICY);
+      return startServer({
+        dir: base.dir,
+        env: { FARAMESH_REDACTION_KEY: key, FARA_DB_BACKEND: 'postgres', FARA_POSTGRES_DSN: dsn },
+      });
+    });
+    const results = await Promise.allSettled(starts);
+    const running = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    try {
+      expect(running).toHaveLength(1);
+      const winner = results.findIndex((result) => result.status === 'fulfilled');
+      const refused = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+      expect((refused.reason as Error).message).toMatch(refusal(keys[1 - winner]!, keys[winner]!));
+    } finally {
+      for (const server of running) await server.stop();
+    }
+  }, 120_000);
+
   it('keeps secret values out of every table and every file of the cluster', async () => {
     const postgres = await cluster();
     const dsn = await postgres.createDatabase('redaction');

@@ -27,4 +27,10 @@ export { buildApp } from './http/app.js';
 export { ledgerPageEvents } from './limits/ledger-page.js';
 export { loadServerConfig, runServe, type ServeOptions, StartupError } from './main.js';
 export { PolicyLoadError } from './policy/policy-holder.js';
+export {
+  isRedactionKeyId,
+  KEY_ID_SETTING,
+  type KeyIdVerdict,
+  keyIdVerdict,
+} from './redaction/key-id-verdict.js';
 export { type CreateServerOptions, createServer, type FarameshServer, type ServerLogger } from './server.js';

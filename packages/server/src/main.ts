@@ -116,6 +116,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
   log.info(`Faramesh listening on ${address.url}`);
   log.info(`  policy:   ${config.policyFile} (version ${server.context.policy.current().version})`);
   log.info(`  database: ${info.backend} ${info.location} (schema ${info.schema_version})`);
+  if (config.redactionKey) log.info(`  redaction: key id ${config.redactionKey.id} (FARAMESH_REDACTION_KEY)`);
   if (config.oidc !== null) {
     const { roles } = config.oidc;
     log.info(

@@ -31,6 +31,7 @@ import { startHotReloadWatchers } from './policy/hot-reload-watchers.js';
 import { PolicyHolder } from './policy/policy-holder.js';
 import { policyReloader } from './policy/policy-reloader.js';
 import { decidingIdentities, quorumIdentityWarnings } from './policy/quorum-identity-warning.js';
+import { checkRedactionKeyId } from './redaction/key-id-check.js';
 import { ActionService } from './service/action-service.js';
 import { ApprovalService } from './service/approval-service.js';
 import { BreakGlassService } from './service/break-glass-service.js';
@@ -103,6 +104,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       registry: metrics.registry,
     });
     await store.migrate();
+    // Before anything is digested: a key other than the one the database's digests were made with
+    // would write digests that never match theirs.
+    await checkRedactionKeyId(store.settings, config.redactionKey ?? null, config.redactionKeyRotate ?? null, now, log);
     await shadow.sync();
     const databaseTokens = (await store.tokens.count(now().toISOString())).total;
     for (const warning of checkOpenModeExposure(config, databaseTokens)) log.warn(warning);

@@ -10,6 +10,7 @@ import { safeText } from '../output/safe-text.js';
 import { dashboardDir } from '../package-assets.js';
 import { channelsCheck } from './doctor-channels.js';
 import { ledgerCheck } from './doctor-ledger.js';
+import { redactionCheck } from './doctor-redaction.js';
 import { breakGlassReviewsCheck, openBreakGlassReviews } from './doctor-reviews.js';
 import { countDatabaseTokens, databaseTokensCheck } from './doctor-tokens.js';
 
@@ -64,6 +65,8 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
         message: `Ledger can't be checked: ${(err as Error).message}`,
       })),
     );
+    const redaction = await redactionCheck(config);
+    if (redaction !== null) checks.push(redaction);
     checks.push(policyCheck(ctx, config.policyFile));
     checks.push(channelsCheck(config.channels, loadedPolicy(ctx, config.policyFile)));
     const databaseTokens = await countDatabaseTokens(config);
@@ -333,7 +336,9 @@ function firstExisting(path: string): string {
 export function registerDoctor(program: Command, app: App): void {
   program
     .command('doctor')
-    .description('check the environment: Node, database, ledger integrity, policy, auth, UI assets, server')
+    .description(
+      'check the environment: Node, database, ledger integrity, redaction key, policy, auth, UI assets, server',
+    )
     .option('--policy <file>', 'policy file to check (default as `serve`)')
     .option('--db <path>', 'SQLite database to check (default as `serve`)')
     .action(async (opts, cmd) => {

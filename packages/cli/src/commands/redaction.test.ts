@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { redactionDigest } from '@faramesh/server/redaction';
+import { redactionDigest, redactionKeyId } from '@faramesh/server/redaction';
 import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../testing/harness.js';
 
@@ -15,7 +15,20 @@ describe('redaction digest', () => {
     writeFileSync(join(envDir, '.env'), `FARAMESH_REDACTION_KEY=${key}\n`);
     expect((await cli(['redaction', 'digest', 'sk_live_123'], { cwd: envDir })).stdout).toBe(out.stdout);
     const number = await cli(['--json', 'redaction', 'digest', '--json-value', '5'], { env });
-    expect(JSON.parse(number.stdout)).toEqual({ digest: redactionDigest(key, 5) });
+    expect(JSON.parse(number.stdout)).toEqual({ digest: redactionDigest(key, 5), key_id: redactionKeyId(key) });
+  });
+
+  it("prints the id of the key it used on stderr, to compare with the created event's redaction_key_id", async () => {
+    const out = await cli(['redaction', 'digest', 'sk_live_123'], { env });
+    expect([out.stdout, out.stderr]).toEqual([
+      `${redactionDigest(key, 'sk_live_123')}\n`,
+      `key id ${redactionKeyId(key)}\n`,
+    ]);
+    // Another key (here: one trailing space more) gives another digest, and says so by its id.
+    const spaced = await cli(['redaction', 'digest', 'sk_live_123'], { env: { FARAMESH_REDACTION_KEY: `${key} ` } });
+    expect(spaced.stdout).not.toBe(out.stdout);
+    expect(spaced.stderr).not.toBe(out.stderr);
+    expect(spaced.stderr).toMatch(/^key id [0-9a-f]{16}\n$/);
   });
 
   it('says what is wrong without a key, with a short key, or with a --json-value that is not JSON', async () => {
@@ -34,7 +47,7 @@ describe('redaction digest --stdin', () => {
 
   it('reads the value from stdin, so it stays out of ps and shell history', async () => {
     const out = await cli(['redaction', 'digest', '--stdin'], { env, stdin: 'sk_live_123' });
-    expect([out.code, out.stdout, out.stderr]).toEqual([0, digest, '']);
+    expect([out.code, out.stdout, out.stderr]).toEqual([0, digest, `key id ${redactionKeyId(key)}\n`]);
   });
 
   it('drops one final line break, so echo and printf give the same digest', async () => {
@@ -59,7 +72,7 @@ describe('redaction digest --stdin', () => {
       env,
       stdin: '"line\\n"\n',
     });
-    expect(JSON.parse(out.stdout)).toEqual({ digest: redactionDigest(key, 'line\n') });
+    expect(JSON.parse(out.stdout)).toEqual({ digest: redactionDigest(key, 'line\n'), key_id: redactionKeyId(key) });
   });
 
   it('refuses both a VALUE and --stdin, neither, empty stdin and bytes that are not UTF-8, in one line each', async () => {

@@ -15,7 +15,9 @@ export interface RedactionDigestOptions {
  * `redaction digest <value>` or `redaction digest --stdin`: the digest a server with the same
  * FARAMESH_REDACTION_KEY stores in place of the value at a `redact:` path, so whoever holds a secret
  * can find or prove it in the ledger without the server ever keeping it. The value is a string
- * unless `--json-value` says it is JSON.
+ * unless `--json-value` says it is JSON. The id of the key used goes beside it (stderr, or `key_id`
+ * in JSON), to compare with the `redaction_key_id` of the action's `created` event: a digest made
+ * with another key never matches.
  */
 export async function redactionDigestCommand(
   ctx: Context,
@@ -41,8 +43,13 @@ export async function redactionDigestCommand(
     );
   }
   const digest = key.digest(parsed);
-  if (ctx.json) ctx.out.json({ digest });
-  else ctx.out.line(digest);
+  if (ctx.json) {
+    ctx.out.json({ digest, key_id: key.id });
+    return 0;
+  }
+  // stdout stays the digest alone, for `$(faramesh redaction digest --stdin)`.
+  ctx.out.line(digest);
+  ctx.out.warn(`key id ${key.id}`);
   return 0;
 }
 
@@ -78,7 +85,7 @@ export function registerRedaction(program: Command, app: App): void {
   group
     .command('digest')
     .description(
-      'print the digest stored in place of VALUE at a `redact:` path (same key as the server); --stdin keeps the secret out of ps and shell history',
+      'print the digest stored in place of VALUE at a `redact:` path (same key as the server) and the id of that key; --stdin keeps the secret out of ps and shell history',
     )
     .argument('[value]', 'the secret value (a string, or JSON with --json-value); omit it with --stdin')
     .option('--json-value', 'read the value as JSON (a number, object, …) rather than as a string')

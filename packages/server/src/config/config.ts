@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type ChannelsConfig, resolveChannelsConfig, selfPointingWebhooks } from '../notify/channels-config.js';
 import { emailChannelProblems } from '../notify/email-config.js';
+import { resolveKeyRotation } from '../redaction/key-id-verdict.js';
 import { type RedactionKey, resolveRedactionKey } from '../redaction/redaction-key.js';
 import { parseAllowedHosts, parsePublicUrl } from './host-config.js';
 import { type LedgerConfig, resolveLedgerConfig } from './ledger-config.js';
@@ -65,6 +66,11 @@ export interface ServerConfig {
   shadow: ShadowConfig;
   /** FARAMESH_REDACTION_KEY: the HMAC key of redacted values; null = a policy with `redact:` won't load. */
   redactionKey?: RedactionKey | null;
+  /**
+   * FARAMESH_REDACTION_KEY_ROTATE: the redaction key id recorded in the database that this start may
+   * replace by its own key's (redaction/key-id-verdict.ts); null = a recorded id must be this key's.
+   */
+  redactionKeyRotate?: string | null;
 }
 
 export interface TokenSpec {
@@ -201,6 +207,11 @@ export function resolveConfig(flags: ConfigFlags, env: Source, dotenv: Source, c
     ),
     shadow: resolveShadowConfig({ get, path }, problems),
     redactionKey: resolveRedactionKey(get('FARAMESH_REDACTION_KEY'), problems),
+    redactionKeyRotate: resolveKeyRotation(
+      get('FARAMESH_REDACTION_KEY_ROTATE'),
+      get('FARAMESH_REDACTION_KEY') !== undefined,
+      problems,
+    ),
   };
   if (port !== 0) problems.push(...selfPointingWebhooks(config.channels.webhooks, config));
   problems.push(...emailChannelProblems(config.channels.email, config));

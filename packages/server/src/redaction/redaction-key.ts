@@ -6,6 +6,10 @@ export const REDACTION_KEY_MIN_CHARS = 32;
 
 const PREFIX = '[redacted:hmac-sha256:';
 
+// What the key id is the HMAC of. Not the canonical JSON of any value (that always starts with
+// `"`, `{`, `[`, a digit, `-`, `true`, `false` or `null`), so no digest ever equals a key id's HMAC.
+const KEY_ID_LABEL = 'faramesh-redaction-key-id';
+
 /**
  * The server's redaction key (FARAMESH_REDACTION_KEY). Kept in a class so that printing the
  * configuration never shows it.
@@ -13,9 +17,12 @@ const PREFIX = '[redacted:hmac-sha256:';
 export class RedactionKey {
   /** The secret as a key object, made once: an HMAC keyed by it skips converting the text per value. */
   readonly #secret: KeyObject;
+  /** Names the key in public (see `redactionKeyId`): recorded in the database and with each redaction. */
+  readonly id: string;
 
   constructor(secret: string) {
     this.#secret = createSecretKey(secret, 'utf8');
+    this.id = redactionKeyId(this.#secret);
   }
 
   /** The stand-in stored for a redacted value (see `redactionDigest`). */
@@ -35,6 +42,16 @@ export class RedactionKey {
  */
 export function redactionDigest(secret: string | KeyObject, value: unknown): string {
   return `${PREFIX}${createHmac('sha256', secret).update(canonicalJson(value), 'utf8').digest('hex')}]`;
+}
+
+/**
+ * The key's public name: the first 16 hex digits of HMAC-SHA256(key, "faramesh-redaction-key-id"),
+ * as long as a ledger key's id. Equal keys give equal ids, so replicas and restarts can be compared;
+ * it shows no more of the key than a stored digest does, and the key is compared byte for byte (a
+ * change of case or a trailing space is another key, and digests differently).
+ */
+export function redactionKeyId(secret: string | KeyObject): string {
+  return createHmac('sha256', secret).update(KEY_ID_LABEL, 'utf8').digest('hex').slice(0, 16);
 }
 
 /** Reads FARAMESH_REDACTION_KEY: absent is null (a policy with `redact:` then refuses to load). */

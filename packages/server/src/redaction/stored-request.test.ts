@@ -23,6 +23,7 @@ describe('storedRequest', () => {
     const stored = storedRequest(request, policy, verdict, new RedactionKey(SECRET));
     expect(stored.request.params).toEqual({ api_key: redactionDigest(SECRET, 'sk-1'), n: 1 });
     expect(stored.redacted).toEqual(['params.api_key']);
+    expect(stored.keyId).toBe(new RedactionKey(SECRET).id);
     expect(stored.storedHash).toBe(requestHash(stored.request));
     expect(stored.storedHash).not.toBe(requestHash(request));
     expect(request.params.api_key).toBe('sk-1');
@@ -37,6 +38,7 @@ describe('storedRequest', () => {
     expect(storedRequest(plain, policy, verdict, new RedactionKey(SECRET))).toEqual({
       request: plain,
       redacted: [],
+      keyId: null,
       storedHash: null,
     });
   });

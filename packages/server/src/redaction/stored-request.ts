@@ -10,6 +10,8 @@ export interface StoredRequest {
   request: HashedRequest;
   /** Paths that held a value and now hold its digest (empty: stored as sent). */
   redacted: string[];
+  /** The id of the key the digests were made with (null when nothing was redacted). */
+  keyId: string | null;
   /** sha256 of the stored request when it differs from the one the agent sent; null otherwise. */
   readonly storedHash: string | null;
 }
@@ -27,18 +29,19 @@ export function storedRequest(
   key: RedactionKey | null,
 ): StoredRequest {
   const paths = redactionPaths(policy, verdict);
-  if (paths.length === 0) return { request: input, redacted: [], storedHash: null };
+  if (paths.length === 0) return { request: input, redacted: [], keyId: null, storedHash: null };
   if (key === null) {
     throw new ApiError('policy_unavailable', 'the policy redacts values but FARAMESH_REDACTION_KEY is not set');
   }
   const out = redactRequest(input, paths, (value) => key.digest(value));
-  if (out.redacted.length === 0) return { request: input, redacted: [], storedHash: null };
+  if (out.redacted.length === 0) return { request: input, redacted: [], keyId: null, storedHash: null };
   const request = Object.assign({}, input, { params: out.params as JsonObject, context: out.context as JsonObject });
   // Only an action that waits for approval records it (withStoredHash): hashed on first use.
   let storedHash: string | undefined;
   return {
     request,
     redacted: out.redacted,
+    keyId: key.id,
     get storedHash() {
       storedHash ??= requestHash(request);
       return storedHash;

@@ -41,7 +41,9 @@ export function submissionWriter(parts: SubmissionParts): {
         ? withStoredHash(newAction(stored.request, verdict, policy, facts), stored)
         : grantedAction(stored.request, verdict, policy, facts, grant);
     const meta = submissionMeta(action, parts.submitter);
-    if (parts.stored.redacted.length > 0) meta.created.redacted = parts.stored.redacted;
+    // Whoever checks a digest needs the key that made it: its id goes beside the paths.
+    if (stored.keyId !== null)
+      Object.assign(meta.created, { redacted: stored.redacted, redaction_key_id: stored.keyId });
     // Object.assign, not spreads: the limit's field is one the decision meta lacks (V8's slow path).
     const decided =
       verdict.limit === null ? meta.decision_made : Object.assign({}, meta.decision_made, limitMeta(verdict.limit));
