@@ -21,6 +21,17 @@ describe.each(Object.entries(variants))('Kubernetes, %s variant', (variant, mani
     expect(config.tokens.map((t) => t.role).sort()).toEqual(['admin', 'agent', 'approver']);
   });
 
+  it("gives every replica the Secret's redaction key when it has one, and none otherwise", () => {
+    expect(envOf(manifests).FARAMESH_REDACTION_KEY).toBeUndefined();
+    expect(config.redactionKey).toBeNull();
+    const key = 'f'.repeat(64);
+    const withKey = manifests.map((m) =>
+      m.kind === 'Secret' ? { ...m, stringData: { ...m.stringData, 'redaction-key': key } } : m,
+    );
+    expect(envOf(withKey).FARAMESH_REDACTION_KEY).toBe(key);
+    expect(resolveConfig({}, envOf(withKey), {}, '/app').redactionKey).not.toBeNull();
+  });
+
   it('runs more than one replica only on PostgreSQL', () => {
     expect(config.dbBackend).toBe(variant);
     if (deployment.spec.replicas > 1) expect(config.dbBackend).toBe('postgres');

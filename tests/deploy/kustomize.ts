@@ -62,14 +62,17 @@ export function find(manifests: Manifest[], kind: string, name?: string): Manife
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { secretKeyRef: { name: string; key: string } };
+  valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: manifests are checked field by field by the tests
 export const container = (manifests: Manifest[]): any =>
   find(manifests, 'Deployment', 'faramesh').spec.template.spec.containers[0];
 
-/** The container's environment with Secret references resolved from the Secret manifest. */
+/**
+ * The container's environment with Secret references resolved from the Secret manifest, as the
+ * kubelet does: a missing key of an `optional` reference leaves the variable unset.
+ */
 export function envOf(manifests: Manifest[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const v of container(manifests).env as EnvVar[]) {
@@ -77,8 +80,9 @@ export function envOf(manifests: Manifest[]): Record<string, string> {
     else if (v.valueFrom !== undefined) {
       const secret = find(manifests, 'Secret', v.valueFrom.secretKeyRef.name);
       const value = secret.stringData?.[v.valueFrom.secretKeyRef.key];
-      if (value === undefined) throw new Error(`${v.name}: no key ${v.valueFrom.secretKeyRef.key}`);
-      env[v.name] = value;
+      if (value !== undefined) env[v.name] = value;
+      else if (v.valueFrom.secretKeyRef.optional !== true)
+        throw new Error(`${v.name}: no key ${v.valueFrom.secretKeyRef.key}`);
     }
   }
   return env;
