@@ -19,6 +19,7 @@ describeWithPostgres('postgres limit usage', (cluster) => {
         DROP INDEX limit_usage_totals; ALTER TABLE limit_usage DROP COLUMN running;
         CREATE INDEX limit_usage_window ON limit_usage (limit_key, counted_at) INCLUDE (amount)
           WHERE counted_at IS NOT NULL;
+        DROP TABLE settings;
         DELETE FROM schema_migrations WHERE version >= 17`);
       for (const row of SCHEMA_16_ROWS) {
         await client.query(
