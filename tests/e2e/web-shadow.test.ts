@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Action } from '@faramesh/contract';
+import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../../packages/web/e2e/api.js';
@@ -38,6 +39,15 @@ const ACTIVE = `rules:
     description: Everything else
 `;
 
+/** A page at `url` once its live stream is connected, having thrown nothing. */
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const { page, watch } = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }));
+  await page.goto(url);
+  await waitLive(page);
+  expect(watch.errors).toEqual([]);
+  return page;
+}
+
 describe.skipIf(!HAS_CHROMIUM)('web dashboard: what the shadow policy would have changed', () => {
   let server: RunningServer;
   let browser: Browser;
@@ -68,13 +78,7 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: what the shadow policy would have
     await server?.stop();
   });
 
-  const open = async (path: string): Promise<Page> => {
-    const { page, watch } = await watchedPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }));
-    await page.goto(`${server.url}${path}`);
-    await waitLive(page);
-    expect(watch.errors).toEqual([]);
-    return page;
-  };
+  const open = (path: string) => openPage(browser, `${server.url}${path}`);
 
   it('shows the counts by old → new decision and by rule for the chosen window', async () => {
     const page = await open('/shadow');
@@ -114,5 +118,74 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: what the shadow policy would have
     expect(await drawer.locator('[data-status]').first().textContent()).toBe('Pending approval');
     expect(await verdict.locator('[data-decision]').getAttribute('data-decision')).toBe('deny');
     expect(await verdict.textContent()).toContain('No shell at all');
+  });
+});
+
+describe.skipIf(!HAS_CHROMIUM)('web dashboard: a shadow policy set before the chosen window began', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let recentRead: Action;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    const work = workDir();
+    writeFileSync(work.policy, ACTIVE);
+    const first = await startServer({ dir: work.dir });
+    let earlier: Action[];
+    try {
+      expect((await api(first.url, '/v1/policy/shadow', { body: { policy: CANDIDATE } })).status).toBe(200);
+      const agent = apiClient(first.url);
+      earlier = [
+        await agent.submit({ agent_id: 'bot', tool: 'http', operation: 'get', params: { url: 'https://a.example' } }),
+        await agent.submit({ agent_id: 'bot', tool: 'shell', operation: 'run', params: { cmd: 'ls' } }),
+      ];
+    } finally {
+      await first.stop();
+    }
+    // What a server running for the last three hours would hold: the candidate set three hours ago,
+    // these two submissions (and what the candidate made of them) two hours ago.
+    const db = new Database(work.db);
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    db.prepare('UPDATE shadow_policy SET set_at = ?').run(hoursAgo(3));
+    for (const action of earlier) {
+      db.prepare('UPDATE actions SET created_at = ? WHERE id = ?').run(hoursAgo(2), action.id);
+      db.prepare('UPDATE shadow_disagreements SET created_at = ? WHERE action_id = ?').run(hoursAgo(2), action.id);
+    }
+    db.close();
+
+    server = await startServer({ dir: work.dir, env: { FARAMESH_UI_DIR: WEB_DIST } });
+    const agent = apiClient(server.url);
+    recentRead = await agent.submit({
+      agent_id: 'bot',
+      tool: 'http',
+      operation: 'get',
+      params: { url: 'https://c.example' },
+    });
+    await agent.submit({ agent_id: 'bot', tool: 'stripe', operation: 'refund', params: { amount: 3 } });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('says it counts over the whole window the user chose, and counts only that window', async () => {
+    const page = await openPage(browser, `${server.url}/shadow`);
+    const title = page.locator('#shadow-report-title');
+    const summary = page.locator('[data-testid="shadow-summary"]');
+    // 24 hours reach back before the candidate was set: counted from then.
+    await summary.filter({ hasText: '3 of 4 submissions' }).waitFor();
+    expect(await title.textContent()).toBe('What this policy would have changed since it was set, 3 h ago');
+
+    await page.getByRole('button', { name: 'hour', exact: true }).click();
+    await page.waitForURL(/since=1h/);
+    await summary.filter({ hasText: '1 of 2 submissions' }).waitFor();
+    expect(await title.textContent()).toBe('What this policy would have changed in the last hour');
+    expect(await summary.textContent()).toBe('1 of 2 submissions would have been decided differently.');
+    expect(await page.locator('[data-testid="shadow-transitions"] tbody tr').count()).toBe(1);
+    const read = page.locator('[data-testid="shadow-transitions"] tr[data-from="allow"][data-to="require_approval"]');
+    expect(await read.locator('td.count').textContent()).toBe('1');
+    expect(await read.locator('.example-link').allTextContents()).toEqual([recentRead.id.slice(0, 8)]);
   });
 });
