@@ -188,4 +188,30 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: a shadow policy set before the ch
     expect(await read.locator('td.count').textContent()).toBe('1');
     expect(await read.locator('.example-link').allTextContents()).toEqual([recentRead.id.slice(0, 8)]);
   });
+
+  it("keeps the heading of the counts shown while the chosen window's report loads", async () => {
+    const page = await openPage(browser, `${server.url}/shadow`);
+    const title = page.locator('#shadow-report-title');
+    const summary = page.locator('[data-testid="shadow-summary"]');
+    await summary.filter({ hasText: '3 of 4 submissions' }).waitFor();
+    let release = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    const asked = new Promise<void>((done) => {
+      void page.route('**/v1/policy/shadow/report?since=1h', async (route) => {
+        done();
+        await held;
+        await route.continue();
+      });
+    });
+    await page.getByRole('button', { name: 'hour', exact: true }).click();
+    await asked;
+    // The 24 hours' counts are still shown: not "in the last hour" over them.
+    expect(await summary.textContent()).toBe('3 of 4 submissions would have been decided differently.');
+    expect(await title.textContent()).toBe('What this policy would have changed since it was set, 3 h ago');
+    release();
+    await summary.filter({ hasText: '1 of 2 submissions' }).waitFor();
+    expect(await title.textContent()).toBe('What this policy would have changed in the last hour');
+  });
 });

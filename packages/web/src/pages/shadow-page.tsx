@@ -16,13 +16,17 @@ const WINDOWS = [
   { since: '7d', label: '7 days', ms: 604_800_000 },
 ] as const;
 
+type ReportWindow = (typeof WINDOWS)[number];
+
 /** "What this policy would have changed": the shadow policy's report over a chosen window. */
 export function ShadowPage() {
   const { api } = useSession();
   const search = new URLSearchParams(useSearch());
-  const since = WINDOWS.find((w) => w.since === search.get('since'))?.since ?? '24h';
+  const window = WINDOWS.find((w) => w.since === search.get('since')) ?? WINDOWS[1];
   const [status, setStatus] = useState<ShadowPolicyStatus | null>(null);
-  const [report, setReport] = useState<ShadowReport | null>(null);
+  // A report keeps the window it was asked for: while another window's loads, its heading still
+  // says what its counts cover.
+  const [shown, setShown] = useState<{ report: ShadowReport; window: ReportWindow } | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
@@ -32,16 +36,15 @@ export function ShadowPage() {
     api.shadowPolicy(signal).then(
       async (current) => {
         setStatus(current);
-        setReport(current.active ? await api.shadowReport(since, signal) : null);
+        setShown(current.active ? { report: await api.shadowReport(window.since, signal), window } : null);
       },
       (caught: unknown) => {
         if (!signal.aborted && !isUnauthorized(caught)) setError(caught);
       },
     );
     return () => controller.abort();
-  }, [api, since]);
+  }, [api, window]);
 
-  const window = WINDOWS.find((w) => w.since === since) ?? WINDOWS[1];
   return (
     <main className="page shadow-page" id="main">
       <div className="page-head">
@@ -71,8 +74,8 @@ export function ShadowPage() {
               <button
                 key={w.since}
                 type="button"
-                className={`button ${w.since === since ? '' : 'button-ghost'}`}
-                aria-pressed={w.since === since}
+                className={`button ${w === window ? '' : 'button-ghost'}`}
+                aria-pressed={w === window}
                 onClick={() => updateSearch((p) => p.set('since', w.since), { replace: true })}
               >
                 {w.label}
@@ -81,12 +84,12 @@ export function ShadowPage() {
           </nav>
         </>
       )}
-      {report !== null && <ReportView report={report} window={window} />}
+      {shown !== null && <ReportView report={shown.report} window={shown.window} />}
     </main>
   );
 }
 
-function ReportView({ report, window }: { report: ShadowReport; window: (typeof WINDOWS)[number] }) {
+function ReportView({ report, window }: { report: ShadowReport; window: ReportWindow }) {
   // The report counts from when this candidate began being evaluated when that is later than the
   // window's start: say so rather than claim the whole window.
   const partial = Date.parse(report.since) > Date.parse(report.until) - window.ms + 1000;
