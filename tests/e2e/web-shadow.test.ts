@@ -214,4 +214,37 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: a shadow policy set before the ch
     await summary.filter({ hasText: '1 of 2 submissions' }).waitFor();
     expect(await title.textContent()).toBe('What this policy would have changed in the last hour');
   });
+
+  it("says why the chosen window's report could not be read", async () => {
+    const page = await openPage(browser, `${server.url}/shadow`);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.locator('[data-testid="shadow-summary"]', { hasText: '3 of 4 submissions' }).waitFor();
+    await page.route('**/v1/policy/shadow/report?since=1h', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'hour', exact: true }).click();
+    await page.locator('[role="alert"]', { hasText: 'The server could not be reached.' }).waitFor();
+    expect(errors).toEqual([]);
+    // The 24 hours' report stays, still under its own heading.
+    expect(await page.locator('#shadow-report-title').textContent()).toBe(
+      'What this policy would have changed since it was set, 3 h ago',
+    );
+  });
+
+  it('drops the report of a window left before it arrived, without an error', async () => {
+    const page = await openPage(browser, `${server.url}/shadow`);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.locator('[data-testid="shadow-summary"]', { hasText: '3 of 4 submissions' }).waitFor();
+    const asked = new Promise<void>((done) => {
+      void page.route('**/v1/policy/shadow/report?since=1h', () => done());
+    });
+    await page.getByRole('button', { name: 'hour', exact: true }).click();
+    await asked;
+    const sevenDays = page.waitForResponse((response) => response.url().endsWith('/report?since=7d'));
+    await page.getByRole('button', { name: '7 days', exact: true }).click();
+    expect((await sevenDays).status()).toBe(200);
+    await page.locator('#shadow-report-title', { hasText: 'since it was set, 3 h ago' }).waitFor();
+    expect(errors).toEqual([]);
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+  });
 });

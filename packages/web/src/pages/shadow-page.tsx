@@ -33,15 +33,17 @@ export function ShadowPage() {
     const controller = new AbortController();
     const { signal } = controller;
     setError(null);
-    api.shadowPolicy(signal).then(
-      async (current) => {
-        setStatus(current);
-        setShown(current.active ? { report: await api.shadowReport(window.since, signal), window } : null);
-      },
-      (caught: unknown) => {
-        if (!signal.aborted && !isUnauthorized(caught)) setError(caught);
-      },
-    );
+    // One catch for both requests: a report that fails (or is aborted, the window left) is no
+    // unhandled rejection.
+    const load = async () => {
+      const current = await api.shadowPolicy(signal);
+      setStatus(current);
+      const report = current.active ? await api.shadowReport(window.since, signal) : null;
+      if (!signal.aborted) setShown(report === null ? null : { report, window });
+    };
+    load().catch((caught: unknown) => {
+      if (!signal.aborted && !isUnauthorized(caught)) setError(caught);
+    });
     return () => controller.abort();
   }, [api, window]);
 
