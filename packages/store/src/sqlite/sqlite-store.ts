@@ -146,6 +146,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     });
   };
 
+  /** One write through the group-commit queue: what the side stores (tokens, outbox, …) write with. */
+  const queued = async <T>(doing: string, run: () => T): Promise<T> =>
+    (await write(doing, () => queue.enqueue(run))) as T;
+
   return {
     async migrate() {
       if (closed) throw new StoreError('unavailable', 'the store is closed');
@@ -341,42 +345,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ),
     },
 
-    tokens: createSqliteTokens(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
+    tokens: createSqliteTokens(sql, read, queued),
     grants: createSqliteGrants(sql, read),
-    outbox: createSqliteOutbox(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
-    sessions: createSqliteSessions(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
-    emailLinks: createSqliteEmailLinks(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
-    slackMessages: createSqliteSlackMessages(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
-    shadow: createSqliteShadow(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
-    settings: createSqliteSettings(
-      sql,
-      read,
-      async (doing, run) => (await write(doing, () => queue.enqueue(run))) as ReturnType<typeof run>,
-    ),
+    outbox: createSqliteOutbox(sql, read, queued),
+    sessions: createSqliteSessions(sql, read, queued),
+    emailLinks: createSqliteEmailLinks(sql, read, queued),
+    slackMessages: createSqliteSlackMessages(sql, read, queued),
+    shadow: createSqliteShadow(sql, read, queued),
+    settings: createSqliteSettings(sql, read, queued),
 
     async close() {
       if (closed) return;
