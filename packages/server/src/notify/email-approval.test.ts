@@ -48,12 +48,17 @@ describe('approval by email link', () => {
     // Bob's links are bound to his token name, the others' to their email.
     expect(mails[1]?.mail.text).toContain('only for bob,');
     expect(mails[0]?.mail.text).toContain('only for alice@corp.example,');
-    const notifications = await h.server.app.inject({
-      method: 'GET',
-      url: `/v1/actions/${action.id}/notifications`,
-      headers: { authorization: `Bearer ${BOB_TOKEN}` },
-    });
-    expect(notifications.json().items.map((n: { channel: string; state: string }) => [n.channel, n.state])).toEqual([
+    // Outcomes are recorded together shortly after the deliveries end.
+    const states = async () => {
+      const notifications = await h.server.app.inject({
+        method: 'GET',
+        url: `/v1/actions/${action.id}/notifications`,
+        headers: { authorization: `Bearer ${BOB_TOKEN}` },
+      });
+      return notifications.json().items.map((n: { channel: string; state: string }) => [n.channel, n.state]);
+    };
+    await eventually(async () => (await states()).every(([, state]: string[]) => state !== 'queued'));
+    expect(await states()).toEqual([
       ['team-email', 'delivered'],
       ['team-email', 'delivered'],
       ['team-email', 'delivered'],

@@ -280,6 +280,37 @@ describe('outbox worker, messages its own process wrote', () => {
     expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
   });
 
+  it('sends messages written one at a time in bursts, and records their outcomes together', async () => {
+    // A sparse stream (a message per call that waits for approval): one message every 2 ms. Sent
+    // and recorded one by one, each would be a POST on its own and a commit of its own.
+    const receiver = await startReceiver([]);
+    cleanups.push(() => receiver.close());
+    const [plain] = await twoReplicas();
+    const outbox = plain.outbox!;
+    let settles = 0;
+    const counted = {
+      ...outbox,
+      settle: (owner: string, outcomes: Parameters<typeof outbox.settle>[1]) => {
+        settles += 1;
+        return outbox.settle(owner, outcomes);
+      },
+    };
+    const store = { ...plain, outbox: counted } as Store;
+    const w = worker(store, receiver.url, 'writer', { concurrency: 16 });
+    w.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      const { batch, at } = await written(store, w, 1);
+      ids.push(...batch.map((m) => m.id));
+      w.adopt(batch, at);
+      await new Promise((done) => setTimeout(done, 2));
+    }
+    await eventually(async () => (await outbox.list({ status: 'delivered', limit: 50 })).length === 40);
+    expect(receiver.received.map((r) => r.id).sort()).toEqual(ids.sort());
+    // 40 outcomes over at least 80 ms: a few writes, not one each.
+    expect(settles).toBeLessThanOrEqual(12);
+  });
+
   it('takes nothing once stopped: the leases expire and another worker claims the messages', async () => {
     const receiver = await startReceiver([]);
     cleanups.push(() => receiver.close());

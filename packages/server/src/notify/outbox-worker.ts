@@ -40,6 +40,13 @@ export const CLOSE_GRACE_MS = 2000;
 /** Outcomes that are recorded at once rather than after a short wait for more. */
 const RECORD_BATCH = 64;
 const RECORD_LINGER_MS = 25;
+/**
+ * How long messages written by this process wait to be sent, so that a sparse stream (a message
+ * per call that waits for approval) leaves in small bursts: a POST on its own costs 2-4 times
+ * the CPU of one among others (each wakes the event loop, its socket and timers alone, and its
+ * outcome is a commit of its own). As many as `concurrency` waiting go at once.
+ */
+export const SEND_LINGER_MS = 20;
 
 /** A finished attempt waiting to be recorded, with what its metrics need. */
 interface Finished {
@@ -68,6 +75,8 @@ export class OutboxWorker {
   private readonly finished: Finished[] = [];
   private recording: Promise<void> | null = null;
   private linger: NodeJS.Timeout | null = null;
+  /** Starts the adopted messages waiting for company (SEND_LINGER_MS). */
+  private sendLinger: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
   /** No more claims, adoptions or starts (closing). */
   private readonly stop = new AbortController();
@@ -135,7 +144,21 @@ export class OutboxWorker {
       if (this.held() < CLAIM_COUNT && this.claimedChars + chars <= CLAIM_BYTES) this.wait(message);
       else this.finish(message, 'released');
     }
-    this.pump();
+    this.pumpSoon();
+  }
+
+  /** Starts waiting messages now when they fill the deliveries in flight, otherwise after SEND_LINGER_MS. */
+  private pumpSoon(): void {
+    if (this.claimed.length + this.inflight.size >= this.deps.settings.concurrency) {
+      this.pump();
+      return;
+    }
+    if (this.sendLinger !== null || this.claimed.length === 0) return;
+    this.sendLinger = setTimeout(() => {
+      this.sendLinger = null;
+      this.pump();
+    }, SEND_LINGER_MS);
+    this.sendLinger.unref();
   }
 
   /** Looks for due messages now (e.g. right after one was re-driven or added on its own). */
@@ -154,6 +177,8 @@ export class OutboxWorker {
   async close(): Promise<void> {
     this.stop.abort();
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.sendLinger !== null) clearTimeout(this.sendLinger);
+    this.sendLinger = null;
     await this.claiming;
     this.releaseWaiting();
     await settledWithin([...this.inflight], this.deps.closeGraceMs ?? CLOSE_GRACE_MS);
@@ -280,8 +305,8 @@ export class OutboxWorker {
         : await channel.deliver(message, this.interrupt.signal);
     // Interrupted by shutdown: leave the lease to expire, so another replica (or the restart) retries.
     if (this.interrupt.signal.aborted && !outcome.ok) return;
-    // This delivery still counts in `inflight`: others finishing soon are worth waiting for.
-    this.finish(message, outcome, this.inflight.size > 1);
+    // Outcomes wait a little for others (RECORD_LINGER_MS): recorded alone, each would be a commit.
+    this.finish(message, outcome, true);
   }
 
   private finish(message: OutboxMessage, outcome: DeliveryOutcome | 'released', more = false): void {
@@ -306,9 +331,9 @@ export class OutboxWorker {
 
   /**
    * Records what finished: one write at a time, each taking everything finished by then. While
-   * `more` outcomes are coming (other deliveries in flight) it waits up to `RECORD_LINGER_MS` for
-   * them (unless `RECORD_BATCH` are waiting): a write per few outcomes would cost a commit (an
-   * fsync) each when nothing else is being written.
+   * `more` outcomes may come (a delivery ended; others may be in flight or about to start) it
+   * waits up to `RECORD_LINGER_MS` for them (unless `RECORD_BATCH` are waiting): a write per few
+   * outcomes would cost a commit (an fsync) each when nothing else is being written.
    */
   private record(more = false): void {
     if (this.recording !== null || this.finished.length === 0) return;

@@ -106,8 +106,10 @@ describe('webhook notifications', () => {
     await eventually(() => receiver.received.length >= 10);
     down = false;
     const delivered = await eventually(() => receiver.delivered().size === 5 && receiver.delivered());
-    const states = await Promise.all(actions.map(async (a) => (await notificationsOf(server, a.id))[0]?.state));
-    expect(states).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+    // Outcomes are recorded together shortly after the deliveries end.
+    const stateOf = async () => Promise.all(actions.map(async (a) => (await notificationsOf(server, a.id))[0]?.state));
+    await eventually(async () => (await stateOf()).every((state) => state !== 'queued' && state !== 'retrying'));
+    expect(await stateOf()).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
     for (const count of delivered.values()) expect(count).toBe(1);
     // Every attempt of a message carried its one id: five ids in all, failed attempts included.
     expect(new Set(receiver.received.map((r) => r.id)).size).toBe(5);
