@@ -17,3 +17,12 @@ export function firstCountedAfter(rows: readonly CountedRow[], at: string): numb
   }
   return low;
 }
+
+/**
+ * The running total of the last of `rows` (ascending by `at`, then running total) counted at or
+ * before `at` — the bucket's total then —, or undefined when the first was counted after it.
+ */
+export function runningAtOrBefore(rows: readonly CountedRow[], at: string): number | undefined {
+  const after = firstCountedAfter(rows, at);
+  return after === 0 ? undefined : (rows[after - 1] as CountedRow).running;
+}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runningAtOrBefore } from '../counted-rows.js';
 import {
   describeLimitsContract,
   describeStoreContract,
@@ -11,7 +12,7 @@ import {
   sampleAction,
 } from '../store.contract.js';
 import type { CreateActionInput, Store } from '../store.js';
-import { RecentUsage, runningAtOrBefore } from './recent-usage.js';
+import { RecentUsage } from './recent-usage.js';
 import { openedSqliteStore } from './sqlite-contract.test-support.js';
 import { createSqliteStore } from './sqlite-store.js';
 
@@ -168,6 +169,68 @@ describe('counted limit usage waiting to be moved into its index', () => {
     expect(await store.limitUsage('k', at(1))).toBe(16);
     expect(await store.limitUsage('k', at(4))).toBe(14);
     expect(await store.limitUsage('k', at(5))).toBe(4);
+  });
+
+  it('gives every gate its exact window as the window start moves past rows read ahead of it', async () => {
+    // A 200 ms window over rows 10 ms apart: the start crosses a row on most writes, the rows read
+    // ahead of it run out every AHEAD_ROWS, rows move into the index every 5, some rows come out
+    // of order (shifting the totals after them) and some waiting actions are approved later.
+    const store = await opened(tempPath(), 5);
+    const random = generator(11);
+    const rows: Written[] = [];
+    const waiting: { id: string; key: string; amount: number }[] = [];
+    const windowMs = 200;
+    for (let step = 0; step < 260; step += 1) {
+      const key = `k${Math.floor(random() * 2)}`;
+      const roll = random();
+      const ms = roll < 0.1 ? step * 10 - Math.floor(random() * 150) : step * 10;
+      const amount = 1 + Math.floor(random() * 3);
+      const sinceMs = ms - windowMs;
+      const seen: number[] = [];
+      const pending = roll > 0.93;
+      const action = sampleAction({
+        created_at: at(ms),
+        status: pending ? 'pending_approval' : 'allowed',
+        decision: pending ? 'require_approval' : 'allow',
+      });
+      const events = newEvents('created', 'decision_made');
+      await store.createAction({
+        action,
+        events,
+        limit: {
+          key,
+          since: at(sinceMs),
+          decide: (used) => {
+            seen.push(used);
+            return { action, events, amount };
+          },
+        },
+      });
+      expect({ step, key, sinceMs, used: seen.at(-1) }).toEqual({
+        step,
+        key,
+        sinceMs,
+        used: expected(rows, key, sinceMs),
+      });
+      if (pending) waiting.push({ id: action.id, key, amount });
+      else rows.push({ key, ms, amount });
+      // Now and then an approval: it counts from the instant it is approved.
+      if (waiting.length > 0 && random() < 0.05) {
+        const approved = waiting.shift() as (typeof waiting)[number];
+        await store.transition({
+          id: approved.id,
+          expected_version: 1,
+          patch: { status: 'approved' },
+          events: newEvents('approved'),
+          at: at(step * 10),
+        });
+        rows.push({ key: approved.key, ms: step * 10, amount: approved.amount });
+      }
+      // Reads outside a write, at the moving start and just around it.
+      for (const offset of [-1, 0, 1]) {
+        expect(await store.limitUsage(key, at(sinceMs + offset))).toBe(expected(rows, key, sinceMs + offset));
+      }
+    }
   });
 
   it('sees the usage another connection counted in the same file', async () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { type CountedRow, firstCountedAfter } from '../counted-rows.js';
+import type { CountedRow } from '../counted-rows.js';
+import { WindowStarts } from './window-starts.js';
 
 /**
  * Counted usage rows are appended to `limit_usage_recent`, a table without an index (migration
@@ -34,6 +35,8 @@ const LOAD = `SELECT limit_key, counted_at, running FROM limit_usage_recent
 
 export class RecentUsage {
   readonly moveRows: number;
+  /** The buckets' totals at their windows' starts (window-starts.ts), kept true by this mirror's changes. */
+  readonly starts = new WindowStarts();
   readonly #db: Database.Database;
   #rows = new Map<string, RecentRow[]>();
   #count = 0;
@@ -75,6 +78,8 @@ export class RecentUsage {
     this.#count = count;
     this.#changes = [];
     this.#dataVersion = version;
+    // Another connection committed: it may have written usage anywhere.
+    this.starts.forgetAll();
   }
 
   /** The bucket's rows in the table, in counting order; undefined when it has none there. */
@@ -87,6 +92,7 @@ export class RecentUsage {
     bucketOf(this.#rows, key).push({ at, running });
     this.#count += 1;
     this.#changes.push({ kind: 'appended', key });
+    this.starts.appended(key, at);
   }
 
   /** Records that this transaction moved every row of the table into limit_usage. */
@@ -103,6 +109,8 @@ export class RecentUsage {
 
   /** Undoes the changes made since `mark`, newest first. */
   rollbackTo(mark: number): void {
+    // What was read into it may include rows the rollback removes (rare: forget it all).
+    this.starts.forgetAll();
     while (this.#changes.length > mark) {
       const change = this.#changes.pop() as Change;
       if (change.kind === 'moved') {
@@ -131,14 +139,4 @@ function bucketOf(rows: Map<string, RecentRow[]>, key: string): RecentRow[] {
     rows.set(key, bucket);
   }
   return bucket;
-}
-
-/**
- * The running total of the newest of `rows` counted at or before `since` (the bucket's total then),
- * or undefined when the first was counted after it. `rows` ascend by (at, running), so the last row
- * at an instant carries its largest total.
- */
-export function runningAtOrBefore(rows: readonly RecentRow[], since: string): number | undefined {
-  const after = firstCountedAfter(rows, since);
-  return after === 0 ? undefined : (rows[after - 1] as RecentRow).running;
 }

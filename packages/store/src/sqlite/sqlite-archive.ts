@@ -222,6 +222,8 @@ export function createSqliteArchive(
           const start = from ?? 0;
           const end = start + Math.max(1, Math.floor(stretch));
           const removed = sql(PRUNE_USAGE).run({ before, from: start, to: end }).changes;
+          // Rows read ahead of a window's start may be among those removed.
+          if (removed > 0) recent.starts.forgetAll();
           const { last } = sql('SELECT max(rowid) AS last FROM limit_usage').get() as { last: number | null };
           return { removed, next: last !== null && last >= end ? end : null };
         } catch (error) {

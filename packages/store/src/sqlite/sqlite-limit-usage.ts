@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
+import { type CountedRow, runningAtOrBefore } from '../counted-rows.js';
 import type { UsageRow } from '../limit-usage.js';
-import { type RecentUsage, runningAtOrBefore } from './recent-usage.js';
+import type { RecentUsage } from './recent-usage.js';
+import { AHEAD_ROWS } from './window-starts.js';
 
 type Sql = (text: string) => Database.Statement;
 
@@ -34,11 +36,14 @@ const EMPTY_RECENT = 'DELETE FROM limit_usage_recent';
 const WAITING = 'SELECT limit_key, amount FROM limit_usage WHERE action_id = ? AND counted_at IS NULL';
 const COUNT_FROM = 'UPDATE limit_usage SET counted_at = ?, running = ? WHERE action_id = ? AND counted_at IS NULL';
 
-// The same usage, with the bucket's newest counted row (when and its running total), for the write
-// that follows: a row counted at or after every other one needs neither the total at its time nor a
-// shift. No row when nothing counts in the bucket yet (the usage is then 0).
-const WINDOW = `SELECT running - ${RUNNING_AT} AS used, counted_at AS newest_at, running AS newest_running
-  FROM limit_usage WHERE limit_key = ? AND counted_at IS NOT NULL ${LARGEST_FIRST}`;
+// A window's start as window-starts.ts remembers it: the bucket's last row counted at or before it,
+// and the rows after it (AHEAD_ROWS at most), in the one order above. And the bucket's newest row.
+const BASE = `SELECT counted_at AS at, running FROM limit_usage
+  WHERE limit_key = ? AND counted_at <= ? ${LARGEST_FIRST}`;
+const AHEAD = `SELECT counted_at AS at, running FROM limit_usage
+  WHERE limit_key = ? AND counted_at > ? ORDER BY counted_at, running LIMIT ${AHEAD_ROWS}`;
+const NEWEST = `SELECT counted_at AS at, running FROM limit_usage
+  WHERE limit_key = ? AND counted_at IS NOT NULL ${LARGEST_FIRST}`;
 
 /** The bucket's usage counted strictly after `since` (a read outside the write transaction). */
 export function usedInWindow(sql: Sql, recent: RecentUsage, key: string, since: string): number {
@@ -57,20 +62,53 @@ export interface BucketWindow {
 }
 
 /**
- * The bucket's usage after `since` and its newest counted row, in one statement (the write path's
- * read). Valid for `insertUsage` only within the same transaction and before any other usage write.
+ * The bucket's usage after `since` and its newest counted row (the write path's read): from the
+ * mirror of limit_usage_recent and the remembered window starts when they hold it, with a seek of
+ * limit_usage otherwise. Valid for `insertUsage` only within the same transaction and before any
+ * other usage write.
  */
 export function readWindow(sql: Sql, recent: RecentUsage, key: string, since: string): BucketWindow {
   const rows = recent.rowsOf(key);
   if (rows !== undefined) {
-    const newest = rows[rows.length - 1] as (typeof rows)[number];
-    // The total at the window's start: from the mirror when the bucket's rows there reach back to it.
-    const start = runningAtOrBefore(rows, since) ?? (sql(TOTAL_AT).get(key, since) as { total: number }).total;
+    const newest = rows[rows.length - 1] as CountedRow;
+    // The total at the window's start: from the mirror when the bucket's rows there reach back to
+    // it, otherwise from limit_usage, whose rows of the bucket all come before the mirror's.
+    const start =
+      runningAtOrBefore(rows, since) ??
+      recent.starts.totalAt(key, since) ??
+      indexedStart(sql, recent, key, since, (rows[0] as CountedRow).at).total;
     return { key, used: newest.running - start, newest_at: newest.at, newest_running: newest.running };
   }
-  const row = sql(WINDOW).get(key, since, key) as Omit<BucketWindow, 'key'> | undefined;
-  if (row === undefined) return { key, used: 0, newest_at: null, newest_running: 0 };
-  return { key, used: row.used, newest_at: row.newest_at, newest_running: row.newest_running };
+  const remembered = recent.starts.totalAt(key, since);
+  const start = remembered === undefined ? indexedStart(sql, recent, key, since, null) : undefined;
+  // The newest row: the last one read after the start when they were all read, otherwise a seek.
+  const newest =
+    start?.newest === undefined ? ((sql(NEWEST).get(key) as CountedRow | undefined) ?? null) : start.newest;
+  if (newest === null) return { key, used: 0, newest_at: null, newest_running: 0 };
+  const total = remembered ?? (start as IndexedStart).total;
+  return { key, used: newest.running - total, newest_at: newest.at, newest_running: newest.running };
+}
+
+/** The bucket's total at a window's start in limit_usage, and its newest row there when that was read too. */
+interface IndexedStart {
+  total: number;
+  /** undefined: not read (more rows follow the ones read); null: the bucket has no counted row. */
+  newest: CountedRow | null | undefined;
+}
+
+/**
+ * Reads the bucket's total at `since` from limit_usage, with the rows after it (AHEAD_ROWS at
+ * most), and remembers them for the next windows (window-starts.ts). `next` is when the bucket's
+ * first row in limit_usage_recent was counted (null: it has none there): the rows read end there.
+ */
+function indexedStart(sql: Sql, recent: RecentUsage, key: string, since: string, next: string | null): IndexedStart {
+  const base = sql(BASE).get(key, since) as CountedRow | undefined;
+  const ahead = sql(AHEAD).all(key, since) as CountedRow[];
+  const full = ahead.length === AHEAD_ROWS;
+  // With AHEAD_ROWS read, more may follow at the last one's instant: the range ends before it.
+  const until = full ? (ahead[ahead.length - 1] as CountedRow).at : next;
+  recent.starts.remember(key, base === undefined ? ahead : [base, ...ahead], base?.at ?? null, until);
+  return { total: base?.running ?? 0, newest: full ? undefined : (ahead[ahead.length - 1] ?? base ?? null) };
 }
 
 /** Makes room for `amount` counted in `key` at `at`; returns the running total of the row counted then. */
@@ -118,6 +156,8 @@ export function countUsageFrom(sql: Sql, recent: RecentUsage, actionId: string, 
  */
 function countIndexed(sql: Sql, recent: RecentUsage, key: string, amount: number, at: string): number {
   if (recent.rowsOf(key) !== undefined) moveRecentUsage(sql, recent);
+  // The bucket's totals from `at` on change: what was read of them is stale.
+  recent.starts.forget(key);
   return countAt(sql, key, amount, at);
 }
 
