@@ -280,9 +280,9 @@ describe('outbox worker, messages its own process wrote', () => {
     expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
   });
 
-  it('sends messages written one at a time in bursts, and records their outcomes together', async () => {
-    // A sparse stream (a message per call that waits for approval): one message every 2 ms. Sent
-    // and recorded one by one, each would be a POST on its own and a commit of its own.
+  it('records the outcomes of messages written one at a time together, not a write each', async () => {
+    // A sparse stream (a message per call that waits for approval): one message every 2 ms, each
+    // delivered before the next is written. Recorded one by one, each would be a commit of its own.
     const receiver = await startReceiver([]);
     cleanups.push(() => receiver.close());
     const [plain] = await twoReplicas();

@@ -40,13 +40,6 @@ export const CLOSE_GRACE_MS = 2000;
 /** Outcomes that are recorded at once rather than after a short wait for more. */
 const RECORD_BATCH = 64;
 const RECORD_LINGER_MS = 25;
-/**
- * How long messages written by this process wait to be sent, so that a sparse stream (a message
- * per call that waits for approval) leaves in small bursts: a POST on its own costs 2-4 times
- * the CPU of one among others (each wakes the event loop, its socket and timers alone, and its
- * outcome is a commit of its own). As many as `concurrency` waiting go at once.
- */
-export const SEND_LINGER_MS = 20;
 
 /** A finished attempt waiting to be recorded, with what its metrics need. */
 interface Finished {
@@ -75,8 +68,6 @@ export class OutboxWorker {
   private readonly finished: Finished[] = [];
   private recording: Promise<void> | null = null;
   private linger: NodeJS.Timeout | null = null;
-  /** Starts the adopted messages waiting for company (SEND_LINGER_MS). */
-  private sendLinger: NodeJS.Timeout | null = null;
   private claiming: Promise<void> | null = null;
   /** No more claims, adoptions or starts (closing). */
   private readonly stop = new AbortController();
@@ -144,21 +135,7 @@ export class OutboxWorker {
       if (this.held() < CLAIM_COUNT && this.claimedChars + chars <= CLAIM_BYTES) this.wait(message);
       else this.finish(message, 'released');
     }
-    this.pumpSoon();
-  }
-
-  /** Starts waiting messages now when they fill the deliveries in flight, otherwise after SEND_LINGER_MS. */
-  private pumpSoon(): void {
-    if (this.claimed.length + this.inflight.size >= this.deps.settings.concurrency) {
-      this.pump();
-      return;
-    }
-    if (this.sendLinger !== null || this.claimed.length === 0) return;
-    this.sendLinger = setTimeout(() => {
-      this.sendLinger = null;
-      this.pump();
-    }, SEND_LINGER_MS);
-    this.sendLinger.unref();
+    this.pump();
   }
 
   /** Looks for due messages now (e.g. right after one was re-driven or added on its own). */
@@ -177,8 +154,6 @@ export class OutboxWorker {
   async close(): Promise<void> {
     this.stop.abort();
     if (this.timer !== null) clearTimeout(this.timer);
-    if (this.sendLinger !== null) clearTimeout(this.sendLinger);
-    this.sendLinger = null;
     await this.claiming;
     this.releaseWaiting();
     await settledWithin([...this.inflight], this.deps.closeGraceMs ?? CLOSE_GRACE_MS);
