@@ -48,20 +48,24 @@ export class ShadowPolicy {
   private syncFailing = false;
   /** A stored shadow policy that doesn't load on this replica, so it isn't compiled again every poll. */
   private rejectedHash: string | null = null;
-  private readonly evaluations: Counter<'result'>;
-  private readonly agreed: Counter.Internal;
-  private readonly disagreed: Counter.Internal;
+  /**
+   * Evaluations by result, as plain numbers handed to the counter when it is scraped: prom-client's
+   * `inc` hashes the labels on every call, a bound child's too (~1.7 µs a submission measured).
+   */
+  private readonly results = { agree: 0, disagree: 0, error: 0 };
 
   private constructor(private readonly deps: ShadowPolicyDeps) {
-    this.evaluations = new Counter({
+    const results = this.results;
+    new Counter({
       name: 'faramesh_shadow_evaluations_total',
       help: 'Submissions evaluated by the shadow policy, by result: agree, disagree, or error (nothing recorded)',
       labelNames: ['result'] as const,
       registers: [deps.registry],
+      collect() {
+        this.reset();
+        for (const [result, count] of Object.entries(results)) this.inc({ result }, count);
+      },
     });
-    // Bound once: prom-client hashes a label object on every `inc` given one.
-    this.agreed = this.evaluations.labels('agree');
-    this.disagreed = this.evaluations.labels('disagree');
   }
 
   /**
@@ -120,10 +124,11 @@ export class ShadowPolicy {
     try {
       const verdict = evaluate(policy, input);
       const found = shadowDisagreement(active, verdict, policy.hash, this.deps.config.compare, redacted);
-      (found === undefined ? this.agreed : this.disagreed).inc();
+      if (found === undefined) this.results.agree += 1;
+      else this.results.disagree += 1;
       return found;
     } catch {
-      this.evaluations.inc({ result: 'error' });
+      this.results.error += 1;
       return undefined;
     }
   }

@@ -57,6 +57,11 @@ function shadowCases(open: () => Promise<Store>): void {
       [shell.id]: 'deny',
       [refund.id]: null,
     });
+    // Two disagreements and one agreement, counted by result.
+    const metrics = (await server.app.inject({ url: '/metrics', headers: as(ADMIN) })).body;
+    expect(metrics).toContain('faramesh_shadow_evaluations_total{result="agree"} 1');
+    expect(metrics).toContain('faramesh_shadow_evaluations_total{result="disagree"} 2');
+    expect(metrics).toContain('faramesh_shadow_evaluations_total{result="error"} 0');
   });
 
   it('reports what the shadow policy would have changed, by old→new decision and by rule, with examples', async () => {
