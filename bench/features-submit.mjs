@@ -3,7 +3,8 @@
 // throughput together).
 //
 //   node bench/features-submit.mjs [--smoke] [--each] [--only a,b] [--approvals PCT] [--seconds N]
-//     [--connections N] [--agents N] [--rounds N] [--cpu-prof DIR]   (after `npm run build`)
+//     [--connections N] [--agents N] [--rounds N] [--cpu-prof DIR] [--before DIR [--together]]
+//     (after `npm run build`)
 //
 // Servers on SQLite (WAL, synchronous=FULL), open mode, the same load: calls from 16 agents (`--agents`), each
 // carrying an `api_key` param; by default 90% HTTP GETs the policy allows and 10% deploys it sends
@@ -56,6 +57,11 @@ const agents = flag('--agents', 16);
 const warmUpSeconds = smoke ? 0.5 : 2;
 // `--before DIR`: every set is also run on the build in DIR (another checkout, built), alternately.
 const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : null;
+// `--together` (with `--before`): each set's two builds are loaded at the same time, half the
+// connections each, so both see the same host: on a shared machine whose speed drifts by 10–30%
+// between runs a few seconds apart, the per-round ratio after/before is what stays readable.
+const together = process.argv.includes('--together');
+if (together && beforeDir === null) throw new Error('--together compares two builds: give --before DIR');
 // `--cpu-prof DIR` writes each server's V8 CPU profile under DIR/<case label>/.
 const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : null;
 
@@ -114,12 +120,12 @@ rules:
 /** Calls sent to approval so far (each causes one routed webhook message). */
 let approvalsSent = 0;
 
-function load(url, duration = seconds) {
+function load(url, duration = seconds, conns = connections) {
   let i = 0;
   return autocannon({
     url: `${url}/v1/actions`,
     method: 'POST',
-    connections,
+    connections: conns,
     duration,
     headers: { 'content-type': 'application/json' },
     requests: [
@@ -225,40 +231,78 @@ header(
   `Submit with every feature of this round configured vs none: POST /v1/actions (${approvalPct}% sent to approval), ${connections} connections, ${seconds} s × ${rounds} alternating rounds`,
 );
 const results = CASES.map(() => ({ rps: [], p99: [], cpu: [], errors: 0, submitted: 0, delivered: 0, drainMs: [] }));
+/**
+ * Messages the loads of `indexes` caused: one per submission of a case routing every decision,
+ * plus one per call sent to approval when they route approvals (`approvals` counts the calls of
+ * all the loads together: with --together both builds of a set route them).
+ */
+function messagesCaused(indexes, loads, approvals) {
+  let caused = 0;
+  for (const [k, index] of indexes.entries()) if (CASES[index].messages === 'every') caused += loads[k]['2xx'];
+  return caused + (indexes.some((index) => CASES[index].messages === 'approvals') ? approvals : 0);
+}
+
+/**
+ * Runs the cases at `indexes` at the same time (one alone, or a set's two builds with --together):
+ * each on a fresh server, warmed up, then loaded with `connections` shared among them; the CPU is
+ * read once the outbox delivered every message the loads caused.
+ */
+async function measure(round, indexes) {
+  const conns = Math.max(1, Math.round(connections / indexes.length));
+  const servers = await Promise.all(
+    indexes.map((index) =>
+      startFaramesh({
+        db: join(dir, `round-${round}-${index}.db`),
+        policy: CASES[index].policy,
+        env: CASES[index].env,
+        ...(CASES[index].from !== null && { from: CASES[index].from }),
+        nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/${CASES[index].label.replace(/\W+/g, '-')}`] : [],
+      }),
+    ),
+  );
+  const anyMessages = indexes.some((index) => CASES[index].messages !== null);
+  // Warm-up (JIT, page cache, the first rows of every bucket), its webhook messages delivered
+  // before the measured load starts: the figure is a running server's, not a cold start's.
+  const warmDelivered = delivered;
+  const warmApprovals = approvalsSent;
+  const warm = await Promise.all(servers.map((server) => load(server.url, warmUpSeconds, conns)));
+  if (anyMessages) await drain(warmDelivered + messagesCaused(indexes, warm, approvalsSent - warmApprovals));
+  const before = servers.map((server) => cpuMicros(server.child.pid));
+  const deliveredBefore = delivered;
+  const approvalsBefore = approvalsSent;
+  const loads = await Promise.all(servers.map((server) => load(server.url, seconds, conns)));
+  // The webhook's work (delivery) is part of each submission's cost: wait until the outbox has
+  // delivered every message the loads caused (or stopped making progress) before reading the CPU.
+  const caused = messagesCaused(indexes, loads, approvalsSent - approvalsBefore);
+  const drained = anyMessages ? await drain(deliveredBefore + caused) : 0;
+  const after = servers.map((server) => cpuMicros(server.child.pid));
+  await Promise.all(servers.map((server) => server.stop()));
+  for (const [k, index] of indexes.entries()) {
+    const r = loads[k];
+    const result = results[index];
+    result.drainMs.push(drained);
+    result.submitted += r.requests.total;
+    result.delivered += (delivered - deliveredBefore) / indexes.length;
+    if (before[k] !== null && after[k] !== null)
+      result.cpu.push((after[k] - before[k]) / Math.max(1, r.requests.total));
+    result.rps.push(r.requests.average);
+    result.p99.push(r.latency.p99);
+    result.errors += r.non2xx + r.errors + r.timeouts;
+  }
+}
+
 try {
   for (let round = 0; round < rounds; round++) {
-    for (const [index, c] of CASES.entries()) {
-      const server = await startFaramesh({
-        db: join(dir, `round-${round}-${index}.db`),
-        policy: c.policy,
-        env: c.env,
-        ...(c.from !== null && { from: c.from }),
-        nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}/${c.label.replace(/\W+/g, '-')}`] : [],
-      });
-      // Warm-up (JIT, page cache, the first rows of every bucket), its webhook messages delivered
-      // before the measured load starts: the figure is a running server's, not a cold start's.
-      const warmDelivered = delivered;
-      const warmApprovals = approvalsSent;
-      const warm = await load(server.url, warmUpSeconds);
-      if (c.messages !== null)
-        await drain(warmDelivered + (c.messages === 'every' ? warm['2xx'] : approvalsSent - warmApprovals));
-      const before = cpuMicros(server.child.pid);
-      const deliveredBefore = delivered;
-      const approvalsBefore = approvalsSent;
-      const r = await load(server.url);
-      // The webhook's work (delivery) is part of each submission's cost: wait until the outbox has
-      // delivered every message the load caused (or stopped making progress) before reading the CPU.
-      const expected = c.messages === 'every' ? r['2xx'] : approvalsSent - approvalsBefore;
-      const drained = c.messages === null ? 0 : await drain(deliveredBefore + expected);
-      const after = cpuMicros(server.child.pid);
-      results[index].drainMs.push(drained);
-      results[index].submitted += r.requests.total;
-      results[index].delivered += delivered - deliveredBefore;
-      await server.stop();
-      if (before !== null && after !== null) results[index].cpu.push((after - before) / Math.max(1, r.requests.total));
-      results[index].rps.push(r.requests.average);
-      results[index].p99.push(r.latency.p99);
-      results[index].errors += r.non2xx + r.errors + r.timeouts;
+    if (together) {
+      // CASES holds each set's builds side by side (before, then this build).
+      for (let index = 0; index < CASES.length; index += builds.length) {
+        await measure(
+          round,
+          builds.map((_, k) => index + k),
+        );
+      }
+    } else {
+      for (const index of CASES.keys()) await measure(round, [index]);
     }
   }
 } finally {
@@ -279,7 +323,7 @@ for (const [index, c] of CASES.entries()) {
   const r = results[index];
   if (r.delivered > 0) {
     console.log(
-      `  ${c.label}: ${r.delivered} webhook deliveries received for ${r.submitted} submissions; the outbox drained ${r.drainMs.map(int).join(', ')} ms after the load (cpu/req counts it)`,
+      `  ${c.label}: ${int(r.delivered)} webhook deliveries received for ${r.submitted} submissions; the outbox drained ${r.drainMs.map(int).join(', ')} ms after the load (cpu/req counts it)`,
     );
   }
 }
@@ -298,4 +342,14 @@ for (const [index, c] of CASES.entries()) {
   console.log(
     `${c.label === 'all configured' ? 'target ' : ''}${c.label}: ${rps}% of the throughput with none${cpu}${goal}`,
   );
+}
+if (together) {
+  // Each round's two builds ran at the same time: their ratio is free of the host's drift.
+  for (let index = 0; index < CASES.length; index += builds.length) {
+    const [was, now] = [results[index], results[index + 1]];
+    const ratios = now.cpu.map((cpu, round) => (100 * cpu) / was.cpu[round]);
+    console.log(
+      `${labelOf(sets[index / builds.length])}: cpu/req after/before ${median(ratios).toFixed(1)}% (rounds ${ratios.map((r) => r.toFixed(0)).join(', ')})`,
+    );
+  }
 }
