@@ -3,7 +3,7 @@
 // throughput together).
 //
 //   node bench/features-submit.mjs [--smoke] [--each] [--only a,b] [--approvals PCT] [--seconds N]
-//     [--connections N] [--agents N] [--rounds N] [--cpu-prof DIR] [--before DIR [--together]]
+//     [--connections N] [--agents N] [--rounds N] [--cpu-prof DIR] [--before DIR] [--together]
 //     (after `npm run build`)
 //
 // Servers on SQLite (WAL, synchronous=FULL), open mode, the same load: calls from 16 agents (`--agents`), each
@@ -57,11 +57,11 @@ const agents = flag('--agents', 16);
 const warmUpSeconds = smoke ? 0.5 : 2;
 // `--before DIR`: every set is also run on the build in DIR (another checkout, built), alternately.
 const beforeDir = process.argv.includes('--before') ? process.argv[process.argv.indexOf('--before') + 1] : null;
-// `--together` (with `--before`): each set's two builds are loaded at the same time, half the
-// connections each, so both see the same host: on a shared machine whose speed drifts by 10–30%
-// between runs a few seconds apart, the per-round ratio after/before is what stays readable.
+// `--together`: each set is loaded at the same time as none (or, with `--before`, as the same set
+// on the other build), half the connections each, so both see the same host: on a shared machine
+// whose speed drifts by 10–30% between runs a few seconds apart, the ratio of two servers measured
+// side by side is what stays readable.
 const together = process.argv.includes('--together');
-if (together && beforeDir === null) throw new Error('--together compares two builds: give --before DIR');
 // `--cpu-prof DIR` writes each server's V8 CPU profile under DIR/<case label>/.
 const profDir = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : null;
 
@@ -117,12 +117,11 @@ rules:
 `;
 }
 
-/** Calls sent to approval so far (each causes one routed webhook message). */
-let approvalsSent = 0;
-
-function load(url, duration = seconds, conns = connections) {
+/** Loads `url`; the result also counts the calls it sent to approval (each one routed message). */
+async function load(url, duration = seconds, conns = connections) {
   let i = 0;
-  return autocannon({
+  let approvals = 0;
+  const result = await autocannon({
     url: `${url}/v1/actions`,
     method: 'POST',
     connections: conns,
@@ -133,7 +132,7 @@ function load(url, duration = seconds, conns = connections) {
         setupRequest: (req) => {
           i += 1;
           const approval = (i * approvalPct) % 100 < approvalPct;
-          if (approval) approvalsSent += 1;
+          if (approval) approvals += 1;
           const body = {
             agent_id: `bench-${i % agents}`,
             tool: approval ? 'deploy' : 'http',
@@ -147,6 +146,7 @@ function load(url, duration = seconds, conns = connections) {
       },
     ],
   });
+  return Object.assign(result, { approvals });
 }
 
 const receiver = createServer((req, res) => {
@@ -231,15 +231,14 @@ header(
   `Submit with every feature of this round configured vs none: POST /v1/actions (${approvalPct}% sent to approval), ${connections} connections, ${seconds} s × ${rounds} alternating rounds`,
 );
 const results = CASES.map(() => ({ rps: [], p99: [], cpu: [], errors: 0, submitted: 0, delivered: 0, drainMs: [] }));
-/**
- * Messages the loads of `indexes` caused: one per submission of a case routing every decision,
- * plus one per call sent to approval when they route approvals (`approvals` counts the calls of
- * all the loads together: with --together both builds of a set route them).
- */
-function messagesCaused(indexes, loads, approvals) {
+/** Messages the loads of `indexes` caused: one per submission routing every decision, one per call sent to approval routing approvals. */
+function messagesCaused(indexes, loads) {
   let caused = 0;
-  for (const [k, index] of indexes.entries()) if (CASES[index].messages === 'every') caused += loads[k]['2xx'];
-  return caused + (indexes.some((index) => CASES[index].messages === 'approvals') ? approvals : 0);
+  for (const [k, index] of indexes.entries()) {
+    const { messages } = CASES[index];
+    caused += messages === 'every' ? loads[k]['2xx'] : messages === 'approvals' ? loads[k].approvals : 0;
+  }
+  return caused;
 }
 
 /**
@@ -264,36 +263,48 @@ async function measure(round, indexes) {
   // Warm-up (JIT, page cache, the first rows of every bucket), its webhook messages delivered
   // before the measured load starts: the figure is a running server's, not a cold start's.
   const warmDelivered = delivered;
-  const warmApprovals = approvalsSent;
   const warm = await Promise.all(servers.map((server) => load(server.url, warmUpSeconds, conns)));
-  if (anyMessages) await drain(warmDelivered + messagesCaused(indexes, warm, approvalsSent - warmApprovals));
+  if (anyMessages) await drain(warmDelivered + messagesCaused(indexes, warm));
   const before = servers.map((server) => cpuMicros(server.child.pid));
   const deliveredBefore = delivered;
-  const approvalsBefore = approvalsSent;
   const loads = await Promise.all(servers.map((server) => load(server.url, seconds, conns)));
   // The webhook's work (delivery) is part of each submission's cost: wait until the outbox has
   // delivered every message the loads caused (or stopped making progress) before reading the CPU.
-  const caused = messagesCaused(indexes, loads, approvalsSent - approvalsBefore);
+  const caused = messagesCaused(indexes, loads);
   const drained = anyMessages ? await drain(deliveredBefore + caused) : 0;
   const after = servers.map((server) => cpuMicros(server.child.pid));
   await Promise.all(servers.map((server) => server.stop()));
+  const sending = indexes.filter((index) => CASES[index].messages !== null).length;
   for (const [k, index] of indexes.entries()) {
     const r = loads[k];
     const result = results[index];
     result.drainMs.push(drained);
     result.submitted += r.requests.total;
-    result.delivered += (delivered - deliveredBefore) / indexes.length;
+    // Shared by the cases that send messages (with --before --together, a set's two builds).
+    if (CASES[index].messages !== null) result.delivered += (delivered - deliveredBefore) / sending;
     if (before[k] !== null && after[k] !== null)
       result.cpu.push((after[k] - before[k]) / Math.max(1, r.requests.total));
     result.rps.push(r.requests.average);
     result.p99.push(r.latency.p99);
     result.errors += r.non2xx + r.errors + r.timeouts;
   }
+  return indexes.map((_, k) =>
+    before[k] === null || after[k] === null ? null : (after[k] - before[k]) / Math.max(1, loads[k].requests.total),
+  );
 }
+
+/** With --together on one build: each set's CPU per request against none's measured beside it, per round (%). */
+const alongside = CASES.map(() => []);
 
 try {
   for (let round = 0; round < rounds; round++) {
-    if (together) {
+    if (together && beforeDir === null) {
+      // CASES[0] is none: every other set is loaded beside it.
+      for (let index = 1; index < CASES.length; index++) {
+        const [none, set] = await measure(round, [0, index]);
+        if (none !== null && set !== null) alongside[index].push((100 * set) / none);
+      }
+    } else if (together) {
       // CASES holds each set's builds side by side (before, then this build).
       for (let index = 0; index < CASES.length; index += builds.length) {
         await measure(
@@ -343,7 +354,14 @@ for (const [index, c] of CASES.entries()) {
     `${c.label === 'all configured' ? 'target ' : ''}${c.label}: ${rps}% of the throughput with none${cpu}${goal}`,
   );
 }
-if (together) {
+for (const [index, ratios] of alongside.entries()) {
+  if (ratios.length === 0) continue;
+  const goal = CASES[index].label === 'all configured' ? ' (goal: ≤ 110%)' : '';
+  console.log(
+    `${CASES[index].label}: cpu/req ${median(ratios).toFixed(1)}% of none loaded beside it (rounds ${ratios.map((r) => r.toFixed(0)).join(', ')})${goal}`,
+  );
+}
+if (together && beforeDir !== null) {
   // Each round's two builds ran at the same time: their ratio is free of the host's drift.
   for (let index = 0; index < CASES.length; index += builds.length) {
     const [was, now] = [results[index], results[index + 1]];
