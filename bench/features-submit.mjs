@@ -275,6 +275,9 @@ async function measure(round, indexes) {
   const after = servers.map((server) => cpuMicros(server.child.pid));
   await Promise.all(servers.map((server) => server.stop()));
   const sending = indexes.filter((index) => CASES[index].messages !== null).length;
+  const cpus = indexes.map((_, k) =>
+    before[k] === null || after[k] === null ? null : (after[k] - before[k]) / Math.max(1, loads[k].requests.total),
+  );
   for (const [k, index] of indexes.entries()) {
     const r = loads[k];
     const result = results[index];
@@ -282,15 +285,12 @@ async function measure(round, indexes) {
     result.submitted += r.requests.total;
     // Shared by the cases that send messages (with --before --together, a set's two builds).
     if (CASES[index].messages !== null) result.delivered += (delivered - deliveredBefore) / sending;
-    if (before[k] !== null && after[k] !== null)
-      result.cpu.push((after[k] - before[k]) / Math.max(1, r.requests.total));
+    if (cpus[k] !== null) result.cpu.push(cpus[k]);
     result.rps.push(r.requests.average);
     result.p99.push(r.latency.p99);
     result.errors += r.non2xx + r.errors + r.timeouts;
   }
-  return indexes.map((_, k) =>
-    before[k] === null || after[k] === null ? null : (after[k] - before[k]) / Math.max(1, loads[k].requests.total),
-  );
+  return cpus;
 }
 
 /** With --together on one build: each set's CPU per request against none's measured beside it, per round (%). */

@@ -80,12 +80,11 @@ export function readWindow(sql: Sql, recent: RecentUsage, key: string, since: st
     return { key, used: newest.running - start, newest_at: newest.at, newest_running: newest.running };
   }
   const remembered = recent.starts.totalAt(key, since);
-  const start = remembered === undefined ? indexedStart(sql, recent, key, since, null) : undefined;
+  let { total, newest } =
+    remembered === undefined ? indexedStart(sql, recent, key, since, null) : { total: remembered, newest: undefined };
   // The newest row: the last one read after the start when they were all read, otherwise a seek.
-  const newest =
-    start?.newest === undefined ? ((sql(NEWEST).get(key) as CountedRow | undefined) ?? null) : start.newest;
+  if (newest === undefined) newest = (sql(NEWEST).get(key) as CountedRow | undefined) ?? null;
   if (newest === null) return { key, used: 0, newest_at: null, newest_running: 0 };
-  const total = remembered ?? (start as IndexedStart).total;
   return { key, used: newest.running - total, newest_at: newest.at, newest_running: newest.running };
 }
 

@@ -17,7 +17,7 @@ import { type CountedRow, runningAtOrBefore } from '../counted-rows.js';
  * after the bucket's newest row and so ends the range where it was counted (`appended`); a move
  * into the index changes no row; anything else that writes usage rows (a row counted at an earlier
  * instant, which shifts the totals after it; pruning; another connection's commit; a rollback)
- * forgets the bucket or everything. Bounded: past MAX_KEY_CHARS of keys it starts over.
+ * forgets the bucket or everything. Bounded: past MAX_BYTES it starts over.
  */
 
 /** Bytes held at most, estimated (keys are agent-chosen values: bounded in bytes, not count). */
