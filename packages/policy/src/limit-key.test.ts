@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { canonicalJson } from '@faramesh/canonical';
 import { describe, expect, it } from 'vitest';
-import { type ByValue, limitKey, scopeIdOf } from './limit-key.js';
+import { type ByValue, LIMIT_KEY_CACHE_BYTES, limitKey, limitKeyCacheBytes, scopeIdOf } from './limit-key.js';
 
 const scope = canonicalJson(['name:refunds', 'count', null, ['agent_id', 'params.host']]);
 const scopeId = scopeIdOf(scope);
@@ -58,5 +58,31 @@ describe('limit keys', () => {
     const values: ByValue[] = [['v', 'agent-7-after']];
     expect(limitKey(scope, scopeId, values)).toBe(direct(values));
     expect(limitKey(scope, scopeId, values)).toBe(direct(values));
+  });
+});
+
+describe('the limit key cache', () => {
+  const one = canonicalJson(['name:reads', 'count', null, ['agent_id']]);
+  const oneId = scopeIdOf(one);
+  const single = (value: ByValue) => hash('sha256', `${one}\n${canonicalJson([value])}`, 'base64url').slice(0, 22);
+
+  it('keys a single by value exactly, from the cache too, and apart from an absent one spelled like it', () => {
+    for (const value of ['bot', '-', '', '0:']) {
+      expect(limitKey(one, oneId, [['v', value]])).toBe(single(['v', value]));
+      expect(limitKey(one, oneId, [['v', value]])).toBe(single(['v', value]));
+    }
+    expect(limitKey(one, oneId, [['-']])).toBe(single(['-']));
+    expect(limitKey(one, oneId, [['-']])).toBe(single(['-']));
+    expect(limitKey(one, oneId, [['-']])).not.toBe(limitKey(one, oneId, [['v', '-']]));
+  });
+
+  it('stays within its byte budget over many limits and agent-chosen values', () => {
+    for (let s = 0; s < 2_000; s++) {
+      const scope = canonicalJson([`name:rule-${s}`, 'count', null, ['params.customer']]);
+      const id = scopeIdOf(scope);
+      for (let i = 0; i < 40; i++) limitKey(scope, id, [['v', `customer-${i}-${'y'.repeat(200)}`]]);
+      expect(limitKeyCacheBytes()).toBeLessThanOrEqual(LIMIT_KEY_CACHE_BYTES);
+    }
+    expect(limitKeyCacheBytes()).toBeGreaterThan(LIMIT_KEY_CACHE_BYTES / 4);
   });
 });
