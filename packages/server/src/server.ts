@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { limitKeyCacheBytes } from '@faramesh/policy';
 import { createMemoryStore, type Store } from '@faramesh/store';
 import type { FastifyInstance } from 'fastify';
 import { refuseWritesWhenInconsistent } from './audit/guarded-store.js';
@@ -187,6 +188,9 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       event_buffer: hub.usage.bytes,
       sse_buffers: sseBudget.held,
       inflight_bodies: requestLimits.inflight.held,
+      limit_keys: limitKeyCacheBytes(),
+      outbox_waiting: notifications.heldBytes(),
+      ...store.memoryBytes?.(),
     },
     rateLimiterCallers: requestLimits.limiter.size,
   }));

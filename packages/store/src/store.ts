@@ -318,6 +318,11 @@ export interface Store {
   /** Throws StoreError `unavailable` when the database can't answer. */
   ping(): Promise<void>;
   /**
+   * Estimated bytes of the adapter's bounded in-memory structures, by name (`faramesh_bounded_bytes`);
+   * adapters that keep none omit it.
+   */
+  memoryBytes?(): Record<string, number>;
+  /**
    * Commits a one-row write (the readiness probe table), so a database that can be read but not
    * written (read-only file or transaction, I/O errors, lost write lock) throws StoreError
    * `unavailable` here just as a submission would. Cheap, but a real commit: callers rate-limit it.

@@ -19,6 +19,8 @@ import { WebhookChannel } from './webhook-channel.js';
 export interface StartedNotifications extends Notifications {
   /** FARAMESH_CHANNELS_FILE's hot reload (channels-reload.ts). */
   reload: ChannelsReload;
+  /** Payload bytes this replica's outbox worker holds in memory (0 without channels). */
+  heldBytes(): number;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export function startNotifications(
   });
   return Object.assign(notifications, {
     reload,
+    heldBytes: () => worker?.heldBytes ?? 0,
     close: async () => {
       await worker?.close();
       closeAll(reload.current);

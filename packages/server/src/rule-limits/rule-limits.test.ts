@@ -165,3 +165,21 @@ describe('concurrent submissions at a limit (SQLite, one writer transaction)', (
     expect(answers.filter((a) => a.status === 'denied')).toHaveLength(16);
   });
 });
+
+describe('memory of limits in /metrics', () => {
+  it('reports the bytes its key cache, window starts and list counts hold as bounded structures', async () => {
+    const app = await start();
+    for (const agent of ['metrics-a', 'metrics-b']) await submit(app, { ...refund, agent_id: agent });
+    expect((await app.app.inject({ url: '/v1/actions?agent_id=metrics-a' })).statusCode).toBe(200);
+    const text = (await app.app.inject({ url: '/metrics' })).body;
+    const bytes = (structure: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`faramesh_bounded_bytes{structure="${structure}"} `));
+      return line === undefined ? Number.NaN : Number(line.split(' ')[1]);
+    };
+    expect(bytes('limit_keys')).toBeGreaterThan(0);
+    expect(bytes('sqlite_window_starts')).toBeGreaterThan(0);
+    expect(bytes('sqlite_list_counts')).toBeGreaterThan(0);
+    expect(bytes('outbox_waiting')).toBe(0);
+    expect(bytes('event_buffer')).toBeGreaterThan(0);
+  });
+});

@@ -163,6 +163,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       return expandCreate(input, value as ReturnType<typeof writer.create>) satisfies CreateActionResult;
     },
 
+    memoryBytes() {
+      return { sqlite_list_counts: counts.heldChars * 2, sqlite_window_starts: recent.starts.size.bytes };
+    },
+
     async getAction(id) {
       return read('reading an action', () => loadAction(id));
     },
