@@ -1,6 +1,7 @@
 // What rate/budget limits and standing grants cost, same run, against the same calls without them:
 //
-//   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N] [--before DIR]   (after `npm run build`)
+//   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N] [--before DIR] [--together]
+//     (after `npm run build`)
 //
 // 1. Evaluation (in process): a decision of an allow rule (baseline); the same rule with a `limit:`
 //    as a submission decides it (evaluate, then withWindowUsage with the window's usage); a
@@ -20,6 +21,8 @@
 //    and for reference, not a target: the same http post with no grant (it waits for approval).
 //    --before DIR runs every scenario on DIR's build too (another checkout, built), in the same
 //    alternating rounds, and prints each build's ratios to its own baseline and after/before.
+//    --together loads each scenario at the same time as its baseline (32 connections each), so
+//    both see the same moments of a shared host, and prints the ratio of every such round.
 // 1b. Evaluation on the shipped policy (policies/default.yaml), in alternating rounds: http get
 //    with and without a limit on its rule, shell run (sent to approval) without a grant and covered
 //    by one, and a mix; ratios to "today", the same calls on the policy without limit or grant.
@@ -48,6 +51,7 @@ const seconds = flag('--seconds', smoke ? 0.5 : 5);
 const rounds = flag('--rounds', smoke ? 1 : 3);
 const beforeAt = process.argv.indexOf('--before');
 const before = beforeAt > 0 ? process.argv[beforeAt + 1] : null;
+const together = process.argv.includes('--together');
 const EVAL_SECONDS = smoke ? 0.05 : 1.5;
 
 const RULES = `rules:
@@ -188,7 +192,12 @@ for (let i = 0; i < shippedCases.length; i += 2) {
 }
 
 // ---------------------------------------------------------------------------------------------
-header('Limits and grants: POST /v1/actions, SQLite FULL, 64 connections, alternating rounds');
+header(
+  together
+    ? 'Limits and grants: POST /v1/actions, SQLite FULL, each scenario beside its baseline (32 + 32 connections)'
+    : 'Limits and grants: POST /v1/actions, SQLite FULL, 64 connections, alternating rounds',
+);
+const pct = (ratio) => `${(ratio * 100).toFixed(1)}%`;
 const dir = mkdtempSync(join(tmpdir(), 'faramesh-bench-limits-grants-'));
 writeFileSync(join(dir, 'plain.yaml'), RULES);
 writeFileSync(join(dir, 'limited.yaml'), LIMITED);
@@ -214,13 +223,13 @@ async function grantOn(server) {
   if (res.status !== 200) throw new Error(`granting failed: ${res.status} ${await res.text()}`);
 }
 
-async function load(server, bodyOf) {
+async function load(server, bodyOf, connections = 64) {
   let i = 0;
   const before = cpuMicros(server.child.pid);
   const result = await autocannon({
     url: `${server.url}/v1/actions`,
     method: 'POST',
-    connections: 64,
+    connections,
     duration: seconds,
     headers: { 'content-type': 'application/json' },
     requests: [
@@ -282,7 +291,25 @@ try {
   // Medians of the rounds: on a shared machine one round of a scenario can land on a burst of
   // other load, and a mean would carry it into the ratio.
   const runs = scenarios.map(() => []);
-  for (let round = 0; round < rounds; round++) {
+  // With --together: each scenario's rounds beside its baseline, as ratios (cpu and req/s).
+  const baseOf = (i) => i - (i % kinds.length) + scenarios[i].base;
+  const pairs = scenarios.map(() => []);
+  for (let round = 0; together && round < rounds; round++) {
+    for (let k = 0; k < scenarios.length; k++) {
+      const index = (k + round) % scenarios.length;
+      const base = baseOf(index);
+      if (base === index) continue;
+      const [r, b] = await Promise.all([
+        load(servers[index], scenarios[index].body, 32),
+        load(servers[base], scenarios[base].body, 32),
+      ]);
+      pairs[index].push({ cpu: r.cpu / b.cpu, rps: r.rps / b.rps, failed: r.failed + b.failed });
+      console.log(
+        `  round ${round + 1}  ${scenarios[index].name.padEnd(38)} beside ${scenarios[base].name}: cpu/req ${int(r.cpu ?? 0)} against ${int(b.cpu ?? 0)} µs (${pct(r.cpu / b.cpu)}), req/s ${pct(r.rps / b.rps)}   failed ${r.failed + b.failed}`,
+      );
+    }
+  }
+  for (let round = 0; !together && round < rounds; round++) {
     for (let k = 0; k < scenarios.length; k++) {
       const index = (k + round) % scenarios.length;
       const r = await load(servers[index], scenarios[index].body);
@@ -297,26 +324,40 @@ try {
     const mid = Math.floor(sorted.length / 2);
     return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   };
-  const rows = runs.map((r) => ({
-    rps: median(r.map((x) => x.rps)),
-    cpu: median(r.map((x) => x.cpu ?? 0)),
-    failed: r.reduce((n, x) => n + x.failed, 0),
-  }));
-  console.log(
-    `median of ${rounds} round(s) of ${seconds} s per scenario (ratios to the same build's baseline with the same agents):`,
-  );
-  scenarios.forEach((s, i) => {
-    const r = rows[i];
-    const base = rows[i - (i % kinds.length) + s.base];
-    // With --before: this build's CPU per request against the before build's, same scenario.
-    const vs =
-      before !== null && i >= kinds.length
-        ? `   after/before cpu ${((r.cpu / rows[i - kinds.length].cpu) * 100).toFixed(1)}%`
-        : '';
+  if (together) {
     console.log(
-      `submit  ${s.name.padEnd(38)} ${int(r.rps).padStart(6)} req/s (${((r.rps / base.rps) * 100).toFixed(1)}%)   cpu/req ${int(r.cpu).padStart(4)} µs (${((r.cpu / base.cpu) * 100).toFixed(1)}%)   failed ${r.failed}${vs}`,
+      `median of ${rounds} round(s) of ${seconds} s, each scenario loaded beside its baseline (32 + 32 connections):`,
     );
-  });
+    scenarios.forEach((s, i) => {
+      if (pairs[i].length === 0) return;
+      const cpus = pairs[i].map((x) => x.cpu);
+      console.log(
+        `submit  ${s.name.padEnd(38)} cpu/req ${pct(median(cpus))} of its baseline's (rounds ${cpus.map((x) => (x * 100).toFixed(0)).join(', ')}), req/s ${pct(median(pairs[i].map((x) => x.rps)))}   failed ${pairs[i].reduce((n, x) => n + x.failed, 0)}`,
+      );
+    });
+  }
+  if (!together) {
+    const rows = runs.map((r) => ({
+      rps: median(r.map((x) => x.rps)),
+      cpu: median(r.map((x) => x.cpu ?? 0)),
+      failed: r.reduce((n, x) => n + x.failed, 0),
+    }));
+    console.log(
+      `median of ${rounds} round(s) of ${seconds} s per scenario (ratios to the same build's baseline with the same agents):`,
+    );
+    scenarios.forEach((s, i) => {
+      const r = rows[i];
+      const base = rows[i - (i % kinds.length) + s.base];
+      // With --before: this build's CPU per request against the before build's, same scenario.
+      const vs =
+        before !== null && i >= kinds.length
+          ? `   after/before cpu ${((r.cpu / rows[i - kinds.length].cpu) * 100).toFixed(1)}%`
+          : '';
+      console.log(
+        `submit  ${s.name.padEnd(38)} ${int(r.rps).padStart(6)} req/s (${((r.rps / base.rps) * 100).toFixed(1)}%)   cpu/req ${int(r.cpu).padStart(4)} µs (${((r.cpu / base.cpu) * 100).toFixed(1)}%)   failed ${r.failed}${vs}`,
+      );
+    });
+  }
 } finally {
   for (const server of servers) await server.stop();
   rmSync(dir, { recursive: true, force: true });
