@@ -247,12 +247,12 @@ export class OutboxWorker {
     }
   }
 
-  /** Messages this worker holds: waiting, in flight, or attempted and not recorded yet. */
   /** Payload bytes (UTF-16) of the messages leased and waiting in memory (`faramesh_bounded_bytes`). */
   get heldBytes(): number {
     return this.claimedChars * 2;
   }
 
+  /** Messages this worker holds: waiting, in flight, or attempted and not recorded yet. */
   private held(): number {
     return this.claimed.length + this.inflight.size + this.finished.length;
   }
