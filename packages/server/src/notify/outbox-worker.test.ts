@@ -261,6 +261,8 @@ describe('outbox worker, messages its own process wrote', () => {
     const { receiver, plain, counts, worker: w } = await adopting(150);
     // Full: what is written now is left for a claim rather than leased and released again.
     expect(w.leaseFrom(new Date().toISOString())).toBeUndefined();
+    // What waits in memory is reported (faramesh_bounded_bytes{structure="outbox_waiting"}).
+    expect(w.heldBytes).toBeGreaterThan(0);
     await eventually(async () => (await plain.outbox!.list({ status: 'delivered', limit: 200 })).length === 150);
     // CLAIM_COUNT (128) held from memory; the 22 released were claimed (their attempt given back, then counted again).
     expect(counts.claimed).toBe(22);
@@ -268,6 +270,7 @@ describe('outbox worker, messages its own process wrote', () => {
     expect([...receiver.delivered().values()].every((count) => count === 1)).toBe(true);
     expect((await plain.outbox!.list({ limit: 200 })).every((m) => m.attempts === 1)).toBe(true);
     await eventually(() => w.leaseFrom(new Date().toISOString()) !== undefined);
+    expect(w.heldBytes).toBe(0);
   });
 
   it('holds no more payload text than a claim would: past 4 Mi characters the rest are released', async () => {
