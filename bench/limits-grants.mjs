@@ -292,11 +292,21 @@ try {
   // other load, and a mean would carry it into the ratio.
   const runs = scenarios.map(() => []);
   // With --together: each scenario's rounds beside its baseline, as ratios (cpu and req/s).
-  const baseOf = (i) => i - (i % kinds.length) + scenarios[i].base;
   const pairs = scenarios.map(() => []);
-  for (let round = 0; together && round < rounds; round++) {
+  // The index of the baseline whose ratios a scenario uses (within its build).
+  const baseOf = (i) => i - (i % kinds.length) + scenarios[i].base;
+  for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < scenarios.length; k++) {
       const index = (k + round) % scenarios.length;
+      const name = scenarios[index].name.padEnd(38);
+      if (!together) {
+        const r = await load(servers[index], scenarios[index].body);
+        runs[index].push(r);
+        console.log(
+          `  round ${round + 1}  ${name} ${int(r.rps).padStart(6)} req/s   cpu/req ${int(r.cpu ?? 0).padStart(4)} µs   failed ${r.failed}`,
+        );
+        continue;
+      }
       const base = baseOf(index);
       if (base === index) continue;
       const [r, b] = await Promise.all([
@@ -305,17 +315,7 @@ try {
       ]);
       pairs[index].push({ cpu: r.cpu / b.cpu, rps: r.rps / b.rps, failed: r.failed + b.failed });
       console.log(
-        `  round ${round + 1}  ${scenarios[index].name.padEnd(38)} beside ${scenarios[base].name}: cpu/req ${int(r.cpu ?? 0)} against ${int(b.cpu ?? 0)} µs (${pct(r.cpu / b.cpu)}), req/s ${pct(r.rps / b.rps)}   failed ${r.failed + b.failed}`,
-      );
-    }
-  }
-  for (let round = 0; !together && round < rounds; round++) {
-    for (let k = 0; k < scenarios.length; k++) {
-      const index = (k + round) % scenarios.length;
-      const r = await load(servers[index], scenarios[index].body);
-      runs[index].push(r);
-      console.log(
-        `  round ${round + 1}  ${scenarios[index].name.padEnd(38)} ${int(r.rps).padStart(6)} req/s   cpu/req ${int(r.cpu ?? 0).padStart(4)} µs   failed ${r.failed}`,
+        `  round ${round + 1}  ${name} beside ${scenarios[base].name}: cpu/req ${int(r.cpu ?? 0)} against ${int(b.cpu ?? 0)} µs (${pct(r.cpu / b.cpu)}), req/s ${pct(r.rps / b.rps)}   failed ${r.failed + b.failed}`,
       );
     }
   }
@@ -335,8 +335,7 @@ try {
         `submit  ${s.name.padEnd(38)} cpu/req ${pct(median(cpus))} of its baseline's (rounds ${cpus.map((x) => (x * 100).toFixed(0)).join(', ')}), req/s ${pct(median(pairs[i].map((x) => x.rps)))}   failed ${pairs[i].reduce((n, x) => n + x.failed, 0)}`,
       );
     });
-  }
-  if (!together) {
+  } else {
     const rows = runs.map((r) => ({
       rps: median(r.map((x) => x.rps)),
       cpu: median(r.map((x) => x.cpu ?? 0)),
@@ -347,7 +346,7 @@ try {
     );
     scenarios.forEach((s, i) => {
       const r = rows[i];
-      const base = rows[i - (i % kinds.length) + s.base];
+      const base = rows[baseOf(i)];
       // With --before: this build's CPU per request against the before build's, same scenario.
       const vs =
         before !== null && i >= kinds.length

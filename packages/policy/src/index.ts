@@ -46,7 +46,7 @@ export type { ConstraintKind, GrantScope, ParamConstraint, ScopeProblem, ScopeVa
 export { CONSTRAINT_KINDS, constraintKind, validateGrantScope } from './grant-scope.js';
 export type { LimitEvaluation, WindowUsage } from './limit-check.js';
 export { withWindowUsage } from './limit-check.js';
-export { LIMIT_KEY_CACHE_BYTES, limitKeyCacheBytes } from './limit-key.js';
+export { limitKeyCacheBytes } from './limit-key.js';
 export { limitReadsRedacted } from './limit-redaction.js';
 export type { LoadPolicyOptions, PolicyLoadResult } from './load-policy.js';
 export { loadPolicy } from './load-policy.js';

@@ -46,23 +46,21 @@ function remembered(scopeId: string, which: Which, text: string): string | null 
 
 function remember(scopeId: string, which: Which, text: string, key: string | null): void {
   // UTF-16 text plus the key and the entry's allowance; a limit's first entry also pays for its maps.
-  let bytes = text.length * 2 + ENTRY_BYTES;
-  let keys = young.get(scopeId);
-  if (keys === undefined) bytes += SCOPE_BYTES;
-  if (youngBytes + bytes > LIMIT_KEY_CACHE_BYTES / 2) {
+  const entry = text.length * 2 + ENTRY_BYTES;
+  if (youngBytes + entry + (young.has(scopeId) ? 0 : SCOPE_BYTES) > LIMIT_KEY_CACHE_BYTES / 2) {
     old = young;
     oldBytes = youngBytes;
     young = new Map();
     youngBytes = 0;
-    keys = undefined;
-    bytes = text.length * 2 + ENTRY_BYTES + SCOPE_BYTES;
   }
+  let keys = young.get(scopeId);
   if (keys === undefined) {
     keys = { byValue: new Map(), byText: new Map() };
     young.set(scopeId, keys);
+    youngBytes += SCOPE_BYTES;
   }
   keys[which].set(text, key);
-  youngBytes += bytes;
+  youngBytes += entry;
 }
 
 /** Bytes the key cache holds now by its own estimate (both generations), for tests and metrics. */

@@ -79,12 +79,16 @@ export function readWindow(sql: Sql, recent: RecentUsage, key: string, since: st
       indexedStart(sql, recent, key, since, (rows[0] as CountedRow).at).total;
     return { key, used: newest.running - start, newest_at: newest.at, newest_running: newest.running };
   }
+  // A remembered start (the usual case) allocates nothing here; otherwise limit_usage is read.
   const remembered = recent.starts.totalAt(key, since);
-  let { total, newest } =
-    remembered === undefined ? indexedStart(sql, recent, key, since, null) : { total: remembered, newest: undefined };
+  const start = remembered === undefined ? indexedStart(sql, recent, key, since, null) : null;
   // The newest row: the last one read after the start when they were all read, otherwise a seek.
-  if (newest === undefined) newest = (sql(NEWEST).get(key) as CountedRow | undefined) ?? null;
+  const newest =
+    start !== null && start.newest !== undefined
+      ? start.newest
+      : ((sql(NEWEST).get(key) as CountedRow | undefined) ?? null);
   if (newest === null) return { key, used: 0, newest_at: null, newest_running: 0 };
+  const total = start?.total ?? remembered ?? 0;
   return { key, used: newest.running - total, newest_at: newest.at, newest_running: newest.running };
 }
 
