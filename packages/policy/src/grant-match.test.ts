@@ -150,6 +150,13 @@ describe('matchGrantScope: url_host', () => {
     expect(covers(s, { url: ' https://api.example.com/' })).toBe(false);
     expect(covers(s, { url: 42 })).toBe(false);
   });
+
+  it('does not cover a URL on the host with whitespace, a backslash or a control character anywhere', () => {
+    for (const tail of ['a\tb', 'a b', 'a\\b', 'a\u0085b', 'a\u007fb', 'a\u0000b', 'a\u00a0b', 'a\u2028b']) {
+      expect(covers(s, { url: `https://api.example.com/${tail}` })).toBe(false);
+    }
+    expect(covers(s, { url: 'https://api.example.com/a-b' })).toBe(true);
+  });
 });
 
 describe('matchGrantScope: at_most', () => {

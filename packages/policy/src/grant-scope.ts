@@ -46,6 +46,9 @@ const MAX_NAME_CHARS = 256;
 const SCOPE_KEYS = new Set(['tool', 'operation', 'agent_id', 'agent_pattern', 'params']);
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** What a URL written plainly never holds: whitespace, a backslash or a control character (one scan). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
+const NOT_PLAIN_URL = /[\s\\\u0000-\u001f\u007f-\u009f]/;
 const HOST = /^[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -242,7 +245,7 @@ function equalsConstraint(value: unknown, where: string, problem: Report): Param
  * Null for anything else.
  */
 export function hostOfUrl(text: string): string | null {
-  if (text.length > MAX_PATH_CHARS || /[\s\\]/.test(text) || CONTROL.test(text)) return null;
+  if (text.length > MAX_PATH_CHARS || NOT_PLAIN_URL.test(text)) return null;
   const plain = plainUrlHost(text);
   if (plain !== undefined) return plain;
   let url: URL;

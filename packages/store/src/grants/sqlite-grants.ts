@@ -8,9 +8,12 @@ type Sql = (text: string) => Database.Statement;
 
 const COLUMNS = GRANT_COLUMNS.join(', ');
 const INSERT = `INSERT INTO grants (${COLUMNS}) VALUES (${GRANT_COLUMNS.map((c) => `@${c}`).join(', ')})`;
-const LIVE = 'revoked_at IS NULL AND expires_at > @at AND (max_uses IS NULL OR uses < max_uses)';
+/** A grant still usable at the instant `at` names (a parameter). */
+const liveAt = (at: string) => `revoked_at IS NULL AND expires_at > ${at} AND (max_uses IS NULL OR uses < max_uses)`;
+const LIVE = liveAt('@at');
 // One conditional UPDATE: the condition and the count are one statement inside the write's transaction.
-const USE = `UPDATE grants SET uses = uses + 1, last_used_at = @at WHERE id = @id AND ${LIVE}`;
+// Positional parameters: it runs on every granted call, and binding an object by names cost ~0.6 µs more.
+const USE = `UPDATE grants SET uses = uses + 1, last_used_at = ? WHERE id = ? AND ${liveAt('?')}`;
 const REVOKE = `UPDATE grants SET revoked_at = @at, revoked_by = @by, revoke_reason = @reason
   WHERE id = @id AND revoked_at IS NULL`;
 const RECORD_EXPIRY = `UPDATE grants SET expiry_recorded_at = @at
@@ -18,7 +21,7 @@ const RECORD_EXPIRY = `UPDATE grants SET expiry_recorded_at = @at
 
 /** Counts one use inside the open write transaction, or throws `grant_unavailable` (the write then rolls back). */
 export function useSqliteGrant(sql: Sql, use: GrantUse): void {
-  if (sql(USE).run({ id: use.id, at: use.at }).changes !== 1) {
+  if (sql(USE).run(use.at, use.id, use.at).changes !== 1) {
     throw new StoreError('grant_unavailable', `grant ${use.id} is revoked, expired, used up or unknown`);
   }
 }
