@@ -1,6 +1,7 @@
 // What rate/budget limits and standing grants cost, same run, against the same calls without them:
 //
 //   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N] [--before DIR] [--together]
+//                                [--today DIR]
 //     (after `npm run build`)
 //
 // 1. Evaluation (in process): a decision of an allow rule (baseline); the same rule with a `limit:`
@@ -23,13 +24,18 @@
 //    alternating rounds, and prints each build's ratios to its own baseline and after/before.
 //    --together loads each scenario at the same time as its baseline (32 connections each), so
 //    both see the same moments of a shared host, and prints the ratio of every such round.
+//    --today DIR (implies --together): DIR is "today's" build, the checkout before limits and grants
+//    existed (09c8568). Each scenario of this build is loaded beside today's build answering the
+//    same calls with the plain policy, and the evaluation cases run on today's engine too (its
+//    plain decision is the baseline of every ratio).
 // 1b. Evaluation on the shipped policy (policies/default.yaml), in alternating rounds: http get
 //    with and without a limit on its rule, shell run (sent to approval) without a grant and covered
 //    by one, and a mix; ratios to "today", the same calls on the policy without limit or grant.
 // Figures are the medians of the rounds; ratios are to the baseline of the same rounds.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import {
   evaluate,
@@ -51,8 +57,15 @@ const seconds = flag('--seconds', smoke ? 0.5 : 5);
 const rounds = flag('--rounds', smoke ? 1 : 3);
 const beforeAt = process.argv.indexOf('--before');
 const before = beforeAt > 0 ? process.argv[beforeAt + 1] : null;
-const together = process.argv.includes('--together');
+const todayAt = process.argv.indexOf('--today');
+const today = todayAt > 0 ? process.argv[todayAt + 1] : null;
+if (today !== null && before !== null) throw new Error('--today and --before compare with different builds: give one');
+const together = process.argv.includes('--together') || today !== null;
 const EVAL_SECONDS = smoke ? 0.05 : 1.5;
+// Today's engine (--today): its plain decisions are the baseline of the evaluation ratios.
+const todayEngine =
+  today === null ? null : await import(pathToFileURL(join(resolve(today), 'packages/policy/dist/index.js')).href);
+const engineToday = todayEngine ?? { evaluate, loadPolicy };
 
 const RULES = `rules:
   - name: reads
@@ -107,8 +120,15 @@ const decideLimited = (action) => {
   const verdict = evaluate(limitedPolicy.policy, action);
   return verdict.limit === null ? covered(limitedPolicy.policy, action) : withWindowUsage(verdict, 10);
 };
+const todayPlain = engineToday.loadPolicy(RULES, 'plain.yaml');
+if (!todayPlain.ok) throw new Error("today's engine should load the plain policy");
 const evalCases = [
-  ['baseline (allow rule)', (a) => evaluate(plainPolicy.policy, a), inputs(get)],
+  [
+    today === null ? 'baseline (allow rule)' : "today's engine (allow rule)",
+    (a) => engineToday.evaluate(todayPlain.policy, a),
+    inputs(get),
+  ],
+  ...(today === null ? [] : [['baseline (allow rule)', (a) => evaluate(plainPolicy.policy, a), inputs(get)]]),
   ['limit (as a submission)', (a) => withWindowUsage(evaluate(limitedPolicy.policy, a), 10), inputs(get)],
   ['grant (decision + coverage)', (a) => covered(plainPolicy.policy, a), inputs(post)],
   ['both (alternating)', decideLimited, inputs(mixed)],
@@ -135,7 +155,7 @@ const SHIPPED = readFileSync(new URL('../policies/default.yaml', import.meta.url
 const GET_RULE = '    description: "Allow HTTP GET requests"\n';
 const SHIPPED_LIMITED = SHIPPED.replace(GET_RULE, `${GET_RULE}${LIMIT}`);
 if (SHIPPED_LIMITED === SHIPPED) throw new Error('could not add the limit to the shipped policy');
-const shippedPlain = loadPolicy(SHIPPED, 'default.yaml');
+const shippedPlain = engineToday.loadPolicy(SHIPPED, 'default.yaml');
 const shippedLimited = loadPolicy(SHIPPED_LIMITED, 'default-limited.yaml');
 const shellScope = validateGrantScope({
   tool: 'shell',
@@ -153,8 +173,9 @@ const shell = (i) => ({
   params: { cmd: 'ls -la /tmp' },
 });
 const shippedMixed = (i) => (i % 2 === 0 ? get(i) : shell(i));
-// Today: the policy's decision alone (the shell call then waits for a human).
-const decideToday = (action) => evaluate(shippedPlain.policy, action);
+// Today: the policy's decision alone (the shell call then waits for a human), on today's engine
+// with --today.
+const decideToday = (action) => engineToday.evaluate(shippedPlain.policy, action);
 // With limits and grants: the limited rule decided again with its usage; a call sent to approval
 // checked against the live grant, which covers it.
 const decideWith = (action) => {
@@ -194,7 +215,7 @@ for (let i = 0; i < shippedCases.length; i += 2) {
 // ---------------------------------------------------------------------------------------------
 header(
   together
-    ? 'Limits and grants: POST /v1/actions, SQLite FULL, each scenario beside its baseline (32 + 32 connections)'
+    ? `Limits and grants: POST /v1/actions, SQLite FULL, each scenario beside ${today === null ? 'its baseline' : "today's build (09c8568-era, plain policy)"} (32 + 32 connections)`
     : 'Limits and grants: POST /v1/actions, SQLite FULL, 64 connections, alternating rounds',
 );
 const pct = (ratio) => `${(ratio * 100).toFixed(1)}%`;
@@ -246,13 +267,19 @@ async function load(server, bodyOf, connections = 64) {
   return { rps: result.requests.total / seconds, cpu, failed: result.non2xx + result.errors + result.timeouts };
 }
 
+// Today's build runs only the plain policy (it knows neither limits nor grants).
 const builds =
-  before === null
-    ? [{ tag: '', from: undefined }]
-    : [
-        { tag: 'before ', from: before },
+  today !== null
+    ? [
+        { tag: "today's ", from: today, only: ['baseline', 'baseline (64 agents)'] },
         { tag: '', from: undefined },
-      ];
+      ]
+    : before === null
+      ? [{ tag: '', from: undefined }]
+      : [
+          { tag: 'before ', from: before },
+          { tag: '', from: undefined },
+        ];
 const kinds = [
   { name: 'baseline', policy: 'plain.yaml', grant: false, body: get, expect: 'rule_allow' },
   { name: 'limit', policy: 'limited.yaml', grant: false, body: get, expect: 'rule_allow' },
@@ -268,10 +295,18 @@ const kinds = [
     expect: 'rule_require_approval',
   },
 ];
-// Every kind on every build; `base` is the index (within its build) of the baseline its ratios use.
-const scenarios = builds.flatMap(({ tag, from }) =>
-  kinds.map((kind) => Object.assign({}, kind, { name: `${tag}${kind.name}`, from, base: kind.base ?? 0 })),
+// Every kind on every build (today's: its baselines); `base` is the index in `scenarios` of the
+// baseline its ratios use: its own build's, or with --today today's baseline for the same agents.
+const scenarios = builds.flatMap(({ tag, from, only }, b) =>
+  kinds
+    .filter((kind) => only === undefined || only.includes(kind.name))
+    .map((kind) => Object.assign({}, kind, { name: `${tag}${kind.name}`, from, build: b, kindBase: kind.base ?? 0 })),
 );
+for (const s of scenarios) {
+  const baseName = kinds[s.kindBase].name;
+  const baseBuild = today !== null ? 0 : s.build;
+  s.base = scenarios.findIndex((x) => x.build === baseBuild && x.name === `${builds[baseBuild].tag}${baseName}`);
+}
 const servers = [];
 try {
   for (const s of scenarios) {
@@ -293,8 +328,7 @@ try {
   const runs = scenarios.map(() => []);
   // With --together: each scenario's rounds beside its baseline, as ratios (cpu and req/s).
   const pairs = scenarios.map(() => []);
-  // The index of the baseline whose ratios a scenario uses (within its build).
-  const baseOf = (i) => i - (i % kinds.length) + scenarios[i].base;
+  const baseOf = (i) => scenarios[i].base;
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < scenarios.length; k++) {
       const index = (k + round) % scenarios.length;
@@ -332,7 +366,7 @@ try {
       if (pairs[i].length === 0) return;
       const cpus = pairs[i].map((x) => x.cpu);
       console.log(
-        `submit  ${s.name.padEnd(38)} cpu/req ${pct(median(cpus))} of its baseline's (rounds ${cpus.map((x) => (x * 100).toFixed(0)).join(', ')}), req/s ${pct(median(pairs[i].map((x) => x.rps)))}   failed ${pairs[i].reduce((n, x) => n + x.failed, 0)}`,
+        `submit  ${s.name.padEnd(38)} cpu/req ${pct(median(cpus))} of ${scenarios[baseOf(i)].name}'s (rounds ${cpus.map((x) => (x * 100).toFixed(0)).join(', ')}), req/s ${pct(median(pairs[i].map((x) => x.rps)))}   failed ${pairs[i].reduce((n, x) => n + x.failed, 0)}`,
       );
     });
   } else {
