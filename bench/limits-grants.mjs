@@ -1,12 +1,14 @@
 // What rate/budget limits and standing grants cost, same run, against the same calls without them:
 //
 //   node bench/limits-grants.mjs [--smoke] [--seconds N] [--rounds N] [--before DIR] [--together]
-//                                [--today DIR]
+//                                [--today DIR] [--eval-only]
 //     (after `npm run build`)
 //
 // 1. Evaluation (in process): a decision of an allow rule (baseline); the same rule with a `limit:`
 //    as a submission decides it (evaluate, then withWindowUsage with the window's usage); a
 //    require_approval rule's decision plus the coverage check of a live grant (grantCovers); both.
+//    Each case times 500,000 decisions in a tight loop (a clock read per call would cost more than
+//    a bare decision), the cases alternating for 7 rounds; calls come through JSON, as a server's do.
 // 2. POST /v1/actions on SQLite FULL, one server per scenario, 64 connections, in alternating rounds
 //    (each round runs every scenario once, in a rotated order): req/s and the server's CPU per
 //    request (user + system, /proc). Every call of every scenario ends `allowed`:
@@ -46,7 +48,7 @@ import {
 } from '../packages/policy/dist/index.js';
 import { header } from './lib/machine.mjs';
 import { cpuMicros, startFaramesh } from './lib/servers.mjs';
-import { int, measure, num } from './lib/stats.mjs';
+import { int, median, nsPerCall, num } from './lib/stats.mjs';
 
 const smoke = process.argv.includes('--smoke');
 const flag = (name, fallback) => {
@@ -61,7 +63,9 @@ const todayAt = process.argv.indexOf('--today');
 const today = todayAt > 0 ? process.argv[todayAt + 1] : null;
 if (today !== null && before !== null) throw new Error('--today and --before compare with different builds: give one');
 const together = process.argv.includes('--together') || today !== null;
-const EVAL_SECONDS = smoke ? 0.05 : 1.5;
+// Decisions per case and round, and rounds (alternating): ~0.1-0.5 s per case and round here.
+const EVAL_CALLS = smoke ? 20_000 : 500_000;
+const EVAL_ROUNDS = smoke ? 1 : 7;
 // Today's engine (--today): its plain decisions are the baseline of the evaluation ratios.
 const todayEngine =
   today === null ? null : await import(pathToFileURL(join(resolve(today), 'packages/policy/dist/index.js')).href);
@@ -109,7 +113,39 @@ const terms = {
   high_risk: false,
   creators: [{ name: 'bench', groups: [], may_grant_high_risk: false }],
 };
-const inputs = (of) => Array.from({ length: 2000 }, (_, i) => ({ ...of(i), context: {} }));
+// Through JSON, as a server gets them: flat strings (a template literal's result is a rope, which
+// char-by-char reads such as a URL's host cost several times more).
+const inputs = (of) => JSON.parse(JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ ...of(i), context: {} }))));
+/**
+ * Median ns per decision of each case over alternating rounds (every case once per round, in turn),
+ * after a round that only warms them up (the JIT).
+ */
+function alternating(cases, rounds) {
+  const runs = cases.map(() => []);
+  for (let round = -1; round < rounds; round++) {
+    cases.forEach(({ decide, actions }, i) => {
+      const ns = nsPerCall(decide, actions, EVAL_CALLS);
+      if (round >= 0) runs[i].push(ns);
+    });
+  }
+  return runs.map((r) => ({ ns: median(r), rounds: r }));
+}
+/**
+ * Runs the cases in alternating rounds and prints each one's figures against its `base` case (the
+ * same calls without limit or grant): the ratio of the medians, and per round of that round's pair.
+ */
+function printAlternating(cases) {
+  const runs = alternating(cases, EVAL_ROUNDS);
+  cases.forEach(({ label, base: b }, i) => {
+    const run = runs[i];
+    const base = runs[b];
+    const perRound = run.rounds.map((ns, r) => (((base.rounds[r] ?? ns) / ns) * 100).toFixed(0)).join(', ');
+    console.log(
+      `eval  ${label.padEnd(34)} ${num(run.ns).padStart(6)} ns/decision  ${int(1e9 / run.ns).padStart(10)}/s` +
+        (b === i ? '' : `   ${((base.ns / run.ns) * 100).toFixed(1)}% of ${cases[b].label}'s (rounds ${perRound})`),
+    );
+  });
+}
 const covered = (policy, action) => {
   const verdict = evaluate(policy, action);
   const coverage = grantCovers(terms, { action, verdict, submitter: null, submitter_may_decide: false }, 0);
@@ -122,29 +158,35 @@ const decideLimited = (action) => {
 };
 const todayPlain = engineToday.loadPolicy(RULES, 'plain.yaml');
 if (!todayPlain.ok) throw new Error("today's engine should load the plain policy");
+// The baselines: the same calls decided without limit or grant (on today's engine with --today),
+// an allowed get, a post sent to approval (what a grant stands in for), and the two alternating.
+const baseTag = today === null ? '' : "today's ";
+const plainDecide = (a) => engineToday.evaluate(todayPlain.policy, a);
 const evalCases = [
-  [
-    today === null ? 'baseline (allow rule)' : "today's engine (allow rule)",
-    (a) => engineToday.evaluate(todayPlain.policy, a),
-    inputs(get),
-  ],
-  ...(today === null ? [] : [['baseline (allow rule)', (a) => evaluate(plainPolicy.policy, a), inputs(get)]]),
-  ['limit (as a submission)', (a) => withWindowUsage(evaluate(limitedPolicy.policy, a), 10), inputs(get)],
-  ['grant (decision + coverage)', (a) => covered(plainPolicy.policy, a), inputs(post)],
-  ['both (alternating)', decideLimited, inputs(mixed)],
+  { label: `${baseTag}allow rule`, decide: plainDecide, actions: inputs(get), base: 0 },
+  { label: `${baseTag}approval rule`, decide: plainDecide, actions: inputs(post), base: 1 },
+  { label: `${baseTag}allow/approval alternating`, decide: plainDecide, actions: inputs(mixed), base: 2 },
+  ...(today === null
+    ? []
+    : [
+        { label: 'allow rule', decide: (a) => evaluate(plainPolicy.policy, a), actions: inputs(get), base: 0 },
+        { label: 'approval rule', decide: (a) => evaluate(plainPolicy.policy, a), actions: inputs(post), base: 1 },
+      ]),
+  {
+    label: 'limit (as a submission)',
+    decide: (a) => withWindowUsage(evaluate(limitedPolicy.policy, a), 10),
+    actions: inputs(get),
+    base: 0,
+  },
+  {
+    label: 'grant (decision + coverage)',
+    decide: (a) => covered(plainPolicy.policy, a),
+    actions: inputs(post),
+    base: 1,
+  },
+  { label: 'both (alternating)', decide: decideLimited, actions: inputs(mixed), base: 2 },
 ];
-const evalRows = [];
-for (const [label, decide, actions] of evalCases) {
-  const stats = measure(decide, actions, EVAL_SECONDS);
-  evalRows.push({ label, stats });
-}
-const evalBase = evalRows[0].stats;
-for (const { label, stats } of evalRows) {
-  console.log(
-    `eval  ${label.padEnd(28)} p50 ${num(stats.p50).padStart(6)} µs  p99 ${num(stats.p99).padStart(6)} µs  ${int(stats.perSecond).padStart(10)}/s` +
-      `   +${num(Math.max(0, stats.p50 - evalBase.p50))} µs p50, ${((stats.perSecond / evalBase.perSecond) * 100).toFixed(1)}% of the baseline's decisions/s`,
-  );
-}
+printAlternating(evalCases);
 
 // ---------------------------------------------------------------------------------------------
 // The same on the shipped policy (policies/default.yaml: http get allowed, shell sent to approval,
@@ -185,34 +227,19 @@ const decideWith = (action) => {
   if (!coverage.covered) throw new Error(`the grant should cover ${JSON.stringify(action)}: ${coverage.why}`);
   return coverage;
 };
-const shippedCases = [
-  ['http get, today', decideToday, inputs(get)],
-  ['http get, limited', decideWith, inputs(get)],
-  ['shell run, today (approval)', decideToday, inputs(shell)],
-  ['shell run, granted', decideWith, inputs(shell)],
-  ['mixed, today', decideToday, inputs(shippedMixed)],
-  ['mixed, limited + granted', decideWith, inputs(shippedMixed)],
-];
 // Alternating rounds (today, with, today, with …), medians: the pairs share the machine's moments.
-const shippedRuns = shippedCases.map(() => []);
-for (let round = 0; round < 3; round++) {
-  shippedCases.forEach(([, decide, actions], i) => {
-    shippedRuns[i].push(measure(decide, actions, EVAL_SECONDS / 3));
-  });
-}
-const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-for (let i = 0; i < shippedCases.length; i += 2) {
-  for (const k of [i, i + 1]) {
-    const p50 = medianOf(shippedRuns[k].map((s) => s.p50));
-    const perSecond = medianOf(shippedRuns[k].map((s) => s.perSecond));
-    const todayPerSecond = medianOf(shippedRuns[i].map((s) => s.perSecond));
-    console.log(
-      `eval  ${shippedCases[k][0].padEnd(28)} p50 ${num(p50).padStart(6)} µs  ${int(perSecond).padStart(10)}/s   ${((perSecond / todayPerSecond) * 100).toFixed(1)}% of today's decisions/s`,
-    );
-  }
-}
+printAlternating([
+  { label: 'http get, today', decide: decideToday, actions: inputs(get), base: 0 },
+  { label: 'http get, limited', decide: decideWith, actions: inputs(get), base: 0 },
+  { label: 'shell run, today (approval)', decide: decideToday, actions: inputs(shell), base: 2 },
+  { label: 'shell run, granted', decide: decideWith, actions: inputs(shell), base: 2 },
+  { label: 'mixed, today', decide: decideToday, actions: inputs(shippedMixed), base: 4 },
+  { label: 'mixed, limited + granted', decide: decideWith, actions: inputs(shippedMixed), base: 4 },
+]);
 
 // ---------------------------------------------------------------------------------------------
+// --eval-only: the in-process sections alone (nothing below has started a server yet).
+if (process.argv.includes('--eval-only')) process.exit(0);
 header(
   together
     ? `Limits and grants: POST /v1/actions, SQLite FULL, each scenario beside ${today === null ? 'its baseline' : "today's build (09c8568-era, plain policy)"} (32 + 32 connections)`
@@ -353,14 +380,9 @@ try {
       );
     }
   }
-  const median = (values) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
   if (together) {
     console.log(
-      `median of ${rounds} round(s) of ${seconds} s, each scenario loaded beside its baseline (32 + 32 connections):`,
+      `median of ${rounds} round(s) of ${seconds} s, each scenario loaded beside ${today === null ? 'its baseline' : "today's build"} (32 + 32 connections):`,
     );
     scenarios.forEach((s, i) => {
       if (pairs[i].length === 0) return;
