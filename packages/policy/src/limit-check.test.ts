@@ -85,6 +85,22 @@ describe('policy diff', () => {
   });
 });
 
+describe('a budget already spent', () => {
+  it('takes no amount, however small, and still takes nothing', () => {
+    const budget = loadPolicy(
+      'rules:\n  - { match: { tool: stripe }, allow: true, limit: { sum: amount, max: 1000, per: 1h }, over_limit: deny }\n',
+      'p.yaml',
+    );
+    if (!budget.ok) throw new Error(JSON.stringify(budget.diagnostics));
+    const decide = (amount: number, used: number) =>
+      withWindowUsage(evaluate(budget.policy, { ...refund, params: { amount } }), used).decision;
+    // 1000 + 1e-14 is 1000 in doubles: without its own check it would fit.
+    expect(decide(1e-14, 1000)).toBe('deny');
+    expect(decide(0, 1000)).toBe('allow');
+    expect(decide(1e-14, 999)).toBe('allow');
+  });
+});
+
 describe('withWindowUsage', () => {
   it('decides exactly as evaluate does with the usage given as data', () => {
     const limited = loadPolicy(

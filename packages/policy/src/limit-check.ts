@@ -114,7 +114,9 @@ function limitEvaluation(
     key,
     amount,
     used,
-    reached: key === '' || amount === null || used + amount > limit.max,
+    // A budget already spent takes nothing more: an amount too small to move `used` in doubles
+    // (1000 + 1e-14 is 1000) is over it too.
+    reached: key === '' || amount === null || used + amount > limit.max || (amount > 0 && used >= limit.max),
   };
 }
 

@@ -1,7 +1,7 @@
 import { evaluate, loadPolicy } from '@faramesh/policy';
 import type { NewEvent } from '@faramesh/store';
 import { describe, expect, it } from 'vitest';
-import { limitGate, type SubmissionWrite, windowStart } from './limit-gate.js';
+import { countedAmount, limitGate, type SubmissionWrite, windowStart } from './limit-gate.js';
 
 const POLICY = `rules:
   - match: { tool: http }
@@ -83,5 +83,23 @@ describe('windowStart', () => {
       '2031-01-01T11:00:00.001Z',
       '2031-01-01T11:00:00.000Z',
     ]);
+  });
+});
+
+describe('countedAmount', () => {
+  const check = (amount: number | null, max: number) =>
+    ({ amount, max }) as Parameters<typeof countedAmount>[0];
+
+  it('counts an amount within the budget as it is, and one beyond it as just more than the budget', () => {
+    expect(countedAmount(check(1, 3))).toBe(1);
+    expect(countedAmount(check(99.5, 100))).toBe(99.5);
+    expect(countedAmount(check(101, 100))).toBe(101);
+    expect(countedAmount(check(1e300, 100))).toBe(101);
+    expect(countedAmount(check(5, 0.5))).toBe(1.5);
+  });
+
+  it('counts nothing for no limit or an unreadable amount', () => {
+    expect(countedAmount(null)).toBe(0);
+    expect(countedAmount(check(null, 100))).toBe(0);
   });
 });

@@ -26,7 +26,7 @@ export function limitGate(
     since: windowStart(atMs, check),
     decide(used) {
       const decided = withWindowUsage(verdict, used);
-      const amount = decided.limit?.amount ?? 0;
+      const amount = countedAmount(decided.limit);
       // The common case: the usage changes nothing but the usage the ledger records. The action
       // `written` for `verdict` is kept as it is (the store then reuses what it checked of it);
       // only the decision event's `meta.limit` is new. Its notifications are kept too: their
@@ -39,6 +39,18 @@ export function limitGate(
       return Object.assign(write(decided), { amount });
     },
   };
+}
+
+/**
+ * What the action adds to its bucket once it counts: its amount, but never more than `max + 1`.
+ * More than the whole budget already fills every window it is in, so no decision changes; counted
+ * in full, an approved amount such as 1e300 would swallow every later amount in the bucket's
+ * running totals (doubles: 1e300 + 60 is 1e300), and the budget would never count again. The
+ * decision event records the amount as asked.
+ */
+export function countedAmount(check: LimitEvaluation | null): number {
+  if (check === null || check.amount === null) return 0;
+  return Math.min(check.amount, check.max + 1);
 }
 
 function sameOutcome(a: Evaluation, b: Evaluation): boolean {

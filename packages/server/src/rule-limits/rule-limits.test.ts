@@ -23,6 +23,10 @@ rules:
     match: { tool: search }
     allow: true
     limit: { count: 7, per: 1h }
+  - name: card
+    match: { tool: card, op: charge }
+    allow: true
+    limit: { sum: amount, max: 100, per: 1h }
   - match: { tool: "*" }
     deny: true
 `;
@@ -139,6 +143,33 @@ describe('budget limits on submissions (SQLite)', () => {
     for (const bad of [-1, 'ten', null, '1e3']) {
       expect(await payout(bad)).toMatchObject({ status: 'denied', reason_code: 'limit_reached' });
     }
+  });
+});
+
+describe('an approved amount beyond the budget (SQLite)', () => {
+  it('fills the windows it is in and never stops the budget from counting after them', async () => {
+    const app = await start();
+    const charge = (amount: unknown) => submit(app, { tool: 'card', operation: 'charge', params: { amount } });
+    const huge = await charge(1e300);
+    expect(huge).toMatchObject({ status: 'pending_approval', reason_code: 'limit_reached' });
+    const approved = await app.app.inject({
+      method: 'POST',
+      url: `/v1/actions/${huge.id}/approval`,
+      payload: { token: huge.approval_token, approve: true },
+    });
+    expect(approved.json().status).toBe('approved');
+    // Within its window even a cent is over the budget.
+    expect(await charge(0.01)).toMatchObject({ status: 'pending_approval', reason_code: 'limit_reached' });
+    // An hour later it has left the window, and the budget counts again: in doubles 1e300 + 60 is
+    // 1e300, so had it counted in full every later charge would have been free.
+    clock += 61 * 60_000;
+    expect((await charge(60)).status).toBe('allowed');
+    expect(await charge(60)).toMatchObject({
+      status: 'pending_approval',
+      reason: 'limit sum(amount) 100 per 1h reached: 60 used, this call 60',
+    });
+    expect((await charge(40)).status).toBe('allowed');
+    expect((await charge(1e-14)).status).toBe('pending_approval');
   });
 });
 
