@@ -83,6 +83,34 @@ describe('matchGrantScope: command', () => {
     expect(covers(absolute, { cmd: '/tmp/usr/bin/rm -f /tmp/x' })).toBe(false);
   });
 
+  it('does not cover the granted command fed other input, nor with its descriptors pointed elsewhere', () => {
+    const ssh = scope({ cmd: { command: 'ssh deploy@build1' } });
+    expect(covers(ssh, { cmd: 'ssh deploy@build1' })).toBe(true);
+    for (const cmd of [
+      "ssh deploy@build1 <<< 'rm -rf ~/'",
+      "ssh deploy@build1 <<'EOF'\nrm -rf ~/\nEOF\n",
+      'ssh deploy@build1 <<EOF\nrm -rf ~/\nEOF\n',
+      'ssh deploy@build1 <<-EOF\n\trm -rf ~/\n\tEOF\n',
+      'ssh deploy@build1 <<< "$PAYLOAD"',
+      'ssh deploy@build1 < /tmp/evil.sql',
+    ]) {
+      expect(covers(ssh, { cmd }), cmd).toBe(false);
+    }
+    for (const tail of ['2>&1', '>&2', '3>&1', '2>&-', '>&-', '<&0', '0<&-']) {
+      expect(covers(s, { cmd: `ls -la /tmp ${tail}` }), tail).toBe(false);
+    }
+  });
+
+  it('covers a granted here-string or here-document with exactly the same text', () => {
+    const psql = scope({ cmd: { command: "psql -d prod <<< 'select 1'" } });
+    expect(covers(psql, { cmd: 'psql -d prod <<< "select 1"' })).toBe(true);
+    expect(covers(psql, { cmd: "psql -d prod <<< 'drop table users'" })).toBe(false);
+    expect(covers(psql, { cmd: 'psql -d prod' })).toBe(false);
+    const doc = scope({ cmd: { command: "psql -d prod <<'SQL'\nselect 1;\nSQL\n" } });
+    expect(covers(doc, { cmd: "psql -d prod <<'END'\nselect 1;\nEND\n" })).toBe(true);
+    expect(covers(doc, { cmd: "psql -d prod <<'SQL'\nselect 1; drop table users;\nSQL\n" })).toBe(false);
+  });
+
   it('does not cover what the analysis cannot resolve, nor a non-string', () => {
     expect(covers(s, { cmd: '$(echo ls) -la /tmp' })).toBe(false);
     expect(covers(s, { cmd: ['ls', '-la', '/tmp'] })).toBe(false);

@@ -156,7 +156,10 @@ function commandCheck(expected: string): (value: unknown) => string | null {
 // same analysis object again: its shape is worked out once, and dropped with the analysis.
 const shapes = new WeakMap<ShellAnalysis, string>();
 
-/** What a command line would run, as comparable text: commands, arguments, assignments, redirections. */
+/**
+ * What a command line would run, as comparable text: commands, arguments, assignments,
+ * redirections, and what here-documents and here-strings feed them and where descriptors point.
+ */
 function shape(analysis: ShellAnalysis): string {
   let known = shapes.get(analysis);
   if (known === undefined) {
@@ -170,6 +173,7 @@ function shapeText(analysis: ShellAnalysis): string {
   return canonicalJson({
     commands: analysis.commands,
     redirects: analysis.redirects,
+    streams: analysis.streams,
     assignments: analysis.assignments,
   });
 }

@@ -8,6 +8,13 @@ export interface ShellAnalysis {
   readonly commands: readonly ShellCommand[];
   /** Every redirection to or from a file. */
   readonly redirects: readonly ShellRedirect[];
+  /**
+   * Every other redirection, as written, in order: here-documents with the text they feed
+   * (`<< …`, `(dynamic)` and the source when expanded at run time), here-strings (`<<< …`), and
+   * descriptor duplications and closes (`2>&1`, `>&-`). What a command reads or where its output
+   * goes changes with them, so a standing grant's command compares them too.
+   */
+  readonly streams: readonly string[];
   /** Names of variables the line assigns (`X=1 cmd`, `X=1`, `export X=1`, `for X in`). */
   readonly assignments: readonly string[];
   /** False when something could not be resolved; `problems` says what. */
@@ -30,6 +37,7 @@ export function analyzeShell(text: string): ShellAnalysis {
   const analysis: ShellAnalysis = {
     commands: walker.entries.flatMap((entry) => (entry.command === null ? [] : [entry.command])),
     redirects: walker.redirects,
+    streams: walker.streams,
     assignments: walker.assignments,
     complete: walker.complete,
     problems: walker.problems,
@@ -48,6 +56,7 @@ export function combineAnalyses(parts: readonly ShellAnalysis[]): ShellAnalysis 
   return {
     commands: parts.flatMap((p) => p.commands),
     redirects: parts.flatMap((p) => p.redirects),
+    streams: parts.flatMap((p) => p.streams),
     assignments: parts.flatMap((p) => p.assignments),
     complete: parts.every((p) => p.complete),
     problems: parts.flatMap((p) => p.problems),
@@ -65,6 +74,7 @@ function estimateBytes(text: string, analysis: ShellAnalysis): number {
     for (const assignment of command.assignments) bytes += 24 + 2 * assignment.length;
   }
   for (const redirect of analysis.redirects) bytes += 80 + 2 * (redirect.target.length + redirect.operator.length);
+  for (const stream of analysis.streams) bytes += 24 + 2 * stream.length;
   for (const problem of analysis.problems) bytes += 24 + 2 * problem.length;
   for (const assignment of analysis.assignments) bytes += 24 + 2 * assignment.length;
   return bytes;

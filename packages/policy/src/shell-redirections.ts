@@ -17,6 +17,8 @@ export interface RedirectResult {
 /** What reading a redirection needs from the walk: words, nested scripts, and where to record. */
 export interface RedirectWalker {
   readonly redirects: ShellRedirect[];
+  /** Redirections that aren't files, as written (ShellAnalysis.streams). */
+  readonly streams: string[];
   word(node: ShellNode, scope: Scope, depth: number): ShellWord;
   expression(node: ShellNode, scope: Scope, depth: number): void;
   script(text: string, scope: Scope): void;
@@ -41,15 +43,23 @@ export function readRedirect(
   if (node.type === 'herestring_redirect') {
     const word = words[0] ?? literal('');
     rendered.push(`<<< ${word.text}`);
+    walker.streams.push(`${descriptor}<<< ${word.dynamic ? '(dynamic) ' : ''}${word.text}`);
     return { extra: words.slice(1), stdin: word.dynamic ? { kind: 'dynamic' } : { kind: 'text', text: word.text } };
   }
   const target = words[0];
-  if (target === undefined) return { extra: [], stdin: null };
+  if (target === undefined) {
+    // A close with no word after it (`2>&-`, `<&-`: one operator to the grammar).
+    if (operator !== '') walker.streams.push(operator);
+    return { extra: [], stdin: null };
+  }
   rendered.push(`${operator} ${target.text}`);
   // The grammar attaches words after a redirection's target to it; bash passes them as arguments.
   const extra = words.slice(1);
   const op = operatorNode?.text ?? '';
-  if ((op === '>&' || op === '<&') && FD_TARGET.test(target.text)) return { extra, stdin: null };
+  if ((op === '>&' || op === '<&') && FD_TARGET.test(target.text)) {
+    walker.streams.push(`${operator}${target.text}`);
+    return { extra, stdin: null };
+  }
   const writes = WRITE_OPERATORS.has(op) || op === '>&';
   walker.redirects.push({ operator, target: target.text, writes, dynamic: target.dynamic });
   const readsStdin = (op === '<' || op === '<&') && (descriptor === '' || descriptor === '0');
@@ -85,7 +95,12 @@ function hereDoc(
     }
     let text = quoted ? body.text : unescapeHereDoc(body.text);
     if (operator === '<<-') text = text.replace(/^\t+/gm, '');
-    stdin = expands || backquoted.length > 0 ? { kind: 'dynamic' } : { kind: 'text', text };
+    const dynamic = expands || backquoted.length > 0;
+    stdin = dynamic ? { kind: 'dynamic' } : { kind: 'text', text };
+    // What it feeds the command: its text, or (expanded at run time) its source.
+    walker.streams.push(`${operator} ${dynamic ? `(dynamic) ${body.text}` : text}`);
+  } else {
+    walker.streams.push(`${operator} ${start}`);
   }
   // The grammar hangs the rest of the here-document's line on it: arguments of the command,
   // more redirections, and statements after it (`cat <<EOF | sh`, `cat <<EOF && rm x`).

@@ -20,6 +20,7 @@ export class ShellWalker implements RedirectWalker {
   /** One entry per command (and per bare assignment or redirection), in order, with its rendering. */
   readonly entries: { command: ShellCommand | null; text: string }[] = [];
   readonly redirects: ShellRedirect[] = [];
+  readonly streams: string[] = [];
   readonly assignments: string[] = [];
   readonly problems: string[] = [];
   complete = true;

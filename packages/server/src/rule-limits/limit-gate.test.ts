@@ -87,8 +87,7 @@ describe('windowStart', () => {
 });
 
 describe('countedAmount', () => {
-  const check = (amount: number | null, max: number) =>
-    ({ amount, max }) as Parameters<typeof countedAmount>[0];
+  const check = (amount: number | null, max: number) => ({ amount, max }) as Parameters<typeof countedAmount>[0];
 
   it('counts an amount within the budget as it is, and one beyond it as just more than the budget', () => {
     expect(countedAmount(check(1, 3))).toBe(1);
