@@ -68,7 +68,10 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: AppContext): void
     },
     async (request): Promise<ApiToken> => {
       assertAdmin(request);
-      return ctx.tokens.revoke(request.params.ref, request.principal.name);
+      const token = await ctx.tokens.revoke(request.params.ref, request.principal.name);
+      // What the person endorsed with it no longer stands: the live grants they helped make go too.
+      await ctx.grants.revokeMadeBy(token.name, `the token of ${token.name} was revoked`, request.principal);
+      return token;
     },
   );
 }

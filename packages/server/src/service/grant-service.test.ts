@@ -60,6 +60,33 @@ async function start(env: Record<string, string> = {}) {
 }
 
 describe('standing grants on the server', () => {
+  it('revokes the grants a person made when an admin revokes their token, and never outlives that token', async () => {
+    const h = await start();
+    const made = await h.call('carol', 'POST', '/v1/tokens', { name: 'frank', role: 'approver', expires_in: '3h' });
+    expect(made.statusCode).toBe(201);
+    const frank = made.json().secret as string;
+    const asFrank = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      h.server.app.inject({ method, url, headers: { authorization: `Bearer ${frank}` }, ...(payload && { payload }) });
+
+    const first = await h.submit('bot', LS);
+    const approved = await asFrank('POST', `/v1/actions/${first.id}/approval`, {
+      token: first.approval_token,
+      approve: true,
+      grant: { scope: lsScope(), ttl: '8h' },
+    });
+    expect(approved.statusCode).toBe(200);
+    const [grant] = (await h.call('alice', 'GET', '/v1/grants')).json().items;
+    // Asked for 8 hours; frank's token ends in 3, and the grant with it.
+    expect(grant).toMatchObject({ created_by: [{ name: 'frank' }], expires_at: '2030-01-01T03:00:00.000Z' });
+    expect((await h.submitRaw(LS)).json()).toMatchObject({ status: 'allowed', grant_id: grant.id });
+
+    expect((await h.call('carol', 'POST', '/v1/tokens/frank/revoke', {})).statusCode).toBe(200);
+    const revoked = (await h.call('alice', 'GET', `/v1/grants/${grant.id}`)).json();
+    expect(revoked).toMatchObject({ state: 'revoked', revoked_by: 'carol', revoke_reason: 'the token of frank was revoked' });
+    expect((await h.submitRaw(LS)).json()).toMatchObject({ status: 'pending_approval', reason_code: 'rule_require_approval' });
+    expect(await h.eventTypes(first.id)).toEqual(['created', 'decision_made', 'approved', 'grant_created', 'grant_revoked']);
+  });
+
   it('allows calls like the approved one with reason_code grant, the grant id and a recorded use', async () => {
     const h = await start();
     const first = await h.submit('bot', LS);

@@ -90,6 +90,7 @@ export class GrantService {
         groups: [...principal.groups],
         may_grant_high_risk: mayGrantHighRisk,
       },
+      until: principal.token?.expiresAt ?? null,
     };
     return endorsement as unknown as JsonObject;
   }
@@ -135,7 +136,10 @@ export class GrantService {
       high_risk: asked.high_risk,
       creators: endorsements.map((e) => ({ ...e.by }) as JsonObject),
       created_at: at,
-      expires_at: new Date(Date.parse(at) + ttl * 1000).toISOString(),
+      // Never past the credential of any approver who made it: what they endorsed ends with it.
+      expires_at: new Date(
+        Math.min(Date.parse(at) + ttl * 1000, ...endorsements.flatMap((e) => (e.until === null ? [] : [Date.parse(e.until)]))),
+      ).toISOString(),
       max_uses: limits.length === 0 ? null : Math.min(...limits),
     };
     const meta: JsonObject = {
@@ -209,6 +213,30 @@ export class GrantService {
     }
     if (grant.revoked_at === null) throw new ApiError('version_conflict', 'the grant changed concurrently; try again');
     return grant;
+  }
+
+  /**
+   * Revokes every live grant `name` helped make, as `principal` (an admin revoking their token):
+   * what someone endorsed stops standing when their credential does. The ids revoked.
+   */
+  async revokeMadeBy(name: string, reason: string, principal: Principal): Promise<string[]> {
+    const revoked: string[] = [];
+    const page = 200;
+    let after: string | undefined;
+    for (;;) {
+      const live = await this.deps.store.grants.list({
+        limit: page,
+        live_at: this.deps.now().toISOString(),
+        ...(after !== undefined && { after }),
+      });
+      for (const grant of live) {
+        if (!grant.creators.some((creator) => creator.name === name)) continue;
+        await this.revoke(grant.id, reason, principal);
+        revoked.push(grant.id);
+      }
+      if (live.length < page) return revoked;
+      after = live[live.length - 1]?.id;
+    }
   }
 
   /** Records the expiry of every grant whose time ran out (once each, whichever replica sweeps first). */

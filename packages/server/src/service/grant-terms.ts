@@ -14,6 +14,8 @@ export interface GrantEndorsement {
   max_uses: number | null;
   high_risk: boolean;
   by: GrantCreator & { role: string };
+  /** When the credential the approver used expires (a database token's expiry); null: it doesn't. */
+  until: string | null;
 }
 
 /** A stored creator list as the coverage rules read it; null when any entry can't be read. */
@@ -49,11 +51,13 @@ export function readEndorsement(raw: unknown): GrantEndorsement | null {
   const uses = value.max_uses;
   if (!scope.ok || by === null || typeof ttl !== 'number' || !(uses === null || typeof uses === 'number')) return null;
   const role = (value.by as JsonObject).role;
+  const until = typeof value.until === 'string' && !Number.isNaN(Date.parse(value.until)) ? value.until : null;
   return {
     scope: scope.scope,
     ttl_seconds: ttl,
     max_uses: uses,
     high_risk: value.high_risk === true,
     by: { ...(by[0] as GrantCreator), role: typeof role === 'string' ? role : 'approver' },
+    until,
   };
 }
