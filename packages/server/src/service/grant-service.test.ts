@@ -82,9 +82,22 @@ describe('standing grants on the server', () => {
 
     expect((await h.call('carol', 'POST', '/v1/tokens/frank/revoke', {})).statusCode).toBe(200);
     const revoked = (await h.call('alice', 'GET', `/v1/grants/${grant.id}`)).json();
-    expect(revoked).toMatchObject({ state: 'revoked', revoked_by: 'carol', revoke_reason: 'the token of frank was revoked' });
-    expect((await h.submitRaw(LS)).json()).toMatchObject({ status: 'pending_approval', reason_code: 'rule_require_approval' });
-    expect(await h.eventTypes(first.id)).toEqual(['created', 'decision_made', 'approved', 'grant_created', 'grant_revoked']);
+    expect(revoked).toMatchObject({
+      state: 'revoked',
+      revoked_by: 'carol',
+      revoke_reason: 'the token of frank was revoked',
+    });
+    expect((await h.submitRaw(LS)).json()).toMatchObject({
+      status: 'pending_approval',
+      reason_code: 'rule_require_approval',
+    });
+    expect(await h.eventTypes(first.id)).toEqual([
+      'created',
+      'decision_made',
+      'approved',
+      'grant_created',
+      'grant_revoked',
+    ]);
   });
 
   it('allows calls like the approved one with reason_code grant, the grant id and a recorded use', async () => {

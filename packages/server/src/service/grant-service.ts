@@ -138,7 +138,10 @@ export class GrantService {
       created_at: at,
       // Never past the credential of any approver who made it: what they endorsed ends with it.
       expires_at: new Date(
-        Math.min(Date.parse(at) + ttl * 1000, ...endorsements.flatMap((e) => (e.until === null ? [] : [Date.parse(e.until)]))),
+        Math.min(
+          Date.parse(at) + ttl * 1000,
+          ...endorsements.flatMap((e) => (e.until === null ? [] : [Date.parse(e.until)])),
+        ),
       ).toISOString(),
       max_uses: limits.length === 0 ? null : Math.min(...limits),
     };
