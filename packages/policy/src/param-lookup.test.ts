@@ -51,4 +51,11 @@ describe('lookupPath', () => {
     expect(lookupPath({}, ['__proto__'])).toEqual({ found: false });
     expect(lookupPath({ a: null }, ['a', 'b'])).toEqual({ found: false });
   });
+
+  it("never reads an array's length or a non-index name as a value the agent sent", () => {
+    expect(lookupPath({ s: [1, 2] }, ['s', 'length'])).toEqual({ found: false });
+    expect(lookupPath({ s: [1, 2] }, ['s', '01'])).toEqual({ found: false });
+    expect(lookupPath({ s: [1, 2] }, ['s', '1'])).toEqual({ found: true, value: 2 });
+    expect(lookupPath({ s: { length: 3 } }, ['s', 'length'])).toEqual({ found: true, value: 3 });
+  });
 });

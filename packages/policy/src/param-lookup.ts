@@ -3,16 +3,21 @@ export type Lookup = { found: true; value: unknown } | { found: false };
 
 const ABSENT: Lookup = { found: false };
 
+/** An array index as JSON paths write it: `0`, `12`, never `01`, `-1` or `length`. */
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
 /**
  * Follows a dotted path (`customer.tier`, `items.0.sku`) through own properties of objects and
  * indexes of arrays. Own properties only, so `__proto__` or `constructor` never resolve to
- * something the agent didn't send.
+ * something the agent didn't send; in an array only an index does (an array's own `length` is not
+ * a value the agent sent either).
  */
 export function lookupPath(root: unknown, segments: readonly string[]): Lookup {
   let current: unknown = root;
   for (const segment of segments) {
     if (typeof current !== 'object' || current === null) return ABSENT;
     if (!Object.hasOwn(current, segment)) return ABSENT;
+    if (Array.isArray(current) && !INDEX.test(segment)) return ABSENT;
     current = (current as Record<string, unknown>)[segment];
   }
   return { found: true, value: current };

@@ -37,11 +37,13 @@ export function readRedactPaths(yaml: YamlSource, entry: Entry | undefined, path
       return;
     }
     const value = (item as { value: string }).value;
-    if (seen.has(value)) {
+    // Keys match regardless of case (redaction.ts), so `params.x` and `params.X` are one path.
+    const folded = value.toLowerCase();
+    if (seen.has(folded)) {
       yaml.error(item, itemPath, 'duplicate_redact_path', `"${value}" is already in this \`redact\` list`);
       return;
     }
-    seen.add(value);
+    seen.add(folded);
     paths.push(value);
   });
   if (yaml.diagnostics.slice(before).some((d) => d.severity === 'error')) return null;

@@ -237,7 +237,9 @@ function byProblem(field: string): string | null {
   if (BY_FIELDS.includes(field)) return null;
   for (const root of ['params.', 'context.']) {
     if (field.startsWith(root)) {
-      return validPath(field.slice(root.length)) ? null : `${JSON.stringify(field)} has an empty path segment`;
+      return validPath(field.slice(root.length))
+        ? null
+        : `${JSON.stringify(field)} has an empty or __proto__ path segment (no request can hold it)`;
     }
   }
   const suggestion = closestKey(field, BY_FIELDS);
@@ -245,6 +247,7 @@ function byProblem(field: string): string | null {
   return `unknown by field ${JSON.stringify(field)}; ${hint}by takes agent_id, tool, operation, principal, params.<path> or context.<path>`;
 }
 
+/** A dotted path a request can hold: no empty segment, and no `__proto__` (request bodies with that key are refused). */
 function validPath(path: string): boolean {
-  return path !== '' && path.split('.').every((segment) => segment !== '');
+  return path !== '' && path.split('.').every((segment) => segment !== '' && segment !== '__proto__');
 }

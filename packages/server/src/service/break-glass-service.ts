@@ -44,7 +44,8 @@ export class BreakGlassService {
   private async breakOnce(initial: ActionRecord, body: BreakGlassRequest, principal: Principal) {
     const { actions } = this.deps;
     const verdict = mayBreakGlass(actorOf(principal), initial.submitted_by, body.reason);
-    refuseUnless(verdict);
+    // The same details as an ordinary approval's refusal (docs/api.md): who submitted it.
+    refuseUnless(verdict, { submitted_by: initial.submitted_by });
     const record = await actions.expireIfDue(initial);
     if (record.status === 'expired') throw approvalExpiredError(record);
     const next = actions.assertMove(record, 'approve');
@@ -138,8 +139,11 @@ function actorOf(principal: Principal): BreakGlassActor {
   return { name: principal.name, role: principal.role, shared: principal.shared === true };
 }
 
-/** Throws the contract error of a refusal; `details` go with `review_already_acknowledged`. */
+/** Codes whose refusals carry `details` (docs/api.md): the others have none. */
+const WITH_DETAILS = new Set(['review_already_acknowledged', 'self_approval_forbidden']);
+
+/** Throws the contract error of a refusal, with `details` for the codes that document them. */
 function refuseUnless(verdict: BreakGlassVerdict, details: JsonObject | null = null): void {
   if (verdict.ok) return;
-  throw new ApiError(verdict.code, verdict.message, verdict.code === 'review_already_acknowledged' ? details : null);
+  throw new ApiError(verdict.code, verdict.message, WITH_DETAILS.has(verdict.code) ? details : null);
 }

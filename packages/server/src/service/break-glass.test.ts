@@ -107,6 +107,7 @@ describe('break-glass: an admin approves past the approvers and quorum, with a r
     const own = await submit('carol', { agent_id: 'ops', tool: 'stripe', operation: 'refund', params: { amount: 9 } });
     const response = await breakGlass('carol', own);
     expect([response.statusCode, response.json().error.code]).toEqual([403, 'self_approval_forbidden']);
+    expect(response.json().error.details).toEqual({ submitted_by: 'carol' });
   });
 
   it('only breaks glass on a pending action, and not after its window closed', async () => {

@@ -284,6 +284,10 @@ describe('standing grants on the server', () => {
     expect((await h.eventTypes(first.id)).at(-1)).toBe('grant_expired');
     const [grant] = (await h.call('alice', 'GET', '/v1/grants?state=all')).json().items;
     expect(grant.state).toBe('expired');
+    // Revoking it now changes nothing: it stays expired, and the ledger gets no revocation.
+    const revoke = await h.call('alice', 'POST', `/v1/grants/${grant.id}/revoke`, { reason: 'late' });
+    expect(revoke.json()).toMatchObject({ state: 'expired', revoked_at: null });
+    expect((await h.eventTypes(first.id)).at(-1)).toBe('grant_expired');
   });
 
   it('covers high-risk calls only with an explicit high_risk grant from someone who may make one', async () => {

@@ -201,6 +201,8 @@ export class GrantService {
   async revoke(id: string, reason: string | null, principal: Principal): Promise<GrantRecord> {
     this.assertMay(principal, 'grant:revoke', 'revoke grants');
     let grant = await this.get(id, principal);
+    // An expired grant covers nothing already: revoking it changes nothing (its state stays expired).
+    if (grant.revoked_at === null && grant.expires_at <= this.deps.now().toISOString()) return grant;
     // Each lost attempt means the grant's action changed meanwhile (or someone else revoked it first).
     for (let attempt = 1; grant.revoked_at === null && attempt <= MAX_ATTEMPTS; attempt++) {
       const at = this.deps.now().toISOString();

@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +41,18 @@ describe('policy file swap', () => {
     expect(readFileSync(file, 'utf8')).toBe('version: next\nrules: []\n');
     expect(statSync(file).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir)).toEqual(['policy.yaml']);
+  });
+
+  it('writes through a symbolic link: the file it points to gets the text and the link stays a link', async () => {
+    const { dir, file } = policyFile('rules: []\n');
+    mkdirSync(join(dir, 'live'));
+    const link = join(dir, 'live', 'policy.yaml');
+    symlinkSync(file, link);
+    await swapPolicyFile(link, sha('rules: []\n'), 'version: next\nrules: []\n');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('version: next\nrules: []\n');
+    expect(readdirSync(join(dir, 'live'))).toEqual(['policy.yaml']);
+    expect(readdirSync(dir).sort()).toEqual(['live', 'policy.yaml']);
   });
 
   it('refuses a file edited since it was loaded, and leaves it alone', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../http/api-error.js';
 
@@ -44,8 +44,13 @@ async function writableMode(file: string): Promise<number> {
   }
 }
 
-/** Writes `text` over `file` by rename (used for the swap and to put the previous text back). */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+/**
+ * Writes `text` over `file` by rename (used for the swap and to put the previous text back). A
+ * symbolic link is written through: the file it points to is replaced and the link stays (a rename
+ * over the link itself would leave its target, which a deployment may edit, stale and unread).
+ */
+export async function writeAtomically(link: string, text: string): Promise<void> {
+  const file = await realpath(link).catch(() => link);
   const directory = dirname(file);
   const mode = await writableMode(file);
   const temporary = join(directory, `.${basename(file)}.${randomUUID()}.tmp`);

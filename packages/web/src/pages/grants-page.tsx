@@ -131,12 +131,23 @@ export function GrantsPage() {
   );
 }
 
-/** `shell run by bot: cmd same command "ls -la /tmp"`. */
+/** How each kind of constraint reads after its param's name: `path: under /srv/data`. */
+const CONSTRAINT_WORDS: Readonly<Record<string, string>> = {
+  command: 'same command',
+  path_under: 'under',
+  url_host: 'on host',
+  at_most: 'at most',
+  equals: 'exactly',
+};
+
+/** `shell run by bot: cmd: same command ls -la /tmp`, `files read by bot: path: under /srv/data`. */
 function scopeText(scope: Record<string, unknown>): string {
   const agent = typeof scope.agent_id === 'string' ? scope.agent_id : String(scope.agent_pattern ?? '?');
   const params = Object.entries((scope.params ?? {}) as Record<string, Record<string, unknown>>).map(([key, c]) => {
     const [kind, value] = Object.entries(c)[0] ?? ['?', null];
-    return `${key} ${kind.replace('_', ' ')} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    if (kind === 'any') return `${key}: anything`;
+    const words = CONSTRAINT_WORDS[kind] ?? kind;
+    return `${key}: ${words} ${typeof value === 'string' ? value : JSON.stringify(value)}`;
   });
   return `${String(scope.tool)} ${String(scope.operation)} by ${agent}${params.length > 0 ? `: ${params.join('; ')}` : ''}`;
 }
