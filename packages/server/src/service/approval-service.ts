@@ -101,7 +101,19 @@ export class ApprovalService {
       outcome.outcome === 'approved'
         ? (this.deps.grants?.onApproved(record, approval, outcome.status.approvals, endorsement, at) ?? null)
         : null;
-    const events = [actions.event(outcome.outcome, meta)];
+    // Earlier approvers asked for a grant the last one didn't: approved without it, and said so.
+    const unmade =
+      outcome.outcome === 'approved' && endorsement === null
+        ? (this.deps.grants?.askedWithoutGrant(approval, outcome.status.approvals) ?? [])
+        : [];
+    const events = [
+      actions.event(
+        outcome.outcome,
+        unmade.length === 0
+          ? meta
+          : { ...meta, grant_not_made: { asked_by: unmade, why: `${principal.name} approved without asking for it` } },
+      ),
+    ];
     if (grant !== null) events.push(actions.event('grant_created', grant.meta));
     const updated = await actions.commit(record, final, events, at, grant?.change);
     this.deps.metrics.decisionLatency.observe(

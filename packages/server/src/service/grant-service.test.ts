@@ -195,6 +195,21 @@ describe('standing grants on the server', () => {
     });
   });
 
+  it('approves without a grant when the last of a quorum asks for none, and records who had asked', async () => {
+    const h = await start();
+    const refund = { agent_id: 'bot', tool: 'stripe', operation: 'refund', params: { amount: 50 } };
+    const scope = { tool: 'stripe', operation: 'refund', agent_id: 'bot', params: { amount: { at_most: 100 } } };
+    const action = await h.submit('bot', refund);
+    expect((await h.approveWith('alice', action, { scope, ttl: '1h' })).json().status).toBe('pending_approval');
+    expect((await h.decide('bob', action)).json().status).toBe('approved');
+    expect((await h.call('alice', 'GET', '/v1/grants')).json().items).toEqual([]);
+    const events = (await h.call('alice', 'GET', `/v1/actions/${action.id}/events`)).json();
+    expect(events.at(-1)).toMatchObject({
+      event_type: 'approved',
+      meta: { grant_not_made: { asked_by: ['alice'], why: 'bob approved without asking for it' } },
+    });
+  });
+
   it('stops covering calls once a reloaded policy asks more approvals than the grant was made by', async () => {
     const h = await start();
     const first = await h.submit('bot', LS);

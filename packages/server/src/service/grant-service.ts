@@ -156,6 +156,20 @@ export class GrantService {
     return { change: { kind: 'create', grant }, meta };
   }
 
+  /**
+   * Who asked for a grant with an approval that counts when the approval completing the quorum asked
+   * for none: no grant is made (the last approver didn't endorse one), and the `approved` event says
+   * so instead of dropping their request silently. Empty when nobody asked.
+   */
+  askedWithoutGrant(state: ApprovalState, counted: readonly RecordedDecision[]): string[] {
+    return counted
+      .filter((approval) => {
+        const stored = state.decisions.find((d) => d.by === approval.by && d.approve);
+        return stored?.grant !== undefined && stored.grant !== null;
+      })
+      .map((approval) => approval.by);
+  }
+
   /** What the dashboard and CLI offer for "also allow calls like this one", and the longest it may last. */
   propose(record: ActionRecord, principal: Principal): GrantProposal {
     this.assertMay(principal, 'grant:read', 'read grants');
