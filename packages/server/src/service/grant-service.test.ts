@@ -103,7 +103,8 @@ describe('standing grants on the server', () => {
   it('allows calls like the approved one with reason_code grant, the grant id and a recorded use', async () => {
     const h = await start();
     const first = await h.submit('bot', LS);
-    const approved = await h.approveWith('alice', first, { scope: lsScope(), ttl: '2h', max_uses: 2 });
+    // Seconds as text are seconds: 7200 is the 2 hours below.
+    const approved = await h.approveWith('alice', first, { scope: lsScope(), ttl: '7200', max_uses: 2 });
     expect(approved.statusCode).toBe(200);
     expect(await h.eventTypes(first.id)).toEqual(['created', 'decision_made', 'approved', 'grant_created']);
     const [grant] = (await h.call('alice', 'GET', '/v1/grants')).json().items;
@@ -230,6 +231,8 @@ describe('standing grants on the server', () => {
     const cases: Array<[object, number, string]> = [
       [{ scope: lsScope(), ttl: '2h' }, 400, 'grant_ttl_too_long'],
       [{ scope: lsScope(), ttl: '-5m' }, 400, 'grant_invalid'],
+      [{ scope: lsScope(), ttl: '0' }, 400, 'grant_invalid'],
+      [{ scope: lsScope(), ttl: '3601' }, 400, 'grant_ttl_too_long'],
       [{ scope: lsScope(), ttl: 0 }, 400, 'validation_failed'],
       [{ scope: lsScope() }, 400, 'validation_failed'],
       [{ scope: { ...lsScope(), tool: 'shell*' }, ttl: '1h' }, 400, 'grant_invalid'],

@@ -336,6 +336,8 @@ export class GrantService {
   private ttlSeconds(ttl: string | number): number {
     let seconds: number;
     if (typeof ttl === 'number') seconds = ttl;
+    // Seconds written as text (`"28800"`) are seconds too; `"0"` is refused below like `0s`.
+    else if (/^\d{1,12}$/.test(ttl) && Number(ttl) > 0) seconds = Number(ttl);
     else {
       const parsed = parseDuration(ttl);
       if ('problem' in parsed) {
