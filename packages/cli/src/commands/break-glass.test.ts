@@ -72,6 +72,14 @@ describe('approve --break-glass, reviews and doctor', () => {
     expect(before.code).toBe(1);
     expect(before.stdout).toContain('✗ 1 break-glass approval(s) not reviewed yet');
     expect(before.stdout).toContain(`${action.id} stripe refund: broken by carol`);
+    // Without the database at hand, doctor asks the running server (as an approver).
+    const remote = await cli(['doctor', '--policy', join(dir, 'policy.yaml'), '--db', join(dir, 'elsewhere.db')], {
+      cwd: dir,
+      env: env('alice'),
+    });
+    expect(remote.code).toBe(1);
+    expect(remote.stdout).toContain('✗ 1 break-glass approval(s) not reviewed yet');
+    expect(remote.stdout).toContain(`${action.id} stripe refund: broken by carol`);
 
     const self = await cli(['reviews', 'ack', short], { env: env('carol') });
     expect([self.code, self.stderr.trim().split('\n').length]).toEqual([1, 1]);

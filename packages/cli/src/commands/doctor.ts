@@ -11,7 +11,12 @@ import { dashboardDir } from '../package-assets.js';
 import { channelsCheck } from './doctor-channels.js';
 import { ledgerCheck } from './doctor-ledger.js';
 import { redactionCheck } from './doctor-redaction.js';
-import { breakGlassReviewsCheck, openBreakGlassReviews } from './doctor-reviews.js';
+import {
+  breakGlassReviewsCheck,
+  type OpenReview,
+  openBreakGlassReviews,
+  serverBreakGlassReviews,
+} from './doctor-reviews.js';
 import { countDatabaseTokens, databaseTokensCheck } from './doctor-tokens.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -39,6 +44,7 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
   if (options.policy !== undefined) flags.policyFile = options.policy;
   if (options.db !== undefined) flags.dbPath = options.db;
   let config: Awaited<ReturnType<typeof server.loadServerConfig>> | null = null;
+  let localReviews: OpenReview[] | null = null;
   try {
     config = await server.loadServerConfig({
       ...flags,
@@ -73,11 +79,20 @@ export async function doctor(ctx: Context, options: { policy?: string; db?: stri
     checks.push(authCheck(config.tokens, databaseTokens?.total ?? 0));
     const tokens = databaseTokensCheck(databaseTokens);
     if (tokens !== null) checks.push(tokens);
-    const reviews = breakGlassReviewsCheck(await openBreakGlassReviews(config));
+    localReviews = await openBreakGlassReviews(config);
+    const reviews = breakGlassReviewsCheck(localReviews);
     if (reviews !== null) checks.push(reviews);
     checks.push(uiCheck(ctx, config.uiDir));
   }
-  checks.push(await serverCheck(ctx));
+  const reachable = await serverCheck(ctx);
+  checks.push(reachable);
+  // No database here to say (the server runs elsewhere, or on PostgreSQL without its URL): ask it.
+  if (localReviews === null && reachable.status === 'ok') {
+    const reviews = breakGlassReviewsCheck(
+      await serverBreakGlassReviews(() => clientOf(ctx).listReviews({ status: 'open' })),
+    );
+    if (reviews !== null) checks.push(reviews);
+  }
 
   const failed = checks.some((c) => c.status === 'fail');
   if (ctx.json) {
@@ -268,15 +283,21 @@ function uiCheck(ctx: Context, uiDir: string | null): Check {
   };
 }
 
-async function serverCheck(ctx: Context): Promise<Check> {
+/** A client of the configured server that gives up quickly (doctor reports, it doesn't wait). */
+function clientOf(ctx: Context): FarameshClient {
   const { baseUrl, token } = ctx.connection;
-  const client = new FarameshClient({
+  return new FarameshClient({
     baseUrl,
     token,
     timeoutMs: 3000,
     retries: 0,
     ...(ctx.io.fetch ? { fetch: ctx.io.fetch } : {}),
   });
+}
+
+async function serverCheck(ctx: Context): Promise<Check> {
+  const { baseUrl } = ctx.connection;
+  const client = clientOf(ctx);
   try {
     await client.health();
   } catch {
