@@ -120,11 +120,13 @@ function pathsText(read: PathsRead): string {
   return parts.join('; ');
 }
 
-// `Limit of #1: limit 20 per 1h by agent_id — 20 used, this call 1 → over the limit: require_approval`.
+// `Limit of #1: limit 20 per 1h by agent_id — 20 used in its window now, this call 1 → over the limit
+// now: require_approval`. "Now": the usage is the window's at this moment (an explained action that
+// counts is in it itself), so the verdict is about a call like it made now, not the decision taken.
 function limitLine(limit: LimitTrace, c: Colours): string {
   const call = limit.amount === null ? `this call's ${limit.sum} is unreadable` : `this call ${limit.amount}`;
   const verdict = limit.reached
-    ? `${c.yellow('over the limit')}: ${paintDecision(c, limit.over_limit)}`
-    : c.green('within the limit');
-  return `Limit of ${ruleNumber(limit.rule)}: ${safeText(limit.text)} — ${limit.used} used, ${safeText(call)} → ${verdict}`;
+    ? `${c.yellow('over the limit now')}: ${paintDecision(c, limit.over_limit)}`
+    : c.green('within the limit now');
+  return `Limit of ${ruleNumber(limit.rule)}: ${safeText(limit.text)} — ${limit.used} used in its window now, ${safeText(call)} → ${verdict}`;
 }

@@ -92,13 +92,13 @@ describe('PolicyTrace', () => {
     };
     const over = render(<PolicyTrace explanation={{ ...explanation, limit }} />);
     expect(over.container.querySelector('.limit-note')?.textContent).toBe(
-      'Limit of rule 2: limit 20 per 1h by agent_id — 20 used, this call 1: over the limit, so Require approval.',
+      'Limit of rule 2: limit 20 per 1h by agent_id — 20 used in its window now, this call 1: over the limit now, so Require approval.',
     );
     const within = render(
       <PolicyTrace explanation={{ ...explanation, limit: { ...limit, used: 3, reached: false } }} />,
     );
     expect(within.container.querySelector('.limit-note')?.textContent).toContain(
-      '3 used, this call 1: within the limit',
+      '3 used in its window now, this call 1: within the limit now',
     );
   });
 });

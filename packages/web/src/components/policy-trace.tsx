@@ -63,11 +63,11 @@ function LimitNote({ limit }: { limit: LimitTrace }) {
     limit.amount === null ? `this call's ${limit.sum ?? 'amount'} is unreadable` : `this call ${limit.amount}`;
   return (
     <p className="trace-note limit-note">
-      Limit of rule {limit.rule + 1}: <code>{limit.text}</code> — {limit.used} used, {call}:{' '}
+      Limit of rule {limit.rule + 1}: <code>{limit.text}</code> — {limit.used} used in its window now, {call}:{' '}
       {limit.reached ? (
-        <strong>over the limit, so {DECISION_LABELS[limit.over_limit] ?? limit.over_limit}</strong>
+        <strong>over the limit now, so {DECISION_LABELS[limit.over_limit] ?? limit.over_limit}</strong>
       ) : (
-        'within the limit'
+        'within the limit now'
       )}
       .
     </p>
