@@ -57,8 +57,12 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: what the shadow policy would have
   beforeAll(async () => {
     assertWebBuilt();
     const work = workDir();
-    writeFileSync(work.policy, ACTIVE);
-    server = await startServer({ dir: work.dir, env: { FARAMESH_UI_DIR: WEB_DIST } });
+    // The active policy redacts an API key the candidate doesn't: the page warns before promotion.
+    writeFileSync(work.policy, `redact: [params.api_key]\n${ACTIVE}`);
+    server = await startServer({
+      dir: work.dir,
+      env: { FARAMESH_UI_DIR: WEB_DIST, FARAMESH_REDACTION_KEY: 'k'.repeat(40) },
+    });
     const set = await api(server.url, '/v1/policy/shadow', { body: { policy: CANDIDATE } });
     expect(set.status).toBe(200);
     const agent = apiClient(server.url);
@@ -100,6 +104,9 @@ describe.skipIf(!HAS_CHROMIUM)('web dashboard: what the shadow policy would have
     const second = page.locator('[data-testid="shadow-transitions"] tr[data-from="require_approval"][data-to="deny"]');
     expect(await second.locator('td.count').textContent()).toBe('1');
     expect(await page.locator('[data-testid="shadow-rules"]').textContent()).toContain('#2 No shell at all');
+    expect(await page.locator('[data-testid="shadow-redaction-stops"]').textContent()).toBe(
+      'Promoting it would stop redacting params.api_key: those values would be stored in the clear from then on.',
+    );
 
     await page.getByRole('button', { name: 'hour', exact: true }).click();
     await page.waitForURL(/since=1h/);

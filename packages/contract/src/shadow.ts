@@ -37,6 +37,12 @@ export interface ShadowPolicyStatus {
   compare: 'decision' | 'rule';
   /** Why the last reload of the shadow file failed (the previous shadow policy stayed), or null. */
   last_error: { message: string; diagnostics: PolicyDiagnostic[]; at: string } | null;
+  /**
+   * What promoting it would change of redaction (`redact:` paths, top level or per rule, against the
+   * active policy's): values at paths that `stop` would be stored in the clear from then on. Null
+   * without a shadow policy.
+   */
+  redaction_change: { stops: string[]; starts: string[] } | null;
 }
 
 /** One old→new decision pair of a shadow report. */

@@ -53,7 +53,7 @@ export { loadPolicy } from './load-policy.js';
 export { PATH_KEYS } from './path-scan.js';
 export { REDACT_ROOTS } from './redact-paths.js';
 export type { RedactedRequest } from './redaction.js';
-export { pathsOverlap, redactionPaths, redactRequest } from './redaction.js';
+export { pathsOverlap, type RedactionChange, redactionChange, redactionPaths, redactRequest } from './redaction.js';
 export type { OverLimit, RuleLimit } from './rule-limit.js';
 export type { CaseResult } from './run-cases.js';
 export { runPolicyCases } from './run-cases.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pathsOverlap, redactRequest } from './redaction.js';
+import { loadPolicy } from './load-policy.js';
+import { pathsOverlap, redactionChange, redactRequest } from './redaction.js';
 
 const digest = (value: unknown) => `<${JSON.stringify(value)}>`;
 
@@ -82,5 +83,41 @@ describe('pathsOverlap', () => {
     expect(pathsOverlap('params.items.sku', 'params.items.0.sku')).toBe(true);
     expect(pathsOverlap('params.api_key', 'params.api_key_id')).toBe(false);
     expect(pathsOverlap('params.a', 'context.a')).toBe(false);
+  });
+});
+
+describe('redactionChange', () => {
+  const policy = (text: string) => {
+    const loaded = loadPolicy(text, 'p.yaml');
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    return loaded.policy;
+  };
+  const active = policy(`redact: [params.api_key]
+rules:
+  - match: { tool: http }
+    allow: true
+    redact: [context.Authorization]
+`);
+
+  it('says which paths a candidate would stop redacting and which it would start, top level or per rule', () => {
+    const candidate = policy(`redact: [params.password]
+rules:
+  - match: { tool: http }
+    allow: true
+`);
+    expect(redactionChange(active, candidate)).toEqual({
+      stops: ['params.api_key', 'context.Authorization'],
+      starts: ['params.password'],
+    });
+  });
+
+  it('finds no change when the same paths move between the top level and rules, whatever their case', () => {
+    const moved = policy(`redact: [context.authorization]
+rules:
+  - match: { tool: http }
+    allow: true
+    redact: [params.API_KEY]
+`);
+    expect(redactionChange(active, moved)).toEqual({ stops: [], starts: [] });
   });
 });

@@ -108,3 +108,33 @@ export function pathsOverlap(a: string, b: string): boolean {
   const longer = shorter === x ? y : x;
   return shorter.every((segment, index) => longer[index] === segment);
 }
+
+/** What a candidate policy would change of what is redacted, against the active one (paths as written). */
+export interface RedactionChange {
+  /** Paths the active policy redacts somewhere (top level or some rule) that the candidate redacts nowhere. */
+  stops: string[];
+  /** Paths the candidate redacts that the active policy redacts nowhere. */
+  starts: string[];
+}
+
+/**
+ * How redaction would change if `candidate` replaced `active` (a shadow policy promoted): a path that
+ * `stops` is stored in the clear from then on. Paths compare whatever their case, as they match.
+ */
+export function redactionChange(active: CompiledPolicy, candidate: CompiledPolicy): RedactionChange {
+  const before = everyRedactPath(active);
+  const after = everyRedactPath(candidate);
+  return {
+    stops: [...before].filter(([folded]) => !after.has(folded)).map(([, path]) => path),
+    starts: [...after].filter(([folded]) => !before.has(folded)).map(([, path]) => path),
+  };
+}
+
+/** Every path a policy redacts, top level and per rule, by its lower-case form. */
+function everyRedactPath(policy: CompiledPolicy): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const path of [...policy.redact, ...policy.rules.flatMap((rule) => rule.redact ?? [])]) {
+    if (!paths.has(path.toLowerCase())) paths.set(path.toLowerCase(), path);
+  }
+  return paths;
+}

@@ -103,6 +103,7 @@ export async function createServer(config: ServerConfig, options: CreateServerOp
       loadOptions,
       log,
       registry: metrics.registry,
+      activePolicy: () => policy.current(),
     });
     await store.migrate();
     // Before anything is digested: a key other than the one the database's digests were made with

@@ -66,3 +66,27 @@ describe('policy shadow', () => {
     expect(again.stderr).toContain('shadow_policy_not_set');
   });
 });
+
+describe('policy shadow and redaction', () => {
+  it('warns when the shadow policy would stop redacting a path the active one redacts', async () => {
+    const here = mkdtempSync(join(tmpdir(), 'faramesh-cli-shadow-redact-'));
+    writeFileSync(join(here, 'active.yaml'), `redact: [params.api_key]\n${ACTIVE}`);
+    writeFileSync(join(here, 'candidate.yaml'), CANDIDATE);
+    const server = await startServer({
+      policyFile: join(here, 'active.yaml'),
+      env: { FARAMESH_REDACTION_KEY: 'k'.repeat(40) },
+    });
+    try {
+      const set = await cli(['policy', 'shadow', 'set', 'candidate.yaml'], { env: server.env, cwd: here });
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stderr).toContain(
+        "params.api_key would be stored in the clear if promoted: the shadow policy doesn't list it under redact:",
+      );
+      const promoted = await cli(['policy', 'shadow', 'promote'], { env: server.env, cwd: here });
+      expect(promoted.code, promoted.stderr).toBe(0);
+      expect(promoted.stderr).toContain('params.api_key is no longer redacted');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -60,7 +60,16 @@ export async function shadowPromote(ctx: Context, options: { since?: string }): 
   ctx.out.line(`  Previous: ${safeText(promotion.previous_policy_hash)}`);
   ctx.out.line(`  Recorded: action ${safeText(promotion.action_id)} (with the report below)`);
   printReport(ctx, promotion.report);
+  // What the status said before promoting: those values are stored in the clear from now on.
+  printRedactionStops(ctx, status, 'is no longer redacted');
   return 0;
+}
+
+/** A warning per `redact:` path the shadow policy drops (`redaction_change.stops`), if any. */
+function printRedactionStops(ctx: Context, status: ShadowPolicyStatus, what: string): void {
+  for (const path of status.redaction_change?.stops ?? []) {
+    ctx.out.warn(`  ${safeText(path)} ${what}: the shadow policy doesn't list it under redact:`);
+  }
 }
 
 function printStatus(ctx: Context, status: ShadowPolicyStatus): void {
@@ -75,6 +84,7 @@ function printStatus(ctx: Context, status: ShadowPolicyStatus): void {
     ctx.out.line(`  Set:     ${safeText(status.set_at)}${status.set_by ? ` by ${safeText(status.set_by)}` : ''}`);
   }
   if (status.last_error !== null) ctx.out.warn(`  Last reload failed: ${safeText(status.last_error.message)}`);
+  printRedactionStops(ctx, status, 'would be stored in the clear if promoted');
 }
 
 function printReport(ctx: Context, report: ShadowReport): void {

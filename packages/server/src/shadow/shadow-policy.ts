@@ -6,6 +6,7 @@ import {
   evaluate,
   type LoadPolicyOptions,
   loadPolicy,
+  redactionChange,
 } from '@faramesh/policy';
 import type { ShadowDisagreementRecord, ShadowPolicyRecord, ShadowStore } from '@faramesh/store';
 import { Counter, type Registry } from 'prom-client';
@@ -24,6 +25,8 @@ export interface ShadowPolicyDeps {
   loadOptions: LoadPolicyOptions;
   log: { warn(message: string): void; info(message: string): void };
   registry: Registry;
+  /** The active policy now, which the shadow policy's redaction is compared with (`status`). */
+  activePolicy: () => CompiledPolicy;
 }
 
 interface Loaded {
@@ -106,6 +109,7 @@ export class ShadowPolicy {
       set_at: loaded?.setAt ?? null,
       compare: this.deps.config.compare,
       last_error: this.lastError,
+      redaction_change: loaded === null ? null : redactionChange(this.deps.activePolicy(), loaded.policy),
     };
   }
 

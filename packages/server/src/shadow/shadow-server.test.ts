@@ -16,6 +16,7 @@ import {
   setShadow,
   start,
   submit,
+  TOKENS,
 } from './shadow-server.test-support.js';
 
 afterEach(closeServers);
@@ -248,6 +249,31 @@ describe('shadow policy through the server (SQLite)', () => {
     expect((await get(server, `/v1/actions/${promoted.json().action_id}`)).json().params.shadow_source).toBe('file');
     // The file stays the shadow policy; it now agrees with the active one.
     expect((await get(server, '/v1/policy/shadow')).json()).toMatchObject({ active: true, source: 'file' });
+  });
+});
+
+describe('redaction a promotion would change', () => {
+  it("says which redact paths the shadow policy would stop (and start) redacting, against the active policy's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'faramesh-shadow-redact-'));
+    const server = await startTestServer({
+      store: createSqliteStore({ path: join(dir, 'a.db') }),
+      policy: 'redact: [params.api_key]\nrules:\n  - match: { tool: "*" }\n    allow: true\n',
+      env: { ...TOKENS, FARAMESH_REDACTION_KEY: 'k'.repeat(40) },
+    });
+    try {
+      expect((await get(server, '/v1/policy/shadow')).json().redaction_change).toBeNull();
+      const set = await setShadow(
+        server,
+        'redact: [params.password]\nrules:\n  - match: { tool: "*" }\n    allow: true\n',
+      );
+      expect(set.json().redaction_change).toEqual({ stops: ['params.api_key'], starts: ['params.password'] });
+      expect((await get(server, '/v1/policy/shadow')).json().redaction_change).toEqual({
+        stops: ['params.api_key'],
+        starts: ['params.password'],
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ShadowPolicyStatus, ShadowReport } from '@faramesh/contract';
-import { Eye } from 'lucide-react';
+import { Eye, ShieldOff } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { isUnauthorized } from '../api/api-error.js';
 import { useSession } from '../auth/session-context.js';
@@ -71,6 +71,23 @@ export function ShadowPage() {
             {status.source === 'file' ? <code>{status.file}</code> : 'the API'}
             {status.set_by !== null && <> (set by {status.set_by})</>}
           </p>
+          {(status.redaction_change?.stops.length ?? 0) > 0 && (
+            <div className="warning-banner" role="alert" data-testid="shadow-redaction-stops">
+              <ShieldOff size={16} aria-hidden />
+              <p>
+                Promoting it would stop redacting{' '}
+                {status.redaction_change?.stops.map((path, i) => (
+                  <span key={path}>
+                    {i > 0 && ', '}
+                    <code>
+                      <SafeText text={path} />
+                    </code>
+                  </span>
+                ))}
+                : those values would be stored in the clear from then on.
+              </p>
+            </div>
+          )}
           <nav className="window-picker" aria-label="Time window">
             {WINDOWS.map((w) => (
               <button

@@ -67,6 +67,9 @@ class ShadowPolicyStatus(TypedDict, total=False):
     set_at: Optional[str]
     compare: str
     last_error: Optional[JsonObject]
+    # {"stops": [...], "starts": [...]}: redact paths promoting it would drop (stored in the clear
+    # from then on) or add; None without a shadow policy.
+    redaction_change: Optional[JsonObject]
     cleared: bool  # only in the answer to clear_shadow_policy
 
 
