@@ -56,7 +56,7 @@ describe('benchmark suite (smoke run)', () => {
     expect(output).toMatch(/limits {2}limit, as a submission decides +p50 .+ µs/);
     expect(output).toMatch(/target: a rate limit keeps submit throughput within 10% → [\d.]+%/);
     expect(output).toMatch(/target all configured: [\d.]+% of the throughput with none; cpu\/req [\d.]+% of none/);
-    expect(output).toMatch(/eval {2}grant \(decision \+ coverage\) +p50 .+ µs/);
+    expect(output).toMatch(/eval {2}grant \(decision \+ coverage\) +[\d.,]+ ns\/decision .+% of approval rule's/);
     expect(output).toMatch(/submit {2}both +[\d,]+ req\/s \([\d.]+%\) +cpu\/req +[\d,]+ µs \([\d.]+%\) +failed 0/);
     expect(output).toMatch(/pass +[\d,]+ rows removed in \d+ transactions, [\d.]+ s .+ slowest transaction [\d.]+ ms/);
     expect(output).toMatch(/submissions during the pass +\d+ writes +p50 +[\d.]+ ms +p99 +[\d.]+ ms/);
