@@ -134,7 +134,8 @@ export function redactionChange(active: CompiledPolicy, candidate: CompiledPolic
 function everyRedactPath(policy: CompiledPolicy): Map<string, string> {
   const paths = new Map<string, string>();
   for (const path of [...policy.redact, ...policy.rules.flatMap((rule) => rule.redact ?? [])]) {
-    if (!paths.has(path.toLowerCase())) paths.set(path.toLowerCase(), path);
+    const folded = path.toLowerCase();
+    if (!paths.has(folded)) paths.set(folded, path);
   }
   return paths;
 }

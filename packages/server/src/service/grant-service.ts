@@ -113,8 +113,7 @@ export class GrantService {
     const endorsements: GrantEndorsement[] = [];
     const missing: string[] = [];
     for (const approval of counted) {
-      const stored = state.decisions.find((d) => d.by === approval.by && d.approve);
-      const endorsement = readEndorsement(stored?.grant);
+      const endorsement = readEndorsement(askedGrant(state, approval));
       if (endorsement === null || termsKey(endorsement) !== key) missing.push(approval.by);
       else endorsements.push(endorsement);
     }
@@ -162,12 +161,7 @@ export class GrantService {
    * so instead of dropping their request silently. Empty when nobody asked.
    */
   askedWithoutGrant(state: ApprovalState, counted: readonly RecordedDecision[]): string[] {
-    return counted
-      .filter((approval) => {
-        const stored = state.decisions.find((d) => d.by === approval.by && d.approve);
-        return stored?.grant !== undefined && stored.grant !== null;
-      })
-      .map((approval) => approval.by);
+    return counted.filter((approval) => askedGrant(state, approval) != null).map((approval) => approval.by);
   }
 
   /** What the dashboard and CLI offer for "also allow calls like this one", and the longest it may last. */
@@ -384,4 +378,9 @@ function refuseOverLimit(record: ActionRecord): void {
     "this action waits because its rule's limit was reached, and a grant never lifts a limit: approve it without a grant",
     [{ path: 'grant', message: 'not for an action over its limit' }],
   );
+}
+
+/** The grant an approval that counts asked for, as stored with its decision (undefined or null: none). */
+function askedGrant(state: ApprovalState, approval: RecordedDecision): unknown {
+  return state.decisions.find((d) => d.by === approval.by && d.approve)?.grant;
 }
